@@ -1,0 +1,13 @@
+// Forwards for what Swift cannot import from OpenSSL 3 (function-like macros).
+#ifndef JWTAUDIT_COPENSSL_SHIMS_H
+#define JWTAUDIT_COPENSSL_SHIMS_H
+#include <stddef.h>
+
+/// OPENSSL_free is a macro.
+void jwtaudit_OPENSSL_free(void *ptr);
+/// BIO_get_mem_data is a macro; returns the length and sets *data.
+long jwtaudit_BIO_get_mem_data(void *bio, char **data);
+/// OPENSSL_VERSION_NUMBER of the headers we were built against.
+unsigned long jwtaudit_openssl_version_number(void);
+
+#endif

@@ -1,0 +1,113 @@
+/// Strict base64url, as RFC 7515 §2 defines it for JWS: "Base64 encoding using the URL- and filename-safe
+/// character set defined in Section 5 of RFC 4648, with all trailing '=' characters omitted ... and without the
+/// inclusion of any line breaks, whitespace, or other additional characters."
+///
+/// Lenient decoders (padding accepted, `+`/`/` accepted, non-zero unused bits ignored) let one token have many
+/// encodings, which breaks signature-over-exact-bytes reasoning and hides tampering; this one refuses them all.
+public enum Base64URL {
+    public struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Kind: Sendable, Equatable {
+            case padding(offset: Int)
+            case invalidCharacter(UInt8, offset: Int)
+            case invalidLength(Int)
+            case nonCanonicalTrailingBits
+        }
+
+        public let kind: Kind
+
+        public var description: String {
+            switch kind {
+            case .padding(let offset):
+                return "padding '=' at offset \(offset) (base64url in JWS has no padding)"
+            case .invalidCharacter(let byte, let offset):
+                let shown: String
+                if byte >= 0x21 && byte < 0x7F {
+                    shown = "'\(Character(Unicode.Scalar(byte)))'"
+                } else {
+                    shown = "byte 0x" + String(byte, radix: 16, uppercase: true)
+                }
+                return "invalid base64url character \(shown) at offset \(offset)"
+            case .invalidLength(let length):
+                return "invalid base64url length \(length) (a length of 4n+1 characters cannot be decoded)"
+            case .nonCanonicalTrailingBits:
+                return "non-canonical base64url: the unused bits of the last character are not zero"
+            }
+        }
+    }
+
+    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    private static let decodeTable: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
+        return table
+    }()
+
+    public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let input = Array(bytes)
+        var out = [UInt8]()
+        out.reserveCapacity((input.count * 4 + 2) / 3)
+        var index = 0
+        while index + 3 <= input.count {
+            let n = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8 | UInt32(input[index + 2])
+            out.append(alphabet[Int(n >> 18 & 63)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(alphabet[Int(n >> 6 & 63)])
+            out.append(alphabet[Int(n & 63)])
+            index += 3
+        }
+        let rest = input.count - index
+        if rest == 1 {
+            let n = UInt32(input[index]) << 16
+            out.append(alphabet[Int(n >> 18 & 63)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+        } else if rest == 2 {
+            let n = UInt32(input[index]) << 16 | UInt32(input[index + 1]) << 8
+            out.append(alphabet[Int(n >> 18 & 63)])
+            out.append(alphabet[Int(n >> 12 & 63)])
+            out.append(alphabet[Int(n >> 6 & 63)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func decode(_ text: String) throws(DecodeError) -> [UInt8] {
+        try decode(bytes: Array(text.utf8))
+    }
+
+    /// Decodes strict base64url. Offsets in errors are relative to the start of `bytes`.
+    public static func decode<C: Collection>(bytes: C) throws(DecodeError) -> [UInt8]
+    where C.Element == UInt8, C.Index == Int {
+        let count = bytes.count
+        let start = bytes.startIndex
+        if count % 4 == 1 { 
+            // Still report a stray character first: it is the more useful message.
+            for i in 0..<count where decodeTable[Int(bytes[start + i])] == 0xFF {
+                if bytes[start + i] == UInt8(ascii: "=") { throw DecodeError(kind: .padding(offset: i)) }
+                throw DecodeError(kind: .invalidCharacter(bytes[start + i], offset: i))
+            }
+            throw DecodeError(kind: .invalidLength(count))
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(count * 3 / 4)
+        var accumulator: UInt32 = 0
+        var bits = 0
+        for i in 0..<count {
+            let byte = bytes[start + i]
+            let value = decodeTable[Int(byte)]
+            if value == 0xFF {
+                if byte == UInt8(ascii: "=") { throw DecodeError(kind: .padding(offset: i)) }
+                throw DecodeError(kind: .invalidCharacter(byte, offset: i))
+            }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+                accumulator &= (1 << UInt32(bits)) - 1
+            }
+        }
+        // RFC 4648 §3.5: the pad bits must be zero for the encoding to be canonical.
+        if bits > 0 && accumulator != 0 { throw DecodeError(kind: .nonCanonicalTrailingBits) }
+        return out
+    }
+}

@@ -1,0 +1,132 @@
+/// A token in compact serialization, split and decoded but not yet judged.
+///
+/// RFC 7515 §7.1: the signature covers `ASCII(BASE64URL(UTF8(JWS Protected Header)) || '.' ||
+/// BASE64URL(JWS Payload))`. `signingInput` is those exact bytes as received: the verifier never re-encodes
+/// anything, so a token whose header was re-serialised by a middlebox cannot pass.
+public struct CompactToken: Sendable {
+    public enum Kind: String, Sendable {
+        /// Three segments: header, payload, signature (RFC 7515 §7.1).
+        case jws
+        /// Five segments: header, encrypted key, IV, ciphertext, tag (RFC 7516 §7.1). Only the header is readable.
+        case jwe
+    }
+
+    /// Limits that keep hostile input cheap to refuse.
+    public struct Limits: Sendable {
+        /// Largest token accepted, in bytes (Microsoft.IdentityModel refuses tokens over 250 KB by default).
+        public var maxTokenBytes: Int = 256 * 1024
+        public var json: JSONParser.Limits = .default
+        public init() {}
+        public static let `default` = Limits()
+    }
+
+    public let kind: Kind
+    /// The compact text exactly as parsed (after extraction from its surroundings).
+    public let text: String
+    /// The protected header, members in the token's order.
+    public let header: JSONObject
+    public let headerBytes: [UInt8]
+    /// Decoded payload bytes (JWS only; empty for JWE, whose payload is encrypted).
+    public let payloadBytes: [UInt8]
+    /// Decoded signature bytes (JWS only). Empty for an unsecured JWS (`alg: none`, RFC 7515 §A.5).
+    public let signature: [UInt8]
+    /// The bytes the signature covers, exactly as received.
+    public let signingInput: [UInt8]
+    /// The payload as a JSON object, when it is one (a JWT claims set, RFC 7519 §7.2 step 10).
+    public let claims: JSONObject?
+    /// Why the payload is not a claims set, when it is not (a JWS may legitimately carry any payload).
+    public let claimsProblem: String?
+
+    public var algorithm: String? { header["alg"]?.stringValue }
+    public var keyID: String? { header["kid"]?.stringValue }
+
+    /// Parses compact serialization. Throws `.malformedToken` (with the segment and offset named) or
+    /// `.limitExceeded`.
+    public static func parse(_ text: String, limits: Limits = .default) throws(JWTAuditError) -> CompactToken {
+        let bytes = Array(text.utf8)
+        if bytes.count > limits.maxTokenBytes {
+            throw JWTAuditError(
+                .limitExceeded, "token is \(bytes.count) bytes; the limit is \(limits.maxTokenBytes) bytes")
+        }
+        if bytes.isEmpty { throw JWTAuditError(.malformedToken, "empty token") }
+        var dots: [Int] = []
+        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") {
+            dots.append(index)
+            if dots.count > 4 { break }
+        }
+        let kind: Kind
+        switch dots.count {
+        case 2: kind = .jws
+        case 4: kind = .jwe
+        default:
+            let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).count
+            throw JWTAuditError(
+                .malformedToken,
+                "a compact token has 3 segments (JWS) or 5 (JWE); this one has \(parts > 5 ? "more than 5" : String(parts))")
+        }
+        let names = kind == .jws
+            ? ["header", "payload", "signature"]
+            : ["header", "encrypted key", "initialization vector", "ciphertext", "authentication tag"]
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for dot in dots {
+            ranges.append(start..<dot)
+            start = dot + 1
+        }
+        ranges.append(start..<bytes.count)
+
+        func decode(_ index: Int) throws(JWTAuditError) -> [UInt8] {
+            do {
+                return try Base64URL.decode(bytes: bytes[ranges[index]])
+            } catch {
+                throw JWTAuditError(
+                    .malformedToken,
+                    "\(names[index]) segment (segment \(index + 1), starting at character \(ranges[index].lowerBound + 1)): \(error)")
+            }
+        }
+
+        if ranges[0].isEmpty { throw JWTAuditError(.malformedToken, "the header segment is empty") }
+        let headerBytes = try decode(0)
+        let header: JSONObject
+        do {
+            guard let object = try JSONParser.parse(bytes: headerBytes, limits: limits.json).objectValue else {
+                throw JWTAuditError(.malformedToken, "the header is JSON but not a JSON object")
+            }
+            header = object
+        } catch let error as JSONParser.ParseError {
+            throw JWTAuditError(error.isLimit ? .limitExceeded : .malformedToken, "the header is not valid JSON: \(error)")
+        } catch let error as JWTAuditError {
+            throw error
+        } catch {
+            throw JWTAuditError(.malformedToken, "the header is not valid JSON")
+        }
+
+        if kind == .jwe {
+            for index in 1..<5 { _ = try decode(index) }
+            return CompactToken(
+                kind: .jwe, text: text, header: header, headerBytes: headerBytes, payloadBytes: [], signature: [],
+                signingInput: [], claims: nil, claimsProblem: "the payload is encrypted (JWE)")
+        }
+
+        let payloadBytes = try decode(1)
+        let signature = try decode(2)
+        var claims: JSONObject?
+        var claimsProblem: String?
+        do {
+            if let object = try JSONParser.parse(bytes: payloadBytes, limits: limits.json).objectValue {
+                claims = object
+            } else {
+                claimsProblem = "the payload is JSON but not a JSON object"
+            }
+        } catch {
+            if error.isLimit {
+                throw JWTAuditError(.limitExceeded, "the payload: \(error)")
+            }
+            claimsProblem = payloadBytes.isEmpty ? "the payload is empty" : "the payload is not JSON (\(error))"
+        }
+        return CompactToken(
+            kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
+            signature: signature, signingInput: Array(bytes[0..<dots[1]]), claims: claims,
+            claimsProblem: claimsProblem)
+    }
+}

@@ -1,0 +1,6 @@
+import JWTAuditCLI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+exit(JWTAuditCLI.run(arguments: Array(CommandLine.arguments.dropFirst())))
