@@ -1,0 +1,80 @@
+/// The shapes of Entra issuers, and the hints a person needs when an issuer or audience does not match.
+///
+/// v1.0 tokens are issued by `https://sts.windows.net/{tid}/`, v2.0 tokens by
+/// `https://login.microsoftonline.com/{tid}/v2.0` (Microsoft identity platform access token reference:
+/// "iss ... The {tenant} value is the tenant ID"). Sovereign clouds use other hosts with the same paths.
+public enum EntraHints {
+    static let v1Hosts = ["sts.windows.net", "sts.chinacloudapi.cn", "sts.microsoftonline.us"]
+    static let v2Hosts = [
+        "login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn",
+        "login.partner.microsoftonline.cn",
+    ]
+
+    /// The tenant GUID embedded in an Entra issuer, or nil when `issuer` is not one.
+    public static func tenantInIssuer(_ issuer: String) -> String? {
+        guard issuer.hasPrefix("https://") else { return nil }
+        let rest = issuer.dropFirst("https://".count)
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return nil }
+        let host = String(parts[0]).lowercased()
+        guard v1Hosts.contains(host) || v2Hosts.contains(host) else { return nil }
+        let tenant = String(parts[1])
+        return isGUID(tenant) ? tenant : nil
+    }
+
+    /// "v1.0" for an sts.windows.net-style issuer, "v2.0" for a `…/v2.0` one, nil otherwise.
+    public static func issuerVersion(_ issuer: String) -> String? {
+        guard tenantInIssuer(issuer) != nil || issuer.contains("{tenantid}") else { return nil }
+        if issuer.hasSuffix("/v2.0") || issuer.hasSuffix("/v2.0/") { return "v2.0" }
+        let host = issuer.dropFirst("https://".count).split(separator: "/").first.map(String.init)?.lowercased() ?? ""
+        return v1Hosts.contains(host) ? "v1.0" : nil
+    }
+
+    public static func isGUID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                if byte != UInt8(ascii: "-") { return false }
+            } else if !((48...57).contains(byte) || (97...102).contains(byte) || (65...70).contains(byte)) {
+                return false
+            }
+        }
+        return true
+    }
+
+    static func issuerHint(actual: String, accepted: [String]) -> String {
+        let actualVersion = issuerVersion(actual)
+        for candidate in accepted {
+            guard let candidateVersion = issuerVersion(candidate), let actualVersion, candidateVersion != actualVersion,
+                tenantInIssuer(actual) == tenantInIssuer(candidate) || candidate.contains("{tenantid}")
+            else { continue }
+            return "; the token is a \(actualVersion) token and the accepted issuer is the \(candidateVersion) form of the same tenant"
+        }
+        if let actualTenant = tenantInIssuer(actual),
+            let acceptedTenant = accepted.lazy.compactMap(tenantInIssuer).first, acceptedTenant != actualTenant
+        {
+            return "; the token comes from tenant \(actualTenant), not \(acceptedTenant)"
+        }
+        return ""
+    }
+
+    static func audienceHint(actual: [String], accepted: [String]) -> String {
+        func trimmed(_ s: String) -> String { s.hasSuffix("/") ? String(s.dropLast()) : s }
+        func bare(_ s: String) -> String { s.hasPrefix("api://") ? String(s.dropFirst(6)) : s }
+        for value in actual {
+            if value.hasPrefix("https://graph.microsoft.com") || value == "00000003-0000-0000-c000-000000000000" {
+                return "; this is a Microsoft Graph token: the client asked for a Graph scope instead of your API's"
+            }
+            for expected in accepted {
+                if trimmed(value) == trimmed(expected) {
+                    return "; only a trailing slash differs (\"\(value)\" vs \"\(expected)\")"
+                }
+                if bare(trimmed(value)) == bare(trimmed(expected)) {
+                    return "; the same application named two ways (\"\(value)\" vs \"\(expected)\"): v2.0 tokens carry the API's client id, v1.0 tokens the App ID URI the client asked for"
+                }
+            }
+        }
+        return ""
+    }
+}

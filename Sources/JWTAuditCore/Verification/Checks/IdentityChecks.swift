@@ -1,0 +1,191 @@
+extension Verifier {
+    /// `issuer`: exact string comparison (RFC 7519 §4.1.1 values are case-sensitive StringOrURI).
+    func issuerCheck(_ claims: JSONObject) -> CheckResult {
+        let source = policy.issuerSource.map { " (\($0))" } ?? ""
+        guard let iss = claims["iss"]?.stringValue else {
+            if policy.anyIssuer {
+                return CheckResult(id: CheckID.issuer, status: .skip, actual: "(absent)", detail: "any issuer accepted")
+            }
+            return CheckResult(
+                id: CheckID.issuer, status: .fail, expected: policy.issuers.joined(separator: " | "),
+                actual: claims["iss"] == nil ? "(absent)" : "not a string", detail: "the token names no issuer")
+        }
+        if policy.anyIssuer {
+            return CheckResult(id: CheckID.issuer, status: .skip, actual: iss, detail: "any issuer accepted")
+        }
+        if policy.issuers.isEmpty {
+            return CheckResult(
+                id: CheckID.issuer, status: .fail, expected: "(none configured)", actual: iss,
+                detail: "no accepted issuer was configured")
+        }
+        let tid = claims["tid"]?.stringValue
+        var templated = false
+        let accepted = policy.issuers.map { issuer -> String in
+            guard issuer.contains("{tenantid}") else { return issuer }
+            templated = true
+            return tid.map { issuer.replacing("{tenantid}", with: $0) } ?? issuer
+        }
+        let expected = policy.issuers.joined(separator: " | ")
+        if accepted.contains(iss) {
+            var detail = "issued by \(iss)\(source)"
+            if templated && policy.tenantID == nil {
+                detail += "; the accepted issuer is a multi-tenant template, so a token from any tenant passes unless a tenant is named"
+            }
+            return CheckResult(id: CheckID.issuer, status: .pass, expected: expected, actual: iss, detail: detail)
+        }
+        return CheckResult(
+            id: CheckID.issuer, status: .fail, expected: expected, actual: iss,
+            detail: "the issuer is not one of the accepted issuers\(source)" + EntraHints.issuerHint(actual: iss, accepted: accepted))
+    }
+
+    /// `audience`: RFC 7519 §4.1.3, `aud` is a string or an array of strings; one accepted value suffices.
+    func audienceCheck(_ claims: JSONObject) -> CheckResult {
+        let values: [String]
+        switch claims["aud"] {
+        case .string(let single): values = [single]
+        case .array(let array) where array.allSatisfy({ $0.stringValue != nil }) && !array.isEmpty:
+            values = array.compactMap(\.stringValue)
+        case nil:
+            if policy.anyAudience {
+                return CheckResult(id: CheckID.audience, status: .skip, actual: "(absent)", detail: "any audience accepted")
+            }
+            return CheckResult(
+                id: CheckID.audience, status: .fail, expected: policy.audiences.joined(separator: " | "),
+                actual: "(absent)", detail: "the token names no audience")
+        case .some(let other):
+            return CheckResult(
+                id: CheckID.audience, status: .fail, expected: "a string or an array of strings",
+                actual: other.kindDescription, detail: "\"aud\" has the wrong type")
+        }
+        let actual = values.joined(separator: ", ")
+        if policy.anyAudience {
+            return CheckResult(id: CheckID.audience, status: .skip, actual: actual, detail: "any audience accepted")
+        }
+        let expected = policy.audiences.joined(separator: " | ")
+        if values.contains(where: policy.audiences.contains) {
+            return CheckResult(id: CheckID.audience, status: .pass, expected: expected, actual: actual, detail: "meant for \(actual)")
+        }
+        return CheckResult(
+            id: CheckID.audience, status: .fail, expected: expected, actual: actual,
+            detail: "the token is meant for another audience" + EntraHints.audienceHint(actual: values, accepted: policy.audiences))
+    }
+
+    /// `tenant`: in an Entra token the issuer embeds the tenant id, and `tid` must agree with it; with a pinned
+    /// tenant, `tid` must be that tenant.
+    func tenantCheck(_ claims: JSONObject) -> CheckResult {
+        let tid = claims["tid"]?.stringValue
+        let issuerTenant = claims["iss"]?.stringValue.flatMap(EntraHints.tenantInIssuer)
+        if let pinned = policy.tenantID {
+            guard let tid else {
+                return CheckResult(
+                    id: CheckID.tenant, status: .fail, expected: pinned, actual: "(no tid)",
+                    detail: "the token has no tid, so its tenant cannot be confirmed")
+            }
+            if tid.lowercased() != pinned.lowercased() {
+                return CheckResult(
+                    id: CheckID.tenant, status: .fail, expected: pinned, actual: tid,
+                    detail: "the token was issued for another tenant")
+            }
+        }
+        guard let tid, let issuerTenant else {
+            return CheckResult(
+                id: CheckID.tenant, status: .skip, actual: tid,
+                detail: tid == nil ? "no tid claim" : "the issuer does not embed a tenant id")
+        }
+        if issuerTenant.lowercased() != tid.lowercased() {
+            return CheckResult(
+                id: CheckID.tenant, status: .fail, expected: issuerTenant, actual: tid,
+                detail: "tid disagrees with the tenant in iss")
+        }
+        return CheckResult(id: CheckID.tenant, status: .pass, expected: issuerTenant, actual: tid, detail: "tid matches the issuer's tenant")
+    }
+
+    /// `client`: which application asked for the token: `appid` in v1.0 tokens, `azp` in v2.0 tokens.
+    func clientCheck(_ claims: JSONObject, credential: CredentialVerdict) -> CheckResult {
+        let isV2 = credential.tokenVersion == TokenVersion.v2.rawValue
+        let (primary, other) = isV2 ? ("azp", "appid") : ("appid", "azp")
+        let claimName = claims[primary]?.stringValue != nil ? primary : other
+        let value = claims[claimName]?.stringValue
+        guard !policy.clientIDs.isEmpty else {
+            return CheckResult(
+                id: CheckID.client, status: .skip, actual: value.map { "\(claimName) \($0)" },
+                detail: "no --client-id given")
+        }
+        let expected = policy.clientIDs.joined(separator: " | ")
+        guard let value else {
+            return CheckResult(
+                id: CheckID.client, status: .fail, expected: expected, actual: "(no \(primary))",
+                detail: "the token names no client (\(primary) in a \(isV2 ? "v2.0" : "v1.0") token)")
+        }
+        if policy.clientIDs.contains(where: { $0.lowercased() == value.lowercased() }) {
+            return CheckResult(id: CheckID.client, status: .pass, expected: expected, actual: value, detail: "\(claimName) is an accepted client")
+        }
+        return CheckResult(
+            id: CheckID.client, status: .fail, expected: expected, actual: value,
+            detail: "\(claimName) names a client that is not accepted")
+    }
+
+    /// `credential`: how the client authenticated to Entra when it obtained the token.
+    func credentialCheck(_ verdict: CredentialVerdict) -> CheckResult {
+        let actual = verdict.claim.map { "\(verdict.kind.rawValue) (\($0) = \"\(verdict.value ?? "")\")" }
+            ?? verdict.kind.rawValue
+        guard policy.requireCertificate else {
+            return CheckResult(id: CheckID.credential, status: .skip, actual: actual, detail: "not required (--require-certificate not given)")
+        }
+        let claim = verdict.tokenVersion == TokenVersion.v2.rawValue ? "azpacr" : "appidacr"
+        if verdict.kind == .certificate {
+            return CheckResult(
+                id: CheckID.credential, status: .pass, expected: "certificate (\(claim) = \"2\")", actual: actual,
+                detail: "the client authenticated with a certificate")
+        }
+        let why: String
+        switch verdict.kind {
+        case .secret: why = "the client authenticated with a client secret"
+        case .publicClient: why = "the token was issued to a public client, which has no credential"
+        case .unknown, .certificate: why = "the token does not say how the client authenticated"
+        }
+        return CheckResult(
+            id: CheckID.credential, status: .fail, expected: "certificate (\(claim) = \"2\")", actual: actual, detail: why)
+    }
+
+    /// `claim:<name>`: the claim must carry the value. Arrays match when any element does; `scp` is one string
+    /// of space-separated scopes (RFC 8693 §4.2 / Entra's `scp`), so it is split first.
+    func requiredClaimCheck(_ claims: JSONObject, name: String, value: String) -> CheckResult {
+        let id = CheckID.claim(name)
+        guard let claim = claims[name] else {
+            return CheckResult(id: id, status: .fail, expected: value, actual: "(absent)", detail: "the token has no \(name) claim")
+        }
+        let values = ClaimValues.strings(of: claim, splitOnSpaces: name == "scp")
+        if values.contains(value) {
+            return CheckResult(id: id, status: .pass, expected: value, actual: values.joined(separator: ", "), detail: "\(name) carries \(value)")
+        }
+        return CheckResult(
+            id: id, status: .fail, expected: value, actual: values.isEmpty ? claim.kindDescription : values.joined(separator: ", "),
+            detail: "\(name) does not carry \(value)")
+    }
+}
+
+/// The string forms of a claim's value(s), for comparisons against text the user typed.
+public enum ClaimValues {
+    public static func strings(of value: JSONValue, splitOnSpaces: Bool = false, separator: String? = nil) -> [String] {
+        func scalar(_ value: JSONValue) -> String? {
+            switch value {
+            case .string(let s): return s
+            case .number(let n): return n.text
+            case .bool(let b): return b ? "true" : "false"
+            default: return nil
+            }
+        }
+        var out: [String]
+        switch value {
+        case .array(let elements): out = elements.compactMap(scalar)
+        default: out = scalar(value).map { [$0] } ?? []
+        }
+        if let separator, !separator.isEmpty {
+            out = out.flatMap { $0.split(separator: separator, omittingEmptySubsequences: true).map(String.init) }
+        } else if splitOnSpaces {
+            out = out.flatMap { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        }
+        return out
+    }
+}

@@ -1,0 +1,93 @@
+extension Verifier {
+    /// A NumericDate claim (RFC 7519 §2: "A JSON numeric value representing the number of seconds from
+    /// 1970-01-01T00:00:00Z UTC until the specified UTC date/time, ignoring leap seconds"): a number, nothing else.
+    enum TimeClaim {
+        case absent
+        case invalid(String)
+        case value(Double)
+    }
+
+    static func timeClaim(_ claims: JSONObject, _ name: String) -> TimeClaim {
+        guard let value = claims[name] else { return .absent }
+        guard let number = value.numberValue, let seconds = number.doubleValue, seconds.isFinite else {
+            return .invalid("\"\(name)\" is \(value.kindDescription), not a NumericDate (seconds since 1970)")
+        }
+        return .value(seconds)
+    }
+
+    var skewNote: String { "clock skew \(policy.clockSkew) s" }
+
+    /// `expiry`. Microsoft.IdentityModel's rule, which APIM inherits: expired when `exp < now - skew`, so a token
+    /// whose `exp` equals now still passes (IDX10223).
+    func expiryCheck(_ claims: JSONObject, now: Int64) -> CheckResult {
+        switch Self.timeClaim(claims, "exp") {
+        case .absent:
+            if policy.requireExpiry {
+                return CheckResult(
+                    id: CheckID.expiry, status: .fail, expected: "an \"exp\" claim", actual: "(absent)",
+                    detail: "the token never expires; an exp is required (--allow-missing-exp waives this)")
+            }
+            return CheckResult(
+                id: CheckID.expiry, status: .warn, actual: "(absent)",
+                detail: "the token has no exp and never expires (allowed by --allow-missing-exp)")
+        case .invalid(let why):
+            return CheckResult(id: CheckID.expiry, status: .fail, expected: "a NumericDate", actual: nil, detail: why)
+        case .value(let exp):
+            let expected = "not after \(TimeText.instant(exp)) (\(skewNote))"
+            let actual = "now \(TimeText.instant(Double(now)))"
+            if exp < Double(now - policy.clockSkew) {
+                return CheckResult(
+                    id: CheckID.expiry, status: .fail, expected: expected, actual: actual,
+                    detail: "expired \(TimeText.duration(Double(now) - exp)) ago")
+            }
+            return CheckResult(
+                id: CheckID.expiry, status: .pass, expected: expected, actual: actual,
+                detail: "expires in \(TimeText.duration(exp - Double(now)))")
+        }
+    }
+
+    /// `not-before`: not yet valid when `nbf > now + skew` (IDX10222), and never when `nbf > exp` (IDX10224).
+    func notBeforeCheck(_ claims: JSONObject, now: Int64) -> CheckResult {
+        switch Self.timeClaim(claims, "nbf") {
+        case .absent:
+            return CheckResult(id: CheckID.notBefore, status: .skip, detail: "the token has no nbf")
+        case .invalid(let why):
+            return CheckResult(id: CheckID.notBefore, status: .fail, expected: "a NumericDate", detail: why)
+        case .value(let nbf):
+            if case .value(let exp) = Self.timeClaim(claims, "exp"), nbf > exp {
+                return CheckResult(
+                    id: CheckID.notBefore, status: .fail, expected: "nbf before exp",
+                    actual: "nbf \(TimeText.instant(nbf)) is after exp \(TimeText.instant(exp))",
+                    detail: "the token is never valid")
+            }
+            let expected = "not before \(TimeText.instant(nbf)) (\(skewNote))"
+            let actual = "now \(TimeText.instant(Double(now)))"
+            if nbf > Double(now + policy.clockSkew) {
+                return CheckResult(
+                    id: CheckID.notBefore, status: .fail, expected: expected, actual: actual,
+                    detail: "not valid for another \(TimeText.duration(nbf - Double(now)))")
+            }
+            return CheckResult(id: CheckID.notBefore, status: .pass, expected: expected, actual: actual, detail: "valid since \(TimeText.instant(nbf))")
+        }
+    }
+
+    /// `issued-at`: a token issued in the future (beyond the skew) means a broken clock or a forged token.
+    func issuedAtCheck(_ claims: JSONObject, now: Int64) -> CheckResult {
+        switch Self.timeClaim(claims, "iat") {
+        case .absent:
+            return CheckResult(id: CheckID.issuedAt, status: .skip, detail: "the token has no iat")
+        case .invalid(let why):
+            return CheckResult(id: CheckID.issuedAt, status: .fail, expected: "a NumericDate", detail: why)
+        case .value(let iat):
+            let expected = "not after now \(TimeText.instant(Double(now))) (\(skewNote))"
+            if iat > Double(now + policy.clockSkew) {
+                return CheckResult(
+                    id: CheckID.issuedAt, status: .fail, expected: expected, actual: TimeText.instant(iat),
+                    detail: "issued \(TimeText.duration(iat - Double(now))) in the future")
+            }
+            return CheckResult(
+                id: CheckID.issuedAt, status: .pass, expected: expected, actual: TimeText.instant(iat),
+                detail: "issued \(TimeText.duration(Double(now) - iat)) ago")
+        }
+    }
+}

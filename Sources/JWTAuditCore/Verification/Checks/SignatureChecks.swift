@@ -1,0 +1,201 @@
+extension Verifier {
+    /// Header parameters that carry or point at keys. RFC 8725 §3.10/§3.2: a verifier must not let the token
+    /// choose its own key; jwtaudit never reads them, and says so where it matters.
+    static let tokenKeyParameters = ["jwk", "jku", "x5u", "x5c"]
+
+    /// The algorithms allowed when the caller gave no `--alg`: what the keys can do, and HS* only when the keys
+    /// are symmetric (the user supplied a secret). An RSA key set never admits HS256, which closes the
+    /// "public key as HMAC secret" confusion (CVE-2015-9235 and its many siblings).
+    func defaultAllowedAlgorithms() -> Set<JWSAlgorithm> {
+        guard let keys else { return [] }
+        var allowed = Set<JWSAlgorithm>()
+        for key in keys.keys { allowed.formUnion(key.compatibleAlgorithms) }
+        let symmetricKeys = keys.keys.allSatisfy { $0.keyType == "oct" }
+        return allowed.filter { $0.isSymmetric == symmetricKeys }
+    }
+
+    func allowedAlgorithms() -> Set<JWSAlgorithm> {
+        policy.allowedAlgorithms ?? defaultAllowedAlgorithms()
+    }
+
+    static func describe(_ algorithms: Set<JWSAlgorithm>) -> String {
+        algorithms.isEmpty ? "(none)" : algorithms.map(\.rawValue).sorted().joined(separator: ", ")
+    }
+
+    /// `algorithm`: never taken from the token alone. RFC 8725 §3.1: "Libraries MUST enable the caller to
+    /// specify a supported set of algorithms and MUST NOT use any other algorithms when performing
+    /// cryptographic operations."
+    func algorithmCheck(_ token: CompactToken) -> (CheckResult, JWSAlgorithm?) {
+        let allowed = allowedAlgorithms()
+        let expected = Self.describe(allowed)
+        guard let raw = token.header["alg"] else {
+            return (
+                CheckResult(
+                    id: CheckID.algorithm, status: .fail, expected: expected, actual: "(absent)",
+                    detail: "the header has no \"alg\"; RFC 7515 §4.1.1: this Header Parameter MUST be present"),
+                nil
+            )
+        }
+        guard let name = raw.stringValue else {
+            return (
+                CheckResult(
+                    id: CheckID.algorithm, status: .fail, expected: expected, actual: raw.kindDescription,
+                    detail: "\"alg\" must be a string"),
+                nil
+            )
+        }
+        let algorithm: JWSAlgorithm
+        switch JWSAlgorithm.parse(name) {
+        case .unsecured(let spelling):
+            return (
+                CheckResult(
+                    id: CheckID.algorithm, status: .fail, expected: expected, actual: spelling,
+                    detail: "\"\(spelling)\" means an unsigned token; jwtaudit never accepts it in any spelling (RFC 8725 §3.1)"),
+                nil
+            )
+        case .unknown(let spelling):
+            return (
+                CheckResult(
+                    id: CheckID.algorithm, status: .fail, expected: expected, actual: spelling,
+                    detail: "\"\(spelling)\" is not a JWS signature algorithm jwtaudit verifies (names are case-sensitive)"),
+                nil
+            )
+        case .known(let known):
+            algorithm = known
+        }
+
+        // RFC 7515 §4.1.11: "If any of the listed extension Header Parameters are not understood and supported
+        // by the recipient, then the JWS is invalid." jwtaudit understands no extensions.
+        if let crit = token.header["crit"] {
+            let names = crit.arrayValue?.compactMap(\.stringValue) ?? []
+            let shown = names.isEmpty ? crit.kindDescription : names.joined(separator: ", ")
+            return (
+                CheckResult(
+                    id: CheckID.algorithm, status: .fail, expected: "no critical extensions", actual: "crit: \(shown)",
+                    detail: "the token marks header extensions as critical that jwtaudit does not understand (RFC 7515 §4.1.11: the JWS is invalid)"),
+                algorithm
+            )
+        }
+        // RFC 7797: with "b64": false the signing input is the raw payload, a different message from the one
+        // every other reader sees. Not supported, so refused rather than misverified.
+        if let b64 = token.header["b64"], b64 != .bool(true) {
+            return (
+                CheckResult(
+                    id: CheckID.algorithm, status: .fail, expected: "base64url-encoded payload", actual: "b64: false",
+                    detail: "unencoded payloads (RFC 7797 \"b64\": false) are not supported"),
+                algorithm
+            )
+        }
+        guard allowed.contains(algorithm) else {
+            let why: String
+            if policy.allowedAlgorithms != nil {
+                why = "\(algorithm.rawValue) is not in the algorithms allowed with --alg"
+            } else if algorithm.isSymmetric {
+                why = "\(algorithm.rawValue) needs a shared secret; with public keys it is refused, because a public key used as an HMAC secret lets anyone sign"
+            } else if keys == nil {
+                why = "no key was given, so no algorithm can be verified"
+            } else {
+                why = "none of the keys can verify \(algorithm.rawValue)"
+            }
+            return (
+                CheckResult(id: CheckID.algorithm, status: .fail, expected: expected, actual: algorithm.rawValue, detail: why),
+                algorithm
+            )
+        }
+        if let keys, !keys.keys.contains(where: { $0.compatibleAlgorithms.contains(algorithm) }) {
+            return (
+                CheckResult(
+                    id: CheckID.algorithm, status: .fail,
+                    expected: Self.describe(keys.keys.reduce(into: Set()) { $0.formUnion($1.compatibleAlgorithms) }),
+                    actual: algorithm.rawValue, detail: "no key in \(keys.source) can verify \(algorithm.rawValue)"),
+                algorithm
+            )
+        }
+        return (
+            CheckResult(
+                id: CheckID.algorithm, status: .pass, expected: expected, actual: algorithm.rawValue,
+                detail: "\(algorithm.rawValue) is allowed by the key and the allow-list"),
+            algorithm
+        )
+    }
+
+    /// `key`: which key verifies, chosen by `kid`, never by anything else the token says.
+    func keyCheck(_ token: CompactToken, algorithm: JWSAlgorithm?) -> (CheckResult, [VerificationKey]) {
+        let ignored = Self.tokenKeyParameters.filter { token.header[$0] != nil }
+        let ignoredNote = ignored.isEmpty
+            ? "" : "; the token's own " + ignored.map { "\"\($0)\"" }.joined(separator: ", ") + " was ignored"
+        let kid = token.keyID
+        guard let keys else {
+            return (
+                CheckResult(
+                    id: CheckID.key, status: .fail, expected: "a key to verify with", actual: "no key source",
+                    detail: "no key was given" + ignoredNote),
+                []
+            )
+        }
+        guard let algorithm else {
+            return (
+                CheckResult(
+                    id: CheckID.key, status: .skip, actual: kid.map { "kid \($0)" },
+                    detail: "not run: the algorithm was refused" + ignoredNote),
+                []
+            )
+        }
+        let selection = KeySelection.select(from: keys, kid: kid, algorithm: algorithm)
+        if selection.candidates.isEmpty {
+            return (
+                CheckResult(
+                    id: CheckID.key, status: .fail,
+                    expected: kid.map { "a key with kid \"\($0)\" in \(keys.source)" } ?? "a key for \(algorithm.rawValue)",
+                    actual: kid.map { "kid \"\($0)\" not found" } ?? "no compatible key",
+                    detail: selection.explanation + ignoredNote),
+                []
+            )
+        }
+        return (
+            CheckResult(
+                id: CheckID.key, status: .pass, actual: kid.map { "kid \"\($0)\"" },
+                detail: selection.explanation + ignoredNote),
+            selection.candidates
+        )
+    }
+
+    /// `signature`: over the exact signing-input bytes received (RFC 7515 §5.2 step 8).
+    func signatureCheck(_ token: CompactToken, algorithm: JWSAlgorithm?, candidates: [VerificationKey])
+        -> (CheckResult, VerificationKey?)
+    {
+        guard token.kind == .jws else {
+            return (CheckResult(id: CheckID.signature, status: .skip, detail: "not run: the token is encrypted"), nil)
+        }
+        guard let algorithm else {
+            return (CheckResult(id: CheckID.signature, status: .skip, detail: "not run: the algorithm was refused"), nil)
+        }
+        guard !candidates.isEmpty else {
+            return (CheckResult(id: CheckID.signature, status: .skip, detail: "not run: no key to verify with"), nil)
+        }
+        var reasons: [String] = []
+        for key in candidates {
+            switch verifySignature(algorithm: algorithm, key: key, message: token.signingInput, signature: token.signature) {
+            case .valid:
+                return (
+                    CheckResult(
+                        id: CheckID.signature, status: .pass, actual: algorithm.rawValue,
+                        detail: "verified with \(key.summary)"),
+                    key
+                )
+            case .invalid(let reason):
+                reasons.append(candidates.count == 1 ? reason : "\(key.summary): \(reason)")
+            }
+        }
+        var detail = reasons.joined(separator: "; ")
+        if token.header["nonce"] != nil {
+            detail += "; the header carries a \"nonce\", as Microsoft Graph tokens do: their signature can only be checked by Graph itself"
+        }
+        return (
+            CheckResult(
+                id: CheckID.signature, status: .fail, expected: "a valid \(algorithm.rawValue) signature",
+                actual: "does not verify", detail: detail),
+            nil
+        )
+    }
+}

@@ -1,0 +1,80 @@
+/// The one verifier that `verify`, `check-policy` and `explain` share.
+///
+/// It runs every check and never stops at the first failure: a report that lists only the first problem sends
+/// people round the loop once per problem, and `explain` needs all of them. Checks that cannot run because an
+/// earlier one failed say so (`skip`) rather than disappear. The verifier is pure: the clock and the keys come in
+/// as values, and nothing here reads a file, the network or the environment.
+public struct Verifier: Sendable {
+    public let keys: KeySet?
+    public let policy: VerificationPolicy
+
+    public init(keys: KeySet?, policy: VerificationPolicy) {
+        self.keys = keys
+        self.policy = policy
+    }
+
+    /// Parses `text` as a compact token and verifies it. A text that is not a token gives a report whose `format`
+    /// check fails and whose `parseError` says why; everything else is skipped.
+    public func verify(text: String, at now: Int64, limits: CompactToken.Limits = .default) -> VerificationReport {
+        do {
+            let token = try CompactToken.parse(text, limits: limits)
+            return verify(token, at: now)
+        } catch {
+            var checks = [
+                CheckResult(
+                    id: CheckID.format, status: .fail, expected: "a compact JWS (three base64url segments)",
+                    actual: nil, detail: error.reason)
+            ]
+            for id in CheckID.all.dropFirst() {
+                checks.append(CheckResult(id: id, status: .skip, detail: "not run: the text is not a token"))
+            }
+            for claim in policy.requiredClaims {
+                checks.append(
+                    CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: "not run: the text is not a token"))
+            }
+            return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
+        }
+    }
+
+    public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
+        var checks: [CheckResult] = []
+        checks.append(formatCheck(token))
+        checks.append(claimsCheck(token))
+
+        let (algorithmResult, algorithm) = algorithmCheck(token)
+        checks.append(algorithmResult)
+        let (keyResult, candidates) = keyCheck(token, algorithm: algorithm)
+        checks.append(keyResult)
+        let (signatureResult, usedKey) = signatureCheck(token, algorithm: algorithm, candidates: candidates)
+        checks.append(signatureResult)
+
+        let claims = token.claims
+        let credential = claims.map { CredentialVerdict.classify(claims: $0) }
+        if let claims {
+            checks.append(expiryCheck(claims, now: now))
+            checks.append(notBeforeCheck(claims, now: now))
+            checks.append(issuedAtCheck(claims, now: now))
+            checks.append(issuerCheck(claims))
+            checks.append(audienceCheck(claims))
+            checks.append(tenantCheck(claims))
+            checks.append(clientCheck(claims, credential: credential!))
+            checks.append(credentialCheck(credential!))
+            for requirement in policy.requiredClaims {
+                checks.append(requiredClaimCheck(claims, name: requirement.name, value: requirement.value))
+            }
+        } else {
+            let why = "not run: " + (token.claimsProblem ?? "the payload is not a claims set")
+            for id in [
+                CheckID.expiry, CheckID.notBefore, CheckID.issuedAt, CheckID.issuer, CheckID.audience, CheckID.tenant,
+                CheckID.client, CheckID.credential,
+            ] {
+                checks.append(CheckResult(id: id, status: .skip, detail: why))
+            }
+            for requirement in policy.requiredClaims {
+                checks.append(CheckResult(id: CheckID.claim(requirement.name), status: .skip, detail: why))
+            }
+        }
+        return VerificationReport(
+            checks: checks, token: token, parseError: nil, credential: credential, key: usedKey)
+    }
+}
