@@ -1,0 +1,157 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// One result of a batch: the JSON line to print and what the summary counts.
+struct BatchItemResult: Sendable {
+    var jsonLine: String
+    var valid: Bool
+    /// The ids of the checks that failed (`format` for a line that is not a token).
+    var failedChecks: [String]
+    /// True when the line could not be read as a token at all.
+    var malformed: Bool
+}
+
+/// Set from the SIGINT handler; checked between reads and between chunks.
+let batchInterrupted = Atomic<Bool>(false)
+
+/// Streams tokens through a verification closure on every core and writes results in input order.
+///
+/// Work is cut into chunks of a few hundred lines: a chunk is read, verified in parallel (`jobs` workers
+/// striding over it), then written in order, so memory is bounded by the chunk size whatever the input size,
+/// and the output order equals the input order without a reorder buffer.
+struct BatchRunner {
+    struct Summary: Sendable {
+        var total = 0
+        var valid = 0
+        var rejected = 0
+        var malformed = 0
+        var failedByCheck: [String: Int] = [:]
+        var interrupted = false
+        var outputClosed = false
+    }
+
+    let jobs: Int
+    let maxLineBytes: Int
+    let chunkSize: Int
+    let verify: @Sendable (_ line: String, _ number: Int) -> BatchItemResult
+    let tooLong: @Sendable (_ number: Int, _ bytes: Int) -> BatchItemResult
+
+    init(
+        jobs: Int, maxLineBytes: Int,
+        verify: @escaping @Sendable (String, Int) -> BatchItemResult,
+        tooLong: @escaping @Sendable (Int, Int) -> BatchItemResult
+    ) {
+        self.jobs = max(1, jobs)
+        self.maxLineBytes = maxLineBytes
+        self.chunkSize = max(64, 128 * max(1, jobs))
+        self.verify = verify
+        self.tooLong = tooLong
+    }
+
+    /// A fixed-size slot array the workers write into, each index written by exactly one worker.
+    private final class Slots: @unchecked Sendable {
+        let pointer: UnsafeMutablePointer<BatchItemResult?>
+        let count: Int
+        init(count: Int) {
+            self.count = count
+            pointer = .allocate(capacity: count)
+            pointer.initialize(repeating: nil, count: count)
+        }
+        deinit {
+            pointer.deinitialize(count: count)
+            pointer.deallocate()
+        }
+    }
+
+    /// Runs over the given descriptors in order. `write` returns false when the output is closed.
+    func run(inputs: [Int32], write: (String) -> Bool) -> Summary {
+        var summary = Summary()
+        var items: [LineReader.Line] = []
+        items.reserveCapacity(chunkSize)
+
+        func flush() -> Bool {
+            guard !items.isEmpty else { return true }
+            let slots = Slots(count: items.count)
+            let work = items
+            let workers = min(jobs, work.count)
+            let verify = self.verify
+            let tooLong = self.tooLong
+            let stride = workers
+            let body: @Sendable (Int) -> Void = { worker in
+                var index = worker
+                while index < work.count {
+                    switch work[index] {
+                    case .text(let text, let number): slots.pointer[index] = verify(text, number)
+                    case .tooLong(let number, let bytes): slots.pointer[index] = tooLong(number, bytes)
+                    }
+                    index += stride
+                }
+            }
+            if workers == 1 {
+                body(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workers, execute: body)
+            }
+            items.removeAll(keepingCapacity: true)
+            var out = ""
+            out.reserveCapacity(work.count * 96)
+            for index in 0..<work.count {
+                let result = slots.pointer[index]!
+                summary.total += 1
+                if result.malformed {
+                    summary.malformed += 1
+                } else if result.valid {
+                    summary.valid += 1
+                } else {
+                    summary.rejected += 1
+                }
+                for id in result.failedChecks { summary.failedByCheck[id, default: 0] += 1 }
+                out += result.jsonLine
+                out += "\n"
+            }
+            if !write(out) {
+                summary.outputClosed = true
+                return false
+            }
+            return true
+        }
+
+        for fd in inputs {
+            var reader = LineReader(fd: fd, maxLineBytes: maxLineBytes) { batchInterrupted.load(ordering: .relaxed) }
+            do {
+                while let line = try reader.next() {
+                    if case .text(let text, _) = line, text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                        continue  // blank lines are skipped, but keep their numbers
+                    }
+                    items.append(line)
+                    if items.count >= chunkSize {
+                        if !flush() { return summary }
+                        if batchInterrupted.load(ordering: .relaxed) {
+                            summary.interrupted = true
+                            return summary
+                        }
+                    }
+                }
+            } catch {
+                if case .interrupted = error { summary.interrupted = true }
+                _ = flush()
+                return summary
+            }
+        }
+        _ = flush()
+        if batchInterrupted.load(ordering: .relaxed) { summary.interrupted = true }
+        return summary
+    }
+
+    /// SIGINT stops the batch cleanly: the chunk in flight is finished and the summary so far is printed.
+    /// SIGPIPE is ignored so that a closed stdout shows up as EPIPE from write(2), which ends the run quietly.
+    static func installSignalHandlers() {
+        signal(SIGPIPE, SIG_IGN)
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in batchInterrupted.store(true, ordering: .relaxed) }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART: a blocked read(2) returns EINTR so the flag is seen at once
+        sigaction(SIGINT, &action, nil)
+    }
+}

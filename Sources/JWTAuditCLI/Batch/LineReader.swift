@@ -1,0 +1,110 @@
+import Glibc
+
+/// Reads a file descriptor line by line with a fixed buffer, so memory does not grow with the input.
+/// A line longer than `maxLineBytes` is not kept: its line number is reported as `.tooLong` and the reader
+/// skips to the next newline, so one absurd line cannot exhaust memory or stop a batch.
+struct LineReader {
+    enum Line {
+        case text(String, number: Int)
+        case tooLong(number: Int, bytes: Int)
+    }
+
+    enum Stop: Error {
+        case interrupted
+        case readError(Int32)
+    }
+
+    let fd: Int32
+    let maxLineBytes: Int
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var eof = false
+    private(set) var lineNumber = 0
+    private let shouldStop: () -> Bool
+
+    init(fd: Int32, maxLineBytes: Int, shouldStop: @escaping () -> Bool = { false }) {
+        self.fd = fd
+        self.maxLineBytes = maxLineBytes
+        self.buffer = [UInt8](repeating: 0, count: max(65_536, maxLineBytes + 2))
+        self.shouldStop = shouldStop
+    }
+
+    /// The next line without its terminator (`\n` or `\r\n`), or nil at end of input.
+    mutating func next() throws(Stop) -> Line? {
+        var discarding = false
+        var discarded = 0
+        while true {
+            if let newline = firstNewline() {
+                lineNumber += 1
+                let lineEnd = newline > start && buffer[newline - 1] == 0x0D ? newline - 1 : newline
+                defer { start = newline + 1 }
+                if discarding {
+                    return .tooLong(number: lineNumber, bytes: discarded + (newline - start))
+                }
+                if lineEnd - start > maxLineBytes {
+                    return .tooLong(number: lineNumber, bytes: lineEnd - start)
+                }
+                return .text(String(decoding: buffer[start..<lineEnd], as: UTF8.self), number: lineNumber)
+            }
+            if eof {
+                guard end > start || discarding else { return nil }
+                lineNumber += 1
+                let length = end - start
+                defer { start = end }
+                if discarding || length > maxLineBytes {
+                    return .tooLong(number: lineNumber, bytes: discarded + length)
+                }
+                return .text(String(decoding: buffer[start..<end], as: UTF8.self), number: lineNumber)
+            }
+            // Compact, and when a line does not fit in the buffer, drop what we have and remember we are inside
+            // an over-long line.
+            if start > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    let base = raw.baseAddress!
+                    memmove(base, base + start, end - start)
+                }
+                end -= start
+                start = 0
+            }
+            if end == buffer.count {
+                discarding = true
+                discarded += end
+                end = 0
+            }
+            try fill()
+        }
+    }
+
+    private func firstNewline() -> Int? {
+        var index = start
+        while index < end {
+            if buffer[index] == 0x0A { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private mutating func fill() throws(Stop) {
+        while true {
+            if shouldStop() { throw .interrupted }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                read(fd, raw.baseAddress! + end, raw.count - end)
+            }
+            if count > 0 {
+                end += count
+                return
+            }
+            if count == 0 {
+                eof = true
+                return
+            }
+            let error = errno
+            if error == EINTR {
+                if shouldStop() { throw .interrupted }
+                continue
+            }
+            throw .readError(error)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Glibc
+import Testing
+@testable import JWTAuditCLI
+
+@Suite("Batch streaming: order, limits, blank lines")
+struct BatchRunnerTests {
+    /// Writes `text` to a pipe on a background thread and returns the read end.
+    static func pipe(_ text: String) -> Int32 {
+        var fds: [Int32] = [0, 0]
+        Glibc.pipe(&fds)
+        let writeEnd = fds[1]
+        let bytes = Array(text.utf8)
+        let thread = Thread { 
+            var offset = 0
+            while offset < bytes.count {
+                let n = bytes[offset...].withUnsafeBytes { Glibc.write(writeEnd, $0.baseAddress, $0.count) }
+                if n <= 0 { break }
+                offset += n
+            }
+            close(writeEnd)
+        }
+        thread.start()
+        return fds[0]
+    }
+
+    final class Thread: @unchecked Sendable {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+        func start() {
+            var tid = pthread_t()
+            let box = Unmanaged.passRetained(self).toOpaque()
+            pthread_create(&tid, nil, { raw in
+                let me = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
+                me.body()
+                return nil
+            }, box)
+            pthread_detach(tid)
+        }
+    }
+
+    static func runner(jobs: Int, maxLine: Int = 100) -> BatchRunner {
+        BatchRunner(
+            jobs: jobs, maxLineBytes: maxLine,
+            verify: { text, number in
+                BatchItemResult(
+                    jsonLine: "\(number):\(text)", valid: text.hasPrefix("ok"), failedChecks: text.hasPrefix("ok") ? [] : ["signature"],
+                    malformed: text.hasPrefix("bad"))
+            },
+            tooLong: { number, bytes in
+                BatchItemResult(jsonLine: "\(number):too-long:\(bytes)", valid: false, failedChecks: ["format"], malformed: true)
+            })
+    }
+
+    @Test(arguments: [1, 2, 4])
+    func keepsInputOrderAcrossWorkers(jobs: Int) {
+        let lines = (1...5000).map { $0 % 7 == 0 ? "no\($0)" : "ok\($0)" }
+        var output = ""
+        let summary = Self.runner(jobs: jobs).run(inputs: [Self.pipe(lines.joined(separator: "\n") + "\n")]) {
+            output += $0
+            return true
+        }
+        let expected = lines.enumerated().map { "\($0.offset + 1):\($0.element)" }.joined(separator: "\n") + "\n"
+        #expect(output == expected)
+        #expect(summary.total == 5000)
+        #expect(summary.rejected == 5000 / 7)
+        #expect(summary.failedByCheck["signature"] == 5000 / 7)
+    }
+
+    @Test func skipsBlankLinesButKeepsLineNumbers() {
+        var output = ""
+        let summary = Self.runner(jobs: 2).run(inputs: [Self.pipe("ok-a\n\n  \r\nok-b\r\nbad-c")]) {
+            output += $0
+            return true
+        }
+        #expect(output == "1:ok-a\n4:ok-b\n5:bad-c\n")
+        #expect(summary.valid == 2)
+        #expect(summary.malformed == 1)
+    }
+
+    @Test func anOverlongLineIsReportedAndTheBatchGoesOn() {
+        let long = String(repeating: "x", count: 200_000)
+        var output = ""
+        let summary = Self.runner(jobs: 2, maxLine: 1000).run(inputs: [Self.pipe("ok1\n\(long)\nok3\n")]) {
+            output += $0
+            return true
+        }
+        #expect(output == "1:ok1\n2:too-long:200000\n3:ok3\n")
+        #expect(summary.malformed == 1)
+        #expect(summary.valid == 2)
+    }
+
+    @Test func aClosedOutputStopsTheRun() {
+        let lines = (1...2000).map { "ok\($0)" }.joined(separator: "\n")
+        var writes = 0
+        let summary = Self.runner(jobs: 1).run(inputs: [Self.pipe(lines)]) { _ in
+            writes += 1
+            return false
+        }
+        #expect(writes == 1)
+        #expect(summary.outputClosed)
+        #expect(summary.total < 2000)
+    }
+}
