@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Measures jwtaudit against its references and prints ratios with their targets (bench/README.md)."""
+import argparse, os, re, statistics, subprocess, sys, time
+
+p = argparse.ArgumentParser()
+p.add_argument("--bin", required=True)
+p.add_argument("--work", required=True)
+p.add_argument("--count", type=int, required=True)
+p.add_argument("--cores", type=int, required=True)
+p.add_argument("--cold-runs", type=int, default=200)
+a = p.parse_args()
+W = a.work
+ISS = ["--issuer", "https://bench.example/", "--audience", "api://bench"]
+
+
+def openssl_speed(args, pin=None):
+    cmd = (["taskset", "-c", str(pin)] if pin is not None else []) + ["openssl", "speed", "-mr", "-elapsed", "-seconds", "3"] + args
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return out
+
+
+def rsa_verify_per_s(multi=None, pin=None):
+    out = openssl_speed((["-multi", str(multi)] if multi else []) + ["rsa2048"], pin)
+    m = re.findall(r"^\+F2:\d+:2048:([\d.]+):([\d.]+)", out, re.M)
+    return float(m[-1][1])
+
+
+def ec_verify_per_s(name, tag, pin):
+    out = openssl_speed([name], pin)
+    m = re.findall(r"^\+" + tag + r":[^\n]*:([\d.]+):([\d.]+)$", out, re.M)
+    return float(m[-1][1])
+
+
+def hmac_per_s(pin, size=900):
+    out = openssl_speed(["-bytes", str(size), "-hmac", "sha256"], pin)
+    m = re.findall(r"^\+F:\d+:hmac\(sha256\):([\d.]+)", out, re.M)
+    return float(m[-1]) / size
+
+
+def batch(alg, jobs, pin=None, extra=()):
+    key = ["--secret-file", f"{W}/HS256.key"] if alg == "HS256" else ["--key", f"{W}/{alg}.key"]
+    cmd = (["taskset", "-c", str(pin)] if pin is not None else []) + [a.bin, "verify", "--batch", "--jobs", str(jobs)] + key + ISS + list(extra)
+    with open(f"{W}/{alg}.tokens", "rb") as f:
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        dt = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit(f"batch {alg} failed ({r.returncode}): {r.stderr.decode()[-500:]}")
+    return a.count / dt
+
+
+def peak_rss_kib(cmd, stdin_path=None):
+    full = ["/usr/bin/time", "-f", "%M"] + cmd
+    with open(stdin_path or os.devnull, "rb") as f:
+        r = subprocess.run(full, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return int(r.stderr.strip().splitlines()[-1])
+
+
+def median_runtime(cmd, runs):
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+        if r.returncode != 0:
+            sys.exit(f"{cmd[0]} failed with {r.returncode}")
+    return statistics.median(times)
+
+
+rows = []
+
+
+def row(name, ours, ref, unit, target, higher_is_better=True):
+    ratio = ours / ref
+    ok = ratio >= target if higher_is_better else ratio <= target
+    rows.append((name, ours, ref, unit, ratio, (">= " if higher_is_better else "<= ") + f"{target:.2f}", "met" if ok else "NOT MET"))
+
+
+print(f"jwtaudit benchmark: {a.count} tokens per batch, {a.cores} cores, {time.strftime('%Y-%m-%d')}", flush=True)
+
+# 1. RS256, one core, every claim check, against openssl speed rsa2048 on the same core.
+row("RS256 batch, --jobs 1, core 0", batch("RS256", 1, pin=0), rsa_verify_per_s(pin=0), "verify/s", 0.85)
+# 2. RS256, default jobs, against openssl speed -multi.
+row(f"RS256 batch, --jobs {a.cores}", batch("RS256", a.cores), rsa_verify_per_s(multi=a.cores), "verify/s", 0.80)
+# 3. ES256, EdDSA, HS256 on one core.
+row("ES256 batch, --jobs 1, core 0", batch("ES256", 1, pin=0), ec_verify_per_s("ecdsap256", "F4", 0), "verify/s", 0.85)
+row("EdDSA batch, --jobs 1, core 0", batch("EdDSA", 1, pin=0), ec_verify_per_s("ed25519", "F6", 0), "verify/s", 0.85)
+hs_ours = batch("HS256", 1, pin=0)
+hs_ref = hmac_per_s(0)
+rows.append(("HS256 batch, --jobs 1, core 0", hs_ours, hs_ref, "verify/s", hs_ours / hs_ref, "report", f"overhead {1e6 / hs_ours - 1e6 / hs_ref:.2f} us/token"))
+
+# 4. Cold start: one offline verify against the minimal C program.
+token = open(f"{W}/RS256.tokens").readline().strip()
+ours = median_runtime([a.bin, "verify", token, "--jwks", f"{W}/RS256.jwks.json"] + ISS, a.cold_runs)
+ref = median_runtime([f"{W}/ref_verify", token, f"{W}/RS256.key"], a.cold_runs)
+row("cold start, offline verify (median s)", ours, ref, "s", 1.30, higher_is_better=False)
+
+# 5. Peak memory.
+rss_batch = peak_rss_kib([a.bin, "verify", "--batch", "--key", f"{W}/RS256.key"] + ISS, f"{W}/RS256.tokens")
+rss_decode = peak_rss_kib([a.bin, "decode", token])
+rss_ref = peak_rss_kib([f"{W}/ref_verify", token, f"{W}/RS256.key"])
+
+# 6. decode --json throughput.
+decode_rate = None
+help_text = subprocess.run([a.bin, "decode", "--help"], capture_output=True, text=True).stdout
+if "--batch" in help_text:
+    with open(f"{W}/RS256.tokens", "rb") as f:
+        t0 = time.perf_counter()
+        subprocess.run([a.bin, "decode", "--json", "--batch"], stdin=f, stdout=subprocess.DEVNULL, check=True)
+        decode_rate = a.count / (time.perf_counter() - t0)
+
+print()
+print(f"{'measure':42} {'jwtaudit':>12} {'reference':>12} {'unit':9} {'ratio':>6}  target")
+for r in rows:
+    extra = f"  {r[7]}" if len(r) > 7 else ""
+    print(f"{r[0]:42} {r[1]:12.4g} {r[2]:12.4g} {r[3]:9} {r[4]:6.3f}  {r[5]} {r[6] if len(r) > 6 and r[5] != 'report' else ''}{extra}")
+print()
+print(f"peak RSS: batch of {a.count} RS256 tokens {rss_batch} KiB; one decode {rss_decode} KiB; C reference {rss_ref} KiB")
+if decode_rate:
+    print(f"decode --json --batch throughput: {decode_rate:.0f} tokens/s")
