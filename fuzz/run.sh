@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer harness (the whole core compiled with -sanitize=fuzzer,address) and fuzzes one parser.
+# usage: fuzz/run.sh TARGET SECONDS      TARGET: token json jwk pem policy-xml | all
+#        fuzz/run.sh --build-only
+# Crashes land in fuzz/artifacts/TARGET/; every crash found becomes a regression test in Tests/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out="$root/.build-fuzz"
+mkdir -p "$out/modules"
+targets=(token json jwk pem policy-xml)
+
+build() {
+  local stamp="$out/stamp" newest
+  newest=$(find Sources/JWTAuditCore Sources/COpenSSLShims fuzz/targets -newer "$stamp" -type f 2>/dev/null | head -1 || true)
+  if [ -x "$out/fuzz-jwtaudit" ] && [ -f "$stamp" ] && [ -z "$newest" ]; then return; fi
+  echo "fuzz: building the harness (core + targets, ASan + libFuzzer)..." >&2
+  cat > "$out/modules/module.modulemap" <<MAP
+module COpenSSLShims { header "$root/Sources/COpenSSLShims/include/COpenSSLShims.h" export * }
+MAP
+  clang -c -g -O1 -fsanitize=fuzzer-no-link,address -I Sources/COpenSSLShims/include \
+    Sources/COpenSSLShims/shims.c -o "$out/shims.o"
+  # shellcheck disable=SC2046
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name JWTAuditCore \
+    -I Sources/COpenSSL -I "$out/modules" \
+    $(find Sources/JWTAuditCore -name '*.swift' | sort) fuzz/targets/*.swift "$out/shims.o" -lcrypto \
+    -o "$out/fuzz-jwtaudit" 2> >(grep -v 'Cannot export local symbol' >&2)
+  touch "$stamp"
+}
+
+run() {
+  local target=$1 seconds=$2
+  local corpus="$out/corpus/$target" seeds="fuzz/corpus/$target" artifacts="fuzz/artifacts/$target/"
+  mkdir -p "$corpus" "$artifacts"
+  echo "fuzz: $target for ${seconds}s" >&2
+  JWTAUDIT_FUZZ_TARGET=$target "$out/fuzz-jwtaudit" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+    -max_len=300000 -artifact_prefix="$artifacts" -print_final_stats=1 "$corpus" "$seeds" 2>&1 | \
+    grep -E '^(#|Done|stat::number_of_executed_units|==|SUMMARY|artifact_prefix|Test unit written)' | tail -4
+}
+
+case "${1:-}" in
+  --build-only) build ;;
+  all) build; for t in "${targets[@]}"; do run "$t" "${2:-60}"; done ;;
+  token|json|jwk|pem|policy-xml) build; run "$1" "${2:-60}" ;;
+  *) echo "usage: fuzz/run.sh {token|json|jwk|pem|policy-xml|all} SECONDS | --build-only" >&2; exit 64 ;;
+esac

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One libFuzzer entry point for every parser; `JWTAUDIT_FUZZ_TARGET` picks the parser, so the core is built
+/// with sanitizers once, not once per target. Each target asserts the invariants that must hold for any input:
+/// no crash, no hang, and, where a parser has a writer, that a round trip keeps the value.
+nonisolated(unsafe) private var selectedTarget: ((([UInt8]) -> Void))?
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    if selectedTarget == nil {
+        let name = getenv("JWTAUDIT_FUZZ_TARGET").map { String(cString: $0) } ?? "json"
+        guard let target = FuzzTargets.all[name] else {
+            fputs("unknown JWTAUDIT_FUZZ_TARGET \(name)\n", stderr)
+            exit(64)
+        }
+        selectedTarget = target
+    }
+    selectedTarget!(Array(UnsafeBufferPointer(start: data, count: size)))
+    return 0
+}
+
+enum FuzzTargets {
+    static let all: [String: ([UInt8]) -> Void] = [
+        "json": json,
+        "token": token,
+        "jwk": jwk,
+        "pem": pem,
+        "policy-xml": policyXML,
+    ]
+
+    static func json(_ bytes: [UInt8]) {
+        guard let value = try? JSONParser.parse(bytes: bytes) else { return }
+        let text = JSONWriter.write(value, style: .compact)
+        guard let again = try? JSONParser.parse(text) else { fatalError("writer output does not parse: \(text)") }
+        precondition(again == value, "JSON round trip changed the value")
+    }
+
+    static func token(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let compact = try? TokenInput.extract(text), let token = try? CompactToken.parse(compact) else { return }
+        _ = TokenInspection.inspect(token, at: 1_767_225_600)
+    }
+
+    static func jwk(_ bytes: [UInt8]) {
+        _ = try? KeySet.load(bytes, source: "fuzz")
+    }
+
+    static func pem(_ bytes: [UInt8]) {
+        var text = Array("-----BEGIN PUBLIC KEY-----\n".utf8)
+        text += bytes
+        text += Array("\n-----END PUBLIC KEY-----\n".utf8)
+        _ = try? KeySet.load(text, source: "fuzz")
+        _ = try? KeySet.load(bytes, source: "fuzz")
+    }
+
+    static func policyXML(_ bytes: [UInt8]) {
+        _ = try? XMLReader.parse(bytes)
+    }
+}
