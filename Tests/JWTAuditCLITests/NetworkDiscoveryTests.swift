@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 import JWTAuditCore
 @testable import JWTAuditCLI
@@ -216,5 +217,19 @@ struct NetworkDiscoveryTests {
         #expect(try discovery(cache, clock).refetchJWKSForUnknownKid(url: url) == .rateLimited(notBefore: clock.now - 10 + 300))
         #expect(String(decoding: try discovery(cache, clock).jwks(url: url).bytes, as: UTF8.self).contains("old"),
             "the good cached key set survives a bad refetch")
+    }
+}
+
+@Suite("Key discovery with an unusable cache directory")
+struct NetworkDiscoveryCacheFailureTests {
+    @Test func aRefusedCacheDirectoryDoesNotFailTheRunButIsReported() throws {
+        let server = try NetworkDiscoveryTests.entraServer()
+        let tmp = try TemporaryDirectory()
+        chmod(tmp.path, 0o777) // writable by others: refused as a cache directory
+        let fetcher = HTTPFetcher(options: .init(timeoutSeconds: 5, caFile: try TestPKI.get().caFile, environment: [:]))
+        let d = KeyDiscovery(fetcher: fetcher, cache: DiskCache(directory: tmp.path), offline: false, clock: TestClock().function)
+        let document = try d.jwks(url: server.url("/jwks.json"))
+        #expect(document.provenance == .fetched)
+        #expect(document.cacheNote?.contains("writable by others") == true, "\(String(describing: document.cacheNote))")
     }
 }

@@ -9,7 +9,8 @@ public import JWTAuditCore
 /// Every failure to obtain a 200 response is `.unavailable` ("could not decide", exit 2).
 public struct HTTPFetcher: Sendable {
     public struct Options: Sendable {
-        /// `--timeout`: bounds both connecting and the whole transfer.
+        /// `--timeout`: bounds both connecting and the whole transfer. Values below 1 are taken as 1 (libcurl reads
+        /// 0 as "no timeout", which would let a silent server hang the run).
         public var timeoutSeconds: Int
         /// `--cacert`: a PEM file of CA certificates used instead of the system store.
         public var caFile: String?
@@ -76,6 +77,7 @@ public struct HTTPFetcher: Sendable {
             }
         }
         let (proxy, noProxy) = proxySettings(for: url)
+        let timeout = max(1, options.timeoutSeconds)
         var response = jwtaudit_http_response()
         defer { jwtaudit_http_response_free(&response) }
         let failure = urlText.withCString { cURL in
@@ -84,7 +86,7 @@ public struct HTTPFetcher: Sendable {
                     withOptionalCString(options.caFile) { cCA in
                         withOptionalCString(noProxy) { cNoProxy in
                             var request = jwtaudit_http_request(
-                                url: cURL, timeout_seconds: options.timeoutSeconds, ca_file: cCA,
+                                url: cURL, timeout_seconds: timeout, ca_file: cCA,
                                 allow_http: url.scheme == .http ? 1 : 0, user_agent: cAgent,
                                 max_body_bytes: options.maxBodyBytes, max_redirects: options.maxRedirects,
                                 proxy: cProxy, no_proxy: cNoProxy)
@@ -104,7 +106,7 @@ public struct HTTPFetcher: Sendable {
         case JWTAUDIT_HTTP_LOAD_FAILED: throw unavailable("libcurl could not be loaded\(why); install libcurl4")
         case JWTAUDIT_HTTP_DNS: throw unavailable("host name did not resolve\(why)")
         case JWTAUDIT_HTTP_CONNECT: throw unavailable("connection refused or host unreachable\(why)")
-        case JWTAUDIT_HTTP_TIMEOUT: throw unavailable("timed out after \(options.timeoutSeconds) s\(why); --timeout SECONDS sets the limit")
+        case JWTAUDIT_HTTP_TIMEOUT: throw unavailable("timed out after \(max(1, options.timeoutSeconds)) s\(why); --timeout SECONDS sets the limit")
         case JWTAUDIT_HTTP_TLS:
             throw unavailable("TLS/certificate verification failed\(why); if the server uses a private CA, pass --cacert FILE")
         case JWTAUDIT_HTTP_TOO_MANY_REDIRECTS: throw unavailable("more than \(options.maxRedirects) redirects\(why)")

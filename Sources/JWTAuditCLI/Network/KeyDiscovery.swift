@@ -20,6 +20,17 @@ public final class KeyDiscovery: Sendable {
         public let provenance: Provenance
         /// Unix seconds of the fetch that produced these bytes.
         public let fetchedAt: Int64
+        /// Set when a fetched document could not be written to the cache (the run still succeeds; the CLI may
+        /// print it as a warning on stderr).
+        public let cacheNote: String?
+
+        public init(url: String, bytes: [UInt8], provenance: Provenance, fetchedAt: Int64, cacheNote: String? = nil) {
+            self.url = url
+            self.bytes = bytes
+            self.provenance = provenance
+            self.fetchedAt = fetchedAt
+            self.cacheNote = cacheNote
+        }
     }
 
     public enum RefetchOutcome: Sendable, Equatable {
@@ -108,7 +119,8 @@ public final class KeyDiscovery: Sendable {
         let entry = DiskCache.Entry(url: url, content: response.body, fetchedAt: now,
             lifetime: CachePolicy.lifetime(cacheControl: response.cacheControl), lastForcedRefetch: forcedAt)
         // The cache is an optimisation: a read-only or refused cache directory must not fail the run.
-        try? cache.write(entry)
-        return Document(url: url, bytes: response.body, provenance: .fetched, fetchedAt: now)
+        var note: String?
+        do { try cache.write(entry) } catch { note = "not cached: \(error.reason)" }
+        return Document(url: url, bytes: response.body, provenance: .fetched, fetchedAt: now, cacheNote: note)
     }
 }

@@ -21,6 +21,8 @@ final class TestPKI: Sendable {
     private init() throws {
         let dir = try TemporaryDirectory()
         Self.keepAlive = dir
+        // A static is never deinitialised: remove the PKI directory when the test process exits.
+        atexit { TestPKI.keepAlive = nil }
         directory = dir.path
         let log = dir.path + "/openssl.log"
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
