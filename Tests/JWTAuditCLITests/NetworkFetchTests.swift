@@ -50,6 +50,17 @@ struct NetworkFetchTests {
         #expect(server.fetchCount("/jwks.json") == 0, "no request got past the handshake")
     }
 
+    @Test func unusableCacertIsTheCallersMistake() throws {
+        let server = try TestServer()
+        let tmp = try TemporaryDirectory()
+        try tmp.write("not-a-cert.pem", "hello")
+        for (file, words) in [(tmp.path + "/missing.pem", "cannot read --cacert"), (tmp.path + "/not-a-cert.pem", "no usable PEM")] {
+            let error = try #require(thrownError { () throws(JWTAuditError) in try fetcher(caFile: file).get(server.url("/jwks.json")) })
+            #expect(error.code == .invalidArgument, "\(file)")
+            #expect(error.reason.contains(words) && error.reason.contains(file), "\(error.reason)")
+        }
+    }
+
     @Test func serverDownIsConnectionRefused() throws {
         let server = try TestServer()
         let url = server.url("/jwks.json")

@@ -16,7 +16,8 @@ enum jwtaudit_http_failure {
     JWTAUDIT_HTTP_TOO_MANY_REDIRECTS = 6,
     JWTAUDIT_HTTP_PROTOCOL_REFUSED = 7, // a URL or redirect target with a scheme that is not allowed
     JWTAUDIT_HTTP_OVERSIZE = 8,         // body larger than max_body_bytes
-    JWTAUDIT_HTTP_OTHER = 9
+    JWTAUDIT_HTTP_OTHER = 9,
+    JWTAUDIT_HTTP_CA_FILE = 10          // the ca_file could not be read or holds no usable certificate
 };
 
 struct jwtaudit_http_request {

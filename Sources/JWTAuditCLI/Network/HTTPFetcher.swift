@@ -76,6 +76,14 @@ public struct HTTPFetcher: Sendable {
                     "refusing to fetch \(urlText) over plain HTTP: --allow-http permits only loopback hosts (127.0.0.0/8, ::1, localhost)")
             }
         }
+        if let caFile = options.caFile {
+            // The caller's mistake, not the network's: say so before any connection is made.
+            let fd = open(caFile, O_RDONLY | O_CLOEXEC)
+            if fd < 0 {
+                throw JWTAuditError(.invalidArgument, "cannot read --cacert file \(caFile) (\(String(cString: strerror(errno))))")
+            }
+            close(fd)
+        }
         let (proxy, noProxy) = proxySettings(for: url)
         let timeout = max(1, options.timeoutSeconds)
         var response = jwtaudit_http_response()
@@ -109,6 +117,8 @@ public struct HTTPFetcher: Sendable {
         case JWTAUDIT_HTTP_TIMEOUT: throw unavailable("timed out after \(max(1, options.timeoutSeconds)) s\(why); --timeout SECONDS sets the limit")
         case JWTAUDIT_HTTP_TLS:
             throw unavailable("TLS/certificate verification failed\(why); if the server uses a private CA, pass --cacert FILE")
+        case JWTAUDIT_HTTP_CA_FILE:
+            throw JWTAuditError(.invalidArgument, "--cacert file \(options.caFile ?? "") holds no usable PEM certificate\(why)")
         case JWTAUDIT_HTTP_TOO_MANY_REDIRECTS: throw unavailable("more than \(options.maxRedirects) redirects\(why)")
         case JWTAUDIT_HTTP_PROTOCOL_REFUSED: throw unavailable("redirect to a non-HTTPS URL refused\(why)")
         case JWTAUDIT_HTTP_OVERSIZE: throw unavailable("response larger than \(Self.sizeText(options.maxBodyBytes))")
