@@ -57,6 +57,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuditCLITests",
             dependencies: ["JWTAuditCLI", "JWTAuditCore"],
+            exclude: ["Support/https_server.py"],
             swiftSettings: strict
         ),
     ]
