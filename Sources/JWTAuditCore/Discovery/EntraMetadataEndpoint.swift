@@ -1,0 +1,82 @@
+/// The `--tenant` value: a tenant GUID, a verified domain, or one of Entra's tenant-independent names.
+///
+/// Microsoft identity platform, OpenID Connect: "`{tenant}` … can take one of four types of values:
+/// `common`, `organizations`, `consumers`, or tenant identifiers (GUID or domain)".
+public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable { case guid, domain, common, organizations, consumers }
+
+    public let text: String
+    public let kind: Kind
+
+    public var description: String { text }
+
+    /// Refuses anything else, so that the value is safe to splice into a URL path.
+    public init(_ text: String) throws(JWTAuditError) {
+        switch text.lowercased() {
+        case "common": self.text = "common"; kind = .common; return
+        case "organizations": self.text = "organizations"; kind = .organizations; return
+        case "consumers": self.text = "consumers"; kind = .consumers; return
+        default: break
+        }
+        if Self.isGUID(text) {
+            self.text = text.lowercased(); kind = .guid; return
+        }
+        if Self.isDomain(text) {
+            self.text = text.lowercased(); kind = .domain; return
+        }
+        throw JWTAuditError(.invalidArgument,
+            "tenant '\(text)' is not a tenant ID (GUID), a domain, 'common', 'organizations' or 'consumers'")
+    }
+
+    /// True for `common`/`organizations`/`consumers`: the metadata's issuer is templated, so any tenant's
+    /// token passes the issuer check unless the token's tenant is checked separately.
+    public var isMultiTenant: Bool { kind != .guid && kind != .domain }
+
+    /// 8-4-4-4-12 hexadecimal digits.
+    public static func isGUID(_ s: String) -> Bool {
+        let groups = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
+        return groups.allSatisfy { $0.allSatisfy(\.isHexDigit) && $0.allSatisfy(\.isASCII) }
+    }
+
+    static func isDomain(_ s: String) -> Bool {
+        guard s.utf8.count <= 253 else { return false }
+        let labels = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else { return false }
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && label.first != "-" && label.last != "-"
+                && label.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }
+        }
+    }
+}
+
+/// Where Entra publishes a tenant's OpenID metadata, by token version.
+///
+/// Microsoft (access tokens): "When your web app/API is validating a v1.0 token (`ver` claim ="1.0"), it needs to
+/// read the OpenID Connect metadata document from the v1.0 endpoint
+/// (`https://login.microsoftonline.com/{example-tenant-id}/.well-known/openid-configuration`)… a v2.0 token … from
+/// the v2.0 endpoint (`https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`)".
+public enum EntraMetadataEndpoint {
+    public enum TokenVersion: Sendable, Equatable { case v1, v2 }
+
+    /// The public cloud; `--authority` sets a sovereign cloud (or a test server).
+    public static let defaultAuthority = "https://login.microsoftonline.com"
+
+    /// `{authority}/{tenant}/.well-known/openid-configuration` (v1) or
+    /// `{authority}/{tenant}/v2.0/.well-known/openid-configuration` (v2).
+    /// The authority must be an https URL (http for loopback, if allowed by the fetcher) with no query or fragment.
+    public static func metadataURL(authority: String = defaultAuthority, tenant: EntraTenant, version: TokenVersion)
+        throws(JWTAuditError) -> String
+    {
+        _ = try EndpointURL(authority)
+        if authority.contains("?") || authority.contains("#") {
+            throw JWTAuditError(.invalidArgument, "authority '\(authority)' must not have a query or fragment")
+        }
+        var base = Substring(authority)
+        while base.hasSuffix("/") { base = base.dropLast() }
+        switch version {
+        case .v1: return "\(base)/\(tenant.text)/.well-known/openid-configuration"
+        case .v2: return "\(base)/\(tenant.text)/v2.0/.well-known/openid-configuration"
+        }
+    }
+}
