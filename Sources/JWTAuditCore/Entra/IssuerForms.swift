@@ -19,7 +19,7 @@ public enum EntraHints {
         let host = String(parts[0]).lowercased()
         guard v1Hosts.contains(host) || v2Hosts.contains(host) else { return nil }
         let tenant = String(parts[1])
-        return isGUID(tenant) ? tenant : nil
+        return EntraTenant.isGUID(tenant) ? tenant : nil
     }
 
     /// "v1.0" for an sts.windows.net-style issuer, "v2.0" for a `…/v2.0` one, nil otherwise.
@@ -28,19 +28,6 @@ public enum EntraHints {
         if issuer.hasSuffix("/v2.0") || issuer.hasSuffix("/v2.0/") { return "v2.0" }
         let host = issuer.dropFirst("https://".count).split(separator: "/").first.map(String.init)?.lowercased() ?? ""
         return v1Hosts.contains(host) ? "v1.0" : nil
-    }
-
-    public static func isGUID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            if [8, 13, 18, 23].contains(index) {
-                if byte != UInt8(ascii: "-") { return false }
-            } else if !((48...57).contains(byte) || (97...102).contains(byte) || (65...70).contains(byte)) {
-                return false
-            }
-        }
-        return true
     }
 
     static func issuerHint(actual: String, accepted: [String]) -> String {

@@ -19,14 +19,11 @@ extension Verifier {
                 detail: "no accepted issuer was configured")
         }
         let tid = claims["tid"]?.stringValue
-        var templated = false
-        let accepted = policy.issuers.map { issuer -> String in
-            guard issuer.contains("{tenantid}") else { return issuer }
-            templated = true
-            return tid.map { issuer.replacing("{tenantid}", with: $0) } ?? issuer
-        }
+        let templates = policy.issuers.map(IssuerTemplate.init)
+        let templated = templates.contains(where: \.isTenantTemplated)
+        let accepted = templates.map { $0.expectedIssuer(tokenTenantID: tid) ?? $0.template }
         let expected = policy.issuers.joined(separator: " | ")
-        if accepted.contains(iss) {
+        if templates.contains(where: { $0.matches(issuer: iss, tokenTenantID: tid) }) {
             var detail = "issued by \(iss)\(source)"
             if templated && policy.tenantID == nil {
                 detail += "; the accepted issuer is a multi-tenant template, so a token from any tenant passes unless a tenant is named"

@@ -142,6 +142,23 @@ extension Verifier {
             )
         }
         let selection = KeySelection.select(from: keys, kid: kid, algorithm: algorithm)
+        // Entra's v2 JWKS gives keys an `issuer`: "Keys that have a templated issuer value ... should only be
+        // used when the iss claim in the token matches this value after substituting the tid claim".
+        let iss = token.claims?["iss"]?.stringValue ?? ""
+        let tid = token.claims?["tid"]?.stringValue
+        let candidates = selection.candidates.filter {
+            IssuerTemplate.keyAllows(keyIssuer: $0.issuer, tokenIssuer: iss, tokenTenantID: tid)
+        }
+        if candidates.isEmpty && !selection.candidates.isEmpty {
+            let key = selection.candidates[0]
+            return (
+                CheckResult(
+                    id: CheckID.key, status: .fail, expected: "a key whose issuer is \(key.issuer ?? "")",
+                    actual: "token issuer \(iss.isEmpty ? "(absent)" : iss)",
+                    detail: "\(key.summary) is published for another issuer, so it may not verify this token" + ignoredNote),
+                []
+            )
+        }
         if selection.candidates.isEmpty {
             return (
                 CheckResult(
@@ -156,7 +173,7 @@ extension Verifier {
             CheckResult(
                 id: CheckID.key, status: .pass, actual: kid.map { "kid \"\($0)\"" },
                 detail: selection.explanation + ignoredNote),
-            selection.candidates
+            candidates
         )
     }
 
