@@ -15,4 +15,6 @@
 #include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/ecdsa.h>
+#include <openssl/hmac.h>
+#include <openssl/x509.h>
 #endif
