@@ -1,5 +1,6 @@
 import COpenSSL
 import COpenSSLShims
+import Glibc
 
 /// Owns one OpenSSL `EVP_PKEY` holding a public key, built once at import and freed in `deinit`.
 ///
@@ -24,19 +25,22 @@ final class OpenSSLPublicKey: @unchecked Sendable {
             guard let key else { throw OpenSSLErrorQueue.error(.malformedKey, "OpenSSL refused the Ed25519 public key") }
             return OpenSSLPublicKey(takingOwnershipOf: key)
         case .rsa(let n, let e):
-            return try fromData(typeName: "RSA", what: "RSA public key") { builder in
+            return try fromData(typeName: "RSA", what: "RSA public key", buffers: []) { builder, _ in
                 guard let bn = n.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress, Int32($0.count), nil) }),
                       let be = e.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress, Int32($0.count), nil) })
                 else { return [] }
-                OSSL_PARAM_BLD_push_BN(builder, "n", bn)
-                OSSL_PARAM_BLD_push_BN(builder, "e", be)
+                OSSL_PARAM_BLD_push_BN(builder, ParameterName.n, bn)
+                OSSL_PARAM_BLD_push_BN(builder, ParameterName.e, be)
                 return [bn, be]
             }
         case .ec(let curve, let x, let y):
             let point: [UInt8] = [0x04] + x + y
-            let key = try fromData(typeName: "EC", what: "EC public key on \(curve.rawValue)") { builder in
-                _ = curve.openSSLName.withCString { OSSL_PARAM_BLD_push_utf8_string(builder, "group", $0, 0) }
-                _ = point.withUnsafeBufferPointer { OSSL_PARAM_BLD_push_octet_string(builder, "pub", $0.baseAddress, $0.count) }
+            // OSSL_PARAM_BLD keeps pointers to string and octet buffers until OSSL_PARAM_BLD_to_param, so the
+            // buffers are copied into memory that lives until `fromData` has built the parameters.
+            let group = Array(curve.openSSLName.utf8CString)
+            let key = try fromData(typeName: "EC", what: "EC public key on \(curve.rawValue)", buffers: [group.map { UInt8(bitPattern: $0) }, point]) { builder, buffers in
+                OSSL_PARAM_BLD_push_utf8_string(builder, ParameterName.group, UnsafeRawPointer(buffers[0]).assumingMemoryBound(to: CChar.self), 0)
+                OSSL_PARAM_BLD_push_octet_string(builder, ParameterName.pub, buffers[1], point.count)
                 return []
             }
             // RFC 8725 §3.4 (invalid-curve attacks): "validate that the public key is on the curve".
@@ -52,11 +56,18 @@ final class OpenSSLPublicKey: @unchecked Sendable {
     }
 
     private static func fromData(
-        typeName: String, what: String, push: (OpaquePointer) -> [OpaquePointer]
+        typeName: String, what: String, buffers: [[UInt8]],
+        push: (OpaquePointer, [UnsafeMutablePointer<UInt8>]) -> [OpaquePointer]
     ) throws(JWTAuditError) -> OpenSSLPublicKey {
         guard let builder = OSSL_PARAM_BLD_new() else { throw OpenSSLErrorQueue.error(.cryptoFailure, "out of memory") }
         defer { OSSL_PARAM_BLD_free(builder) }
-        let numbers = push(builder)
+        let stable = buffers.map { bytes -> UnsafeMutablePointer<UInt8> in
+            let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+            pointer.initialize(from: bytes, count: bytes.count)
+            return pointer
+        }
+        defer { stable.forEach { $0.deallocate() } }
+        let numbers = push(builder, stable)
         defer { numbers.forEach { BN_free($0) } }
         guard let params = OSSL_PARAM_BLD_to_param(builder) else {
             throw OpenSSLErrorQueue.error(.malformedKey, "could not encode the \(what)")
@@ -73,6 +84,16 @@ final class OpenSSLPublicKey: @unchecked Sendable {
         OpenSSLErrorQueue.drain()
         return OpenSSLPublicKey(takingOwnershipOf: key)
     }
+}
+
+/// Parameter names with static storage. OSSL_PARAM_BLD keeps the *pointer* to each name until
+/// OSSL_PARAM_BLD_to_param (C callers pass string literals); a Swift string argument is a temporary, so the
+/// names live here for the life of the process instead.
+private enum ParameterName {
+    nonisolated(unsafe) static let n = strdup("n")!
+    nonisolated(unsafe) static let e = strdup("e")!
+    nonisolated(unsafe) static let group = strdup("group")!
+    nonisolated(unsafe) static let pub = strdup("pub")!
 }
 
 /// Reading DER structures (SPKI, PKCS#1 RSAPublicKey, X.509 certificates) down to their public components.
