@@ -69,7 +69,11 @@ enum JWKImport {
             if let x5c = object["x5c"] {
                 try checkCertificateChain(x5c, x5t: x5t, x5tS256: try optionalString(object, "x5t#S256", source), components, label)
             }
-            material = .publicKey(try OpenSSLPublicKey.make(components), components)
+            do {
+                material = .publicKey(try OpenSSLPublicKey.make(components), components)
+            } catch {
+                throw JWTAuditError(error.code, "\(label): \(error.reason)")
+            }
         default:
             throw JWTAuditError(.unsafeKey, "\(label): key type \"\(kty)\" cannot verify JWS signatures (RSA, EC, OKP or oct)")
         }

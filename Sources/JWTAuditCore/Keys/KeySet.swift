@@ -140,8 +140,9 @@ public struct KeySet: Sendable {
         }
         let label = "\(source) (\(what))"
         try KeyPolicy.check(components, what: label)
+        let openSSLKey = try wrap(label) { () throws(JWTAuditError) in try OpenSSLPublicKey.make(components) }
         let key = VerificationKey(
-            material: .publicKey(try OpenSSLPublicKey.make(components), components), kid: nil, declaredAlgorithm: nil,
+            material: .publicKey(openSSLKey, components), kid: nil, declaredAlgorithm: nil,
             use: nil, keyOps: nil, issuer: nil, x5t: nil, source: source)
         return KeySet(keys: [key], source: source, isLoneKey: true)
     }

@@ -38,10 +38,16 @@ final class OpenSSLPublicKey: @unchecked Sendable {
             // OSSL_PARAM_BLD keeps pointers to string and octet buffers until OSSL_PARAM_BLD_to_param, so the
             // buffers are copied into memory that lives until `fromData` has built the parameters.
             let group = Array(curve.openSSLName.utf8CString)
-            let key = try fromData(typeName: "EC", what: "EC public key on \(curve.rawValue)", buffers: [group.map { UInt8(bitPattern: $0) }, point]) { builder, buffers in
-                OSSL_PARAM_BLD_push_utf8_string(builder, ParameterName.group, UnsafeRawPointer(buffers[0]).assumingMemoryBound(to: CChar.self), 0)
-                OSSL_PARAM_BLD_push_octet_string(builder, ParameterName.pub, buffers[1], point.count)
-                return []
+            let key: OpenSSLPublicKey
+            do {
+                key = try fromData(typeName: "EC", what: "EC public key on \(curve.rawValue)", buffers: [group.map { UInt8(bitPattern: $0) }, point]) { builder, buffers in
+                    OSSL_PARAM_BLD_push_utf8_string(builder, ParameterName.group, UnsafeRawPointer(buffers[0]).assumingMemoryBound(to: CChar.self), 0)
+                    OSSL_PARAM_BLD_push_octet_string(builder, ParameterName.pub, buffers[1], point.count)
+                    return []
+                }
+            } catch {
+                // OpenSSL decodes the point on import and refuses one that is not on the curve.
+                throw JWTAuditError(.unsafeKey, "the EC point (x, y) is not a valid point on \(curve.rawValue) (\(error.reason))")
             }
             // RFC 8725 §3.4 (invalid-curve attacks): "validate that the public key is on the curve".
             guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
