@@ -16,5 +16,4 @@
 #include <openssl/params.h>
 #include <openssl/ecdsa.h>
 #include <openssl/hmac.h>
-#include <openssl/x509.h>
 #endif

@@ -49,6 +49,18 @@ struct KeyImportTests {
         #expect(verifySignature(algorithm: .EdDSA, key: key, message: Self.message + [0], signature: signature) != .valid)
     }
 
+    @Test func pemWithExplanatoryTextBeforeTheBlockImports() throws {
+        let factory = OpenSSLKeyFactory()
+        try factory.rsa("rsa")
+        let certificate = try factory.certificate("rsa").pem
+        let withText = Array("Bag Attributes\n    localKeyID: 01 02\nsubject=CN = jwtaudit test\n".utf8) + certificate
+        let key = try #require(try KeySet.load(withText, source: "bundle.pem").keys.first)
+        #expect(key.thumbprint == (try KeySet.load(certificate, source: "c").keys[0].thumbprint))
+        // Two blocks (a chain) are refused with a reason rather than silently picking one.
+        let error = #expect(throws: JWTAuditError.self) { try KeySet.load(certificate + certificate, source: "chain.pem") }
+        #expect(error?.reason.contains("2 PEM blocks") == true)
+    }
+
     @Test func privateKeyPEMIsRefused() throws {
         let factory = OpenSSLKeyFactory()
         try factory.rsa("rsa")

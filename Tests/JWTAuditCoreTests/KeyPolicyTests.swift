@@ -90,6 +90,14 @@ struct KeyPolicyTests {
         #expect(error?.code == .unsafeKey && error?.reason.contains("1024 bits") == true, "\(String(describing: error))")
     }
 
+    @Test func hugeRSAModuliAreRefused() {
+        let modulus: [UInt8] = [0xC5] + [UInt8](repeating: 0x5A, count: 2046) + [0x03]  // 16384 bits: allowed
+        #expect(throws: Never.self) { try KeySet.loadJWKS(Self.rsaJWK(n: modulus, e: [1, 0, 1]), source: "16k.jwk") }
+        let larger = [0x01] + modulus  // 16385 bits
+        let error = #expect(throws: JWTAuditError.self) { try KeySet.loadJWKS(Self.rsaJWK(n: larger, e: [1, 0, 1]), source: "big.jwk") }
+        #expect(error?.reason.contains("16385 bits") == true, "\(String(describing: error))")
+    }
+
     @Test func shortHMACSecretsAreRefused() throws {
         #expect(throws: JWTAuditError.self) { try KeySet.symmetric(secret: [UInt8](repeating: 7, count: 31), source: "s") }
         let key = try KeySet.symmetric(secret: [UInt8](repeating: 7, count: 48), source: "s").keys[0]

@@ -2,6 +2,8 @@
 enum KeyPolicy {
     /// RFC 7518 §3.3: "A key of size 2048 bits or larger MUST be used with these algorithms."
     static let minimumRSABits = 2048
+    /// OPENSSL_RSA_MAX_MODULUS_BITS: OpenSSL itself will not verify with a larger modulus.
+    static let maximumRSABits = 16384
 
     /// Checks public-key components; throws `.unsafeKey` with the reason.
     static func check(_ components: PublicKeyComponents, what: String) throws(JWTAuditError) {
@@ -12,6 +14,11 @@ enum KeyPolicy {
                 throw JWTAuditError(
                     .unsafeKey,
                     "\(what): RSA modulus is \(bits) bits; RFC 7518 §3.3 requires 2048 bits or more")
+            }
+            if bits > maximumRSABits {
+                throw JWTAuditError(
+                    .unsafeKey,
+                    "\(what): RSA modulus is \(bits) bits; moduli over \(maximumRSABits) bits are refused (OpenSSL's own limit; each verification would be slow enough to stall batch mode)")
             }
             if n.last.map({ $0 & 1 == 0 }) ?? true {
                 throw JWTAuditError(.unsafeKey, "\(what): RSA modulus is even, so it is not a product of two odd primes")

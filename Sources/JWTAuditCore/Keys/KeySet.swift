@@ -27,7 +27,9 @@ public struct KeySet: Sendable {
     public static func load(_ bytes: [UInt8], source: String) throws(JWTAuditError) -> KeySet {
         let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
         if first == UInt8(ascii: "{") { return try loadJWKS(bytes, source: source) }
-        if first == UInt8(ascii: "-") { return try loadPEM(bytes, source: source) }
+        // PEM files may carry explanatory text before the block (RFC 7468 §5.2 allows it; `openssl pkcs12`
+        // writes "Bag Attributes"), so look for the boundary anywhere.
+        if first == UInt8(ascii: "-") || contains(bytes, Array("-----BEGIN ".utf8)) { return try loadPEM(bytes, source: source) }
         if bytes.isEmpty { throw JWTAuditError(.malformedKey, "\(source): the key file is empty") }
         throw JWTAuditError(
             .malformedKey, "\(source): not a PEM public key, PEM certificate, JWK or JWK set (it starts with neither '-----BEGIN' nor '{')")
@@ -145,6 +147,14 @@ public struct KeySet: Sendable {
             material: .publicKey(openSSLKey, components), kid: nil, declaredAlgorithm: nil,
             use: nil, keyOps: nil, issuer: nil, x5t: nil, source: source)
         return KeySet(keys: [key], source: source, isLoneKey: true)
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
     }
 
     private static func wrap<T>(_ source: String, _ body: () throws(JWTAuditError) -> T) throws(JWTAuditError) -> T {
