@@ -43,6 +43,7 @@ public final class VerificationKey: Sendable {
         self.issuer = issuer
         self.x5t = x5t
         self.source = source
+        self.compatibleAlgorithms = Self.compatible(declaredAlgorithm, material)
         switch material {
         case .publicKey(_, let components):
             keyType = components.keyType
@@ -75,7 +76,10 @@ public final class VerificationKey: Sendable {
     /// where possible; so the key's `alg` wins when present. Otherwise its type decides: RSA for RS*/PS*, each EC
     /// curve for the one ES* that names it, Ed25519 for EdDSA, and a secret for each HS* whose hash is no longer
     /// than the secret (RFC 7518 §3.2: "A key of the same size as the hash output ... or larger MUST be used").
-    public var compatibleAlgorithms: Set<JWSAlgorithm> {
+    /// Computed once at import: batch verification asks for it on every token.
+    public let compatibleAlgorithms: Set<JWSAlgorithm>
+
+    private static func compatible(_ declaredAlgorithm: JWSAlgorithm?, _ material: Material) -> Set<JWSAlgorithm> {
         if let declaredAlgorithm { return [declaredAlgorithm] }
         switch material {
         case .secret(let secret):
