@@ -15,4 +15,5 @@
 #include <openssl/param_build.h>
 #include <openssl/params.h>
 #include <openssl/ecdsa.h>
+#include <openssl/hmac.h>
 #endif

@@ -9,5 +9,7 @@ void jwtaudit_OPENSSL_free(void *ptr);
 long jwtaudit_BIO_get_mem_data(void *bio, char **data);
 /// OPENSSL_VERSION_NUMBER of the headers we were built against.
 unsigned long jwtaudit_openssl_version_number(void);
+/// EVP_PKEY_PUBLIC_KEY is a compound macro (selection bits for EVP_PKEY_fromdata).
+int jwtaudit_EVP_PKEY_PUBLIC_KEY(void);
 
 #endif

@@ -1,0 +1,93 @@
+/// The verdict on one signature.
+public enum SignatureOutcome: Sendable, Equatable {
+    case valid
+    /// Why not, for the report: wrong length, wrong key type, or "the signature does not match".
+    case invalid(String)
+}
+
+/// Verifies `signature` over `message` (the exact signing-input bytes received, RFC 7515 §5.2 step 8) with `key`
+/// under `algorithm`. The entry point below the token layer; the algorithm must be one the key allows.
+public func verifySignature(
+    algorithm: JWSAlgorithm, key: VerificationKey, message: [UInt8], signature: [UInt8]
+) -> SignatureOutcome {
+    guard key.compatibleAlgorithms.contains(algorithm) else {
+        let can = key.compatibleAlgorithms.map(\.rawValue).sorted().joined(separator: ", ")
+        return .invalid("\(key.summary) cannot verify \(algorithm.rawValue) (it can verify: \(can))")
+    }
+    switch (algorithm.family, key.material) {
+    case (.hmac, .secret(let secret)):
+        // RFC 7518 §3.2: the MAC is the full HMAC output; truncated tags are not JWS.
+        let length = algorithm.hashLength!
+        guard signature.count == length else {
+            return .invalid("an \(algorithm.rawValue) signature is \(length) bytes; this one is \(signature.count)")
+        }
+        guard let tag = OpenSSLSignature.hmac(digestName: algorithm.digestName!, key: secret, message: message) else {
+            return .invalid("HMAC could not be computed")
+        }
+        return OpenSSLSignature.constantTimeEqual(tag, signature) ? .valid : .invalid("the HMAC does not match")
+
+    case (.rsaPKCS1, .publicKey(let openSSLKey, .rsa(let n, _))), (.rsaPSS, .publicKey(let openSSLKey, .rsa(let n, _))):
+        // RFC 8017 §8.2.2 step 1 / §8.1.2 step 1: "If the length of the signature S is not k octets, output
+        // "invalid signature"" (k = the modulus length in octets). No padding or stripping of zeros.
+        let k = (BigEndian.bitLength(n) + 7) / 8
+        guard signature.count == k else {
+            return .invalid("an RSA signature with this \(k * 8)-bit key is \(k) bytes; this one is \(signature.count)")
+        }
+        let padding: OpenSSLSignature.Padding =
+            algorithm.family == .rsaPSS ? .pss(saltLength: algorithm.hashLength!) : .pkcs1
+        return OpenSSLSignature.verify(
+            key: openSSLKey, digestName: algorithm.digestName, padding: padding, message: message, signature: signature)
+            ? .valid : .invalid("the signature does not match")
+
+    case (.ecdsa, .publicKey(let openSSLKey, .ec(let curve, _, _))):
+        // RFC 7518 §3.4: "the JWS Signature value [is] the concatenation of the two octet sequences ... R and S",
+        // each exactly the coordinate length. DER (what OpenSSL wants) is rejected as input, never guessed at.
+        let half = curve.coordinateLength
+        guard signature.count == 2 * half else {
+            return .invalid(
+                "an \(algorithm.rawValue) signature is \(2 * half) bytes (R || S); this one is \(signature.count)\(signature.first == 0x30 ? " and looks like DER, which JWS does not use" : "")")
+        }
+        let r = Array(signature[0..<half])
+        let s = Array(signature[half...])
+        guard r.contains(where: { $0 != 0 }), s.contains(where: { $0 != 0 }) else {
+            return .invalid("ECDSA r or s is zero, which no valid signature has")
+        }
+        return OpenSSLSignature.verify(
+            key: openSSLKey, digestName: algorithm.digestName, padding: nil, message: message,
+            signature: ECDSASignature.der(r: r, s: s))
+            ? .valid : .invalid("the signature does not match")
+
+    case (.eddsa, .publicKey(let openSSLKey, .ed25519)):
+        // RFC 8032 §5.1.7: an Ed25519 signature is 64 octets.
+        guard signature.count == 64 else {
+            return .invalid("an Ed25519 signature is 64 bytes; this one is \(signature.count)")
+        }
+        return OpenSSLSignature.verify(
+            key: openSSLKey, digestName: nil, padding: nil, message: message, signature: signature)
+            ? .valid : .invalid("the signature does not match")
+
+    default:
+        return .invalid("\(key.summary) cannot verify \(algorithm.rawValue)")
+    }
+}
+
+/// The DER form OpenSSL verifies: `SEQUENCE { INTEGER r, INTEGER s }` (RFC 3279 §2.2.3).
+enum ECDSASignature {
+    static func der(r: [UInt8], s: [UInt8]) -> [UInt8] {
+        let body = integer(r) + integer(s)
+        return [0x30] + length(body.count) + body
+    }
+
+    private static func integer(_ value: [UInt8]) -> [UInt8] {
+        var content = BigEndian.stripLeadingZeros(value)
+        if content.isEmpty { content = [0] }
+        if content[0] & 0x80 != 0 { content.insert(0, at: 0) }
+        return [0x02] + length(content.count) + content
+    }
+
+    private static func length(_ count: Int) -> [UInt8] {
+        if count < 0x80 { return [UInt8(count)] }
+        if count < 0x100 { return [0x81, UInt8(count)] }
+        return [0x82, UInt8(count >> 8), UInt8(count & 0xFF)]
+    }
+}

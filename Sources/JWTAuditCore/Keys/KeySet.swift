@@ -1,0 +1,209 @@
+/// The keys a token may be verified with, from one source, after every key passed the key policy.
+public struct KeySet: Sendable {
+    public let keys: [VerificationKey]
+    public let source: String
+    /// True for a lone key (one PEM key, one certificate, one JWK that was not inside a `{"keys":[...]}` set):
+    /// used whatever the token's `kid`, because the user named that exact key.
+    public let isLoneKey: Bool
+    /// Keys of a set that were left out, each with the reason (an encryption key, an unsafe key, an unsupported
+    /// curve). Key selection names them when a token's `kid` points at one.
+    public let refused: [RefusedKey]
+
+    public struct RefusedKey: Sendable, Equatable {
+        public let kid: String?
+        public let source: String
+        public let error: JWTAuditError
+    }
+
+    init(keys: [VerificationKey], source: String, isLoneKey: Bool, refused: [RefusedKey] = []) {
+        self.keys = keys
+        self.source = source
+        self.isLoneKey = isLoneKey
+        self.refused = refused
+    }
+
+    /// Auto-detects: a PEM public key (SPKI "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY"), a PEM certificate, a
+    /// JWK, or a JWK set.
+    public static func load(_ bytes: [UInt8], source: String) throws(JWTAuditError) -> KeySet {
+        let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        if first == UInt8(ascii: "{") { return try loadJWKS(bytes, source: source) }
+        // PEM files may carry explanatory text before the block (RFC 7468 §5.2 allows it; `openssl pkcs12`
+        // writes "Bag Attributes"), so look for the boundary anywhere.
+        if first == UInt8(ascii: "-") || contains(bytes, Array("-----BEGIN ".utf8)) { return try loadPEM(bytes, source: source) }
+        if bytes.isEmpty { throw JWTAuditError(.malformedKey, "\(source): the key file is empty") }
+        throw JWTAuditError(
+            .malformedKey, "\(source): not a PEM public key, PEM certificate, JWK or JWK set (it starts with neither '-----BEGIN' nor '{')")
+    }
+
+    /// A JWK set, or a single JWK (then a lone key).
+    public static func loadJWKS(_ bytes: [UInt8], source: String) throws(JWTAuditError) -> KeySet {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes: bytes)
+        } catch {
+            throw JWTAuditError(error.isLimit ? .limitExceeded : .malformedKey, "\(source): not valid JSON: \(error)")
+        }
+        return try loadJWKS(json, source: source)
+    }
+
+    public static func loadJWKS(_ json: JSONValue, source: String) throws(JWTAuditError) -> KeySet {
+        guard let object = json.objectValue else {
+            throw JWTAuditError(.malformedKey, "\(source): a JWK or JWK set is a JSON object, not \(json.kindDescription)")
+        }
+        if object.duplicateKeys.contains("keys") {
+            throw JWTAuditError(.malformedKey, "\(source): \"keys\" appears more than once")
+        }
+        guard let members = object["keys"] else {
+            return KeySet(keys: [try JWKImport.key(object, source: source)], source: source, isLoneKey: true)
+        }
+        guard let array = members.arrayValue else {
+            throw JWTAuditError(.malformedKey, "\(source): \"keys\" must be an array (RFC 7517 §5.1)")
+        }
+        var keys: [VerificationKey] = []
+        var refused: [RefusedKey] = []
+        for (index, element) in array.enumerated() {
+            let label = "\(source) key #\(index + 1)"
+            guard let jwk = element.objectValue else {
+                throw JWTAuditError(.malformedKey, "\(label): a JWK is a JSON object, not \(element.kindDescription)")
+            }
+            do {
+                keys.append(try JWKImport.key(jwk, source: label))
+            } catch {
+                // RFC 7517 §5: "Implementations SHOULD ignore JWKs within a JWK Set that use "kty" values that are
+                // not understood by them". A key that is unsafe or not for signatures is likewise left out, and
+                // recorded. Private members are different: a set that leaks private keys is refused whole.
+                if !JWKImport.isKeyLevelRefusal(error) || error.reason.contains("private key member") { throw error }
+                refused.append(RefusedKey(kid: jwk["kid"]?.stringValue, source: label, error: error))
+            }
+        }
+        return try KeySet(checkedSet: keys, source: source, refused: refused)
+    }
+
+    /// An HMAC secret given by the user (`--secret-file`, `--secret-env`). RFC 7518 §3.2: "A key of the same
+    /// size as the hash output (for instance, 256 bits for "HS256") or larger MUST be used".
+    public static func symmetric(secret: [UInt8], source: String) throws(JWTAuditError) -> KeySet {
+        if secret.count < 32 {
+            throw JWTAuditError(
+                .unsafeKey, "\(source): HMAC secret is \(secret.count) bytes; RFC 7518 §3.2 requires at least 32 (the SHA-256 output size)")
+        }
+        let key = VerificationKey(
+            material: .secret(secret), kid: nil, declaredAlgorithm: nil, use: nil, keyOps: nil, issuer: nil,
+            x5t: nil, source: source)
+        return KeySet(keys: [key], source: source, isLoneKey: true)
+    }
+
+    /// The set-level rules.
+    private init(checkedSet keys: [VerificationKey], source: String, refused: [RefusedKey]) throws(JWTAuditError) {
+        // RFC 8725 §3.1 (algorithm confusion): one set holding both secrets and public keys lets a token pick an
+        // HS* algorithm and have public data treated as a secret.
+        let symmetric = keys.filter { $0.keyType == "oct" }.count
+        if symmetric > 0 && symmetric < keys.count {
+            throw JWTAuditError(
+                .unsafeKey, "\(source): the set mixes symmetric (oct) and asymmetric keys; keep HMAC secrets apart from public keys (RFC 8725 §3.1)")
+        }
+        // RFC 7517 §4.5: "When "kid" values are used within a JWK Set, different keys within the JWK Set SHOULD
+        // use distinct "kid" values." With a repeat, which key a token names is ambiguous.
+        var seen = Set<String>()
+        for kid in keys.compactMap(\.kid) + refused.compactMap(\.kid) where !seen.insert(kid).inserted {
+            throw JWTAuditError(.malformedKey, "\(source): kid \"\(kid)\" appears on more than one key (RFC 7517 §4.5)")
+        }
+        if keys.isEmpty {
+            let why = refused.first.map { ": \($0.error.reason)" } ?? ""
+            throw JWTAuditError(
+                refused.isEmpty ? .malformedKey : .unsafeKey, "\(source): the set holds no usable signature key\(why)")
+        }
+        self.init(keys: keys, source: source, isLoneKey: false, refused: refused)
+    }
+
+    private static func loadPEM(_ bytes: [UInt8], source: String) throws(JWTAuditError) -> KeySet {
+        let blocks = try PEM.blocks(bytes, source: source)
+        guard blocks.count == 1, let block = blocks.first else {
+            throw JWTAuditError(
+                .malformedKey,
+                "\(source): holds \(blocks.count) PEM blocks; give one public key or one certificate per file (or a JWK set)")
+        }
+        let components: PublicKeyComponents
+        let what: String
+        switch block.label {
+        case "PUBLIC KEY":
+            components = try wrap(source) { () throws(JWTAuditError) in try DERKeyReader.componentsFromSPKI(block.der) }
+            what = "PEM public key"
+        case "RSA PUBLIC KEY":
+            components = try wrap(source) { () throws(JWTAuditError) in try DERKeyReader.componentsFromPKCS1(block.der) }
+            what = "PEM RSA public key"
+        case "CERTIFICATE":
+            components = try wrap(source) { () throws(JWTAuditError) in try DERKeyReader.certificate(block.der).components }
+            what = "certificate"
+        default:
+            if block.label.contains("PRIVATE KEY") {
+                throw JWTAuditError(.unsafeKey, "\(source): is a private key (\(block.label)); give the public key or certificate")
+            }
+            throw JWTAuditError(.malformedKey, "\(source): PEM block \"\(block.label)\" is not a public key or certificate")
+        }
+        let label = "\(source) (\(what))"
+        try KeyPolicy.check(components, what: label)
+        let openSSLKey = try wrap(label) { () throws(JWTAuditError) in try OpenSSLPublicKey.make(components) }
+        let key = VerificationKey(
+            material: .publicKey(openSSLKey, components), kid: nil, declaredAlgorithm: nil,
+            use: nil, keyOps: nil, issuer: nil, x5t: nil, source: source)
+        return KeySet(keys: [key], source: source, isLoneKey: true)
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count else { return false }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            if haystack[start..<start + needle.count].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
+    private static func wrap<T>(_ source: String, _ body: () throws(JWTAuditError) -> T) throws(JWTAuditError) -> T {
+        do { return try body() } catch { throw JWTAuditError(error.code, "\(source): \(error.reason)") }
+    }
+}
+
+/// PEM (RFC 7468): "-----BEGIN label-----", base64 lines, "-----END label-----".
+enum PEM {
+    struct Block { let label: String; let der: [UInt8] }
+
+    static func blocks(_ bytes: [UInt8], source: String) throws(JWTAuditError) -> [Block] {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw JWTAuditError(.malformedKey, "\(source): PEM file is not UTF-8 text")
+        }
+        var blocks: [Block] = []
+        var label: String?
+        var body = ""
+        for (number, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingWhitespace()
+            if line.hasPrefix("-----BEGIN ") && line.hasSuffix("-----") {
+                guard label == nil else { throw JWTAuditError(.malformedKey, "\(source) line \(number + 1): BEGIN inside a PEM block") }
+                label = String(line.dropFirst(11).dropLast(5))
+                body = ""
+            } else if line.hasPrefix("-----END ") && line.hasSuffix("-----") {
+                guard let open = label, String(line.dropFirst(9).dropLast(5)) == open else {
+                    throw JWTAuditError(.malformedKey, "\(source) line \(number + 1): END without a matching BEGIN")
+                }
+                guard let der = StandardBase64.decode(body), !der.isEmpty else {
+                    throw JWTAuditError(.malformedKey, "\(source): the \(open) block's body is not valid base64")
+                }
+                blocks.append(Block(label: open, der: der))
+                label = nil
+            } else if label != nil {
+                if line.contains(":") { throw JWTAuditError(.malformedKey, "\(source) line \(number + 1): encrypted or annotated PEM is not supported") }
+                body += line
+            }
+        }
+        if label != nil { throw JWTAuditError(.malformedKey, "\(source): a PEM block has no END line") }
+        if blocks.isEmpty { throw JWTAuditError(.malformedKey, "\(source): no PEM block found") }
+        return blocks
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingWhitespace() -> Substring {
+        var s = self
+        while let c = s.first, c == " " || c == "\t" || c == "\r" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" || c == "\r" { s.removeLast() }
+        return s
+    }
+}
