@@ -100,6 +100,10 @@ extension TokenExtraction {
                     : nil
                 return .token(raw, note: note)
             }
+            let lowerRaw = raw.lowercased()
+            if lowerRaw == "bearer" || lowerRaw == policy.requireScheme?.lowercased() {
+                return .notPresent(detail: "the Authorization header holds the scheme \(raw) but no token")
+            }
             let (scheme, rest) = splitScheme(raw)
             if let required = policy.requireScheme, policy.kind == .validateJWT {
                 guard let scheme, scheme.lowercased() == required.lowercased() else {
