@@ -116,6 +116,18 @@ struct XMLReaderTests {
         #expect(error(ok) == nil)
     }
 
+    @Test func aLongSingleLineKeepsExactColumns() throws {
+        let count = 50_000
+        var text = "<r>"
+        text.reserveCapacity(count * 5 + 8)
+        for _ in 0..<count { text += "<a/>" }
+        text += "</r>"
+        let roots = try XMLReader.parse(text, limits: .init(maxBytes: 1 << 20))
+        #expect(roots[0].elements.count == count)
+        #expect(roots[0].elements.last?.column == 4 + (count - 1) * 4)
+        #expect(roots[0].elements.last?.line == 1)
+    }
+
     @Test func sizeAndAttributeLimits() {
         let big = "<a>" + String(repeating: "x", count: 2000) + "</a>"
         #expect(error(big, limits: .init(maxBytes: 1000))?.code == .limitExceeded)
