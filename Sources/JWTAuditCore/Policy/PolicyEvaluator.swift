@@ -59,6 +59,11 @@ public enum PolicyEvaluator {
                 }
             }
             let claims = token?.claims
+            if token?.kind == .jwe {
+                notes.append(policy.decryptionKeys.isEmpty
+                    ? "The token is encrypted (JWE) and the policy has no decryption-keys: APIM cannot read it (inferred: JwtInvalid)."
+                    : "The token is encrypted (JWE): decrypting with the policy's decryption-keys is not implemented yet, so its claims were not checked.")
+            }
             if policy.kind == .validateAzureADToken, let allowed = policy.clientApplicationIDs {
                 let client = claims?["appid"]?.stringValue ?? claims?["azp"]?.stringValue
                 let ok = client.map(allowed.contains) ?? false
