@@ -39,6 +39,8 @@ struct PolicyLintTests {
         #expect(findings.first?.source == "secret-allowed-v1.xml")
         #expect(findings.first?.message.contains("client secret") == true)
         #expect(try fires("credential-not-enforced", jwt(claims: #"<claim name="appid"><value>x</value></claim><claim name="appidacr" match="any"><value>1</value><value>2</value></claim>"#)))
+        #expect(try !fires("credential-not-enforced", jwt(claims: #"<claim name="appid"><value>x</value></claim><claim name="appidacr"><value>{{required-acr}}</value></claim>"#)),
+                "an unresolved named value is unknown, not a weakness")
         #expect(try !fires("credential-not-enforced", jwt(metadata: Self.v2Metadata, claims: #"<claim name="azp"><value>x</value></claim><claim name="azpacr"><value>2</value></claim>"#)))
     }
 

@@ -103,7 +103,10 @@ public enum PolicyLint {
             let values = claim.values.compactMap(\.literal).map(\.trimmingXMLSpace)
             return !values.isEmpty && values.count == claim.values.count && values.allSatisfy { $0 == "2" }
         }
-        let credentialUnknown = credentialClaims.contains { $0.values.contains(where: \.isExpression) }
+        // A value that is an expression or an unresolved {{named value}} is unknown here: no verdict either way.
+        let credentialUnknown = credentialClaims.contains { claim in
+            claim.values.contains { $0.isExpression || !NamedValues.references(in: $0.description).isEmpty }
+        }
         if !enforced && !credentialUnknown {
             add("credential-not-enforced",
                 "no required claim appidacr (v1.0) or azpacr (v2.0) with the value 2: a client that authenticated with a client secret (\"1\"), or a public client (\"0\"), gets through; require <claim name=\"appidacr\"><value>2</value></claim> (or azpacr for v2.0 tokens) to insist on a certificate",
