@@ -247,6 +247,26 @@ struct PolicyCompositionTests {
         #expect(try doc.validations[0].resolved().openIDConfigURLs == ["https://login.microsoftonline.com/T/.well-known/openid-configuration"])
     }
 
+    @Test func readsScopeFilesInOneStep() throws {
+        let scopes = try ["global.xml", "api.xml", "operation.xml"].map { (bytes: try examplePolicyBytes("apiops/\($0)"), sourceName: $0) }
+        let doc = try PolicyDocument(scopes: scopes, namedValues: ["tenant-id": "T", "client-app-id": "C"])
+        #expect(doc.validations.count == 2)
+        #expect(doc.validations.map(\.placement.section) == [.inbound, .inbound])
+        #expect(throws: JWTAuditError.self) { try PolicyDocument(scopes: scopes, namedValues: ["tenant-id": "T"]) }
+        let single = try PolicyDocument(scopes: [(Array("<validate-jwt header-name='A'/>".utf8), "f.xml")])
+        #expect(single.validations.count == 1)
+    }
+
+    @Test func hostileFilesAreBadPolicyInput() {
+        let xxe = #"<!DOCTYPE p [<!ENTITY x SYSTEM "https://attacker.example/">]><validate-jwt header-name="&x;"/>"#
+        #expect(throws: JWTAuditError(.malformedPolicy, "xxe.xml: line 1, column 1: DOCTYPE and ENTITY declarations are refused: policies are read with no DTD, no external entities and no entity expansion")) {
+            try PolicyDocument(bytes: Array(xxe.utf8), sourceName: "xxe.xml")
+        }
+        #expect(throws: JWTAuditError(.malformedPolicy, "malformed.xml: line 2, column 1: end tag </validate-jwt> does not match <audiences> opened at line 1, column 31")) {
+            try PolicyDocument(bytes: Array("<validate-jwt header-name='A'><audiences>\n</validate-jwt>".utf8), sourceName: "malformed.xml")
+        }
+    }
+
     @Test func refusesToComposeAFragment() throws {
         let global = try scope("<policies><inbound/></policies>", "g")
         let fragment = try scope("<validate-jwt header-name='A'/>", "f.xml")

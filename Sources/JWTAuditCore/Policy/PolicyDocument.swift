@@ -19,6 +19,19 @@ public struct PolicyDocument: Sendable {
         try self.init(roots: roots)
     }
 
+    /// Reads `--policy` files given outermost scope first: one file is read as it is (a whole document or a bare
+    /// fragment); several are composed with `<base />`. Named values are substituted after composition, so a
+    /// missing name anywhere in the effective policy is reported together with all the others.
+    public init(scopes: [(bytes: [UInt8], sourceName: String)], namedValues: [String: String]? = nil,
+                limits: XMLReader.Limits = .default) throws(JWTAuditError) {
+        var parsed: [[XMLElement]] = []
+        for scope in scopes { parsed.append(try XMLReader.parse(scope.bytes, sourceName: scope.sourceName, limits: limits)) }
+        guard !parsed.isEmpty else { throw JWTAuditError(.invalidArgument, "no policy given") }
+        var roots = parsed.count == 1 ? parsed[0] : try PolicyDocument.compose(scopes: parsed)
+        if let namedValues { roots = try NamedValues.resolve(roots, values: namedValues) }
+        try self.init(roots: roots)
+    }
+
     /// Composes scopes given outermost first (global, product, API, operation), as APIM does: in each section
     /// of an inner scope, `<base />` is replaced by the same section of the scopes outside it. A section an
     /// inner scope leaves out is inherited whole (as if it held only `<base />`) [inferred: the portal always
