@@ -95,6 +95,11 @@ struct PolicyModelTests {
         #expect(r.clientApplicationIDs == ["1105ae9f-6be2-42a2-9439-7a17934226ac"])
         #expect(r.azureADIssuers == ["https://sts.windows.net/3d6e366f-9587-413b-ab6b-0a851b1b91ba/", "https://login.microsoftonline.com/3d6e366f-9587-413b-ab6b-0a851b1b91ba/v2.0"])
         #expect(r.acceptedAudiences == ["https://myapi.dewi.red", "c9a3b3d1-7c4e-4a55-9d8f-2f0e6b1a5c77"])
+        #expect(r.acceptedIssuers == r.azureADIssuers)
+        let organizations = try policy("<validate-azure-ad-token tenant-id='https://login.microsoftonline.com/organizations'/>").validations[0].resolved()
+        #expect(organizations.acceptedIssuers == nil, "any tenant: no fixed issuer list")
+        let jwt = try policy("<validate-jwt header-name='A'><issuers><issuer>i</issuer></issuers></validate-jwt>").validations[0].resolved()
+        #expect(jwt.acceptedIssuers == ["i"] && jwt.azureADIssuers == nil)
     }
 
     @Test func seedPolicyReadsAsWritten() throws {

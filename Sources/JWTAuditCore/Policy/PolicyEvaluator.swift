@@ -213,3 +213,18 @@ extension ResolvedTokenValidation {
         return (audiences ?? []) + (backends ?? [])
     }
 }
+
+extension ResolvedTokenValidation {
+    /// Issuers the verifier should accept, when the policy itself names them: `<issuers>` for validate-jwt
+    /// (otherwise nil: the issuer comes from the `openid-config` metadata, as APIM does), the tenant's issuers
+    /// for validate-azure-ad-token. Whether explicit `<issuers>` replace or add to the metadata's issuer is not
+    /// documented; treating them as the whole list is inferred.
+    public var acceptedIssuers: [String]? {
+        kind == .validateAzureADToken ? azureADIssuers : issuers
+    }
+
+    /// Signing algorithms Microsoft documents for validate-jwt: HS256 (inline Base64 key) and RS256, RS512,
+    /// PS256, ES256 ("Asymmetric - ... PS256, RS256, RS512, ES256"). Others (HS384/HS512, RS384, PS384/PS512,
+    /// ES384) are not documented either way.
+    public static let documentedSigningAlgorithms = ["HS256", "RS256", "RS512", "PS256", "ES256"]
+}
