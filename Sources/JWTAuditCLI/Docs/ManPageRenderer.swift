@@ -17,7 +17,6 @@ public enum ManPageRenderer {
         out += ".Nm\n.Op Fl h | -help | -version\n"
         out += ".Sh DESCRIPTION\n"
         out += sentences(OptionTable.abstract + " Each subcommand is described below with its options; every subcommand also accepts -h and --help.")
-        out += ".Pp\n"
         out += ".Bl -tag -width Ds\n"
         for option in OptionTable.options(for: CommandSpec.topLevel) { out += item(option) }
         out += ".El\n"
@@ -35,11 +34,11 @@ public enum ManPageRenderer {
                 out += ".El\n"
             }
         }
-        out += ".Sh EXIT STATUS\n.Bl -tag -width Ds\n"
-        for (code, meaning) in ExitStatus.documented { out += ".It \(code)\n" + sentences(meaning) }
-        out += ".El\n"
         out += ".Sh ENVIRONMENT\n.Bl -tag -width Ds\n.It Ev NO_COLOR\n"
         out += sentences("When set to a non-empty value, text output is not coloured unless --color always is given.")
+        out += ".El\n"
+        out += ".Sh EXIT STATUS\n.Bl -tag -width Ds\n"
+        for (code, meaning) in ExitStatus.documented { out += ".It \(code)\n" + sentences(meaning) }
         out += ".El\n"
         out += ".Sh EXAMPLES\n"
         var first = true
@@ -50,8 +49,7 @@ public enum ManPageRenderer {
                 out += sentences(example.explanation) + ".Dl jwtaudit \(escapeMacroArgument(example.arguments))\n"
             }
         }
-        out += ".Sh SEE ALSO\n.Xr openssl 1\n"
-        out += ".Pp\n" + sentences("RFC 7515 (JSON Web Signature), RFC 7519 (JSON Web Token), RFC 8725 (JWT Best Current Practices).")
+        out += ".Sh SEE ALSO\n" + sentences("RFC 7515 (JSON Web Signature), RFC 7519 (JSON Web Token), RFC 8725 (JWT Best Current Practices).")
         return out
     }
 
@@ -69,7 +67,7 @@ public enum ManPageRenderer {
         return head + "\n" + sentences(body)
     }
 
-    /// One sentence per line, each line escaped so roff never reads it as a request.
+    /// One sentence per line (long sentences broken at 72 columns), each line escaped so roff never reads it as a request.
     static func sentences(_ text: String) -> String {
         var out = ""
         var current = ""
@@ -80,6 +78,10 @@ public enum ManPageRenderer {
             let endsSentence = (word.hasSuffix(".") || word.hasSuffix("?") || word.hasSuffix("!"))
                 && (next.map { $0.first?.isUppercase ?? false } ?? true)
             if endsSentence || next == nil {
+                out += escapeTextLine(current) + "\n"
+                current = ""
+            } else if let next, current.count + 1 + next.count > 72 {
+                // mandoc -T lint: "input text line longer than 80 bytes".
                 out += escapeTextLine(current) + "\n"
                 current = ""
             }

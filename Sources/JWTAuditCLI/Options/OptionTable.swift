@@ -25,7 +25,7 @@ public enum OptionTable {
                 + "The output lists the header and the claims in the token's own order, the signature, and a "
                 + "summary: the client credential (certificate, secret or public client, read from appidacr in "
                 + "v1.0 tokens and azpacr in v2.0 tokens), any proof-of-possession binding, and findings a "
-                + "reviewer should see. decode never verifies the signature; use it to read a token, not to trust it.",
+                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it.",
             argument: "TOKEN",
             argumentHelp:
                 "The token, a file holding it (FILE or @FILE), or - for standard input. When omitted, standard input is read if it is not a terminal.",
@@ -62,7 +62,7 @@ public enum OptionTable {
             long: "color", kind: .value, valueName: "WHEN", commands: reporting,
             abstract: "Colour text output: auto, always or never (default auto).",
             discussion:
-                "auto colours only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both.",
+                "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both.",
             choices: ["auto", "always", "never"], completion: .choices),
         OptionSpec(
             long: "help", short: "h", kind: .flag, commands: [CommandSpec.topLevel] + commands.map(\.name),
