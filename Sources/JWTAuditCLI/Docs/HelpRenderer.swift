@@ -19,7 +19,7 @@ public enum HelpRenderer {
 
     public static func render(command: String) -> String {
         guard let spec = OptionTable.command(named: command) else { return renderTopLevel() }
-        var out = "OVERVIEW: \(spec.abstract)\n\n"
+        var out = wrap("OVERVIEW: \(spec.abstract)", indent: 2, firstIndent: 0) + "\n\n"
         out += "USAGE: \(usageLine(for: spec.name).dropFirst("Usage: ".count))\n\n"
         if let argument = spec.argument {
             out += "ARGUMENTS:\n"
@@ -37,7 +37,7 @@ public enum HelpRenderer {
     }
 
     public static func renderTopLevel() -> String {
-        var out = "OVERVIEW: \(OptionTable.abstract)\n\n"
+        var out = wrap("OVERVIEW: \(OptionTable.abstract)", indent: 2, firstIndent: 0) + "\n\n"
         out += "USAGE: jwtaudit <subcommand> [<options>]\n\n"
         out += "OPTIONS:\n"
         for option in OptionTable.options(for: CommandSpec.topLevel) {
