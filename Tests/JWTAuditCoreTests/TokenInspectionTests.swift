@@ -58,6 +58,10 @@ struct TokenInspectionTests {
     @Test func examplesRaiseTheirFindings() throws {
         let graph = TokenInspection.inspect(try Fixtures.example("graph-v1.jwt"), at: 1_767_225_600)
         #expect(graph.findings.map(\.id).contains("graph-nonce"), "examples/tokens/graph-v1.jwt")
+        let idToken = TokenInspection.inspect(try Fixtures.example("id-token-v2.jwt"), at: 1_767_225_600)
+        #expect(idToken.findings.map(\.id).contains("id-token"), "examples/tokens/id-token-v2.jwt")
+        let access = TokenInspection.inspect(try Fixtures.example("public-client-v2.jwt"), at: 1_767_225_600)
+        #expect(!access.findings.map(\.id).contains("id-token"), "examples/tokens/public-client-v2.jwt")
         let expired = TokenInspection.inspect(try Fixtures.example("expired-v1.jwt"), at: 1_767_229_200 + 3 * 3600)
         #expect(expired.findings.map(\.id).contains("expired"), "examples/tokens/expired-v1.jwt")
         #expect(expired.times.first { $0.name == "exp" }?.relative == "expired 3 h ago")

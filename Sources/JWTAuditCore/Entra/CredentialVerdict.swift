@@ -47,6 +47,17 @@ public struct CredentialVerdict: Sendable, Equatable {
         self.notes = notes
     }
 
+    /// An ID token has no `scp` or `roles` and no credential claim; it carries the sign-in `nonce`, or its
+    /// audience is the client itself. "ID tokens ... should not be used for authorization purposes" (Microsoft
+    /// identity platform, ID tokens), so an API that receives one has a client bug.
+    public static func looksLikeIDToken(_ claims: JSONObject) -> Bool {
+        guard claims["appidacr"] == nil, claims["azpacr"] == nil, claims["scp"] == nil, claims["roles"] == nil,
+            claims["iss"]?.stringValue.flatMap(EntraIssuer.init) != nil
+        else { return false }
+        return claims["nonce"] != nil || (claims["aud"] != nil && claims["aud"] == (claims["azp"] ?? claims["appid"]))
+            || claims["azp"] == nil
+    }
+
     public static func classify(claims: JSONObject) -> CredentialVerdict {
         var notes: [String] = []
         let issuer = claims["iss"]?.stringValue.flatMap(EntraIssuer.init)
@@ -155,7 +166,7 @@ public struct CredentialVerdict: Sendable, Equatable {
             notes.append("public client: no client credential (desktop, mobile, SPA or device code flow)")
         case .unknown:
             if claimName == nil {
-                if !hasScopes && !hasRoles && (claims["nonce"] != nil || claims["aud"] == claims["azp"] || claims["azp"] == nil) {
+                if looksLikeIDToken(claims) {
                     notes.append("looks like an ID token (no scp or roles): ID tokens carry no appidacr or azpacr by design")
                 } else if issuer == nil {
                     notes.append("no appidacr or azpacr: not an Entra access token, or the claim was removed")

@@ -236,6 +236,11 @@ public struct TokenInspection: Sendable {
 
     private static func entraFindings(_ token: CompactToken, claims: JSONObject, into findings: inout [Finding]) {
         guard let iss = claims["iss"]?.stringValue, let issuer = EntraIssuer(iss) else { return }
+        if token.claims != nil && CredentialVerdict.looksLikeIDToken(claims) {
+            findings.append(Finding(
+                id: "id-token", severity: .warning,
+                message: "an ID token, not an access token: it proves a sign-in to the client and must not be accepted by an API"))
+        }
         if let tid = claims["tid"]?.stringValue, tid.lowercased() != issuer.tenant.lowercased() {
             findings.append(Finding(
                 id: "issuer-tenant-mismatch", severity: .error,
