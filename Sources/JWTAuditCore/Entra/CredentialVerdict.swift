@@ -54,8 +54,11 @@ public struct CredentialVerdict: Sendable, Equatable {
         guard claims["appidacr"] == nil, claims["azpacr"] == nil, claims["scp"] == nil, claims["roles"] == nil,
             claims["iss"]?.stringValue.flatMap(EntraIssuer.init) != nil
         else { return false }
-        return claims["nonce"] != nil || (claims["aud"] != nil && claims["aud"] == (claims["azp"] ?? claims["appid"]))
-            || claims["azp"] == nil
+        if claims["nonce"] != nil { return true }
+        if let aud = claims["aud"], aud == (claims["azp"] ?? claims["appid"]) { return true }
+        // No client claim at all, but a signed-in user: the shape of an ID token.
+        return claims["azp"] == nil && claims["appid"] == nil
+            && ["preferred_username", "upn", "unique_name", "email"].contains { claims[$0] != nil }
     }
 
     public static func classify(claims: JSONObject) -> CredentialVerdict {
