@@ -116,6 +116,12 @@ struct EndToEndTests {
         #expect(result.stdout.isEmpty)
     }
 
+    @Test func mistypedFileNameIsNamed() throws {
+        let result = try run(["decode", "examples/tokens/no-such.jwt"])
+        #expect(result.status == 3)
+        #expect(result.stderr == "jwtaudit: error: cannot read the token ('examples/tokens/no-such.jwt' is not a readable file, nor a token)\n")
+    }
+
     @Test func noColorEnvironmentIsHonouredEvenWhenForcedAuto() throws {
         let always = try run(["decode", "--color", "always", Support.packageRoot + "/examples/tokens/secret-v1.jwt"], environment: ["NO_COLOR": "1"])
         #expect(always.stdout.contains("\u{1B}["), "--color always overrides NO_COLOR")

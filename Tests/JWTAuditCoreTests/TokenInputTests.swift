@@ -22,6 +22,7 @@ struct TokenInputTests {
         ("URL query id_token", "https://app.example/cb?state=1&id_token=\(jwt)"),
         ("percent-encoded", "https://app.example/cb#access_token=\(jwt.replacingDots())"),
         ("line breaks inside", wrapped),
+        ("byte order mark", "\u{FEFF}\(jwt)\r\n"),
     ] as [(String, String)])
     func extractsTheToken(_ form: String, _ input: String) throws {
         #expect(try TokenInput.extract(input) == Self.jwt, "form: \(form)")

@@ -36,6 +36,9 @@ enum TokenSource {
                 // README's first command: `jwtaudit decode examples/tokens/secret-v1.jwt`.
                 origin = "'\(value)'"
                 bytes = try FileReader.read(path: value, maxBytes: maxInputBytes + 1)
+            case let value? where looksLikeAPath(value):
+                // A mistyped file name would otherwise be judged as a token ("3 segments; this one has 2").
+                throw Failure.input(JWTAuditError(.invalidArgument, "'\(value)' is not a readable file, nor a token"))
             case let value?:
                 origin = "the argument"
                 bytes = Array(value.utf8.prefix(maxInputBytes + 1))
@@ -60,6 +63,12 @@ enum TokenSource {
             throw Failure.input(JWTAuditError(.malformedToken, "\(origin) is not text: it contains a NUL byte"))
         }
         return text
+    }
+
+    /// A path, not a token: has a slash or a file extension, and none of a token's `eyJ` segments.
+    static func looksLikeAPath(_ value: String) -> Bool {
+        guard !value.contains("eyJ"), !value.contains(" ") else { return false }
+        return value.contains("/") || [".jwt", ".txt", ".json", ".token"].contains { value.hasSuffix($0) }
     }
 
     /// Offset of the first byte where UTF-8 decoding fails.

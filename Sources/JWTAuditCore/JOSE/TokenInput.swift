@@ -58,7 +58,8 @@ public enum TokenInput {
     }
 
     private static func isSpace(_ s: Unicode.Scalar) -> Bool {
-        s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{0B}" || s == "\u{0C}"
+        // U+FEFF: the byte order mark Windows editors put at the start of a saved token.
+        s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{0B}" || s == "\u{0C}" || s == "\u{FEFF}"
     }
 
     /// Strips whitespace and one layer of matching quotes (`"..."`, `'...'`), repeatedly.
