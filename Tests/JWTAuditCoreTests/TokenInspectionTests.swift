@@ -41,6 +41,7 @@ struct TokenInspectionTests {
         ("issued-in-future", #"{"alg":"RS256"}"#, #"{"iat":1767236400,"exp":1767240000}"#),
         ("nbf-after-exp", #"{"alg":"RS256"}"#, #"{"nbf":1767225600,"exp":1767225600}"#),
         ("alg-missing", #"{"typ":"JWT"}"#, "{\(fine)}"),
+        ("kid-x5t-mismatch", #"{"alg":"RS256","kid":"a","x5t":"b"}"#, "{\(entra),\(fine)}"),
         ("payload-not-claims", #"{"alg":"RS256"}"#, "hello"),
     ])
     func findingFires(_ id: String, _ header: String, _ payload: String) throws {

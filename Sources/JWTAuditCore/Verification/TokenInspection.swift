@@ -246,6 +246,12 @@ public struct TokenInspection: Sendable {
                 id: "issuer-tenant-mismatch", severity: .error,
                 message: "iss names tenant \(issuer.tenant) but tid is \(tid): Entra validation requires iss to contain the exact tid"))
         }
+        // "x5t: Functions the same (in use and value) as kid" (Entra access token claims reference).
+        if let kid = token.header["kid"]?.stringValue, let x5t = token.header["x5t"]?.stringValue, kid != x5t {
+            findings.append(Finding(
+                id: "kid-x5t-mismatch", severity: .warning,
+                message: "kid \(kid) and x5t \(x5t) differ; Entra writes the same thumbprint in both, so the header was altered"))
+        }
         if let ver = claims["ver"]?.stringValue, let version = TokenVersion(rawValue: ver), version != issuer.version {
             findings.append(Finding(
                 id: "version-issuer-mismatch", severity: .warning,
