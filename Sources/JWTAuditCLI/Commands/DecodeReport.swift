@@ -1,0 +1,153 @@
+import JWTAuditCore
+
+/// Renders a `TokenInspection` as DESIGN.md's `decode --json` document or as text for people.
+enum DecodeReport {
+    // MARK: JSON
+
+    static func json(_ inspection: TokenInspection) -> JSONObject {
+        let token = inspection.token
+        var out = JSONObject()
+        out.append("header", .object(token.header))
+        out.append("claims", token.claims.map(JSONValue.object) ?? .null)
+        out.append("signature", .object(signature(token)))
+        let credential = inspection.credential
+        var cred = JSONObject()
+        cred.append("kind", .string(credential.kind.rawValue))
+        cred.append("claim", credential.claim.map(JSONValue.string) ?? .null)
+        cred.append("value", credential.value.map(JSONValue.string) ?? .null)
+        cred.append("tokenVersion", credential.tokenVersion.map(JSONValue.string) ?? .null)
+        cred.append("notes", .array(credential.notes.map(JSONValue.string)))
+        out.append("credential", .object(cred))
+        let binding = inspection.binding
+        var bind = JSONObject()
+        bind.append("kind", .string(binding.kind.rawValue))
+        bind.append("x5t#S256", binding.certificateThumbprint.map(JSONValue.string) ?? .null)
+        bind.append("jkt", binding.jwkThumbprint.map(JSONValue.string) ?? .null)
+        bind.append("note", .string(binding.note))
+        out.append("binding", .object(bind))
+        var times = JSONObject()
+        for time in inspection.times {
+            var entry = JSONObject()
+            if let text = time.text {
+                entry.append("value", .number(JSONNumber(text: text)))
+                entry.append("utc", time.utc.map(JSONValue.string) ?? .null)
+                entry.append("relative", time.relative.map(JSONValue.string) ?? .null)
+            } else {
+                entry.append("value", token.claims?[time.name] ?? .null)
+                entry.append("problem", time.problem.map(JSONValue.string) ?? .null)
+            }
+            times.append(time.name, .object(entry))
+        }
+        out.append("times", .object(times))
+        out.append("findings", .array(inspection.findings.map { finding in
+            var entry = JSONObject()
+            entry.append("id", .string(finding.id))
+            entry.append("severity", .string(finding.severity.rawValue))
+            entry.append("message", .string(finding.message))
+            return .object(entry)
+        }))
+        return out
+    }
+
+    static func signature(_ token: CompactToken) -> JSONObject {
+        var sig = JSONObject()
+        sig.append("algorithm", token.header["alg"] ?? .null)
+        if token.kind == .jwe {
+            sig.append("encryption", token.header["enc"] ?? .null)
+            sig.append("encrypted", .bool(true))
+        } else {
+            sig.append("bytes", .number(JSONNumber(token.signature.count)))
+        }
+        sig.append("kid", token.header["kid"] ?? .null)
+        sig.append("verified", .bool(false))
+        return sig
+    }
+
+    // MARK: Text
+
+    static func text(_ inspection: TokenInspection, style: TextStyle) -> String {
+        let token = inspection.token
+        var out = style.heading(token.kind == .jwe ? "Header (JWE, protected)" : "Header") + "\n"
+        out += members(token.header, times: [], style: style)
+        out += "\n" + style.heading("Claims") + "\n"
+        if let claims = token.claims {
+            out += members(claims, times: inspection.times, style: style)
+        } else {
+            out += "  " + style.dim(token.claimsProblem ?? "no claims") + "\n"
+        }
+        out += "\n" + style.heading("Signature") + "\n"
+        var rows: [(String, String)] = [("algorithm", token.algorithm ?? token.header["alg"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")]
+        if token.kind == .jwe {
+            rows.append(("encryption", token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)"))
+            rows.append(("payload", "encrypted: only the recipient's key can read it"))
+        } else {
+            rows.append(("length", "\(token.signature.count) bytes"))
+        }
+        if let kid = token.header["kid"] { rows.append(("key id", kid.stringValue ?? JSONWriter.write(kid, style: .compact))) }
+        rows.append(("verified", style.yellow("no") + ": decode does not verify the signature"))
+        out += table(rows)
+
+        out += "\n" + style.heading("Summary") + "\n"
+        let credential = inspection.credential
+        var verdict: String
+        switch credential.kind {
+        case .certificate: verdict = style.green("certificate")
+        case .secret: verdict = style.yellow("client secret")
+        case .publicClient: verdict = style.cyan("public client")
+        case .unknown: verdict = style.dim("unknown")
+        }
+        var source: [String] = []
+        if let claim = credential.claim { source.append("\(claim) \"\(credential.value ?? "?")\"") }
+        if let version = credential.tokenVersion { source.append("token version \(version)") }
+        if !source.isEmpty { verdict += " (" + source.joined(separator: ", ") + ")" }
+        var summary: [(String, String)] = [("credential", verdict)]
+        for note in credential.notes { summary.append(("", "- " + note)) }
+        summary.append(("binding", inspection.binding.kind == .none ? "none: " + inspection.binding.note.dropPrefix("bearer token: ") : inspection.binding.note))
+        if inspection.findings.isEmpty {
+            summary.append(("findings", "none"))
+        } else {
+            for (index, finding) in inspection.findings.enumerated() {
+                let label: String
+                switch finding.severity {
+                case .error: label = style.red("error")
+                case .warning: label = style.yellow("warning")
+                case .info: label = style.dim("info")
+                }
+                summary.append((index == 0 ? "findings" : "", "\(label) \(finding.id): \(finding.message)"))
+            }
+        }
+        out += table(summary)
+        return out
+    }
+
+    static func members(_ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle) -> String {
+        var rows: [(String, String)] = []
+        for member in object.members {
+            var value = JSONWriter.write(member.value, style: .compact)
+            if let time = times.first(where: { $0.name == member.key }), member.value.numberValue != nil || time.problem != nil {
+                if let utc = time.utc, let relative = time.relative {
+                    value += "  " + style.dim("\(utc) (\(relative))")
+                } else if let problem = time.problem {
+                    value += "  " + style.red(problem)
+                }
+            }
+            rows.append((member.key, value))
+        }
+        return table(rows)
+    }
+
+    /// Two columns, the first padded to its widest entry (at most 24).
+    static func table(_ rows: [(String, String)]) -> String {
+        let width = min(24, rows.map { $0.0.count }.max() ?? 0)
+        var out = ""
+        for (label, value) in rows {
+            let pad = max(1, width - label.count + 2)
+            out += "  " + label + String(repeating: " ", count: pad) + value + "\n"
+        }
+        return out
+    }
+}
+
+extension String {
+    func dropPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
+}

@@ -1,0 +1,79 @@
+/// `--help` text, rendered from the table in swift-argument-parser's layout: upper-case headings, two-space
+/// indent, help text at column 26, wrapped at 80.
+public enum HelpRenderer {
+    static let column = 26
+    static let width = 80
+
+    public static func usageLine(for command: String) -> String {
+        guard let spec = OptionTable.command(named: command) else {
+            return "Usage: jwtaudit <subcommand> [<options>]"
+        }
+        var parts = ["Usage: jwtaudit", spec.name]
+        for option in OptionTable.options(for: spec.name) where option.long != "help" {
+            let name = option.kind == .value ? "\(option.longSpelling) <\(option.valueName!.lowercased())>" : option.longSpelling
+            parts.append(option.repeatable ? "[\(name) ...]" : "[\(name)]")
+        }
+        if let argument = spec.argument { parts.append("[<\(argument.lowercased())>]") }
+        return parts.joined(separator: " ")
+    }
+
+    public static func render(command: String) -> String {
+        guard let spec = OptionTable.command(named: command) else { return renderTopLevel() }
+        var out = wrap("OVERVIEW: \(spec.abstract)", indent: 2, firstIndent: 0) + "\n\n"
+        out += "USAGE: \(usageLine(for: spec.name).dropFirst("Usage: ".count))\n\n"
+        if let argument = spec.argument {
+            out += "ARGUMENTS:\n"
+            out += row("<\(argument.lowercased())>", spec.argumentHelp)
+            out += "\n"
+        }
+        out += "OPTIONS:\n"
+        for option in OptionTable.options(for: spec.name) {
+            var text = option.abstract
+            if option.repeatable { text += " (can be repeated)" }
+            out += row(option.displayName, text)
+        }
+        out += "\n" + wrap(spec.discussion, indent: 0, firstIndent: 0) + "\n"
+        return out
+    }
+
+    public static func renderTopLevel() -> String {
+        var out = wrap("OVERVIEW: \(OptionTable.abstract)", indent: 2, firstIndent: 0) + "\n\n"
+        out += "USAGE: jwtaudit <subcommand> [<options>]\n\n"
+        out += "OPTIONS:\n"
+        for option in OptionTable.options(for: CommandSpec.topLevel) {
+            out += row(option.displayName, option.abstract)
+        }
+        out += "\nSUBCOMMANDS:\n"
+        for command in OptionTable.commands { out += row(command.name, command.abstract) }
+        out += "\n  See 'jwtaudit help <subcommand>' for detailed help.\n"
+        return out
+    }
+
+    /// `  name                    text`, wrapping `text` at column 26; a long name gets its own line.
+    static func row(_ name: String, _ text: String) -> String {
+        let label = "  " + name
+        if label.count >= column - 1 {
+            return label + "\n" + wrap(text, indent: column, firstIndent: column) + "\n"
+        }
+        let padded = label + String(repeating: " ", count: column - label.count)
+        return padded + wrap(text, indent: column, firstIndent: column).dropFirst(column) + "\n"
+    }
+
+    /// Greedy word wrap to `width` columns.
+    static func wrap(_ text: String, indent: Int, firstIndent: Int) -> String {
+        var lines: [String] = []
+        var line = String(repeating: " ", count: firstIndent)
+        var lineHasWord = false
+        for word in text.split(separator: " ") {
+            if lineHasWord && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = String(repeating: " ", count: indent)
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+}

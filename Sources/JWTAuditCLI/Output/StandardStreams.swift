@@ -1,0 +1,103 @@
+public import JWTAuditCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The process's standard streams and environment, as values, so the CLI can be run in-process by tests and
+/// `main.swift` alike.
+public struct StandardStreams {
+    /// Reads standard input until EOF or `maxBytes` bytes, whichever comes first.
+    public var readInput: (_ maxBytes: Int) throws(JWTAuditError) -> [UInt8]
+    public var inputIsTerminal: Bool
+    public var outputIsTerminal: Bool
+    public var writeOutput: (String) -> Void
+    public var writeError: (String) -> Void
+
+    public init(
+        readInput: @escaping (_ maxBytes: Int) throws(JWTAuditError) -> [UInt8], inputIsTerminal: Bool,
+        outputIsTerminal: Bool, writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void
+    ) {
+        self.readInput = readInput
+        self.inputIsTerminal = inputIsTerminal
+        self.outputIsTerminal = outputIsTerminal
+        self.writeOutput = writeOutput
+        self.writeError = writeError
+    }
+
+    /// The real file descriptors 0, 1 and 2.
+    public static func process() -> StandardStreams {
+        StandardStreams(
+            readInput: { (maxBytes: Int) throws(JWTAuditError) -> [UInt8] in
+                try FileReader.read(descriptor: 0, name: "standard input", maxBytes: maxBytes)
+            },
+            inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1,
+            writeOutput: { FileReader.writeAll($0, to: 1) }, writeError: { FileReader.writeAll($0, to: 2) })
+    }
+
+    /// The process environment, read from `environ`.
+    public static func processEnvironment() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
+/// Bounded reads from files and descriptors: at most `maxBytes`, so an 8 MB paste costs 256 KiB of reading.
+enum FileReader {
+    static func read(descriptor: Int32, name: String, maxBytes: Int) throws(JWTAuditError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while bytes.count < maxBytes {
+            let wanted = min(chunk.count, maxBytes - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, wanted) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw JWTAuditError(.invalidArgument, "cannot read \(name) (\(String(cString: strerror(errno))))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+
+    static func read(path: String, maxBytes: Int) throws(JWTAuditError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            throw JWTAuditError(.invalidArgument, "cannot open '\(path)' (\(String(cString: strerror(errno))))")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+            throw JWTAuditError(.invalidArgument, "cannot read '\(path)' (it is a directory)")
+        }
+        return try read(descriptor: descriptor, name: "'\(path)'", maxBytes: maxBytes)
+    }
+
+    /// Whether `path` names an existing regular file (short names only: a token is never a sensible path).
+    static func isRegularFile(_ path: String) -> Bool {
+        guard !path.isEmpty, path.utf8.count < 4096 else { return false }
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// Writes everything; a closed pipe (EPIPE) ends the write quietly, as `head` expects.
+    static func writeAll(_ text: String, to descriptor: Int32) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            bytes = bytes.dropFirst(written)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/// Whether and how text output is coloured. DESIGN.md: "Text output is coloured only on a terminal and never
+/// when `NO_COLOR` is set; `--color auto|always|never` overrides." no-color.org: "Command-line software which
+/// adds ANSI color to its output by default should check for a NO_COLOR environment variable that, when
+/// present and not an empty string (regardless of its value), prevents the addition of ANSI color."
+struct TextStyle {
+    let enabled: Bool
+
+    static func resolve(choice: String?, outputIsTerminal: Bool, environment: [String: String]) -> TextStyle {
+        switch choice {
+        case "always": return TextStyle(enabled: true)
+        case "never": return TextStyle(enabled: false)
+        default:
+            let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+            return TextStyle(enabled: outputIsTerminal && !noColor)
+        }
+    }
+
+    func paint(_ text: String, _ code: String) -> String { enabled ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func heading(_ text: String) -> String { paint(text, "1") }
+    func dim(_ text: String) -> String { paint(text, "2") }
+    func red(_ text: String) -> String { paint(text, "31") }
+    func green(_ text: String) -> String { paint(text, "32") }
+    func yellow(_ text: String) -> String { paint(text, "33") }
+    func cyan(_ text: String) -> String { paint(text, "36") }
+}

@@ -1,0 +1,194 @@
+/// Entra ID access token versions. "ver: String, either 1.0 or 2.0. Indicates the version of the access token."
+public enum TokenVersion: String, Sendable {
+    case v1 = "1.0"
+    case v2 = "2.0"
+
+    /// The claim that says how the client authenticated in this version.
+    public var credentialClaim: String { self == .v1 ? "appidacr" : "azpacr" }
+    /// The claim that names the client in this version.
+    public var clientClaim: String { self == .v1 ? "appid" : "azp" }
+}
+
+/// How the client that requested the token authenticated to Entra ID.
+public enum CredentialKind: String, Sendable {
+    /// `"2"`: "When you use a client certificate for authentication, the value is 2." Also a managed identity
+    /// or a federated credential: any signed client assertion.
+    case certificate
+    /// `"1"`: "When you use the client ID and client secret, the value is 1."
+    case secret
+    /// `"0"`: "For a public client, the value is 0."
+    case publicClient = "public-client"
+    /// No credential claim, or a value Entra does not document.
+    case unknown
+}
+
+/// The verdict `decode` exists to give: certificate, secret or public client, with the claim it was read from
+/// and the notes an expert would add.
+///
+/// Microsoft's access token claims reference: `appidacr` is "only present in v1.0 tokens" and "Indicates
+/// authentication method of the client. For a public client, the value is 0. When you use the client ID and
+/// client secret, the value is 1. When you use a client certificate for authentication, the value is 2.";
+/// `azpacr` is "only present in v2.0 tokens" and "A replacement for appidacr".
+public struct CredentialVerdict: Sendable, Equatable {
+    public let kind: CredentialKind
+    /// The claim read (`appidacr` or `azpacr`), nil when neither is present.
+    public let claim: String?
+    /// The claim's value as written (strings verbatim; a number's exact text).
+    public let value: String?
+    /// `"1.0"` or `"2.0"` from `ver` (or inferred from `iss`, which a note says), or `ver` verbatim when unknown.
+    public let tokenVersion: String?
+    public let notes: [String]
+
+    public init(kind: CredentialKind, claim: String?, value: String?, tokenVersion: String?, notes: [String]) {
+        self.kind = kind
+        self.claim = claim
+        self.value = value
+        self.tokenVersion = tokenVersion
+        self.notes = notes
+    }
+
+    /// An ID token has no `scp` or `roles` and no credential claim; it carries the sign-in `nonce`, or its
+    /// audience is the client itself. "ID tokens ... should not be used for authorization purposes" (Microsoft
+    /// identity platform, ID tokens), so an API that receives one has a client bug.
+    public static func looksLikeIDToken(_ claims: JSONObject) -> Bool {
+        guard claims["appidacr"] == nil, claims["azpacr"] == nil, claims["scp"] == nil, claims["roles"] == nil,
+            claims["iss"]?.stringValue.flatMap(EntraIssuer.init) != nil
+        else { return false }
+        if claims["nonce"] != nil { return true }
+        if let aud = claims["aud"], aud == (claims["azp"] ?? claims["appid"]) { return true }
+        // No client claim at all, but a signed-in user: the shape of an ID token.
+        return claims["azp"] == nil && claims["appid"] == nil
+            && ["preferred_username", "upn", "unique_name", "email"].contains { claims[$0] != nil }
+    }
+
+    public static func classify(claims: JSONObject) -> CredentialVerdict {
+        var notes: [String] = []
+        let issuer = claims["iss"]?.stringValue.flatMap(EntraIssuer.init)
+
+        // 1. The version: `ver`, else what the issuer form implies.
+        var version: TokenVersion?
+        var versionText: String?
+        if let ver = claims["ver"] {
+            if let text = ver.stringValue {
+                versionText = text
+                version = TokenVersion(rawValue: text)
+                if version == nil {
+                    notes.append("ver is \"\(text)\", which Entra does not issue (it writes \"1.0\" or \"2.0\")")
+                }
+            } else {
+                notes.append("ver is \(ver.kindDescription); Entra writes it as the string \"1.0\" or \"2.0\"")
+            }
+        } else if let issuer {
+            version = issuer.version
+            versionText = issuer.version.rawValue
+            notes.append("ver is absent; version \(issuer.version.rawValue) inferred from the issuer form")
+        }
+        if let version, let issuer, issuer.version != version {
+            notes.append(
+                "ver says \(version.rawValue) but iss has the v\(issuer.version.rawValue) form; a policy or "
+                    + "validator that expects one issuer form rejects this token")
+        }
+
+        // 2. The credential claim for that version.
+        let v1Claim = claims["appidacr"]
+        let v2Claim = claims["azpacr"]
+        var claimName: String?
+        switch version {
+        case .v1?:
+            if v1Claim != nil {
+                claimName = "appidacr"
+            } else if v2Claim != nil {
+                claimName = "azpacr"
+                notes.append(
+                    "a v1.0 token should carry appidacr but this one has azpacr (the v2.0 claim); a policy that "
+                        + "requires appidacr rejects it")
+            }
+        case .v2?:
+            if v2Claim != nil {
+                claimName = "azpacr"
+            } else if v1Claim != nil {
+                claimName = "appidacr"
+                notes.append(
+                    "a v2.0 token should carry azpacr but this one has appidacr (the v1.0 claim); a policy that "
+                        + "requires azpacr rejects it")
+            }
+        case nil:
+            if v1Claim != nil { claimName = "appidacr" } else if v2Claim != nil { claimName = "azpacr" }
+        }
+        if v1Claim != nil && v2Claim != nil {
+            notes.append("both appidacr and azpacr are present; Entra writes only one, so this token was not minted by Entra as is")
+            if v1Claim != v2Claim { notes.append("appidacr and azpacr disagree") }
+        }
+
+        var kind = CredentialKind.unknown
+        var valueText: String?
+        if let claimName, let raw = claims[claimName] {
+            switch raw {
+            case .string(let s):
+                valueText = s
+            case .number(let n):
+                valueText = n.text
+                notes.append(
+                    "\(claimName) is a number; Entra writes a string, and an APIM <required-claims> value "
+                        + "compares text")
+            default:
+                notes.append("\(claimName) is \(raw.kindDescription); Entra writes \"0\", \"1\" or \"2\"")
+            }
+            switch valueText {
+            case "2"?: kind = .certificate
+            case "1"?: kind = .secret
+            case "0"?: kind = .publicClient
+            case let other?: notes.append("\(claimName) \"\(other)\" is not a documented value (\"0\", \"1\", \"2\")")
+            case nil: break
+            }
+        }
+
+        // 3. What stands behind the value.
+        let isAppOnly = claims["idtyp"]?.stringValue == "app"
+        let hasScopes = claims["scp"] != nil
+        let hasRoles = claims["roles"] != nil
+        switch kind {
+        case .certificate:
+            if let resource = claims["xms_mirid"]?.stringValue {
+                notes.append(
+                    "managed identity (xms_mirid \(resource)): \"2\" means Azure signed a client assertion for it; "
+                        + "there is no certificate you manage")
+            } else if claims["xms_idrel"]?.stringValue == "33" {
+                notes.append("federated managed identity (xms_idrel 33): a signed assertion, not an app certificate")
+            } else {
+                notes.append(
+                    "\"2\" is any signed client assertion: an app certificate, or a federated identity credential "
+                        + "(workload identity federation); the token does not say which")
+            }
+            if claims["xms_par_app_azp"] != nil {
+                notes.append("an Entra agent identity (xms_par_app_azp names its blueprint)")
+            }
+        case .secret:
+            notes.append("a shared secret authenticated the client; certificates or federated credentials are stronger")
+        case .publicClient:
+            notes.append("public client: no client credential (desktop, mobile, SPA or device code flow)")
+        case .unknown:
+            if claimName == nil {
+                if looksLikeIDToken(claims) {
+                    notes.append("looks like an ID token (no scp or roles): ID tokens carry no appidacr or azpacr by design")
+                } else if issuer == nil {
+                    notes.append("no appidacr or azpacr: not an Entra access token, or the claim was removed")
+                } else {
+                    notes.append("no appidacr or azpacr claim")
+                }
+                if let amr = claims["amr"]?.arrayValue?.compactMap(\.stringValue) {
+                    if amr.contains("rsa") { notes.append("amr has \"rsa\" (certificate or key), a secondary hint") }
+                    if amr.contains("pwd") { notes.append("amr has \"pwd\" (password or client secret), a secondary hint") }
+                }
+            }
+        }
+        if isAppOnly {
+            notes.append("app-only token (idtyp: app): the client acted as itself, with roles, not for a user")
+        } else if hasRoles && !hasScopes && claimName != nil {
+            notes.append("app-only token (roles without scp; idtyp is absent, request it as an optional claim)")
+        } else if hasScopes {
+            notes.append("delegated token (scp): the credential describes the client app, not the user")
+        }
+        return CredentialVerdict(kind: kind, claim: claimName, value: valueText, tokenVersion: versionText, notes: notes)
+    }
+}

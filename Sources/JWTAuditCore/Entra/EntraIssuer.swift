@@ -1,0 +1,45 @@
+/// The issuer forms Microsoft Entra ID writes into `iss`.
+///
+/// "v1 is `https://sts.windows.net/{tid}/` (trailing slash); v2 is
+/// `https://login.microsoftonline.com/{tid}/v2.0`" (access token reference), and "Validate that the `tid` claim
+/// is a GUID and the `iss` claim is of the form `https://login.microsoftonline.com/{tid}/v2.0` where `{tid}` is
+/// the exact `tid` claim."
+public struct EntraIssuer: Sendable, Equatable {
+    public let tenant: String
+    public let version: TokenVersion
+
+    /// Hosts Entra issues from, public cloud and the sovereign clouds.
+    static let v1Hosts = ["https://sts.windows.net/", "https://sts.chinacloudapi.cn/", "https://sts.microsoftonline.us/"]
+    static let v2Hosts = [
+        "https://login.microsoftonline.com/", "https://login.windows.net/", "https://login.partner.microsoftonline.cn/",
+        "https://login.microsoftonline.us/", "https://login.chinacloudapi.cn/",
+    ]
+
+    /// Parses `iss`; nil when it is not an Entra issuer.
+    public init?(_ issuer: String) {
+        for host in Self.v1Hosts where issuer.hasPrefix(host) {
+            let rest = issuer.dropFirst(host.count)
+            guard rest.hasSuffix("/") else { return nil }
+            let tenant = rest.dropLast()
+            guard !tenant.isEmpty, !tenant.contains("/") else { return nil }
+            self.tenant = String(tenant)
+            self.version = .v1
+            return
+        }
+        for host in Self.v2Hosts where issuer.hasPrefix(host) {
+            let rest = issuer.dropFirst(host.count)
+            guard rest.hasSuffix("/v2.0") else { return nil }
+            let tenant = rest.dropLast("/v2.0".count)
+            guard !tenant.isEmpty, !tenant.contains("/") else { return nil }
+            self.tenant = String(tenant)
+            self.version = .v2
+            return
+        }
+        return nil
+    }
+
+    /// Whether `iss` merely looks like Microsoft's (any of the hosts), even if its path is unusual.
+    public static func isMicrosoftHost(_ issuer: String) -> Bool {
+        (v1Hosts + v2Hosts).contains { issuer.hasPrefix($0) }
+    }
+}

@@ -1,0 +1,230 @@
+/// Runs a token-validating policy against one request with APIM's semantics, offline.
+///
+/// The cryptographic and registered-claim checks (signature and key, `exp`, `nbf`, audience, issuer) are not
+/// done here: they come in as `verifierChecks`, computed by the shared Verifier with this policy's parameters
+/// (its keys and metadata, `clock-skew`, `require-expiration-time`, `require-signed-tokens`, audiences and
+/// issuers). DESIGN.md: "there is one verifier, not four". This type adds what only the policy knows: where the
+/// token is read, the client restriction of validate-azure-ad-token, required claims, and which failure APIM
+/// reports first, with its LastError reason, message, status code and body.
+public enum PolicyEvaluator {
+    /// The order in which a failure of a verifier check decides the response. APIM's order is not documented;
+    /// this is Microsoft.IdentityModel's (signature, then lifetime, then audience, then issuer) with
+    /// required claims after it [inferred, research §1.7].
+    public static let verifierCheckOrder = [
+        "format", "claims", "algorithm", "key", "signature", "expiry", "not-before", "audience", "issuer",
+    ]
+
+    public static func evaluate(
+        _ policy: ResolvedTokenValidation,
+        extraction: TokenExtraction,
+        token: CompactToken?,
+        verifierChecks: [CheckResult],
+        expressionValues: [String: String] = [:],
+        findings: [Finding] = []
+    ) throws(JWTAuditError) -> PolicyOutcome {
+        var checks: [CheckResult] = []
+        var notes: [String] = [
+            "APIM's gateway is closed source: the order of checks, and the library text in LastError messages, are inferred from Microsoft.IdentityModel; reasons and the JSON body follow Microsoft's documentation.",
+        ]
+        var failures: [PolicyLastError] = []
+        let source = policy.kind.rawValue
+
+        switch extraction {
+        case .notPresent(let detail):
+            checks.append(CheckResult(id: "token", status: .fail, expected: expectedLocation(policy), actual: nil, detail: detail))
+            failures.append(PolicyLastError(source: source, reason: .tokenNotPresent, message: "JWT not present."))
+        case .schemeMismatch(let detail):
+            checks.append(CheckResult(id: "token", status: .fail, expected: expectedLocation(policy), actual: nil, detail: detail))
+            failures.append(PolicyLastError(
+                source: source, reason: .jwtInvalid,
+                message: "The Authorization header does not use the required scheme \(policy.requireScheme ?? "")."))
+            notes.append("No LastError reason is documented for a missing or wrong scheme; JwtInvalid is inferred.")
+        case .token(_, let note):
+            checks.append(CheckResult(
+                id: "token", status: .pass, expected: expectedLocation(policy), actual: nil,
+                detail: note ?? "the token was found where the policy reads it"))
+        }
+
+        if case .token = extraction {
+            // Verifier-backed steps, in the inferred APIM order; anything else the verifier reports follows.
+            let ordered = verifierCheckOrder.flatMap { id in verifierChecks.filter { $0.id == id } }
+                + verifierChecks.filter { !verifierCheckOrder.contains($0.id) }
+            for check in ordered {
+                checks.append(check)
+                if check.status == .fail, let failure = lastError(for: check, policy: policy, token: token) {
+                    failures.append(failure)
+                    if failure.reason == .jwtInvalid && check.id != "format" && check.id != "claims" {
+                        notes.append("The reason JwtInvalid for a failed \(check.id) check is inferred (Microsoft documents no specific reason for it).")
+                    }
+                }
+            }
+            let claims = token?.claims
+            if token?.kind == .jwe {
+                notes.append(policy.decryptionKeys.isEmpty
+                    ? "The token is encrypted (JWE) and the policy has no decryption-keys: APIM cannot read it (inferred: JwtInvalid)."
+                    : "The token is encrypted (JWE): decrypting with the policy's decryption-keys is not implemented yet, so its claims were not checked.")
+            }
+            if policy.kind == .validateAzureADToken, let allowed = policy.clientApplicationIDs {
+                let client = claims?["appid"]?.stringValue ?? claims?["azp"]?.stringValue
+                let ok = client.map(allowed.contains) ?? false
+                checks.append(CheckResult(
+                    id: "client", status: ok ? .pass : .fail, expected: "any of \(allowed.joined(separator: ", "))",
+                    actual: client,
+                    detail: "client-application-ids is matched against appid (v1) or azp (v2) (inferred: the doc does not name the claim)"))
+                if !ok {
+                    failures.append(PolicyLastError(
+                        source: source, reason: .jwtInvalid,
+                        message: "Client application \(client ?? "(none)") is not allowed."))
+                    notes.append("The reason JwtInvalid for a client not in client-application-ids is inferred.")
+                }
+            }
+            if let claims {
+                let result = RequiredClaims.evaluate(policy.requiredClaims, claims: claims)
+                checks += result.checks
+                if !result.missing.isEmpty {
+                    failures.append(PolicyLastError(
+                        source: source, reason: .tokenClaimNotFound,
+                        message: "JWT is missing the following claims: \(result.missing.joined(separator: ", ")). Access denied."))
+                }
+                if let bad = result.firstValueNotAllowed {
+                    failures.append(PolicyLastError(
+                        source: source, reason: .tokenClaimValueNotAllowed,
+                        message: "Claim \(bad.name) value of \(bad.tokenValue) is not allowed. Access denied."))
+                    notes.append("Which value APIM prints in \"Claim {name} value of {value} is not allowed.\" is not documented; the token's value is shown (inferred).")
+                }
+                if !result.missing.isEmpty && result.firstValueNotAllowed != nil {
+                    notes.append("Missing claims are reported before mismatched values (inferred).")
+                }
+            } else if !policy.requiredClaims.isEmpty {
+                for requirement in policy.requiredClaims {
+                    checks.append(CheckResult(
+                        id: "claim:\(requirement.name)", status: .skip, expected: nil, actual: nil,
+                        detail: "the token's payload is not a readable claims set (encrypted or not JSON)"))
+                }
+            }
+        }
+
+        guard let first = failures.first else {
+            return PolicyOutcome(
+                accepted: true, statusCode: 200, bodyMessage: nil, lastError: nil, checks: checks, findings: findings,
+                notes: notes)
+        }
+        let bodyMessage: String
+        if let custom = policy.failedValidationErrorMessage {
+            bodyMessage = try custom.resolved(expressionValues, what: "failed-validation-error-message of \(source)")
+            notes.append("With failed-validation-error-message set, the body keeps the {\"statusCode\", \"message\"} envelope with that message (inferred).")
+        } else if first.reason == .tokenNotPresent {
+            bodyMessage = "JWT not present."
+        } else {
+            bodyMessage = "Invalid JWT."
+            notes.append("The default body message \"Invalid JWT.\" was observed for a tampered token; for \(first.reason.rawValue) it is inferred.")
+        }
+        if failures.count > 1 {
+            notes.append("\(failures.count) checks failed (\(failures.map(\.reason.rawValue).joined(separator: ", "))); the response reports the first in the inferred order.")
+        }
+        return PolicyOutcome(
+            accepted: false, statusCode: policy.failedValidationHTTPCode, bodyMessage: bodyMessage, lastError: first,
+            checks: checks, findings: findings, notes: notes)
+    }
+
+    static func expectedLocation(_ policy: ResolvedTokenValidation) -> String {
+        switch policy.location {
+        case .header(let name):
+            if name.lowercased() == "authorization" {
+                return "\(name) header\(policy.requireScheme.map { " with scheme \($0)" } ?? "")"
+            }
+            return "\(name) header (the bare token; require-scheme is ignored for custom headers)"
+        case .queryParameter(let name): return "query parameter \(name)"
+        case .tokenValue: return "token-value expression"
+        case .unspecified: return "header-name, query-parameter-name or token-value"
+        }
+    }
+
+    /// Maps a failed verifier check to the LastError APIM would set. The library message text is modelled on
+    /// Microsoft.IdentityModel's IDX messages (inferred); the documented form is "<message from jwt library>.
+    /// Access denied." (JwtInvalid: without "Access denied.").
+    static func lastError(for check: CheckResult, policy: ResolvedTokenValidation, token: CompactToken?) -> PolicyLastError? {
+        let source = policy.kind.rawValue
+        func denied(_ reason: PolicyFailureReason, _ library: String) -> PolicyLastError {
+            PolicyLastError(source: source, reason: reason, message: "\(library) Access denied.")
+        }
+        switch check.id {
+        case "format", "claims":
+            return PolicyLastError(source: source, reason: .jwtInvalid, message: "JWT is not well formed: \(check.detail)")
+        case "algorithm":
+            if token?.algorithm == "none" || token?.signature.isEmpty == true {
+                return PolicyLastError(
+                    source: source, reason: .jwtInvalid,
+                    message: "IDX10504: Unable to validate signature, token does not have a signature.")
+            }
+            return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed. Algorithm '\(check.actual ?? token?.algorithm ?? "")' is not allowed.")
+        case "key":
+            return denied(.tokenSignatureKeyNotFound, "IDX10501: Signature validation failed. Unable to match key: kid: '\(token?.keyID ?? check.actual ?? "")'.")
+        case "signature":
+            if token?.signature.isEmpty == true {
+                return PolicyLastError(
+                    source: source, reason: .jwtInvalid,
+                    message: "IDX10504: Unable to validate signature, token does not have a signature.")
+            }
+            return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed.")
+        case "expiry":
+            if check.actual == nil {
+                return PolicyLastError(
+                    source: source, reason: .jwtInvalid,
+                    message: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.")
+            }
+            return denied(.tokenExpired, "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '\(check.actual ?? "")'.")
+        case "not-before":
+            return PolicyLastError(
+                source: source, reason: .jwtInvalid,
+                message: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom: '\(check.actual ?? "")'.")
+        case "audience":
+            return denied(.tokenAudienceNotAllowed, "IDX10214: Audience validation failed. Audiences: '\(check.actual ?? "")'. Did not match: validationParameters.ValidAudiences: '\(check.expected ?? (policy.audiences ?? []).joined(separator: ", "))'.")
+        case "issuer":
+            return denied(.tokenIssuerNotAllowed, "IDX10205: Issuer validation failed. Issuer: '\(check.actual ?? "")'. Did not match: validationParameters.ValidIssuers: '\(check.expected ?? (policy.issuers ?? []).joined(separator: ", "))'.")
+        default:
+            // issued-at, tenant, credential...: not part of APIM's validation; listed, not decisive.
+            return nil
+        }
+    }
+}
+
+extension ResolvedTokenValidation {
+    /// Issuers validate-azure-ad-token accepts for its tenant: the v1 (`https://sts.windows.net/{tid}/`) and v2
+    /// (`https://login.microsoftonline.com/{tid}/v2.0`) forms [inferred: which versions are accepted is not
+    /// documented]. nil for validate-jwt, and for `common`/`organizations` (any tenant).
+    public var azureADIssuers: [String]? {
+        guard kind == .validateAzureADToken, var tenant = tenantID else { return nil }
+        for prefix in ["https://login.microsoftonline.com/", "login.microsoftonline.com/"] where tenant.lowercased().hasPrefix(prefix) {
+            tenant = String(tenant.dropFirst(prefix.count))
+        }
+        if tenant.hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
+        while tenant.hasSuffix("/") { tenant.removeLast() }
+        if ["common", "organizations"].contains(tenant.lowercased()) { return nil }
+        return ["https://sts.windows.net/\(tenant)/", "https://login.microsoftonline.com/\(tenant)/v2.0"]
+    }
+
+    /// Audiences validate-azure-ad-token accepts: `audiences` and `backend-application-ids` (as the GUID and as
+    /// `api://GUID`) [inferred]. For validate-jwt, `audiences` as written.
+    public var acceptedAudiences: [String]? {
+        guard kind == .validateAzureADToken else { return audiences }
+        let backends = backendApplicationIDs?.flatMap { [$0, "api://\($0)"] }
+        if audiences == nil && backends == nil { return nil }
+        return (audiences ?? []) + (backends ?? [])
+    }
+}
+
+extension ResolvedTokenValidation {
+    /// Issuers the verifier should accept, when the policy itself names them: `<issuers>` for validate-jwt
+    /// (otherwise nil: the issuer comes from the `openid-config` metadata, as APIM does), the tenant's issuers
+    /// for validate-azure-ad-token. Whether explicit `<issuers>` replace or add to the metadata's issuer is not
+    /// documented; treating them as the whole list is inferred.
+    public var acceptedIssuers: [String]? {
+        kind == .validateAzureADToken ? azureADIssuers : issuers
+    }
+
+    /// Signing algorithms Microsoft documents for validate-jwt: HS256 (inline Base64 key) and RS256, RS512,
+    /// PS256, ES256 ("Asymmetric - ... PS256, RS256, RS512, ES256"). Others (HS384/HS512, RS384, PS384/PS512,
+    /// ES384) are not documented either way.
+    public static let documentedSigningAlgorithms = ["HS256", "RS256", "RS512", "PS256", "ES256"]
+}

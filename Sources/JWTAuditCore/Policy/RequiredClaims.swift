@@ -1,0 +1,105 @@
+/// `required-claims` matching. Microsoft: claims are "expected to be present on the token for it to be
+/// considered valid. When multiple claims are present, the token must match claim values according to the
+/// value of the `match` attribute"; `all`: "every claim value in the policy must be present in the token",
+/// `any`: "at least one claim value must be present in the token"; `separator` is "used for extracting a set of
+/// values from a multi-valued claim".
+public enum RequiredClaims {
+    public enum Failure: Sendable, Equatable {
+        case missing
+        /// The token's value(s) as printed in "Claim {name} value of {value} is not allowed."
+        case valueNotAllowed(tokenValue: String)
+    }
+
+    public struct Outcome: Sendable, Equatable {
+        /// One `claim:<name>` check per requirement, in policy order.
+        public var checks: [CheckResult]
+        /// Names of absent claims, in policy order (for "JWT is missing the following claims: a, b").
+        public var missing: [String]
+        /// The first claim whose values do not satisfy `match`, with the token value printed.
+        public var firstValueNotAllowed: (name: String, tokenValue: String)?
+
+        public static func == (lhs: Outcome, rhs: Outcome) -> Bool {
+            lhs.checks == rhs.checks && lhs.missing == rhs.missing
+                && lhs.firstValueNotAllowed?.name == rhs.firstValueNotAllowed?.name
+                && lhs.firstValueNotAllowed?.tokenValue == rhs.firstValueNotAllowed?.tokenValue
+        }
+    }
+
+    /// The values APIM sees for a claim: a JSON array gives its elements (APIM exposes claims as
+    /// `IReadOnlyDictionary<string, string[]>`); strings as they are; numbers as their text and booleans as
+    /// `true`/`false` [inferred from the policy toolkit, not the gateway]. Each value is split on `separator`.
+    /// nil when the claim is absent (or null).
+    public static func tokenValues(_ value: JSONValue?, separator: String?) -> [String]? {
+        guard let value, !value.isNull else { return nil }
+        func text(_ v: JSONValue) -> String {
+            switch v {
+            case .string(let s): return s
+            case .number(let n): return n.text
+            case .bool(let b): return b ? "true" : "false"
+            case .null: return "null"
+            case .array, .object: return JSONWriter.write(v, style: .compact)
+            }
+        }
+        let raw: [String] = value.arrayValue.map { $0.map(text) } ?? [text(value)]
+        guard let separator, !separator.isEmpty else { return raw }
+        return raw.flatMap { split($0, on: separator) }
+    }
+
+    static func split(_ text: String, on separator: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            if rest.hasPrefix(separator) {
+                parts.append(current)
+                current = ""
+                rest = rest.dropFirst(separator.count)
+            } else {
+                current.append(rest.removeFirst())
+            }
+        }
+        parts.append(current)
+        return parts.map(\.trimmingXMLSpace).filter { !$0.isEmpty }
+    }
+
+    public static func evaluate(_ requirements: [ResolvedTokenValidation.Claim], claims: JSONObject) -> Outcome {
+        var outcome = Outcome(checks: [], missing: [], firstValueNotAllowed: nil)
+        for requirement in requirements {
+            let id = "claim:\(requirement.name)"
+            let expected = requirement.values.isEmpty
+                ? "present"
+                : "\(requirement.match == .all ? "all of" : "any of") \(requirement.values.joined(separator: ", "))"
+                    + (requirement.separator.map { " (values split on \"\($0)\")" } ?? "")
+            guard let values = tokenValues(claims[requirement.name], separator: requirement.separator) else {
+                outcome.missing.append(requirement.name)
+                outcome.checks.append(CheckResult(
+                    id: id, status: .fail, expected: expected, actual: nil,
+                    detail: "the token has no \(requirement.name) claim (TokenClaimNotFound)"))
+                continue
+            }
+            let printed = values.joined(separator: ", ")
+            if requirement.values.isEmpty {
+                outcome.checks.append(CheckResult(
+                    id: id, status: .pass, expected: expected, actual: printed,
+                    detail: "the claim is present; a <claim> with no <value> only requires presence (inferred)"))
+                continue
+            }
+            let satisfied = requirement.match == .all
+                ? requirement.values.allSatisfy(values.contains)
+                : requirement.values.contains(where: values.contains)
+            if satisfied {
+                outcome.checks.append(CheckResult(
+                    id: id, status: .pass, expected: expected, actual: printed,
+                    detail: "match=\(requirement.match.rawValue) is satisfied (values compared exactly, case-sensitive: inferred)"))
+            } else {
+                if outcome.firstValueNotAllowed == nil { outcome.firstValueNotAllowed = (requirement.name, printed) }
+                let hint = values.count == 1 && requirement.separator == nil && requirement.values.contains(where: { printed.contains($0) })
+                    ? "; the claim looks multi-valued: a separator attribute would split it" : ""
+                outcome.checks.append(CheckResult(
+                    id: id, status: .fail, expected: expected, actual: printed,
+                    detail: "match=\(requirement.match.rawValue) is not satisfied (TokenClaimValueNotAllowed)\(hint)"))
+            }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,438 @@
+/// A small, strict XML reader for APIM policy files, written over bytes with no DTD support at all.
+///
+/// Why our own: DESIGN.md requires policy XML to be "read with no DTD, no external entities, no network", and
+/// the offline path must not pull in an XML stack. A `<!DOCTYPE` or `<!ENTITY` anywhere is refused at once, so an
+/// XXE file or a billion-laughs file costs nothing: there is nothing to expand. Only the five predefined
+/// entities (XML 1.0 §4.6) and numeric character references (§4.1) are understood. Processing instructions and
+/// comments are skipped. APIM's `{{named-value}}` and `@(...)`/`@{...}` are not XML syntax and are kept as text.
+public enum XMLReader {
+    public struct Limits: Sendable, Equatable {
+        public var maxBytes: Int
+        public var maxDepth: Int
+        public var maxAttributes: Int
+        public init(maxBytes: Int = 1 << 20, maxDepth: Int = 256, maxAttributes: Int = 64) {
+            self.maxBytes = maxBytes
+            self.maxDepth = maxDepth
+            self.maxAttributes = maxAttributes
+        }
+        public static let `default` = Limits()
+    }
+
+    /// Reads a document. Several top-level elements are accepted (a bare policy fragment such as two
+    /// `validate-jwt` elements one after the other); text other than white space outside them is not.
+    /// Errors are `.malformedPolicy` or `.limitExceeded`, their reason starting "line L, column C: ".
+    public static func parse(
+        _ bytes: [UInt8], sourceName: String? = nil, limits: Limits = .default
+    ) throws(JWTAuditError) -> [XMLElement] {
+        if bytes.count > limits.maxBytes {
+            throw JWTAuditError(
+                .limitExceeded,
+                "\(sourceName.map { "\($0): " } ?? "")policy XML is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes")
+        }
+        var parser = Parser(bytes: bytes, sourceName: sourceName, limits: limits)
+        return try parser.parseDocument()
+    }
+
+    public static func parse(
+        _ text: String, sourceName: String? = nil, limits: Limits = .default
+    ) throws(JWTAuditError) -> [XMLElement] {
+        try parse(Array(text.utf8), sourceName: sourceName, limits: limits)
+    }
+}
+
+/// One element with its attributes in document order and where it starts (lint findings cite lines).
+public struct XMLElement: Sendable, Equatable {
+    public enum Node: Sendable, Equatable {
+        case element(XMLElement)
+        case text(String)
+    }
+
+    public var name: String
+    public var attributes: [(name: String, value: String)]
+    public var children: [Node]
+    /// The file the element came from (composed policies mix several files).
+    public var source: String?
+    public var line: Int
+    public var column: Int
+
+    public init(
+        name: String, attributes: [(name: String, value: String)] = [], children: [Node] = [],
+        source: String? = nil, line: Int = 0, column: Int = 0
+    ) {
+        self.name = name
+        self.attributes = attributes
+        self.children = children
+        self.source = source
+        self.line = line
+        self.column = column
+    }
+
+    public func attribute(_ name: String) -> String? {
+        attributes.first { $0.name == name }?.value
+    }
+
+    public var elements: [XMLElement] {
+        children.compactMap { if case .element(let e) = $0 { return e } else { return nil } }
+    }
+
+    public func elements(named name: String) -> [XMLElement] { elements.filter { $0.name == name } }
+    public func firstElement(named name: String) -> XMLElement? { elements.first { $0.name == name } }
+
+    /// The concatenated character data of the element's own text children (CDATA included).
+    public var text: String {
+        var out = ""
+        for child in children { if case .text(let t) = child { out += t } }
+        return out
+    }
+
+    public static func == (lhs: XMLElement, rhs: XMLElement) -> Bool {
+        lhs.name == rhs.name && lhs.children == rhs.children && lhs.source == rhs.source && lhs.line == rhs.line
+            && lhs.column == rhs.column && lhs.attributes.count == rhs.attributes.count
+            && zip(lhs.attributes, rhs.attributes).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+private struct Parser {
+    let bytes: [UInt8]
+    let sourceName: String?
+    let limits: XMLReader.Limits
+    var index = 0
+    var lineStarts: [Int] = [0]
+    /// The last position handed out for an element start: element starts come in increasing order, so each is
+    /// found by counting on from the previous one (linear overall, even for a 1 MiB file on one line).
+    var cursor: (offset: Int, line: Int, column: Int) = (0, 1, 1)
+
+    init(bytes: [UInt8], sourceName: String?, limits: XMLReader.Limits) {
+        self.bytes = bytes
+        self.sourceName = sourceName
+        self.limits = limits
+        for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+    }
+
+    // MARK: positions and errors
+
+    func position(_ offset: Int) -> (line: Int, column: Int) {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let start = lineStarts[low]
+        var column = 1
+        var i = start
+        while i < min(offset, bytes.count) {
+            if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            i += 1
+        }
+        return (low + 1, column)
+    }
+
+    mutating func advancingPosition(to offset: Int) -> (line: Int, column: Int) {
+        guard offset >= cursor.offset else { return position(offset) }
+        var (i, line, column) = cursor
+        while i < offset {
+            if bytes[i] == 0x0A {
+                line += 1
+                column = 1
+            } else if bytes[i] & 0xC0 != 0x80 {
+                column += 1
+            }
+            i += 1
+        }
+        cursor = (offset, line, column)
+        return (line, column)
+    }
+
+    func fail(_ message: String, at offset: Int? = nil, code: JWTAuditError.Code = .malformedPolicy) -> JWTAuditError {
+        let (line, column) = position(offset ?? index)
+        let prefix = sourceName.map { "\($0): " } ?? ""
+        return JWTAuditError(code, "\(prefix)line \(line), column \(column): \(message)")
+    }
+
+    func peek(_ literal: StaticString) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        let start = literal.utf8Start
+        for k in 0..<count where bytes[index + k] != start[k] { return false }
+        return true
+    }
+
+    var atEnd: Bool { index >= bytes.count }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count, Parser.isSpace(bytes[index]) { index += 1 }
+    }
+
+    static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+
+    static func isNameStart(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x3A || b >= 0x80
+    }
+
+    static func isNameChar(_ b: UInt8) -> Bool {
+        isNameStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
+    }
+
+    // MARK: UTF-8
+
+    /// The offset of the first byte that is not well-formed UTF-8 (or a control character XML forbids).
+    static func firstInvalidByte(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x80 {
+                if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return i }
+                i += 1
+                continue
+            }
+            let length: Int
+            var scalar: UInt32
+            switch b {
+            case 0xC2...0xDF: length = 2; scalar = UInt32(b & 0x1F)
+            case 0xE0...0xEF: length = 3; scalar = UInt32(b & 0x0F)
+            case 0xF0...0xF4: length = 4; scalar = UInt32(b & 0x07)
+            default: return i
+            }
+            guard i + length <= bytes.count else { return i }
+            for k in 1..<length {
+                let c = bytes[i + k]
+                guard c & 0xC0 == 0x80 else { return i }
+                scalar = scalar << 6 | UInt32(c & 0x3F)
+            }
+            let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar)
+                || scalar == 0xFFFE || scalar == 0xFFFF
+            {
+                return i
+            }
+            i += length
+        }
+        return nil
+    }
+
+    func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+
+    // MARK: grammar
+
+    mutating func parseDocument() throws(JWTAuditError) -> [XMLElement] {
+        if let bad = Parser.firstInvalidByte(bytes) {
+            throw fail("not UTF-8 XML text (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)))", at: bad)
+        }
+        if peek("\u{FEFF}") { index += 3 }
+        var roots: [XMLElement] = []
+        while true {
+            skipWhitespace()
+            if atEnd { break }
+            if peek("<?") {
+                try skipProcessingInstruction()
+            } else if peek("<!--") {
+                try skipComment()
+            } else if peek("<!") {
+                throw refusedDeclaration()
+            } else if peek("</") {
+                throw fail("end tag with no matching start tag")
+            } else if peek("<") {
+                roots.append(try parseElementTree())
+            } else {
+                throw fail("text outside the policy's elements")
+            }
+        }
+        if roots.isEmpty { throw fail("no element: the file holds no policy", at: bytes.count) }
+        return roots
+    }
+
+    func refusedDeclaration() -> JWTAuditError {
+        if peek("<!DOCTYPE") || peek("<!ENTITY") || peek("<!ELEMENT") || peek("<!ATTLIST") {
+            return fail(
+                "DOCTYPE and ENTITY declarations are refused: policies are read with no DTD, no external entities and no entity expansion")
+        }
+        return fail("unexpected markup '<!'")
+    }
+
+    mutating func skipProcessingInstruction() throws(JWTAuditError) {
+        let start = index
+        index += 2
+        while !atEnd {
+            if bytes[index] == UInt8(ascii: "?"), peek("?>") { index += 2; return }
+            index += 1
+        }
+        throw fail("processing instruction is not closed with '?>'", at: start)
+    }
+
+    mutating func skipComment() throws(JWTAuditError) {
+        let start = index
+        index += 4
+        while !atEnd {
+            if bytes[index] == UInt8(ascii: "-") {
+                if peek("-->") { index += 3; return }
+                if peek("--") { throw fail("'--' inside a comment") }
+            }
+            index += 1
+        }
+        throw fail("comment is not closed with '-->'", at: start)
+    }
+
+    mutating func parseName(what: String) throws(JWTAuditError) -> String {
+        let start = index
+        guard !atEnd, Parser.isNameStart(bytes[index]) else {
+            throw fail(atEnd ? "file ends where \(what) was expected" : "\(what) expected")
+        }
+        while !atEnd, Parser.isNameChar(bytes[index]) { index += 1 }
+        return string(start..<index)
+    }
+
+    /// Reads one element and everything inside it, iteratively: depth is bounded by the limit, never by the
+    /// call stack, so a 200,000-deep file fails at level `maxDepth + 1` without touching the rest.
+    mutating func parseElementTree() throws(JWTAuditError) -> XMLElement {
+        var stack: [XMLElement] = []
+        var pendingText = ""
+        while true {
+            if atEnd {
+                let open = stack.last!
+                throw fail(
+                    "file ends inside <\(open.name)> (opened at line \(open.line), column \(open.column))", at: bytes.count)
+            }
+            if peek("</") {
+                let tagStart = index
+                index += 2
+                let name = try parseName(what: "an end tag name")
+                skipWhitespace()
+                guard peek(">") else { throw fail("'>' expected to close </\(name)>") }
+                index += 1
+                var element = stack.removeLast()
+                if !pendingText.isEmpty { element.children.append(.text(pendingText)); pendingText = "" }
+                guard element.name == name else {
+                    throw fail(
+                        "end tag </\(name)> does not match <\(element.name)> opened at line \(element.line), column \(element.column)",
+                        at: tagStart)
+                }
+                if stack.isEmpty { return element }
+                stack[stack.count - 1].children.append(.element(element))
+            } else if peek("<!--") {
+                try skipComment()
+            } else if peek("<![CDATA[") {
+                let start = index
+                index += 9
+                let contentStart = index
+                while !atEnd, !(bytes[index] == UInt8(ascii: "]") && peek("]]>")) { index += 1 }
+                if atEnd { throw fail("CDATA section is not closed with ']]>'", at: start) }
+                pendingText += string(contentStart..<index)
+                index += 3
+            } else if peek("<!") {
+                throw refusedDeclaration()
+            } else if peek("<?") {
+                try skipProcessingInstruction()
+            } else if peek("<") {
+                if stack.count >= limits.maxDepth {
+                    throw fail("elements are nested deeper than \(limits.maxDepth) levels", code: .limitExceeded)
+                }
+                if !pendingText.isEmpty { stack[stack.count - 1].children.append(.text(pendingText)); pendingText = "" }
+                let (element, selfClosing) = try parseStartTag()
+                if selfClosing {
+                    if stack.isEmpty { return element }
+                    stack[stack.count - 1].children.append(.element(element))
+                } else {
+                    stack.append(element)
+                }
+            } else {
+                if stack.isEmpty { throw fail("text outside the policy's elements") }
+                pendingText += try parseCharacterData(until: UInt8(ascii: "<"))
+            }
+        }
+    }
+
+    mutating func parseStartTag() throws(JWTAuditError) -> (XMLElement, Bool) {
+        let (line, column) = advancingPosition(to: index)
+        index += 1
+        let name = try parseName(what: "an element name")
+        var element = XMLElement(name: name, source: sourceName, line: line, column: column)
+        while true {
+            let hadSpace = !atEnd && Parser.isSpace(bytes[index])
+            skipWhitespace()
+            if atEnd { throw fail("file ends inside the start tag <\(name)>") }
+            if peek("/>") { index += 2; return (element, true) }
+            if peek(">") { index += 1; return (element, false) }
+            guard hadSpace else { throw fail("white space expected before an attribute in <\(name)>") }
+            let attributeStart = index
+            let attributeName = try parseName(what: "an attribute name or '>'")
+            skipWhitespace()
+            guard peek("=") else { throw fail("'=' expected after attribute \(attributeName)") }
+            index += 1
+            skipWhitespace()
+            guard !atEnd, bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "'") else {
+                throw fail("attribute \(attributeName) needs a quoted value")
+            }
+            let quote = bytes[index]
+            index += 1
+            let value = try parseCharacterData(until: quote, inAttribute: true)
+            guard !atEnd else { throw fail("attribute \(attributeName) value is not closed", at: attributeStart) }
+            index += 1
+            if element.attributes.contains(where: { $0.name == attributeName }) {
+                throw fail("attribute \(attributeName) appears twice in <\(name)>", at: attributeStart)
+            }
+            if element.attributes.count >= limits.maxAttributes {
+                throw fail("<\(name)> has more than \(limits.maxAttributes) attributes", at: attributeStart, code: .limitExceeded)
+            }
+            element.attributes.append((attributeName, value))
+        }
+    }
+
+    /// Character data up to `terminator`, with references decoded. Stops *at* the terminator.
+    mutating func parseCharacterData(until terminator: UInt8, inAttribute: Bool = false) throws(JWTAuditError) -> String {
+        var out: [UInt8] = []
+        while !atEnd, bytes[index] != terminator {
+            let b = bytes[index]
+            if b == UInt8(ascii: "&") {
+                out += try parseReference()
+            } else if inAttribute && b == UInt8(ascii: "<") {
+                throw fail("'<' is not allowed in an attribute value (write &lt;)")
+            } else if !inAttribute && b == UInt8(ascii: "]") && peek("]]>") {
+                throw fail("']]>' is not allowed in text")
+            } else {
+                // XML 1.0 §3.3.3: white space in attribute values is normalised to spaces.
+                out.append(inAttribute && (b == 0x09 || b == 0x0A || b == 0x0D) ? 0x20 : b)
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    mutating func parseReference() throws(JWTAuditError) -> [UInt8] {
+        let start = index
+        index += 1
+        let nameStart = index
+        while !atEnd, bytes[index] != UInt8(ascii: ";"), index - nameStart < 12 { index += 1 }
+        guard !atEnd, bytes[index] == UInt8(ascii: ";") else {
+            throw fail("'&' must start a reference such as &amp; (write &amp; for a literal '&')", at: start)
+        }
+        let name = string(nameStart..<index)
+        index += 1
+        switch name {
+        case "amp": return [UInt8(ascii: "&")]
+        case "lt": return [UInt8(ascii: "<")]
+        case "gt": return [UInt8(ascii: ">")]
+        case "quot": return [UInt8(ascii: "\"")]
+        case "apos": return [UInt8(ascii: "'")]
+        default: break
+        }
+        if name.hasPrefix("#") {
+            let digits = name.dropFirst()
+            let value: UInt32?
+            if digits.hasPrefix("x") {
+                value = digits.count > 1 ? UInt32(digits.dropFirst(), radix: 16) : nil
+            } else {
+                value = digits.isEmpty ? nil : UInt32(digits, radix: 10)
+            }
+            guard let value, let scalar = Unicode.Scalar(value),
+                value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value != 0xFFFE && value != 0xFFFF)
+            else {
+                throw fail("&\(name); is not a valid character reference", at: start)
+            }
+            return Array(String(Character(scalar)).utf8)
+        }
+        throw fail(
+            "undefined entity &\(name); (only &amp; &lt; &gt; &quot; &apos; and numeric references are allowed; no DTD entities)",
+            at: start)
+    }
+}

@@ -1,0 +1,71 @@
+import Testing
+@testable import JWTAuditCLI
+
+/// ripgrep's table invariants (`shorts_no_duplicates`, `longs_no_duplicates`, `longs_all_ascii_alphanumeric`,
+/// `non_switches_have_variable_names`), for our table.
+@Suite("Option table invariants")
+struct OptionTableInvariantTests {
+    @Test func longNamesAreDeclaredOnce() {
+        var seen = Set<String>()
+        for option in OptionTable.options {
+            #expect(seen.insert(option.long).inserted, "--\(option.long) is declared twice")
+        }
+    }
+
+    @Test func noCommandHasTwoOptionsWithTheSameSpelling() {
+        for command in [CommandSpec.topLevel] + OptionTable.commands.map(\.name) {
+            var seen = Set<String>()
+            for spelling in OptionTable.options(for: command).flatMap(\.spellings) {
+                #expect(seen.insert(spelling).inserted, "\(spelling) is ambiguous in '\(command)'")
+            }
+        }
+    }
+
+    @Test func namesAreLowercaseASCII() {
+        for option in OptionTable.options {
+            #expect(!option.long.isEmpty && option.long.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" }, "--\(option.long)")
+            #expect(!option.long.hasPrefix("-"), "--\(option.long)")
+            if let short = option.short { #expect(short.isASCII && short.isLetter, "-\(short)") }
+        }
+        for command in OptionTable.commands {
+            #expect(command.name.allSatisfy { ($0 >= "a" && $0 <= "z") || $0 == "-" }, "\(command.name)")
+        }
+    }
+
+    @Test func valueOptionsNameTheirValueAndFlagsDoNot() {
+        for option in OptionTable.options {
+            switch option.kind {
+            case .value: #expect(option.valueName != nil, "--\(option.long) needs a value name")
+            case .flag:
+                #expect(option.valueName == nil && option.choices.isEmpty, "flag --\(option.long) has a value name or choices")
+            }
+            #expect((option.completion == .choices) == !option.choices.isEmpty, "--\(option.long): choices and completion disagree")
+        }
+    }
+
+    @Test func everyOptionBelongsToRegisteredCommands() {
+        let known = Set([CommandSpec.topLevel] + OptionTable.commands.map(\.name))
+        for option in OptionTable.options {
+            #expect(!option.commands.isEmpty, "--\(option.long) belongs to no command")
+            for command in option.commands { #expect(known.contains(command), "--\(option.long) names unknown command '\(command)'") }
+        }
+    }
+
+    @Test func helpIsOneLineAndEndsWithAPeriod() {
+        for option in OptionTable.options {
+            #expect(option.abstract.hasSuffix(".") && !option.abstract.contains("\n"), "--\(option.long)")
+        }
+        for command in OptionTable.commands {
+            #expect(command.abstract.hasSuffix(".") && !command.abstract.contains("\n"), "\(command.name)")
+        }
+    }
+
+    @Test func everySubcommandTakesHelpAndReportingOnesTakeTheSharedOptions() {
+        for command in OptionTable.commands {
+            #expect(OptionTable.option(spelled: "--help", for: command.name) != nil, "\(command.name) --help")
+        }
+        for shared in ["--json", "--at", "--color"] {
+            #expect(OptionTable.option(spelled: shared, for: OptionTable.decode) != nil, "decode \(shared)")
+        }
+    }
+}

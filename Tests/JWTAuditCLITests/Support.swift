@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import JWTAuditCLI
+import JWTAuditCore
+
+/// Paths and process helpers shared by the CLI tests.
+enum Support {
+    static let packageRoot: String = {
+        var path = #filePath
+        while let slash = path.lastIndex(of: "/") {
+            path = String(path[..<slash])
+            if access(path + "/Package.swift", F_OK) == 0 { return path }
+        }
+        return "."
+    }()
+
+    /// The instant every test runs at unless it says otherwise: 2026-01-01T00:10:00Z.
+    static let now: Int64 = 1_767_225_600 + 600
+
+    static func readFile(_ path: String) -> String? {
+        guard let file = fopen(path.hasPrefix("/") ? path : packageRoot + "/" + path, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func writeFile(_ path: String, _ bytes: [UInt8]) {
+        guard let file = fopen(path, "w") else { return }
+        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        fclose(file)
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the CLI in-process with the given standard input and terminal flags.
+    static func run(
+        _ arguments: [String], stdin: [UInt8] = [], stdinIsTerminal: Bool = false, stdoutIsTerminal: Bool = false,
+        environment: [String: String] = [:], now: Int64 = Support.now
+    ) -> Result {
+        final class Box {
+            var out = ""
+            var err = ""
+        }
+        let box = Box()
+        let streams = StandardStreams(
+            readInput: { (maxBytes: Int) throws(JWTAuditError) -> [UInt8] in Array(stdin.prefix(maxBytes)) },
+            inputIsTerminal: stdinIsTerminal, outputIsTerminal: stdoutIsTerminal,
+            writeOutput: { box.out += $0 }, writeError: { box.err += $0 })
+        let status = JWTAuditCLI.run(arguments: arguments, environment: environment, streams: streams, now: now)
+        return Result(status: status, stdout: box.out, stderr: box.err)
+    }
+
+    static var binaryPath: String { packageRoot + "/.build/debug/jwtaudit" }
+
+    static let tempDirectory: String = {
+        var template = Array("/tmp/jwtaudit-tests-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
+        return made.map { String(cString: $0) } ?? "/tmp"
+    }()
+
+    /// Runs an executable with posix_spawn: standard input from `stdin` (through a file, so a huge input never
+    /// blocks the test), standard output and error through pipes, read to EOF.
+    static func spawn(_ executable: String, _ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:]) -> Result {
+        let unique = "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let inputPath = tempDirectory + "/stdin-\(unique)"
+        writeFile(inputPath, stdin)
+        defer { unlink(inputPath) }
+        var outPipe: [Int32] = [0, 0]
+        var errPipe: [Int32] = [0, 0]
+        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { return Result(status: -1, stdout: "", stderr: "pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath, O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        close(outPipe[1])
+        close(errPipe[1])
+        guard spawned == 0 else {
+            close(outPipe[0])
+            close(errPipe[0])
+            return Result(status: -1, stdout: "", stderr: "posix_spawn failed: \(spawned)")
+        }
+        // Drain both pipes with poll so neither can fill up and stall the child.
+        var out: [UInt8] = []
+        var err: [UInt8] = []
+        var open = [outPipe[0], errPipe[0]]
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while !open.isEmpty {
+            var fds = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for entry in fds where entry.revents != 0 {
+                let count = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    if entry.fd == outPipe[0] { out += buffer[0..<count] } else { err += buffer[0..<count] }
+                } else {
+                    close(entry.fd)
+                    open.removeAll { $0 == entry.fd }
+                }
+            }
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return Result(status: exitCode, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+}

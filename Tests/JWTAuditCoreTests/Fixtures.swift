@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import JWTAuditCore
+
+/// Test inputs: the repository's examples (found by walking up from this file to Package.swift) and tokens
+/// built from JSON text.
+enum Fixtures {
+    static let packageRoot: String = {
+        var path = #filePath
+        while let slash = path.lastIndex(of: "/") {
+            path = String(path[..<slash])
+            if access(path + "/Package.swift", F_OK) == 0 { return path }
+        }
+        return "."
+    }()
+
+    static func readFile(_ relative: String) -> String? {
+        guard let file = fopen(packageRoot + "/" + relative, "r") else { return nil }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `examples/tokens/<name>`, parsed.
+    static func example(_ name: String) throws -> CompactToken {
+        guard let text = readFile("examples/tokens/" + name) else {
+            throw JWTAuditError(.invalidArgument, "examples/tokens/\(name) is missing")
+        }
+        return try CompactToken.parse(TokenInput.extract(text))
+    }
+
+    /// A JWS with the given header and payload JSON text (kept byte for byte) and a dummy signature.
+    static func token(header: String = #"{"alg":"RS256","typ":"JWT"}"#, payload: String) throws -> CompactToken {
+        try CompactToken.parse(Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8)) + ".c2ln")
+    }
+
+    static func claims(_ json: String) throws -> JSONObject {
+        guard let object = try JSONParser.parse(json).objectValue else {
+            throw JWTAuditError(.malformedJSON, "not an object: \(json)")
+        }
+        return object
+    }
+}
