@@ -86,7 +86,7 @@ final class KeyResolver: Sendable {
             let fetcher = HTTPFetcher(
                 options: .init(
                     timeoutSeconds: options.timeoutSeconds, caFile: options.cacert, allowHTTP: options.allowHTTP,
-                    toolVersion: JWTAuditVersion.string, environment: environment))
+                    toolVersion: OptionTable.version, environment: environment))
             let cache: DiskCache
             if options.noCache {
                 cache = .disabled
@@ -100,11 +100,17 @@ final class KeyResolver: Sendable {
     }
 
     private func readFile(_ path: String, what: String) throws(JWTAuditError) -> [UInt8] {
+        let limit = 1 << 20
+        let bytes: [UInt8]
         do {
-            return try FileReader.read(path, limit: 1 << 20)
+            bytes = try FileReader.read(path: path, maxBytes: limit + 1)
         } catch {
-            throw JWTAuditError(error.code, "\(what) \(path): \(error.reason)")
+            throw JWTAuditError(error.code, "\(what): \(error.reason)")
         }
+        if bytes.count > limit {
+            throw JWTAuditError(.limitExceeded, "\(what) '\(path)' is larger than 1 MiB")
+        }
+        return bytes
     }
 
     private func resolveFresh(for token: CompactToken?) throws(JWTAuditError) -> ResolvedKeys {
@@ -181,7 +187,7 @@ final class KeyResolver: Sendable {
             return ResolvedKeys(
                 keySet: resolved.keySet, issuers: resolved.issuers, issuerSource: resolved.issuerSource,
                 tenantID: resolved.tenantID,
-                notes: resolved.notes + ["kid \"\(kid)\" is not in the JWKS; it was refetched less than 5 minutes ago, so not again until \(NumericDate.rfc3339(Double(notBefore)))"])
+                notes: resolved.notes + ["kid \"\(kid)\" is not in the JWKS; it was refetched less than 5 minutes ago, so not again until \(NumericDate.formatRFC3339(notBefore))"])
         case .offline:
             return ResolvedKeys(
                 keySet: resolved.keySet, issuers: resolved.issuers, issuerSource: resolved.issuerSource,
@@ -195,7 +201,7 @@ final class KeyResolver: Sendable {
         switch document.provenance {
         case .fetched: note = nil
         case .freshCache: note = nil
-        case .staleCacheOffline: note = "\(what) from the cache is stale (fetched at \(NumericDate.rfc3339(Double(document.fetchedAt)))); used because of --offline"
+        case .staleCacheOffline: note = "\(what) from the cache is stale (fetched at \(NumericDate.formatRFC3339(document.fetchedAt))); used because of --offline"
         }
         if let cacheNote = document.cacheNote { note = [note, cacheNote].compactMap { $0 }.joined(separator: "; ") }
         return note

@@ -4,37 +4,22 @@
 /// `https://login.microsoftonline.com/{tid}/v2.0` (Microsoft identity platform access token reference:
 /// "iss ... The {tenant} value is the tenant ID"). Sovereign clouds use other hosts with the same paths.
 public enum EntraHints {
-    static let v1Hosts = ["sts.windows.net", "sts.chinacloudapi.cn", "sts.microsoftonline.us"]
-    static let v2Hosts = [
-        "login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn",
-        "login.partner.microsoftonline.cn",
-    ]
-
     /// The tenant GUID embedded in an Entra issuer, or nil when `issuer` is not one.
     public static func tenantInIssuer(_ issuer: String) -> String? {
-        guard issuer.hasPrefix("https://") else { return nil }
-        let rest = issuer.dropFirst("https://".count)
-        let parts = rest.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count >= 2 else { return nil }
-        let host = String(parts[0]).lowercased()
-        guard v1Hosts.contains(host) || v2Hosts.contains(host) else { return nil }
-        let tenant = String(parts[1])
-        return EntraTenant.isGUID(tenant) ? tenant : nil
+        guard let parsed = EntraIssuer(issuer), EntraTenant.isGUID(parsed.tenant) else { return nil }
+        return parsed.tenant
     }
 
-    /// "v1.0" for an sts.windows.net-style issuer, "v2.0" for a `…/v2.0` one, nil otherwise.
-    public static func issuerVersion(_ issuer: String) -> String? {
-        guard tenantInIssuer(issuer) != nil || issuer.contains("{tenantid}") else { return nil }
-        if issuer.hasSuffix("/v2.0") || issuer.hasSuffix("/v2.0/") { return "v2.0" }
-        let host = issuer.dropFirst("https://".count).split(separator: "/").first.map(String.init)?.lowercased() ?? ""
-        return v1Hosts.contains(host) ? "v1.0" : nil
+    /// "v1.0" or "v2.0" for an Entra issuer (templated or not), nil otherwise.
+    static func issuerVersion(_ issuer: String) -> String? {
+        EntraIssuer(issuer).map { $0.version == .v2 ? "v2.0" : "v1.0" }
     }
 
     static func issuerHint(actual: String, accepted: [String]) -> String {
         let actualVersion = issuerVersion(actual)
         for candidate in accepted {
             guard let candidateVersion = issuerVersion(candidate), let actualVersion, candidateVersion != actualVersion,
-                tenantInIssuer(actual) == tenantInIssuer(candidate) || candidate.contains("{tenantid}")
+                EntraIssuer(actual)?.tenant == EntraIssuer(candidate)?.tenant || candidate.contains("{tenantid}")
             else { continue }
             return "; the token is a \(actualVersion) token and the accepted issuer is the \(candidateVersion) form of the same tenant"
         }

@@ -1,10 +1,5 @@
-/// Times as people read them in reports: RFC 3339 UTC instants and rough durations.
+/// Times as people read them in check results: RFC 3339 UTC instants and one-unit durations.
 enum TimeText {
-    static func instant(_ seconds: Double) -> String {
-        NumericDate.rfc3339(seconds)
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        NumericDate.duration(seconds)
-    }
+    static func instant(_ seconds: Int64) -> String { NumericDate.formatRFC3339(seconds) }
+    static func duration(_ seconds: Int64) -> String { NumericDate.describe(seconds.magnitude) }
 }

@@ -4,15 +4,15 @@ extension Verifier {
     enum TimeClaim {
         case absent
         case invalid(String)
-        case value(Double)
+        case value(Int64)
     }
 
     static func timeClaim(_ claims: JSONObject, _ name: String) -> TimeClaim {
-        guard let value = claims[name] else { return .absent }
-        guard let number = value.numberValue, let seconds = number.doubleValue, seconds.isFinite else {
-            return .invalid("\"\(name)\" is \(value.kindDescription), not a NumericDate (seconds since 1970)")
+        switch NumericDate.read(name, in: claims) {
+        case .absent: return .absent
+        case .invalid(let why): return .invalid(why)
+        case .seconds(let seconds, _): return .value(seconds)
         }
-        return .value(seconds)
     }
 
     var skewNote: String { "clock skew \(policy.clockSkew) s" }
@@ -34,15 +34,15 @@ extension Verifier {
             return CheckResult(id: CheckID.expiry, status: .fail, expected: "a NumericDate", actual: nil, detail: why)
         case .value(let exp):
             let expected = "not after \(TimeText.instant(exp)) (\(skewNote))"
-            let actual = "now \(TimeText.instant(Double(now)))"
-            if exp < Double(now - policy.clockSkew) {
+            let actual = "now \(TimeText.instant(now))"
+            if exp < now - policy.clockSkew {
                 return CheckResult(
                     id: CheckID.expiry, status: .fail, expected: expected, actual: actual,
-                    detail: "expired \(TimeText.duration(Double(now) - exp)) ago")
+                    detail: "expired \(TimeText.duration(now - exp)) ago")
             }
             return CheckResult(
                 id: CheckID.expiry, status: .pass, expected: expected, actual: actual,
-                detail: "expires in \(TimeText.duration(exp - Double(now)))")
+                detail: "expires in \(TimeText.duration(exp - now))")
         }
     }
 
@@ -61,11 +61,11 @@ extension Verifier {
                     detail: "the token is never valid")
             }
             let expected = "not before \(TimeText.instant(nbf)) (\(skewNote))"
-            let actual = "now \(TimeText.instant(Double(now)))"
-            if nbf > Double(now + policy.clockSkew) {
+            let actual = "now \(TimeText.instant(now))"
+            if nbf > now + policy.clockSkew {
                 return CheckResult(
                     id: CheckID.notBefore, status: .fail, expected: expected, actual: actual,
-                    detail: "not valid for another \(TimeText.duration(nbf - Double(now)))")
+                    detail: "not valid for another \(TimeText.duration(nbf - now))")
             }
             return CheckResult(id: CheckID.notBefore, status: .pass, expected: expected, actual: actual, detail: "valid since \(TimeText.instant(nbf))")
         }
@@ -79,15 +79,15 @@ extension Verifier {
         case .invalid(let why):
             return CheckResult(id: CheckID.issuedAt, status: .fail, expected: "a NumericDate", detail: why)
         case .value(let iat):
-            let expected = "not after now \(TimeText.instant(Double(now))) (\(skewNote))"
-            if iat > Double(now + policy.clockSkew) {
+            let expected = "not after now \(TimeText.instant(now)) (\(skewNote))"
+            if iat > now + policy.clockSkew {
                 return CheckResult(
                     id: CheckID.issuedAt, status: .fail, expected: expected, actual: TimeText.instant(iat),
-                    detail: "issued \(TimeText.duration(iat - Double(now))) in the future")
+                    detail: "issued \(TimeText.duration(iat - now)) in the future")
             }
             return CheckResult(
                 id: CheckID.issuedAt, status: .pass, expected: expected, actual: TimeText.instant(iat),
-                detail: "issued \(TimeText.duration(Double(now) - iat)) ago")
+                detail: "issued \(TimeText.duration(now - iat)) ago")
         }
     }
 }
