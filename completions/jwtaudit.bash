@@ -3,12 +3,12 @@ _jwtaudit() {
     local cur="${COMP_WORDS[COMP_CWORD]}" prev="${COMP_WORDS[COMP_CWORD-1]}" cmd="" i
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${COMP_WORDS[i]}" in
-            decode|help) cmd="${COMP_WORDS[i]}"; break ;;
+            decode|verify|check-policy|explain|help) cmd="${COMP_WORDS[i]}"; break ;;
         esac
     done
     case "$cmd" in
         "")
-            COMPREPLY=($(compgen -W "decode help -h --help --version" -- "$cur"))
+            COMPREPLY=($(compgen -W "decode verify check-policy explain help -h --help --version" -- "$cur"))
             ;;
         decode)
             case "$prev" in
@@ -25,11 +25,167 @@ _jwtaudit() {
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
             ;;
+        verify)
+            case "$prev" in
+                --at)
+                    COMPREPLY=()
+                    return ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+                    return ;;
+                --key)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --secret-env)
+                    COMPREPLY=()
+                    return ;;
+                --tenant)
+                    COMPREPLY=()
+                    return ;;
+                --openid-config)
+                    COMPREPLY=()
+                    return ;;
+                --issuer)
+                    COMPREPLY=()
+                    return ;;
+                --audience)
+                    COMPREPLY=()
+                    return ;;
+                --client-id)
+                    COMPREPLY=()
+                    return ;;
+                --require-claim)
+                    COMPREPLY=()
+                    return ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA HS256 HS384 HS512" -- "$cur"))
+                    return ;;
+                --clock-skew)
+                    COMPREPLY=()
+                    return ;;
+                --authority)
+                    COMPREPLY=()
+                    return ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --timeout)
+                    COMPREPLY=()
+                    return ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -d -- "$cur"))
+                    return ;;
+                -j|--jobs)
+                    COMPREPLY=()
+                    return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi
+            ;;
+        check-policy)
+            case "$prev" in
+                --at)
+                    COMPREPLY=()
+                    return ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+                    return ;;
+                --authority)
+                    COMPREPLY=()
+                    return ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --timeout)
+                    COMPREPLY=()
+                    return ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -d -- "$cur"))
+                    return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--json --at --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -h --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi
+            ;;
+        explain)
+            case "$prev" in
+                --at)
+                    COMPREPLY=()
+                    return ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+                    return ;;
+                --key)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --jwks)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --secret-file)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --secret-env)
+                    COMPREPLY=()
+                    return ;;
+                --tenant)
+                    COMPREPLY=()
+                    return ;;
+                --openid-config)
+                    COMPREPLY=()
+                    return ;;
+                --issuer)
+                    COMPREPLY=()
+                    return ;;
+                --audience)
+                    COMPREPLY=()
+                    return ;;
+                --client-id)
+                    COMPREPLY=()
+                    return ;;
+                --require-claim)
+                    COMPREPLY=()
+                    return ;;
+                --alg)
+                    COMPREPLY=($(compgen -W "RS256 RS384 RS512 PS256 PS384 PS512 ES256 ES384 ES512 EdDSA HS256 HS384 HS512" -- "$cur"))
+                    return ;;
+                --clock-skew)
+                    COMPREPLY=()
+                    return ;;
+                --authority)
+                    COMPREPLY=()
+                    return ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --timeout)
+                    COMPREPLY=()
+                    return ;;
+                --cache-dir)
+                    COMPREPLY=($(compgen -d -- "$cur"))
+                    return ;;
+            esac
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -h --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi
+            ;;
         help)
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "-h --help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "decode help" -- "$cur"))
+                COMPREPLY=($(compgen -W "decode verify check-policy explain help" -- "$cur"))
             fi
             ;;
     esac

@@ -37,6 +37,10 @@ public enum JWTAuditCLI {
             switch command {
             case OptionTable.decode:
                 return DecodeCommand.run(parsed, environment: environment, streams: streams, now: clock)
+            case OptionTable.verify, OptionTable.checkPolicy, OptionTable.explain:
+                // Being built: the options are declared so that help, the man page and the completions agree.
+                streams.writeError("jwtaudit: error: '\(command)' is not available in this build\n")
+                return ExitStatus.usage.rawValue
             default:
                 return fail(UsageError(.unknownSubcommand(command), command: CommandSpec.topLevel), streams)
             }

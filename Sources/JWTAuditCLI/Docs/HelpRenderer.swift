@@ -14,7 +14,10 @@ public enum HelpRenderer {
             parts.append(option.repeatable ? "[\(name) ...]" : "[\(name)]")
         }
         if let argument = spec.argument { parts.append("[<\(argument.lowercased())>]") }
-        return parts.joined(separator: " ")
+        let full = parts.joined(separator: " ")
+        guard full.count > width else { return full }
+        // Too many options to list on one line: help lists them below anyway.
+        return "Usage: jwtaudit \(spec.name) [<options>]" + (spec.argument.map { " [<\($0.lowercased())>]" } ?? "")
     }
 
     public static func render(command: String) -> String {

@@ -64,6 +64,9 @@ public enum ManPageRenderer {
         var body = option.abstract
         if !option.discussion.isEmpty { body += " " + option.discussion }
         if option.repeatable { body += " May be given more than once." }
+        if !option.choices.isEmpty && !option.choices.allSatisfy({ body.contains($0) }) {
+            body += " One of: " + option.choices.joined(separator: ", ") + "."
+        }
         return head + "\n" + sentences(body)
     }
 

@@ -11,9 +11,12 @@ public enum OptionTable {
         "Inspect and audit JSON Web Tokens from Microsoft Entra ID and Azure API Management."
 
     public static let decode = "decode"
+    public static let verify = "verify"
+    public static let checkPolicy = "check-policy"
+    public static let explain = "explain"
     public static let help = "help"
 
-    /// Registered subcommands. `verify`, `check-policy` and `explain` are added here by later work.
+    /// Registered subcommands, in documentation order.
     public static let commands: [CommandSpec] = [
         CommandSpec(
             name: decode,
@@ -36,6 +39,65 @@ public enum OptionTable {
                 ("decode --at 2026-01-01T00:00:00Z -", "Read the token from standard input; judge times as of a given instant."),
             ]),
         CommandSpec(
+            name: verify,
+            abstract: "Verify a token's signature and claims against keys you trust; exit 0 only when it is valid.",
+            discussion:
+                "Keys come from a PEM or JWK file (--key), a JWK set file or URL (--jwks), a shared secret "
+                + "(--secret-file, --secret-env), or OpenID discovery (--tenant, --openid-config). The algorithm "
+                + "is never taken from the token alone: it must be allowed by the key and by --alg. Every check "
+                + "runs and is reported, pass, fail, warn or skip: format, claims, algorithm, key, signature, "
+                + "expiry, not-before, issued-at, issuer, audience, tenant, client, credential and one "
+                + "claim:NAME per --require-claim. The issuer and the audience are required: name them, or say "
+                + "--any-issuer or --any-audience on purpose. With --batch, tokens are read one per line and "
+                + "one JSON object per line is written, in input order, using every core.",
+            argument: "TOKEN",
+            argumentHelp:
+                "The token, a file holding it (FILE or @FILE), or - for standard input. With --batch: files of tokens, one per line (standard input when none).",
+            argumentCompletion: .file,
+            examples: [
+                ("verify examples/tokens/certificate-v1.jwt --jwks examples/keys/jwks.json --issuer https://sts.windows.net/3d6e366f-9587-413b-ab6b-0a851b1b91ba/ --audience https://myapi.dewi.red --require-certificate",
+                 "Verify a token against a local key set and insist on a certificate credential."),
+                ("verify \"$TOKEN\" --tenant contoso.onmicrosoft.com --audience api://my-api --require-certificate",
+                 "Verify against a tenant's published keys, found by OpenID discovery."),
+                ("verify --batch --jwks keys.json --any-issuer --audience api://my-api < tokens.txt",
+                 "Check a log of tokens, one per line; JSON Lines out, a summary on standard error."),
+            ]),
+        CommandSpec(
+            name: checkPolicy,
+            abstract: "Evaluate an Azure API Management validate-jwt policy against a token, or lint it without one.",
+            discussion:
+                "Given a policy and a token, check-policy answers what the gateway would: accepted or not, the "
+                + "HTTP status, the response body and context.LastError (source, reason, message), with every "
+                + "check listed. Given only a policy, it lints it: findings with stable ids, a severity and a "
+                + "line. validate-jwt and validate-azure-ad-token elements are read from whole policy documents "
+                + "or fragments; the XML is read with no DTD and no entity expansion.",
+            argument: "TOKEN",
+            argumentHelp: "The token to evaluate (as for decode). Without one, the policy is linted.",
+            argumentCompletion: .file,
+            examples: [
+                ("check-policy --policy examples/policies/certificate-only-v1.xml examples/tokens/secret-v1.jwt",
+                 "Would the gateway accept this token? (No: the client used a secret.)"),
+                ("check-policy --policy examples/policies/weak.xml --format sarif > policy.sarif",
+                 "Lint a policy and write SARIF for code scanning."),
+            ]),
+        CommandSpec(
+            name: explain,
+            abstract: "Explain a token, or why it is refused, in plain language with the fix.",
+            discussion:
+                "With a token alone, explain says what the token is: issuer and tenant, version, app-only or "
+                + "delegated, which client and how it authenticated, how long it lives, and a glossary of its "
+                + "claims. With verify's options or with --policy, it tells the evaluation step by step, in the "
+                + "order the verifier or the gateway runs it, and for each failure the cause and the fix. The "
+                + "exit status is the one verify or check-policy would give.",
+            argument: "TOKEN",
+            argumentHelp: "The token (as for decode).",
+            argumentCompletion: .file,
+            examples: [
+                ("explain --policy examples/policies/certificate-only-v1.xml examples/tokens/secret-v1.jwt",
+                 "Why does the gateway refuse this token, and what should change?"),
+                ("explain examples/tokens/managed-identity-v1.jwt", "What is this token?"),
+            ]),
+        CommandSpec(
             name: help,
             abstract: "Show help for a subcommand.",
             discussion: "'jwtaudit help decode' prints the same text as 'jwtaudit decode --help'.",
@@ -45,7 +107,11 @@ public enum OptionTable {
     ]
 
     /// Subcommands that produce a report and so take the shared output options.
-    static let reporting = [decode]
+    static let reporting = [decode, verify, checkPolicy, explain]
+    /// Commands that verify with keys and expectations (explain narrates verify's checks).
+    static let verifying = [verify, explain]
+    /// Commands that may fetch keys or metadata over HTTPS.
+    static let fetching = [verify, checkPolicy, explain]
 
     public static let options: [OptionSpec] = [
         OptionSpec(
@@ -64,6 +130,119 @@ public enum OptionTable {
             discussion:
                 "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both.",
             choices: ["auto", "always", "never"], completion: .choices),
+        // Keys.
+        OptionSpec(
+            long: "key", kind: .value, valueName: "FILE", commands: verifying,
+            abstract: "Verify with the key in FILE: a PEM public key or certificate, a JWK, or a JWK set.",
+            discussion:
+                "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check.",
+            completion: .file),
+        OptionSpec(
+            long: "jwks", kind: .value, valueName: "FILE|URL", commands: verifying,
+            abstract: "Verify with a JWK set from FILE or an https URL.",
+            discussion:
+                "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. A URL is fetched over verified HTTPS and cached.",
+            completion: .file),
+        OptionSpec(
+            long: "secret-file", kind: .value, valueName: "FILE", commands: verifying,
+            abstract: "Verify HS256/384/512 with the shared secret in FILE (raw bytes).",
+            discussion: "The secret is never printed. It must be at least as long as the hash (32 bytes for HS256).",
+            completion: .file),
+        OptionSpec(
+            long: "secret-env", kind: .value, valueName: "VAR", commands: verifying,
+            abstract: "Verify HS256/384/512 with the shared secret in environment variable VAR.",
+            discussion: "The secret is never printed. Prefer this to a command-line argument, which other users can see."),
+        OptionSpec(
+            long: "tenant", kind: .value, valueName: "TENANT", commands: verifying,
+            abstract: "Find the keys and the issuer by OpenID discovery for an Entra tenant (GUID, domain, common or organizations).",
+            discussion:
+                "The v1.0 or v2.0 metadata is chosen by the token's version, as Microsoft asks, and the expected issuer comes from it. With common or organizations the issuer is a template that any tenant's token matches; the report says so."),
+        OptionSpec(
+            long: "openid-config", kind: .value, valueName: "URL", commands: verifying,
+            abstract: "Find the keys and the issuer from any OpenID provider's metadata URL.",
+            discussion: "For Okta, Auth0, Keycloak, Entra External ID and others: the metadata's issuer and jwks_uri are used."),
+        // What the token must say.
+        OptionSpec(
+            long: "issuer", kind: .value, valueName: "ISS", commands: verifying,
+            abstract: "Accept tokens from issuer ISS (repeatable: any of them).",
+            discussion: "Compared exactly. Required with local keys unless --any-issuer is given; discovery supplies it.",
+            repeatable: true),
+        OptionSpec(
+            long: "any-issuer", kind: .flag, commands: verifying,
+            abstract: "Accept any issuer (say so on purpose: a token from any tenant or provider would pass)."),
+        OptionSpec(
+            long: "audience", kind: .value, valueName: "AUD", commands: verifying,
+            abstract: "Accept tokens for audience AUD (repeatable: any of them).",
+            discussion:
+                "Required unless --any-audience is given: without it, a token issued for another API would pass. Compared exactly; the report points out api://GUID versus GUID and trailing slashes.",
+            repeatable: true),
+        OptionSpec(
+            long: "any-audience", kind: .flag, commands: verifying,
+            abstract: "Accept any audience (say so on purpose: a token for another API would pass)."),
+        OptionSpec(
+            long: "client-id", kind: .value, valueName: "ID", commands: verifying,
+            abstract: "Accept only tokens requested by client ID (appid in v1.0, azp in v2.0; repeatable).",
+            repeatable: true),
+        OptionSpec(
+            long: "require-certificate", kind: .flag, commands: verifying,
+            abstract: "Require that the client authenticated with a certificate (appidacr or azpacr \"2\").",
+            discussion:
+                "Fails the credential check for tokens obtained with a client secret (\"1\") or by a public client (\"0\"). Managed identities and federated credentials also show \"2\"."),
+        OptionSpec(
+            long: "require-claim", kind: .value, valueName: "NAME=VALUE", commands: verifying,
+            abstract: "Require claim NAME to carry VALUE (repeatable; arrays match any element, scp is split on spaces).",
+            repeatable: true),
+        OptionSpec(
+            long: "alg", kind: .value, valueName: "ALG", commands: verifying,
+            abstract: "Allow only algorithm ALG (repeatable). Default: what the key can do; HS* only with a secret.",
+            discussion: "none is never accepted, in any spelling.",
+            choices: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512"],
+            completion: .choices, repeatable: true),
+        OptionSpec(
+            long: "clock-skew", kind: .value, valueName: "SECONDS", commands: verifying,
+            abstract: "Tolerate SECONDS of clock difference on exp, nbf and iat (default 0, as APIM).",
+            discussion: "Microsoft.IdentityModel defaults to 300 seconds; APIM's validate-jwt to 0. The value used is printed in the report."),
+        OptionSpec(
+            long: "allow-missing-exp", kind: .flag, commands: verifying,
+            abstract: "Accept a token without exp (a warning instead of a failure)."),
+        // Network.
+        OptionSpec(
+            long: "authority", kind: .value, valueName: "URL", commands: fetching,
+            abstract: "The Entra authority for --tenant and validate-azure-ad-token (default https://login.microsoftonline.com).",
+            discussion: "Set it for sovereign clouds (login.microsoftonline.us, login.chinacloudapi.cn) or a test server."),
+        OptionSpec(
+            long: "cacert", kind: .value, valueName: "FILE", commands: fetching,
+            abstract: "Trust the CA certificates in FILE (PEM) for HTTPS, instead of the system store.",
+            completion: .file),
+        OptionSpec(
+            long: "timeout", kind: .value, valueName: "SECONDS", commands: fetching,
+            abstract: "Give up a fetch after SECONDS (connect and transfer; default 10)."),
+        OptionSpec(
+            long: "allow-http", kind: .flag, commands: fetching,
+            abstract: "Allow plain http:// URLs, for loopback addresses only (tests and local providers)."),
+        OptionSpec(
+            long: "cache-dir", kind: .value, valueName: "DIR", commands: fetching,
+            abstract: "Cache metadata and key sets in DIR (default $XDG_CACHE_HOME/jwtaudit or ~/.cache/jwtaudit).",
+            completion: .directory),
+        OptionSpec(
+            long: "no-cache", kind: .flag, commands: fetching,
+            abstract: "Neither read nor write the cache."),
+        OptionSpec(
+            long: "offline", kind: .flag, commands: fetching,
+            abstract: "Never use the network: use the cache whatever its age, and exit 2 when it has nothing.",
+            discussion: "The report says when a cached document is stale. With nothing cached, the URL that would have been fetched is named."),
+        // verify only.
+        OptionSpec(
+            long: "quiet", short: "q", kind: .flag, commands: [verify],
+            abstract: "Print nothing; the exit status says everything."),
+        OptionSpec(
+            long: "batch", kind: .flag, commands: [verify],
+            abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",
+            discussion:
+                "Blank lines are skipped. Each output line has the input line number, valid, the failed check ids and the credential kind, in input order. A summary goes to standard error. The exit status is 0 only when every token is valid. Memory stays flat whatever the input size."),
+        OptionSpec(
+            long: "jobs", short: "j", kind: .value, valueName: "N", commands: [verify],
+            abstract: "Verify with N threads in --batch mode (default: the number of cores)."),
         OptionSpec(
             long: "help", short: "h", kind: .flag, commands: [CommandSpec.topLevel] + commands.map(\.name),
             abstract: "Show help information."),
