@@ -95,7 +95,7 @@ struct StepContext {
         let narration = ExplanationCatalog.narration(for: check.id)
         switch check.status {
         case .pass, .skip, .warn:
-            var text = sentence(check.detail)
+            var text = check.detail.hasSuffix(".") ? check.detail : check.detail + "."
             if check.status == .warn, let purpose = narration?.purpose { text = "Passed with a warning (\(purpose)): " + text }
             return Explanation.Step(
                 check: check.id, status: check.status, expected: check.expected, actual: check.actual,
@@ -304,6 +304,12 @@ struct StepContext {
                             "Accept both forms in the audiences (\"\(bare(trimmed(value)))\" and \"api://\(bare(trimmed(value)))\"), or have the client request the form you accept; v1.0 tokens can be forced to the GUID with the aud optional claim's use_guid property.")
                 }
             }
+        }
+        if version == .v1, !accepted.isEmpty, accepted.allSatisfy(EntraTenant.isGUID),
+            let uri = actualValues.first(where: { $0.contains("://") })
+        {
+            return ("The token is for \(uri), a v1.0 token's App ID URI, and \(who) accepts only the client id \(accepted.joined(separator: ", ")). v1.0 tokens carry the resource exactly as the client requested it (the App ID URI here); v2.0 tokens always carry the API's client id.",
+                    "If \(uri) is this API's App ID URI, accept it as an audience too; or set requestedAccessTokenVersion to 2 so tokens carry the client id; or request the token with the client id as the resource.")
         }
         return ("The token is for \(check.actual ?? "(no audience)"), not for \(accepted.isEmpty ? "this API" : accepted.joined(separator: ", ")): \(check.detail).",
                 "Have the client request a token for this API (its App ID URI or client id), or accept that audience if it is this API's other name.")

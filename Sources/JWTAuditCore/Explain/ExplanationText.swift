@@ -71,7 +71,7 @@ public enum ExplanationText {
         if !explanation.notes.isEmpty {
             out += "\n" + paint("Notes", .heading) + "\n"
             for note in explanation.notes {
-                out += wrap("- " + note, width: width, indent: 2, hanging: 4, paint: { paint($0, .dim) })
+                out += wrap("- " + note, width: width, indent: 2, hanging: 2, paint: { paint($0, .dim) })
             }
         }
 
