@@ -140,7 +140,7 @@ struct ExplainGoldenTests {
         let e = Explainer.explain(TokenInspection.inspect(token, at: S.at), unevaluable: error, policySource: "p.xml")
         S.expectGolden(e, "policy-missing-named-value")
         #expect(e.verdict.exitCode == 3 && e.verdict.status == "cannot-evaluate")
-        #expect(e.steps.first?.explanation.contains("api-audience") == true)
+        #expect(e.steps.first?.actual?.contains("api-audience") == true)
         #expect(e.steps.first?.fix?.contains("--named-value") == true)
     }
 

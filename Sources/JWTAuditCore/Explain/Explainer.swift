@@ -63,8 +63,8 @@ public enum Explainer {
         let narration = ExplanationCatalog.narration(for: ExplanationCatalog.unevaluableCheckID)!
         let isNamedValue = error.reason.hasPrefix("named value")
         let cause = isNamedValue
-            ? "The policy uses named values ({{name}}) that APIM substitutes from the instance's Named values; offline they must be given: \(error.reason)."
-            : "The policy needs the result of a policy expression (@(...)), which runs C# inside the gateway and cannot run offline: \(error.reason)."
+            ? "The policy uses named values ({{name}}) that APIM substitutes from the instance's Named values; offline each must be given, and without them the policy cannot be evaluated at all."
+            : "The policy needs the result of a policy expression (@(...)), which runs C# inside the gateway and cannot run offline, so its value must be given."
         let step = Explanation.Step(
             check: ExplanationCatalog.unevaluableCheckID, status: .fail,
             expected: "a value for every named value and expression the evaluation needs", actual: error.reason,
@@ -241,7 +241,8 @@ struct StepContext {
         let now = inspection.now
         let late = now - exp
         return ("The token expired at \(NumericDate.formatRFC3339(exp)), \(NumericDate.describe(UInt64(max(late, 0)))) before the evaluation time \(NumericDate.formatRFC3339(now)); the clock skew allowed is \(skewText), so it would pass only with a skew of at least \(late) s.",
-                "Request a new token: Entra access tokens live 60-90 minutes, and clients should renew them before exp (MSAL does so from its token cache). If only seconds separate the clocks, set a small clock-skew (APIM's default is 0 s).")
+                "Request a new token: Entra access tokens live 60-90 minutes, and clients should renew them before exp (MSAL does so from its token cache)."
+                    + (late <= 300 ? " It expired only \(late) s ago: if the clocks differ by that much, a clock-skew of \(late) s or more accepts it (APIM's default is 0 s)." : ""))
     }
 
     func notBeforeFailure(_ check: CheckResult) -> (String, String) {
