@@ -119,11 +119,28 @@ public enum ExplanationText {
         return out
     }
 
+    /// Keeps a number with its unit ("74 y", "3 min", "300 s") on one line.
+    static func glued(_ words: [Substring]) -> [Substring] {
+        let units: Set<String> = ["s", "min", "h", "d", "y"]
+        var out: [Substring] = []
+        for word in words {
+            let bare = String(word.prefix { $0.isLetter })
+            if let last = out.last, !last.isEmpty, last.allSatisfy(\.isNumber), units.contains(bare), bare.count > 0,
+                word.dropFirst(bare.count).allSatisfy({ !$0.isLetter && !$0.isNumber })
+            {
+                out[out.count - 1] = Substring(last + " " + word)
+            } else {
+                out.append(word)
+            }
+        }
+        return out
+    }
+
     static func lines(of text: String, first: Int, rest: Int) -> [String] {
         var lines: [String] = []
         var current = ""
         var currentWidth = 0
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+        for word in glued(text.split(separator: " ", omittingEmptySubsequences: true)) {
             let limit = max(lines.isEmpty ? first : rest, 20)
             let wordWidth = word.unicodeScalars.count
             if currentWidth == 0 {
