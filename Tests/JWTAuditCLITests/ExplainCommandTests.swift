@@ -91,4 +91,20 @@ struct ExplainCommandTests {
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains("not available in this build yet"))
     }
+
+    /// The README's explain run is the real output (its first part up to "...", and its verdict).
+    @Test func theREADMEShowsTheRealOutput() throws {
+        let readme = try #require(Support.readFile("README.md"))
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let command = "$ jwtaudit explain --at 2026-01-01T00:18:00Z examples/tokens/secret-v1.jwt"
+        let start = try #require(lines.firstIndex(of: command), "README has no explain run")
+        let end = try #require(lines[start...].firstIndex(of: "```"))
+        let shown = Array(lines[(start + 1)..<end])
+        let cut = try #require(shown.firstIndex(of: "..."))
+        let head = shown[..<cut].joined(separator: "\n") + "\n"
+        let tail = shown[(cut + 1)...].joined(separator: "\n") + "\n"
+        let output = Support.run(["explain", "--at", "2026-01-01T00:18:00Z", "examples/tokens/secret-v1.jwt"]).stdout
+        #expect(output.hasPrefix(head), "README's explain output is stale")
+        #expect(output.hasSuffix(tail), "README's explain verdict is stale")
+    }
 }
