@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(
             name: "JWTAuditCoreTests",
             dependencies: ["JWTAuditCore"],
+            exclude: ["Golden"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,114 @@
+import JWTAuditCore
+
+/// `jwtaudit explain`: the verdict told as cause and fix. It narrates results computed elsewhere: decode's
+/// inspection with a token alone, the shared Verifier's report with verify's options, the PolicyEvaluator's
+/// outcome with `--policy`. It never verifies anything itself (DESIGN.md: "there is one verifier, not four").
+enum ExplainCommand {
+    /// What the options ask for.
+    enum Mode: Equatable {
+        /// A token alone: what it is, its findings and its claims.
+        case token
+        /// verify's options: the verifier's checks, narrated.
+        case verify
+        /// `--policy` and check-policy's options: the gateway's evaluation, narrated.
+        case policy
+    }
+
+    /// Options every reporting command has; they choose no mode.
+    static let reportingOptions: Set<String> = ["json", "at", "color", "help"]
+
+    /// The mode is chosen by the options given: any option explain shares with check-policy but not with
+    /// verify (the `--policy` family) means policy mode; any other option it shares with verify (keys,
+    /// expectations, network) means verify mode. Deriving it from the option table keeps it right as options
+    /// are added.
+    static func mode(_ arguments: ParsedArguments) -> Mode {
+        let given = Set(arguments.values.map(\.option)).subtracting(reportingOptions)
+        let specs = OptionTable.options(for: OptionTable.explain).filter { given.contains($0.long) }
+        if specs.contains(where: { $0.applies(to: OptionTable.checkPolicy) && !$0.applies(to: OptionTable.verify) }) {
+            return .policy
+        }
+        if specs.contains(where: { $0.applies(to: OptionTable.verify) }) { return .verify }
+        return .token
+    }
+
+    static func run(
+        _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
+    ) -> Int32 {
+        let command = OptionTable.explain
+        var at = now
+        if let text = arguments.last("at") {
+            do {
+                at = try NumericDate.parseTime(text)
+            } catch {
+                return JWTAuditCLI.fail(UsageError(.invalidValue(option: "--at", value: text, reason: error.reason), command: command), streams)
+            }
+        }
+        let input: String
+        do {
+            input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
+        } catch {
+            switch error {
+            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
+            case .input(let failure): return JWTAuditCLI.fail(failure, what: "cannot read the token", streams)
+            }
+        }
+        let token: CompactToken
+        do {
+            token = try CompactToken.parse(try TokenInput.extract(input))
+        } catch {
+            return JWTAuditCLI.fail(error, what: "cannot decode the token", streams)
+        }
+        let inspection = TokenInspection.inspect(token, at: at)
+
+        let explanation: Explanation
+        switch mode(arguments) {
+        case .token:
+            explanation = Explainer.explain(inspection)
+        case .verify:
+            // Wiring: `let report = try VerifyCommand.evaluate(...)` (keys resolved, VerificationPolicy built
+            // from the options), then `Explainer.explain(inspection, report: report, policy: policy)`; map its
+            // errors with `JWTAuditCLI.fail(error, what:, streams)` (exit 2 for unavailable keys, 3 bad input).
+            streams.writeError(
+                "jwtaudit: error: explain with verify's options is not available in this build yet (run 'jwtaudit verify' with the same options, or 'jwtaudit explain TOKEN' alone)\n")
+            return ExitStatus.usage.rawValue
+        case .policy:
+            // Wiring: `CheckPolicyCommand.evaluate(...)` gives the PolicyOutcome and the resolved policy:
+            // `Explainer.explain(inspection, outcome: outcome, policy: resolved)`; a `.unevaluable` error becomes
+            // `Explainer.explain(inspection, unevaluable: error, policySource: path)` (exit 3, still explained).
+            streams.writeError(
+                "jwtaudit: error: explain --policy is not available in this build yet (run 'jwtaudit check-policy' with the same options)\n")
+            return ExitStatus.usage.rawValue
+        }
+        write(explanation, arguments: arguments, environment: environment, streams: streams)
+        return explanation.verdict.exitCode
+    }
+
+    /// Renders the explanation, JSON or text, in one write (nothing partial on stdout).
+    static func write(_ explanation: Explanation, arguments: ParsedArguments, environment: [String: String], streams: StandardStreams) {
+        if arguments.has("json") {
+            streams.writeOutput(JSONWriter.write(explanation.jsonValue) + "\n")
+            return
+        }
+        let style = TextStyle.resolve(
+            choice: arguments.last("color"), outputIsTerminal: streams.outputIsTerminal, environment: environment)
+        let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
+        streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter))
+    }
+}
+
+extension TextStyle {
+    /// Colours as decode does: bold headings, green for passes and fixes, red for failures, yellow warnings.
+    var painter: ExplanationText.Painter {
+        let style = self
+        return { text, role in
+            switch role {
+            case .heading: return style.heading(text)
+            case .label: return style.cyan(text)
+            case .pass: return style.green(text)
+            case .fail: return style.red(text)
+            case .warn: return style.yellow(text)
+            case .skip, .dim: return style.dim(text)
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+/// What `explain` says about a token: the verdict, what the token is, the evaluation as numbered steps with
+/// cause and fix, and a glossary of its claims. It is built from results computed elsewhere (the shared
+/// Verifier's report, the PolicyEvaluator's outcome, decode's inspection): DESIGN.md, "`explain` narrates the
+/// same results that `verify` and `check-policy` compute: there is one verifier, not four".
+public struct Explanation: Sendable, Equatable {
+    /// The answer as the verifier or the gateway gives it, and the exit status that goes with it.
+    public struct Verdict: Sendable, Equatable {
+        /// `decoded` (token alone, nothing verified), `valid` / `rejected` (verifier), `accepted` / `rejected`
+        /// (policy), `cannot-evaluate` (an expression or named value has no value).
+        public var status: String
+        /// The HTTP status the gateway answers with (policy mode only).
+        public var httpStatus: Int?
+        /// `context.LastError.Reason` (policy mode), or the id of the first failed check (verify mode).
+        public var reason: String?
+        /// `context.LastError.Message`, or the first failed check's detail.
+        public var message: String?
+        /// The response body's message (policy mode, when rejected).
+        public var body: String?
+        /// DESIGN.md's exit status: 0 decoded/valid/accepted, 1 rejected, 3 bad input (unevaluable).
+        public var exitCode: Int32
+    }
+
+    /// One labelled fact in the token summary ("issuer", "credential", ...).
+    public struct Fact: Sendable, Equatable {
+        public var label: String
+        public var value: String
+    }
+
+    /// A decode finding with what it means for the reader.
+    public struct FindingNote: Sendable, Equatable {
+        public var id: String
+        public var severity: Finding.Severity
+        public var message: String
+        public var meaning: String
+    }
+
+    /// The token in a paragraph a person reads in ten seconds, then the facts behind it.
+    public struct TokenSummary: Sendable, Equatable {
+        public var paragraph: String
+        public var facts: [Fact]
+        public var findings: [FindingNote]
+    }
+
+    /// One check, in the order the verifier or gateway runs it. Failing steps carry a cause (`explanation`) and
+    /// a `fix`; passing ones a short sentence.
+    public struct Step: Sendable, Equatable {
+        public var check: String
+        public var status: CheckResult.Status
+        public var expected: String?
+        public var actual: String?
+        public var explanation: String
+        public var fix: String?
+    }
+
+    public struct GlossaryEntry: Sendable, Equatable {
+        public var claim: String
+        /// The value as compact JSON text (strings without quotes).
+        public var value: String
+        public var meaning: String
+    }
+
+    public var verdict: Verdict
+    public var token: TokenSummary
+    /// Who ran the steps: "jwtaudit verifier", "validate-jwt", "validate-azure-ad-token"; nil with a token alone.
+    public var evaluator: String?
+    public var steps: [Step]
+    public var glossary: [GlossaryEntry]
+    /// How certain the evaluation is (the policy evaluator's "inferred" notes).
+    public var notes: [String]
+
+    /// DESIGN.md / issue 6: `{"verdict", "token", "steps", "glossary"}` (plus `notes` when there are any).
+    public var jsonValue: JSONValue {
+        func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        var verdictObject = JSONObject()
+        verdictObject.append("status", .string(verdict.status))
+        verdictObject.append("httpStatus", verdict.httpStatus.map { .number(JSONNumber($0)) } ?? .null)
+        verdictObject.append("reason", optional(verdict.reason))
+        verdictObject.append("message", optional(verdict.message))
+        verdictObject.append("body", optional(verdict.body))
+        verdictObject.append("exitCode", .number(JSONNumber(Int(verdict.exitCode))))
+        var tokenObject = JSONObject()
+        tokenObject.append("paragraph", .string(token.paragraph))
+        var facts = JSONObject()
+        for fact in token.facts { facts.append(fact.label, .string(fact.value)) }
+        tokenObject.append("facts", .object(facts))
+        tokenObject.append("findings", .array(token.findings.map { note in
+            .object(JSONObject([
+                ("id", .string(note.id)), ("severity", .string(note.severity.rawValue)),
+                ("message", .string(note.message)), ("meaning", .string(note.meaning)),
+            ]))
+        }))
+        var object = JSONObject()
+        object.append("verdict", .object(verdictObject))
+        object.append("token", .object(tokenObject))
+        object.append("evaluator", optional(evaluator))
+        object.append("steps", .array(steps.map { step in
+            .object(JSONObject([
+                ("check", .string(step.check)), ("status", .string(step.status.rawValue)),
+                ("expected", optional(step.expected)), ("actual", optional(step.actual)),
+                ("explanation", .string(step.explanation)), ("fix", optional(step.fix)),
+            ]))
+        }))
+        object.append("glossary", .array(glossary.map { entry in
+            .object(JSONObject([
+                ("claim", .string(entry.claim)), ("value", .string(entry.value)), ("meaning", .string(entry.meaning)),
+            ]))
+        }))
+        if !notes.isEmpty { object.append("notes", .array(notes.map(JSONValue.string))) }
+        return .object(object)
+    }
+}

@@ -1,0 +1,110 @@
+import Testing
+@testable import JWTAuditCLI
+import JWTAuditCore
+
+/// `jwtaudit explain` as a command: modes, exit codes, JSON shape, wrapping and colour.
+@Suite("explain command")
+struct ExplainCommandTests {
+    static let at = "2026-01-01T00:56:40Z"
+
+    @Test func aTokenAloneIsExplainedAndExitsZero() {
+        let result = Support.run(["explain", "--at", Self.at, "examples/tokens/secret-v1.jwt"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout.hasPrefix("What this token is\n"))
+        #expect(result.stdout.contains("client secret (appidacr \"1\")"))
+        #expect(result.stdout.contains("\nClaims\n"))
+        // It ends with the verdict.
+        #expect(result.stdout.hasSuffix("\nVerdict\n  decoded\n  message  the signature and the claims were not verified: give verify's key\n           options or --policy to judge the token\n  exit     0\n"))
+    }
+
+    @Test func theTextIsTheCoreRenderingAtTheGivenWidth() throws {
+        let text = try #require(Support.readFile("examples/tokens/managed-identity-v1.jwt"))
+        let token = try CompactToken.parse(try TokenInput.extract(text))
+        let expected = ExplanationText.render(Explainer.explain(TokenInspection.inspect(token, at: 1_767_229_000)), width: 100)
+        let result = Support.run(["explain", "--at", Self.at, "-"], stdin: Array(text.utf8), environment: ["COLUMNS": "100"])
+        #expect(result.status == 0)
+        #expect(result.stdout == expected)
+        let narrow = Support.run(["explain", "--at", Self.at, "-"], stdin: Array(text.utf8), environment: ["COLUMNS": "60"])
+        #expect(narrow.stdout != expected)
+        #expect(narrow.stdout.split(separator: "\n").filter { $0.count > 60 && $0.split(separator: " ").allSatisfy { $0.count <= 40 } }.isEmpty)
+    }
+
+    @Test func jsonHasTheDocumentedShape() throws {
+        let result = Support.run(["explain", "--json", "--at", Self.at, "examples/tokens/managed-identity-v1.jwt"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONParser.parse(result.stdout).objectValue)
+        #expect(object.keys == ["verdict", "token", "evaluator", "steps", "glossary"])
+        #expect(object["verdict"]?.objectValue?.keys == ["status", "httpStatus", "reason", "message", "body", "exitCode"])
+        #expect(object["verdict"]?.objectValue?["status"] == "decoded")
+        #expect(object["token"]?.objectValue?.keys == ["paragraph", "facts", "findings"])
+        #expect(object["token"]?.objectValue?["facts"]?.objectValue?["credential"]?.stringValue?.hasPrefix("managed identity") == true)
+        #expect(object["steps"] == .array([]))
+        let first = try #require(object["glossary"]?.arrayValue?.first?.objectValue)
+        #expect(first.keys == ["claim", "value", "meaning"])
+        #expect(first["claim"] == "aud")
+    }
+
+    @Test func colourOnlyWhenAsked() {
+        let plain = Support.run(["explain", "--at", Self.at, "examples/tokens/secret-v1.jwt"], stdoutIsTerminal: true, environment: ["NO_COLOR": "1"])
+        #expect(!plain.stdout.contains("\u{1B}["))
+        let coloured = Support.run(["explain", "--color", "always", "--at", Self.at, "examples/tokens/secret-v1.jwt"])
+        #expect(coloured.stdout.contains("\u{1B}[1mWhat this token is\u{1B}[0m"))
+    }
+
+    @Test(arguments: [
+        ["explain", "not-a-token"],
+        ["explain", "examples/tokens/missing.jwt"],
+        ["explain", "@/nonexistent/file"],
+    ])
+    func badInputExitsThreeWithNothingOnStdout(_ arguments: [String]) {
+        let result = Support.run(arguments)
+        #expect(result.status == 3, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.hasPrefix("jwtaudit: error: "))
+    }
+
+    @Test func usageErrorsExit64() {
+        #expect(Support.run(["explain", "--at", "yesterday", "examples/tokens/secret-v1.jwt"]).status == 64)
+        #expect(Support.run(["explain", "--bogus", "examples/tokens/secret-v1.jwt"]).status == 64)
+        #expect(Support.run(["explain"], stdinIsTerminal: true).status == 64)
+    }
+
+    @Test func theModeFollowsTheOptions() throws {
+        func mode(_ arguments: [String]) throws -> ExplainCommand.Mode {
+            guard case .run(_, let parsed) = try CommandLineParser.parse(["explain"] + arguments + ["t"]) else {
+                Issue.record("not a run")
+                return .token
+            }
+            return ExplainCommand.mode(parsed)
+        }
+        #expect(try mode([]) == .token)
+        #expect(try mode(["--json", "--at", "0", "--color", "never"]) == .token)
+        #expect(try mode(["--jwks", "examples/keys/jwks.json", "--any-audience"]) == .verify)
+        #expect(try mode(["--require-certificate"]) == .verify)
+        #expect(try mode(["--offline"]) == .verify)
+    }
+
+    @Test func theVerifyModeSaysItIsNotWiredYet() {
+        let result = Support.run(["explain", "--jwks", "examples/keys/jwks.json", "--any-audience", "examples/tokens/secret-v1.jwt"])
+        #expect(result.status == 64)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("not available in this build yet"))
+    }
+
+    /// The README's explain run is the real output (its first part up to "...", and its verdict).
+    @Test func theREADMEShowsTheRealOutput() throws {
+        let readme = try #require(Support.readFile("README.md"))
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let command = "$ jwtaudit explain --at 2026-01-01T00:18:00Z examples/tokens/secret-v1.jwt"
+        let start = try #require(lines.firstIndex(of: command), "README has no explain run")
+        let end = try #require(lines[start...].firstIndex(of: "```"))
+        let shown = Array(lines[(start + 1)..<end])
+        let cut = try #require(shown.firstIndex(of: "..."))
+        let head = shown[..<cut].joined(separator: "\n") + "\n"
+        let tail = shown[(cut + 1)...].joined(separator: "\n") + "\n"
+        let output = Support.run(["explain", "--at", "2026-01-01T00:18:00Z", "examples/tokens/secret-v1.jwt"]).stdout
+        #expect(output.hasPrefix(head), "README's explain output is stale")
+        #expect(output.hasSuffix(tail), "README's explain verdict is stale")
+    }
+}
