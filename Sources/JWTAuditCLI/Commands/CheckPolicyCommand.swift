@@ -377,6 +377,17 @@ public enum CheckPolicyCommand {
             elements: elements, decisiveIndex: decisive, findings: PolicyLint.lint(document), notes: notes)
     }
 
+    static func placement(of policy: ResolvedTokenValidation) -> String {
+        switch policy.location {
+        case .header(let name) where name.lowercased() == "authorization":
+            return "\(name): \(policy.requireScheme ?? "Bearer") <token>"
+        case .header(let name): return "\(name): <token>"
+        case .queryParameter(let name): return "query parameter \(name)=<token>"
+        case .tokenValue: return "the value of the token-value expression"
+        case .unspecified: return "nowhere"
+        }
+    }
+
     static func withHint(_ error: JWTAuditError) -> JWTAuditError {
         guard error.code == .unevaluable, error.reason.contains("supply its value") else { return error }
         return JWTAuditError(error.code, error.reason + " with --expression-value 'EXPRESSION=VALUE'")
@@ -389,7 +400,11 @@ public enum CheckPolicyCommand {
     ) throws(JWTAuditError) -> PolicyEvaluation.Element {
         let resolved = try validation.resolved(expressionValues: expressionValues)
         let effectiveRequest = request ?? token.map { PolicyRequest.carrying($0, for: resolved) } ?? PolicyRequest()
-        let extraction = TokenExtraction.extract(from: effectiveRequest, for: resolved)
+        var extraction = TokenExtraction.extract(from: effectiveRequest, for: resolved)
+        if request == nil, case .token(let text, _) = extraction {
+            // jwtaudit placed the token itself, so the way it was read is not in question.
+            extraction = .token(text, note: "the token was sent where the policy reads it: \(placement(of: resolved)) (give --request-header to send it exactly as a client does)")
+        }
         var verifierChecks: [CheckResult] = []
         var compact: CompactToken?
         var keyNotes: [String] = []
