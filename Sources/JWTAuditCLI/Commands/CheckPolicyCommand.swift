@@ -135,7 +135,7 @@ public enum CheckPolicyCommand {
         var certificates: [String: String]
     }
 
-    static func inputs(_ parsed: ParsedArguments) throws(Failure) -> PolicyInputs {
+    static func inputs(_ parsed: ParsedArguments, command: String) throws(Failure) -> PolicyInputs {
         var files: [(bytes: [UInt8], sourceName: String)] = []
         for path in parsed.all("policy") {
             do {
@@ -152,7 +152,7 @@ public enum CheckPolicyCommand {
         for pair in parsed.all("named-value") {
             guard let (name, value) = split(pair, option: "--named-value", valueName: "NAME=VALUE"), !name.isEmpty else {
                 throw .usage(UsageError(
-                    .invalidValue(option: "--named-value", value: pair, reason: "expected NAME=VALUE"), command: OptionTable.checkPolicy))
+                    .invalidValue(option: "--named-value", value: pair, reason: "expected NAME=VALUE"), command: command))
             }
             named = named ?? [:]
             named![name.hasPrefix("{{") && name.hasSuffix("}}") ? String(name.dropFirst(2).dropLast(2)) : name] = value
@@ -163,7 +163,7 @@ public enum CheckPolicyCommand {
                 throw .usage(UsageError(
                     .invalidValue(option: "--expression-value", value: pair,
                                   reason: "expected @(expression)=VALUE or @{statements}=VALUE, the expression exactly as in the policy"),
-                    command: OptionTable.checkPolicy))
+                    command: command))
             }
             expressions[expression] = value
         }
@@ -171,7 +171,7 @@ public enum CheckPolicyCommand {
         for pair in parsed.all("certificate") {
             guard let (id, path) = split(pair, option: "--certificate", valueName: "ID=FILE"), !id.isEmpty, !path.isEmpty else {
                 throw .usage(UsageError(
-                    .invalidValue(option: "--certificate", value: pair, reason: "expected ID=FILE"), command: OptionTable.checkPolicy))
+                    .invalidValue(option: "--certificate", value: pair, reason: "expected ID=FILE"), command: command))
             }
             certificates[id] = path
         }
@@ -256,8 +256,8 @@ public enum CheckPolicyCommand {
     /// lint judges what each file says, and CI lints every file of a repository, most of which are not scopes of
     /// one another. A file with no token-validating element has nothing to lint; if no file has one, that is bad
     /// input (exit 3) as it is when evaluating.
-    public static func lint(_ parsed: ParsedArguments) throws(Failure) -> [PolicyLintFinding] {
-        let inputs = try inputs(parsed)
+    public static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(Failure) -> [PolicyLintFinding] {
+        let inputs = try inputs(parsed, command: command)
         var findings: [PolicyLintFinding] = []
         var linted = 0
         var lastError: JWTAuditError?
@@ -291,9 +291,9 @@ public enum CheckPolicyCommand {
     /// `--certificate`), and the shared `Verifier` checks signature, lifetime, audience and issuer; the
     /// `PolicyEvaluator` adds APIM's extraction, client and required-claims rules and picks the LastError.
     public static func evaluate(
-        _ parsed: ParsedArguments, tokenText: String?, environment: [String: String], now: Int64
+        _ parsed: ParsedArguments, tokenText: String?, environment: [String: String], now: Int64,
+        command: String = OptionTable.checkPolicy
     ) throws(Failure) -> PolicyEvaluation {
-        let command = OptionTable.checkPolicy
         var at = now
         if let text = parsed.last("at") {
             do {
@@ -302,7 +302,7 @@ public enum CheckPolicyCommand {
                 throw .usage(UsageError(.invalidValue(option: "--at", value: text, reason: error.reason), command: command))
             }
         }
-        let inputs = try inputs(parsed)
+        let inputs = try inputs(parsed, command: command)
         let network: PolicyNetworkOptions
         do {
             network = try PolicyNetworkOptions(parsed)
