@@ -392,6 +392,24 @@ struct CheckPolicyEvaluationTests {
         #expect(elements.map { $0["accepted"] } == [.bool(true), .bool(false)])
     }
 
+    @Test func aRequestOnlyConditionalElementsRejectIsNotRejected() throws {
+        let (directory, path) = try PolicyTest.policy("""
+            <policies><inbound><choose><when condition="@(true)">
+              <validate-jwt header-name="Authorization">
+                <openid-config url="https://login.microsoftonline.com/\(PolicyTest.tenant)/.well-known/openid-configuration" />
+                <audiences><audience>https://elsewhere.example</audience></audiences>
+              </validate-jwt>
+            </when></choose></inbound></policies>
+            """)
+        _ = directory
+        let result = try evaluate(path, PolicyTest.example("tokens/certificate-v1.jwt"))
+        #expect(result.status == 0)
+        let json = try PolicyTest.json(result)
+        #expect(json["statusCode"]?.numberValue?.int64Value == 200)
+        #expect(json["lastError"] == .null)
+        #expect(json["validations"]?.arrayValue?.first?.objectValue?["accepted"] == .bool(false), "still reported")
+    }
+
     // MARK: keys that cannot be obtained
 
     @Test func offlineWithNothingCachedExitsTwoNamingTheURL() throws {

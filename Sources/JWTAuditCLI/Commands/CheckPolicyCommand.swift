@@ -32,6 +32,12 @@ public struct PolicyEvaluation: Sendable {
         guard case .object(var object) = decisive.outcome.jsonValue else { return .null }
         object.members.removeAll { $0.key == "accepted" || $0.key == "findings" || $0.key == "notes" }
         object.members.insert(("accepted", .bool(accepted)), at: 0)
+        if accepted && !decisive.outcome.accepted {
+            // Only conditional elements reject: the request as such goes on.
+            for (key, value) in [("statusCode", JSONValue.number(JSONNumber(200))), ("body", .null), ("lastError", .null)] {
+                if let index = object.members.firstIndex(where: { $0.key == key }) { object.members[index].value = value }
+            }
+        }
         object.append("findings", PolicyLint.jsonValue(findings).objectValue?["findings"] ?? .array([]))
         let allNotes = notes + decisive.keyNotes + decisive.outcome.notes
         object.append("notes", .array(allNotes.map(JSONValue.string)))
