@@ -111,9 +111,33 @@ _jwtaudit() {
                 --cache-dir)
                     COMPREPLY=($(compgen -d -- "$cur"))
                     return ;;
+                --policy)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --named-value)
+                    COMPREPLY=()
+                    return ;;
+                --named-values)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --certificate)
+                    COMPREPLY=()
+                    return ;;
+                --request-header)
+                    COMPREPLY=()
+                    return ;;
+                --expression-value)
+                    COMPREPLY=()
+                    return ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "$cur"))
+                    return ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "error warning info never" -- "$cur"))
+                    return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -174,9 +198,27 @@ _jwtaudit() {
                 --cache-dir)
                     COMPREPLY=($(compgen -d -- "$cur"))
                     return ;;
+                --policy)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --named-value)
+                    COMPREPLY=()
+                    return ;;
+                --named-values)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --certificate)
+                    COMPREPLY=()
+                    return ;;
+                --request-header)
+                    COMPREPLY=()
+                    return ;;
+                --expression-value)
+                    COMPREPLY=()
+                    return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

@@ -39,7 +39,9 @@ public enum JWTAuditCLI {
                 return DecodeCommand.run(parsed, environment: environment, streams: streams, now: clock)
             case OptionTable.explain:
                 return ExplainCommand.run(parsed, environment: environment, streams: streams, now: clock)
-            case OptionTable.verify, OptionTable.checkPolicy:
+            case OptionTable.checkPolicy:
+                return CheckPolicyCommand.run(parsed, environment: environment, streams: streams, now: clock)
+            case OptionTable.verify:
                 // Being built: the options are declared so that help, the man page and the completions agree.
                 streams.writeError("jwtaudit: error: '\(command)' is not available in this build\n")
                 return ExitStatus.usage.rawValue

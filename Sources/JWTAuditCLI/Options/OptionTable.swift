@@ -75,8 +75,12 @@ public enum OptionTable {
             argumentHelp: "The token to evaluate (as for decode). Without one, the policy is linted.",
             argumentCompletion: .file,
             examples: [
-                ("check-policy --policy examples/policies/certificate-only-v1.xml examples/tokens/secret-v1.jwt",
-                 "Would the gateway accept this token? (No: the client used a secret.)"),
+                ("check-policy --policy examples/policies/certificate-only-v1.xml examples/tokens/secret-v1.jwt --offline --cache-dir examples/cache",
+                 "Would the gateway accept this token? (No: 401 TokenClaimValueNotAllowed, the client used a secret.) The examples' cache holds the tenant's metadata, so no network is needed."),
+                ("check-policy --policy global.xml --policy api.xml --policy operation.xml --named-values named-values.json \"$TOKEN\"",
+                 "Evaluate an operation's effective policy: scopes outermost first, composed with <base />."),
+                ("check-policy --policy examples/policies/secret-allowed-v1.xml",
+                 "Lint a policy: credential-not-enforced (tokens from client secrets pass)."),
                 ("check-policy --policy examples/policies/weak.xml --format sarif > policy.sarif",
                  "Lint a policy and write SARIF for code scanning."),
             ]),
@@ -112,6 +116,8 @@ public enum OptionTable {
     static let verifying = [verify, explain]
     /// Commands that may fetch keys or metadata over HTTPS.
     static let fetching = [verify, checkPolicy, explain]
+    /// Commands that read APIM policies.
+    static let policyReading = [checkPolicy, explain]
 
     public static let options: [OptionSpec] = [
         OptionSpec(
@@ -231,6 +237,50 @@ public enum OptionTable {
             long: "offline", kind: .flag, commands: fetching,
             abstract: "Never use the network: use the cache whatever its age, and exit 2 when it has nothing.",
             discussion: "The report says when a cached document is stale. With nothing cached, the URL that would have been fetched is named."),
+        // Policies (check-policy; explain narrates the same evaluation).
+        OptionSpec(
+            long: "policy", kind: .value, valueName: "FILE", commands: policyReading,
+            abstract: "Read the APIM policy in FILE (repeatable: outermost scope first, composed with <base />).",
+            discussion:
+                "A whole <policies> document or a bare validate-jwt or validate-azure-ad-token fragment. Give the scopes global, product, API, operation in that order to check an operation's effective policy. Without a token each file is linted on its own.",
+            completion: .file, repeatable: true),
+        OptionSpec(
+            long: "named-value", kind: .value, valueName: "NAME=VALUE", commands: policyReading,
+            abstract: "Substitute VALUE for {{NAME}} in the policy (repeatable).",
+            discussion:
+                "Named values are substituted in one pass, as APIM does. A name the policy uses but nobody supplied is bad input (exit 3), and every missing name is listed at once. Overrides --named-values.",
+            repeatable: true),
+        OptionSpec(
+            long: "named-values", kind: .value, valueName: "FILE", commands: policyReading,
+            abstract: "Read named values from FILE, a JSON object of names to string values.",
+            completion: .file),
+        OptionSpec(
+            long: "certificate", kind: .value, valueName: "ID=FILE", commands: policyReading,
+            abstract: "Use the certificate (PEM) in FILE for the policy's certificate-id ID (repeatable).",
+            discussion:
+                "APIM keys named by certificate-id are certificates uploaded to the service; give the public certificate (or public key) here.",
+            repeatable: true),
+        OptionSpec(
+            long: "request-header", kind: .value, valueName: "HEADER", commands: policyReading,
+            abstract: "Send the header \"Name: value\" exactly as a client would (repeatable), instead of a token.",
+            discussion:
+                "Reproduces a client's request, scheme and all: Authorization: Bearer eyJ... or a custom header. Without it, the token argument is placed where each policy reads it.",
+            repeatable: true),
+        OptionSpec(
+            long: "expression-value", kind: .value, valueName: "EXPR=VALUE", commands: policyReading,
+            abstract: "Take VALUE as the result of the policy expression EXPR (repeatable).",
+            discussion:
+                "Policy expressions (@(...) and @{...}) are C# and cannot run offline. EXPR is the expression exactly as it reads in the policy after named values and XML entities are replaced, from its @ to its closing bracket; the first = after that bracket starts VALUE. Example: --expression-value '@(context.Variables[\"aud\"])=https://myapi.dewi.red'.",
+            repeatable: true),
+        OptionSpec(
+            long: "format", kind: .value, valueName: "FORMAT", commands: [checkPolicy],
+            abstract: "Write lint findings as text, json or sarif (SARIF 2.1.0 for code scanning; default text).",
+            discussion: "--json is the same as --format json.",
+            choices: ["text", "json", "sarif"], completion: .choices),
+        OptionSpec(
+            long: "fail-on", kind: .value, valueName: "LEVEL", commands: [checkPolicy],
+            abstract: "Exit 1 when lint finds something at LEVEL or above: error, warning, info or never (default warning).",
+            choices: ["error", "warning", "info", "never"], completion: .choices),
         // verify only.
         OptionSpec(
             long: "quiet", short: "q", kind: .flag, commands: [verify],

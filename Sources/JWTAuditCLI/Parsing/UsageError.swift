@@ -10,6 +10,9 @@ public struct UsageError: Error, Sendable, Equatable {
         case invalidValue(option: String, value: String, reason: String)
         case unexpectedArgument(String)
         case missingArgument(String)
+        /// A required option is absent (`check-policy` without `--policy`).
+        case missingOption(String)
+        case conflictingOptions(String, String)
     }
 
     public let kind: Kind
@@ -33,6 +36,8 @@ public struct UsageError: Error, Sendable, Equatable {
         case .invalidValue(let option, let value, let reason): return "invalid value '\(value)' for '\(option)': \(reason)"
         case .unexpectedArgument(let argument): return "unexpected argument '\(argument)'"
         case .missingArgument(let name): return "missing \(name) (and standard input is a terminal)"
+        case .missingOption(let option): return "missing required option '\(option)'"
+        case .conflictingOptions(let a, let b): return "'\(a)' and '\(b)' cannot be used together"
         }
     }
 

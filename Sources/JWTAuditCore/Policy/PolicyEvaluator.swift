@@ -168,7 +168,8 @@ public enum PolicyEvaluator {
             }
             return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed.")
         case "expiry":
-            if check.actual == nil {
+            // The verifier reports a missing `exp` as actual "(absent)".
+            if check.actual == nil || check.actual == "(absent)" {
                 return PolicyLastError(
                     source: source, reason: .jwtInvalid,
                     message: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.")
