@@ -72,12 +72,23 @@ enum ExplainCommand {
                 "jwtaudit: error: explain with verify's options is not available in this build yet (run 'jwtaudit verify' with the same options, or 'jwtaudit explain TOKEN' alone)\n")
             return ExitStatus.usage.rawValue
         case .policy:
-            // Wiring: `CheckPolicyCommand.evaluate(...)` gives the PolicyOutcome and the resolved policy:
-            // `Explainer.explain(inspection, outcome: outcome, policy: resolved)`; a `.unevaluable` error becomes
-            // `Explainer.explain(inspection, unevaluable: error, policySource: path)` (exit 3, still explained).
-            streams.writeError(
-                "jwtaudit: error: explain --policy is not available in this build yet (run 'jwtaudit check-policy' with the same options)\n")
-            return ExitStatus.usage.rawValue
+            do {
+                let evaluation = try CheckPolicyCommand.evaluate(
+                    arguments, tokenText: input, environment: environment, now: now, command: command)
+                let decisive = evaluation.decisive
+                explanation = Explainer.explain(inspection, outcome: decisive.outcome, policy: decisive.resolved)
+            } catch {
+                switch error {
+                case .usage(let usage):
+                    return JWTAuditCLI.fail(usage, streams)
+                case .input(let failure, let what):
+                    // A missing named value or an expression the tool cannot run is still explained: what is
+                    // missing and how to supply it.
+                    guard failure.code == .unevaluable else { return JWTAuditCLI.fail(failure, what: what, streams) }
+                    explanation = Explainer.explain(
+                        inspection, unevaluable: failure, policySource: arguments.all("policy").first)
+                }
+            }
         }
         write(explanation, arguments: arguments, environment: environment, streams: streams)
         return explanation.verdict.exitCode
