@@ -37,7 +37,9 @@ public enum JWTAuditCLI {
             switch command {
             case OptionTable.decode:
                 return DecodeCommand.run(parsed, environment: environment, streams: streams, now: clock)
-            case OptionTable.verify, OptionTable.checkPolicy, OptionTable.explain:
+            case OptionTable.verify:
+                return VerifyCommand.run(parsed, environment: environment, streams: streams, now: clock)
+            case OptionTable.checkPolicy, OptionTable.explain:
                 // Being built: the options are declared so that help, the man page and the completions agree.
                 streams.writeError("jwtaudit: error: '\(command)' is not available in this build\n")
                 return ExitStatus.usage.rawValue

@@ -10,6 +10,8 @@ struct BatchItemResult: Sendable {
     var failedChecks: [String]
     /// True when the line could not be read as a token at all.
     var malformed: Bool
+    /// True when the keys for this token could not be obtained (network, offline cache miss).
+    var undecided = false
 }
 
 /// Set from the SIGINT handler; checked between reads and between chunks.
@@ -26,6 +28,7 @@ struct BatchRunner {
         var valid = 0
         var rejected = 0
         var malformed = 0
+        var undecided = 0
         var failedByCheck: [String: Int] = [:]
         var interrupted = false
         var outputClosed = false
@@ -101,6 +104,8 @@ struct BatchRunner {
                 summary.total += 1
                 if result.malformed {
                     summary.malformed += 1
+                } else if result.undecided {
+                    summary.undecided += 1
                 } else if result.valid {
                     summary.valid += 1
                 } else {

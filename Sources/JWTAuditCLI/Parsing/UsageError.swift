@@ -10,6 +10,8 @@ public struct UsageError: Error, Sendable, Equatable {
         case invalidValue(option: String, value: String, reason: String)
         case unexpectedArgument(String)
         case missingArgument(String)
+        /// A command-specific rule (a required option, options that exclude each other), in its own words.
+        case invalidCombination(String)
     }
 
     public let kind: Kind
@@ -33,6 +35,7 @@ public struct UsageError: Error, Sendable, Equatable {
         case .invalidValue(let option, let value, let reason): return "invalid value '\(value)' for '\(option)': \(reason)"
         case .unexpectedArgument(let argument): return "unexpected argument '\(argument)'"
         case .missingArgument(let name): return "missing \(name) (and standard input is a terminal)"
+        case .invalidCombination(let message): return message
         }
     }
 
