@@ -102,6 +102,7 @@ struct VerifyCommandTests {
         ("timeout not a number", ["--tenant", "common", "--any-audience", "--timeout", "ten"], "'--timeout'"),
         ("bad --at", ["--key", "k.pem", "--any-issuer", "--any-audience", "--at", "yesterday"], "'--at'"),
         ("quiet and json", ["--key", "k.pem", "--any-issuer", "--any-audience", "--quiet", "--json"], "exclude each other"),
+        ("two tokens without --batch", ["a.jwt", "b.jwt", "--key", "k.pem", "--any-issuer", "--any-audience"], "unexpected argument 'b.jwt'"),
         ("batch with a token argument", ["--batch", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "--key", "k.pem", "--any-issuer", "--any-audience"], "--batch reads tokens from files or standard input"),
     ]
 

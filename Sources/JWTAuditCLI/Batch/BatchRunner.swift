@@ -158,5 +158,11 @@ struct BatchRunner {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: a blocked read(2) returns EINTR so the flag is seen at once
         sigaction(SIGINT, &action, nil)
+        // A parent may have spawned us with SIGINT blocked (test runners and some shells' job control do):
+        // unblock it, or ^C would never reach the handler.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 }

@@ -95,6 +95,28 @@ struct VerifyConfiguration: Sendable {
         if sources.count > 1 {
             throw usage("\(sources.joined(separator: " and ")) are two key sources; give exactly one, so that it is clear which keys are trusted")
         }
+        // A plain-http URL on the command line can never be fetched as written: say so before any network use
+        // (64). A plain-http jwks_uri found inside metadata is the provider's fault and is refused at fetch time (2).
+        let urls: [(String, String?)] = [
+            ("--jwks", keys.jwks.flatMap { KeyResolver.isURL($0) ? $0 : nil }), ("--openid-config", keys.openIDConfig),
+            ("--authority", keys.tenant == nil ? nil : keys.authority),
+        ]
+        for case let (option, url?) in urls {
+            let endpoint: EndpointURL
+            do {
+                endpoint = try EndpointURL(url)
+            } catch {
+                throw UsageError(.invalidValue(option: option, value: url, reason: error.reason), command: command)
+            }
+            if endpoint.scheme == .http {
+                if !keys.allowHTTP {
+                    throw usage("\(option) \(url) is plain HTTP: keys and metadata must come over HTTPS (--allow-http permits http:// to a loopback address only, for tests and local providers)")
+                }
+                if !endpoint.isLoopback {
+                    throw usage("\(option) \(url) is plain HTTP to a host that is not loopback; --allow-http permits only 127.0.0.0/8, ::1 and localhost")
+                }
+            }
+        }
         if keys.offline && keys.noCache && keys.usesNetwork {
             throw usage("--offline and --no-cache together leave no way to obtain the keys")
         }
@@ -151,6 +173,9 @@ struct VerifyConfiguration: Sendable {
         if let value = try integer("jobs", range: 1...1024, what: "threads") {
             guard batch else { throw usage("--jobs applies to --batch only") }
             jobs = Int(value)
+        }
+        if !batch && arguments.positionals.count > 1 {
+            throw UsageError(.unexpectedArgument(arguments.positionals[1]), command: command)
         }
         if batch {
             for path in arguments.positionals where path != "-" && !FileReader.isRegularFile(path) && !TokenSource.looksLikeAPath(path) {
