@@ -87,8 +87,13 @@ struct VerifierAttackTests {
         let factory = OpenSSLKeyFactory()
         try factory.rsa("attacker")
         let attacker = try KeySet.load(try factory.read("attacker.pub"), source: "attacker")
-        // The header carries the attacker's public key as a JWK; the verifier must ignore it.
-        let header = #"{"alg":"RS256","typ":"JWT","jwk":{"kty":"RSA","e":"AQAB","n":"attacker-key-modulus"}}"#
+        // The header carries the attacker's real public key as a JWK (CVE-2018-0114); the verifier must ignore it.
+        try #require(CryptoTestSupport.shell(
+            "openssl rsa -pubin -in '\(factory.path("attacker")).pub' -modulus -noout > '\(factory.path("modulus"))'"))
+        let modulusLine = String(decoding: try factory.read("modulus"), as: UTF8.self)
+        let modulus = CryptoTestSupport.hex(String(modulusLine.dropFirst("Modulus=".count).prefix { $0.isHexDigit }))
+        try #require(modulus.count == 256)
+        let header = #"{"alg":"RS256","typ":"JWT","jwk":{"kty":"RSA","e":"AQAB","n":"\#(Base64URL.encode(modulus))"}}"#
         let input = Self.signingInput(header)
         let signature = Base64URL.encode(try factory.sign("attacker", Array(input.utf8), digest: "sha256"))
         let report = report(input + "." + signature, keys: try Self.tenantKey())

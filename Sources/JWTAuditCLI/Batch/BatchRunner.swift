@@ -122,14 +122,22 @@ struct BatchRunner {
             return true
         }
 
+        // Line numbers run on across the inputs, as if they were concatenated (`cat a b | jwtaudit verify --batch`).
+        var lineBase = 0
         for fd in inputs {
             var reader = LineReader(fd: fd, maxLineBytes: maxLineBytes) { batchInterrupted.load(ordering: .relaxed) }
+            defer { lineBase += reader.lineNumber }
             do {
                 while let line = try reader.next() {
-                    if case .text(let text, _) = line, text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
-                        continue  // blank lines are skipped, but keep their numbers
+                    switch line {
+                    case .text(let text, let number):
+                        if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                            continue  // blank lines are skipped, but keep their numbers
+                        }
+                        items.append(.text(text, number: lineBase + number))
+                    case .tooLong(let number, let bytes):
+                        items.append(.tooLong(number: lineBase + number, bytes: bytes))
                     }
-                    items.append(line)
                     if items.count >= chunkSize {
                         if !flush() { return summary }
                         if batchInterrupted.load(ordering: .relaxed) {
