@@ -89,7 +89,7 @@ struct VerifierAttackTests {
         let attacker = try KeySet.load(try factory.read("attacker.pub"), source: "attacker")
         // The header carries the attacker's real public key as a JWK (CVE-2018-0114); the verifier must ignore it.
         try #require(CryptoTestSupport.shell(
-            "openssl rsa -pubin -in '\(factory.path("attacker")).pub' -modulus -noout > '\(factory.path("modulus"))'"))
+            "{ openssl rsa -pubin -in '\(factory.path("attacker")).pub' -modulus -noout > '\(factory.path("modulus"))'; }"))
         let modulusLine = String(decoding: try factory.read("modulus"), as: UTF8.self)
         let modulus = CryptoTestSupport.hex(String(modulusLine.dropFirst("Modulus=".count).prefix { $0.isHexDigit }))
         try #require(modulus.count == 256)
