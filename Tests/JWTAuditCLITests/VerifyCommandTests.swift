@@ -103,6 +103,8 @@ struct VerifyCommandTests {
         ("bad --at", ["--key", "k.pem", "--any-issuer", "--any-audience", "--at", "yesterday"], "'--at'"),
         ("quiet and json", ["--key", "k.pem", "--any-issuer", "--any-audience", "--quiet", "--json"], "exclude each other"),
         ("two tokens without --batch", ["a.jwt", "b.jwt", "--key", "k.pem", "--any-issuer", "--any-audience"], "unexpected argument 'b.jwt'"),
+        ("a tenant that is no tenant", ["--tenant", "not a/tenant", "--any-audience"], "'--tenant'"),
+        ("plain http key set", ["--jwks", "http://127.0.0.1:9/keys", "--any-issuer", "--any-audience"], "plain HTTP"),
         ("batch with a token argument", ["--batch", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "--key", "k.pem", "--any-issuer", "--any-audience"], "--batch reads tokens from files or standard input"),
     ]
 

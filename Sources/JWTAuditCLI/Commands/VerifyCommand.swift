@@ -95,6 +95,13 @@ struct VerifyConfiguration: Sendable {
         if sources.count > 1 {
             throw usage("\(sources.joined(separator: " and ")) are two key sources; give exactly one, so that it is clear which keys are trusted")
         }
+        if let tenant = keys.tenant {
+            do {
+                _ = try EntraTenant(tenant)
+            } catch {
+                throw UsageError(.invalidValue(option: "--tenant", value: tenant, reason: error.reason), command: command)
+            }
+        }
         // A plain-http URL on the command line can never be fetched as written: say so before any network use
         // (64). A plain-http jwks_uri found inside metadata is the provider's fault and is refused at fetch time (2).
         let urls: [(String, String?)] = [
