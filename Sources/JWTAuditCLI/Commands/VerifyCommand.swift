@@ -184,11 +184,12 @@ struct VerifyConfiguration: Sendable {
         if !batch && arguments.positionals.count > 1 {
             throw UsageError(.unexpectedArgument(arguments.positionals[1]), command: command)
         }
-        if batch {
-            for path in arguments.positionals where path != "-" && !FileReader.isRegularFile(path) && !TokenSource.looksLikeAPath(path) {
-                _ = path
-                throw usage("--batch reads tokens from files or standard input, not from the command line: put the token in a file or pipe it in")
-            }
+        // A path that does not exist is reported when it is opened (3); text that is neither a file nor a path is
+        // a token pasted where --batch expects files.
+        if batch && arguments.positionals.contains(where: {
+            $0 != "-" && !FileReader.isRegularFile($0) && !TokenSource.looksLikeAPath($0)
+        }) {
+            throw usage("--batch reads tokens from files or standard input, not from the command line: put the token in a file or pipe it in")
         }
         return VerifyConfiguration(
             policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs,
