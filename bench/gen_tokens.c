@@ -71,7 +71,7 @@ int main(int argc, char **argv) {
     long distinct = count < 2000 ? count : 2000;
     char **tokens = calloc((size_t)distinct, sizeof *tokens);
     for (long i = 0; i < distinct; i++) {
-        char claims[1024], cb64[1500], input[2000], sb64[300];
+        char claims[1024], cb64[1500], input[2000], sb64[800];  /* 600-byte signature -> 800 chars */
         snprintf(claims, sizeof claims,
                  "{\"aud\":\"api://bench\",\"iss\":\"https://bench.example/\",\"iat\":1767225600,\"nbf\":1767225600,"
                  "\"exp\":4102444800,\"aio\":\"E2ZgYDjy9Lj7nVbKp3bgq4TqRmGgAQ==\",\"appid\":\"1105ae9f-6be2-42a2-9439-7a17934226ac\","

@@ -42,9 +42,7 @@ public enum JWTAuditCLI {
             case OptionTable.checkPolicy:
                 return CheckPolicyCommand.run(parsed, environment: environment, streams: streams, now: clock)
             case OptionTable.verify:
-                // Being built: the options are declared so that help, the man page and the completions agree.
-                streams.writeError("jwtaudit: error: '\(command)' is not available in this build\n")
-                return ExitStatus.usage.rawValue
+                return VerifyCommand.run(parsed, environment: environment, streams: streams, now: clock)
             default:
                 return fail(UsageError(.unknownSubcommand(command), command: CommandSpec.topLevel), streams)
             }

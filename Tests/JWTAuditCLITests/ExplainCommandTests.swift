@@ -85,11 +85,27 @@ struct ExplainCommandTests {
         #expect(try mode(["--offline"]) == .verify)
     }
 
-    @Test func theVerifyModeSaysItIsNotWiredYet() {
+    @Test func theVerifyModeNarratesVerifysReportWithTheSameExitStatus() {
+        let options = [
+            "--jwks", "examples/keys/jwks.json", "--issuer", "https://sts.windows.net/3d6e366f-9587-413b-ab6b-0a851b1b91ba/",
+            "--audience", "https://myapi.dewi.red", "--require-certificate", "--at", Self.at,
+        ]
+        let explained = Support.run(["explain"] + options + ["examples/tokens/secret-v1.jwt"])
+        #expect(explained.status == 1)
+        #expect(explained.status == Support.run(["verify"] + options + ["examples/tokens/secret-v1.jwt"]).status)
+        #expect(explained.stdout.contains("Steps, in the order the verifier runs them"))
+        #expect(explained.stdout.contains("FAIL  credential"))
+        #expect(explained.stdout.contains("Add a certificate"))
+        let valid = Support.run(["explain"] + options + ["examples/tokens/certificate-v1.jwt"])
+        #expect(valid.status == 0)
+    }
+
+    @Test func theVerifyModeKeepsVerifysUsageRules() {
         let result = Support.run(["explain", "--jwks", "examples/keys/jwks.json", "--any-audience", "examples/tokens/secret-v1.jwt"])
         #expect(result.status == 64)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("not available in this build yet"))
+        #expect(result.stderr.contains("missing --issuer"))
+        #expect(result.stderr.contains("See 'jwtaudit explain --help'."))
     }
 
     /// The README's explain run is the real output (its first part up to "...", and its verdict).

@@ -10,6 +10,8 @@ struct BatchItemResult: Sendable {
     var failedChecks: [String]
     /// True when the line could not be read as a token at all.
     var malformed: Bool
+    /// True when the keys for this token could not be obtained (network, offline cache miss).
+    var undecided = false
 }
 
 /// Set from the SIGINT handler; checked between reads and between chunks.
@@ -26,6 +28,7 @@ struct BatchRunner {
         var valid = 0
         var rejected = 0
         var malformed = 0
+        var undecided = 0
         var failedByCheck: [String: Int] = [:]
         var interrupted = false
         var outputClosed = false
@@ -101,6 +104,8 @@ struct BatchRunner {
                 summary.total += 1
                 if result.malformed {
                     summary.malformed += 1
+                } else if result.undecided {
+                    summary.undecided += 1
                 } else if result.valid {
                     summary.valid += 1
                 } else {
@@ -117,14 +122,22 @@ struct BatchRunner {
             return true
         }
 
+        // Line numbers run on across the inputs, as if they were concatenated (`cat a b | jwtaudit verify --batch`).
+        var lineBase = 0
         for fd in inputs {
             var reader = LineReader(fd: fd, maxLineBytes: maxLineBytes) { batchInterrupted.load(ordering: .relaxed) }
+            defer { lineBase += reader.lineNumber }
             do {
                 while let line = try reader.next() {
-                    if case .text(let text, _) = line, text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
-                        continue  // blank lines are skipped, but keep their numbers
+                    switch line {
+                    case .text(let text, let number):
+                        if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                            continue  // blank lines are skipped, but keep their numbers
+                        }
+                        items.append(.text(text, number: lineBase + number))
+                    case .tooLong(let number, let bytes):
+                        items.append(.tooLong(number: lineBase + number, bytes: bytes))
                     }
-                    items.append(line)
                     if items.count >= chunkSize {
                         if !flush() { return summary }
                         if batchInterrupted.load(ordering: .relaxed) {
@@ -153,5 +166,11 @@ struct BatchRunner {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: a blocked read(2) returns EINTR so the flag is seen at once
         sigaction(SIGINT, &action, nil)
+        // A parent may have spawned us with SIGINT blocked (test runners and some shells' job control do):
+        // unblock it, or ^C would never reach the handler.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        sigaddset(&unblock, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 }

@@ -88,6 +88,11 @@ struct LineReader {
     private mutating func fill() throws(Stop) {
         while true {
             if shouldStop() { throw .interrupted }
+            // Wait with a timeout rather than block in read(2): SIGINT may be delivered to another thread of the
+            // process, and then this thread's read would never return EINTR. Polling every 200 ms sees the flag.
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let polled = poll(&ready, 1, 200)
+            if polled == 0 || (polled < 0 && errno == EINTR) { continue }
             let count = buffer.withUnsafeMutableBytes { raw in
                 read(fd, raw.baseAddress! + end, raw.count - end)
             }

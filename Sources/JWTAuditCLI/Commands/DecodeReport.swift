@@ -10,14 +10,7 @@ enum DecodeReport {
         out.append("header", .object(token.header))
         out.append("claims", token.claims.map(JSONValue.object) ?? .null)
         out.append("signature", .object(signature(token)))
-        let credential = inspection.credential
-        var cred = JSONObject()
-        cred.append("kind", .string(credential.kind.rawValue))
-        cred.append("claim", credential.claim.map(JSONValue.string) ?? .null)
-        cred.append("value", credential.value.map(JSONValue.string) ?? .null)
-        cred.append("tokenVersion", credential.tokenVersion.map(JSONValue.string) ?? .null)
-        cred.append("notes", .array(credential.notes.map(JSONValue.string)))
-        out.append("credential", .object(cred))
+        out.append("credential", .object(credential(inspection.credential)))
         let binding = inspection.binding
         var bind = JSONObject()
         bind.append("kind", .string(binding.kind.rawValue))
@@ -47,6 +40,17 @@ enum DecodeReport {
             return .object(entry)
         }))
         return out
+    }
+
+    /// The `credential` object, shared with `verify --json` so both commands describe it the same way.
+    static func credential(_ credential: CredentialVerdict) -> JSONObject {
+        var cred = JSONObject()
+        cred.append("kind", .string(credential.kind.rawValue))
+        cred.append("claim", credential.claim.map(JSONValue.string) ?? .null)
+        cred.append("value", credential.value.map(JSONValue.string) ?? .null)
+        cred.append("tokenVersion", credential.tokenVersion.map(JSONValue.string) ?? .null)
+        cred.append("notes", .array(credential.notes.map(JSONValue.string)))
+        return cred
     }
 
     static func signature(_ token: CompactToken) -> JSONObject {

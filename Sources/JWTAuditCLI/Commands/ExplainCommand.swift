@@ -65,12 +65,16 @@ enum ExplainCommand {
         case .token:
             explanation = Explainer.explain(inspection)
         case .verify:
-            // Wiring: `let report = try VerifyCommand.evaluate(...)` (keys resolved, VerificationPolicy built
-            // from the options), then `Explainer.explain(inspection, report: report, policy: policy)`; map its
-            // errors with `JWTAuditCLI.fail(error, what:, streams)` (exit 2 for unavailable keys, 3 bad input).
-            streams.writeError(
-                "jwtaudit: error: explain with verify's options is not available in this build yet (run 'jwtaudit verify' with the same options, or 'jwtaudit explain TOKEN' alone)\n")
-            return ExitStatus.usage.rawValue
+            do {
+                let evaluation = try VerifyCommand.evaluate(
+                    arguments, tokenText: input, environment: environment, now: now, command: command)
+                explanation = Explainer.explain(inspection, report: evaluation.report, policy: evaluation.policy)
+            } catch {
+                switch error {
+                case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
+                case .input(let failure, let what): return JWTAuditCLI.fail(failure, what: what, streams)
+                }
+            }
         case .policy:
             do {
                 let evaluation = try CheckPolicyCommand.evaluate(

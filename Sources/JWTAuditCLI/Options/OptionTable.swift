@@ -289,7 +289,7 @@ public enum OptionTable {
             long: "batch", kind: .flag, commands: [verify],
             abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",
             discussion:
-                "Blank lines are skipped. Each output line has the input line number, valid, the failed check ids and the credential kind, in input order. A summary goes to standard error. The exit status is 0 only when every token is valid. Memory stays flat whatever the input size."),
+                "Blank lines are skipped. Each output line has the input line number (counted across the files as if they were concatenated), valid, the failed check ids and the credential kind, in input order; a line that is not a token also has an error. A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when keys could not be obtained, 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed). A closed standard output ends the run quietly. Memory stays flat whatever the input size."),
         OptionSpec(
             long: "jobs", short: "j", kind: .value, valueName: "N", commands: [verify],
             abstract: "Verify with N threads in --batch mode (default: the number of cores)."),

@@ -86,7 +86,8 @@ public enum CommandLineParser {
         var index = 0
         var onlyArguments = false
         func positional(_ argument: String) throws(UsageError) {
-            guard command.argument != nil, parsed.positionals.isEmpty else {
+            // `verify --batch` reads several files; `verify` itself refuses a second argument without --batch.
+            guard command.argument != nil, parsed.positionals.isEmpty || command.name == OptionTable.verify else {
                 throw UsageError(.unexpectedArgument(argument), command: command.name)
             }
             parsed.addPositional(argument)

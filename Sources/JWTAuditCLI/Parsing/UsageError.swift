@@ -13,6 +13,8 @@ public struct UsageError: Error, Sendable, Equatable {
         /// A required option is absent (`check-policy` without `--policy`).
         case missingOption(String)
         case conflictingOptions(String, String)
+        /// A command-specific rule (a required option, options that exclude each other), in its own words.
+        case invalidCombination(String)
     }
 
     public let kind: Kind
@@ -38,6 +40,7 @@ public struct UsageError: Error, Sendable, Equatable {
         case .missingArgument(let name): return "missing \(name) (and standard input is a terminal)"
         case .missingOption(let option): return "missing required option '\(option)'"
         case .conflictingOptions(let a, let b): return "'\(a)' and '\(b)' cannot be used together"
+        case .invalidCombination(let message): return message
         }
     }
 

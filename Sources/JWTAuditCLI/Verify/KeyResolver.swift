@@ -46,6 +46,9 @@ final class KeyResolver: Sendable {
     let clock: @Sendable () -> Int64
     private let memo = Mutex<[String: ResolvedKeys]>([:])
     private let discovery: Mutex<KeyDiscovery?> = Mutex(nil)
+    /// JWKS URLs already refetched for an unknown `kid` in this process. The on-disk limiter does not exist with
+    /// `--no-cache`, and a batch full of forged `kid`s must still cost the provider one request, not one per line.
+    private let refetchedURLs = Mutex<Set<String>>([])
 
     init(options: KeySourceOptions, environment: [String: String], clock: @escaping @Sendable () -> Int64) {
         self.options = options
@@ -173,6 +176,13 @@ final class KeyResolver: Sendable {
         else { return resolved }
         let url = resolved.keySet.source
         guard Self.isURL(url) else { return resolved }
+        let first = refetchedURLs.withLock { $0.insert(url).inserted }
+        guard first else {
+            return ResolvedKeys(
+                keySet: resolved.keySet, issuers: resolved.issuers, issuerSource: resolved.issuerSource,
+                tenantID: resolved.tenantID,
+                notes: resolved.notes + ["kid \"\(kid)\" is not in the JWKS, which was already refetched once in this run"])
+        }
         switch try keyDiscovery().refetchJWKSForUnknownKid(url: url) {
         case .refetched(let document):
             let set = try KeySet.loadJWKS(document.bytes, source: url)

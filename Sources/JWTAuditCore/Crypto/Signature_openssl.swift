@@ -1,4 +1,5 @@
 import COpenSSL
+import Synchronization
 
 /// The OpenSSL calls behind `verifySignature`: public-key verification, HMAC, constant-time compare, digests.
 enum OpenSSLSignature {
@@ -8,6 +9,11 @@ enum OpenSSLSignature {
     /// `digestName` nil means a one-shot scheme (Ed25519). For PSS, RFC 7518 §3.5: "The size of the salt value
     /// is the same size as the hash function output" and MGF1 uses the same hash: both are set explicitly,
     /// because OpenSSL's default on verification is to accept any salt length ("auto").
+    ///
+    /// With a digest, the context is not initialised per call: `EVP_DigestVerifyInit_ex` looks the digest and the
+    /// signature method up in the provider store every time (a quarter of an RSA-2048 verification). Instead one
+    /// context per key, digest and padding is initialised once and copied (`EVP_MD_CTX_copy_ex`) for each call,
+    /// under the key's lock; measured at 28 000 verifications/s against 22 600 with per-call initialisation.
     static func verify(
         key: OpenSSLPublicKey, digestName: String?, padding: Padding?, message: [UInt8], signature: [UInt8]
     ) -> Bool {
@@ -15,6 +21,45 @@ enum OpenSSLSignature {
         defer { OpenSSLErrorQueue.drain() }
         guard let context = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(context) }
+        if let digestName {
+            let name: String
+            switch padding {
+            case .none: name = digestName
+            case .pkcs1: name = digestName + "/pkcs1"
+            case .pss(let saltLength): name = digestName + "/pss/\(saltLength)"
+            }
+            let copied = key.verifyTemplates.withLock { templates -> Bool in
+                let template: VerifyContextTemplate
+                if let existing = templates[name] {
+                    template = existing
+                } else {
+                    guard let made = VerifyContextTemplate(key: key, digestName: digestName, padding: padding) else { return false }
+                    templates[name] = made
+                    template = made
+                }
+                return EVP_MD_CTX_copy_ex(context, template.pointer) == 1
+            }
+            if copied { return digestVerify(context, message: message, signature: signature) }
+            // Could not make or copy the template: initialise this context directly, as below.
+            EVP_MD_CTX_reset(context)
+        }
+        guard initialise(context, key: key, digestName: digestName, padding: padding) else { return false }
+        return digestVerify(context, message: message, signature: signature)
+    }
+
+    private static func digestVerify(_ context: OpaquePointer, message: [UInt8], signature: [UInt8]) -> Bool {
+        let result = withNonNilPointer(signature) { signaturePointer, signatureCount in
+            withNonNilPointer(message) { messagePointer, messageCount in
+                EVP_DigestVerify(context, signaturePointer, signatureCount, messagePointer, messageCount)
+            }
+        }
+        return result == 1
+    }
+
+    /// `EVP_DigestVerifyInit_ex` with the padding (and, for PSS, MGF1 hash and salt length) set.
+    fileprivate static func initialise(
+        _ context: OpaquePointer, key: OpenSSLPublicKey, digestName: String?, padding: Padding?
+    ) -> Bool {
         var keyContext: OpaquePointer?
         let initialised: Int32
         if let digestName {
@@ -34,12 +79,7 @@ enum OpenSSLSignature {
                   EVP_PKEY_CTX_set_rsa_pss_saltlen(keyContext, Int32(saltLength)) == 1
             else { return false }
         }
-        let result = withNonNilPointer(signature) { signaturePointer, signatureCount in
-            withNonNilPointer(message) { messagePointer, messageCount in
-                EVP_DigestVerify(context, signaturePointer, signatureCount, messagePointer, messageCount)
-            }
-        }
-        return result == 1
+        return true
     }
 
     /// HMAC (RFC 2104) with the named SHA-2 hash; returns the full tag.
@@ -95,4 +135,21 @@ enum Digest {
         precondition(ok == 1 && Int(length) == size, "OpenSSL digest failed")
         return Array(out.prefix(size))
     }
+}
+
+/// Owns one `EVP_MD_CTX` initialised for verification with a key, a digest and a padding, never used directly:
+/// `OpenSSLSignature.verify` copies it for each verification. Freed in `deinit`.
+final class VerifyContextTemplate: @unchecked Sendable {
+    let pointer: OpaquePointer
+
+    init?(key: OpenSSLPublicKey, digestName: String, padding: OpenSSLSignature.Padding?) {
+        guard let context = EVP_MD_CTX_new() else { return nil }
+        guard OpenSSLSignature.initialise(context, key: key, digestName: digestName, padding: padding) else {
+            EVP_MD_CTX_free(context)
+            return nil
+        }
+        pointer = context
+    }
+
+    deinit { EVP_MD_CTX_free(pointer) }
 }

@@ -273,7 +273,7 @@ struct StepContext {
                 let metadata = tokenVersion == .v2
                     ? "https://login.microsoftonline.com/\(tokenIssuer.tenant)/v2.0/.well-known/openid-configuration"
                     : "https://login.microsoftonline.com/\(tokenIssuer.tenant)/.well-known/openid-configuration"
-                let fix = "Either validate against the metadata of the token's version (\(metadata)), or list both issuers (\(v1) and \(v2)) in <issuers>; or set requestedAccessTokenVersion to \(tokenVersion == .v2 ? "1 (or null)" : "2") in the API's app registration manifest so Entra issues v\(other.version.rawValue) tokens."
+                let fix = "Either validate against the metadata of the token's version (\(metadata)), or list both issuers (\(v1) and \(v2)) \(policyKind == nil ? "with --issuer" : "in <issuers>"); or set requestedAccessTokenVersion to \(tokenVersion == .v2 ? "1 (or null)" : "2") in the API's app registration manifest so Entra issues v\(other.version.rawValue) tokens."
                 return (cause, fix)
             }
             if let otherTenant = accepted.compactMap(EntraIssuer.init).first(where: { $0.tenant != tokenIssuer.tenant && $0.tenant != "{tenantid}" }) {

@@ -87,6 +87,39 @@ public enum Base64URL {
             }
             throw DecodeError(kind: .invalidLength(count))
         }
+        // Fast path over contiguous bytes (every token segment): no per-byte bounds checks or array growth. On the
+        // first byte outside the alphabet it gives up, and the loop below finds and reports the error.
+        let fast: [UInt8]?? = bytes.withContiguousStorageIfAvailable { input -> [UInt8]? in
+            decodeTable.withUnsafeBufferPointer { table -> [UInt8]? in
+                var accumulator: UInt32 = 0
+                var bits = 0
+                var failed = false
+                let decoded = [UInt8](unsafeUninitializedCapacity: count * 3 / 4 + 1) { output, initialized in
+                    var written = 0
+                    for byte in input {
+                        let value = table[Int(byte)]
+                        if value == 0xFF {
+                            failed = true
+                            break
+                        }
+                        accumulator = accumulator << 6 | UInt32(value)
+                        bits += 6
+                        if bits >= 8 {
+                            bits -= 8
+                            output[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                            written += 1
+                            accumulator &= (1 << UInt32(bits)) - 1
+                        }
+                    }
+                    initialized = written
+                }
+                // RFC 4648 §3.5: the pad bits must be zero for the encoding to be canonical.
+                if failed || (bits > 0 && accumulator != 0) { return nil }
+                return decoded
+            }
+        }
+        if let fast, let decoded = fast { return decoded }
+
         var out = [UInt8]()
         out.reserveCapacity(count * 3 / 4)
         var accumulator: UInt32 = 0

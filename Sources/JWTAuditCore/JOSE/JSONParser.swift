@@ -205,16 +205,24 @@ public struct JSONParser {
         mutating func parseString() throws(ParseError) -> String {
             position += 1  // opening quote
             var out = [UInt8]()
+            var escaped = false
             var runStart = position
             while true {
                 guard position < bytes.count else { throw error("unterminated string") }
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
+                    if !escaped {
+                        // Most strings have no escape: make the String straight from the bytes, with no buffer.
+                        let text = String(decoding: bytes[runStart..<position], as: UTF8.self)
+                        position += 1
+                        return text
+                    }
                     out.append(contentsOf: bytes[runStart..<position])
                     position += 1
                     break
                 }
                 if byte == UInt8(ascii: "\\") {
+                    escaped = true
                     out.append(contentsOf: bytes[runStart..<position])
                     try parseEscape(into: &out)
                     runStart = position

@@ -63,6 +63,18 @@ public struct JSONObject: Sendable, Equatable {
 
     /// Names that occur more than once, in order of their second occurrence.
     public var duplicateKeys: [String] {
+        // Claims sets and headers are small: comparing pairs is cheaper than hashing every key with a seeded
+        // hasher, and this runs twice per token in batch verification.
+        if members.count <= 32 {
+            var duplicates: [String] = []
+            for index in members.indices.dropFirst() {
+                let key = members[index].key
+                if members[..<index].contains(where: { $0.key == key }) && !duplicates.contains(key) {
+                    duplicates.append(key)
+                }
+            }
+            return duplicates
+        }
         var seen = Set<String>()
         var duplicates: [String] = []
         for member in members {

@@ -106,10 +106,28 @@ public enum NumericDate {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = Int(seconds - days * 86_400)
         let (y, m, d) = civilFromDays(days)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
-        var year = String(y)
-        while year.count < 4 { year = "0" + year }
-        return "\(year)-\(two(Int(m)))-\(two(Int(d)))T\(two(rest / 3600)):\(two(rest % 3600 / 60)):\(two(rest % 60))Z"
+        // Written as ASCII bytes into one buffer: every verification formats three of these, and interpolating
+        // six small strings cost more than the claim checks themselves.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        let year = Int(y)
+        if year >= 0 && year <= 9999 {
+            for divisor in [1000, 100, 10, 1] { bytes.append(UInt8(48 + year / divisor % 10)) }
+        } else {
+            bytes.append(contentsOf: String(year).utf8)
+        }
+        func two(_ value: Int, _ separator: UInt8) {
+            bytes.append(separator)
+            bytes.append(UInt8(48 + value / 10 % 10))
+            bytes.append(UInt8(48 + value % 10))
+        }
+        two(Int(m), UInt8(ascii: "-"))
+        two(Int(d), UInt8(ascii: "-"))
+        two(rest / 3600, UInt8(ascii: "T"))
+        two(rest % 3600 / 60, UInt8(ascii: ":"))
+        two(rest % 60, UInt8(ascii: ":"))
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// "in 42 min", "3 h ago", "now": one unit, rounded down, so a person sees the order of magnitude at once.

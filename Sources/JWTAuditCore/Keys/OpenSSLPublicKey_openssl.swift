@@ -1,6 +1,7 @@
 import COpenSSL
 import COpenSSLShims
 import Glibc
+import Synchronization
 
 /// Owns one OpenSSL `EVP_PKEY` holding a public key, built once at import and freed in `deinit`.
 ///
@@ -11,6 +12,9 @@ import Glibc
 /// `EVP_PKEY` between threads. Hence `@unchecked Sendable`.
 final class OpenSSLPublicKey: @unchecked Sendable {
     let pointer: OpaquePointer
+    /// Initialised verification contexts for this key, one per digest and padding, copied for each verification
+    /// (see `OpenSSLSignature.verify`). Guarded by the mutex, copies included.
+    let verifyTemplates = Mutex<[String: VerifyContextTemplate]>([:])
 
     private init(takingOwnershipOf pointer: OpaquePointer) { self.pointer = pointer }
 

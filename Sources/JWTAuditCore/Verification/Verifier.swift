@@ -7,10 +7,17 @@
 public struct Verifier: Sendable {
     public let keys: KeySet?
     public let policy: VerificationPolicy
+    /// The algorithm allow-list and its description, worked out once: a batch verifies thousands of tokens with
+    /// one verifier, and rebuilding the set and its text per token cost as much as a claim check.
+    let allowed: Set<JWSAlgorithm>
+    let allowedDescription: String
 
     public init(keys: KeySet?, policy: VerificationPolicy) {
         self.keys = keys
         self.policy = policy
+        let allowed = policy.allowedAlgorithms ?? Self.defaultAllowedAlgorithms(keys)
+        self.allowed = allowed
+        self.allowedDescription = Self.describe(allowed)
     }
 
     /// Parses `text` as a compact token and verifies it. A text that is not a token gives a report whose `format`

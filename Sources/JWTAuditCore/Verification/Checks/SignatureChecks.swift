@@ -6,7 +6,7 @@ extension Verifier {
     /// The algorithms allowed when the caller gave no `--alg`: what the keys can do, and HS* only when the keys
     /// are symmetric (the user supplied a secret). An RSA key set never admits HS256, which closes the
     /// "public key as HMAC secret" confusion (CVE-2015-9235 and its many siblings).
-    func defaultAllowedAlgorithms() -> Set<JWSAlgorithm> {
+    static func defaultAllowedAlgorithms(_ keys: KeySet?) -> Set<JWSAlgorithm> {
         guard let keys else { return [] }
         var allowed = Set<JWSAlgorithm>()
         for key in keys.keys { allowed.formUnion(key.compatibleAlgorithms) }
@@ -14,9 +14,7 @@ extension Verifier {
         return allowed.filter { $0.isSymmetric == symmetricKeys }
     }
 
-    func allowedAlgorithms() -> Set<JWSAlgorithm> {
-        policy.allowedAlgorithms ?? defaultAllowedAlgorithms()
-    }
+    func allowedAlgorithms() -> Set<JWSAlgorithm> { allowed }
 
     static func describe(_ algorithms: Set<JWSAlgorithm>) -> String {
         algorithms.isEmpty ? "(none)" : algorithms.map(\.rawValue).sorted().joined(separator: ", ")
@@ -26,8 +24,8 @@ extension Verifier {
     /// specify a supported set of algorithms and MUST NOT use any other algorithms when performing
     /// cryptographic operations."
     func algorithmCheck(_ token: CompactToken) -> (CheckResult, JWSAlgorithm?) {
-        let allowed = allowedAlgorithms()
-        let expected = Self.describe(allowed)
+        let allowed = self.allowed
+        let expected = allowedDescription
         guard let raw = token.header["alg"] else {
             return (
                 CheckResult(

@@ -1,0 +1,163 @@
+import Glibc
+import JWTAuditCore
+
+/// `verify --batch`: one token per input line, one JSON object per line out (in input order), a summary on
+/// standard error.
+///
+/// Exit status: 0 only when every token is valid; 1 when any token is rejected or a line is not a token (a log
+/// line that is not a valid token is a reason to fail the gate, not a reason to stop reading); 2 when keys could
+/// not be obtained for some token; 3 when the input holds no token at all or a file cannot be opened; 130 when
+/// interrupted (SIGINT), the shell's convention for "stopped by ^C", so that a script cannot mistake a partial run
+/// for a verdict on every token (1 would claim that some token was rejected, which may be false).
+enum VerifyBatch {
+    static let interruptedStatus: Int32 = 130
+
+    static func run(
+        _ arguments: ParsedArguments, configuration: VerifyConfiguration, environment: [String: String],
+        streams: StandardStreams
+    ) -> Int32 {
+        let quiet = configuration.quiet
+        func error(_ message: String, _ status: ExitStatus) -> Int32 {
+            if !quiet { streams.writeError("jwtaudit: error: \(message)\n") }
+            return status.rawValue
+        }
+
+        var descriptors: [Int32] = []
+        defer { for fd in descriptors where fd != 0 { close(fd) } }
+        for path in arguments.positionals {
+            if path == "-" {
+                descriptors.append(0)
+                continue
+            }
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 {
+                return error("cannot open '\(path)' (\(String(cString: strerror(errno))))", .badInput)
+            }
+            descriptors.append(fd)
+        }
+        if descriptors.isEmpty { descriptors = [0] }
+
+        let resolver = configuration.makeResolver(environment: environment)
+        // Local keys are read and parsed once, before any output, so a bad key file fails the run at once (3)
+        // rather than on every line.
+        var fixedVerifier: Verifier?
+        if !configuration.keySource.usesNetwork {
+            do {
+                let keys = try resolver.resolve(for: nil)
+                fixedVerifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
+            } catch {
+                return self.error(error, quiet: quiet, streams: streams)
+            }
+        }
+        let at = configuration.at
+        let fixed = fixedVerifier
+        let maxLine = CompactToken.Limits.default.maxTokenBytes
+
+        let runner = BatchRunner(
+            jobs: configuration.jobs, maxLineBytes: maxLine,
+            verify: { line, number in
+                let token: CompactToken
+                do {
+                    token = try CompactToken.parse(line)
+                } catch {
+                    let extracted = (try? TokenInput.extract(line)) ?? line
+                    do throws(JWTAuditError) {
+                        token = try CompactToken.parse(extracted)
+                    } catch {
+                        return malformed(number, error.reason)
+                    }
+                }
+                let verifier: Verifier
+                if let fixed {
+                    verifier = fixed
+                } else {
+                    do throws(JWTAuditError) {
+                        let keys = try resolver.resolve(for: token)
+                        verifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
+                    } catch {
+                        var result = malformed(number, error.reason)
+                        result.malformed = false
+                        result.undecided = error.code == .unavailable
+                        return result
+                    }
+                }
+                return item(verifier.verify(token, at: at), number: number)
+            },
+            tooLong: { number, bytes in
+                malformed(number, "the line is \(bytes) bytes, over the \(maxLine)-byte limit for a token")
+            })
+
+        BatchRunner.installSignalHandlers()
+        let summary = runner.run(inputs: descriptors) { text in quiet ? true : writeOutput(text) }
+        if summary.outputClosed { return ExitStatus.success.rawValue }
+        if summary.total == 0 && !summary.interrupted {
+            return error("no tokens in the input (blank lines are skipped)", .badInput)
+        }
+        if !quiet { streams.writeError(render(summary)) }
+        if summary.interrupted { return interruptedStatus }
+        if summary.undecided > 0 { return ExitStatus.undecided.rawValue }
+        if summary.valid == summary.total { return ExitStatus.success.rawValue }
+        return ExitStatus.rejected.rawValue
+    }
+
+    private static func error(_ error: JWTAuditError, quiet: Bool, streams: StandardStreams) -> Int32 {
+        let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
+        if !quiet { streams.writeError("jwtaudit: error: \(what) (\(error.reason))\n") }
+        return ExitStatus(error.code).rawValue
+    }
+
+    /// The summary, on standard error: counts by verdict, then by failed check (most frequent first).
+    static func render(_ summary: BatchRunner.Summary) -> String {
+        var out = "jwtaudit: \(summary.total) token\(summary.total == 1 ? "" : "s"): \(summary.valid) valid, \(summary.rejected) rejected, \(summary.malformed) malformed"
+        if summary.undecided > 0 { out += ", \(summary.undecided) undecided (keys unavailable)" }
+        out += "\n"
+        if !summary.failedByCheck.isEmpty {
+            let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            out += "jwtaudit: failed checks: " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
+        return out
+    }
+
+    /// `{"line": N, "valid": bool, "failed": [ids], "credential": kind}`, written directly (no JSON tree, no
+    /// round trip): this runs once per token.
+    static func item(_ report: VerificationReport, number: Int) -> BatchItemResult {
+        let valid = report.isValid
+        var failed: [String] = []
+        for check in report.checks where check.status == .fail { failed.append(check.id) }
+        var line = "{\"line\":\(number),\"valid\":\(valid),\"failed\":["
+        for (index, id) in failed.enumerated() {
+            if index > 0 { line += "," }
+            JSONWriter.writeString(id, into: &line)
+        }
+        line += "],\"credential\":\""
+        line += (report.credential?.kind ?? .unknown).rawValue
+        line += "\"}"
+        return BatchItemResult(jsonLine: line, valid: valid, failedChecks: failed, malformed: report.parseError != nil)
+    }
+
+    /// A line that is not a token: `format` failed, with the reason in `error`.
+    static func malformed(_ number: Int, _ reason: String) -> BatchItemResult {
+        var line = "{\"line\":\(number),\"valid\":false,\"failed\":[\"format\"],\"credential\":\"unknown\",\"error\":"
+        JSONWriter.writeString(reason, into: &line)
+        line += "}"
+        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format], malformed: true)
+    }
+
+    /// Writes to standard output; false once the reader has gone (EPIPE), which ends the run quietly.
+    static func writeOutput(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+}

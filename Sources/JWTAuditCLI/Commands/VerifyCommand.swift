@@ -1,0 +1,324 @@
+import Glibc
+import JWTAuditCore
+
+/// Everything `verify` decided about one token, before anything is printed: the report, the notes a reader
+/// needs (stale cache, refetch, templated issuer) and the clock it was judged by. `explain` narrates the same
+/// value, so there is one evaluation and two presentations.
+struct VerifyEvaluation: Sendable {
+    let report: VerificationReport
+    /// The policy the verifier applied (options plus what discovery supplied).
+    let policy: VerificationPolicy
+    let notes: [String]
+    /// The instant the times were judged at (`--at`, or now).
+    let at: Int64
+    let clockSkew: Int64
+
+    /// DESIGN.md's exit status for a report: 0 valid, 3 the text is not a token, 1 anything else.
+    var exitStatus: ExitStatus {
+        if report.parseError != nil { return .badInput }
+        return report.isValid ? .success : .rejected
+    }
+}
+
+/// Why `verify` could not produce a report.
+enum VerifyFailure: Error {
+    /// The command line is wrong (64).
+    case usage(UsageError)
+    /// The token could not be read, or the keys could not be obtained (2) or used (3). `what` opens the message.
+    case input(JWTAuditError, what: String)
+
+    var exitStatus: ExitStatus {
+        switch self {
+        case .usage: return .usage
+        case .input(let error, _): return ExitStatus(error.code)
+        }
+    }
+}
+
+/// The `verify` options, checked and turned into values: what the token must satisfy and where keys come from.
+struct VerifyConfiguration: Sendable {
+    var policy = VerificationPolicy()
+    var keySource = KeySourceOptions()
+    var at: Int64
+    var json: Bool
+    var quiet: Bool
+    var batch: Bool
+    var jobs: Int
+    /// `--issuer` given on the command line (it then wins over the metadata's issuer).
+    var explicitIssuers: Bool
+
+    /// Reads and checks the options. Every rule that makes a verification meaningless without the user saying
+    /// so on purpose is a usage error here (RFC 8725 §3.8/§3.9: issuer and audience MUST be validated).
+    static func make(
+        _ arguments: ParsedArguments, now: Int64, command: String = OptionTable.verify
+    ) throws(UsageError) -> VerifyConfiguration {
+        func usage(_ message: String) -> UsageError { UsageError(.invalidCombination(message), command: command) }
+        func integer(_ option: String, range: ClosedRange<Int64>, what: String) throws(UsageError) -> Int64? {
+            guard let text = arguments.last(option) else { return nil }
+            guard let value = Int64(text), range.contains(value) else {
+                throw UsageError(
+                    .invalidValue(option: "--\(option)", value: text, reason: "expected \(what), a whole number from \(range.lowerBound) to \(range.upperBound)"),
+                    command: command)
+            }
+            return value
+        }
+
+        var at = now
+        if let text = arguments.last("at") {
+            do {
+                at = try NumericDate.parseTime(text)
+            } catch {
+                throw UsageError(.invalidValue(option: "--at", value: text, reason: error.reason), command: command)
+            }
+        }
+
+        var keys = KeySourceOptions()
+        keys.keyFile = arguments.last("key")
+        keys.jwks = arguments.last("jwks")
+        keys.secretFile = arguments.last("secret-file")
+        keys.secretEnv = arguments.last("secret-env")
+        keys.tenant = arguments.last("tenant")
+        keys.openIDConfig = arguments.last("openid-config")
+        if let authority = arguments.last("authority") { keys.authority = authority }
+        keys.cacert = arguments.last("cacert")
+        keys.allowHTTP = arguments.has("allow-http")
+        keys.cacheDir = arguments.last("cache-dir")
+        keys.noCache = arguments.has("no-cache")
+        keys.offline = arguments.has("offline")
+        if let timeout = try integer("timeout", range: 1...600, what: "seconds") { keys.timeoutSeconds = Int(timeout) }
+
+        let sources = [
+            ("--key", keys.keyFile), ("--jwks", keys.jwks), ("--secret-file", keys.secretFile),
+            ("--secret-env", keys.secretEnv), ("--tenant", keys.tenant), ("--openid-config", keys.openIDConfig),
+        ].filter { $0.1 != nil }.map(\.0)
+        if sources.isEmpty {
+            throw usage(
+                "no key source: give --key, --jwks, --secret-file, --secret-env, --tenant or --openid-config (a signature checked against nothing proves nothing)")
+        }
+        if sources.count > 1 {
+            throw usage("\(sources.joined(separator: " and ")) are two key sources; give exactly one, so that it is clear which keys are trusted")
+        }
+        if let tenant = keys.tenant {
+            do {
+                _ = try EntraTenant(tenant)
+            } catch {
+                throw UsageError(.invalidValue(option: "--tenant", value: tenant, reason: error.reason), command: command)
+            }
+        }
+        // A plain-http URL on the command line can never be fetched as written: say so before any network use
+        // (64). A plain-http jwks_uri found inside metadata is the provider's fault and is refused at fetch time (2).
+        let urls: [(String, String?)] = [
+            ("--jwks", keys.jwks.flatMap { KeyResolver.isURL($0) ? $0 : nil }), ("--openid-config", keys.openIDConfig),
+            ("--authority", keys.tenant == nil ? nil : keys.authority),
+        ]
+        for case let (option, url?) in urls {
+            let endpoint: EndpointURL
+            do {
+                endpoint = try EndpointURL(url)
+            } catch {
+                throw UsageError(.invalidValue(option: option, value: url, reason: error.reason), command: command)
+            }
+            if endpoint.scheme == .http {
+                if !keys.allowHTTP {
+                    throw usage("\(option) \(url) is plain HTTP: keys and metadata must come over HTTPS (--allow-http permits http:// to a loopback address only, for tests and local providers)")
+                }
+                if !endpoint.isLoopback {
+                    throw usage("\(option) \(url) is plain HTTP to a host that is not loopback; --allow-http permits only 127.0.0.0/8, ::1 and localhost")
+                }
+            }
+        }
+        if keys.offline && keys.noCache && keys.usesNetwork {
+            throw usage("--offline and --no-cache together leave no way to obtain the keys")
+        }
+
+        var policy = VerificationPolicy()
+        policy.issuers = arguments.all("issuer")
+        policy.anyIssuer = arguments.has("any-issuer")
+        policy.audiences = arguments.all("audience")
+        policy.anyAudience = arguments.has("any-audience")
+        if policy.anyIssuer && !policy.issuers.isEmpty {
+            throw usage("--issuer and --any-issuer exclude each other")
+        }
+        if policy.anyAudience && !policy.audiences.isEmpty {
+            throw usage("--audience and --any-audience exclude each other")
+        }
+        if policy.audiences.isEmpty && !policy.anyAudience {
+            throw usage(
+                "missing --audience (without it a token issued for another API would pass; say --any-audience to accept that on purpose)")
+        }
+        if !keys.suppliesIssuer && policy.issuers.isEmpty && !policy.anyIssuer {
+            throw usage(
+                "missing --issuer (local keys do not say who issued the token, and anyone holding the same keys, such as another tenant of the same provider, would pass; say --any-issuer to accept that on purpose)")
+        }
+        policy.clientIDs = arguments.all("client-id")
+        policy.requireCertificate = arguments.has("require-certificate")
+        for requirement in arguments.all("require-claim") {
+            guard let equals = requirement.firstIndex(of: "="), equals != requirement.startIndex else {
+                throw UsageError(
+                    .invalidValue(option: "--require-claim", value: requirement, reason: "expected NAME=VALUE, such as roles=Orders.Read"),
+                    command: command)
+            }
+            policy.requiredClaims.append(
+                (String(requirement[..<equals]), String(requirement[requirement.index(after: equals)...])))
+        }
+        let algorithms = arguments.all("alg")
+        if !algorithms.isEmpty {
+            var allowed = Set<JWSAlgorithm>()
+            for name in algorithms {
+                guard let algorithm = JWSAlgorithm(rawValue: name) else {
+                    throw UsageError(.invalidValue(option: "--alg", value: name, reason: "not a supported algorithm"), command: command)
+                }
+                allowed.insert(algorithm)
+            }
+            policy.allowedAlgorithms = allowed
+        }
+        if let skew = try integer("clock-skew", range: 0...86_400, what: "seconds") { policy.clockSkew = skew }
+        policy.requireExpiry = !arguments.has("allow-missing-exp")
+
+        let batch = arguments.has("batch")
+        let quiet = arguments.has("quiet")
+        let json = arguments.has("json")
+        if quiet && json { throw usage("--quiet and --json exclude each other") }
+        var jobs = onlineCores()
+        if let value = try integer("jobs", range: 1...1024, what: "threads") {
+            guard batch else { throw usage("--jobs applies to --batch only") }
+            jobs = Int(value)
+        }
+        if !batch && arguments.positionals.count > 1 {
+            throw UsageError(.unexpectedArgument(arguments.positionals[1]), command: command)
+        }
+        // A path that does not exist is reported when it is opened (3); text that is neither a file nor a path is
+        // a token pasted where --batch expects files.
+        if batch && arguments.positionals.contains(where: {
+            $0 != "-" && !FileReader.isRegularFile($0) && !TokenSource.looksLikeAPath($0)
+        }) {
+            throw usage("--batch reads tokens from files or standard input, not from the command line: put the token in a file or pipe it in")
+        }
+        return VerifyConfiguration(
+            policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs,
+            explicitIssuers: !policy.issuers.isEmpty)
+    }
+
+    /// `sysconf(_SC_NPROCESSORS_ONLN)`: the cores this machine has online now.
+    static func onlineCores() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// The resolver for this configuration. It memoises, so a batch parses local keys once.
+    func makeResolver(environment: [String: String]) -> KeyResolver {
+        KeyResolver(options: keySource, environment: environment, clock: { Int64(time(nil)) })
+    }
+
+    /// The policy for one token: the command line's, completed with what the key source says (the metadata's
+    /// issuer unless `--issuer` was given, the pinned tenant).
+    func policy(with keys: ResolvedKeys) -> VerificationPolicy {
+        var policy = self.policy
+        if !explicitIssuers && !policy.anyIssuer && !keys.issuers.isEmpty {
+            policy.issuers = keys.issuers
+            policy.issuerSource = keys.issuerSource
+        }
+        if policy.tenantID == nil { policy.tenantID = keys.tenantID }
+        return policy
+    }
+}
+
+/// `jwtaudit verify`: options -> `VerifyConfiguration` -> keys (`KeyResolver`) -> `Verifier` -> report ->
+/// text, JSON or nothing (`--quiet`). With `--batch`, the same per token through `BatchRunner`.
+enum VerifyCommand {
+    static func run(
+        _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
+    ) -> Int32 {
+        let configuration: VerifyConfiguration
+        do {
+            configuration = try VerifyConfiguration.make(arguments, now: now)
+        } catch {
+            return JWTAuditCLI.fail(error, streams)
+        }
+        if configuration.batch {
+            return VerifyBatch.run(arguments, configuration: configuration, environment: environment, streams: streams)
+        }
+        let quiet = configuration.quiet
+        let input: String
+        do {
+            input = try TokenSource.read(argument: arguments.positionals.first, command: OptionTable.verify, streams: streams)
+        } catch {
+            switch error {
+            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
+            case .input(let failure):
+                if !quiet { streams.writeError("jwtaudit: error: cannot read the token (\(failure.reason))\n") }
+                return ExitStatus(failure.code).rawValue
+            }
+        }
+        let evaluation: VerifyEvaluation
+        do {
+            evaluation = try evaluate(
+                configuration: configuration, resolver: configuration.makeResolver(environment: environment),
+                tokenText: input)
+        } catch {
+            switch error {
+            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
+            case .input(let failure, let what):
+                if !quiet { streams.writeError("jwtaudit: error: \(what) (\(failure.reason))\n") }
+                return ExitStatus(failure.code).rawValue
+            }
+        }
+        if !quiet {
+            if configuration.json {
+                streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")
+            } else {
+                let style = TextStyle.resolve(
+                    choice: arguments.last("color"), outputIsTerminal: streams.outputIsTerminal, environment: environment)
+                streams.writeOutput(VerifyReport.text(evaluation, style: style))
+            }
+        }
+        return evaluation.exitStatus.rawValue
+    }
+
+    /// Does all of `verify`'s work but the printing: checks the options, obtains the keys (local files, cache or
+    /// network), verifies `tokenText` as of `now` (or `--at`). For `explain`, which tells the same result as prose.
+    static func evaluate(
+        _ arguments: ParsedArguments, tokenText: String, environment: [String: String], now: Int64,
+        command: String = OptionTable.verify
+    ) throws(VerifyFailure) -> VerifyEvaluation {
+        let configuration: VerifyConfiguration
+        do {
+            configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
+        } catch {
+            throw .usage(error)
+        }
+        return try evaluate(
+            configuration: configuration, resolver: configuration.makeResolver(environment: environment),
+            tokenText: tokenText)
+    }
+
+    /// One token with an existing resolver (a batch shares one across every token).
+    static func evaluate(
+        configuration: VerifyConfiguration, resolver: KeyResolver, tokenText: String
+    ) throws(VerifyFailure) -> VerifyEvaluation {
+        let text = (try? TokenInput.extract(tokenText)) ?? tokenText
+        let token: CompactToken
+        do {
+            token = try CompactToken.parse(text)
+        } catch {
+            // Not a token: the verifier reports the `format` failure (and skips the rest) without any key.
+            let report = Verifier(keys: nil, policy: configuration.policy).verify(text: text, at: configuration.at)
+            return VerifyEvaluation(
+                report: report, policy: configuration.policy, notes: [], at: configuration.at,
+                clockSkew: configuration.policy.clockSkew)
+        }
+        let keys: ResolvedKeys
+        do {
+            keys = try resolver.resolve(for: token)
+        } catch {
+            let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
+            throw .input(error, what: what)
+        }
+        let policy = configuration.policy(with: keys)
+        let report = Verifier(keys: keys.keySet, policy: policy).verify(token, at: configuration.at)
+        var notes = keys.notes
+        let templated = policy.issuers.contains { IssuerTemplate($0).isTenantTemplated }
+        if templated && policy.tenantID == nil && !policy.anyIssuer {
+            notes.append(
+                "the metadata's issuer is a multi-tenant template (\(policy.issuers.joined(separator: " | "))): a token from any tenant passes; name the tenant (--tenant GUID) to accept only yours")
+        }
+        return VerifyEvaluation(report: report, policy: policy, notes: notes, at: configuration.at, clockSkew: policy.clockSkew)
+    }
+}

@@ -1,0 +1,97 @@
+import JWTAuditCore
+
+/// Renders a `VerifyEvaluation` as DESIGN.md's `verify --json` document or as text for people.
+///
+/// Neither form ever holds a secret: an HMAC key is described by its length and source only, and its thumbprint
+/// (a hash of the secret, which would let anyone test guesses offline) is left out.
+enum VerifyReport {
+    // MARK: JSON
+
+    static func json(_ evaluation: VerifyEvaluation) -> JSONObject {
+        let report = evaluation.report
+        var out = JSONObject()
+        out.append("valid", .bool(report.isValid))
+        out.append("checks", .array(report.checks.map { check in
+            var entry = JSONObject()
+            entry.append("id", .string(check.id))
+            entry.append("status", .string(check.status.rawValue))
+            entry.append("expected", check.expected.map(JSONValue.string) ?? .null)
+            entry.append("actual", check.actual.map(JSONValue.string) ?? .null)
+            entry.append("detail", .string(check.detail))
+            return .object(entry)
+        }))
+        out.append("credential", report.credential.map { .object(DecodeReport.credential($0)) } ?? .null)
+        out.append("key", report.key.map { .object(key($0)) } ?? .null)
+        out.append("notes", .array(evaluation.notes.map(JSONValue.string)))
+        out.append("clockSkew", .number(JSONNumber(Int(evaluation.clockSkew))))
+        out.append("at", .string(NumericDate.formatRFC3339(evaluation.at)))
+        return out
+    }
+
+    static func key(_ key: VerificationKey) -> JSONObject {
+        var entry = JSONObject()
+        entry.append("kid", key.kid.map(JSONValue.string) ?? .null)
+        entry.append("summary", .string(key.summary))
+        entry.append("thumbprint", key.keyType == "oct" ? .null : .string(key.thumbprint))
+        entry.append("source", .string(key.source))
+        return entry
+    }
+
+    // MARK: Text
+
+    static func text(_ evaluation: VerifyEvaluation, style: TextStyle) -> String {
+        let report = evaluation.report
+        let width = min(24, report.checks.map { $0.id.count }.max() ?? 0)
+        var out = style.heading("Checks") + "\n"
+        for check in report.checks {
+            let label: String
+            switch check.status {
+            case .pass: label = style.green("pass")
+            case .fail: label = style.red("fail")
+            case .warn: label = style.yellow("warn")
+            case .skip: label = style.dim("skip")
+            }
+            let pad = String(repeating: " ", count: max(1, width - check.id.count + 2))
+            out += "  \(label)  \(check.id)\(pad)\(check.detail)\n"
+            if check.status == .fail || check.status == .warn {
+                let indent = String(repeating: " ", count: 2 + 4 + 2 + width + 2)
+                if let expected = check.expected { out += indent + style.dim("expected: ") + expected + "\n" }
+                if let actual = check.actual { out += indent + style.dim("actual:   ") + actual + "\n" }
+            }
+        }
+        out += "\n"
+        var rows: [(String, String)] = []
+        if let key = report.key {
+            var text = key.summary
+            if key.keyType != "oct" { text += ", thumbprint " + key.thumbprint }
+            rows.append(("key", text))
+        } else {
+            rows.append(("key", style.dim("none verified the signature")))
+        }
+        if let credential = report.credential {
+            var text = credential.kind.rawValue
+            if let claim = credential.claim { text += " (\(claim) \"\(credential.value ?? "?")\")" }
+            rows.append(("credential", text))
+        }
+        rows.append(("clock", "judged at \(NumericDate.formatRFC3339(evaluation.at)), clock skew \(evaluation.clockSkew) s"))
+        for (index, note) in evaluation.notes.enumerated() {
+            rows.append((index == 0 ? "notes" : "", "- " + note))
+        }
+        out += DecodeReport.table(rows)
+        out += "\n" + verdict(report, style: style) + "\n"
+        return out
+    }
+
+    static func verdict(_ report: VerificationReport, style: TextStyle) -> String {
+        if report.isValid { return style.green(style.heading("VALID")) + ": every check passed" }
+        let failed = report.failedChecks.map(\.id)
+        if report.parseError != nil {
+            return style.red(style.heading("REJECTED")) + ": not a token (" + failed.joined(separator: ", ") + ")"
+        }
+        if failed.isEmpty {
+            return style.red(style.heading("REJECTED")) + ": the signature was not verified"
+        }
+        let noun = failed.count == 1 ? "check" : "checks"
+        return style.red(style.heading("REJECTED")) + ": \(failed.count) \(noun) failed (" + failed.joined(separator: ", ") + ")"
+    }
+}
