@@ -37,3 +37,31 @@ struct ExplainPolicyModeTests {
         #expect(result.stdout.contains("named value") || result.stdout.contains("named-value"))
     }
 }
+
+@Suite("README: the seed scenario")
+struct ReadmeSeedScenarioTests {
+    /// The README opens with this run; every line it shows (between its "..." cuts) must be real output, in order.
+    @Test func theOpeningExplainRunIsTheRealOutput() throws {
+        let readme = try #require(Support.readFile("README.md"))
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let start = try #require(
+            lines.firstIndex(of: "$ jwtaudit explain --offline --cache-dir examples/cache --at 2026-01-01T00:18:00Z \\"),
+            "README has no seed-scenario run")
+        let end = try #require(lines[start...].firstIndex(of: "```"))
+        let shown = lines[(start + 2)..<end]
+        let output = Support.run([
+            "explain", "--offline", "--cache-dir", "examples/cache", "--at", "2026-01-01T00:18:00Z",
+            "--policy", "examples/policies/certificate-only-v1.xml", "examples/tokens/secret-v1.jwt",
+        ])
+        #expect(output.status == 1)
+        let real = output.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var cursor = real.startIndex
+        for line in shown where line != "..." {
+            guard let found = real[cursor...].firstIndex(of: line) else {
+                Issue.record("README line not in the real output (or out of order): \(line)")
+                return
+            }
+            cursor = found + 1
+        }
+    }
+}
