@@ -300,20 +300,18 @@ public enum CheckPolicyCommand {
         _ parsed: ParsedArguments, tokenText: String?, environment: [String: String], now: Int64,
         command: String = OptionTable.checkPolicy
     ) throws(Failure) -> PolicyEvaluation {
-        var at = now
-        if let text = parsed.last("at") {
-            do {
-                at = try NumericDate.parseTime(text)
-            } catch {
-                throw .usage(UsageError(.invalidValue(option: "--at", value: text, reason: error.reason), command: command))
-            }
+        let at: Int64
+        do {
+            at = try parsed.instant(now: now, command: command)
+        } catch {
+            throw .usage(error)
         }
         let inputs = try inputs(parsed, command: command)
         let network: PolicyNetworkOptions
         do {
-            network = try PolicyNetworkOptions(parsed)
+            network = try PolicyNetworkOptions(parsed, command: command)
         } catch {
-            throw .usage(UsageError(.invalidValue(option: "--timeout", value: parsed.last("timeout") ?? "", reason: error.reason), command: command))
+            throw .usage(error)
         }
         let headerLines = parsed.all("request-header")
         if tokenText != nil && !headerLines.isEmpty {

@@ -7,30 +7,12 @@ enum DecodeCommand {
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
     ) -> Int32 {
         let command = OptionTable.decode
-        var at = now
-        if let text = arguments.last("at") {
-            do {
-                at = try NumericDate.parseTime(text)
-            } catch {
-                return JWTAuditCLI.fail(UsageError(.invalidValue(option: "--at", value: text, reason: error.reason), command: command), streams)
-            }
+        let request: TokenRequest
+        switch TokenRequest.read(arguments, command: command, streams: streams, now: now) {
+        case .success(let read): request = read
+        case .failure(let exit): return exit.status
         }
-        let input: String
-        do {
-            input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
-        } catch {
-            switch error {
-            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-            case .input(let failure): return JWTAuditCLI.fail(failure, what: "cannot read the token", streams)
-            }
-        }
-        let token: CompactToken
-        do {
-            token = try CompactToken.parse(try TokenInput.extract(input))
-        } catch {
-            return JWTAuditCLI.fail(error, what: "cannot decode the token", streams)
-        }
-        let inspection = TokenInspection.inspect(token, at: at)
+        let inspection = TokenInspection.inspect(request.token, at: request.at)
         if arguments.has("json") {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {

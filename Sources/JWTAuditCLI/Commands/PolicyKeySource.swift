@@ -1,30 +1,15 @@
 import JWTAuditCore
 import Synchronization
 
-/// The network options of `check-policy` and `explain --policy` (declared once in the option table).
+/// `check-policy`'s network settings: the shared ones, and the authority for `validate-azure-ad-token`.
 struct PolicyNetworkOptions: Sendable {
     /// `--authority`; nil: the policy's `authentication-endpoint`, else the public cloud.
     var authority: String?
-    var cacert: String?
-    var timeoutSeconds = 10
-    var allowHTTP = false
-    var cacheDir: String?
-    var noCache = false
-    var offline = false
+    var network: NetworkOptions
 
-    init(_ parsed: ParsedArguments) throws(JWTAuditError) {
+    init(_ parsed: ParsedArguments, command: String) throws(UsageError) {
         authority = parsed.last("authority")
-        cacert = parsed.last("cacert")
-        if let text = parsed.last("timeout") {
-            guard let seconds = Int(text), seconds > 0, seconds <= 600 else {
-                throw JWTAuditError(.invalidArgument, "--timeout '\(text)' is not a number of seconds from 1 to 600")
-            }
-            timeoutSeconds = seconds
-        }
-        allowHTTP = parsed.has("allow-http")
-        cacheDir = parsed.last("cache-dir")
-        noCache = parsed.has("no-cache")
-        offline = parsed.has("offline")
+        network = try NetworkOptions(parsed, command: command)
     }
 }
 
@@ -62,13 +47,7 @@ final class PolicyKeySource: Sendable {
     private func keyDiscovery() -> KeyDiscovery {
         discovery.withLock { existing in
             if let existing { return existing }
-            let fetcher = HTTPFetcher(
-                options: .init(
-                    timeoutSeconds: options.timeoutSeconds, caFile: options.cacert, allowHTTP: options.allowHTTP,
-                    toolVersion: OptionTable.version, environment: environment))
-            let cache: DiskCache = options.noCache
-                ? .disabled : DiskCache(directory: options.cacheDir ?? DiskCache.defaultDirectory(environment: environment))
-            let made = KeyDiscovery(fetcher: fetcher, cache: cache, offline: options.offline, clock: clock)
+            let made = options.network.makeDiscovery(environment: environment, clock: clock)
             existing = made
             return made
         }

@@ -84,3 +84,45 @@ enum TokenSource {
         }
     }
 }
+
+/// What `decode` and `explain` start from: the instant to judge times at and the parsed token.
+struct TokenRequest {
+    let at: Int64
+    let text: String
+    let token: CompactToken
+
+    /// `--at`, the token text (argument, `@FILE`, a file, or standard input) and its compact parse. On failure
+    /// the message is already on stderr and the exit status is returned: 64 for usage, 3 for bad input.
+    static func read(
+        _ arguments: ParsedArguments, command: String, streams: StandardStreams, now: Int64
+    ) -> Result<TokenRequest, CommandExit> {
+        let at: Int64
+        do {
+            at = try arguments.instant(now: now, command: command)
+        } catch {
+            return .failure(CommandExit(JWTAuditCLI.fail(error, streams)))
+        }
+        let input: String
+        do {
+            input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
+        } catch {
+            switch error {
+            case .usage(let usage): return .failure(CommandExit(JWTAuditCLI.fail(usage, streams)))
+            case .input(let failure):
+                return .failure(CommandExit(JWTAuditCLI.fail(failure, what: "cannot read the token", streams)))
+            }
+        }
+        do {
+            let token = try CompactToken.parse(try TokenInput.extract(input))
+            return .success(TokenRequest(at: at, text: input, token: token))
+        } catch {
+            return .failure(CommandExit(JWTAuditCLI.fail(error, what: "cannot decode the token", streams)))
+        }
+    }
+}
+
+/// A command that has already reported its failure and only needs to exit with `status`.
+struct CommandExit: Error {
+    let status: Int32
+    init(_ status: Int32) { self.status = status }
+}

@@ -63,14 +63,7 @@ struct VerifyConfiguration: Sendable {
             return value
         }
 
-        var at = now
-        if let text = arguments.last("at") {
-            do {
-                at = try NumericDate.parseTime(text)
-            } catch {
-                throw UsageError(.invalidValue(option: "--at", value: text, reason: error.reason), command: command)
-            }
-        }
+        let at = try arguments.instant(now: now, command: command)
 
         var keys = KeySourceOptions()
         keys.keyFile = arguments.last("key")
@@ -80,12 +73,7 @@ struct VerifyConfiguration: Sendable {
         keys.tenant = arguments.last("tenant")
         keys.openIDConfig = arguments.last("openid-config")
         if let authority = arguments.last("authority") { keys.authority = authority }
-        keys.cacert = arguments.last("cacert")
-        keys.allowHTTP = arguments.has("allow-http")
-        keys.cacheDir = arguments.last("cache-dir")
-        keys.noCache = arguments.has("no-cache")
-        keys.offline = arguments.has("offline")
-        if let timeout = try integer("timeout", range: 1...600, what: "seconds") { keys.timeoutSeconds = Int(timeout) }
+        keys.network = try NetworkOptions(arguments, command: command)
 
         let sources = [
             ("--key", keys.keyFile), ("--jwks", keys.jwks), ("--secret-file", keys.secretFile),
@@ -119,7 +107,7 @@ struct VerifyConfiguration: Sendable {
                 throw UsageError(.invalidValue(option: option, value: url, reason: error.reason), command: command)
             }
             if endpoint.scheme == .http {
-                if !keys.allowHTTP {
+                if !keys.network.allowHTTP {
                     throw usage("\(option) \(url) is plain HTTP: keys and metadata must come over HTTPS (--allow-http permits http:// to a loopback address only, for tests and local providers)")
                 }
                 if !endpoint.isLoopback {
@@ -127,7 +115,7 @@ struct VerifyConfiguration: Sendable {
                 }
             }
         }
-        if keys.offline && keys.noCache && keys.usesNetwork {
+        if keys.network.offline && keys.network.noCache && keys.usesNetwork {
             throw usage("--offline and --no-cache together leave no way to obtain the keys")
         }
 

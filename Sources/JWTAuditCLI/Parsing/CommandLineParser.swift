@@ -1,3 +1,4 @@
+import JWTAuditCore
 /// What the user asked for, as typed ("low args" in ripgrep's terms): validated against the table, not yet
 /// interpreted.
 public enum Invocation: Sendable, Equatable {
@@ -6,6 +7,19 @@ public enum Invocation: Sendable, Equatable {
     /// The hidden documentation generator: `jwtaudit __generate man|bash|zsh|fish`.
     case generate(String)
     case run(command: String, ParsedArguments)
+}
+
+extension ParsedArguments {
+    /// The instant times are judged at: `--at` (RFC 3339 or Unix seconds), else `now`. A malformed `--at` is a
+    /// usage error, so that a typo never silently means "now".
+    func instant(now: Int64, command: String) throws(UsageError) -> Int64 {
+        guard let text = last("at") else { return now }
+        do {
+            return try NumericDate.parseTime(text)
+        } catch {
+            throw UsageError(.invalidValue(option: "--at", value: text, reason: error.reason), command: command)
+        }
+    }
 }
 
 /// Options and arguments of one subcommand. The last occurrence of a non-repeatable option wins.

@@ -12,12 +12,7 @@ struct KeySourceOptions: Sendable {
     var tenant: String?
     var authority: String = EntraMetadataEndpoint.defaultAuthority
     var openIDConfig: String?
-    var cacert: String?
-    var timeoutSeconds = 10
-    var allowHTTP = false
-    var cacheDir: String?
-    var noCache = false
-    var offline = false
+    var network = NetworkOptions()
 
     var usesNetwork: Bool { tenant != nil || openIDConfig != nil || (jwks.map(KeyResolver.isURL) ?? false) }
     var hasKeySource: Bool { keyFile != nil || jwks != nil || secretFile != nil || secretEnv != nil || tenant != nil || openIDConfig != nil }
@@ -86,17 +81,7 @@ final class KeyResolver: Sendable {
     private func keyDiscovery() -> KeyDiscovery {
         discovery.withLock { existing in
             if let existing { return existing }
-            let fetcher = HTTPFetcher(
-                options: .init(
-                    timeoutSeconds: options.timeoutSeconds, caFile: options.cacert, allowHTTP: options.allowHTTP,
-                    toolVersion: OptionTable.version, environment: environment))
-            let cache: DiskCache
-            if options.noCache {
-                cache = .disabled
-            } else {
-                cache = DiskCache(directory: options.cacheDir ?? DiskCache.defaultDirectory(environment: environment))
-            }
-            let made = KeyDiscovery(fetcher: fetcher, cache: cache, offline: options.offline, clock: clock)
+            let made = options.network.makeDiscovery(environment: environment, clock: clock)
             existing = made
             return made
         }
