@@ -6,16 +6,9 @@ import Testing
 /// keys at test time with the `openssl` command in a temporary directory (no private keys are checked in).
 enum CryptoTestSupport {
     /// `<package>/../shared/vectors`, found by walking up from this file to the directory holding Package.swift.
-    static func vectorsDirectory(_ file: String = #filePath) -> String {
-        var directory = String(file.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
-        while !directory.isEmpty {
-            if access(directory + "/Package.swift", F_OK) == 0 {
-                let parent = String(directory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
-                return parent + "/shared/vectors"
-            }
-            directory = String(directory.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
-        }
-        return "../shared/vectors"
+    static func vectorsDirectory() -> String {
+        let parent = String(Fixtures.packageRoot.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
+        return parent + "/shared/vectors"
     }
 
     static func readFile(_ path: String) -> [UInt8]? {

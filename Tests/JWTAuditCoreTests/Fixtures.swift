@@ -16,16 +16,7 @@ enum Fixtures {
     }()
 
     static func readFile(_ relative: String) -> String? {
-        guard let file = fopen(packageRoot + "/" + relative, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        CryptoTestSupport.readFile(packageRoot + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `examples/tokens/<name>`, parsed.

@@ -2,26 +2,12 @@ import Glibc
 import Testing
 @testable import JWTAuditCore
 
-/// Reads a file of the package's `examples/policies`, found by walking up from this file to the package root.
-func examplePolicyBytes(_ name: String, filePath: String = #filePath) throws -> [UInt8] {
-    var parts = filePath.split(separator: "/", omittingEmptySubsequences: false)
-    while !parts.isEmpty {
-        parts.removeLast()
-        let root = parts.joined(separator: "/")
-        let candidate = "\(root)/examples/policies/\(name)"
-        if let file = fopen(candidate, "rb") {
-            defer { fclose(file) }
-            var bytes: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let n = fread(&buffer, 1, buffer.count, file)
-                if n <= 0 { break }
-                bytes += buffer[0..<n]
-            }
-            return bytes
-        }
+/// Reads a file of the package's `examples/policies`.
+func examplePolicyBytes(_ name: String) throws -> [UInt8] {
+    guard let bytes = CryptoTestSupport.readFile(Fixtures.packageRoot + "/examples/policies/" + name) else {
+        throw JWTAuditError(.invalidArgument, "examples/policies/\(name) not found in \(Fixtures.packageRoot)")
     }
-    throw JWTAuditError(.invalidArgument, "examples/policies/\(name) not found above \(filePath)")
+    return bytes
 }
 
 func policy(_ xml: String, namedValues: [String: String]? = nil) throws -> PolicyDocument {
