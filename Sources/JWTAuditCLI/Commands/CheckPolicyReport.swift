@@ -33,13 +33,7 @@ enum CheckPolicyReport {
         }
         out += "\n\(style.heading("checks"))\n"
         for check in outcome.checks {
-            let status: String
-            switch check.status {
-            case .pass: status = style.green("pass")
-            case .fail: status = style.red("fail")
-            case .warn: status = style.yellow("warn")
-            case .skip: status = style.dim("skip")
-            }
+            let status = style.status(check.status)
             out += "  \(status)  \(check.id)\n"
             if let expected = check.expected { out += "          expected: \(expected)\n" }
             if let actual = check.actual { out += "          actual:   \(actual)\n" }

@@ -44,13 +44,7 @@ enum VerifyReport {
         let width = min(24, report.checks.map { $0.id.count }.max() ?? 0)
         var out = style.heading("Checks") + "\n"
         for check in report.checks {
-            let label: String
-            switch check.status {
-            case .pass: label = style.green("pass")
-            case .fail: label = style.red("fail")
-            case .warn: label = style.yellow("warn")
-            case .skip: label = style.dim("skip")
-            }
+            let label = style.status(check.status)
             let pad = String(repeating: " ", count: max(1, width - check.id.count + 2))
             out += "  \(label)  \(check.id)\(pad)\(check.detail)\n"
             if check.status == .fail || check.status == .warn {

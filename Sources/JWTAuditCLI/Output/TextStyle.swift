@@ -1,3 +1,4 @@
+import JWTAuditCore
 /// Whether and how text output is coloured. DESIGN.md: "Text output is coloured only on a terminal and never
 /// when `NO_COLOR` is set; `--color auto|always|never` overrides." no-color.org: "Command-line software which
 /// adds ANSI color to its output by default should check for a NO_COLOR environment variable that, when
@@ -22,4 +23,14 @@ struct TextStyle {
     func green(_ text: String) -> String { paint(text, "32") }
     func yellow(_ text: String) -> String { paint(text, "33") }
     func cyan(_ text: String) -> String { paint(text, "36") }
+
+    /// A check's status as every report shows it: pass green, fail red, warn yellow, skip dim.
+    func status(_ status: CheckResult.Status) -> String {
+        switch status {
+        case .pass: return green("pass")
+        case .fail: return red("fail")
+        case .warn: return yellow("warn")
+        case .skip: return dim("skip")
+        }
+    }
 }
