@@ -30,17 +30,24 @@ MAP
 
 run() {
   local target=$1 seconds=$2
-  local corpus="$out/corpus/$target" seeds="fuzz/corpus/$target" artifacts="fuzz/artifacts/$target/"
-  mkdir -p "$corpus" "$artifacts"
-  echo "fuzz: $target for ${seconds}s" >&2
+  local corpus="fuzz/corpus-work/$target" seeds="fuzz/corpus/$target" artifacts="fuzz/artifacts/$target/"
+  local log="$out/logs/$target.log" status=0
+  mkdir -p "$corpus" "$artifacts" "$out/logs"
+  echo "fuzz: $target for ${seconds}s (full log: $log)" >&2
+  # The first corpus directory receives new inputs; the checked-in seeds are only read.
   JWTAUDIT_FUZZ_TARGET=$target "$out/fuzz-jwtaudit" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
-    -max_len=300000 -artifact_prefix="$artifacts" -print_final_stats=1 "$corpus" "$seeds" 2>&1 | \
-    grep -E '^(#|Done|stat::number_of_executed_units|==|SUMMARY|artifact_prefix|Test unit written)' | tail -4
+    -max_len=300000 -artifact_prefix="$artifacts" -print_final_stats=1 "$corpus" "$seeds" >"$log" 2>&1 || status=$?
+  grep -E '^(#[0-9]+.*(DONE|pulse|INITED)|Done|stat::|SUMMARY|artifact_prefix|Test unit written|==[0-9]+==ERROR)' "$log" | tail -8 >&2 || true
+  if [ "$status" -ne 0 ]; then echo "fuzz: $target FAILED (exit $status); see $log and $artifacts" >&2; fi
+  return "$status"
 }
 
 case "${1:-}" in
   --build-only) build ;;
-  all) build; for t in "${targets[@]}"; do run "$t" "${2:-60}"; done ;;
+  all)
+    build; failed=0
+    for t in "${targets[@]}"; do run "$t" "${2:-60}" || failed=1; done
+    exit "$failed" ;;
   token|json|jwk|pem|policy-xml) build; run "$1" "${2:-60}" ;;
   *) echo "usage: fuzz/run.sh {token|json|jwk|pem|policy-xml|all} SECONDS | --build-only" >&2; exit 64 ;;
 esac

@@ -61,7 +61,11 @@ enum Support {
         return Result(status: status, stdout: box.out, stderr: box.err)
     }
 
-    static var binaryPath: String { packageRoot + "/.build/debug/jwtaudit" }
+    /// `.build/debug/jwtaudit`, or `$JWTAUDIT_TEST_BINARY`: the AddressSanitizer run (fuzz/README.md) points it
+    /// at the instrumented binary in its own scratch path, so the end-to-end tests check that binary too.
+    static var binaryPath: String {
+        getenv("JWTAUDIT_TEST_BINARY").map { String(cString: $0) } ?? packageRoot + "/.build/debug/jwtaudit"
+    }
 
     static let tempDirectory: String = {
         var template = Array("/tmp/jwtaudit-tests-XXXXXX".utf8CString)

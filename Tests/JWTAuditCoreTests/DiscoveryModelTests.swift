@@ -19,7 +19,8 @@ struct DiscoveryModelTests {
         ("", JWTAuditError.Code.malformedJSON),
         ("<html>", .malformedJSON),
         ("\u{0}\u{1}", .malformedJSON),
-        (String(repeating: "[", count: 200) + String(repeating: "]", count: 200), .malformedJSON),
+        // Too deep for the JSON limits: refused as a limit (still bad input, exit 3), not as a syntax error.
+        (String(repeating: "[", count: 200) + String(repeating: "]", count: 200), .limitExceeded),
         ("[]", .malformedKey),
         (#"{"issuer":"https://i"}"#, .malformedKey),
         (#"{"jwks_uri":"https://k"}"#, .malformedKey),

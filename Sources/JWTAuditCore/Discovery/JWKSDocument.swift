@@ -10,7 +10,7 @@ public struct JWKSDocument: Sendable, Equatable {
     public init(bytes: [UInt8], source: String) throws(JWTAuditError) {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes: bytes) } catch {
-            throw JWTAuditError(.malformedJSON, "JWKS from \(source) is not JSON (\(error))")
+            throw JWTAuditError(error.isLimit ? .limitExceeded : .malformedJSON, "JWKS from \(source) is not JSON (\(error))")
         }
         guard let object = value.objectValue else {
             throw JWTAuditError(.malformedKey, "JWKS from \(source) is a JSON \(value.kindDescription), not an object")

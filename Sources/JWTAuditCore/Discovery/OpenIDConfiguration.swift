@@ -19,7 +19,7 @@ public struct OpenIDConfiguration: Sendable, Equatable {
     public init(bytes: [UInt8], source: String) throws(JWTAuditError) {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes: bytes) } catch {
-            throw JWTAuditError(.malformedJSON, "OpenID configuration from \(source) is not JSON (\(error))")
+            throw JWTAuditError(error.isLimit ? .limitExceeded : .malformedJSON, "OpenID configuration from \(source) is not JSON (\(error))")
         }
         guard let object = value.objectValue else {
             throw JWTAuditError(.malformedKey, "OpenID configuration from \(source) is a JSON \(value.kindDescription), not an object")

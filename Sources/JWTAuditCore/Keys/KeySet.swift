@@ -15,6 +15,10 @@ public struct KeySet: Sendable {
         public let error: JWTAuditError
     }
 
+    /// Most keys one JWK set may hold. Entra's tenant sets publish about ten keys during a rollover; a set of
+    /// thousands is hostile (each RSA key costs an OpenSSL import), so it is refused before any key is read.
+    public static let maxKeys = 100
+
     init(keys: [VerificationKey], source: String, isLoneKey: Bool, refused: [RefusedKey] = []) {
         self.keys = keys
         self.source = source
@@ -58,6 +62,10 @@ public struct KeySet: Sendable {
         }
         guard let array = members.arrayValue else {
             throw JWTAuditError(.malformedKey, "\(source): \"keys\" must be an array (RFC 7517 §5.1)")
+        }
+        if array.count > maxKeys {
+            throw JWTAuditError(
+                .limitExceeded, "\(source): the set holds \(array.count) keys; the limit is \(maxKeys) keys per JWK set")
         }
         var keys: [VerificationKey] = []
         var refused: [RefusedKey] = []
