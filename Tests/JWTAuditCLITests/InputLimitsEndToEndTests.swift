@@ -6,8 +6,7 @@ import Testing
 import JWTAuditCore
 
 /// The input limits as a user meets them: through the built binary, exit 3, one `jwtaudit: error:` line that
-/// names the limit, nothing on stdout. (verify and check-policy are not on this branch yet; their parsers'
-/// limits are tested at the core level in InputLimitsTests.)
+/// names the limit, nothing on stdout.
 @Suite("Input limits through the binary")
 struct InputLimitsEndToEndTests {
     func decode(_ arguments: [String], stdin: [UInt8] = []) throws -> Support.Result {
@@ -76,5 +75,26 @@ struct InputLimitsEndToEndTests {
     @Test func tokenResponseNestedDeeperThan64Exit3() throws {
         let response = #"{"access_token":"a.b.c","x":"# + String(repeating: "{\"y\":", count: 65) + "1" + String(repeating: "}", count: 65) + "}"
         expectLimit(try decode(["-"], stdin: Array(response.utf8)), "nested deeper than 64 levels", "token response 65 deep")
+    }
+
+    /// Files the commands read whole (keys, JWK sets, named values, policies) are refused past their limit,
+    /// never cut short into a misleading syntax error.
+    @Test func oversizeKeyNamedValueAndPolicyFilesExit3() throws {
+        let big = Support.tempDirectory + "/oversize-\(getpid()).json"
+        Support.writeFile(big, [UInt8](repeating: UInt8(ascii: "a"), count: (1 << 20) + 1))
+        defer { unlink(big) }
+        let token = Support.packageRoot + "/examples/tokens/certificate-v1.jwt"
+        let key = Support.spawn(Support.binaryPath, ["verify", "--key", big, "--any-issuer", "--any-audience", token])
+        expectLimit(key, "larger than 1024 KiB", "verify --key")
+        let jwks = Support.spawn(Support.binaryPath, ["verify", "--jwks", big, "--any-issuer", "--any-audience", token])
+        expectLimit(jwks, "larger than 1024 KiB", "verify --jwks")
+        let named = Support.spawn(Support.binaryPath, [
+            "check-policy", "--policy", Support.packageRoot + "/examples/policies/apiops/global.xml",
+            "--named-values", big, "--offline", token,
+        ])
+        expectLimit(named, "larger than 1024 KiB", "check-policy --named-values")
+        let policy = Support.spawn(Support.binaryPath, ["check-policy", "--policy", big])
+        #expect(policy.status == 3, "check-policy --policy: \(policy.stderr)")
+        #expect(policy.stdout.isEmpty)
     }
 }

@@ -227,7 +227,7 @@ public enum CheckPolicyCommand {
     static func namedValuesFile(_ path: String) throws(Failure) -> [String: String] {
         let bytes: [UInt8]
         do {
-            bytes = try FileReader.read(path: path, maxBytes: 1 << 20)
+            bytes = try FileReader.readWhole(path: path, what: "named values file")
         } catch {
             throw .input(error, what: "cannot read the named values")
         }

@@ -121,7 +121,7 @@ final class PolicyKeySource: Sendable {
                 }
                 let bytes: [UInt8]
                 do {
-                    bytes = try FileReader.read(path: path, maxBytes: 1 << 20)
+                    bytes = try FileReader.readWhole(path: path, what: "certificate file")
                 } catch {
                     throw JWTAuditError(error.code, "--certificate \(id): \(error.reason)")
                 }

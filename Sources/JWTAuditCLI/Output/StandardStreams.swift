@@ -81,6 +81,16 @@ enum FileReader {
         return try read(descriptor: descriptor, name: "'\(path)'", maxBytes: maxBytes)
     }
 
+    /// A whole file of at most `limit` bytes (keys, certificates, named values): a larger file is refused,
+    /// never silently cut, so it cannot turn into a misleading syntax error at the cut.
+    static func readWhole(path: String, limit: Int = 1 << 20, what: String) throws(JWTAuditError) -> [UInt8] {
+        let bytes = try read(path: path, maxBytes: limit + 1)
+        if bytes.count > limit {
+            throw JWTAuditError(.limitExceeded, "\(what) '\(path)' is larger than \(limit >> 10) KiB")
+        }
+        return bytes
+    }
+
     /// Whether `path` names an existing regular file (short names only: a token is never a sensible path).
     static func isRegularFile(_ path: String) -> Bool {
         guard !path.isEmpty, path.utf8.count < 4096 else { return false }

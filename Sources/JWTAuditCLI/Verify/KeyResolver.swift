@@ -88,17 +88,12 @@ final class KeyResolver: Sendable {
     }
 
     private func readFile(_ path: String, what: String) throws(JWTAuditError) -> [UInt8] {
-        let limit = 1 << 20
-        let bytes: [UInt8]
         do {
-            bytes = try FileReader.read(path: path, maxBytes: limit + 1)
+            return try FileReader.readWhole(path: path, what: what)
         } catch {
+            if error.code == .limitExceeded { throw error }
             throw JWTAuditError(error.code, "\(what): \(error.reason)")
         }
-        if bytes.count > limit {
-            throw JWTAuditError(.limitExceeded, "\(what) '\(path)' is larger than 1 MiB")
-        }
-        return bytes
     }
 
     private func resolveFresh(for token: CompactToken?) throws(JWTAuditError) -> ResolvedKeys {
