@@ -121,6 +121,8 @@ public struct JSONParser {
             if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
             position += 1  // {
             var object = JSONObject()
+            // A claims set has 10-30 members: starting at 8 saves the array's first three regrowths.
+            object.members.reserveCapacity(8)
             skipWhitespace()
             if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
                 position += 1

@@ -53,14 +53,9 @@ public struct JSONObject: Sendable, Equatable {
     public init(_ members: [(key: String, value: JSONValue)] = []) { self.members = members }
 
     public subscript(key: String) -> JSONValue? {
-        for member in members.reversed() where Self.sameName(member.key, key) { return member.value }
+        for member in members.reversed() where member.key == key { return member.value }
         return nil
     }
-
-    /// String equality with the length compared first: names in a claims set mostly differ in length, and the
-    /// length of a native string is stored, while `==` on two different strings goes through a function call.
-    @inline(__always)
-    static func sameName(_ a: String, _ b: String) -> Bool { a.utf8.count == b.utf8.count && a == b }
 
     public var keys: [String] { members.map(\.key) }
     public var count: Int { members.count }
@@ -74,7 +69,7 @@ public struct JSONObject: Sendable, Equatable {
             var duplicates: [String] = []
             for index in members.indices.dropFirst() {
                 let key = members[index].key
-                if members[..<index].contains(where: { Self.sameName($0.key, key) }) && !duplicates.contains(key) {
+                if members[..<index].contains(where: { $0.key == key }) && !duplicates.contains(key) {
                     duplicates.append(key)
                 }
             }
