@@ -48,6 +48,7 @@ public struct Verifier: Sendable {
 
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
+        checks.reserveCapacity(CheckID.all.count + policy.requiredClaims.count)
         checks.append(formatCheck(token))
         checks.append(claimsCheck(token))
 
