@@ -8,6 +8,8 @@ p.add_argument("--work", required=True)
 p.add_argument("--count", type=int, required=True)
 p.add_argument("--cores", type=int, required=True)
 p.add_argument("--cold-runs", type=int, default=200)
+p.add_argument("--repeats", type=int, default=3, help="best of N for every throughput, ours and the reference alike")
+p.add_argument("--decode-runs", type=int, default=300)
 a = p.parse_args()
 W = a.work
 ISS = ["--issuer", "https://bench.example/", "--audience", "api://bench"]
@@ -67,6 +69,11 @@ def median_runtime(cmd, runs):
     return statistics.median(times)
 
 
+def best(measure, *args, **kwargs):
+    """The machine is shared: both sides are measured --repeats times, back to back, and the best of each kept."""
+    return max(measure(*args, **kwargs) for _ in range(a.repeats))
+
+
 rows = []
 
 
@@ -79,14 +86,14 @@ def row(name, ours, ref, unit, target, higher_is_better=True):
 print(f"jwtaudit benchmark: {a.count} tokens per batch, {a.cores} cores, {time.strftime('%Y-%m-%d')}", flush=True)
 
 # 1. RS256, one core, every claim check, against openssl speed rsa2048 on the same core.
-row("RS256 batch, --jobs 1, core 0", batch("RS256", 1, pin=0), rsa_verify_per_s(pin=0), "verify/s", 0.85)
+row("RS256 batch, --jobs 1, core 0", best(batch, "RS256", 1, pin=0), best(rsa_verify_per_s, pin=0), "verify/s", 0.85)
 # 2. RS256, default jobs, against openssl speed -multi.
-row(f"RS256 batch, --jobs {a.cores}", batch("RS256", a.cores), rsa_verify_per_s(multi=a.cores), "verify/s", 0.80)
+row(f"RS256 batch, --jobs {a.cores}", best(batch, "RS256", a.cores), best(rsa_verify_per_s, multi=a.cores), "verify/s", 0.80)
 # 3. ES256, EdDSA, HS256 on one core.
-row("ES256 batch, --jobs 1, core 0", batch("ES256", 1, pin=0), ec_verify_per_s("ecdsap256", "F4", 0), "verify/s", 0.85)
-row("EdDSA batch, --jobs 1, core 0", batch("EdDSA", 1, pin=0), ec_verify_per_s("ed25519", "F6", 0), "verify/s", 0.85)
-hs_ours = batch("HS256", 1, pin=0)
-hs_ref = hmac_per_s(0)
+row("ES256 batch, --jobs 1, core 0", best(batch, "ES256", 1, pin=0), best(ec_verify_per_s, "ecdsap256", "F4", 0), "verify/s", 0.85)
+row("EdDSA batch, --jobs 1, core 0", best(batch, "EdDSA", 1, pin=0), best(ec_verify_per_s, "ed25519", "F6", 0), "verify/s", 0.85)
+hs_ours = best(batch, "HS256", 1, pin=0)
+hs_ref = best(hmac_per_s, 0)
 rows.append(("HS256 batch, --jobs 1, core 0", hs_ours, hs_ref, "verify/s", hs_ours / hs_ref, "report", f"overhead {1e6 / hs_ours - 1e6 / hs_ref:.2f} us/token"))
 
 # 4. Cold start: one offline verify against the minimal C program.
@@ -100,21 +107,32 @@ rss_batch = peak_rss_kib([a.bin, "verify", "--batch", "--key", f"{W}/RS256.key"]
 rss_decode = peak_rss_kib([a.bin, "decode", token])
 rss_ref = peak_rss_kib([f"{W}/ref_verify", token, f"{W}/RS256.key"])
 
-# 6. decode --json throughput.
+# 6. decode --json throughput. decode has no --batch, so this is one process per token (process start included),
+#    on the first --decode-runs distinct tokens: an honest floor for "decode --json" as scripts call it.
 decode_rate = None
+decode_how = ""
 help_text = subprocess.run([a.bin, "decode", "--help"], capture_output=True, text=True).stdout
 if "--batch" in help_text:
     with open(f"{W}/RS256.tokens", "rb") as f:
         t0 = time.perf_counter()
         subprocess.run([a.bin, "decode", "--json", "--batch"], stdin=f, stdout=subprocess.DEVNULL, check=True)
         decode_rate = a.count / (time.perf_counter() - t0)
+        decode_how = "decode --json --batch"
+else:
+    with open(f"{W}/RS256.tokens") as f:
+        tokens = [next(f).strip() for _ in range(min(a.decode_runs, a.count))]
+    t0 = time.perf_counter()
+    for t in tokens:
+        subprocess.run([a.bin, "decode", "--json", t], stdout=subprocess.DEVNULL, check=True)
+    decode_rate = len(tokens) / (time.perf_counter() - t0)
+    decode_how = f"decode --json, one process per token ({len(tokens)} runs, process start included)"
 
 print()
 print(f"{'measure':42} {'jwtaudit':>12} {'reference':>12} {'unit':9} {'ratio':>6}  target")
 for r in rows:
-    extra = f"  {r[7]}" if len(r) > 7 else ""
-    print(f"{r[0]:42} {r[1]:12.4g} {r[2]:12.4g} {r[3]:9} {r[4]:6.3f}  {r[5]} {r[6] if len(r) > 6 and r[5] != 'report' else ''}{extra}")
+    # r[6] is "met"/"NOT MET" for a target, or the per-token overhead for a reported-only row.
+    print(f"{r[0]:42} {r[1]:12.4g} {r[2]:12.4g} {r[3]:9} {r[4]:6.3f}  {r[5]} {r[6]}")
 print()
 print(f"peak RSS: batch of {a.count} RS256 tokens {rss_batch} KiB; one decode {rss_decode} KiB; C reference {rss_ref} KiB")
 if decode_rate:
-    print(f"decode --json --batch throughput: {decode_rate:.0f} tokens/s")
+    print(f"{decode_how} throughput: {decode_rate:.0f} tokens/s")

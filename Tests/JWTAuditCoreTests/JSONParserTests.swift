@@ -60,4 +60,30 @@ struct JSONParserTests {
     @Test func writerEscapesControlCharacters() {
         #expect(JSONWriter.write(.string("a\u{01}\u{7F}\"")) == #""a\u0001\u007f\"""#)
     }
+
+    /// The ASCII-run scan in strings must stop at every byte that needs attention, wherever it falls in the run.
+    @Test func specialBytesAtEveryPositionOfAnASCIIRun() throws {
+        let run = Array("abcdefghijklmnopqrstuvwxyz0123".utf8)
+        for position in 0...run.count {
+            func document(_ inserted: [UInt8]) -> [UInt8] {
+                Array("{\"k\":\"".utf8) + run[..<position] + inserted + run[position...] + Array("\"}".utf8)
+            }
+            let prefix = String(decoding: run[..<position], as: UTF8.self)
+            let suffix = String(decoding: run[position...], as: UTF8.self)
+            let escaped = try JSONParser.parse(bytes: document(Array(#"\n\u00e9"#.utf8))).objectValue?["k"]
+            #expect(escaped == .string(prefix + "\n\u{E9}" + suffix), "escape at \(position)")
+            let multibyte = try JSONParser.parse(bytes: document([0xC3, 0xA9])).objectValue?["k"]
+            #expect(multibyte == .string(prefix + "\u{E9}" + suffix), "UTF-8 at \(position)")
+            let offset = 6 + position
+            #expect(throws: JSONParser.ParseError(kind: .syntax("control character in a string"), offset: offset)) {
+                try JSONParser.parse(bytes: document([0x09]))
+            }
+            #expect(throws: JSONParser.ParseError(kind: .invalidUTF8, offset: offset)) {
+                try JSONParser.parse(bytes: document([0xFF]))
+            }
+            #expect(throws: JSONParser.ParseError(kind: .syntax("unterminated string"), offset: 6 + position)) {
+                try JSONParser.parse(bytes: Array("{\"k\":\"".utf8) + run[..<position])
+            }
+        }
+    }
 }

@@ -106,29 +106,34 @@ public enum NumericDate {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let rest = Int(seconds - days * 86_400)
         let (y, m, d) = civilFromDays(days)
-        // Written as ASCII bytes into one buffer: every verification formats three of these, and interpolating
-        // six small strings cost more than the claim checks themselves.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(20)
         let year = Int(y)
-        if year >= 0 && year <= 9999 {
-            for divisor in [1000, 100, 10, 1] { bytes.append(UInt8(48 + year / divisor % 10)) }
-        } else {
-            bytes.append(contentsOf: String(year).utf8)
+        guard year >= 0 && year <= 9999 else {
+            return String(year) + "-" + pad2(Int(m)) + "-" + pad2(Int(d)) + "T" + pad2(rest / 3600) + ":"
+                + pad2(rest % 3600 / 60) + ":" + pad2(rest % 60) + "Z"
         }
-        func two(_ value: Int, _ separator: UInt8) {
-            bytes.append(separator)
-            bytes.append(UInt8(48 + value / 10 % 10))
-            bytes.append(UInt8(48 + value % 10))
+        // Written as ASCII straight into the string's storage (one allocation): every verification formats four of
+        // these, and interpolating six small strings cost more than the claim checks themselves.
+        return String(unsafeUninitializedCapacity: 20) { out in
+            out[0] = UInt8(48 + year / 1000 % 10)
+            out[1] = UInt8(48 + year / 100 % 10)
+            out[2] = UInt8(48 + year / 10 % 10)
+            out[3] = UInt8(48 + year % 10)
+            func two(_ at: Int, _ separator: UInt8, _ value: Int) {
+                out[at] = separator
+                out[at + 1] = UInt8(48 + value / 10 % 10)
+                out[at + 2] = UInt8(48 + value % 10)
+            }
+            two(4, UInt8(ascii: "-"), Int(m))
+            two(7, UInt8(ascii: "-"), Int(d))
+            two(10, UInt8(ascii: "T"), rest / 3600)
+            two(13, UInt8(ascii: ":"), rest % 3600 / 60)
+            two(16, UInt8(ascii: ":"), rest % 60)
+            out[19] = UInt8(ascii: "Z")
+            return 20
         }
-        two(Int(m), UInt8(ascii: "-"))
-        two(Int(d), UInt8(ascii: "-"))
-        two(rest / 3600, UInt8(ascii: "T"))
-        two(rest % 3600 / 60, UInt8(ascii: ":"))
-        two(rest % 60, UInt8(ascii: ":"))
-        bytes.append(UInt8(ascii: "Z"))
-        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static func pad2(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
 
     /// "in 42 min", "3 h ago", "now": one unit, rounded down, so a person sees the order of magnitude at once.
     public static func relative(_ time: Int64, to now: Int64) -> String {

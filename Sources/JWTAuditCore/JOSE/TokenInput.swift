@@ -5,6 +5,35 @@
 public enum TokenInput {
     /// Returns the compact token text, or throws `.malformedToken` saying what the input looked like.
     public static func extract(_ text: String) throws(JWTAuditError) -> String {
+        if isBareCompact(text) { return text }
+        return try extractFromSurroundings(text)
+    }
+
+    /// True when the text is nothing but base64url characters and dots, with at least one dot: a bare compact
+    /// token, which `extractFromSurroundings` would return unchanged (every form it unwraps needs a character
+    /// outside that set: a space, a quote, '{', ':' or '='). One pass over the bytes instead of the scalar-by-
+    /// scalar trimming and scanning below, which cost a fifth of a whole `verify` process.
+    static func isBareCompact(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
+            var dots = 0
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
+                    continue
+                case UInt8(ascii: "."):
+                    dots += 1
+                default:
+                    return false
+                }
+            }
+            return dots > 0
+        }
+    }
+
+    /// The general path: every accepted wrapping, one after the other.
+    static func extractFromSurroundings(_ text: String) throws(JWTAuditError) -> String {
         var candidate = trimmed(text)
         if candidate.isEmpty { throw JWTAuditError(.malformedToken, "the input is empty: no token found") }
 

@@ -57,10 +57,22 @@ public final class VerificationKey: Sendable {
             thumbprint = Base64URL.encode(
                 Digest.sha256(Array(#"{"k":"\#(Base64URL.encode(secret))","kty":"oct"}"#.utf8)))
         }
+        let (keyType, curve, bits): (String, String?, Int?)
+        switch material {
+        case .publicKey(_, let components): (keyType, curve, bits) = (components.keyType, components.curveName, components.bits)
+        case .secret(let secret): (keyType, curve, bits) = ("oct", nil, secret.count * 8)
+        }
+        summary = Self.describe(
+            keyType: keyType, bits: bits, curve: curve, kid: kid, declaredAlgorithm: declaredAlgorithm, source: source)
     }
 
     /// A one-line description for reports. Never contains secret bytes (nor the secret's thumbprint).
-    public var summary: String {
+    /// Made once at import: every verified token quotes it.
+    public let summary: String
+
+    static func describe(keyType: String, bits: Int?, curve: String?, kid: String?, declaredAlgorithm: JWSAlgorithm?, source: String)
+        -> String
+    {
         var text: String
         switch keyType {
         case "RSA": text = "RSA \(bits ?? 0)-bit key"

@@ -11,6 +11,8 @@ public struct Verifier: Sendable {
     /// one verifier, and rebuilding the set and its text per token cost as much as a claim check.
     let allowed: Set<JWSAlgorithm>
     let allowedDescription: String
+    /// `clock skew N s`, quoted by the lifetime checks.
+    let skewNote: String
 
     public init(keys: KeySet?, policy: VerificationPolicy) {
         self.keys = keys
@@ -18,6 +20,7 @@ public struct Verifier: Sendable {
         let allowed = policy.allowedAlgorithms ?? Self.defaultAllowedAlgorithms(keys)
         self.allowed = allowed
         self.allowedDescription = Self.describe(allowed)
+        self.skewNote = "clock skew \(policy.clockSkew) s"
     }
 
     /// Parses `text` as a compact token and verifies it. A text that is not a token gives a report whose `format`
@@ -45,6 +48,7 @@ public struct Verifier: Sendable {
 
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
+        checks.reserveCapacity(CheckID.all.count + policy.requiredClaims.count)
         checks.append(formatCheck(token))
         checks.append(claimsCheck(token))
 
@@ -58,9 +62,10 @@ public struct Verifier: Sendable {
         let claims = token.claims
         let credential = claims.map { CredentialVerdict.classify(claims: $0) }
         if let claims {
-            checks.append(expiryCheck(claims, now: now))
-            checks.append(notBeforeCheck(claims, now: now))
-            checks.append(issuedAtCheck(claims, now: now))
+            let clock = Now(now)
+            checks.append(expiryCheck(claims, now: clock))
+            checks.append(notBeforeCheck(claims, now: clock))
+            checks.append(issuedAtCheck(claims, now: clock))
             checks.append(issuerCheck(claims))
             checks.append(audienceCheck(claims))
             checks.append(tenantCheck(claims))

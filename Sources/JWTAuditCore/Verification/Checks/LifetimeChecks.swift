@@ -15,11 +15,25 @@ extension Verifier {
         }
     }
 
-    var skewNote: String { "clock skew \(policy.clockSkew) s" }
+    /// The evaluation time and its text, formatted once per token: three lifetime checks quote it.
+    struct Now {
+        let seconds: Int64
+        /// RFC 3339, e.g. `2026-01-01T00:00:00Z`.
+        let instant: String
+        /// `now <instant>`, the `actual` of `expiry` and `not-before`.
+        let phrase: String
+
+        init(_ seconds: Int64) {
+            self.seconds = seconds
+            instant = TimeText.instant(seconds)
+            phrase = "now " + instant
+        }
+    }
 
     /// `expiry`. Microsoft.IdentityModel's rule, which APIM inherits: expired when `exp < now - skew`, so a token
     /// whose `exp` equals now still passes (IDX10223).
-    func expiryCheck(_ claims: JSONObject, now: Int64) -> CheckResult {
+    func expiryCheck(_ claims: JSONObject, now clock: Now) -> CheckResult {
+        let now = clock.seconds
         switch Self.timeClaim(claims, "exp") {
         case .absent:
             if policy.requireExpiry {
@@ -34,7 +48,7 @@ extension Verifier {
             return CheckResult(id: CheckID.expiry, status: .fail, expected: "a NumericDate", actual: nil, detail: why)
         case .value(let exp):
             let expected = "not after \(TimeText.instant(exp)) (\(skewNote))"
-            let actual = "now \(TimeText.instant(now))"
+            let actual = clock.phrase
             if exp < now - policy.clockSkew {
                 return CheckResult(
                     id: CheckID.expiry, status: .fail, expected: expected, actual: actual,
@@ -47,7 +61,8 @@ extension Verifier {
     }
 
     /// `not-before`: not yet valid when `nbf > now + skew` (IDX10222), and never when `nbf > exp` (IDX10224).
-    func notBeforeCheck(_ claims: JSONObject, now: Int64) -> CheckResult {
+    func notBeforeCheck(_ claims: JSONObject, now clock: Now) -> CheckResult {
+        let now = clock.seconds
         switch Self.timeClaim(claims, "nbf") {
         case .absent:
             return CheckResult(id: CheckID.notBefore, status: .skip, detail: "the token has no nbf")
@@ -61,7 +76,7 @@ extension Verifier {
                     detail: "the token is never valid")
             }
             let expected = "not before \(TimeText.instant(nbf)) (\(skewNote))"
-            let actual = "now \(TimeText.instant(now))"
+            let actual = clock.phrase
             if nbf > now + policy.clockSkew {
                 return CheckResult(
                     id: CheckID.notBefore, status: .fail, expected: expected, actual: actual,
@@ -72,14 +87,15 @@ extension Verifier {
     }
 
     /// `issued-at`: a token issued in the future (beyond the skew) means a broken clock or a forged token.
-    func issuedAtCheck(_ claims: JSONObject, now: Int64) -> CheckResult {
+    func issuedAtCheck(_ claims: JSONObject, now clock: Now) -> CheckResult {
+        let now = clock.seconds
         switch Self.timeClaim(claims, "iat") {
         case .absent:
             return CheckResult(id: CheckID.issuedAt, status: .skip, detail: "the token has no iat")
         case .invalid(let why):
             return CheckResult(id: CheckID.issuedAt, status: .fail, expected: "a NumericDate", detail: why)
         case .value(let iat):
-            let expected = "not after now \(TimeText.instant(now)) (\(skewNote))"
+            let expected = "not after now \(clock.instant) (\(skewNote))"
             if iat > now + policy.clockSkew {
                 return CheckResult(
                     id: CheckID.issuedAt, status: .fail, expected: expected, actual: TimeText.instant(iat),

@@ -119,9 +119,11 @@ extension Verifier {
 
     /// `key`: which key verifies, chosen by `kid`, never by anything else the token says.
     func keyCheck(_ token: CompactToken, algorithm: JWSAlgorithm?) -> (CheckResult, [VerificationKey]) {
-        let ignored = Self.tokenKeyParameters.filter { token.header[$0] != nil }
-        let ignoredNote = ignored.isEmpty
-            ? "" : "; the token's own " + ignored.map { "\"\($0)\"" }.joined(separator: ", ") + " was ignored"
+        var ignoredNote = ""
+        if token.header.members.contains(where: { Self.tokenKeyParameters.contains($0.key) }) {
+            let ignored = Self.tokenKeyParameters.filter { token.header[$0] != nil }
+            ignoredNote = "; the token's own " + ignored.map { "\"\($0)\"" }.joined(separator: ", ") + " was ignored"
+        }
         let kid = token.keyID
         guard let keys else {
             return (
