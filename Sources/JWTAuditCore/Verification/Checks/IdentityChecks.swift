@@ -1,7 +1,7 @@
 extension Verifier {
     /// `issuer`: exact string comparison (RFC 7519 §4.1.1 values are case-sensitive StringOrURI).
     func issuerCheck(_ claims: JSONObject) -> CheckResult {
-        let source = policy.issuerSource.map { " (\($0))" } ?? ""
+        let issuerSource = policy.issuerSource
         guard let iss = claims["iss"]?.stringValue else {
             if policy.anyIssuer {
                 return CheckResult(id: CheckID.issuer, status: .skip, actual: "(absent)", detail: "any issuer accepted")
@@ -19,20 +19,32 @@ extension Verifier {
                 detail: "no accepted issuer was configured")
         }
         let tid = claims["tid"]?.stringValue
-        let templates = policy.issuers.map(IssuerTemplate.init)
-        let templated = templates.contains(where: \.isTenantTemplated)
-        let accepted = templates.map { $0.expectedIssuer(tokenTenantID: tid) ?? $0.template }
-        let expected = policy.issuers.joined(separator: " | ")
+        let issuers = policy.issuers
+        let templates = issuers.map(IssuerTemplate.init)
         if templates.contains(where: { $0.matches(issuer: iss, tokenTenantID: tid) }) {
-            var detail = "issued by \(iss)\(source)"
-            if templated && policy.tenantID == nil {
-                detail += "; the accepted issuer is a multi-tenant template, so a token from any tenant passes unless a tenant is named"
-            }
-            return CheckResult(id: CheckID.issuer, status: .pass, expected: expected, actual: iss, detail: detail)
+            let multiTenant = policy.tenantID == nil && templates.contains(where: \.isTenantTemplated)
+            return CheckResult(
+                id: CheckID.issuer, status: .pass, expected: issuers.joined(separator: " | "), actual: iss,
+                detail: Self.issuedBy(iss, source: issuerSource, multiTenant: multiTenant))
         }
+        let accepted = templates.map { $0.expectedIssuer(tokenTenantID: tid) ?? $0.template }
         return CheckResult(
-            id: CheckID.issuer, status: .fail, expected: expected, actual: iss,
-            detail: "the issuer is not one of the accepted issuers\(source)" + EntraHints.issuerHint(actual: iss, accepted: accepted))
+            id: CheckID.issuer, status: .fail, expected: issuers.joined(separator: " | "), actual: iss,
+            detail: "the issuer is not one of the accepted issuers\(Self.sourceNote(issuerSource))"
+                + EntraHints.issuerHint(actual: iss, accepted: accepted))
+    }
+
+    /// ` (<where the accepted issuer came from>)`, or nothing.
+    static func sourceNote(_ issuerSource: String?) -> String {
+        issuerSource.map { " (\($0))" } ?? ""
+    }
+
+    static func issuedBy(_ iss: String, source: String?, multiTenant: Bool) -> String {
+        var detail = "issued by \(iss)\(sourceNote(source))"
+        if multiTenant {
+            detail += "; the accepted issuer is a multi-tenant template, so a token from any tenant passes unless a tenant is named"
+        }
+        return detail
     }
 
     /// `audience`: RFC 7519 §4.1.3, `aud` is a string or an array of strings; one accepted value suffices.
@@ -54,17 +66,20 @@ extension Verifier {
                 id: CheckID.audience, status: .fail, expected: "a string or an array of strings",
                 actual: other.kindDescription, detail: "\"aud\" has the wrong type")
         }
-        let actual = values.joined(separator: ", ")
         if policy.anyAudience {
-            return CheckResult(id: CheckID.audience, status: .skip, actual: actual, detail: "any audience accepted")
+            return CheckResult(
+                id: CheckID.audience, status: .skip, actual: values.joined(separator: ", "), detail: "any audience accepted")
         }
-        let expected = policy.audiences.joined(separator: " | ")
-        if values.contains(where: policy.audiences.contains) {
-            return CheckResult(id: CheckID.audience, status: .pass, expected: expected, actual: actual, detail: "meant for \(actual)")
+        let audiences = policy.audiences
+        if values.contains(where: audiences.contains) {
+            return CheckResult(
+                id: CheckID.audience, status: .pass, expected: audiences.joined(separator: " | "),
+                actual: values.joined(separator: ", "), detail: "meant for \(values.joined(separator: ", "))")
         }
         return CheckResult(
-            id: CheckID.audience, status: .fail, expected: expected, actual: actual,
-            detail: "the token is meant for another audience" + EntraHints.audienceHint(actual: values, accepted: policy.audiences))
+            id: CheckID.audience, status: .fail, expected: audiences.joined(separator: " | "),
+            actual: values.joined(separator: ", "),
+            detail: "the token is meant for another audience" + EntraHints.audienceHint(actual: values, accepted: audiences))
     }
 
     /// `tenant`: in an Entra token the issuer embeds the tenant id, and `tid` must agree with it; with a pinned
@@ -124,11 +139,12 @@ extension Verifier {
 
     /// `credential`: how the client authenticated to Entra when it obtained the token.
     func credentialCheck(_ verdict: CredentialVerdict) -> CheckResult {
-        let actual = verdict.claim.map { "\(verdict.kind.rawValue) (\($0) = \"\(verdict.value ?? "")\")" }
-            ?? verdict.kind.rawValue
         guard policy.requireCertificate else {
-            return CheckResult(id: CheckID.credential, status: .skip, actual: actual, detail: "not required (--require-certificate not given)")
+            return CheckResult(
+                id: CheckID.credential, status: .skip, actual: Self.credentialActual(verdict),
+                detail: "not required (--require-certificate not given)")
         }
+        let actual = Self.credentialActual(verdict)
         let claim = verdict.tokenVersion == TokenVersion.v2.rawValue ? "azpacr" : "appidacr"
         if verdict.kind == .certificate {
             return CheckResult(
@@ -143,6 +159,11 @@ extension Verifier {
         }
         return CheckResult(
             id: CheckID.credential, status: .fail, expected: "certificate (\(claim) = \"2\")", actual: actual, detail: why)
+    }
+
+    /// `certificate (appidacr = "2")`, or the bare kind when the token has no credential claim.
+    static func credentialActual(_ verdict: CredentialVerdict) -> String {
+        verdict.claim.map { "\(verdict.kind.rawValue) (\($0) = \"\(verdict.value ?? "")\")" } ?? verdict.kind.rawValue
     }
 
     /// `claim:<name>`: the claim must carry the value. Arrays match when any element does; `scp` is one string

@@ -34,6 +34,7 @@ extension Verifier {
     /// whose `exp` equals now still passes (IDX10223).
     func expiryCheck(_ claims: JSONObject, now clock: Now) -> CheckResult {
         let now = clock.seconds
+        let skewNote = self.skewNote
         switch Self.timeClaim(claims, "exp") {
         case .absent:
             if policy.requireExpiry {
@@ -63,6 +64,7 @@ extension Verifier {
     /// `not-before`: not yet valid when `nbf > now + skew` (IDX10222), and never when `nbf > exp` (IDX10224).
     func notBeforeCheck(_ claims: JSONObject, now clock: Now) -> CheckResult {
         let now = clock.seconds
+        let skewNote = self.skewNote
         switch Self.timeClaim(claims, "nbf") {
         case .absent:
             return CheckResult(id: CheckID.notBefore, status: .skip, detail: "the token has no nbf")
@@ -89,6 +91,7 @@ extension Verifier {
     /// `issued-at`: a token issued in the future (beyond the skew) means a broken clock or a forged token.
     func issuedAtCheck(_ claims: JSONObject, now clock: Now) -> CheckResult {
         let now = clock.seconds
+        let skewNote = self.skewNote
         switch Self.timeClaim(claims, "iat") {
         case .absent:
             return CheckResult(id: CheckID.issuedAt, status: .skip, detail: "the token has no iat")

@@ -119,10 +119,12 @@ extension Verifier {
 
     /// `key`: which key verifies, chosen by `kid`, never by anything else the token says.
     func keyCheck(_ token: CompactToken, algorithm: JWSAlgorithm?) -> (CheckResult, [VerificationKey]) {
-        var ignoredNote = ""
+        let ignoredNote: String
         if token.header.members.contains(where: { Self.tokenKeyParameters.contains($0.key) }) {
             let ignored = Self.tokenKeyParameters.filter { token.header[$0] != nil }
             ignoredNote = "; the token's own " + ignored.map { "\"\($0)\"" }.joined(separator: ", ") + " was ignored"
+        } else {
+            ignoredNote = ""
         }
         let kid = token.keyID
         guard let keys else {
@@ -204,10 +206,9 @@ extension Verifier {
                 reasons.append(candidates.count == 1 ? reason : "\(key.summary): \(reason)")
             }
         }
-        var detail = reasons.joined(separator: "; ")
-        if token.header["nonce"] != nil {
-            detail += "; the header carries a \"nonce\", as Microsoft Graph tokens do: their signature can only be checked by Graph itself"
-        }
+        let graphNote = token.header["nonce"] == nil ? "" :
+            "; the header carries a \"nonce\", as Microsoft Graph tokens do: their signature can only be checked by Graph itself"
+        let detail = reasons.joined(separator: "; ") + graphNote
         return (
             CheckResult(
                 id: CheckID.signature, status: .fail, expected: "a valid \(algorithm.rawValue) signature",

@@ -35,6 +35,7 @@ extension Verifier {
                 actual: "duplicate " + duplicates.map { "\"\($0)\"" }.joined(separator: ", "),
                 detail: "the payload repeats a claim; RFC 7519 §4: \"The Claim Names within a JWT Claims Set MUST be unique\"")
         }
-        return CheckResult(id: CheckID.claims, status: .pass, detail: "\(claims.count) claims")
+        let count = claims.count
+        return CheckResult(id: CheckID.claims, status: .pass, detail: "\(count) claims")
     }
 }
