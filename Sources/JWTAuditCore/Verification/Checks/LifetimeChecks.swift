@@ -15,18 +15,16 @@ extension Verifier {
         }
     }
 
-    /// The evaluation time and its text, formatted once per token: three lifetime checks quote it.
+    /// The evaluation time. Its text is formatted only when a check's text is read (a batch never reads it).
     struct Now {
         let seconds: Int64
         /// RFC 3339, e.g. `2026-01-01T00:00:00Z`.
-        let instant: String
+        var instant: String { TimeText.instant(seconds) }
         /// `now <instant>`, the `actual` of `expiry` and `not-before`.
-        let phrase: String
+        var phrase: String { "now " + instant }
 
         init(_ seconds: Int64) {
             self.seconds = seconds
-            instant = TimeText.instant(seconds)
-            phrase = "now " + instant
         }
     }
 
@@ -48,15 +46,14 @@ extension Verifier {
         case .invalid(let why):
             return CheckResult(id: CheckID.expiry, status: .fail, expected: "a NumericDate", actual: nil, detail: why)
         case .value(let exp):
-            let expected = "not after \(TimeText.instant(exp)) (\(skewNote))"
-            let actual = clock.phrase
             if exp < now - policy.clockSkew {
                 return CheckResult(
-                    id: CheckID.expiry, status: .fail, expected: expected, actual: actual,
-                    detail: "expired \(TimeText.duration(now - exp)) ago")
+                    id: CheckID.expiry, status: .fail, expected: "not after \(TimeText.instant(exp)) (\(skewNote))",
+                    actual: clock.phrase, detail: "expired \(TimeText.duration(now - exp)) ago")
             }
             return CheckResult(
-                id: CheckID.expiry, status: .pass, expected: expected, actual: actual,
+                id: CheckID.expiry, status: .pass, expected: "not after \(TimeText.instant(exp)) (\(skewNote))",
+                actual: clock.phrase,
                 detail: "expires in \(TimeText.duration(exp - now))")
         }
     }
@@ -77,14 +74,14 @@ extension Verifier {
                     actual: "nbf \(TimeText.instant(nbf)) is after exp \(TimeText.instant(exp))",
                     detail: "the token is never valid")
             }
-            let expected = "not before \(TimeText.instant(nbf)) (\(skewNote))"
-            let actual = clock.phrase
             if nbf > now + policy.clockSkew {
                 return CheckResult(
-                    id: CheckID.notBefore, status: .fail, expected: expected, actual: actual,
-                    detail: "not valid for another \(TimeText.duration(nbf - now))")
+                    id: CheckID.notBefore, status: .fail, expected: "not before \(TimeText.instant(nbf)) (\(skewNote))",
+                    actual: clock.phrase, detail: "not valid for another \(TimeText.duration(nbf - now))")
             }
-            return CheckResult(id: CheckID.notBefore, status: .pass, expected: expected, actual: actual, detail: "valid since \(TimeText.instant(nbf))")
+            return CheckResult(
+                id: CheckID.notBefore, status: .pass, expected: "not before \(TimeText.instant(nbf)) (\(skewNote))",
+                actual: clock.phrase, detail: "valid since \(TimeText.instant(nbf))")
         }
     }
 
@@ -98,14 +95,15 @@ extension Verifier {
         case .invalid(let why):
             return CheckResult(id: CheckID.issuedAt, status: .fail, expected: "a NumericDate", detail: why)
         case .value(let iat):
-            let expected = "not after now \(clock.instant) (\(skewNote))"
             if iat > now + policy.clockSkew {
                 return CheckResult(
-                    id: CheckID.issuedAt, status: .fail, expected: expected, actual: TimeText.instant(iat),
+                    id: CheckID.issuedAt, status: .fail, expected: "not after now \(clock.instant) (\(skewNote))",
+                    actual: TimeText.instant(iat),
                     detail: "issued \(TimeText.duration(iat - now)) in the future")
             }
             return CheckResult(
-                id: CheckID.issuedAt, status: .pass, expected: expected, actual: TimeText.instant(iat),
+                id: CheckID.issuedAt, status: .pass, expected: "not after now \(clock.instant) (\(skewNote))",
+                actual: TimeText.instant(iat),
                 detail: "issued \(TimeText.duration(now - iat)) ago")
         }
     }
