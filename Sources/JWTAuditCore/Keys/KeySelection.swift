@@ -5,10 +5,17 @@
 /// another key (as some libraries do) hides a rotated or forged key behind a "valid" verdict.
 public struct KeySelection: Sendable {
     public let candidates: [VerificationKey]
-    public let explanation: String
+    /// Why these keys (or none): written only when read, because a batch reads only `candidates`.
+    public var explanation: String { explain() }
+    private let explain: @Sendable () -> String
+
+    init(candidates: [VerificationKey], explanation: @autoclosure @escaping @Sendable () -> String) {
+        self.candidates = candidates
+        self.explain = explanation
+    }
 
     public static func select(from set: KeySet, kid: String?, algorithm: JWSAlgorithm) -> KeySelection {
-        func cannot(_ key: VerificationKey) -> String {
+        @Sendable func cannot(_ key: VerificationKey) -> String {
             let can = key.compatibleAlgorithms.map(\.rawValue).sorted().joined(separator: ", ")
             return "\(key.summary) cannot verify \(algorithm.rawValue) (it can verify: \(can))"
         }
@@ -16,8 +23,10 @@ public struct KeySelection: Sendable {
             guard key.compatibleAlgorithms.contains(algorithm) else {
                 return KeySelection(candidates: [], explanation: cannot(key))
             }
-            let kidNote = kid.map { "; the token's kid \"\($0)\" is not needed to choose it" } ?? ""
-            return KeySelection(candidates: [key], explanation: "the single key given: \(key.summary)\(kidNote)")
+            return KeySelection(
+                candidates: [key],
+                explanation: "the single key given: \(key.summary)"
+                    + (kid.map { "; the token's kid \"\($0)\" is not needed to choose it" } ?? ""))
         }
         if let kid {
             let matching = set.keys.filter { $0.kid == kid }
@@ -27,9 +36,10 @@ public struct KeySelection: Sendable {
                         candidates: [], explanation: "the key with kid \"\(kid)\" in \(set.source) was refused: \(refused.error.reason)")
                 }
                 let known = set.keys.compactMap(\.kid).map { "\"\($0)\"" }.joined(separator: ", ")
+                let source = set.source
                 return KeySelection(
                     candidates: [],
-                    explanation: "no key in \(set.source) has kid \"\(kid)\" (it has \(known.isEmpty ? "no kids" : known)); a key set is matched by kid only, with no fallback to another key")
+                    explanation: "no key in \(source) has kid \"\(kid)\" (it has \(known.isEmpty ? "no kids" : known)); a key set is matched by kid only, with no fallback to another key")
             }
             let usable = matching.filter { $0.compatibleAlgorithms.contains(algorithm) }
             if usable.isEmpty { return KeySelection(candidates: [], explanation: cannot(matching[0])) }
