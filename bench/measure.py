@@ -136,3 +136,6 @@ print()
 print(f"peak RSS: batch of {a.count} RS256 tokens {rss_batch} KiB; one decode {rss_decode} KiB; C reference {rss_ref} KiB")
 if decode_rate:
     print(f"{decode_how} throughput: {decode_rate:.0f} tokens/s")
+# What the cold start pays for: the shared libraries the binary needs (Package.swift's release link flags).
+needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", subprocess.run(["readelf", "-d", a.bin], capture_output=True, text=True).stdout)
+print(f"release binary needs: {', '.join(needed)}; {os.path.getsize(a.bin) / 1e6:.1f} MB")
