@@ -67,6 +67,27 @@ struct DiscoveryModelTests {
         #expect(!guid.isMultiTenant && !domain.isMultiTenant)
     }
 
+    @Test func recognisesGUIDsByShapeOnly() {
+        for good in ["72f988bf-86f1-41af-91ab-2d7cd011db47", "72F988BF-86F1-41AF-91AB-2D7CD011DB47", "00000000-0000-0000-0000-000000000000"] {
+            #expect(EntraTenant.isGUID(good), "\(good)")
+        }
+        for bad in ["", "72f988bf-86f1-41af-91ab-2d7cd011db4", "72f988bf-86f1-41af-91ab-2d7cd011db477", "72f988bf86f1-41af-91ab-2d7cd011db47-",
+                    "72f988bg-86f1-41af-91ab-2d7cd011db47", "72f988bf-86f1-41af-91ab_2d7cd011db47", "{72f988bf-86f1-41af-91ab-2d7cd011db47}",
+                    "７2f988bf-86f1-41af-91ab-2d7cd011db47", "72f988bf-86f1-41af-91ab-2d7cd011dbé"] {
+            #expect(!EntraTenant.isGUID(bad), "\(bad)")
+        }
+    }
+
+    @Test func comparesTenantIDsIgnoringOnlyASCIICase() {
+        #expect(EntraTenant.sameID("72F988BF-86F1-41AF-91AB-2D7CD011DB47", "72f988bf-86f1-41af-91ab-2d7cd011db47"))
+        #expect(!EntraTenant.sameID("72f988bf-86f1-41af-91ab-2d7cd011db47", "72f988bf-86f1-41af-91ab-2d7cd011db48"))
+        #expect(!EntraTenant.sameID("72f988bf", "72f988bf-"))
+        // '@' (0x40) and '`' (0x60) differ only in the bit that ASCII case folding uses; they are not letters.
+        #expect(!EntraTenant.sameID("a@b", "a`b"))
+        #expect(!EntraTenant.sameID("a[b", "a{b"))
+        #expect(EntraTenant.sameID("Ünï", "ünï"))
+    }
+
     @Test(arguments: ["", "../etc", "contoso", "a/b.com", "contoso.com/..", "-x.com", "x..com", "72f988bf-86f1-41af-91ab-2d7cd011db4",
                       "contoso.com?x=1", "ünïcode.com", "a b.com"])
     func refusesTenantsThatAreNotPathSafe(text: String) {

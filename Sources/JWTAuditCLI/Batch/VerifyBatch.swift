@@ -124,7 +124,8 @@ enum VerifyBatch {
     static func item(_ report: VerificationReport, number: Int) -> BatchItemResult {
         let valid = report.isValid
         var failed: [String] = []
-        for check in report.checks where check.status == .fail { failed.append(check.id) }
+        let checks = report.checks
+        for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].id) }
         // One allocation: the line is about 60 bytes plus the failed ids, and growing it step by step cost
         // more than writing it.
         var line = ""

@@ -32,11 +32,49 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
     /// token passes the issuer check unless the token's tenant is checked separately.
     public var isMultiTenant: Bool { kind != .guid && kind != .domain }
 
-    /// 8-4-4-4-12 hexadecimal digits.
+    /// 8-4-4-4-12 hexadecimal digits. Read as bytes: it runs on every token's `iss` and `tid`.
     public static func isGUID(_ s: String) -> Bool {
-        let groups = s.split(separator: "-", omittingEmptySubsequences: false)
-        guard groups.map(\.count) == [8, 4, 4, 4, 12] else { return false }
-        return groups.allSatisfy { $0.allSatisfy(\.isHexDigit) && $0.allSatisfy(\.isASCII) }
+        var s = s
+        return s.withUTF8(isGUID)
+    }
+
+    private static func isGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            switch index {
+            case 8, 13, 18, 23:
+                if byte != UInt8(ascii: "-") { return false }
+            default:
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
+                    UInt8(ascii: "A")...UInt8(ascii: "F"):
+                    continue
+                default: return false
+                }
+            }
+        }
+        return true
+    }
+
+    /// Two tenant IDs name the same tenant when they are equal ignoring case: RFC 9562 §4 (UUID text): "the
+    /// hexadecimal values "a" through "f" ... are case insensitive on input". Compared as ASCII bytes without
+    /// making lowercased copies (this runs per token); anything non-ASCII falls back to full lowercasing.
+    public static func sameID(_ a: String, _ b: String) -> Bool {
+        let x = a.utf8
+        let y = b.utf8
+        guard x.count == y.count else { return false }
+        var index = y.startIndex
+        for byte in x {
+            let other = y[index]
+            if byte >= 0x80 || other >= 0x80 { return a.lowercased() == b.lowercased() }
+            if foldASCII(byte) != foldASCII(other) { return false }
+            index = y.index(after: index)
+        }
+        return true
+    }
+
+    private static func foldASCII(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     static func isDomain(_ s: String) -> Bool {

@@ -37,14 +37,29 @@ public struct CredentialVerdict: Sendable, Equatable {
     public let value: String?
     /// `"1.0"` or `"2.0"` from `ver` (or inferred from `iss`, which a note says), or `ver` verbatim when unknown.
     public let tokenVersion: String?
-    public let notes: [String]
+    /// What an expert would add. Written when read: a batch classifies every token and reads only `kind`, and
+    /// writing the notes was most of the classification's cost.
+    public var notes: [String] { notesText() }
+    private let notesText: @Sendable () -> [String]
 
     public init(kind: CredentialKind, claim: String?, value: String?, tokenVersion: String?, notes: [String]) {
+        self.init(kind: kind, claim: claim, value: value, tokenVersion: tokenVersion, notesText: { notes })
+    }
+
+    private init(
+        kind: CredentialKind, claim: String?, value: String?, tokenVersion: String?,
+        notesText: @escaping @Sendable () -> [String]
+    ) {
         self.kind = kind
         self.claim = claim
         self.value = value
         self.tokenVersion = tokenVersion
-        self.notes = notes
+        self.notesText = notesText
+    }
+
+    public static func == (lhs: CredentialVerdict, rhs: CredentialVerdict) -> Bool {
+        lhs.kind == rhs.kind && lhs.claim == rhs.claim && lhs.value == rhs.value
+            && lhs.tokenVersion == rhs.tokenVersion && lhs.notes == rhs.notes
     }
 
     /// An ID token has no `scp` or `roles` and no credential claim; it carries the sign-in `nonce`, or its
@@ -62,29 +77,46 @@ public struct CredentialVerdict: Sendable, Equatable {
     }
 
     public static func classify(claims: JSONObject) -> CredentialVerdict {
-        var notes: [String] = []
-        let issuer = claims["iss"]?.stringValue.flatMap(EntraIssuer.init)
+        var noNotes: [String]? = nil
+        let verdict = examine(claims, notes: &noNotes)
+        return CredentialVerdict(
+            kind: verdict.kind, claim: verdict.claim, value: verdict.value, tokenVersion: verdict.version,
+            notesText: {
+                var notes: [String]? = []
+                _ = examine(claims, notes: &notes)
+                return notes ?? []
+            })
+    }
+
+    /// The classification, and its notes when `notes` is not nil. `notes?.append(...)` does not evaluate its
+    /// argument when `notes` is nil, so the verdict alone costs only the claim lookups it needs.
+    private static func examine(
+        _ claims: JSONObject, notes: inout [String]?
+    ) -> (kind: CredentialKind, claim: String?, value: String?, version: String?) {
+        let ver = claims["ver"]
+        // The issuer form matters for the verdict only when `ver` is absent; otherwise only the notes use it.
+        let issuer = ver == nil || notes != nil ? claims["iss"]?.stringValue.flatMap(EntraIssuer.init) : nil
 
         // 1. The version: `ver`, else what the issuer form implies.
         var version: TokenVersion?
         var versionText: String?
-        if let ver = claims["ver"] {
+        if let ver {
             if let text = ver.stringValue {
                 versionText = text
                 version = TokenVersion(rawValue: text)
                 if version == nil {
-                    notes.append("ver is \"\(text)\", which Entra does not issue (it writes \"1.0\" or \"2.0\")")
+                    notes?.append("ver is \"\(text)\", which Entra does not issue (it writes \"1.0\" or \"2.0\")")
                 }
             } else {
-                notes.append("ver is \(ver.kindDescription); Entra writes it as the string \"1.0\" or \"2.0\"")
+                notes?.append("ver is \(ver.kindDescription); Entra writes it as the string \"1.0\" or \"2.0\"")
             }
         } else if let issuer {
             version = issuer.version
             versionText = issuer.version.rawValue
-            notes.append("ver is absent; version \(issuer.version.rawValue) inferred from the issuer form")
+            notes?.append("ver is absent; version \(issuer.version.rawValue) inferred from the issuer form")
         }
         if let version, let issuer, issuer.version != version {
-            notes.append(
+            notes?.append(
                 "ver says \(version.rawValue) but iss has the v\(issuer.version.rawValue) form; a policy or "
                     + "validator that expects one issuer form rejects this token")
         }
@@ -99,7 +131,7 @@ public struct CredentialVerdict: Sendable, Equatable {
                 claimName = "appidacr"
             } else if v2Claim != nil {
                 claimName = "azpacr"
-                notes.append(
+                notes?.append(
                     "a v1.0 token should carry appidacr but this one has azpacr (the v2.0 claim); a policy that "
                         + "requires appidacr rejects it")
             }
@@ -108,7 +140,7 @@ public struct CredentialVerdict: Sendable, Equatable {
                 claimName = "azpacr"
             } else if v1Claim != nil {
                 claimName = "appidacr"
-                notes.append(
+                notes?.append(
                     "a v2.0 token should carry azpacr but this one has appidacr (the v1.0 claim); a policy that "
                         + "requires azpacr rejects it")
             }
@@ -116,8 +148,8 @@ public struct CredentialVerdict: Sendable, Equatable {
             if v1Claim != nil { claimName = "appidacr" } else if v2Claim != nil { claimName = "azpacr" }
         }
         if v1Claim != nil && v2Claim != nil {
-            notes.append("both appidacr and azpacr are present; Entra writes only one, so this token was not minted by Entra as is")
-            if v1Claim != v2Claim { notes.append("appidacr and azpacr disagree") }
+            notes?.append("both appidacr and azpacr are present; Entra writes only one, so this token was not minted by Entra as is")
+            if v1Claim != v2Claim { notes?.append("appidacr and azpacr disagree") }
         }
 
         var kind = CredentialKind.unknown
@@ -128,67 +160,68 @@ public struct CredentialVerdict: Sendable, Equatable {
                 valueText = s
             case .number(let n):
                 valueText = n.text
-                notes.append(
+                notes?.append(
                     "\(claimName) is a number; Entra writes a string, and an APIM <required-claims> value "
                         + "compares text")
             default:
-                notes.append("\(claimName) is \(raw.kindDescription); Entra writes \"0\", \"1\" or \"2\"")
+                notes?.append("\(claimName) is \(raw.kindDescription); Entra writes \"0\", \"1\" or \"2\"")
             }
             switch valueText {
             case "2"?: kind = .certificate
             case "1"?: kind = .secret
             case "0"?: kind = .publicClient
-            case let other?: notes.append("\(claimName) \"\(other)\" is not a documented value (\"0\", \"1\", \"2\")")
+            case let other?: notes?.append("\(claimName) \"\(other)\" is not a documented value (\"0\", \"1\", \"2\")")
             case nil: break
             }
         }
 
-        // 3. What stands behind the value.
+        // 3. What stands behind the value: notes only.
+        guard notes != nil else { return (kind, claimName, valueText, versionText) }
         let isAppOnly = claims["idtyp"]?.stringValue == "app"
         let hasScopes = claims["scp"] != nil
         let hasRoles = claims["roles"] != nil
         switch kind {
         case .certificate:
             if let resource = claims["xms_mirid"]?.stringValue {
-                notes.append(
+                notes?.append(
                     "managed identity (xms_mirid \(resource)): \"2\" means Azure signed a client assertion for it; "
                         + "there is no certificate you manage")
             } else if claims["xms_idrel"]?.stringValue == "33" {
-                notes.append("federated managed identity (xms_idrel 33): a signed assertion, not an app certificate")
+                notes?.append("federated managed identity (xms_idrel 33): a signed assertion, not an app certificate")
             } else {
-                notes.append(
+                notes?.append(
                     "\"2\" is any signed client assertion: an app certificate, or a federated identity credential "
                         + "(workload identity federation); the token does not say which")
             }
             if claims["xms_par_app_azp"] != nil {
-                notes.append("an Entra agent identity (xms_par_app_azp names its blueprint)")
+                notes?.append("an Entra agent identity (xms_par_app_azp names its blueprint)")
             }
         case .secret:
-            notes.append("a shared secret authenticated the client; certificates or federated credentials are stronger")
+            notes?.append("a shared secret authenticated the client; certificates or federated credentials are stronger")
         case .publicClient:
-            notes.append("public client: no client credential (desktop, mobile, SPA or device code flow)")
+            notes?.append("public client: no client credential (desktop, mobile, SPA or device code flow)")
         case .unknown:
             if claimName == nil {
                 if looksLikeIDToken(claims) {
-                    notes.append("looks like an ID token (no scp or roles): ID tokens carry no appidacr or azpacr by design")
+                    notes?.append("looks like an ID token (no scp or roles): ID tokens carry no appidacr or azpacr by design")
                 } else if issuer == nil {
-                    notes.append("no appidacr or azpacr: not an Entra access token, or the claim was removed")
+                    notes?.append("no appidacr or azpacr: not an Entra access token, or the claim was removed")
                 } else {
-                    notes.append("no appidacr or azpacr claim")
+                    notes?.append("no appidacr or azpacr claim")
                 }
                 if let amr = claims["amr"]?.arrayValue?.compactMap(\.stringValue) {
-                    if amr.contains("rsa") { notes.append("amr has \"rsa\" (certificate or key), a secondary hint") }
-                    if amr.contains("pwd") { notes.append("amr has \"pwd\" (password or client secret), a secondary hint") }
+                    if amr.contains("rsa") { notes?.append("amr has \"rsa\" (certificate or key), a secondary hint") }
+                    if amr.contains("pwd") { notes?.append("amr has \"pwd\" (password or client secret), a secondary hint") }
                 }
             }
         }
         if isAppOnly {
-            notes.append("app-only token (idtyp: app): the client acted as itself, with roles, not for a user")
+            notes?.append("app-only token (idtyp: app): the client acted as itself, with roles, not for a user")
         } else if hasRoles && !hasScopes && claimName != nil {
-            notes.append("app-only token (roles without scp; idtyp is absent, request it as an optional claim)")
+            notes?.append("app-only token (roles without scp; idtyp is absent, request it as an optional claim)")
         } else if hasScopes {
-            notes.append("delegated token (scp): the credential describes the client app, not the user")
+            notes?.append("delegated token (scp): the credential describes the client app, not the user")
         }
-        return CredentialVerdict(kind: kind, claim: claimName, value: valueText, tokenVersion: versionText, notes: notes)
+        return (kind, claimName, valueText, versionText)
     }
 }

@@ -7,14 +7,26 @@ import Synchronization
 ///
 /// Thread safety (batch mode verifies on every core with the same keys): the key is built with
 /// `EVP_PKEY_fromdata`, so it is already a provider-native key and OpenSSL never mutates it lazily (no legacy
-/// export cache to fill on first use). After construction it is only read: each verification creates its own
-/// `EVP_MD_CTX`/`EVP_PKEY_CTX` (see `Signature_openssl.swift`), which is the documented way to share one
-/// `EVP_PKEY` between threads. Hence `@unchecked Sendable`.
+/// export cache to fill on first use). After construction it is only read: each verification uses its own
+/// `EVP_PKEY_CTX`, taken from the pool below for one thread at a time (see `Signature_openssl.swift`), which is
+/// the documented way to share one `EVP_PKEY` between threads. Hence `@unchecked Sendable`.
 final class OpenSSLPublicKey: @unchecked Sendable {
     let pointer: OpaquePointer
-    /// Initialised verification contexts for this key, one per digest and padding, copied for each verification
-    /// (see `OpenSSLSignature.verify`). Guarded by the mutex, copies included.
-    let verifyTemplates = Mutex<[String: VerifyContextTemplate]>([:])
+    /// Verification contexts prepared for this key and not in use (see `OpenSSLSignature.verify`): a context
+    /// serves one thread at a time, so a batch on N threads ends up with N of them per digest and padding.
+    private let prepared = Mutex<[PreparedVerification]>([])
+
+    /// A prepared context for `setup`, now owned by the caller until `returnPrepared`; nil when none is free.
+    func takePrepared(_ setup: PreparedVerification.Setup) -> PreparedVerification? {
+        prepared.withLock { pool in
+            guard let index = pool.lastIndex(where: { $0.setup == setup }) else { return nil }
+            return pool.remove(at: index)
+        }
+    }
+
+    func returnPrepared(_ context: PreparedVerification) {
+        prepared.withLock { $0.append(context) }
+    }
 
     private init(takingOwnershipOf pointer: OpaquePointer) { self.pointer = pointer }
 

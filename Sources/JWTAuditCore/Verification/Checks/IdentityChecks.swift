@@ -93,7 +93,7 @@ extension Verifier {
                     id: CheckID.tenant, status: .fail, expected: pinned, actual: "(no tid)",
                     detail: "the token has no tid, so its tenant cannot be confirmed")
             }
-            if tid.lowercased() != pinned.lowercased() {
+            if !EntraTenant.sameID(tid, pinned) {
                 return CheckResult(
                     id: CheckID.tenant, status: .fail, expected: pinned, actual: tid,
                     detail: "the token was issued for another tenant")
@@ -104,7 +104,7 @@ extension Verifier {
                 id: CheckID.tenant, status: .skip, actual: tid,
                 detail: tid == nil ? "no tid claim" : "the issuer does not embed a tenant id")
         }
-        if issuerTenant.lowercased() != tid.lowercased() {
+        if !EntraTenant.sameID(issuerTenant, tid) {
             return CheckResult(
                 id: CheckID.tenant, status: .fail, expected: issuerTenant, actual: tid,
                 detail: "tid disagrees with the tenant in iss")
