@@ -114,8 +114,30 @@ struct SignatureRulesTests {
         #expect(JWSAlgorithm.allCases.filter(\.isSymmetric) == [.HS256, .HS384, .HS512])
     }
 
+    @Test func oneKeyKeepsEachDigestAndPaddingApart() throws {
+        // A key keeps prepared contexts per digest and padding (Signature_openssl.swift): interleaving RS256,
+        // PS256 and RS384 on the same key must verify each with its own setup, and never one with another's.
+        let factory = OpenSSLKeyFactory()
+        try factory.rsa("rsa")
+        let key = try KeySet.load(try factory.read("rsa.pub"), source: "rsa.pub").keys[0]
+        let rs256 = try factory.sign("rsa", Self.message, digest: "sha256")
+        let rs384 = try factory.sign("rsa", Self.message, digest: "sha384")
+        let ps256 = try factory.sign(
+            "rsa", Self.message, digest: "sha256",
+            options: "-sigopt rsa_padding_mode:pss -sigopt rsa_mgf1_md:sha256 -sigopt rsa_pss_saltlen:32")
+        for round in 0..<3 {
+            #expect(verifySignature(algorithm: .RS256, key: key, message: Self.message, signature: rs256) == .valid, "round \(round)")
+            #expect(verifySignature(algorithm: .PS256, key: key, message: Self.message, signature: ps256) == .valid, "round \(round)")
+            #expect(verifySignature(algorithm: .RS384, key: key, message: Self.message, signature: rs384) == .valid, "round \(round)")
+            #expect(verifySignature(algorithm: .PS256, key: key, message: Self.message, signature: rs256) != .valid, "round \(round)")
+            #expect(verifySignature(algorithm: .RS256, key: key, message: Self.message, signature: ps256) != .valid, "round \(round)")
+            #expect(verifySignature(algorithm: .RS256, key: key, message: Self.message, signature: rs384) != .valid, "round \(round)")
+            #expect(verifySignature(algorithm: .RS256, key: key, message: Self.message + [0], signature: rs256) != .valid, "round \(round)")
+        }
+    }
+
     @Test func oneKeyVerifiesConcurrently() async throws {
-        // Batch mode shares one key across threads: each verification has its own EVP_MD_CTX.
+        // Batch mode shares one key across threads: each verification takes a prepared context of its own.
         let factory = OpenSSLKeyFactory()
         try factory.ec("ec")
         let key = try KeySet.load(try factory.read("ec.pub"), source: "ec.pub").keys[0]
