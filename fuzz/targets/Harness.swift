@@ -30,14 +30,43 @@ enum FuzzTargets {
         "policy-xml": policyXML,
     ]
 
+    /// Differential: the product's parser against the straightforward one it replaced (ReferenceJSONParser.swift):
+    /// the same value for every input, or the same error at the same offset.
     static func json(_ bytes: [UInt8]) {
-        guard let value = try? JSONParser.parse(bytes: bytes) else { return }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes: bytes)
+        } catch {
+            do {
+                let accepted = try ReferenceJSONParser.parse(bytes: bytes)
+                fatalError("the parser refused what the reference accepts (\(error)): \(accepted)")
+            } catch let reference {
+                precondition("\(error)" == "\(reference)", "different errors: \(error) vs reference \(reference)")
+            }
+            return
+        }
+        do {
+            let reference = try ReferenceJSONParser.parse(bytes: bytes)
+            precondition(reference == value, "the parser and the reference read different values")
+        } catch {
+            fatalError("the parser accepted what the reference refuses (\(error))")
+        }
         let text = JSONWriter.write(value, style: .compact)
         guard let again = try? JSONParser.parse(text) else { fatalError("writer output does not parse: \(text)") }
         precondition(again == value, "JSON round trip changed the value")
     }
 
     static func token(_ bytes: [UInt8]) {
+        // Differential on each dot-separated piece: the fast base64url decoder against the byte-at-a-time one.
+        for piece in bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false) {
+            let fast = Result { () throws(Base64URL.DecodeError) in try Base64URL.decode(bytes: piece) }
+            let reference = Result { () throws(Base64URL.DecodeError) in try Base64URL.decodeReference(bytes: piece) }
+            switch (fast, reference) {
+            case (.success(let a), .success(let b)): precondition(a == b, "base64url decoders disagree")
+            case (.failure(let a), .failure(let b)): precondition("\(a)" == "\(b)", "base64url errors differ: \(a) vs \(b)")
+            default: fatalError("base64url decoders disagree on acceptance: \(fast) vs \(reference)")
+            }
+        }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let compact = try? TokenInput.extract(text), let token = try? CompactToken.parse(compact) else { return }
         _ = TokenInspection.inspect(token, at: 1_767_225_600)

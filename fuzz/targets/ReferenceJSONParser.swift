@@ -1,0 +1,342 @@
+// The JSON parser as it was before the pointer-based rewrite (git: Sources/JWTAuditCore/JOSE/JSONParser.swift at
+// 2b49585), kept only for the fuzz harness: the `json` target runs both parsers on every input and requires the
+// same value or the same error. It is never part of the product.
+
+/// A strict RFC 8259 JSON parser of the project's own, because token auditing needs what general parsers
+/// throw away: member order, exact number text, duplicate member names (RFC 7515 §5.2 says a JOSE header with
+/// duplicate names MUST be rejected or use the last one; RFC 8725 asks auditors to notice), and hard limits so
+/// that hostile input (200,000 nested brackets, an 8 MB paste) fails fast instead of exhausting the stack.
+struct ReferenceJSONParser {
+    public struct Limits: Sendable, Equatable {
+        /// Deepest nesting of arrays and objects. 64 is far beyond any real token or key set.
+        public var maxDepth: Int
+        /// Largest document in bytes.
+        public var maxBytes: Int
+        /// Most members in one object or elements in one array.
+        public var maxContainerCount: Int
+
+        public init(maxDepth: Int = 64, maxBytes: Int = 1 << 20, maxContainerCount: Int = 10_000) {
+            self.maxDepth = maxDepth
+            self.maxBytes = maxBytes
+            self.maxContainerCount = maxContainerCount
+        }
+
+        public static let `default` = Limits()
+    }
+
+    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        public enum Kind: Sendable, Equatable {
+            case syntax(String)
+            case invalidUTF8
+            case tooDeep(Int)
+            case tooLarge(Int)
+            case tooManyMembers(Int)
+        }
+
+        public let kind: Kind
+        /// Byte offset into the document.
+        public let offset: Int
+
+        public var isLimit: Bool {
+            switch kind {
+            case .tooDeep, .tooLarge, .tooManyMembers: return true
+            case .syntax, .invalidUTF8: return false
+            }
+        }
+
+        public var description: String {
+            switch kind {
+            case .syntax(let what): return "\(what) at byte \(offset)"
+            case .invalidUTF8: return "invalid UTF-8 at byte \(offset)"
+            case .tooDeep(let limit): return "nested deeper than \(limit) levels at byte \(offset)"
+            case .tooLarge(let limit): return "document larger than \(limit) bytes"
+            case .tooManyMembers(let limit): return "more than \(limit) members in one object or array at byte \(offset)"
+            }
+        }
+    }
+
+    public static func parse(_ text: String, limits: Limits = .default) throws(ParseError) -> JSONValue {
+        try parse(bytes: Array(text.utf8), limits: limits)
+    }
+
+    public static func parse(bytes: [UInt8], limits: Limits = .default) throws(ParseError) -> JSONValue {
+        if bytes.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
+        var parser = Cursor(bytes: bytes, limits: limits)
+        parser.skipWhitespace()
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.position != bytes.count {
+            throw ParseError(kind: .syntax("unexpected data after the JSON value"), offset: parser.position)
+        }
+        return value
+    }
+
+    private struct Cursor {
+        let bytes: [UInt8]
+        let limits: Limits
+        var position = 0
+
+        init(bytes: [UInt8], limits: Limits) {
+            self.bytes = bytes
+            self.limits = limits
+        }
+
+        func error(_ message: String) -> ParseError { ParseError(kind: .syntax(message), offset: position) }
+
+        mutating func skipWhitespace() {
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
+        }
+
+        mutating func parseValue(depth: Int) throws(ParseError) -> JSONValue {
+            guard position < bytes.count else { throw error("unexpected end of input") }
+            switch bytes[position] {
+            case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
+            case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
+            case UInt8(ascii: "\""): return .string(try parseString())
+            case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+            case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+            case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+            default: throw error("unexpected character \(describe(bytes[position]))")
+            }
+        }
+
+        func describe(_ byte: UInt8) -> String {
+            if byte >= 0x21 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
+            return "byte 0x" + String(byte, radix: 16, uppercase: true)
+        }
+
+        mutating func expectLiteral(_ literal: StaticString) throws(ParseError) {
+            let count = literal.utf8CodeUnitCount
+            guard position + count <= bytes.count else { throw error("unexpected end of input") }
+            let start = literal.utf8Start
+            for i in 0..<count where bytes[position + i] != start[i] {
+                throw error("invalid literal (expected \(literal))")
+            }
+            position += count
+        }
+
+        mutating func parseObject(depth: Int) throws(ParseError) -> JSONValue {
+            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
+            position += 1  // {
+            var object = JSONObject()
+            // A claims set has 10-30 members: starting at 8 saves the array's first three regrowths.
+            object.members.reserveCapacity(8)
+            skipWhitespace()
+            if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return .object(object)
+            }
+            while true {
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end of input in an object") }
+                guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                let key = try parseString()
+                skipWhitespace()
+                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                    throw error("expected ':' after a member name")
+                }
+                position += 1
+                skipWhitespace()
+                let value = try parseValue(depth: depth)
+                if object.count >= limits.maxContainerCount {
+                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
+                }
+                object.append(key, value)
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end of input in an object") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(object) }
+                throw error("expected ',' or '}' in an object")
+            }
+        }
+
+        mutating func parseArray(depth: Int) throws(ParseError) -> JSONValue {
+            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
+            position += 1  // [
+            var elements: [JSONValue] = []
+            skipWhitespace()
+            if position < bytes.count && bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return .array(elements)
+            }
+            while true {
+                skipWhitespace()
+                let value = try parseValue(depth: depth)
+                if elements.count >= limits.maxContainerCount {
+                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
+                }
+                elements.append(value)
+                skipWhitespace()
+                guard position < bytes.count else { throw error("unexpected end of input in an array") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(elements) }
+                throw error("expected ',' or ']' in an array")
+            }
+        }
+
+        mutating func parseNumber() throws(ParseError) -> JSONNumber {
+            let start = position
+            if bytes[position] == UInt8(ascii: "-") { position += 1 }
+            guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
+            if bytes[position] == UInt8(ascii: "0") {
+                position += 1
+                if position < bytes.count, isDigit(bytes[position]) { throw error("leading zero in a number") }
+            } else {
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+                position += 1
+                guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid fraction") }
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+                position += 1
+                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                    position += 1
+                }
+                guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid exponent") }
+                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            }
+            return JSONNumber(text: String(decoding: bytes[start..<position], as: UTF8.self))
+        }
+
+        func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+        mutating func parseString() throws(ParseError) -> String {
+            position += 1  // opening quote
+            var out = [UInt8]()
+            var escaped = false
+            var runStart = position
+            while true {
+                guard position < bytes.count else { throw error("unterminated string") }
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    if !escaped {
+                        // Most strings have no escape: make the String straight from the bytes, with no buffer.
+                        let text = String(decoding: bytes[runStart..<position], as: UTF8.self)
+                        position += 1
+                        return text
+                    }
+                    out.append(contentsOf: bytes[runStart..<position])
+                    position += 1
+                    break
+                }
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    out.append(contentsOf: bytes[runStart..<position])
+                    try parseEscape(into: &out)
+                    runStart = position
+                    continue
+                }
+                if byte < 0x20 { throw error("control character in a string") }
+                if byte < 0x80 {
+                    position = asciiRunEnd(from: position + 1)
+                    continue
+                }
+                try skipUTF8Sequence()
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        /// The end of the run of plain printable ASCII (no quote, no backslash, no control, no UTF-8 lead) that starts
+        /// at `start`: nearly every byte of a token's JSON is in such a run, and scanning it over the raw buffer
+        /// avoids a bounds check and a dispatch per byte. The byte at the returned index is left to `parseString`.
+        func asciiRunEnd(from start: Int) -> Int {
+            bytes.withUnsafeBufferPointer { buffer -> Int in
+                var index = start
+                let end = buffer.count
+                while index < end {
+                    let byte = buffer[index]
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+                    index += 1
+                }
+                return index
+            }
+        }
+
+        /// Validates one multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
+        mutating func skipUTF8Sequence() throws(ParseError) {
+            let lead = bytes[position]
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch lead {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(lead & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(lead & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(lead & 0x07)
+            default: throw ParseError(kind: .invalidUTF8, offset: position)
+            }
+            guard position + length <= bytes.count else { throw ParseError(kind: .invalidUTF8, offset: position) }
+            for i in 1..<length {
+                let continuation = bytes[position + i]
+                guard continuation & 0xC0 == 0x80 else { throw ParseError(kind: .invalidUTF8, offset: position) }
+                scalar = scalar << 6 | UInt32(continuation & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
+                throw ParseError(kind: .invalidUTF8, offset: position)
+            }
+            _ = minimum
+            position += length
+        }
+
+        mutating func parseEscape(into out: inout [UInt8]) throws(ParseError) {
+            position += 1  // backslash
+            guard position < bytes.count else { throw error("unterminated escape") }
+            let byte = bytes[position]
+            position += 1
+            switch byte {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try parseHex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    // A high surrogate must be followed by an escaped low surrogate.
+                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                        bytes[position + 1] == UInt8(ascii: "u")
+                    else { throw error("unpaired surrogate in \\u escape") }
+                    position += 2
+                    let low = try parseHex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw error("unpaired surrogate in \\u escape")
+                }
+                guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                out.append(contentsOf: Array(String(Character(unicode)).utf8))
+            default:
+                position -= 1
+                throw error("invalid escape \(describe(byte))")
+            }
+        }
+
+        mutating func parseHex4() throws(ParseError) -> UInt32 {
+            guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                let byte = bytes[position]
+                let digit: UInt32
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+                default: throw error("invalid hex digit in \\u escape")
+                }
+                value = value << 4 | digit
+                position += 1
+            }
+            return value
+        }
+    }
+}
