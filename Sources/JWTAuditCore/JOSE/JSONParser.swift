@@ -52,35 +52,59 @@ public struct JSONParser {
     }
 
     public static func parse(_ text: String, limits: Limits = .default) throws(ParseError) -> JSONValue {
-        try parse(bytes: Array(text.utf8), limits: limits)
+        var text = text
+        if text.utf8.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
+        let result = text.withUTF8 { buffer -> Result<JSONValue, ParseError> in
+            do throws(ParseError) { return .success(try parse(buffer: buffer, limits: limits)) } catch { return .failure(error) }
+        }
+        return try result.get()
     }
 
     public static func parse(bytes: [UInt8], limits: Limits = .default) throws(ParseError) -> JSONValue {
         if bytes.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
-        var parser = Cursor(bytes: bytes, limits: limits)
+        return try bytes.withUnsafeBufferPointer { (buffer) throws(ParseError) -> JSONValue in
+            try parse(buffer: buffer, limits: limits)
+        }
+    }
+
+    /// Parses the bytes in place: the cursor reads through a raw pointer, so no byte is copied, bounds-checked twice
+    /// or retained on the way; only the values themselves (Strings, arrays, objects) are allocated.
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, limits: Limits) throws(ParseError) -> JSONValue {
+        if buffer.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
+        guard let base = buffer.baseAddress, buffer.count > 0 else {
+            throw ParseError(kind: .syntax("unexpected end of input"), offset: 0)
+        }
+        var parser = Cursor(bytes: base, count: buffer.count, limits: limits)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
-        if parser.position != bytes.count {
+        if parser.position != buffer.count {
             throw ParseError(kind: .syntax("unexpected data after the JSON value"), offset: parser.position)
         }
         return value
     }
 
     private struct Cursor {
-        let bytes: [UInt8]
+        /// The document; every read is guarded by `position < count` (or an explicit length check) first.
+        let bytes: UnsafePointer<UInt8>
+        let count: Int
         let limits: Limits
         var position = 0
 
-        init(bytes: [UInt8], limits: Limits) {
+        init(bytes: UnsafePointer<UInt8>, count: Int, limits: Limits) {
             self.bytes = bytes
+            self.count = count
             self.limits = limits
         }
 
         func error(_ message: String) -> ParseError { ParseError(kind: .syntax(message), offset: position) }
 
+        func text(_ start: Int, _ end: Int) -> String {
+            String(decoding: UnsafeBufferPointer(start: bytes + start, count: end - start), as: UTF8.self)
+        }
+
         mutating func skipWhitespace() {
-            while position < bytes.count {
+            while position < count {
                 switch bytes[position] {
                 case 0x20, 0x09, 0x0A, 0x0D: position += 1
                 default: return
@@ -89,7 +113,7 @@ public struct JSONParser {
         }
 
         mutating func parseValue(depth: Int) throws(ParseError) -> JSONValue {
-            guard position < bytes.count else { throw error("unexpected end of input") }
+            guard position < count else { throw error("unexpected end of input") }
             switch bytes[position] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
             case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
@@ -108,46 +132,54 @@ public struct JSONParser {
         }
 
         mutating func expectLiteral(_ literal: StaticString) throws(ParseError) {
-            let count = literal.utf8CodeUnitCount
-            guard position + count <= bytes.count else { throw error("unexpected end of input") }
+            let length = literal.utf8CodeUnitCount
+            guard position + length <= count else { throw error("unexpected end of input") }
             let start = literal.utf8Start
-            for i in 0..<count where bytes[position + i] != start[i] {
+            for i in 0..<length where bytes[position + i] != start[i] {
                 throw error("invalid literal (expected \(literal))")
             }
-            position += count
+            position += length
         }
 
         mutating func parseObject(depth: Int) throws(ParseError) -> JSONValue {
             if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
             position += 1  // {
-            var object = JSONObject()
-            // A claims set has 10-30 members: starting at 8 saves the array's first three regrowths.
-            object.members.reserveCapacity(8)
+            // A claims set has 10-30 members of ~30-50 bytes each: sizing the top-level object from the document
+            // avoids the array's regrowths (each a copy); nested objects are small.
+            let capacity = depth == 1 ? min(64, max(8, (count - position) / 32)) : 8
+            var members: [(key: String, value: JSONValue)] = []
+            members.reserveCapacity(capacity)
+            var index = JSONObject.KeyIndexBuilder(capacity: capacity)
             skipWhitespace()
-            if position < bytes.count && bytes[position] == UInt8(ascii: "}") {
+            if position < count && bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(object)
+                return .object(JSONObject(members: members, keyIndex: index.finish()))
             }
             while true {
                 skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end of input in an object") }
+                guard position < count else { throw error("unexpected end of input in an object") }
                 guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                let key = try parseString()
+                var fingerprint: UInt64 = 0
+                let key = try parseString(fingerprint: &fingerprint)
                 skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
+                guard position < count, bytes[position] == UInt8(ascii: ":") else {
                     throw error("expected ':' after a member name")
                 }
                 position += 1
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
-                if object.count >= limits.maxContainerCount {
+                if members.count >= limits.maxContainerCount {
                     throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
                 }
-                object.append(key, value)
+                index.add(key, fingerprint: fingerprint, to: members)
+                members.append((key, value))
                 skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end of input in an object") }
+                guard position < count else { throw error("unexpected end of input in an object") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(object) }
+                if bytes[position] == UInt8(ascii: "}") {
+                    position += 1
+                    return .object(JSONObject(members: members, keyIndex: index.finish()))
+                }
                 throw error("expected ',' or '}' in an object")
             }
         }
@@ -157,10 +189,11 @@ public struct JSONParser {
             position += 1  // [
             var elements: [JSONValue] = []
             skipWhitespace()
-            if position < bytes.count && bytes[position] == UInt8(ascii: "]") {
+            if position < count && bytes[position] == UInt8(ascii: "]") {
                 position += 1
                 return .array(elements)
             }
+            elements.reserveCapacity(4)
             while true {
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
@@ -169,7 +202,7 @@ public struct JSONParser {
                 }
                 elements.append(value)
                 skipWhitespace()
-                guard position < bytes.count else { throw error("unexpected end of input in an array") }
+                guard position < count else { throw error("unexpected end of input in an array") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
                 if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(elements) }
                 throw error("expected ',' or ']' in an array")
@@ -179,88 +212,123 @@ public struct JSONParser {
         mutating func parseNumber() throws(ParseError) -> JSONNumber {
             let start = position
             if bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
+            guard position < count, isDigit(bytes[position]) else { throw error("invalid number") }
             if bytes[position] == UInt8(ascii: "0") {
                 position += 1
-                if position < bytes.count, isDigit(bytes[position]) { throw error("leading zero in a number") }
+                if position < count, isDigit(bytes[position]) { throw error("leading zero in a number") }
             } else {
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+                while position < count, isDigit(bytes[position]) { position += 1 }
             }
-            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            if position < count, bytes[position] == UInt8(ascii: ".") {
                 position += 1
-                guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid fraction") }
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+                guard position < count, isDigit(bytes[position]) else { throw error("invalid fraction") }
+                while position < count, isDigit(bytes[position]) { position += 1 }
             }
-            if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            if position < count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
                 position += 1
-                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                if position < count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                     position += 1
                 }
-                guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid exponent") }
-                while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+                guard position < count, isDigit(bytes[position]) else { throw error("invalid exponent") }
+                while position < count, isDigit(bytes[position]) { position += 1 }
             }
-            return JSONNumber(text: String(decoding: bytes[start..<position], as: UTF8.self))
+            return JSONNumber(text: text(start, position))
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
         mutating func parseString() throws(ParseError) -> String {
+            var unused: UInt64 = 0
+            return try parseString(fingerprint: &unused)
+        }
+
+        /// Parses a string; `fingerprint` receives `JSONObject.fingerprint` of its UTF-8 (0 unless plain ASCII).
+        @inline(__always)
+        mutating func parseString(fingerprint: inout UInt64) throws(ParseError) -> String {
             position += 1  // opening quote
-            var out = [UInt8]()
-            var escaped = false
-            var runStart = position
+            let start = position
+            var ascii = true
+            // Most strings have no escape: find the closing quote, checking UTF-8 on the way, and make the String
+            // straight from the document's bytes.
             while true {
-                guard position < bytes.count else { throw error("unterminated string") }
+                position = plainRunEnd(from: position)
+                guard position < count else { throw error("unterminated string") }
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
-                    if !escaped {
-                        // Most strings have no escape: make the String straight from the bytes, with no buffer.
-                        let text = String(decoding: bytes[runStart..<position], as: UTF8.self)
-                        position += 1
-                        return text
-                    }
-                    out.append(contentsOf: bytes[runStart..<position])
+                    if ascii { fingerprint = JSONObject.fingerprint(ascii: bytes + start, count: position - start) }
+                    let value = text(start, position)
+                    position += 1
+                    return value
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw error("control character in a string") }
+                try skipUTF8Sequence()
+                ascii = false
+            }
+            // With escapes: decode into a buffer.
+            var out = [UInt8]()
+            out.reserveCapacity(position - start + 16)
+            out.append(contentsOf: UnsafeBufferPointer(start: bytes + start, count: position - start))
+            var runStart = position
+            while true {
+                guard position < count else { throw error("unterminated string") }
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    out.append(contentsOf: UnsafeBufferPointer(start: bytes + runStart, count: position - runStart))
                     position += 1
                     break
                 }
                 if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                    out.append(contentsOf: bytes[runStart..<position])
+                    out.append(contentsOf: UnsafeBufferPointer(start: bytes + runStart, count: position - runStart))
                     try parseEscape(into: &out)
                     runStart = position
                     continue
                 }
                 if byte < 0x20 { throw error("control character in a string") }
                 if byte < 0x80 {
-                    position = asciiRunEnd(from: position + 1)
+                    position = plainRunEnd(from: position + 1)
                     continue
                 }
                 try skipUTF8Sequence()
             }
-            return String(decoding: out, as: UTF8.self)
+            let value = String(decoding: out, as: UTF8.self)
+            fingerprint = JSONObject.fingerprint(of: value)
+            return value
         }
 
         /// The end of the run of plain printable ASCII (no quote, no backslash, no control, no UTF-8 lead) that starts
-        /// at `start`: nearly every byte of a token's JSON is in such a run, and scanning it over the raw buffer
-        /// avoids a bounds check and a dispatch per byte. The byte at the returned index is left to `parseString`.
-        func asciiRunEnd(from start: Int) -> Int {
-            bytes.withUnsafeBufferPointer { buffer -> Int in
-                var index = start
-                let end = buffer.count
-                while index < end {
-                    let byte = buffer[index]
-                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
-                    index += 1
-                }
-                return index
+        /// at `start`: nearly every byte of a token's JSON is in such a run. Eight bytes are tested at a time with
+        /// the "has a zero byte" word trick (a set high bit in `(x - 0x01..) & ~x & 0x80..` marks a zero byte, and
+        /// nothing is marked in a word without one), then the last word byte by byte. The byte at the returned index
+        /// is left to `parseString`.
+        func plainRunEnd(from start: Int) -> Int {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            var index = start
+            let raw = UnsafeRawPointer(bytes)
+            while index + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                // Bytes below 0x20 (controls) are found as "x - 0x20 borrows" on bytes below 0x80.
+                let special = (word | ((word &- ones &* 0x20) & ~word)
+                    | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+                if special != 0 { break }
+                index += 8
             }
+            while index < count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 || byte >= 0x80 { break }
+                index += 1
+            }
+            return index
         }
 
         /// Validates one multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
         mutating func skipUTF8Sequence() throws(ParseError) {
             let lead = bytes[position]
             let length: Int
-            var minimum: UInt32
+            let minimum: UInt32
             var scalar: UInt32
             switch lead {
             case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(lead & 0x1F)
@@ -268,7 +336,7 @@ public struct JSONParser {
             case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(lead & 0x07)
             default: throw ParseError(kind: .invalidUTF8, offset: position)
             }
-            guard position + length <= bytes.count else { throw ParseError(kind: .invalidUTF8, offset: position) }
+            guard position + length <= count else { throw ParseError(kind: .invalidUTF8, offset: position) }
             for i in 1..<length {
                 let continuation = bytes[position + i]
                 guard continuation & 0xC0 == 0x80 else { throw ParseError(kind: .invalidUTF8, offset: position) }
@@ -277,13 +345,12 @@ public struct JSONParser {
             if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
                 throw ParseError(kind: .invalidUTF8, offset: position)
             }
-            _ = minimum
             position += length
         }
 
         mutating func parseEscape(into out: inout [UInt8]) throws(ParseError) {
             position += 1  // backslash
-            guard position < bytes.count else { throw error("unterminated escape") }
+            guard position < count else { throw error("unterminated escape") }
             let byte = bytes[position]
             position += 1
             switch byte {
@@ -299,7 +366,7 @@ public struct JSONParser {
                 var scalar = try parseHex4()
                 if (0xD800...0xDBFF).contains(scalar) {
                     // A high surrogate must be followed by an escaped low surrogate.
-                    guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
+                    guard position + 1 < count, bytes[position] == UInt8(ascii: "\\"),
                         bytes[position + 1] == UInt8(ascii: "u")
                     else { throw error("unpaired surrogate in \\u escape") }
                     position += 2
@@ -318,7 +385,7 @@ public struct JSONParser {
         }
 
         mutating func parseHex4() throws(ParseError) -> UInt32 {
-            guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
+            guard position + 4 <= count else { throw error("truncated \\u escape") }
             var value: UInt32 = 0
             for _ in 0..<4 {
                 let byte = bytes[position]

@@ -48,11 +48,41 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 /// A JSON object with its members in document order. Lookups return the *last* member of a name, which is
 /// what ECMAScript's JSON.parse (and most JWT libraries) do; `duplicateKeys` says when that matters.
 public struct JSONObject: Sendable, Equatable {
-    public var members: [(key: String, value: JSONValue)]
+    /// Any change through this property drops the parser's key index (lookups then compare Strings as before).
+    public var members: [(key: String, value: JSONValue)] { didSet { keyIndex = [] } }
 
-    public init(_ members: [(key: String, value: JSONValue)] = []) { self.members = members }
+    /// Built by `JSONParser` while it reads the members (it sees every name anyway): one `fingerprint` per member,
+    /// in member order, then one word of `IndexFlags`. Empty when the object was built or changed any other way.
+    /// A verifier looks up some 25 claims per token in a set of ~20; comparing Strings for each was a fifth of
+    /// the per-token parsing cost, and finding duplicates pairwise after the fact another eighth.
+    private var keyIndex: [UInt64]
+
+    public init(_ members: [(key: String, value: JSONValue)] = []) {
+        self.members = members
+        self.keyIndex = []
+    }
+
+    init(members: [(key: String, value: JSONValue)], keyIndex: [UInt64]) {
+        self.members = members
+        self.keyIndex = keyIndex
+    }
 
     public subscript(key: String) -> JSONValue? {
+        if keyIndex.count == members.count + 1, let wanted = Self.queryFingerprint(key) {
+            return keyIndex.withUnsafeBufferPointer { prints -> JSONValue? in
+                var index = members.count
+                while index > 0 {
+                    index -= 1
+                    let print = prints[index]
+                    if print == wanted {
+                        if Self.fingerprintIsExact(print) || members[index].key == key { return members[index].value }
+                    } else if print == 0 && members[index].key == key {
+                        return members[index].value
+                    }
+                }
+                return nil
+            }
+        }
         for member in members.reversed() where member.key == key { return member.value }
         return nil
     }
@@ -63,8 +93,10 @@ public struct JSONObject: Sendable, Equatable {
 
     /// Names that occur more than once, in order of their second occurrence.
     public var duplicateKeys: [String] {
+        // The parser already compared every name: when it found no duplicate, there is nothing to list.
+        if keyIndex.count == members.count + 1, keyIndex[members.count] == IndexFlags.noDuplicates { return [] }
         // Claims sets and headers are small: comparing pairs is cheaper than hashing every key with a seeded
-        // hasher, and this runs twice per token in batch verification.
+        // hasher.
         if members.count <= 32 {
             var duplicates: [String] = []
             for index in members.indices.dropFirst() {
@@ -90,6 +122,87 @@ public struct JSONObject: Sendable, Equatable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    // MARK: Key index
+
+    /// The last word of a key index.
+    enum IndexFlags {
+        /// Every pair of names was compared and none are equal.
+        static let noDuplicates: UInt64 = 0
+        /// Two names are equal.
+        static let duplicates: UInt64 = 1
+        /// Too many members to compare every pair while parsing: `duplicateKeys` finds out itself.
+        static let unchecked: UInt64 = 2
+    }
+
+    /// A name's fingerprint for lookups: for an all-ASCII name, bit 63 set, its length (at most 127) in bits
+    /// 56-62 and its first seven bytes in bits 0-55, so two ASCII names with different fingerprints differ, and
+    /// names of at most seven bytes are equal exactly when their fingerprints are. 0 for a name with any
+    /// non-ASCII byte: Swift compares Strings by canonical equivalence, under which a non-ASCII name can equal an
+    /// ASCII one (U+212A KELVIN SIGN is "K"), so such a name is always compared as a String.
+    static func fingerprint(ascii bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+        var print: UInt64 = 1 << 63 | UInt64(min(count, 127)) << 56
+        var index = 0
+        let prefix = min(count, 7)
+        while index < prefix {
+            print |= UInt64(bytes[index]) << UInt64(index &* 8)
+            index += 1
+        }
+        return print
+    }
+
+    static func fingerprint(of key: String) -> UInt64 { queryFingerprint(key) ?? 0 }
+
+    /// The fingerprint of an all-ASCII name, nil for any other (which is then looked up by String comparison).
+    @inline(__always)
+    static func queryFingerprint(_ key: String) -> UInt64? {
+        let print = key.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
+            guard let base = bytes.baseAddress else { return fingerprint(ascii: UnsafePointer(bitPattern: 1)!, count: 0) }
+            for byte in bytes where byte >= 0x80 { return nil }
+            return fingerprint(ascii: base, count: bytes.count)
+        }
+        return print ?? nil
+    }
+
+    static func fingerprintIsExact(_ print: UInt64) -> Bool { print >> 56 & 0x7F <= 7 }
+
+    /// Collects the key index while the parser appends members, and notes duplicates on the way.
+    struct KeyIndexBuilder {
+        /// Beyond this many members, pairwise comparison costs more than hashing: leave it to `duplicateKeys`.
+        static let pairwiseLimit = 32
+        var prints: [UInt64] = []
+        var flags = IndexFlags.noDuplicates
+
+        init(capacity: Int) { prints.reserveCapacity(capacity + 1) }
+
+        /// Records `key` (about to be appended to `members`), whose fingerprint is `print`.
+        mutating func add(_ key: String, fingerprint print: UInt64, to members: [(key: String, value: JSONValue)]) {
+            if flags == IndexFlags.noDuplicates {
+                if members.count >= Self.pairwiseLimit {
+                    flags = IndexFlags.unchecked
+                } else {
+                    let found = prints.withUnsafeBufferPointer { earlier -> Bool in
+                        for index in earlier.indices {
+                            let other = earlier[index]
+                            if other == print {
+                                if JSONObject.fingerprintIsExact(print) || members[index].key == key { return true }
+                            } else if (other == 0 || print == 0) && members[index].key == key {
+                                return true
+                            }
+                        }
+                        return false
+                    }
+                    if found { flags = IndexFlags.duplicates }
+                }
+            }
+            prints.append(print)
+        }
+
+        consuming func finish() -> [UInt64] {
+            prints.append(flags)
+            return prints
+        }
     }
 }
 
