@@ -43,49 +43,83 @@ public struct CompactToken: Sendable {
     /// Parses compact serialization. Throws `.malformedToken` (with the segment and offset named) or
     /// `.limitExceeded`.
     public static func parse(_ text: String, limits: Limits = .default) throws(JWTAuditError) -> CompactToken {
-        let bytes = Array(text.utf8)
-        if bytes.count > limits.maxTokenBytes {
+        let byteCount = text.utf8.count
+        if byteCount > limits.maxTokenBytes {
             throw JWTAuditError(
-                .limitExceeded, "token is \(bytes.count) bytes; the limit is \(limits.maxTokenBytes) bytes")
+                .limitExceeded, "token is \(byteCount) bytes; the limit is \(limits.maxTokenBytes) bytes")
         }
-        if bytes.isEmpty { throw JWTAuditError(.malformedToken, "empty token") }
+        if byteCount == 0 { throw JWTAuditError(.malformedToken, "empty token") }
+        // Work on the String's own UTF-8 storage: no copy of the token, no per-byte bounds checks.
+        var storage = text
+        let result = storage.withUTF8 { bytes -> Result<CompactToken, JWTAuditError> in
+            do throws(JWTAuditError) { return .success(try parse(bytes: bytes, text: text, limits: limits)) } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The index of the first '.' in `bytes[start...]`, or `bytes.count`. Eight bytes are tested at a time with the
+    /// "has a zero byte" word trick on `word ^ "........"` (no byte is marked in a word without a dot), then the
+    /// word that has one byte by byte.
+    static func nextDot(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return count }
+        var index = start
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x2E)
+            if (word &- ones) & ~word & (ones &* 0x80) != 0 { break }
+            index += 8
+        }
+        while index < count && base[index] != UInt8(ascii: ".") { index += 1 }
+        return index
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>, text: String, limits: Limits)
+        throws(JWTAuditError) -> CompactToken
+    {
+        // Up to five dots are looked for: a sixth segment is already too many.
         var dots: [Int] = []
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: ".") {
-            dots.append(index)
-            if dots.count > 4 { break }
+        dots.reserveCapacity(5)
+        var from = 0
+        while dots.count < 5 {
+            let dot = nextDot(in: bytes, from: from)
+            if dot == bytes.count { break }
+            dots.append(dot)
+            from = dot + 1
         }
         let kind: Kind
         switch dots.count {
         case 2: kind = .jws
         case 4: kind = .jwe
         default:
-            let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).count
+            // A compact token split on '.' has one segment more than it has dots.
+            let parts = dots.count + 1
             throw JWTAuditError(
                 .malformedToken,
                 "a compact token has 3 segments (JWS) or 5 (JWE); this one has \(parts > 5 ? "more than 5" : String(parts))")
         }
-        let names = kind == .jws
-            ? ["header", "payload", "signature"]
-            : ["header", "encrypted key", "initialization vector", "ciphertext", "authentication tag"]
-        var ranges: [Range<Int>] = []
-        var start = 0
-        for dot in dots {
-            ranges.append(start..<dot)
-            start = dot + 1
+        func range(_ index: Int) -> Range<Int> {
+            (index == 0 ? 0 : dots[index - 1] + 1)..<(index == dots.count ? bytes.count : dots[index])
         }
-        ranges.append(start..<bytes.count)
 
         func decode(_ index: Int) throws(JWTAuditError) -> [UInt8] {
+            let segment = range(index)
             do {
-                return try Base64URL.decode(bytes: bytes[ranges[index]])
+                return try Base64URL.decode(bytes: UnsafeBufferPointer(rebasing: bytes[segment]))
             } catch {
+                let names = kind == .jws
+                    ? ["header", "payload", "signature"]
+                    : ["header", "encrypted key", "initialization vector", "ciphertext", "authentication tag"]
                 throw JWTAuditError(
                     .malformedToken,
-                    "\(names[index]) segment (segment \(index + 1), starting at character \(ranges[index].lowerBound + 1)): \(error)")
+                    "\(names[index]) segment (segment \(index + 1), starting at character \(segment.lowerBound + 1)): \(error)")
             }
         }
 
-        if ranges[0].isEmpty { throw JWTAuditError(.malformedToken, "the header segment is empty") }
+        if range(0).isEmpty { throw JWTAuditError(.malformedToken, "the header segment is empty") }
         let headerBytes = try decode(0)
         let header: JSONObject
         do {
@@ -126,7 +160,7 @@ public struct CompactToken: Sendable {
         }
         return CompactToken(
             kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
-            signature: signature, signingInput: Array(bytes[0..<dots[1]]), claims: claims,
+            signature: signature, signingInput: Array(UnsafeBufferPointer(rebasing: bytes[0..<dots[1]])), claims: claims,
             claimsProblem: claimsProblem)
     }
 }

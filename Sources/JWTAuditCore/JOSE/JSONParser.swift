@@ -149,18 +149,22 @@ public struct JSONParser {
             let capacity = depth == 1 ? min(64, max(8, (count - position) / 32)) : 8
             var members: [(key: String, value: JSONValue)] = []
             members.reserveCapacity(capacity)
-            var index = JSONObject.KeyIndexBuilder(capacity: capacity)
+            // The key index (see `JSONObject`): a fingerprint per member, then the duplicate flag.
+            var prints: [UInt64] = []
+            prints.reserveCapacity(capacity + 1)
+            var flags = JSONObject.IndexFlags.noDuplicates
             skipWhitespace()
             if position < count && bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                return .object(JSONObject(members: members, keyIndex: index.finish()))
+                prints.append(flags)
+                return .object(JSONObject(members: members, keyIndex: prints))
             }
             while true {
                 skipWhitespace()
                 guard position < count else { throw error("unexpected end of input in an object") }
                 guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-                var fingerprint: UInt64 = 0
-                let key = try parseString(fingerprint: &fingerprint)
+                var print: UInt64 = 0
+                let key = try parseString(isName: true, fingerprint: &print)
                 skipWhitespace()
                 guard position < count, bytes[position] == UInt8(ascii: ":") else {
                     throw error("expected ':' after a member name")
@@ -171,14 +175,22 @@ public struct JSONParser {
                 if members.count >= limits.maxContainerCount {
                     throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
                 }
-                index.add(key, fingerprint: fingerprint, to: members)
+                if flags == JSONObject.IndexFlags.noDuplicates {
+                    if members.count >= JSONObject.pairwiseLimit {
+                        flags = JSONObject.IndexFlags.unchecked
+                    } else if JSONObject.contains(key, fingerprint: print, in: members, prints) {
+                        flags = JSONObject.IndexFlags.duplicates
+                    }
+                }
                 members.append((key, value))
+                prints.append(print)
                 skipWhitespace()
                 guard position < count else { throw error("unexpected end of input in an object") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
                 if bytes[position] == UInt8(ascii: "}") {
                     position += 1
-                    return .object(JSONObject(members: members, keyIndex: index.finish()))
+                    prints.append(flags)
+                    return .object(JSONObject(members: members, keyIndex: prints))
                 }
                 throw error("expected ',' or '}' in an object")
             }
@@ -239,12 +251,13 @@ public struct JSONParser {
 
         mutating func parseString() throws(ParseError) -> String {
             var unused: UInt64 = 0
-            return try parseString(fingerprint: &unused)
+            return try parseString(isName: false, fingerprint: &unused)
         }
 
-        /// Parses a string; `fingerprint` receives `JSONObject.fingerprint` of its UTF-8 (0 unless plain ASCII).
+        /// Parses a string. For a member name (`isName`), `fingerprint` receives `JSONObject.fingerprint` of it.
+        /// Names, and values of up to seven ASCII bytes, that are `JSONWellKnownStrings` come back as literals.
         @inline(__always)
-        mutating func parseString(fingerprint: inout UInt64) throws(ParseError) -> String {
+        mutating func parseString(isName: Bool, fingerprint: inout UInt64) throws(ParseError) -> String {
             position += 1  // opening quote
             let start = position
             var ascii = true
@@ -255,10 +268,16 @@ public struct JSONParser {
                 guard position < count else { throw error("unterminated string") }
                 let byte = bytes[position]
                 if byte == UInt8(ascii: "\"") {
-                    if ascii { fingerprint = JSONObject.fingerprint(ascii: bytes + start, count: position - start) }
-                    let value = text(start, position)
+                    let length = position - start
                     position += 1
-                    return value
+                    if ascii && (isName || length <= 7) {
+                        let print = JSONObject.fingerprint(ascii: bytes + start, count: length)
+                        if isName { fingerprint = print }
+                        if let known = JSONWellKnownStrings.string(fingerprint: print, bytes + start, length) {
+                            return known
+                        }
+                    }
+                    return text(start, start + length)
                 }
                 if byte == UInt8(ascii: "\\") { break }
                 if byte < 0x20 { throw error("control character in a string") }
@@ -292,7 +311,7 @@ public struct JSONParser {
                 try skipUTF8Sequence()
             }
             let value = String(decoding: out, as: UTF8.self)
-            fingerprint = JSONObject.fingerprint(of: value)
+            if isName { fingerprint = JSONObject.fingerprint(of: value) }
             return value
         }
 

@@ -167,41 +167,24 @@ public struct JSONObject: Sendable, Equatable {
 
     static func fingerprintIsExact(_ print: UInt64) -> Bool { print >> 56 & 0x7F <= 7 }
 
-    /// Collects the key index while the parser appends members, and notes duplicates on the way.
-    struct KeyIndexBuilder {
-        /// Beyond this many members, pairwise comparison costs more than hashing: leave it to `duplicateKeys`.
-        static let pairwiseLimit = 32
-        var prints: [UInt64] = []
-        var flags = IndexFlags.noDuplicates
+    /// Beyond this many members, comparing every pair of names while parsing costs more than hashing them:
+    /// the parser leaves it to `duplicateKeys` (`IndexFlags.unchecked`).
+    static let pairwiseLimit = 32
 
-        init(capacity: Int) { prints.reserveCapacity(capacity + 1) }
-
-        /// Records `key` (about to be appended to `members`), whose fingerprint is `print`.
-        mutating func add(_ key: String, fingerprint print: UInt64, to members: [(key: String, value: JSONValue)]) {
-            if flags == IndexFlags.noDuplicates {
-                if members.count >= Self.pairwiseLimit {
-                    flags = IndexFlags.unchecked
-                } else {
-                    let found = prints.withUnsafeBufferPointer { earlier -> Bool in
-                        for index in earlier.indices {
-                            let other = earlier[index]
-                            if other == print {
-                                if JSONObject.fingerprintIsExact(print) || members[index].key == key { return true }
-                            } else if (other == 0 || print == 0) && members[index].key == key {
-                                return true
-                            }
-                        }
-                        return false
-                    }
-                    if found { flags = IndexFlags.duplicates }
+    /// True when `members` (whose fingerprints are `prints`) has a member named `key`, compared as Strings are.
+    static func contains(
+        _ key: String, fingerprint print: UInt64, in members: [(key: String, value: JSONValue)], _ prints: [UInt64]
+    ) -> Bool {
+        if print == 0 { return members.contains { $0.key == key } }
+        let exact = fingerprintIsExact(print)
+        return prints.withUnsafeBufferPointer { earlier -> Bool in
+            for index in 0..<min(earlier.count, members.count) {
+                let other = earlier[index]
+                if other == print || other == 0 {
+                    if (other == print && exact) || members[index].key == key { return true }
                 }
             }
-            prints.append(print)
-        }
-
-        consuming func finish() -> [UInt64] {
-            prints.append(flags)
-            return prints
+            return false
         }
     }
 }
