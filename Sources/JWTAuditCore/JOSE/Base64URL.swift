@@ -43,6 +43,23 @@ public enum Base64URL {
         return table
     }()
 
+    /// `decodeTable` spread over four 256-entry tables, one per position in a group of four characters, each
+    /// holding the character's six bits already moved to where they land in the three output bytes (as a
+    /// little-endian word: byte 0, 1, 2 of the output in bits 0-7, 8-15, 16-23). OR-ing the four entries gives the
+    /// group's three bytes in one step; a character outside the alphabet has the entry 1 << 24, which no valid
+    /// combination sets.
+    private static let groupTables: [UInt32] = {
+        var tables = [UInt32](repeating: 1 << 24, count: 1024)
+        for (index, byte) in alphabet.enumerated() {
+            let value = UInt32(index)
+            tables[Int(byte)] = value << 2
+            tables[256 + Int(byte)] = value >> 4 | (value & 0x0F) << 12
+            tables[512 + Int(byte)] = (value >> 2) << 8 | (value & 0x03) << 22
+            tables[768 + Int(byte)] = value << 16
+        }
+        return tables
+    }()
+
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         let input = Array(bytes)
         var out = [UInt8]()
@@ -94,6 +111,7 @@ public enum Base64URL {
         if remainder == 1 { return nil }
         guard let source = input.baseAddress else { return [] }
         let outputCount = count / 4 * 3 + (remainder == 0 ? 0 : remainder - 1)
+        let groups = groupTables
         return decodeTable.withUnsafeBufferPointer { tableBuffer -> [UInt8]? in
             let table = tableBuffer.baseAddress!
             var valid = true
@@ -102,9 +120,25 @@ public enum Base64URL {
                 var read = 0
                 var written = 0
                 let whole = count - remainder
+                groups.withUnsafeBufferPointer { groupBuffer in
+                    let g = groupBuffer.baseAddress!
+                    // Whole groups whose four-byte store stays inside the output: one word store each.
+                    while read < whole && written + 4 <= outputCount {
+                        let n = g[Int(source[read])] | g[256 + Int(source[read + 1])]
+                            | g[512 + Int(source[read + 2])] | g[768 + Int(source[read + 3])]
+                        if n >> 24 != 0 {
+                            valid = false
+                            return
+                        }
+                        UnsafeMutableRawPointer(out + written).storeBytes(of: n.littleEndian, as: UInt32.self)
+                        read += 4
+                        written += 3
+                    }
+                }
+                // The last whole group (at most), three byte stores.
                 // Table entries are 0...63 for the alphabet and 0xFF otherwise: OR-ing four of them has the top bit
                 // set exactly when one character is outside the alphabet.
-                while read < whole {
+                while valid && read < whole {
                     let a = table[Int(source[read])]
                     let b = table[Int(source[read + 1])]
                     let c = table[Int(source[read + 2])]
