@@ -149,14 +149,13 @@ public struct JSONParser {
             let capacity = depth == 1 ? min(64, max(8, (count - position) / 32)) : 8
             var members: [(key: String, value: JSONValue)] = []
             members.reserveCapacity(capacity)
-            // The key index (see `JSONObject`): a fingerprint per member, then the duplicate flag.
+            // The key index (see `JSONObject`): a fingerprint per member, then hash slots and flags.
             var prints: [UInt64] = []
-            prints.reserveCapacity(capacity + 1)
-            var flags = JSONObject.IndexFlags.noDuplicates
+            prints.reserveCapacity(capacity + JSONObject.slotWords + 1)
             skipWhitespace()
             if position < count && bytes[position] == UInt8(ascii: "}") {
                 position += 1
-                prints.append(flags)
+                JSONObject.makeKeyIndex(&prints, members)
                 return .object(JSONObject(members: members, keyIndex: prints))
             }
             while true {
@@ -175,13 +174,6 @@ public struct JSONParser {
                 if members.count >= limits.maxContainerCount {
                     throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
                 }
-                if flags == JSONObject.IndexFlags.noDuplicates {
-                    if members.count >= JSONObject.pairwiseLimit {
-                        flags = JSONObject.IndexFlags.unchecked
-                    } else if JSONObject.contains(key, fingerprint: print, in: members, prints) {
-                        flags = JSONObject.IndexFlags.duplicates
-                    }
-                }
                 members.append((key, value))
                 prints.append(print)
                 skipWhitespace()
@@ -189,7 +181,7 @@ public struct JSONParser {
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
                 if bytes[position] == UInt8(ascii: "}") {
                     position += 1
-                    prints.append(flags)
+                    JSONObject.makeKeyIndex(&prints, members)
                     return .object(JSONObject(members: members, keyIndex: prints))
                 }
                 throw error("expected ',' or '}' in an object")

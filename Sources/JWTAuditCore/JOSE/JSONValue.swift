@@ -51,10 +51,11 @@ public struct JSONObject: Sendable, Equatable {
     /// Any change through this property drops the parser's key index (lookups then compare Strings as before).
     public var members: [(key: String, value: JSONValue)] { didSet { keyIndex = [] } }
 
-    /// Built by `JSONParser` while it reads the members (it sees every name anyway): one `fingerprint` per member,
-    /// in member order, then one word of `IndexFlags`. Empty when the object was built or changed any other way.
-    /// A verifier looks up some 25 claims per token in a set of ~20; comparing Strings for each was a fifth of
-    /// the per-token parsing cost, and finding duplicates pairwise after the fact another eighth.
+    /// Built by `JSONParser` (see `makeKeyIndex`): one `fingerprint` per member, in member order; then, when
+    /// `IndexFlags.hashed`, `slotWords` words of one-byte hash slots; then one word of `IndexFlags`. Empty when the
+    /// object was built or changed any other way. A verifier looks up some 30 claims per token in a set of ~20;
+    /// comparing Strings for each was a fifth of the per-token parsing cost, and finding duplicates pairwise after
+    /// the fact another eighth.
     private var keyIndex: [UInt64]
 
     public init(_ members: [(key: String, value: JSONValue)] = []) {
@@ -68,19 +69,27 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     public subscript(key: String) -> JSONValue? {
-        if keyIndex.count == members.count + 1, let wanted = Self.queryFingerprint(key) {
-            return keyIndex.withUnsafeBufferPointer { prints -> JSONValue? in
-                var index = members.count
-                while index > 0 {
-                    index -= 1
-                    let print = prints[index]
-                    if print == wanted {
-                        if Self.fingerprintIsExact(print) || members[index].key == key { return members[index].value }
-                    } else if print == 0 && members[index].key == key {
-                        return members[index].value
-                    }
+        let count = members.count
+        if let flags = keyIndex.last, let wanted = Self.queryFingerprint(key) {
+            if flags & IndexFlags.hashed != 0 && keyIndex.count == count + Self.slotWords + 1 {
+                return keyIndex.withUnsafeBufferPointer { index -> JSONValue? in
+                    guard let found = Self.slot(of: wanted, key, index, members) else { return nil }
+                    return members[found].value
                 }
-                return nil
+            }
+            if keyIndex.count == count + 1 {
+                return keyIndex.withUnsafeBufferPointer { prints -> JSONValue? in
+                    let exact = Self.fingerprintIsExact(wanted)
+                    var index = count
+                    while index > 0 {
+                        index -= 1
+                        let print = prints[index]
+                        if print == wanted || print == 0 {
+                            if (print == wanted && exact) || members[index].key == key { return members[index].value }
+                        }
+                    }
+                    return nil
+                }
             }
         }
         for member in members.reversed() where member.key == key { return member.value }
@@ -94,7 +103,7 @@ public struct JSONObject: Sendable, Equatable {
     /// Names that occur more than once, in order of their second occurrence.
     public var duplicateKeys: [String] {
         // The parser already compared every name: when it found no duplicate, there is nothing to list.
-        if keyIndex.count == members.count + 1, keyIndex[members.count] == IndexFlags.noDuplicates { return [] }
+        if let flags = keyIndex.last, flags & (IndexFlags.duplicates | IndexFlags.unchecked) == 0 { return [] }
         // Claims sets and headers are small: comparing pairs is cheaper than hashing every key with a seeded
         // hasher.
         if members.count <= 32 {
@@ -128,19 +137,26 @@ public struct JSONObject: Sendable, Equatable {
 
     /// The last word of a key index.
     enum IndexFlags {
-        /// Every pair of names was compared and none are equal.
-        static let noDuplicates: UInt64 = 0
         /// Two names are equal.
         static let duplicates: UInt64 = 1
         /// Too many members to compare every pair while parsing: `duplicateKeys` finds out itself.
         static let unchecked: UInt64 = 2
+        /// The index has hash slots (every name is ASCII and there are at most `hashedLimit` members).
+        static let hashed: UInt64 = 4
     }
 
-    /// A name's fingerprint for lookups: for an all-ASCII name, bit 63 set, its length (at most 127) in bits
-    /// 56-62 and its first seven bytes in bits 0-55, so two ASCII names with different fingerprints differ, and
-    /// names of at most seven bytes are equal exactly when their fingerprints are. 0 for a name with any
-    /// non-ASCII byte: Swift compares Strings by canonical equivalence, under which a non-ASCII name can equal an
-    /// ASCII one (U+212A KELVIN SIGN is "K"), so such a name is always compared as a String.
+    /// Hash slots: 64 bytes, each 0 (empty) or 1 + the index of a member. At most `hashedLimit` members, so the
+    /// table is at most half full and a probe sequence is short.
+    static let slotWords = 8
+    static let slotCount = 64
+    static let hashedLimit = 32
+
+    /// A name's fingerprint: for an all-ASCII name, bit 63 set, its length (at most 127) in bits 56-62 and its
+    /// first seven bytes in bits 0-55, so two ASCII names with different fingerprints differ, and names of at most
+    /// seven bytes are equal exactly when their fingerprints are. 0 for a name with any non-ASCII byte: Swift
+    /// compares Strings by canonical equivalence, under which a non-ASCII name can equal an ASCII one (U+212A
+    /// KELVIN SIGN is "K"), so such a name is always compared as a String.
+    @inline(__always)
     static func fingerprint(ascii bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
         var print: UInt64 = 1 << 63 | UInt64(min(count, 127)) << 56
         var index = 0
@@ -158,34 +174,92 @@ public struct JSONObject: Sendable, Equatable {
     @inline(__always)
     static func queryFingerprint(_ key: String) -> UInt64? {
         let print = key.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
-            guard let base = bytes.baseAddress else { return fingerprint(ascii: UnsafePointer(bitPattern: 1)!, count: 0) }
-            for byte in bytes where byte >= 0x80 { return nil }
-            return fingerprint(ascii: base, count: bytes.count)
+            let count = bytes.count
+            var print: UInt64 = 1 << 63 | UInt64(min(count, 127)) << 56
+            var high: UInt8 = 0
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                high |= byte
+                if index < 7 { print |= UInt64(byte) << UInt64(index &* 8) }
+                index += 1
+            }
+            return high < 0x80 ? print : nil
         }
         return print ?? nil
     }
 
+    @inline(__always)
     static func fingerprintIsExact(_ print: UInt64) -> Bool { print >> 56 & 0x7F <= 7 }
 
-    /// Beyond this many members, comparing every pair of names while parsing costs more than hashing them:
-    /// the parser leaves it to `duplicateKeys` (`IndexFlags.unchecked`).
-    static let pairwiseLimit = 32
+    @inline(__always)
+    static func hash(_ print: UInt64) -> Int { Int(truncatingIfNeeded: (print &* 0x9E37_79B9_7F4A_7C15) >> 58) }
 
-    /// True when `members` (whose fingerprints are `prints`) has a member named `key`, compared as Strings are.
-    static func contains(
-        _ key: String, fingerprint print: UInt64, in members: [(key: String, value: JSONValue)], _ prints: [UInt64]
-    ) -> Bool {
-        if print == 0 { return members.contains { $0.key == key } }
+    /// The member index a hashed key index gives for `key` (fingerprint `print`): the last member of that name.
+    @inline(__always)
+    static func slot(
+        of print: UInt64, _ key: String, _ index: UnsafeBufferPointer<UInt64>,
+        _ members: [(key: String, value: JSONValue)]
+    ) -> Int? {
+        let slots = UnsafeRawPointer(index.baseAddress! + members.count)
         let exact = fingerprintIsExact(print)
-        return prints.withUnsafeBufferPointer { earlier -> Bool in
-            for index in 0..<min(earlier.count, members.count) {
-                let other = earlier[index]
-                if other == print || other == 0 {
-                    if (other == print && exact) || members[index].key == key { return true }
+        var probe = hash(print)
+        while true {
+            let entry = Int(slots.load(fromByteOffset: probe, as: UInt8.self))
+            if entry == 0 { return nil }
+            let member = entry - 1
+            if index[member] == print && (exact || members[member].key == key) { return member }
+            probe = (probe + 1) & (slotCount - 1)
+        }
+    }
+
+    /// Completes a key index: `prints` holds one fingerprint per member of `members`; this appends the hash slots
+    /// (when every name is ASCII and there are few enough) and the flags, noting duplicates on the way (a later
+    /// member of a name takes over its slot, so lookups find the last one).
+    static func makeKeyIndex(_ prints: inout [UInt64], _ members: [(key: String, value: JSONValue)]) {
+        let count = members.count
+        var flags: UInt64 = 0
+        if count <= hashedLimit && !prints.contains(0) {
+            flags |= IndexFlags.hashed
+            prints.append(contentsOf: repeatElement(0, count: slotWords))
+            prints.withUnsafeMutableBufferPointer { index in
+                let slots = UnsafeMutableRawPointer(index.baseAddress! + count)
+                for member in 0..<count {
+                    let print = index[member]
+                    let exact = fingerprintIsExact(print)
+                    var probe = hash(print)
+                    while true {
+                        let entry = Int(slots.load(fromByteOffset: probe, as: UInt8.self))
+                        if entry == 0 { break }
+                        if index[entry - 1] == print && (exact || members[entry - 1].key == members[member].key) {
+                            flags |= IndexFlags.duplicates
+                            break
+                        }
+                        probe = (probe + 1) & (slotCount - 1)
+                    }
+                    slots.storeBytes(of: UInt8(member + 1), toByteOffset: probe, as: UInt8.self)
                 }
             }
-            return false
+        } else if count <= hashedLimit {
+            // A non-ASCII name: compare pairs as Strings wherever a fingerprint cannot tell them apart.
+            outer: for member in 1..<max(count, 1) {
+                let print = prints[member]
+                for earlier in 0..<member {
+                    let other = prints[earlier]
+                    if other == print || other == 0 || print == 0 {
+                        if (other == print && print != 0 && fingerprintIsExact(print))
+                            || members[earlier].key == members[member].key
+                        {
+                            flags |= IndexFlags.duplicates
+                            break outer
+                        }
+                    }
+                }
+            }
+        } else {
+            flags |= IndexFlags.unchecked
         }
+        prints.append(flags)
     }
 }
 
