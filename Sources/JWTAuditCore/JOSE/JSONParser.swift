@@ -309,22 +309,23 @@ public struct JSONParser {
 
         /// The end of the run of plain printable ASCII (no quote, no backslash, no control, no UTF-8 lead) that starts
         /// at `start`: nearly every byte of a token's JSON is in such a run. Eight bytes are tested at a time with
-        /// the "has a zero byte" word trick (a set high bit in `(x - 0x01..) & ~x & 0x80..` marks a zero byte, and
-        /// nothing is marked in a word without one), then the last word byte by byte. The byte at the returned index
-        /// is left to `parseString`.
+        /// the "has a zero byte" word trick: in `(x - 0x01..) & ~x & 0x80..` the lowest set high bit is the first
+        /// zero byte (a false mark can only come from a borrow out of a lower, truly zero byte), and likewise for
+        /// `(x - 0x20..) & ~x` (bytes below 0x20) and `x & 0x80..` (UTF-8). With the word read as little-endian,
+        /// the lowest mark over all four tests is the first byte that needs attention. The byte at the returned
+        /// index is left to `parseString`.
         func plainRunEnd(from start: Int) -> Int {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
             var index = start
             let raw = UnsafeRawPointer(bytes)
             while index + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 let quote = word ^ (ones &* 0x22)
                 let backslash = word ^ (ones &* 0x5C)
-                // Bytes below 0x20 (controls) are found as "x - 0x20 borrows" on bytes below 0x80.
                 let special = (word | ((word &- ones &* 0x20) & ~word)
                     | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
-                if special != 0 { break }
+                if special != 0 { return index + special.trailingZeroBitCount >> 3 }
                 index += 8
             }
             while index < count {
