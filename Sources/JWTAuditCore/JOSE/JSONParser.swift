@@ -144,9 +144,9 @@ public struct JSONParser {
         mutating func parseObject(depth: Int) throws(ParseError) -> JSONValue {
             if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
             position += 1  // {
-            // A claims set has 10-30 members of ~30-50 bytes each: sizing the top-level object from the document
-            // avoids the array's regrowths (each a copy); nested objects are small.
-            let capacity = depth == 1 ? min(64, max(8, (count - position) / 32)) : 8
+            // A claims set has 10-30 members of 25-60 bytes each: sizing the top-level object from the document
+            // (one slot per 24 bytes, at most 64) avoids the array's regrowths, each a copy; nested objects are small.
+            let capacity = depth == 1 ? min(64, max(8, (count - position) / 24)) : 8
             var members: [(key: String, value: JSONValue)] = []
             members.reserveCapacity(capacity)
             // The key index (see `JSONObject`): a fingerprint per member, then hash slots and flags.
