@@ -37,7 +37,28 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
     public init(_ value: Int) { self.text = String(value) }
 
     /// The value when the text is an integer (no fraction, no exponent) that fits in 64 bits.
-    public var int64Value: Int64? { Int64(text) }
+    ///
+    /// Every time claim is read through here once per check: plain digits of at most 18 (which cannot overflow)
+    /// are summed straight from the UTF-8; anything else is left to `Int64(_:)`, which defines the result.
+    public var int64Value: Int64? {
+        let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> Int64? in
+            var index = 0
+            let negative = bytes.first == UInt8(ascii: "-")
+            if negative { index = 1 }
+            let digits = bytes.count - index
+            guard digits > 0 && digits <= 18 else { return nil }
+            var value: Int64 = 0
+            while index < bytes.count {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value &* 10 &+ Int64(digit)
+                index += 1
+            }
+            return negative ? -value : value
+        }
+        if let fast, let value = fast { return value }
+        return Int64(text)
+    }
 
     /// The value as a double, for NumericDate comparisons with fractions (RFC 7519 §2 allows them).
     public var doubleValue: Double? { Double(text) }
