@@ -86,3 +86,24 @@ struct JSONObjectKeyIndexTests {
         }
     }
 }
+
+extension JSONObjectKeyIndexTests {
+    /// Names of every length from 0 to 20 at the very end of a document (where the parser cannot read a whole
+    /// word from the name's start), followed by padding (where it can), nested, and repeated: each is found, with
+    /// the value of its last member, and duplicates are reported as String comparison reports them.
+    @Test func namesOfEveryLengthWhereverTheyEnd() throws {
+        for length in 0...20 {
+            let name = String((0..<length).map { Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8($0 % 26))) })
+            let documents = [
+                "{\"\(name)\":1}", "{\"\(name)\":1}" + String(repeating: " ", count: 12),
+                "{\"\(name)\":0,\"\(name)\":1}", "{\"x\":{\"\(name)\":1}}",
+            ]
+            for document in documents {
+                var object = try #require(try JSONParser.parse(document).objectValue, "\(document)")
+                if let inner = object["x"]?.objectValue { object = inner }
+                #expect(object[name] == 1, "\(document)")
+                #expect(object.duplicateKeys == JSONObject(object.members).duplicateKeys, "\(document)")
+            }
+        }
+    }
+}

@@ -263,7 +263,7 @@ public struct JSONParser {
                     let length = position - start
                     position += 1
                     if ascii && (isName || length <= 7) {
-                        let print = JSONObject.fingerprint(ascii: bytes + start, count: length)
+                        let print = documentFingerprint(start, length)
                         if isName { fingerprint = print }
                         if let known = JSONWellKnownStrings.string(fingerprint: print, bytes + start, length) {
                             return known
@@ -305,6 +305,17 @@ public struct JSONParser {
             let value = String(decoding: out, as: UTF8.self)
             if isName { fingerprint = JSONObject.fingerprint(of: value) }
             return value
+        }
+
+        /// `JSONObject.fingerprint` of the ASCII bytes `start..<start + length`: one eight-byte read, masked to the
+        /// first `min(length, 7)` bytes, when eight bytes are there to read (a string's closing quote and what
+        /// follows it usually are), else byte by byte.
+        @inline(__always)
+        func documentFingerprint(_ start: Int, _ length: Int) -> UInt64 {
+            guard start + 8 <= count else { return JSONObject.fingerprint(ascii: bytes + start, count: length) }
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes).loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            let mask: UInt64 = length >= 7 ? 0x00FF_FFFF_FFFF_FFFF : (1 << UInt64(length &* 8)) &- 1
+            return 1 << 63 | UInt64(min(length, 127)) << 56 | word & mask
         }
 
         /// The end of the run of plain printable ASCII (no quote, no backslash, no control, no UTF-8 lead) that starts
