@@ -155,7 +155,13 @@ enum JSONWellKnownStrings {
 
     private static func same(_ bytes: UnsafePointer<UInt8>, _ count: Int, _ literal: String) -> String? {
         let equal = literal.utf8.withContiguousStorageIfAvailable { known -> Bool in
-            known.count == count && known.elementsEqual(UnsafeBufferPointer(start: bytes, count: count))
+            guard known.count == count, let base = known.baseAddress else { return false }
+            var index = 0
+            while index < count {
+                if base[index] != bytes[index] { return false }
+                index += 1
+            }
+            return true
         }
         return equal == true ? literal : nil
     }
