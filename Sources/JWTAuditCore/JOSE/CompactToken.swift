@@ -59,6 +59,34 @@ public struct CompactToken: Sendable {
         return try result.get()
     }
 
+    /// Where the dots of a compact token are: at most five, kept inline rather than in an array (one allocation
+    /// fewer per token).
+    struct DotPositions {
+        private var positions: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)
+        private(set) var count = 0
+
+        mutating func append(_ position: Int) {
+            switch count {
+            case 0: positions.0 = position
+            case 1: positions.1 = position
+            case 2: positions.2 = position
+            case 3: positions.3 = position
+            default: positions.4 = position
+            }
+            count += 1
+        }
+
+        subscript(index: Int) -> Int {
+            switch index {
+            case 0: return positions.0
+            case 1: return positions.1
+            case 2: return positions.2
+            case 3: return positions.3
+            default: return positions.4
+            }
+        }
+    }
+
     /// The index of the first '.' in `bytes[start...]`, or `bytes.count`. Eight bytes are tested at a time with the
     /// "has a zero byte" word trick on `word ^ "........"` (no byte is marked in a word without a dot), then the
     /// word that has one byte by byte.
@@ -81,8 +109,7 @@ public struct CompactToken: Sendable {
         throws(JWTAuditError) -> CompactToken
     {
         // Up to five dots are looked for: a sixth segment is already too many.
-        var dots: [Int] = []
-        dots.reserveCapacity(5)
+        var dots = DotPositions()
         var from = 0
         while dots.count < 5 {
             let dot = nextDot(in: bytes, from: from)

@@ -242,7 +242,7 @@ public struct JSONObject: Sendable, Equatable {
         var flags: UInt64 = 0
         if count <= hashedLimit && !prints.contains(0) {
             flags |= IndexFlags.hashed
-            prints.append(contentsOf: repeatElement(0, count: slotWords))
+            for _ in 0..<slotWords { prints.append(0) }
             prints.withUnsafeMutableBufferPointer { index in
                 let slots = UnsafeMutableRawPointer(index.baseAddress! + count)
                 for member in 0..<count {
