@@ -36,6 +36,10 @@ public struct CompactToken: Sendable {
     public let claims: JSONObject?
     /// Why the payload is not a claims set, when it is not (a JWS may legitimately carry any payload).
     public let claimsProblem: String?
+    /// The length of the header segment and the JSON limits its header was parsed under: what
+    /// `parse(_:limits:reusingHeaderOf:)` checks before taking this token's header for another's.
+    let headerSegmentLength: Int
+    let headerLimits: JSONParser.Limits
 
     public var algorithm: String? { header["alg"]?.stringValue }
     public var keyID: String? { header["kid"]?.stringValue }
@@ -52,11 +56,50 @@ public struct CompactToken: Sendable {
         // Work on the String's own UTF-8 storage: no copy of the token, no per-byte bounds checks.
         var storage = text
         let result = storage.withUTF8 { bytes -> Result<CompactToken, JWTAuditError> in
-            do throws(JWTAuditError) { return .success(try parse(bytes: bytes, text: text, limits: limits)) } catch {
+            do throws(JWTAuditError) { return .success(try parse(bytes: bytes, text: text, limits: limits, previous: nil)) } catch {
                 return .failure(error)
             }
         }
         return try result.get()
+    }
+
+    /// Parses like `parse(_:limits:)`, but when `previous` has byte for byte the same header segment (and was
+    /// parsed under the same JSON limits), takes its decoded header instead of decoding and parsing the segment
+    /// again: the result is the same, since the header is a function of those bytes. Tokens signed by one key of
+    /// one issuer share their header, and in batch verification its decoding was a tenth of the parsing.
+    public static func parse(_ text: String, limits: Limits = .default, reusingHeaderOf previous: CompactToken?)
+        throws(JWTAuditError) -> CompactToken
+    {
+        let byteCount = text.utf8.count
+        if byteCount > limits.maxTokenBytes {
+            throw JWTAuditError(
+                .limitExceeded, "token is \(byteCount) bytes; the limit is \(limits.maxTokenBytes) bytes")
+        }
+        if byteCount == 0 { throw JWTAuditError(.malformedToken, "empty token") }
+        var storage = text
+        let result = storage.withUTF8 { bytes -> Result<CompactToken, JWTAuditError> in
+            do throws(JWTAuditError) {
+                return .success(try parse(bytes: bytes, text: text, limits: limits, previous: previous))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// True when this token's header segment is exactly `segment`.
+    func hasHeaderSegment(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard headerSegmentLength == segment.count, let wanted = segment.baseAddress else { return false }
+        var own = text
+        return own.withUTF8 { bytes -> Bool in
+            guard bytes.count > headerSegmentLength, let base = bytes.baseAddress else { return false }
+            var index = 0
+            while index < headerSegmentLength {
+                if base[index] != wanted[index] { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// Where the dots of a compact token are: at most five, kept inline rather than in an array (one allocation
@@ -105,8 +148,9 @@ public struct CompactToken: Sendable {
         return index
     }
 
-    private static func parse(bytes: UnsafeBufferPointer<UInt8>, text: String, limits: Limits)
-        throws(JWTAuditError) -> CompactToken
+    private static func parse(
+        bytes: UnsafeBufferPointer<UInt8>, text: String, limits: Limits, previous: CompactToken?
+    ) throws(JWTAuditError) -> CompactToken
     {
         // Up to five dots are looked for: a sixth segment is already too many.
         var dots = DotPositions()
@@ -147,26 +191,24 @@ public struct CompactToken: Sendable {
         }
 
         if range(0).isEmpty { throw JWTAuditError(.malformedToken, "the header segment is empty") }
-        let headerBytes = try decode(0)
+        let headerBytes: [UInt8]
         let header: JSONObject
-        do {
-            guard let object = try JSONParser.parse(bytes: headerBytes, limits: limits.json).objectValue else {
-                throw JWTAuditError(.malformedToken, "the header is JSON but not a JSON object")
-            }
-            header = object
-        } catch let error as JSONParser.ParseError {
-            throw JWTAuditError(error.isLimit ? .limitExceeded : .malformedToken, "the header is not valid JSON: \(error)")
-        } catch let error as JWTAuditError {
-            throw error
-        } catch {
-            throw JWTAuditError(.malformedToken, "the header is not valid JSON")
+        if let previous, previous.headerLimits == limits.json,
+            previous.hasHeaderSegment(UnsafeBufferPointer(rebasing: bytes[range(0)]))
+        {
+            headerBytes = previous.headerBytes
+            header = previous.header
+        } else {
+            headerBytes = try decode(0)
+            header = try parseHeader(headerBytes, limits: limits.json)
         }
 
         if kind == .jwe {
             for index in 1..<5 { _ = try decode(index) }
             return CompactToken(
                 kind: .jwe, text: text, header: header, headerBytes: headerBytes, payloadBytes: [], signature: [],
-                signingInput: [], claims: nil, claimsProblem: "the payload is encrypted (JWE)")
+                signingInput: [], claims: nil, claimsProblem: "the payload is encrypted (JWE)",
+                headerSegmentLength: dots[0], headerLimits: limits.json)
         }
 
         let payloadBytes = try decode(1)
@@ -188,6 +230,25 @@ public struct CompactToken: Sendable {
         return CompactToken(
             kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
             signature: signature, signingInput: Array(UnsafeBufferPointer(rebasing: bytes[0..<dots[1]])), claims: claims,
-            claimsProblem: claimsProblem)
+            claimsProblem: claimsProblem, headerSegmentLength: dots[0], headerLimits: limits.json)
+    }
+
+    private static func parseHeader(_ headerBytes: [UInt8], limits: JSONParser.Limits) throws(JWTAuditError)
+        -> JSONObject
+    {
+        let header: JSONObject
+        do {
+            guard let object = try JSONParser.parse(bytes: headerBytes, limits: limits).objectValue else {
+                throw JWTAuditError(.malformedToken, "the header is JSON but not a JSON object")
+            }
+            header = object
+        } catch let error as JSONParser.ParseError {
+            throw JWTAuditError(error.isLimit ? .limitExceeded : .malformedToken, "the header is not valid JSON: \(error)")
+        } catch let error as JWTAuditError {
+            throw error
+        } catch {
+            throw JWTAuditError(.malformedToken, "the header is not valid JSON")
+        }
+        return header
     }
 }
