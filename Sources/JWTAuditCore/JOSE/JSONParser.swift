@@ -336,6 +336,7 @@ public struct JSONParser {
         /// `(x - 0x20..) & ~x` (bytes below 0x20) and `x & 0x80..` (UTF-8). With the word read as little-endian,
         /// the lowest mark over all four tests is the first byte that needs attention. The byte at the returned
         /// index is left to `parseString`.
+        @inline(__always)
         func plainRunEnd(from start: Int) -> Int {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let highs: UInt64 = 0x8080_8080_8080_8080
