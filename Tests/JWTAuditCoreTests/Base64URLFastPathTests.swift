@@ -106,6 +106,19 @@ struct Base64URLFastPathTests {
         }
     }
 
+    /// Every byte value in every position of a group, in groups decoded with one word store and in the last whole
+    /// group (decoded byte by byte): each of the four per-position tables must refuse exactly what the reference does.
+    @Test func everyByteValueAtEveryPositionOfEveryGroupKind() {
+        let valid = Array("YWJjZGVmZ2hp".utf8)  // "abcdefghi": three whole groups
+        for position in valid.indices {
+            for byte in 0...255 {
+                var input = valid
+                input[position] = UInt8(byte)
+                check(input, "byte \(byte) at \(position) of \(valid.count)")
+            }
+        }
+    }
+
     @Test func namedErrorsKeepTheirKindAndOffset() {
         #expect(fast(Array("YWJjYQ==".utf8)) == .failure(Base64URL.DecodeError(kind: .padding(offset: 6))))
         #expect(fast(Array("YWJj+Q".utf8)) == .failure(Base64URL.DecodeError(kind: .invalidCharacter(0x2B, offset: 4))))

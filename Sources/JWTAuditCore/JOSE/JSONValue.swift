@@ -37,7 +37,28 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
     public init(_ value: Int) { self.text = String(value) }
 
     /// The value when the text is an integer (no fraction, no exponent) that fits in 64 bits.
-    public var int64Value: Int64? { Int64(text) }
+    ///
+    /// Every time claim is read through here once per check: plain digits of at most 18 (which cannot overflow)
+    /// are summed straight from the UTF-8; anything else is left to `Int64(_:)`, which defines the result.
+    public var int64Value: Int64? {
+        let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> Int64? in
+            var index = 0
+            let negative = bytes.first == UInt8(ascii: "-")
+            if negative { index = 1 }
+            let digits = bytes.count - index
+            guard digits > 0 && digits <= 18 else { return nil }
+            var value: Int64 = 0
+            while index < bytes.count {
+                let digit = bytes[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value &* 10 &+ Int64(digit)
+                index += 1
+            }
+            return negative ? -value : value
+        }
+        if let fast, let value = fast { return value }
+        return Int64(text)
+    }
 
     /// The value as a double, for NumericDate comparisons with fractions (RFC 7519 §2 allows them).
     public var doubleValue: Double? { Double(text) }
@@ -48,11 +69,50 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 /// A JSON object with its members in document order. Lookups return the *last* member of a name, which is
 /// what ECMAScript's JSON.parse (and most JWT libraries) do; `duplicateKeys` says when that matters.
 public struct JSONObject: Sendable, Equatable {
-    public var members: [(key: String, value: JSONValue)]
+    /// Any change through this property drops the parser's key index (lookups then compare Strings as before).
+    public var members: [(key: String, value: JSONValue)] { didSet { keyIndex = [] } }
 
-    public init(_ members: [(key: String, value: JSONValue)] = []) { self.members = members }
+    /// Built by `JSONParser` (see `makeKeyIndex`): one `fingerprint` per member, in member order; then, when
+    /// `IndexFlags.hashed`, `slotWords` words of one-byte hash slots; then one word of `IndexFlags`. Empty when the
+    /// object was built or changed any other way. A verifier looks up some 30 claims per token in a set of ~20;
+    /// comparing Strings for each was a fifth of the per-token parsing cost, and finding duplicates pairwise after
+    /// the fact another eighth.
+    private var keyIndex: [UInt64]
+
+    public init(_ members: [(key: String, value: JSONValue)] = []) {
+        self.members = members
+        self.keyIndex = []
+    }
+
+    init(members: [(key: String, value: JSONValue)], keyIndex: [UInt64]) {
+        self.members = members
+        self.keyIndex = keyIndex
+    }
 
     public subscript(key: String) -> JSONValue? {
+        let count = members.count
+        if let flags = keyIndex.last, let wanted = Self.queryFingerprint(key) {
+            if flags & IndexFlags.hashed != 0 && keyIndex.count == count + Self.slotWords + 1 {
+                return keyIndex.withUnsafeBufferPointer { index -> JSONValue? in
+                    guard let found = Self.slot(of: wanted, key, index, members) else { return nil }
+                    return members[found].value
+                }
+            }
+            if keyIndex.count == count + 1 {
+                return keyIndex.withUnsafeBufferPointer { prints -> JSONValue? in
+                    let exact = Self.fingerprintIsExact(wanted)
+                    var index = count
+                    while index > 0 {
+                        index -= 1
+                        let print = prints[index]
+                        if print == wanted || print == 0 {
+                            if (print == wanted && exact) || members[index].key == key { return members[index].value }
+                        }
+                    }
+                    return nil
+                }
+            }
+        }
         for member in members.reversed() where member.key == key { return member.value }
         return nil
     }
@@ -63,8 +123,10 @@ public struct JSONObject: Sendable, Equatable {
 
     /// Names that occur more than once, in order of their second occurrence.
     public var duplicateKeys: [String] {
+        // The parser already compared every name: when it found no duplicate, there is nothing to list.
+        if let flags = keyIndex.last, flags & (IndexFlags.duplicates | IndexFlags.unchecked) == 0 { return [] }
         // Claims sets and headers are small: comparing pairs is cheaper than hashing every key with a seeded
-        // hasher, and this runs twice per token in batch verification.
+        // hasher.
         if members.count <= 32 {
             var duplicates: [String] = []
             for index in members.indices.dropFirst() {
@@ -90,6 +152,135 @@ public struct JSONObject: Sendable, Equatable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    // MARK: Key index
+
+    /// The last word of a key index.
+    enum IndexFlags {
+        /// Two names are equal.
+        static let duplicates: UInt64 = 1
+        /// Too many members to compare every pair while parsing: `duplicateKeys` finds out itself.
+        static let unchecked: UInt64 = 2
+        /// The index has hash slots (every name is ASCII and there are at most `hashedLimit` members).
+        static let hashed: UInt64 = 4
+    }
+
+    /// Hash slots: 64 bytes, each 0 (empty) or 1 + the index of a member. At most `hashedLimit` members, so the
+    /// table is at most half full and a probe sequence is short.
+    static let slotWords = 8
+    static let slotCount = 64
+    static let hashedLimit = 32
+
+    /// A name's fingerprint: for an all-ASCII name, bit 63 set, its length (at most 127) in bits 56-62 and its
+    /// first seven bytes in bits 0-55, so two ASCII names with different fingerprints differ, and names of at most
+    /// seven bytes are equal exactly when their fingerprints are. 0 for a name with any non-ASCII byte: Swift
+    /// compares Strings by canonical equivalence, under which a non-ASCII name can equal an ASCII one (U+212A
+    /// KELVIN SIGN is "K"), so such a name is always compared as a String.
+    @inline(__always)
+    static func fingerprint(ascii bytes: UnsafePointer<UInt8>, count: Int) -> UInt64 {
+        var print: UInt64 = 1 << 63 | UInt64(min(count, 127)) << 56
+        var index = 0
+        let prefix = min(count, 7)
+        while index < prefix {
+            print |= UInt64(bytes[index]) << UInt64(index &* 8)
+            index += 1
+        }
+        return print
+    }
+
+    static func fingerprint(of key: String) -> UInt64 { queryFingerprint(key) ?? 0 }
+
+    /// The fingerprint of an all-ASCII name, nil for any other (which is then looked up by String comparison).
+    @inline(__always)
+    static func queryFingerprint(_ key: String) -> UInt64? {
+        let print = key.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
+            let count = bytes.count
+            var print: UInt64 = 1 << 63 | UInt64(min(count, 127)) << 56
+            var high: UInt8 = 0
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                high |= byte
+                if index < 7 { print |= UInt64(byte) << UInt64(index &* 8) }
+                index += 1
+            }
+            return high < 0x80 ? print : nil
+        }
+        return print ?? nil
+    }
+
+    @inline(__always)
+    static func fingerprintIsExact(_ print: UInt64) -> Bool { print >> 56 & 0x7F <= 7 }
+
+    @inline(__always)
+    static func hash(_ print: UInt64) -> Int { Int(truncatingIfNeeded: (print &* 0x9E37_79B9_7F4A_7C15) >> 58) }
+
+    /// The member index a hashed key index gives for `key` (fingerprint `print`): the last member of that name.
+    @inline(__always)
+    static func slot(
+        of print: UInt64, _ key: String, _ index: UnsafeBufferPointer<UInt64>,
+        _ members: [(key: String, value: JSONValue)]
+    ) -> Int? {
+        let slots = UnsafeRawPointer(index.baseAddress! + members.count)
+        let exact = fingerprintIsExact(print)
+        var probe = hash(print)
+        while true {
+            let entry = Int(slots.load(fromByteOffset: probe, as: UInt8.self))
+            if entry == 0 { return nil }
+            let member = entry - 1
+            if index[member] == print && (exact || members[member].key == key) { return member }
+            probe = (probe + 1) & (slotCount - 1)
+        }
+    }
+
+    /// Completes a key index: `prints` holds one fingerprint per member of `members`; this appends the hash slots
+    /// (when every name is ASCII and there are few enough) and the flags, noting duplicates on the way (a later
+    /// member of a name takes over its slot, so lookups find the last one).
+    static func makeKeyIndex(_ prints: inout [UInt64], _ members: [(key: String, value: JSONValue)]) {
+        let count = members.count
+        var flags: UInt64 = 0
+        if count <= hashedLimit && !prints.contains(0) {
+            flags |= IndexFlags.hashed
+            for _ in 0..<slotWords { prints.append(0) }
+            prints.withUnsafeMutableBufferPointer { index in
+                let slots = UnsafeMutableRawPointer(index.baseAddress! + count)
+                for member in 0..<count {
+                    let print = index[member]
+                    let exact = fingerprintIsExact(print)
+                    var probe = hash(print)
+                    while true {
+                        let entry = Int(slots.load(fromByteOffset: probe, as: UInt8.self))
+                        if entry == 0 { break }
+                        if index[entry - 1] == print && (exact || members[entry - 1].key == members[member].key) {
+                            flags |= IndexFlags.duplicates
+                            break
+                        }
+                        probe = (probe + 1) & (slotCount - 1)
+                    }
+                    slots.storeBytes(of: UInt8(member + 1), toByteOffset: probe, as: UInt8.self)
+                }
+            }
+        } else if count <= hashedLimit {
+            // A non-ASCII name: compare pairs as Strings wherever a fingerprint cannot tell them apart.
+            outer: for member in 1..<max(count, 1) {
+                let print = prints[member]
+                for earlier in 0..<member {
+                    let other = prints[earlier]
+                    if other == print || other == 0 || print == 0 {
+                        if (other == print && print != 0 && fingerprintIsExact(print))
+                            || members[earlier].key == members[member].key
+                        {
+                            flags |= IndexFlags.duplicates
+                            break outer
+                        }
+                    }
+                }
+            }
+        } else {
+            flags |= IndexFlags.unchecked
+        }
+        prints.append(flags)
     }
 }
 
