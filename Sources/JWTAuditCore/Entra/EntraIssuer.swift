@@ -17,6 +17,12 @@ public struct EntraIssuer: Sendable, Equatable {
 
     /// Parses `iss`; nil when it is not an Entra issuer.
     public init?(_ issuer: String) {
+        // Every host above is `https://sts.` or `https://login.`: most other issuers are turned away on two byte
+        // reads, not eight prefix comparisons (this runs for every token a batch verifies).
+        let utf8 = issuer.utf8
+        guard utf8.count > 16, utf8.starts(with: "https://".utf8) else { return nil }
+        let hostStart = utf8[utf8.index(utf8.startIndex, offsetBy: 8)]
+        guard hostStart == UInt8(ascii: "s") || hostStart == UInt8(ascii: "l") else { return nil }
         for host in Self.v1Hosts where issuer.hasPrefix(host) {
             let rest = issuer.dropFirst(host.count)
             guard rest.hasSuffix("/") else { return nil }

@@ -13,6 +13,8 @@ public struct Verifier: Sendable {
     let allowedDescription: String
     /// `clock skew N s`, quoted by the lifetime checks.
     let skewNote: String
+    /// The accepted issuers as templates, made once rather than per token.
+    let issuerTemplates: [IssuerTemplate]
 
     public init(keys: KeySet?, policy: VerificationPolicy) {
         self.keys = keys
@@ -21,6 +23,7 @@ public struct Verifier: Sendable {
         self.allowed = allowed
         self.allowedDescription = Self.describe(allowed)
         self.skewNote = "clock skew \(policy.clockSkew) s"
+        self.issuerTemplates = policy.issuers.map(IssuerTemplate.init)
     }
 
     /// Parses `text` as a compact token and verifies it. A text that is not a token gives a report whose `format`

@@ -20,7 +20,7 @@ extension Verifier {
         }
         let tid = claims["tid"]?.stringValue
         let issuers = policy.issuers
-        let templates = issuers.map(IssuerTemplate.init)
+        let templates = issuerTemplates
         if templates.contains(where: { $0.matches(issuer: iss, tokenTenantID: tid) }) {
             let multiTenant = policy.tenantID == nil && templates.contains(where: \.isTenantTemplated)
             return CheckResult(
