@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 import Testing
 @testable import JWTAuditCLI
 
@@ -41,7 +42,7 @@ struct BatchRunnerTests {
     static func runner(jobs: Int, maxLine: Int = 100) -> BatchRunner {
         BatchRunner(
             jobs: jobs, maxLineBytes: maxLine,
-            verify: { text, number in
+            verify: { text, number, _ in
                 BatchItemResult(
                     jsonLine: "\(number):\(text)", valid: text.hasPrefix("ok"), failedChecks: text.hasPrefix("ok") ? [] : ["signature"],
                     malformed: text.hasPrefix("bad"))
@@ -64,6 +65,35 @@ struct BatchRunnerTests {
         #expect(summary.total == 5000)
         #expect(summary.rejected == 5000 / 7)
         #expect(summary.failedByCheck["signature"] == 5000 / 7)
+    }
+
+    /// VerifyBatch keeps each worker's last token in the worker's slot without a lock: a slot must never be in
+    /// use by two calls at once, and must lie in 0 ..< jobs.
+    @Test(arguments: [1, 2, 4])
+    func eachWorkerSlotServesOneCallAtATime(jobs: Int) {
+        let slots = Mutex<[Bool]>(Array(repeating: false, count: jobs))
+        let misuse = Mutex<[String]>([])
+        let runner = BatchRunner(
+            jobs: jobs, maxLineBytes: 100,
+            verify: { text, number, worker in
+                let entered = slots.withLock { inUse -> Bool in
+                    guard worker >= 0, worker < inUse.count, !inUse[worker] else { return false }
+                    inUse[worker] = true
+                    return true
+                }
+                if !entered { misuse.withLock { $0.append("line \(number): worker \(worker)") } }
+                var spin = 0
+                for byte in text.utf8 { spin &+= Int(byte) }  // a little work while the slot is held
+                if entered { slots.withLock { $0[worker] = false } }
+                return BatchItemResult(jsonLine: "\(number):\(spin)", valid: true, failedChecks: [], malformed: false)
+            },
+            tooLong: { number, _ in
+                BatchItemResult(jsonLine: "\(number)", valid: false, failedChecks: ["format"], malformed: true)
+            })
+        let lines = (1...3000).map { "ok\($0)" }
+        let summary = runner.run(inputs: [Self.pipe(lines.joined(separator: "\n") + "\n")]) { _ in true }
+        #expect(summary.total == 3000)
+        #expect(misuse.withLock { $0 } == [], "jobs \(jobs)")
     }
 
     @Test func skipsBlankLinesButKeepsLineNumbers() {

@@ -37,12 +37,14 @@ struct BatchRunner {
     let jobs: Int
     let maxLineBytes: Int
     let chunkSize: Int
-    let verify: @Sendable (_ line: String, _ number: Int) -> BatchItemResult
+    /// Verifies one line. `worker` (0 ..< jobs) names the thread's slot: one worker runs at a time per slot, so
+    /// the closure may keep per-worker state there without a lock.
+    let verify: @Sendable (_ line: String, _ number: Int, _ worker: Int) -> BatchItemResult
     let tooLong: @Sendable (_ number: Int, _ bytes: Int) -> BatchItemResult
 
     init(
         jobs: Int, maxLineBytes: Int,
-        verify: @escaping @Sendable (String, Int) -> BatchItemResult,
+        verify: @escaping @Sendable (String, Int, Int) -> BatchItemResult,
         tooLong: @escaping @Sendable (Int, Int) -> BatchItemResult
     ) {
         self.jobs = max(1, jobs)
@@ -85,7 +87,7 @@ struct BatchRunner {
                 var index = worker
                 while index < work.count {
                     switch work[index] {
-                    case .text(let text, let number): slots.pointer[index] = verify(text, number)
+                    case .text(let text, let number): slots.pointer[index] = verify(text, number, worker)
                     case .tooLong(let number, let bytes): slots.pointer[index] = tooLong(number, bytes)
                     }
                     index += stride

@@ -52,13 +52,17 @@ enum VerifyBatch {
         let at = configuration.at
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
+        let previousTokens = PreviousTokens(workers: configuration.jobs)
 
         let runner = BatchRunner(
             jobs: configuration.jobs, maxLineBytes: maxLine,
-            verify: { line, number in
+            verify: { line, number, worker in
                 let token: CompactToken
                 do {
-                    token = try CompactToken.parse(line)
+                    // Tokens from one issuer and key share their header: each worker keeps its last token so the
+                    // next one's identical header segment is not decoded and parsed again.
+                    token = try CompactToken.parse(line, reusingHeaderOf: previousTokens[worker])
+                    previousTokens[worker] = token
                 } catch {
                     let extracted = (try? TokenInput.extract(line)) ?? line
                     do throws(JWTAuditError) {
@@ -149,6 +153,29 @@ enum VerifyBatch {
         JSONWriter.writeString(reason, into: &line)
         line += "}"
         return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format], malformed: true)
+    }
+
+    /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).
+    /// Raw storage, not an Array: two workers assigning into one Array at once race on its copy-on-write check.
+    private final class PreviousTokens: @unchecked Sendable {
+        private let pointer: UnsafeMutablePointer<CompactToken?>
+        private let count: Int
+
+        init(workers: Int) {
+            count = max(1, workers)
+            pointer = .allocate(capacity: count)
+            pointer.initialize(repeating: nil, count: count)
+        }
+
+        deinit {
+            pointer.deinitialize(count: count)
+            pointer.deallocate()
+        }
+
+        subscript(worker: Int) -> CompactToken? {
+            get { pointer[worker] }
+            set { pointer[worker] = newValue }
+        }
     }
 
     /// Writes to standard output; false once the reader has gone (EPIPE), which ends the run quietly.
