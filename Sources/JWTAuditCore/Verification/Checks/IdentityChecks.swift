@@ -7,7 +7,7 @@ extension Verifier {
                 return CheckResult(id: CheckID.issuer, status: .skip, actual: "(absent)", detail: "any issuer accepted")
             }
             return CheckResult(
-                id: CheckID.issuer, status: .fail, expected: policy.issuers.joined(separator: " | "),
+                id: CheckID.issuer, status: .fail, expected: self.policy.issuers.joined(separator: " | "),
                 actual: claims["iss"] == nil ? "(absent)" : "not a string", detail: "the token names no issuer")
         }
         if policy.anyIssuer {
@@ -59,7 +59,7 @@ extension Verifier {
                 return CheckResult(id: CheckID.audience, status: .skip, actual: "(absent)", detail: "any audience accepted")
             }
             return CheckResult(
-                id: CheckID.audience, status: .fail, expected: policy.audiences.joined(separator: " | "),
+                id: CheckID.audience, status: .fail, expected: self.policy.audiences.joined(separator: " | "),
                 actual: "(absent)", detail: "the token names no audience")
         case .some(let other):
             return CheckResult(
