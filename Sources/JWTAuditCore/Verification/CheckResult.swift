@@ -16,14 +16,54 @@ public struct CheckResult: Sendable, Equatable {
     /// `issued-at`, `issuer`, `audience`, `tenant`, `client`, `credential`, `claim:<name>`.
     public let id: String
     public let status: Status
-    private let expectedText: @Sendable () -> String?
-    private let actualText: @Sendable () -> String?
-    private let detailText: @Sendable () -> String
+    private let text: TextSource
 
-    public var expected: String? { expectedText() }
-    public var actual: String? { actualText() }
+    public var expected: String? { text.expected }
+    public var actual: String? { text.actual }
     /// One sentence for people: why it passed, failed or was skipped.
-    public var detail: String { detailText() }
+    public var detail: String { text.detail }
+
+    /// A check's three texts together, for the form of `init` that writes them in one closure.
+    public struct Text: Sendable, Equatable {
+        public var expected: String?
+        public var actual: String?
+        public var detail: String
+
+        public init(expected: String? = nil, actual: String? = nil, detail: String) {
+            self.expected = expected
+            self.actual = actual
+            self.detail = detail
+        }
+    }
+
+    /// Three closures, or one that writes all three texts: each closure that captures values is an allocation,
+    /// and the checks every token runs (lifetime, algorithm, key, issuer, tenant) pass through the second form,
+    /// one allocation instead of three.
+    private enum TextSource: Sendable {
+        case parts(expected: @Sendable () -> String?, actual: @Sendable () -> String?, detail: @Sendable () -> String)
+        case whole(@Sendable () -> Text)
+
+        var expected: String? {
+            switch self {
+            case .parts(let expected, _, _): return expected()
+            case .whole(let text): return text().expected
+            }
+        }
+
+        var actual: String? {
+            switch self {
+            case .parts(_, let actual, _): return actual()
+            case .whole(let text): return text().actual
+            }
+        }
+
+        var detail: String {
+            switch self {
+            case .parts(_, _, let detail): return detail()
+            case .whole(let text): return text().detail
+            }
+        }
+    }
 
     /// The three texts are closures so that a caller writes them as plain expressions and pays only if they
     /// are read. They must be pure: they may run on any thread, any number of times.
@@ -35,9 +75,14 @@ public struct CheckResult: Sendable, Equatable {
     ) {
         self.id = id
         self.status = status
-        self.expectedText = expected
-        self.actualText = actual
-        self.detailText = detail
+        self.text = .parts(expected: expected, actual: actual, detail: detail)
+    }
+
+    /// The same, with the three texts written by one closure (one capture context instead of three). Pure too.
+    public init(id: String, status: Status, text: @escaping @Sendable () -> Text) {
+        self.id = id
+        self.status = status
+        self.text = .whole(text)
     }
 
     /// Equal when everything a reader can see is equal: the rendered texts, not the closures that make them.

@@ -23,9 +23,11 @@ extension Verifier {
         let templates = issuerTemplates
         if templates.contains(where: { $0.matches(issuer: iss, tokenTenantID: tid) }) {
             let multiTenant = policy.tenantID == nil && templates.contains(where: \.isTenantTemplated)
-            return CheckResult(
-                id: CheckID.issuer, status: .pass, expected: issuers.joined(separator: " | "), actual: iss,
-                detail: Self.issuedBy(iss, source: issuerSource, multiTenant: multiTenant))
+            return CheckResult(id: CheckID.issuer, status: .pass) {
+                CheckResult.Text(
+                    expected: issuers.joined(separator: " | "), actual: iss,
+                    detail: Self.issuedBy(iss, source: issuerSource, multiTenant: multiTenant))
+            }
         }
         let accepted = templates.map { $0.expectedIssuer(tokenTenantID: tid) ?? $0.template }
         return CheckResult(
@@ -109,7 +111,9 @@ extension Verifier {
                 id: CheckID.tenant, status: .fail, expected: issuerTenant, actual: tid,
                 detail: "tid disagrees with the tenant in iss")
         }
-        return CheckResult(id: CheckID.tenant, status: .pass, expected: issuerTenant, actual: tid, detail: "tid matches the issuer's tenant")
+        return CheckResult(id: CheckID.tenant, status: .pass) {
+            CheckResult.Text(expected: issuerTenant, actual: tid, detail: "tid matches the issuer's tenant")
+        }
     }
 
     /// `client`: which application asked for the token: `appid` in v1.0 tokens, `azp` in v2.0 tokens.

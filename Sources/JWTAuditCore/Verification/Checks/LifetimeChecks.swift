@@ -46,15 +46,13 @@ extension Verifier {
         case .invalid(let why):
             return CheckResult(id: CheckID.expiry, status: .fail, expected: "a NumericDate", actual: nil, detail: why)
         case .value(let exp):
-            if exp < now - policy.clockSkew {
-                return CheckResult(
-                    id: CheckID.expiry, status: .fail, expected: "not after \(TimeText.instant(exp)) (\(skewNote))",
-                    actual: clock.phrase, detail: "expired \(TimeText.duration(now - exp)) ago")
+            let expired = exp < now - policy.clockSkew
+            return CheckResult(id: CheckID.expiry, status: expired ? .fail : .pass) {
+                CheckResult.Text(
+                    expected: "not after \(TimeText.instant(exp)) (\(skewNote))", actual: clock.phrase,
+                    detail: expired
+                        ? "expired \(TimeText.duration(now - exp)) ago" : "expires in \(TimeText.duration(exp - now))")
             }
-            return CheckResult(
-                id: CheckID.expiry, status: .pass, expected: "not after \(TimeText.instant(exp)) (\(skewNote))",
-                actual: clock.phrase,
-                detail: "expires in \(TimeText.duration(exp - now))")
         }
     }
 
@@ -74,14 +72,13 @@ extension Verifier {
                     actual: "nbf \(TimeText.instant(nbf)) is after exp \(TimeText.instant(exp))",
                     detail: "the token is never valid")
             }
-            if nbf > now + policy.clockSkew {
-                return CheckResult(
-                    id: CheckID.notBefore, status: .fail, expected: "not before \(TimeText.instant(nbf)) (\(skewNote))",
-                    actual: clock.phrase, detail: "not valid for another \(TimeText.duration(nbf - now))")
+            let early = nbf > now + policy.clockSkew
+            return CheckResult(id: CheckID.notBefore, status: early ? .fail : .pass) {
+                CheckResult.Text(
+                    expected: "not before \(TimeText.instant(nbf)) (\(skewNote))", actual: clock.phrase,
+                    detail: early
+                        ? "not valid for another \(TimeText.duration(nbf - now))" : "valid since \(TimeText.instant(nbf))")
             }
-            return CheckResult(
-                id: CheckID.notBefore, status: .pass, expected: "not before \(TimeText.instant(nbf)) (\(skewNote))",
-                actual: clock.phrase, detail: "valid since \(TimeText.instant(nbf))")
         }
     }
 
@@ -95,16 +92,13 @@ extension Verifier {
         case .invalid(let why):
             return CheckResult(id: CheckID.issuedAt, status: .fail, expected: "a NumericDate", detail: why)
         case .value(let iat):
-            if iat > now + policy.clockSkew {
-                return CheckResult(
-                    id: CheckID.issuedAt, status: .fail, expected: "not after now \(clock.instant) (\(skewNote))",
-                    actual: TimeText.instant(iat),
-                    detail: "issued \(TimeText.duration(iat - now)) in the future")
+            let future = iat > now + policy.clockSkew
+            return CheckResult(id: CheckID.issuedAt, status: future ? .fail : .pass) {
+                CheckResult.Text(
+                    expected: "not after now \(clock.instant) (\(skewNote))", actual: TimeText.instant(iat),
+                    detail: future
+                        ? "issued \(TimeText.duration(iat - now)) in the future" : "issued \(TimeText.duration(now - iat)) ago")
             }
-            return CheckResult(
-                id: CheckID.issuedAt, status: .pass, expected: "not after now \(clock.instant) (\(skewNote))",
-                actual: TimeText.instant(iat),
-                detail: "issued \(TimeText.duration(now - iat)) ago")
         }
     }
 }

@@ -110,9 +110,11 @@ extension Verifier {
             )
         }
         return (
-            CheckResult(
-                id: CheckID.algorithm, status: .pass, expected: expected, actual: algorithm.rawValue,
-                detail: "\(algorithm.rawValue) is allowed by the key and the allow-list"),
+            CheckResult(id: CheckID.algorithm, status: .pass) {
+                CheckResult.Text(
+                    expected: expected, actual: algorithm.rawValue,
+                    detail: "\(algorithm.rawValue) is allowed by the key and the allow-list")
+            },
             algorithm
         )
     }
@@ -172,9 +174,9 @@ extension Verifier {
             )
         }
         return (
-            CheckResult(
-                id: CheckID.key, status: .pass, actual: kid.map { "kid \"\($0)\"" },
-                detail: selection.explanation + ignoredNote),
+            CheckResult(id: CheckID.key, status: .pass) {
+                CheckResult.Text(actual: kid.map { "kid \"\($0)\"" }, detail: selection.explanation + ignoredNote)
+            },
             candidates
         )
     }
