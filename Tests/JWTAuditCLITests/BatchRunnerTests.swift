@@ -96,6 +96,42 @@ struct BatchRunnerTests {
         #expect(misuse.withLock { $0 } == [], "jobs \(jobs)")
     }
 
+    /// `tail -f log | jwtaudit verify --batch`: lines are answered when the input pauses, not when a chunk fills.
+    @Test func answersEachLineWhenTheInputPauses() throws {
+        var fds: [Int32] = [0, 0]
+        try #require(Glibc.pipe(&fds) == 0)
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        func send(_ text: String) { _ = Array(text.utf8).withUnsafeBytes { Glibc.write(writeEnd, $0.baseAddress, $0.count) } }
+        let output = Mutex("")
+        let finished = Atomic(false)
+        let runner = Self.runner(jobs: 2)
+        Thread {
+            _ = runner.run(inputs: [readEnd]) { text in
+                output.withLock { $0 += text }
+                return true
+            }
+            finished.store(true, ordering: .releasing)
+        }.start()
+        send("ok1\nok2\n")
+        var waited = 0
+        while output.withLock({ $0 }) != "1:ok1\n2:ok2\n" && waited < 1000 {
+            usleep(10_000)
+            waited += 1
+        }
+        #expect(output.withLock { $0 } == "1:ok1\n2:ok2\n", "the first two lines are answered while the input stays open")
+        send("ok3\n")
+        close(writeEnd)
+        waited = 0
+        while !finished.load(ordering: .acquiring) && waited < 1000 {
+            usleep(10_000)
+            waited += 1
+        }
+        let done = finished.load(ordering: .acquiring)
+        #expect(done)
+        #expect(output.withLock { $0 } == "1:ok1\n2:ok2\n3:ok3\n")
+        close(readEnd)
+    }
+
     @Test func skipsBlankLinesButKeepsLineNumbers() {
         var output = ""
         let summary = Self.runner(jobs: 2).run(inputs: [Self.pipe("ok-a\n\n  \r\nok-b\r\nbad-c")]) {

@@ -30,8 +30,10 @@ struct LineReader {
         self.shouldStop = shouldStop
     }
 
-    /// The next line without its terminator (`\n` or `\r\n`), or nil at end of input.
-    mutating func next() throws(Stop) -> Line? {
+    /// The next line without its terminator (`\n` or `\r\n`), or nil at end of input. `beforeWaiting` runs when
+    /// the next line is not there yet and reading would wait for the writer: a batch writes the results it holds
+    /// then, so that `tail -f log | jwtaudit verify --batch` answers each line as it comes.
+    mutating func next(beforeWaiting: () -> Void = {}) throws(Stop) -> Line? {
         var discarding = false
         var discarded = 0
         while true {
@@ -72,7 +74,7 @@ struct LineReader {
                 discarded += end
                 end = 0
             }
-            try fill()
+            try fill(beforeWaiting: beforeWaiting)
         }
     }
 
@@ -87,7 +89,9 @@ struct LineReader {
         }
     }
 
-    private mutating func fill() throws(Stop) {
+    private mutating func fill(beforeWaiting: () -> Void) throws(Stop) {
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        if poll(&ready, 1, 0) == 0 { beforeWaiting() }
         while true {
             if shouldStop() { throw .interrupted }
             // Wait with a timeout rather than block in read(2): SIGINT may be delivered to another thread of the
