@@ -47,20 +47,7 @@ public struct CompactToken: Sendable {
     /// Parses compact serialization. Throws `.malformedToken` (with the segment and offset named) or
     /// `.limitExceeded`.
     public static func parse(_ text: String, limits: Limits = .default) throws(JWTAuditError) -> CompactToken {
-        let byteCount = text.utf8.count
-        if byteCount > limits.maxTokenBytes {
-            throw JWTAuditError(
-                .limitExceeded, "token is \(byteCount) bytes; the limit is \(limits.maxTokenBytes) bytes")
-        }
-        if byteCount == 0 { throw JWTAuditError(.malformedToken, "empty token") }
-        // Work on the String's own UTF-8 storage: no copy of the token, no per-byte bounds checks.
-        var storage = text
-        let result = storage.withUTF8 { bytes -> Result<CompactToken, JWTAuditError> in
-            do throws(JWTAuditError) { return .success(try parse(bytes: bytes, text: text, limits: limits, previous: nil)) } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
+        try parse(text, limits: limits, reusingHeaderOf: nil)
     }
 
     /// Parses like `parse(_:limits:)`, but when `previous` has byte for byte the same header segment (and was
@@ -76,6 +63,7 @@ public struct CompactToken: Sendable {
                 .limitExceeded, "token is \(byteCount) bytes; the limit is \(limits.maxTokenBytes) bytes")
         }
         if byteCount == 0 { throw JWTAuditError(.malformedToken, "empty token") }
+        // Work on the String's own UTF-8 storage: no copy of the token, no per-byte bounds checks.
         var storage = text
         let result = storage.withUTF8 { bytes -> Result<CompactToken, JWTAuditError> in
             do throws(JWTAuditError) {
