@@ -163,17 +163,5 @@ struct NetworkFetchTests {
 }
 
 enum TemporaryDirectoryReader {
-    static func contents(of path: String) -> String? {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            out += chunk[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func contents(of path: String) -> String? { Support.readFile(path) }
 }

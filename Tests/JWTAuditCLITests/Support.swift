@@ -18,7 +18,13 @@ enum Support {
     /// The instant every test runs at unless it says otherwise: 2026-01-01T00:10:00Z.
     static let now: Int64 = 1_767_225_600 + 600
 
+    /// A file's text; a relative path is taken from the package root.
     static func readFile(_ path: String) -> String? {
+        readBytes(path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// A file's bytes; a relative path is taken from the package root.
+    static func readBytes(_ path: String) -> [UInt8]? {
         guard let file = fopen(path.hasPrefix("/") ? path : packageRoot + "/" + path, "r") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -28,7 +34,7 @@ enum Support {
             if count == 0 { break }
             bytes += buffer[0..<count]
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     static func writeFile(_ path: String, _ bytes: [UInt8]) {

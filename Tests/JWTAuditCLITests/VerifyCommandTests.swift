@@ -240,7 +240,7 @@ enum OpenSSLCLI {
         let hexKey = key.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
         let status = try Subprocess.run(
             ["sh", "-c", "openssl dgst -sha256 -mac HMAC -macopt hexkey:\(hexKey) -binary < '\(directory.path)/message' > '\(directory.path)/tag'"])
-        guard status == 0, let tag = readBytes(directory.path + "/tag"), tag.count == 32 else {
+        guard status == 0, let tag = Support.readBytes(directory.path + "/tag"), tag.count == 32 else {
             throw Subprocess.Failure(description: "openssl dgst failed")
         }
         return tag
@@ -251,7 +251,7 @@ enum OpenSSLCLI {
         Support.writeFile(directory.path + "/message", message)
         let status = try Subprocess.run(
             ["sh", "-c", "openssl dgst -sha256 -binary < '\(directory.path)/message' > '\(directory.path)/digest'"])
-        guard status == 0, let digest = readBytes(directory.path + "/digest"), digest.count == 32 else {
+        guard status == 0, let digest = Support.readBytes(directory.path + "/digest"), digest.count == 32 else {
             throw Subprocess.Failure(description: "openssl dgst failed")
         }
         return digest
@@ -263,22 +263,10 @@ enum OpenSSLCLI {
         Support.writeFile(directory.path + "/message", message)
         let status = try Subprocess.run(
             ["openssl", "dgst", "-\(digest)", "-sign", keyPath, "-out", directory.path + "/signature", directory.path + "/message"])
-        guard status == 0, let signature = readBytes(directory.path + "/signature") else {
+        guard status == 0, let signature = Support.readBytes(directory.path + "/signature") else {
             throw Subprocess.Failure(description: "openssl dgst -sign failed")
         }
         return signature
     }
 
-    static func readBytes(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return bytes
-    }
 }

@@ -81,21 +81,8 @@ enum PolicyTest {
             ["openssl", "dgst", "-sha256"] + openssl + ["-out", directory.path + "/sig", directory.path + "/input"],
             outputFile: directory.path + "/log")
         try #require(status == 0, "openssl failed: \(directory.read("log") ?? "")")
-        let signature = try #require(readBytes(directory.path + "/sig"))
+        let signature = try #require(Support.readBytes(directory.path + "/sig"))
         return input + "." + Base64URL.encode(signature)
-    }
-
-    static func readBytes(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return bytes
     }
 
     /// A policy file in a fresh directory (kept alive by the returned value).

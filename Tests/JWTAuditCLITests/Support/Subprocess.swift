@@ -121,17 +121,5 @@ final class TemporaryDirectory {
         }
     }
 
-    func read(_ relative: String) -> String? {
-        let fd = open(path + "/" + relative, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var out = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { break }
-            out += chunk[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    func read(_ relative: String) -> String? { Support.readFile(path + "/" + relative) }
 }
