@@ -1,5 +1,4 @@
 import JWTAuditCore
-import Synchronization
 
 /// `check-policy`'s network settings: the shared ones, and the authority for `validate-azure-ad-token`.
 struct PolicyNetworkOptions: Sendable {
@@ -26,7 +25,7 @@ final class PolicyKeySource: Sendable {
     let environment: [String: String]
     let certificates: [String: String]
     let clock: @Sendable () -> Int64
-    private let discovery = Mutex<KeyDiscovery?>(nil)
+    private let lazyDiscovery: LazyKeyDiscovery
 
     init(options: PolicyNetworkOptions, certificates: [String: String], environment: [String: String],
          clock: @escaping @Sendable () -> Int64) {
@@ -34,6 +33,7 @@ final class PolicyKeySource: Sendable {
         self.certificates = certificates
         self.environment = environment
         self.clock = clock
+        self.lazyDiscovery = LazyKeyDiscovery(network: options.network, environment: environment, clock: clock)
     }
 
     /// One metadata document's contribution: the issuer it names and the key set its `jwks_uri` publishes.
@@ -44,14 +44,7 @@ final class PolicyKeySource: Sendable {
         let notes: [String]
     }
 
-    private func keyDiscovery() -> KeyDiscovery {
-        discovery.withLock { existing in
-            if let existing { return existing }
-            let made = options.network.makeDiscovery(environment: environment, clock: clock)
-            existing = made
-            return made
-        }
-    }
+    private func keyDiscovery() -> KeyDiscovery { lazyDiscovery.discovery }
 
     /// The metadata at `url` and the key set it points to. A `kid` the key set lacks triggers one refetch,
     /// rate-limited as APIM's ("pulls from the endpoint at most once per 5 min").

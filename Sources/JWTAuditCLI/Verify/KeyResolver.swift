@@ -40,7 +40,7 @@ final class KeyResolver: Sendable {
     let environment: [String: String]
     let clock: @Sendable () -> Int64
     private let memo = Mutex<[String: ResolvedKeys]>([:])
-    private let discovery: Mutex<KeyDiscovery?> = Mutex(nil)
+    private let lazyDiscovery: LazyKeyDiscovery
     /// JWKS URLs already refetched for an unknown `kid` in this process. The on-disk limiter does not exist with
     /// `--no-cache`, and a batch full of forged `kid`s must still cost the provider one request, not one per line.
     private let refetchedURLs = Mutex<Set<String>>([])
@@ -49,6 +49,7 @@ final class KeyResolver: Sendable {
         self.options = options
         self.environment = environment
         self.clock = clock
+        self.lazyDiscovery = LazyKeyDiscovery(network: options.network, environment: environment, clock: clock)
     }
 
     static func isURL(_ text: String) -> Bool { text.hasPrefix("https://") || text.hasPrefix("http://") }
@@ -78,14 +79,7 @@ final class KeyResolver: Sendable {
             authority: options.authority, tenant: EntraTenant(tenant), version: version)
     }
 
-    private func keyDiscovery() -> KeyDiscovery {
-        discovery.withLock { existing in
-            if let existing { return existing }
-            let made = options.network.makeDiscovery(environment: environment, clock: clock)
-            existing = made
-            return made
-        }
-    }
+    private func keyDiscovery() -> KeyDiscovery { lazyDiscovery.discovery }
 
     private func readFile(_ path: String, what: String) throws(JWTAuditError) -> [UInt8] {
         do {
