@@ -70,8 +70,7 @@ public enum CheckPolicyCommand {
     static func run(_ parsed: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64) -> Int32 {
         let command = OptionTable.checkPolicy
         let format = parsed.has("json") ? "json" : (parsed.last("format") ?? "text")
-        let style = TextStyle.resolve(
-            choice: parsed.last("color"), outputIsTerminal: streams.outputIsTerminal, environment: environment)
+        let style = TextStyle.resolve(parsed, streams: streams, environment: environment)
         do throws(Failure) {
             if parsed.all("policy").isEmpty {
                 throw .usage(UsageError(.missingOption("--policy"), command: command))

@@ -16,8 +16,7 @@ enum DecodeCommand {
         if arguments.has("json") {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {
-            let style = TextStyle.resolve(
-                choice: arguments.last("color"), outputIsTerminal: streams.outputIsTerminal, environment: environment)
+            let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
             streams.writeOutput(DecodeReport.text(inspection, style: style))
         }
         return ExitStatus.success.rawValue

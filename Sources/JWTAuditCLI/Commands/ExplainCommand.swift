@@ -87,8 +87,7 @@ enum ExplainCommand {
             streams.writeOutput(JSONWriter.write(explanation.jsonValue) + "\n")
             return
         }
-        let style = TextStyle.resolve(
-            choice: arguments.last("color"), outputIsTerminal: streams.outputIsTerminal, environment: environment)
+        let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
         let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
         streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter))
     }

@@ -252,8 +252,7 @@ enum VerifyCommand {
             if configuration.json {
                 streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")
             } else {
-                let style = TextStyle.resolve(
-                    choice: arguments.last("color"), outputIsTerminal: streams.outputIsTerminal, environment: environment)
+                let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
                 streams.writeOutput(VerifyReport.text(evaluation, style: style))
             }
         }
