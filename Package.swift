@@ -65,15 +65,21 @@ let package = Package(
             swiftSettings: strict,
             linkerSettings: [.unsafeFlags(releaseLinkFlags, .when(configuration: .release))]
         ),
+        // What both test targets need: the package root and whole-file reads (never part of the product).
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "JWTAuditCoreTests",
-            dependencies: ["JWTAuditCore"],
+            dependencies: ["JWTAuditCore", "TestSupport"],
             exclude: ["Golden"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "JWTAuditCLITests",
-            dependencies: ["JWTAuditCLI", "JWTAuditCore"],
+            dependencies: ["JWTAuditCLI", "JWTAuditCore", "TestSupport"],
             exclude: ["Support/https_server.py"],
             swiftSettings: strict
         ),

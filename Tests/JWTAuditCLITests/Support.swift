@@ -3,17 +3,11 @@ import Glibc
 #endif
 @testable import JWTAuditCLI
 import JWTAuditCore
+import TestSupport
 
 /// Paths and process helpers shared by the CLI tests.
 enum Support {
-    static let packageRoot: String = {
-        var path = #filePath
-        while let slash = path.lastIndex(of: "/") {
-            path = String(path[..<slash])
-            if access(path + "/Package.swift", F_OK) == 0 { return path }
-        }
-        return "."
-    }()
+    static let packageRoot = PackageFiles.root
 
     /// The instant every test runs at unless it says otherwise: 2026-01-01T00:10:00Z.
     static let now: Int64 = 1_767_225_600 + 600
@@ -24,24 +18,9 @@ enum Support {
     }
 
     /// A file's bytes; a relative path is taken from the package root.
-    static func readBytes(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path.hasPrefix("/") ? path : packageRoot + "/" + path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count == 0 { break }
-            bytes += buffer[0..<count]
-        }
-        return bytes
-    }
+    static func readBytes(_ path: String) -> [UInt8]? { PackageFiles.readBytes(path) }
 
-    static func writeFile(_ path: String, _ bytes: [UInt8]) {
-        guard let file = fopen(path, "w") else { return }
-        _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-        fclose(file)
-    }
+    static func writeFile(_ path: String, _ bytes: [UInt8]) { PackageFiles.writeBytes(path, bytes) }
 
     struct Result {
         var status: Int32

@@ -1,6 +1,7 @@
 import Glibc
 import Testing
 @testable import JWTAuditCore
+import TestSupport
 
 /// Shared helpers for the signature and key tests: finding `../shared/vectors`, reading files, hex, and making
 /// keys at test time with the `openssl` command in a temporary directory (no private keys are checked in).
@@ -11,24 +12,9 @@ enum CryptoTestSupport {
         return parent + "/shared/vectors"
     }
 
-    static func readFile(_ path: String) -> [UInt8]? {
-        guard let handle = fopen(path, "rb") else { return nil }
-        defer { fclose(handle) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, handle)
-            if count <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return bytes
-    }
+    static func readFile(_ path: String) -> [UInt8]? { PackageFiles.readBytes(path) }
 
-    static func writeFile(_ path: String, _ bytes: [UInt8]) {
-        guard let handle = fopen(path, "wb") else { return }
-        _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, handle) }
-        fclose(handle)
-    }
+    static func writeFile(_ path: String, _ bytes: [UInt8]) { PackageFiles.writeBytes(path, bytes) }
 
     static func listDirectory(_ path: String) -> [String] {
         guard let directory = opendir(path) else { return [] }

@@ -2,18 +2,12 @@
 import Glibc
 #endif
 @testable import JWTAuditCore
+import TestSupport
 
 /// Test inputs: the repository's examples (found by walking up from this file to Package.swift) and tokens
 /// built from JSON text.
 enum Fixtures {
-    static let packageRoot: String = {
-        var path = #filePath
-        while let slash = path.lastIndex(of: "/") {
-            path = String(path[..<slash])
-            if access(path + "/Package.swift", F_OK) == 0 { return path }
-        }
-        return "."
-    }()
+    static let packageRoot = PackageFiles.root
 
     static func readFile(_ relative: String) -> String? {
         CryptoTestSupport.readFile(packageRoot + "/" + relative).map { String(decoding: $0, as: UTF8.self) }
