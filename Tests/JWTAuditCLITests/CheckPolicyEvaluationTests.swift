@@ -144,14 +144,19 @@ struct CheckPolicyEvaluationTests {
         #expect(expired["body"]?.objectValue?["message"] == .string("Invalid JWT."))
     }
 
-    @Test(arguments: [("", "JwtInvalid"), (" require-expiration-time=\"false\"", nil)])
-    func expirationTimeIsRequiredByDefault(attribute: String, reason: String?) throws {
-        let (directory, path) = try PolicyTest.policy("""
+    /// validate-jwt on the example tenant's metadata and audience, with `attribute` added to the element.
+    static func tenantPolicy(_ attribute: String) throws -> (directory: TemporaryDirectory, path: String) {
+        try PolicyTest.policy("""
             <validate-jwt header-name="Authorization"\(attribute)>
               <openid-config url="https://login.microsoftonline.com/\(PolicyTest.tenant)/.well-known/openid-configuration" />
               <audiences><audience>https://myapi.dewi.red</audience></audiences>
             </validate-jwt>
             """)
+    }
+
+    @Test(arguments: [("", "JwtInvalid"), (" require-expiration-time=\"false\"", nil)])
+    func expirationTimeIsRequiredByDefault(attribute: String, reason: String?) throws {
+        let (directory, path) = try Self.tenantPolicy(attribute)
         _ = directory
         let result = try evaluate(path, try PolicyTest.rs256(PolicyTest.claims([("exp", nil)])))
         #expect(try PolicyTest.reason(result) == reason, "\(attribute): \(result.stdout)")
@@ -159,12 +164,7 @@ struct CheckPolicyEvaluationTests {
 
     @Test(arguments: [("", "TokenExpired"), (" clock-skew=\"120\"", nil)])
     func clockSkewDefaultsToZero(attribute: String, reason: String?) throws {
-        let (directory, path) = try PolicyTest.policy("""
-            <validate-jwt header-name="Authorization"\(attribute)>
-              <openid-config url="https://login.microsoftonline.com/\(PolicyTest.tenant)/.well-known/openid-configuration" />
-              <audiences><audience>https://myapi.dewi.red</audience></audiences>
-            </validate-jwt>
-            """)
+        let (directory, path) = try Self.tenantPolicy(attribute)
         _ = directory
         // Expired one minute before --at.
         let token = try PolicyTest.rs256(PolicyTest.claims([("exp", String(PolicyTest.atSeconds - 60))]))
