@@ -158,7 +158,7 @@ struct PolicyLintTests {
         let doc = try PolicyDocument(bytes: try examplePolicyBytes("secret-allowed-v1.xml"), sourceName: "secret-allowed-v1.xml")
         let findings = PolicyLint.lint(doc)
         let first = try #require(PolicyLint.jsonValue(findings).objectValue?["findings"]?.arrayValue?.first?.objectValue)
-        #expect(first.keys == ["id", "severity", "message", "file", "line"])
+        #expect(first.keys == ["id", "severity", "message", "file", "line", "scope"])
         #expect(first["id"] == "credential-not-enforced" && first["severity"] == "warning" && first["file"] == "secret-allowed-v1.xml")
         #expect(first["line"]?.numberValue?.int64Value == 6)
         #expect(PolicyLint.fails(findings, failOn: .warning))

@@ -79,15 +79,15 @@ public enum CheckPolicyCommand {
             // non-terminal standard input and must not wait on it.
             let wantsToken = parsed.positionals.first != nil || !parsed.all("request-header").isEmpty
             if !wantsToken {
-                let findings = try lint(parsed)
+                let report = try lint(parsed)
                 let threshold = try failOn(parsed)
                 switch format {
-                case "json": streams.writeOutput(JSONWriter.write(PolicyLint.jsonValue(findings)) + "\n")
+                case "json": streams.writeOutput(JSONWriter.write(PolicyLint.jsonValue(report.findings)) + "\n")
                 case "sarif":
-                    streams.writeOutput(JSONWriter.write(Sarif.log(findings: findings, toolVersion: OptionTable.version)) + "\n")
-                default: streams.writeOutput(CheckPolicyReport.lintText(findings, style: style))
+                    streams.writeOutput(JSONWriter.write(Sarif.log(findings: report.findings, toolVersion: OptionTable.version)) + "\n")
+                default: streams.writeOutput(CheckPolicyReport.lintText(report, style: style))
                 }
-                return PolicyLint.fails(findings, failOn: threshold) ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
+                return PolicyLint.fails(report.findings, failOn: threshold) ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
             }
             if parsed.has("format") && format == "sarif" {
                 throw .usage(UsageError(
@@ -259,33 +259,24 @@ public enum CheckPolicyCommand {
 
     /// Lint without a token. Each `--policy` file is linted on its own (findings name their file and line):
     /// lint judges what each file says, and CI lints every file of a repository, most of which are not scopes of
-    /// one another. A file with no token-validating element has nothing to lint; if no file has one, that is bad
-    /// input (exit 3) as it is when evaluating.
-    public static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(Failure) -> [PolicyLintFinding] {
+    /// one another. A policy that validates no token is linted all the same (most policies at most scopes
+    /// validate none) and the report says so; only what is not a policy at all is bad input.
+    public static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(Failure) -> PolicyLintReport {
         let inputs = try inputs(parsed, command: command)
-        var findings: [PolicyLintFinding] = []
-        var linted = 0
-        var lastError: JWTAuditError?
+        var report = PolicyLintReport()
         for file in inputs.files {
             do {
                 var roots = try XMLReader.parse(file.bytes, sourceName: file.sourceName)
                 if let named = inputs.namedValues { roots = try NamedValues.resolve(roots, values: named) }
-                guard containsValidation(roots) else {
-                    lastError = JWTAuditError(.malformedPolicy, "\(file.sourceName): no validate-jwt or validate-azure-ad-token element in the policy")
-                    continue
-                }
-                findings += PolicyLint.lint(try PolicyDocument(roots: roots))
-                linted += 1
+                let document = try PolicyDocument(roots: roots)
+                report.add(PolicyLint.lint(document))
+                report.policies.append(.init(name: file.sourceName, file: file.sourceName, line: roots.first?.line ?? 1,
+                                             validatesToken: document.validatesToken))
             } catch {
                 throw .input(error, what: "cannot read the policy")
             }
         }
-        if linted == 0, let lastError { throw .input(lastError, what: "cannot read the policy") }
-        return findings
-    }
-
-    static func containsValidation(_ elements: [XMLElement]) -> Bool {
-        elements.contains { TokenValidationKind(rawValue: $0.name) != nil || containsValidation($0.elements) }
+        return report
     }
 
     // MARK: evaluation

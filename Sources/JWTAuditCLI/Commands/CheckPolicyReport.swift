@@ -53,12 +53,20 @@ enum CheckPolicyReport {
         return out
     }
 
-    static func lintText(_ findings: [PolicyLintFinding], style: TextStyle) -> String {
-        if findings.isEmpty { return "no findings\n" }
+    /// One line per finding (`file:line:column: severity: id: message`, the scope after it for a service's
+    /// sources), then one line per policy that validates no token, then the counts.
+    static func lintText(_ report: PolicyLintReport, style: TextStyle) -> String {
+        let findings = report.findings
         var out = ""
         for finding in findings {
-            out += "\(finding.source ?? "policy"):\(finding.line):\(finding.column): \(severity(finding.severity, style)): \(finding.id): \(finding.message)\n"
+            let scope = finding.scope.map { " [\($0.description)]" } ?? ""
+            out += TextStyle.visible("\(finding.source ?? "policy"):\(finding.line):\(finding.column): ")
+                + "\(severity(finding.severity, style)): \(finding.id): " + TextStyle.visible(finding.message + scope) + "\n"
         }
+        for policy in report.policies where !policy.validatesToken {
+            out += TextStyle.visible("\(policy.name): validates no token (no validate-jwt or validate-azure-ad-token)") + "\n"
+        }
+        if findings.isEmpty { return out + "no findings\n" }
         let counts = Finding.Severity.allCases.reversed().compactMap { severity -> String? in
             let n = findings.filter { $0.severity == severity }.count
             return n == 0 ? nil : "\(n) \(severity.rawValue)\(n == 1 ? "" : "s")"

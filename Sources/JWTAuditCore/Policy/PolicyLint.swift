@@ -1,13 +1,101 @@
-/// One lint finding: a `Finding` plus where it is (file and line, for text output and SARIF regions).
+/// One lint finding: a `Finding` plus where it is (file and line, for text output and SARIF regions) and, for a
+/// policy read from a service's sources, the scope it concerns.
 public struct PolicyLintFinding: Sendable, Equatable {
     public var finding: Finding
     public var source: String?
     public var line: Int
     public var column: Int
+    /// nil for a loose policy file, whose scope nobody said.
+    public var scope: PolicyScope?
+    /// Whole-tree rules judge a context (a product, an operation), not only a place in a file: two contexts can
+    /// share the line and still be two findings.
+    var distinctPerScope = false
+
+    public init(finding: Finding, source: String?, line: Int, column: Int, scope: PolicyScope? = nil) {
+        self.finding = finding
+        self.source = source
+        self.line = line
+        self.column = column
+        self.scope = scope
+    }
 
     public var id: String { finding.id }
     public var severity: Finding.Severity { finding.severity }
     public var message: String { finding.message }
+}
+
+/// Where in an API Management service a policy applies. The global (service) scope has none of the four; a
+/// finding on an operation's effective policy names all that lead to it.
+public struct PolicyScope: Sendable, Hashable {
+    public var workspace: String?
+    public var product: String?
+    public var api: String?
+    public var operation: String?
+
+    public init(workspace: String? = nil, product: String? = nil, api: String? = nil, operation: String? = nil) {
+        self.workspace = workspace
+        self.product = product
+        self.api = api
+        self.operation = operation
+    }
+
+    public static let global = PolicyScope()
+
+    /// `{"workspace", "product", "api", "operation"}`, null where the scope does not narrow.
+    public var jsonValue: JSONValue {
+        .object(JSONObject([
+            ("workspace", workspace.map(JSONValue.string) ?? .null),
+            ("product", product.map(JSONValue.string) ?? .null),
+            ("api", api.map(JSONValue.string) ?? .null),
+            ("operation", operation.map(JSONValue.string) ?? .null),
+        ]))
+    }
+
+    /// "workspace sales, product starter, API orders, operation get-order"; "global" for the service scope.
+    public var description: String {
+        var parts: [String] = []
+        if let workspace { parts.append("workspace \(workspace)") }
+        if let product { parts.append("product \(product)") }
+        if let api { parts.append("API \(api)") }
+        if let operation { parts.append("operation \(operation)") }
+        return parts.isEmpty ? "global" : parts.joined(separator: ", ")
+    }
+}
+
+/// Everything lint found, and what it read: each policy (a file, or an operation's effective policy in one
+/// product context) with whether it validates a token, so the report can say which validate none.
+public struct PolicyLintReport: Sendable {
+    public struct Policy: Sendable, Equatable {
+        public var name: String
+        public var file: String?
+        public var line: Int
+        public var scope: PolicyScope?
+        public var validatesToken: Bool
+
+        public init(name: String, file: String?, line: Int, scope: PolicyScope? = nil, validatesToken: Bool) {
+            self.name = name
+            self.file = file
+            self.line = line
+            self.scope = scope
+            self.validatesToken = validatesToken
+        }
+    }
+
+    public private(set) var findings: [PolicyLintFinding] = []
+    public var policies: [Policy] = []
+    private var seen = Set<String>()
+
+    public init() {}
+
+    /// Adds findings, each once: text that appears in many effective policies (a global policy, a fragment) is
+    /// one finding, keyed by rule, file and line (and by scope for the whole-tree rules, which judge contexts).
+    public mutating func add(_ new: [PolicyLintFinding]) {
+        for finding in new {
+            var key = "\(finding.id)\u{0}\(finding.source ?? "")\u{0}\(finding.line)"
+            if finding.distinctPerScope, let scope = finding.scope { key += "\u{0}\(scope.description)" }
+            if seen.insert(key).inserted { findings.append(finding) }
+        }
+    }
 }
 
 /// A lint rule: a stable id (scripts and code-scanning alerts key on it), a severity and one line saying what it
@@ -243,8 +331,8 @@ public enum PolicyLint {
 }
 
 extension PolicyLint {
-    /// DESIGN.md's lint output: `{"findings": [{"id", "severity", "message", "line"}]}`, plus the file each
-    /// finding is in (several files, or composed scopes, can be linted at once).
+    /// DESIGN.md's lint output: `{"findings": [{"id", "severity", "message", "file", "line", "scope"}]}`: the
+    /// file and line where the text really is, and the scope (null for a loose file).
     public static func jsonValue(_ findings: [PolicyLintFinding]) -> JSONValue {
         .object(JSONObject([("findings", .array(findings.map { finding in
             var object = JSONObject()
@@ -253,6 +341,7 @@ extension PolicyLint {
             object.append("message", .string(finding.message))
             object.append("file", finding.source.map(JSONValue.string) ?? .null)
             object.append("line", .number(JSONNumber(finding.line)))
+            object.append("scope", finding.scope?.jsonValue ?? .null)
             return .object(object)
         }))]))
     }
