@@ -114,6 +114,18 @@ _jwtaudit() {
                 --policy)
                     COMPREPLY=($(compgen -f -- "$cur"))
                     return ;;
+                --environment)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --api)
+                    COMPREPLY=()
+                    return ;;
+                --operation)
+                    COMPREPLY=()
+                    return ;;
+                --product)
+                    COMPREPLY=()
+                    return ;;
                 --named-value)
                     COMPREPLY=()
                     return ;;
@@ -137,7 +149,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -201,6 +213,18 @@ _jwtaudit() {
                 --policy)
                     COMPREPLY=($(compgen -f -- "$cur"))
                     return ;;
+                --environment)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --api)
+                    COMPREPLY=()
+                    return ;;
+                --operation)
+                    COMPREPLY=()
+                    return ;;
+                --product)
+                    COMPREPLY=()
+                    return ;;
                 --named-value)
                     COMPREPLY=()
                     return ;;
@@ -218,7 +242,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value -h --help" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

@@ -49,3 +49,12 @@ struct PolicySarifTests {
         #expect(try JSONParser.parse(text) == log)
     }
 }
+
+@Suite("SARIF artifact locations")
+struct SarifURITests {
+    @Test func pathsAreEncodedAsRelativeURIs() {
+        #expect(Sarif.uri("apimartifacts/policy fragments/jwt/policy.xml") == "apimartifacts/policy%20fragments/jwt/policy.xml")
+        #expect(Sarif.uri("apis/orders;rev=2/policy.xml") == "apis/orders;rev=2/policy.xml")
+        #expect(Sarif.uri("a/é#1.xml") == "a/%C3%A9%231.xml")
+    }
+}

@@ -140,9 +140,11 @@ public enum CheckPolicyCommand {
         var certificates: [String: String]
     }
 
-    static func inputs(_ parsed: ParsedArguments, command: String) throws(Failure) -> PolicyInputs {
+    /// `readingPolicyFiles`: token evaluation reads the `--policy` files as XML scopes; lint reads sources.
+    static func inputs(_ parsed: ParsedArguments, command: String, readingPolicyFiles: Bool = true) throws(Failure) -> PolicyInputs {
         var files: [(bytes: [UInt8], sourceName: String)] = []
-        for path in parsed.all("policy") {
+        if readingPolicyFiles { try requireXMLScopes(parsed, command: command) }
+        for path in parsed.all("policy") where readingPolicyFiles {
             do {
                 // One byte past XMLReader's limit, so that the reader names the limit.
                 files.append((try FileReader.read(path: path, maxBytes: XMLReader.Limits.default.maxBytes + 1), path))
@@ -181,6 +183,26 @@ public enum CheckPolicyCommand {
             certificates[id] = path
         }
         return PolicyInputs(files: files, namedValues: named, expressionValues: expressions, certificates: certificates)
+    }
+
+    /// Token evaluation takes `--policy` XML files as scopes. Choosing an operation of an APIOps tree or a
+    /// template (the core's `PolicyService.select`) is not wired into evaluation yet: say so rather than read a
+    /// directory as XML or ignore the choice.
+    static func requireXMLScopes(_ parsed: ParsedArguments, command: String) throws(Failure) {
+        let files = PosixPolicyFileSystem()
+        var offending = ["api", "operation", "product", "environment"].first { parsed.last($0) != nil }.map { "--" + $0 }
+        if offending == nil && parsed.has("no-product") { offending = "--no-product" }
+        if offending == nil, let source = parsed.all("policy").first(where: { path in
+            let lower = path.lowercased()
+            return files.kind(of: path) == .directory || lower.hasSuffix(".bicep") || lower.hasSuffix(".tf") || lower.hasSuffix(".json")
+        }) {
+            offending = "--policy \(source)"
+        }
+        guard let offending else { return }
+        throw .usage(UsageError(
+            .invalidCombination(
+                "a token cannot be evaluated with \(offending) yet: evaluating against an APIOps tree or a template, or choosing an operation with --api, --operation, --product or --no-product, is not available; lint the sources without a token, or give the scopes as XML files, outermost first"),
+            command: command))
     }
 
     static func split(_ pair: String, option: String, valueName: String) -> (String, String)? {
@@ -257,26 +279,60 @@ public enum CheckPolicyCommand {
 
     // MARK: lint
 
-    /// Lint without a token. Each `--policy` file is linted on its own (findings name their file and line):
-    /// lint judges what each file says, and CI lints every file of a repository, most of which are not scopes of
-    /// one another. A policy that validates no token is linted all the same (most policies at most scopes
-    /// validate none) and the report says so; only what is not a policy at all is bad input.
+    /// Lint without a token. Each `--policy` PATH is read on its own into one or more trees (a loose file, an
+    /// APIOps tree, a template, a repository's worth), each tree composed and linted as one service; findings
+    /// name the file and line where the text is. A policy that validates no token is linted all the same (most
+    /// policies at most scopes validate none) and the report says so; only what is not a policy at all, or a
+    /// PATH that cannot be read, is bad input. With --api/--operation/--product/--no-product, one effective policy
+    /// is chosen and judged.
     public static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(Failure) -> PolicyLintReport {
-        let inputs = try inputs(parsed, command: command)
-        var report = PolicyLintReport()
-        for file in inputs.files {
+        let inputs = try inputs(parsed, command: command, readingPolicyFiles: false)
+        let selection = policySelection(parsed)
+        if selection.product != nil && selection.noProduct {
+            throw .usage(UsageError(.conflictingOptions("--product", "--no-product"), command: command))
+        }
+        let files = PosixPolicyFileSystem()
+        var environment: (bytes: [UInt8], file: String)?
+        if let path = parsed.last("environment") {
             do {
-                var roots = try XMLReader.parse(file.bytes, sourceName: file.sourceName)
-                if let named = inputs.namedValues { roots = try NamedValues.resolve(roots, values: named) }
-                let document = try PolicyDocument(roots: roots)
-                report.add(PolicyLint.lint(document))
-                report.policies.append(.init(name: file.sourceName, file: file.sourceName, line: roots.first?.line ?? 1,
-                                             validatesToken: document.validatesToken))
+                environment = (try FileReader.readWhole(path: path, limit: 16 << 20, what: "environment configuration"), path)
             } catch {
-                throw .input(error, what: "cannot read the policy")
+                throw .input(error, what: "cannot read the environment configuration")
             }
         }
+        var report = PolicyLintReport()
+        do {
+            for path in parsed.all("policy") {
+                var trees = try PolicySources.load(path, source: PolicySourceFiles(files: files, root: files.root(for: path)))
+                if let environment { try PolicySources.applyEnvironment(environment.bytes, file: environment.file, to: &trees) }
+                for tree in trees {
+                    let service = try PolicyService(tree: tree, namedValues: inputs.namedValues)
+                    if selection.isEmpty {
+                        report.merge(service.lint())
+                    } else {
+                        do {
+                            report.merge(try service.lint(selecting: selection))
+                        } catch {
+                            throw Failure.input(error, what: "cannot choose one effective policy")
+                        }
+                    }
+                }
+            }
+        } catch let failure as Failure {
+            throw failure
+        } catch let error as JWTAuditError {
+            throw .input(error, what: "cannot read the policy")
+        } catch {
+            throw .input(JWTAuditError(.invalidArgument, "\(error)"), what: "cannot read the policy")
+        }
         return report
+    }
+
+    /// `--api`, `--operation`, `--product`, `--no-product`.
+    static func policySelection(_ parsed: ParsedArguments) -> PolicySelection {
+        PolicySelection(
+            api: parsed.last("api"), operation: parsed.last("operation"), product: parsed.last("product"),
+            noProduct: parsed.has("no-product"))
     }
 
     // MARK: evaluation

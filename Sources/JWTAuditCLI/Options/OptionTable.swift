@@ -239,11 +239,31 @@ public enum OptionTable {
             discussion: "The report says when a cached document is stale. With nothing cached, the URL that would have been fetched is named."),
         // Policies (check-policy; explain narrates the same evaluation).
         OptionSpec(
-            long: "policy", kind: .value, valueName: "FILE", commands: policyReading,
-            abstract: "Read the APIM policy in FILE (repeatable: outermost scope first, composed with <base />).",
+            long: "policy", kind: .value, valueName: "PATH", commands: policyReading,
+            abstract: "Read APIM policies from PATH: an XML file, an APIOps tree, a .bicep, ARM .json or Terraform file, or a directory (repeatable).",
             discussion:
-                "A whole <policies> document or a bare validate-jwt or validate-azure-ad-token fragment. Give the scopes global, product, API, operation in that order to check an operation's effective policy. Without a token each file is linted on its own.",
+                "An XML file is a whole <policies> document, a <fragment> or bare policy statements; several XML files with a token are scopes, outermost first, composed with <base />. An APIOps artifacts directory (policy.xml at every scope, products, fragments, named values, workspaces, revisions), a .bicep file (policy resources with inline text or loadTextContent), an ARM template or a Terraform file is read as one service: every operation's effective policy in every product context is composed (global, workspace, product, API, operation), fragments inlined and named values substituted. Any other directory is walked for all of these (hidden directories and symbolic links to directories are not entered). Files a template loads are read only inside the directory jwtaudit runs in (or PATH's own directory when PATH is elsewhere). Without a token, each PATH is linted, and findings name the file and line where the text is.",
             completion: .file, repeatable: true),
+        OptionSpec(
+            long: "environment", kind: .value, valueName: "FILE", commands: policyReading,
+            abstract: "Apply an APIOps configuration.<env>.yaml: its named values and policies override the tree's.",
+            discussion:
+                "The publisher's overrides per environment: namedValues, policies, apis (with operations), products, policyFragments and workspaces, as lists of {name, properties} or maps keyed by name. Lint then judges the policies as deployed to that environment.",
+            completion: .file),
+        OptionSpec(
+            long: "api", kind: .value, valueName: "NAME", commands: policyReading,
+            abstract: "Choose the API NAME of a policy tree or template (a revision is NAME;rev=N; a workspace's is WORKSPACE/NAME).",
+            discussion: "With --operation, --product or --no-product it picks one effective policy; when a choice is missing, the error lists the choices. Lint then judges that effective policy only."),
+        OptionSpec(
+            long: "operation", kind: .value, valueName: "NAME", commands: policyReading,
+            abstract: "Choose the operation NAME (its name, or METHOD /url as in the API's specification)."),
+        OptionSpec(
+            long: "product", kind: .value, valueName: "NAME", commands: policyReading,
+            abstract: "Choose the context of product NAME: its policy runs (with its key, or keyless for an open product).",
+            discussion: "At most one product policy runs per request: the product of the subscription key, or the API's open product when no key is sent."),
+        OptionSpec(
+            long: "no-product", kind: .flag, commands: policyReading,
+            abstract: "Choose the context with no product policy (keyless, or an API-scoped, all-APIs or built-in key)."),
         OptionSpec(
             long: "named-value", kind: .value, valueName: "NAME=VALUE", commands: policyReading,
             abstract: "Substitute VALUE for {{NAME}} in the policy (repeatable).",

@@ -85,27 +85,34 @@ public struct PolicyDocument: Sendable {
         guard var effective = scopes.first else { return [] }
         for inner in scopes.dropFirst() {
             let outerPolicies = try policiesElement(effective, role: "an outer scope")
-            var innerPolicies = try policiesElement(inner, role: "an inner scope")
-            var children: [XMLElement.Node] = []
-            var seen = Set<String>()
-            for child in innerPolicies.children {
-                guard case .element(let section) = child, PolicySection(rawValue: section.name) != nil else {
-                    children.append(child)
-                    continue
-                }
-                seen.insert(section.name)
-                let outerSection = outerPolicies.firstElement(named: section.name)
-                children.append(.element(replacingBase(in: section, with: outerSection?.children ?? [])))
-            }
-            for section in PolicySection.allCases where !seen.contains(section.rawValue) {
-                if let outerSection = outerPolicies.firstElement(named: section.rawValue) {
-                    children.append(.element(outerSection))
-                }
-            }
-            innerPolicies.children = children
-            effective = [innerPolicies]
+            let innerPolicies = try policiesElement(inner, role: "an inner scope")
+            effective = [composeStep(outer: outerPolicies, inner: innerPolicies)]
         }
         return effective
+    }
+
+    /// One step of the chain: the inner scope's `<policies>` with each `<base />` replaced by the outer scope's
+    /// section, and the sections it leaves out inherited whole.
+    public static func composeStep(outer outerPolicies: XMLElement, inner innerPolicies: XMLElement) -> XMLElement {
+        var composed = innerPolicies
+        var children: [XMLElement.Node] = []
+        var seen = Set<String>()
+        for child in innerPolicies.children {
+            guard case .element(let section) = child, PolicySection(rawValue: section.name) != nil else {
+                children.append(child)
+                continue
+            }
+            seen.insert(section.name)
+            let outerSection = outerPolicies.firstElement(named: section.name)
+            children.append(.element(replacingBase(in: section, with: outerSection?.children ?? [])))
+        }
+        for section in PolicySection.allCases where !seen.contains(section.rawValue) {
+            if let outerSection = outerPolicies.firstElement(named: section.rawValue) {
+                children.append(.element(outerSection))
+            }
+        }
+        composed.children = children
+        return composed
     }
 
     static func policiesElement(_ roots: [XMLElement], role: String) throws(JWTAuditError) -> XMLElement {

@@ -87,6 +87,16 @@ public struct PolicyLintReport: Sendable {
 
     public init() {}
 
+    /// Adds another report's findings (each once) and policies.
+    public mutating func merge(_ other: PolicyLintReport) {
+        add(other.findings)
+        policies += other.policies
+    }
+
+    mutating func sortFindings(by areInIncreasingOrder: (PolicyLintFinding, PolicyLintFinding) -> Bool) {
+        findings.sort(by: areInIncreasingOrder)
+    }
+
     /// Adds findings, each once: text that appears in many effective policies (a global policy, a fragment) is
     /// one finding, keyed by rule, file and line (and by scope for the whole-tree rules, which judge contexts).
     public mutating func add(_ new: [PolicyLintFinding]) {
@@ -139,6 +149,35 @@ public enum PolicyLint {
               summary: "A policy expression the offline check cannot evaluate."),
         .init(id: "validation-outside-inbound", severity: .error,
               summary: "Token validation outside the inbound section: the backend is called before (or without) the check."),
+        // Whole-tree rules: they judge scopes composed into effective policies, per product context.
+        .init(id: "validation-dropped-by-missing-base", severity: .error,
+              summary: "A narrower scope's section has no <base />, so the token validation of a broader scope never runs there."),
+        .init(id: "product-validation-bypassed", severity: .error,
+              summary: "Token validation only in a product policy, while a request with no product (keyless, or an API-scoped, all-APIs or built-in key) reaches the operation."),
+        .init(id: "operation-without-validation", severity: .warning,
+              summary: "An operation validates no token while other operations of the same API do."),
+        .init(id: "authorization-rewritten-before-validation", severity: .error,
+              summary: "The Authorization header is set, deleted or replaced (set-header, authentication-*) before the token validation that reads it."),
+        .init(id: "fragment-missing", severity: .error,
+              summary: "include-fragment names a fragment the sources do not define (APIM refuses to save the policy)."),
+        .init(id: "fragment-nested", severity: .error,
+              summary: "A policy fragment includes another fragment, which APIM does not allow."),
+        .init(id: "fragment-contains-base", severity: .error,
+              summary: "A policy fragment contains <base /> or a section element, which APIM does not allow."),
+        .init(id: "duplicate-base", severity: .error,
+              summary: "More than one <base /> in one section: the broader scope's policies would run twice."),
+        .init(id: "policy-not-resolvable", severity: .warning,
+              summary: "Policy text that is not known without deploying (a parameter, templatefile(), a -link URL): not linted."),
+        .init(id: "policy-unreadable", severity: .error,
+              summary: "Policy text in the sources that is not a readable policy (malformed XML, a fragment where a document belongs)."),
+        .init(id: "source-file-unreadable", severity: .warning,
+              summary: "A file of the sources that could not be read (information JSON, a specification), so what it says is unknown."),
+        .init(id: "named-value-unknown", severity: .info,
+              summary: "A {{named value}} whose value is not in the sources (secret, Key Vault, pipeline placeholder): checks that depend on it are not judged."),
+        .init(id: "named-value-missing", severity: .warning,
+              summary: "A {{named value}} the sources do not define: APIM refuses to save a policy that uses it."),
+        .init(id: "template-interpolation", severity: .info,
+              summary: "Policy text with Bicep or Terraform interpolations (${...}), kept as written: values that depend on them are not judged."),
     ]
 
     public static func rule(_ id: String) -> PolicyLintRule { rules.first { $0.id == id }! }

@@ -69,6 +69,14 @@ struct PolicyTextBuilder {
         for byte in decoded { append(byte, at: position) }
     }
 
+    /// Drops the last byte (YAML folding removes trailing spaces already copied).
+    mutating func dropLast() {
+        guard !bytes.isEmpty else { return }
+        bytes.removeLast()
+        lines.removeLast()
+        columns.removeLast()
+    }
+
     func finish(file: String, end: (line: Int, column: Int)) -> PolicyText {
         PolicyText(
             bytes: bytes, file: file, lines: lines + [Int32(truncatingIfNeeded: end.line)],
@@ -155,5 +163,26 @@ struct SourceCursor {
             }
             offset += 1
         }
+    }
+}
+
+extension JWTAuditError {
+    /// The line and column a reader's reason starts with ("file: line L, column C: ..."), if it does.
+    var position: (line: Int, column: Int)? {
+        guard let lineRange = reason.firstRange(of: "line ") else { return nil }
+        let afterLine = reason[lineRange.upperBound...]
+        guard let line = Int(afterLine.prefix { $0.isNumber }) else { return nil }
+        var column = 1
+        if let columnRange = afterLine.firstRange(of: ", column ") {
+            column = Int(afterLine[columnRange.upperBound...].prefix { $0.isNumber }) ?? 1
+        }
+        return (line, column)
+    }
+
+    /// The reason without its "file: line L, column C: " prefix.
+    var reasonWithoutPosition: String {
+        guard let range = reason.firstRange(of: ", column ") else { return reason }
+        let rest = reason[range.upperBound...].drop { $0.isNumber }
+        return rest.hasPrefix(": ") ? String(rest.dropFirst(2)) : reason
     }
 }

@@ -1,0 +1,5 @@
+enum BicepReader {
+    static func read(_ bytes: [UInt8], file: String, source: PolicySourceFiles) throws(JWTAuditError) -> PolicyTree {
+        throw JWTAuditError(.invalidArgument, "\(file): Bicep is not read yet")
+    }
+}

@@ -1,0 +1,292 @@
+/// Lint over a whole service: what the readers and the composition found, the per-policy rules on every scope's
+/// policy and every effective policy (each finding once, at the file and line where its text is), and the rules
+/// that only a composed view can see.
+extension PolicyService {
+    public func lint() -> PolicyLintReport {
+        var report = PolicyLintReport()
+        let located = !tree.strict && tree.kind != .xml
+        func scoped(_ findings: [PolicyLintFinding]) -> [PolicyLintFinding] {
+            guard located else { return findings }
+            return findings.map { finding in
+                var copy = finding
+                if copy.scope == nil { copy.scope = scope(file: finding.source, line: finding.line) ?? .global }
+                return copy
+            }
+        }
+        report.add(scoped(tree.findings))
+        report.add(scoped(findings))
+        for document in documents {
+            guard let model = document.document else { continue }
+            report.add(scoped(PolicyLint.lint(model)))
+            if document.role == .standalone {
+                report.policies.append(.init(
+                    name: document.file, file: document.file, line: document.roots?.first?.line ?? 1,
+                    validatesToken: model.validatesToken))
+            }
+        }
+        for policy in policies { report.add(scoped(PolicyLint.lint(policy.document))) }
+        report.add(scoped(authorizationRewrites()))
+        report.add(productBypasses())
+        report.add(operationsWithoutValidation())
+        report.policies += coverage()
+        if located { report.sort() }
+        return report
+    }
+
+    /// Lint of one effective policy: the findings on the scopes that compose it (a finding on another
+    /// operation's, product's or workspace's text is left out).
+    public func lint(selecting selection: PolicySelection) throws(JWTAuditError) -> PolicyLintReport {
+        let chosen = try select(selection)
+        let target = chosen.scope
+        func matches(_ value: String?, _ wanted: String?) -> Bool { value == nil || value == wanted }
+        var report = PolicyLintReport()
+        report.add(lint().findings.filter { finding in
+            guard let scope = finding.scope else { return true }
+            return matches(scope.workspace, target.workspace) && matches(scope.product, target.product)
+                && matches(scope.api, target.api) && matches(scope.operation, target.operation)
+        })
+        let place = location(of: chosen)
+        report.policies = [.init(name: chosen.label, file: place.file, line: place.line, scope: target,
+                                 validatesToken: chosen.document.validatesToken)]
+        return report
+    }
+
+    // MARK: Authorization rewritten before validation
+
+    /// `authorization-rewritten-before-validation`: statements run in document order (Microsoft: "policies are
+    /// applied in the order of their appearance"), so a `set-header name="Authorization"`, an
+    /// `authentication-basic` or an `authentication-managed-identity` (which "sets the Authorization header" unless
+    /// it writes to a variable) ahead of the validation that reads that header makes it judge the gateway's value,
+    /// not the client's token.
+    func authorizationRewrites() -> [PolicyLintFinding] {
+        var out: [PolicyLintFinding] = []
+        var models = documents.compactMap(\.document)
+        models += policies.map(\.document)
+        for model in models {
+            for root in model.roots {
+                let sections = root.name == "policies" ? root.elements(named: "inbound") : [root]
+                for section in sections {
+                    var rewrites: [(element: XMLElement, conditional: Bool)] = []
+                    Self.walk(section, conditional: false) { element, conditional in
+                        if Self.rewriteOfAuthorization(element) != nil {
+                            rewrites.append((element, conditional))
+                        } else if Self.readsAuthorization(element) {
+                            for (rewrite, maybe) in rewrites {
+                                let what = Self.rewriteOfAuthorization(rewrite) ?? rewrite.name
+                                out.append(PolicyLintFinding(
+                                    finding: Finding(
+                                        id: "authorization-rewritten-before-validation", severity: .error,
+                                        message: "\(what) \(maybe ? "may change" : "changes") the Authorization header before the \(element.name) at \(element.source ?? tree.path) line \(element.line) reads it: the validation then judges what the gateway wrote, not the client's token; validate the token first"),
+                                    source: rewrite.source, line: rewrite.line, column: rewrite.column))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Visits elements in document order, saying whether each is under `<choose>`.
+    static func walk(_ element: XMLElement, conditional: Bool, _ visit: (XMLElement, Bool) -> Void) {
+        for child in element.elements {
+            visit(child, conditional)
+            if TokenValidationKind(rawValue: child.name) == nil {
+                walk(child, conditional: conditional || child.name == "choose", visit)
+            }
+        }
+    }
+
+    /// A statement that writes the Authorization header, described; nil otherwise. A `set-header` whose values
+    /// are all expressions reading the request (`@("Bearer " + context.Request.Headers.GetValueOrDefault("X-Token",
+    /// ""))`) moves the client's own token into place: the validation still judges the client's token.
+    static func rewriteOfAuthorization(_ e: XMLElement) -> String? {
+        switch e.name {
+        case "set-header" where e.attribute("name")?.trimmingXMLSpace.lowercased() == "authorization":
+            let action = e.attribute("exists-action") ?? "override"
+            let values = e.elements(named: "value").map { $0.text.trimmingXMLSpace }
+            if action != "delete", !values.isEmpty, values.allSatisfy({ PolicyValue($0).isExpression && $0.contains("context.Request") }) {
+                return nil
+            }
+            return "<set-header name=\"Authorization\" exists-action=\"\(action)\">"
+        case "authentication-basic":
+            return "<authentication-basic> (it sets Authorization: Basic ...)"
+        case "authentication-managed-identity" where e.attribute("output-token-variable-name") == nil:
+            return "<authentication-managed-identity> (it puts the gateway's own token in Authorization)"
+        default:
+            return nil
+        }
+    }
+
+    static func readsAuthorization(_ e: XMLElement) -> Bool {
+        guard let kind = TokenValidationKind(rawValue: e.name) else { return false }
+        if let header = e.attribute("header-name") { return header.trimmingXMLSpace.lowercased() == "authorization" }
+        if let value = e.attribute("token-value") { return value.lowercased().contains("authorization") }
+        return kind == .validateAzureADToken && e.attribute("query-parameter-name") == nil
+    }
+
+    // MARK: product-only validation
+
+    /// `product-validation-bypassed`: a product policy validates the token, but the same operation with no
+    /// product validates none, and a request reaches it that way: keyless when the API requires no subscription
+    /// and no open product holds it (error), or with an API-scoped, all-APIs or built-in all-access key (warning:
+    /// Microsoft, "policies configured at the product scope aren't applied").
+    func productBypasses() -> [PolicyLintFinding] {
+        var out: [PolicyLintFinding] = []
+        var groups: [String: (product: String, workspace: String?, api: String, operations: [String], keyless: Bool, all: Int)] = [:]
+        var order: [String] = []
+        let byOperation = Dictionary(grouping: policies) { "\($0.workspace ?? "")\u{0}\($0.api)\u{0}\($0.operation ?? "*")" }
+        for key in byOperation.keys.sorted() {
+            let contexts = byOperation[key]!
+            guard let none = contexts.first(where: { $0.context.productName == nil }),
+                none.unknownScopes.isEmpty, !none.document.validatesToken
+            else { continue }
+            let keyless = none.context == .noProduct(keyless: true)
+            for policy in contexts where policy.context.productName != nil && policy.document.validatesToken && policy.unknownScopes.isEmpty {
+                let product = policy.context.productName!
+                let group = "\(policy.workspace ?? "")\u{0}\(policy.api)\u{0}\(product)"
+                if groups[group] == nil {
+                    order.append(group)
+                    let all = Set(contexts.isEmpty ? [] : policies.filter { $0.api == policy.api && $0.workspace == policy.workspace }.map { $0.operation ?? "*" }).count
+                    groups[group] = (product, policy.workspace, policy.api, [], keyless, all)
+                }
+                groups[group]!.operations.append(policy.operation.map { name in
+                    let route = [policy.method, policy.urlTemplate].compactMap { $0 }.joined(separator: " ")
+                    return route.isEmpty ? name : route
+                } ?? "all operations")
+            }
+        }
+        for key in order {
+            let group = groups[key]!
+            guard let productDocument = documents.first(where: {
+                $0.role == .product && $0.scope?.product == group.product && $0.scope?.workspace == group.workspace
+            }), let validation = productDocument.document?.validations.first else { continue }
+            let every = group.operations.count == group.all
+            let which = every ? "every operation of API \(group.api)" : "operations \(Self.list(group.operations)) of API \(group.api)"
+            let how = group.keyless
+                ? "without any key (the API requires no subscription and no open product holds it)"
+                : "with an API-scoped, all-APIs or built-in all-access subscription key, which runs no product policy"
+            var finding = PolicyLintFinding(
+                finding: Finding(
+                    id: "product-validation-bypassed", severity: group.keyless ? .error : .warning,
+                    message: "only product \(group.product) validates the token (\(validation.kind.rawValue) here), but \(which) can be called \(how), and then no token is validated: move the validation to the API (or global) scope"),
+                source: validation.placement.source, line: validation.placement.line, column: validation.placement.column,
+                scope: PolicyScope(workspace: group.workspace, product: group.product, api: group.api))
+            finding.distinctPerScope = true
+            out.append(finding)
+        }
+        return out
+    }
+
+    static func list(_ items: [String], limit: Int = 5) -> String {
+        if items.count <= limit { return items.joined(separator: ", ") }
+        return items.prefix(limit).joined(separator: ", ") + " and \(items.count - limit) more"
+    }
+
+    // MARK: operations left out
+
+    /// `operation-without-validation`: with no product, some operations of an API validate a token and this one
+    /// does not: a request to it is not authenticated (a per-operation policy added the check to the others).
+    func operationsWithoutValidation() -> [PolicyLintFinding] {
+        var out: [PolicyLintFinding] = []
+        var seenAPIs: [String] = []
+        var byAPI: [String: [EffectivePolicy]] = [:]
+        for policy in policies where policy.context.productName == nil && policy.operation != nil {
+            let key = "\(policy.workspace ?? "")\u{0}\(policy.api)"
+            if byAPI[key] == nil { seenAPIs.append(key) }
+            byAPI[key, default: []].append(policy)
+        }
+        for key in seenAPIs {
+            let operations = byAPI[key]!
+            let validating = operations.filter { $0.document.validatesToken }
+            guard !validating.isEmpty else { continue }
+            for policy in operations where !policy.document.validatesToken && policy.unknownScopes.isEmpty {
+                // A missing <base /> that dropped the API's validation is the cause, already reported there.
+                let dropped = findings.contains { finding in
+                    finding.id == "validation-dropped-by-missing-base" && finding.scope?.workspace == policy.workspace
+                        && finding.scope?.api == policy.api
+                        && (finding.scope?.operation == nil || finding.scope?.operation == policy.operation)
+                }
+                if dropped { continue }
+                let place = location(of: policy)
+                let route = [policy.method, policy.urlTemplate].compactMap { $0 }.joined(separator: " ")
+                var finding = PolicyLintFinding(
+                    finding: Finding(
+                        id: "operation-without-validation", severity: .warning,
+                        message: "operation \(policy.operation!)\(route.isEmpty ? "" : " (\(route))") of API \(policy.api) validates no token, while \(validating.count) other operation\(validating.count == 1 ? " of the API does" : "s of the API do") (\(Self.list(validating.compactMap(\.operation), limit: 3))): a request to it is not authenticated; validate at the API scope so that every operation does"),
+                    source: place.file, line: place.line, column: 1,
+                    scope: PolicyScope(workspace: policy.workspace, api: policy.api, operation: policy.operation))
+                finding.distinctPerScope = true
+                out.append(finding)
+            }
+        }
+        return out
+    }
+
+    /// Where to point for an operation as a whole: its policy, else its API's policy, else the API's definition.
+    func location(of policy: EffectivePolicy) -> (file: String, line: Int) {
+        func document(_ role: ScopeDocument.Role, operation: String?) -> ScopeDocument? {
+            documents.first {
+                $0.role == role && $0.scope?.workspace == policy.workspace && $0.scope?.api == policy.api
+                    && $0.scope?.operation == operation
+            }
+        }
+        if let own = document(.operation, operation: policy.operation) {
+            return (own.file, own.policies?.line ?? own.lines.lowerBound)
+        }
+        if let api = document(.api, operation: nil) {
+            return (api.file, api.policies?.line ?? api.lines.lowerBound)
+        }
+        let definition = tree[workspace: policy.workspace].apis.first { $0.name == policy.api }?.definedAt
+        return definition ?? (tree.path, 1)
+    }
+
+    // MARK: what validates no token
+
+    /// One entry per API and product context when its operations agree, else one per operation.
+    func coverage() -> [PolicyLintReport.Policy] {
+        var out: [PolicyLintReport.Policy] = []
+        var order: [String] = []
+        var groups: [String: [EffectivePolicy]] = [:]
+        for policy in policies {
+            let key = "\(policy.workspace ?? "")\u{0}\(policy.api)\u{0}\(policy.context.description)"
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(policy)
+        }
+        for key in order {
+            let group = groups[key]!
+            let first = group[0]
+            let place = location(of: first)
+            let api = (first.workspace.map { "workspace \($0), " } ?? "") + "API \(first.api)"
+            let unknown = Set(group.flatMap(\.unknownScopes)).sorted()
+            let caveat = unknown.isEmpty ? "" : " (judged without \(Self.list(unknown, limit: 3)), which cannot be read)"
+            if Set(group.map(\.document.validatesToken)).count == 1 {
+                let operations = first.operation == nil ? "all operations" : group.count == 1 ? "1 operation" : "all \(group.count) operations"
+                out.append(.init(
+                    name: "\(api) (\(operations)), \(first.context.description)\(caveat)", file: place.file, line: place.line,
+                    scope: PolicyScope(workspace: first.workspace, product: first.context.productName, api: first.api),
+                    validatesToken: first.document.validatesToken))
+            } else {
+                for policy in group {
+                    let place = location(of: policy)
+                    out.append(.init(
+                        name: policy.label + caveat, file: place.file, line: place.line, scope: policy.scope,
+                        validatesToken: policy.document.validatesToken))
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension PolicyLintReport {
+    /// Findings by file, then line and column: the order a reviewer reads a repository in.
+    mutating func sort() {
+        sortFindings { a, b in
+            if (a.source ?? "") != (b.source ?? "") { return (a.source ?? "") < (b.source ?? "") }
+            if a.line != b.line { return a.line < b.line }
+            if a.column != b.column { return a.column < b.column }
+            return a.id < b.id
+        }
+    }
+}
