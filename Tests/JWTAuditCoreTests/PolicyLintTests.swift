@@ -170,6 +170,6 @@ struct PolicyLintTests {
     @Test func everyRuleIdIsUniqueAndKnown() {
         let ids = PolicyLint.rules.map(\.id)
         #expect(Set(ids).count == ids.count)
-        #expect(ids.count == 29)
+        #expect(ids.count == 30)
     }
 }

@@ -156,6 +156,8 @@ public enum PolicyLint {
               summary: "Token validation only in a product policy, while a request with no product (keyless, or an API-scoped, all-APIs or built-in key) reaches the operation."),
         .init(id: "operation-without-validation", severity: .warning,
               summary: "An operation validates no token while other operations of the same API do."),
+        .init(id: "revision-without-validation", severity: .error,
+              summary: "An API revision validates no token while another revision of the same API does; every revision is callable by its URL."),
         .init(id: "authorization-rewritten-before-validation", severity: .error,
               summary: "The Authorization header is set, deleted or replaced (set-header, authentication-*) before the token validation that reads it."),
         .init(id: "fragment-missing", severity: .error,

@@ -423,7 +423,7 @@ private struct Composer {
             if !secret.isEmpty {
                 let reasons = secret.map { "{{\($0)}} is \(unknown[$0]!)" }.joined(separator: "; ")
                 note("named-value-unknown",
-                     "\(reasons): its value is not in the sources, so checks that depend on it are not judged (give it with --named-value NAME=VALUE to judge them)",
+                     "\(reasons), so \(secret.count == 1 ? "its value is" : "their values are") not known here: checks that depend on \(secret.count == 1 ? "it" : "them") are not judged (give \(secret.count == 1 ? "it" : "them") with --named-value NAME=VALUE to judge them)",
                      at: element, scope: nil)
             }
             if !missing.isEmpty {

@@ -30,6 +30,13 @@ public struct PolicyText: Sendable {
         self.columns = columns
     }
 
+    /// The text without its first byte (an ARM value's `[[` escape), each byte where it was.
+    func droppingFirst() -> PolicyText {
+        guard !bytes.isEmpty else { return self }
+        guard let lines, let columns else { return PolicyText(bytes: Array(bytes.dropFirst()), file: file) }
+        return PolicyText(bytes: Array(bytes.dropFirst()), file: file, lines: Array(lines.dropFirst()), columns: Array(columns.dropFirst()))
+    }
+
     /// Whether positions are mapped into another file's lines.
     public var isEmbedded: Bool { lines != nil }
 

@@ -207,7 +207,7 @@ public struct NamedValueDefinition: Sendable {
     /// Why the value is not known here, when it is not.
     public var unknownBecause: String? {
         if keyVault { return "a Key Vault reference" }
-        if value == nil { return secret ? "a secret named value" : "a named value whose value is not in the sources" }
+        if value == nil { return secret ? "a secret named value" : "a named value whose value the sources do not hold" }
         if let value, NamedValueDefinition.isPlaceholder(value) {
             return "a placeholder (\(value)) that the deployment pipeline replaces"
         }

@@ -28,6 +28,7 @@ extension PolicyService {
         report.add(scoped(authorizationRewrites()))
         report.add(productBypasses())
         report.add(operationsWithoutValidation())
+        report.add(revisionsWithoutValidation())
         report.policies += coverage()
         if located { report.sort() }
         return report
@@ -201,13 +202,7 @@ extension PolicyService {
             let validating = operations.filter { $0.document.validatesToken }
             guard !validating.isEmpty else { continue }
             for policy in operations where !policy.document.validatesToken && policy.unknownScopes.isEmpty {
-                // A missing <base /> that dropped the API's validation is the cause, already reported there.
-                let dropped = findings.contains { finding in
-                    finding.id == "validation-dropped-by-missing-base" && finding.scope?.workspace == policy.workspace
-                        && finding.scope?.api == policy.api
-                        && (finding.scope?.operation == nil || finding.scope?.operation == policy.operation)
-                }
-                if dropped { continue }
+                if droppedByMissingBase(policy) { continue }
                 let place = location(of: policy)
                 let route = [policy.method, policy.urlTemplate].compactMap { $0 }.joined(separator: " ")
                 var finding = PolicyLintFinding(
@@ -221,6 +216,42 @@ extension PolicyService {
             }
         }
         return out
+    }
+
+    /// `revision-without-validation`: a revision (`orders;rev=2`) validates no token where another revision of
+    /// the same API does. Every revision is callable (`/orders;rev=2/...`) with the API's keys, so an unfinished
+    /// revision is a way around the current one's check.
+    func revisionsWithoutValidation() -> [PolicyLintFinding] {
+        var out: [PolicyLintFinding] = []
+        for policy in policies where !policy.document.validatesToken && policy.unknownScopes.isEmpty && !droppedByMissingBase(policy) {
+            let base = APIDefinition(name: policy.api).baseName
+            let other = policies.first { q in
+                q.api != policy.api && APIDefinition(name: q.api).baseName == base && q.workspace == policy.workspace
+                    && q.context == policy.context && q.document.validatesToken
+                    && (q.operation == policy.operation || q.operation == nil || policy.operation == nil)
+            }
+            guard let other else { continue }
+            let place = location(of: policy)
+            var finding = PolicyLintFinding(
+                finding: Finding(
+                    id: "revision-without-validation", severity: .error,
+                    message: "API \(policy.api)\(policy.operation.map { ", operation \($0)," } ?? "") validates no token, while revision \(other.api) of the same API does: callers reach every revision by its URL (;rev=N) with the API's keys, so this one lets requests through unchecked"),
+                source: place.file, line: place.line, column: 1,
+                scope: PolicyScope(workspace: policy.workspace, api: policy.api, operation: policy.operation))
+            finding.distinctPerScope = true
+            out.append(finding)
+        }
+        return out
+    }
+
+    /// Whether a missing `<base />` dropped the validation of this API or operation: that finding names the cause,
+    /// and the rules that see only the effect stay quiet.
+    func droppedByMissingBase(_ policy: EffectivePolicy) -> Bool {
+        findings.contains { finding in
+            finding.id == "validation-dropped-by-missing-base" && finding.scope?.workspace == policy.workspace
+                && finding.scope?.api == policy.api
+                && (finding.scope?.operation == nil || finding.scope?.operation == policy.operation)
+        }
     }
 
     /// Where to point for an operation as a whole: its policy, else its API's policy, else the API's definition.
@@ -259,7 +290,7 @@ extension PolicyService {
             let place = location(of: first)
             let api = (first.workspace.map { "workspace \($0), " } ?? "") + "API \(first.api)"
             let unknown = Set(group.flatMap(\.unknownScopes)).sorted()
-            let caveat = unknown.isEmpty ? "" : " (judged without \(Self.list(unknown, limit: 3)), which cannot be read)"
+            let caveat = unknown.isEmpty ? "" : " (judged without \(Self.list(unknown, limit: 3)), whose text is not known)"
             if Set(group.map(\.document.validatesToken)).count == 1 {
                 let operations = first.operation == nil ? "all operations" : group.count == 1 ? "1 operation" : "all \(group.count) operations"
                 out.append(.init(
