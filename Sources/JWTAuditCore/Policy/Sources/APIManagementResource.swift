@@ -52,7 +52,8 @@ struct APIManagementResource {
             guard let index = typeParts.firstIndex(of: kind) else { return "?" }
             return name(at: index) ?? "?"
         }
-        var level = tree[workspace: workspace]
+        var standalone: PolicySource?
+        tree.withLevel(workspace) { level in
         switch parts {
         case ["service", "policies"]:
             level.policy = policy
@@ -91,11 +92,12 @@ struct APIManagementResource {
                 name: named("namedvalues"), displayName: strings["displayname"], value: hasKeyVault ? nil : strings["value"],
                 secret: bools["secret"] ?? false, keyVault: hasKeyVault))
         case ["service", "apis", "resolvers", "policies"]:
-            if let policy { tree.standalone.append(policy) }
+            standalone = policy
         default:
             break
         }
-        tree[workspace: workspace] = level
+        }
+        if let standalone { tree.standalone.append(standalone) }
     }
 
     /// Whether the type holds policy text (`value`/`format`, or the old `policyContent`/`contentFormat`).

@@ -12,8 +12,9 @@ enum BicepReader {
         var type: String
         var body: TemplateValue
         var offset: Int
-        /// The symbol of the enclosing resource, for a child declared inside another.
-        var enclosing: String?
+        /// The index of the enclosing resource, for a child declared inside another (children's symbols are
+        /// scoped to their parent, so two parents may each have a child `policy`).
+        var enclosing: Int?
     }
 
     static func read(_ bytes: [UInt8], file: String, source: PolicySourceFiles) throws(JWTAuditError) -> PolicyTree {
@@ -22,7 +23,7 @@ enum BicepReader {
         var parser = TemplateParser(tokens: tokens, lexer: lexer)
         var resources: [Resource] = []
         var variables: [String: TemplateValue] = [:]
-        var objectOwner: [Int: String] = [:]
+        var objectOwner: [Int: Int] = [:]
         while true {
             parser.skipNewlines()
             guard let token = parser.current else { break }
@@ -46,7 +47,7 @@ enum BicepReader {
                 parser.skipNewlines()
                 let value = try parser.parseValue()
                 let body = Self.body(value)
-                objectOwner[body.offset] = symbol
+                objectOwner[body.offset] = resources.count
                 resources.append(Resource(symbol: symbol, type: type.value, body: body, offset: token.offset))
             case "var":
                 guard let name = tokens.dropFirst(parser.position + 1).first?.identifier else {
@@ -70,13 +71,14 @@ enum BicepReader {
             rounds += 1
             var left: [(symbol: String, type: String, value: TemplateValue, offset: Int, parentOffset: Int)] = []
             for nested in pending {
-                guard let owner = objectOwner[nested.parentOffset], let parent = resources.first(where: { $0.symbol == owner }) else {
+                guard let owner = objectOwner[nested.parentOffset] else {
                     left.append(nested)
                     continue
                 }
+                let parent = resources[owner]
                 let relative = nested.type.split(separator: "@").first.map(String.init) ?? nested.type
                 let body = Self.body(nested.value)
-                objectOwner[body.offset] = nested.symbol
+                objectOwner[body.offset] = resources.count
                 resources.append(Resource(
                     symbol: nested.symbol, type: (parent.type.split(separator: "@").first.map(String.init) ?? parent.type) + "/" + relative,
                     body: body, offset: nested.offset, enclosing: owner))
@@ -117,24 +119,30 @@ enum BicepReader {
         let lines: SourceLines
         let source: PolicySourceFiles
         let resources: [Resource]
+        /// Top-level symbols first: `parent:` and `x.name` name those (a child's symbol is its parent's business).
+        let bySymbol: [String: Int]
         let variables: [String: TemplateValue]
         var tree: PolicyTree
-        var names: [String: [String]] = [:]
+        var names: [Int: [String]] = [:]
 
         init(file: String, lines: SourceLines, source: PolicySourceFiles, resources: [Resource], variables: [String: TemplateValue]) {
             self.file = file
             self.lines = lines
             self.source = source
             self.resources = resources
+            var bySymbol: [String: Int] = [:]
+            for (index, resource) in resources.enumerated() where resource.enclosing == nil { bySymbol[resource.symbol] = index }
+            for (index, resource) in resources.enumerated() where bySymbol[resource.symbol] == nil { bySymbol[resource.symbol] = index }
+            self.bySymbol = bySymbol
             self.variables = variables
             self.tree = PolicyTree(path: file, kind: .bicep)
         }
 
         mutating func read() -> PolicyTree {
-            for resource in resources {
+            for (index, resource) in resources.enumerated() {
                 guard let parts = APIManagementResource.typeParts(resource.type) else { continue }
                 let (line, column) = lines.position(resource.offset)
-                var facts = APIManagementResource(typeParts: parts, names: segments(of: resource.symbol, depth: 0), file: file, line: line, column: column)
+                var facts = APIManagementResource(typeParts: parts, names: segments(of: index, depth: 0), file: file, line: line, column: column)
                 let properties = resource.body["properties"]
                 for key in ["path", "displayName", "method", "urlTemplate", "state"] {
                     if let value = properties?[key].flatMap(staticString) { facts.strings[key.lowercased()] = value }
@@ -163,34 +171,35 @@ enum BicepReader {
 
         /// `other.id` or `other.name` → the other resource's name; a static string → its last segment.
         func reference(_ value: TemplateValue) -> String {
-            if case .reference(let path, _) = value, let symbol = path.first, resources.contains(where: { $0.symbol == symbol }) {
+            if case .reference(let path, _) = value, let symbol = path.first, let index = bySymbol[symbol] {
                 var copy = self
-                return copy.segments(of: symbol, depth: 0).last ?? symbol
+                return copy.segments(of: index, depth: 0).last ?? symbol
             }
             return staticString(value).map(PolicyPath.lastComponent) ?? value.source
         }
 
         /// The name segments of a resource: its own `name` split on `/`, after its parent's (`parent:`, or the
         /// resource it is declared in).
-        mutating func segments(of symbol: String, depth: Int) -> [String] {
-            if let known = names[symbol] { return known }
-            guard depth < 16, let resource = resources.first(where: { $0.symbol == symbol }) else { return [] }
+        mutating func segments(of index: Int, depth: Int) -> [String] {
+            if let known = names[index] { return known }
+            guard depth < 16 else { return [] }
+            let resource = resources[index]
             let name = resource.body["name"].map { resolved($0, depth: 0) }
             let own: [String]
             switch name {
             case .string(let s)?: own = s.value.split(separator: "/").map(String.init)
-            case .reference(let path, _)? where path.count == 2 && path[1] == "name" && path[0] != symbol
-                && resources.contains(where: { $0.symbol == path[0] }):
+            case .reference(let path, _)? where path.count == 2 && path[1] == "name" && bySymbol[path[0]] != nil
+                && bySymbol[path[0]] != index:
                 // `name: reportsApi.name`: the other resource's own name.
-                own = [segments(of: path[0], depth: depth + 1).last ?? path[0]]
+                own = [segments(of: bySymbol[path[0]]!, depth: depth + 1).last ?? path[0]]
             case let other?: own = [other.source]
             case nil: own = ["?"]
             }
-            var parent: String?
-            if case .reference(let path, _)? = resource.body["parent"], let first = path.first { parent = first }
+            var parent: Int?
+            if case .reference(let path, _)? = resource.body["parent"], let first = path.first { parent = bySymbol[first] }
             parent = parent ?? resource.enclosing
             let result = (parent.map { segments(of: $0, depth: depth + 1) } ?? []) + own
-            names[symbol] = result
+            names[index] = result
             return result
         }
 

@@ -41,6 +41,16 @@ public struct PolicyService: Sendable {
         policies = composer.policies
         findings = composer.findings
         documents = composer.documents
+        for (workspace, level) in [(String?.none, tree.service)] + tree.workspaces.map({ (Optional($0.name), $0.scope) }) {
+            for api in level.apis {
+                if let at = api.definedAt { definitions["\(workspace ?? "")\u{0}\(api.name)"] = at }
+            }
+        }
+        for (index, document) in documents.enumerated() {
+            documentsByFile[document.file, default: []].append(index)
+            let key = Self.key(document.role, document.scope)
+            if documentsByScope[key] == nil { documentsByScope[key] = index }
+        }
     }
 
     // MARK: selection
@@ -123,10 +133,25 @@ public struct PolicyService: Sendable {
     func scope(file: String?, line: Int) -> PolicyScope? {
         guard let file else { return nil }
         var best: ScopeDocument?
-        for document in documents where document.file == file && document.lines.contains(line) {
-            if best == nil || document.lines.count < best!.lines.count { best = document }
+        for index in documentsByFile[file] ?? [] where documents[index].lines.contains(line) {
+            if best == nil || documents[index].lines.count < best!.lines.count { best = documents[index] }
         }
         return best?.scope
+    }
+
+    /// Indices into `documents` by file, and by role and scope.
+    var documentsByFile: [String: [Int]] = [:]
+    var documentsByScope: [String: Int] = [:]
+    /// Where each API is defined, by workspace and name.
+    var definitions: [String: (file: String, line: Int)] = [:]
+
+    static func key(_ role: ScopeDocument.Role, _ scope: PolicyScope?) -> String {
+        [role.rawValue, scope?.workspace ?? "", scope?.product ?? "", scope?.api ?? "", scope?.operation ?? ""].joined(separator: "\u{0}")
+    }
+
+    /// The policy of one scope, if it has one.
+    func document(_ role: ScopeDocument.Role, _ scope: PolicyScope) -> ScopeDocument? {
+        documentsByScope[Self.key(role, scope)].map { documents[$0] }
     }
 }
 
@@ -453,6 +478,10 @@ private struct Composer {
                 productDocuments[product.name] = index
             }
         }
+        var productsByAPI: [String: [ProductDefinition]] = [:]
+        for product in level.products {
+            for api in Set(product.apis) { productsByAPI[api, default: []].append(product) }
+        }
         for api in level.apis {
             let apiScope = PolicyScope(workspace: workspace, api: api.name)
             let apiDocument = try scopeDocument(api.policy, role: .api, scope: apiScope, workspace: workspace)
@@ -461,7 +490,7 @@ private struct Composer {
                 let scope = PolicyScope(workspace: workspace, api: api.name, operation: operation.name)
                 operationDocuments.append(try scopeDocument(operation.policy, role: .operation, scope: scope, workspace: workspace))
             }
-            let products = level.products.filter { $0.apis.contains(api.baseName) }
+            let products = productsByAPI[api.baseName] ?? []
             let open = products.first { $0.isOpen }
             var contexts: [(ProductContext, Int?)] = products.map { (.product($0.name, open: $0.isOpen), productDocuments[$0.name]) }
             contexts.append((.noProduct(keyless: api.subscriptionRequired == false && open == nil), nil))

@@ -54,6 +54,22 @@ public struct PolicyTree: Sendable {
         }
     }
 
+    /// Changes one level in place: the level is moved out while `body` runs, so that its arrays are not copied
+    /// (a template of thousands of resources changes a level thousands of times).
+    mutating func withLevel<Result>(_ workspace: String?, _ body: (inout PolicyServiceScope) -> Result) -> Result {
+        if let workspace {
+            let index = self.workspace(workspace)
+            var level = workspaces[index].scope
+            workspaces[index].scope = PolicyServiceScope()
+            defer { workspaces[index].scope = level }
+            return body(&level)
+        }
+        var level = service
+        service = PolicyServiceScope()
+        defer { service = level }
+        return body(&level)
+    }
+
     mutating func note(_ id: String, _ message: String, file: String, line: Int, column: Int = 1, scope: PolicyScope? = nil) {
         let rule = PolicyLint.rule(id)
         findings.append(PolicyLintFinding(
@@ -74,6 +90,10 @@ public struct PolicyServiceScope: Sendable {
     public var products: [ProductDefinition] = []
     public var fragments: [FragmentDefinition] = []
     public var namedValues: [NamedValueDefinition] = []
+    /// Where each name is in `apis` and `products`: templates name the same API from many resources, and a
+    /// template of thousands of resources must not cost their square.
+    private var apiPositions = NamePositions()
+    private var productPositions = NamePositions()
 
     public init() {}
 
@@ -82,15 +102,11 @@ public struct PolicyServiceScope: Sendable {
     /// The API named `name`, made on first use (sources mention an API from its policy, its operations or a
     /// product link before, or without, its definition).
     mutating func api(_ name: String) -> Int {
-        if let index = apis.firstIndex(where: { $0.name == name }) { return index }
-        apis.append(APIDefinition(name: name))
-        return apis.count - 1
+        apiPositions.index(of: name, in: &apis, name: \.name) { APIDefinition(name: name) }
     }
 
     mutating func product(_ name: String) -> Int {
-        if let index = products.firstIndex(where: { $0.name == name }) { return index }
-        products.append(ProductDefinition(name: name))
-        return products.count - 1
+        productPositions.index(of: name, in: &products, name: \.name) { ProductDefinition(name: name) }
     }
 }
 
@@ -135,10 +151,10 @@ public struct APIDefinition: Sendable {
         return String(name[..<semicolon.lowerBound])
     }
 
+    private var operationPositions = NamePositions()
+
     mutating func operation(_ name: String) -> Int {
-        if let index = operations.firstIndex(where: { $0.name == name }) { return index }
-        operations.append(OperationDefinition(name: name))
-        return operations.count - 1
+        operationPositions.index(of: name, in: &operations, name: \.name) { OperationDefinition(name: name) }
     }
 }
 
@@ -221,5 +237,23 @@ public struct NamedValueDefinition: Sendable {
         return (v.hasPrefix("{#") && v.hasSuffix("#}")) || (v.hasPrefix("#{") && v.hasSuffix("}#"))
             || (v.hasPrefix("__") && v.hasSuffix("__") && v.count > 4) || (v.hasPrefix("${") && v.hasSuffix("}"))
             || (v.hasPrefix("$(") && v.hasSuffix(")"))
+    }
+}
+
+/// Positions by name in an array that is also appended to directly: rebuilt whenever the counts differ.
+struct NamePositions: Sendable {
+    private var positions: [String: Int] = [:]
+
+    mutating func index<Element>(
+        of name: String, in array: inout [Element], name key: KeyPath<Element, String>, make: () -> Element
+    ) -> Int {
+        if positions.count != array.count {
+            positions = [:]
+            for (i, element) in array.enumerated() where positions[element[keyPath: key]] == nil { positions[element[keyPath: key]] = i }
+        }
+        if let index = positions[name] { return index }
+        array.append(make())
+        positions[name] = array.count - 1
+        return array.count - 1
     }
 }

@@ -137,6 +137,11 @@ extension PolicyService {
         var groups: [String: (product: String, workspace: String?, api: String, operations: [String], keyless: Bool, all: Int)] = [:]
         var order: [String] = []
         let byOperation = Dictionary(grouping: policies) { "\($0.workspace ?? "")\u{0}\($0.api)\u{0}\($0.operation ?? "*")" }
+        var operationCounts: [String: Int] = [:]
+        for key in byOperation.keys {
+            let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false)
+            operationCounts["\(parts[0])\u{0}\(parts[1])", default: 0] += 1
+        }
         for key in byOperation.keys.sorted() {
             let contexts = byOperation[key]!
             guard let none = contexts.first(where: { $0.context.productName == nil }),
@@ -148,7 +153,7 @@ extension PolicyService {
                 let group = "\(policy.workspace ?? "")\u{0}\(policy.api)\u{0}\(product)"
                 if groups[group] == nil {
                     order.append(group)
-                    let all = Set(contexts.isEmpty ? [] : policies.filter { $0.api == policy.api && $0.workspace == policy.workspace }.map { $0.operation ?? "*" }).count
+                    let all = operationCounts["\(policy.workspace ?? "")\u{0}\(policy.api)"] ?? 0
                     groups[group] = (product, policy.workspace, policy.api, [], keyless, all)
                 }
                 groups[group]!.operations.append(policy.operation.map { name in
@@ -159,9 +164,9 @@ extension PolicyService {
         }
         for key in order {
             let group = groups[key]!
-            guard let productDocument = documents.first(where: {
-                $0.role == .product && $0.scope?.product == group.product && $0.scope?.workspace == group.workspace
-            }), let validation = productDocument.document?.validations.first else { continue }
+            guard let productDocument = document(.product, PolicyScope(workspace: group.workspace, product: group.product)),
+                let validation = productDocument.document?.validations.first
+            else { continue }
             let every = group.operations.count == group.all
             let which = every ? "every operation of API \(group.api)" : "operations \(Self.list(group.operations)) of API \(group.api)"
             let how = group.keyless
@@ -197,12 +202,13 @@ extension PolicyService {
             if byAPI[key] == nil { seenAPIs.append(key) }
             byAPI[key, default: []].append(policy)
         }
+        let dropped = droppedScopes
         for key in seenAPIs {
             let operations = byAPI[key]!
             let validating = operations.filter { $0.document.validatesToken }
             guard !validating.isEmpty else { continue }
             for policy in operations where !policy.document.validatesToken && policy.unknownScopes.isEmpty {
-                if droppedByMissingBase(policy) { continue }
+                if Self.dropped(policy, dropped) { continue }
                 let place = location(of: policy)
                 let route = [policy.method, policy.urlTemplate].compactMap { $0 }.joined(separator: " ")
                 var finding = PolicyLintFinding(
@@ -223,11 +229,14 @@ extension PolicyService {
     /// revision is a way around the current one's check.
     func revisionsWithoutValidation() -> [PolicyLintFinding] {
         var out: [PolicyLintFinding] = []
-        for policy in policies where !policy.document.validatesToken && policy.unknownScopes.isEmpty && !droppedByMissingBase(policy) {
+        let validatingByAPI = Dictionary(grouping: policies.filter { $0.document.validatesToken }) {
+            "\($0.workspace ?? "")\u{0}\(APIDefinition(name: $0.api).baseName)"
+        }
+        let dropped = droppedScopes
+        for policy in policies where !policy.document.validatesToken && policy.unknownScopes.isEmpty && !Self.dropped(policy, dropped) {
             let base = APIDefinition(name: policy.api).baseName
-            let other = policies.first { q in
-                q.api != policy.api && APIDefinition(name: q.api).baseName == base && q.workspace == policy.workspace
-                    && q.context == policy.context && q.document.validatesToken
+            let other = validatingByAPI["\(policy.workspace ?? "")\u{0}\(base)"]?.first { q in
+                q.api != policy.api && q.context == policy.context
                     && (q.operation == policy.operation || q.operation == nil || policy.operation == nil)
             }
             guard let other else { continue }
@@ -244,31 +253,28 @@ extension PolicyService {
         return out
     }
 
-    /// Whether a missing `<base />` dropped the validation of this API or operation: that finding names the cause,
-    /// and the rules that see only the effect stay quiet.
-    func droppedByMissingBase(_ policy: EffectivePolicy) -> Bool {
-        findings.contains { finding in
-            finding.id == "validation-dropped-by-missing-base" && finding.scope?.workspace == policy.workspace
-                && finding.scope?.api == policy.api
-                && (finding.scope?.operation == nil || finding.scope?.operation == policy.operation)
-        }
+    /// The scopes where a missing `<base />` dropped a validation: that finding names the cause, and the rules
+    /// that see only the effect stay quiet there.
+    var droppedScopes: Set<PolicyScope> {
+        Set(findings.filter { $0.id == "validation-dropped-by-missing-base" }.compactMap(\.scope))
+    }
+
+    static func dropped(_ policy: EffectivePolicy, _ scopes: Set<PolicyScope>) -> Bool {
+        scopes.contains(PolicyScope(workspace: policy.workspace, api: policy.api))
+            || scopes.contains(PolicyScope(workspace: policy.workspace, api: policy.api, operation: policy.operation))
     }
 
     /// Where to point for an operation as a whole: its policy, else its API's policy, else the API's definition.
     func location(of policy: EffectivePolicy) -> (file: String, line: Int) {
-        func document(_ role: ScopeDocument.Role, operation: String?) -> ScopeDocument? {
-            documents.first {
-                $0.role == role && $0.scope?.workspace == policy.workspace && $0.scope?.api == policy.api
-                    && $0.scope?.operation == operation
-            }
-        }
-        if let own = document(.operation, operation: policy.operation) {
+        if policy.operation != nil,
+            let own = document(.operation, PolicyScope(workspace: policy.workspace, api: policy.api, operation: policy.operation))
+        {
             return (own.file, own.policies?.line ?? own.lines.lowerBound)
         }
-        if let api = document(.api, operation: nil) {
+        if let api = document(.api, PolicyScope(workspace: policy.workspace, api: policy.api)) {
             return (api.file, api.policies?.line ?? api.lines.lowerBound)
         }
-        let definition = tree[workspace: policy.workspace].apis.first { $0.name == policy.api }?.definedAt
+        let definition = definitions["\(policy.workspace ?? "")\u{0}\(policy.api)"]
         return definition ?? (tree.path, 1)
     }
 

@@ -84,6 +84,8 @@ enum TerraformReader {
         let blocks: [Block]
         var tree: PolicyTree
         var locals: [String: (value: TemplateValue, block: Block)] = [:]
+        let resources: [Block]
+        let resourcesByAddress: [String: Block]
 
         init(module: String, source: PolicySourceFiles, blocks: [Block], tree: PolicyTree) {
             self.module = module
@@ -93,13 +95,11 @@ enum TerraformReader {
             for block in blocks where block.type == "locals" {
                 for (name, value) in block.attributes { locals[name] = (value, block) }
             }
+            resources = blocks.filter { $0.type == "resource" && $0.labels.count == 2 }
+            resourcesByAddress = Dictionary(resources.map { ($0.labels[0] + "." + $0.labels[1], $0) }, uniquingKeysWith: { first, _ in first })
         }
 
-        var resources: [Block] { blocks.filter { $0.type == "resource" && $0.labels.count == 2 } }
-
-        func resource(_ type: String, _ name: String) -> Block? {
-            resources.first { $0.labels[0] == type && $0.labels[1] == name }
-        }
+        func resource(_ type: String, _ name: String) -> Block? { resourcesByAddress[type + "." + name] }
 
         /// A name: a static string, another resource's attribute (`azurerm_api_management_api.orders.name`), a
         /// local, or the expression as written.
@@ -126,15 +126,28 @@ enum TerraformReader {
                 let type = block.labels[0]
                 guard type.hasPrefix("azurerm_api_management_") else { continue }
                 let (line, _) = block.lines.position(block.offset)
-                var level = tree.service
                 var workspace: String?
-                switch type {
-                case "azurerm_api_management_policy":
-                    level.policy = policy(block)
-                case "azurerm_api_management_workspace_policy":
+                if type == "azurerm_api_management_workspace_policy" {
                     workspace = name(block.attribute("api_management_workspace_id")) ?? block.labels[1]
-                    level = tree[workspace: workspace]
-                    level.policy = policy(block)
+                }
+                // Policy text first (it may add findings to the tree), then the level changes in place.
+                let text: PolicySource? = switch type {
+                case "azurerm_api_management_policy", "azurerm_api_management_workspace_policy", "azurerm_api_management_api_policy",
+                    "azurerm_api_management_api_operation_policy", "azurerm_api_management_product_policy":
+                    policy(block)
+                case "azurerm_api_management_policy_fragment":
+                    self.text(block.attribute("value"), block: block, attribute: "value")
+                default:
+                    nil
+                }
+                // The tree is moved out while the level changes, so that neither is copied.
+                var moved = tree
+                tree = PolicyTree(path: moved.path, kind: moved.kind)
+                defer { tree = moved }
+                moved.withLevel(workspace) { level in
+                switch type {
+                case "azurerm_api_management_policy", "azurerm_api_management_workspace_policy":
+                    level.policy = text
                 case "azurerm_api_management_api":
                     let index = level.api(name(block.attribute("name")) ?? block.labels[1])
                     if let path = block.attribute("path")?.staticString { level.apis[index].path = path }
@@ -143,7 +156,7 @@ enum TerraformReader {
                     level.apis[index].definedAt = (block.file, line)
                 case "azurerm_api_management_api_policy":
                     let index = level.api(name(block.attribute("api_name")) ?? "?")
-                    level.apis[index].policy = policy(block)
+                    level.apis[index].policy = text
                 case "azurerm_api_management_api_operation":
                     let api = level.api(name(block.attribute("api_name")) ?? "?")
                     let op = level.apis[api].operation(name(block.attribute("operation_id")) ?? block.labels[1])
@@ -152,14 +165,14 @@ enum TerraformReader {
                 case "azurerm_api_management_api_operation_policy":
                     let api = level.api(name(block.attribute("api_name")) ?? "?")
                     let op = level.apis[api].operation(name(block.attribute("operation_id")) ?? "?")
-                    level.apis[api].operations[op].policy = policy(block)
+                    level.apis[api].operations[op].policy = text
                 case "azurerm_api_management_product":
                     let index = level.product(name(block.attribute("product_id")) ?? block.labels[1])
                     if let required = bool(block.attribute("subscription_required")) { level.products[index].subscriptionRequired = required }
                     if let published = bool(block.attribute("published")) { level.products[index].state = published ? "published" : "notPublished" }
                 case "azurerm_api_management_product_policy":
                     let index = level.product(name(block.attribute("product_id")) ?? "?")
-                    level.products[index].policy = policy(block)
+                    level.products[index].policy = text
                 case "azurerm_api_management_product_api":
                     let index = level.product(name(block.attribute("product_id")) ?? "?")
                     let api = APIDefinition(name: name(block.attribute("api_name")) ?? "?").baseName
@@ -167,7 +180,7 @@ enum TerraformReader {
                 case "azurerm_api_management_policy_fragment":
                     // Unlike the policies, a fragment's format defaults to xml (entity-escaped); both read the same here.
                     let id = name(block.attribute("name")) ?? block.labels[1]
-                    level.fragments.append(FragmentDefinition(id: id, source: text(block.attribute("value"), block: block, attribute: "value")))
+                    if let text { level.fragments.append(FragmentDefinition(id: id, source: text)) }
                 case "azurerm_api_management_named_value":
                     let keyVault = block.blocks.contains { $0.type == "value_from_key_vault" }
                     level.namedValues.append(NamedValueDefinition(
@@ -176,9 +189,9 @@ enum TerraformReader {
                         value: keyVault ? nil : block.attribute("value")?.staticString,
                         secret: bool(block.attribute("secret")) ?? false, keyVault: keyVault))
                 default:
-                    continue
+                    break
                 }
-                tree[workspace: workspace] = level
+                }
             }
         }
 
