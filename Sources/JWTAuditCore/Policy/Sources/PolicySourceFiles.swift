@@ -27,7 +27,7 @@ public struct PolicySourceFiles: Sendable {
         guard let root else { return nil }
         guard let real = files.realPath(path) else { return "it does not exist or cannot be reached" }
         return PolicyPath.isInside(real, root: root)
-            ? nil : "it is outside \(root), the directory jwtaudit reads from (its real path is \(real)); it is not read"
+            ? nil : "it is outside \(root), the directory jwtaudit reads from (its real path is \(real))"
     }
 
     /// A file's bytes, or why they cannot be had.
