@@ -193,4 +193,17 @@ struct CheckPolicySourcesTests {
         let conflicting = try lint(["--policy", Self.apiops, "--product", "starter", "--no-product"])
         #expect(conflicting.status == 64)
     }
+
+    /// The README's runs over the example sources show real output.
+    @Test func theREADMEShowsTheRealLintOutput() throws {
+        let readme = try #require(Support.readFile("README.md"))
+        let shown = readme.split(separator: "\n").filter { $0.hasPrefix("examples/apimartifacts/") || $0.hasPrefix("examples/terraform/main.tf:") }
+        #expect(shown.count >= 3)
+        let apiops = try lint(["--policy", Self.apiops]).stdout
+        let terraform = try lint(["--policy", PolicyTest.example("terraform/main.tf")]).stdout
+        for line in shown {
+            let real = String(line).replacing("examples/", with: PolicyTest.root + "/examples/")
+            #expect(apiops.contains(real) || terraform.contains(real), "README line is stale: \(line)")
+        }
+    }
 }

@@ -68,9 +68,13 @@ public enum OptionTable {
             discussion:
                 "Given a policy and a token, check-policy answers what the gateway would: accepted or not, the "
                 + "HTTP status, the response body and context.LastError (source, reason, message), with every "
-                + "check listed. Given only a policy, it lints it: findings with stable ids, a severity and a "
-                + "line. validate-jwt and validate-azure-ad-token elements are read from whole policy documents "
-                + "or fragments; the XML is read with no DTD and no entity expansion.",
+                + "check listed. Given only policies, it lints them: findings with stable ids, a severity, the "
+                + "file and line where the text is, and the scope. --policy takes an XML file, an APIOps "
+                + "artifacts directory, a Bicep file, an ARM template, Terraform, or a repository to walk; a "
+                + "service's policies are composed into each operation's effective policy in each product "
+                + "context (global, workspace, product, API, operation through <base />, fragments inlined, "
+                + "named values substituted) and linted whole. The XML is read as the gateway reads rawxml "
+                + "(expressions run to their matching bracket), with no DTD and no entity expansion.",
             argument: "TOKEN",
             argumentHelp: "The token to evaluate (as for decode). Without one, the policy is linted.",
             argumentCompletion: .file,
@@ -83,6 +87,10 @@ public enum OptionTable {
                  "Lint a policy: credential-not-enforced (tokens from client secrets pass)."),
                 ("check-policy --policy examples/policies/weak.xml --format sarif > policy.sarif",
                  "Lint a policy and write SARIF for code scanning."),
+                ("check-policy --policy . --format sarif --fail-on never > jwtaudit.sarif",
+                 "Lint every APIOps tree, Bicep, ARM and Terraform file and policy of a repository in one run."),
+                ("check-policy --policy examples/apimartifacts --api orders --operation create-order --no-product",
+                 "Lint one operation's effective policy with no product (keyless, or an API-scoped key)."),
             ]),
         CommandSpec(
             name: explain,
