@@ -24,6 +24,9 @@ extension Verifier {
     /// specify a supported set of algorithms and MUST NOT use any other algorithms when performing
     /// cryptographic operations."
     func algorithmCheck(_ token: CompactToken) -> (CheckResult, JWSAlgorithm?) {
+        if token.isDecrypted {
+            return (CheckResult(id: CheckID.algorithm, status: .skip, detail: "not run: the decrypted plaintext is not signed"), nil)
+        }
         let allowed = self.allowed
         let expected = allowedDescription
         guard let raw = token.header["alg"] else {
@@ -141,7 +144,8 @@ extension Verifier {
             return (
                 CheckResult(
                     id: CheckID.key, status: .skip, actual: kid.map { "kid \($0)" },
-                    detail: "not run: the algorithm was refused" + ignoredNote),
+                    detail: (token.isDecrypted ? "not run: the decrypted plaintext is not signed" : "not run: the algorithm was refused")
+                        + ignoredNote),
                 []
             )
         }
@@ -186,7 +190,8 @@ extension Verifier {
         -> (CheckResult, VerificationKey?)
     {
         guard token.kind == .jws else {
-            return (CheckResult(id: CheckID.signature, status: .skip, detail: "not run: the token is encrypted"), nil)
+            let why = token.isDecrypted ? "not run: the decrypted plaintext is not signed" : "not run: the token is encrypted"
+            return (CheckResult(id: CheckID.signature, status: .skip, detail: why), nil)
         }
         guard let algorithm else {
             return (CheckResult(id: CheckID.signature, status: .skip, detail: "not run: the algorithm was refused"), nil)
