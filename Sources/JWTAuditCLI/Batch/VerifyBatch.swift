@@ -49,6 +49,16 @@ enum VerifyBatch {
                 return self.error(error, quiet: quiet, streams: streams)
             }
         }
+        // Decryption keys, when given, are read once before any output too (a JWE in the input needs them).
+        let decryption = configuration.decryption
+        if let decryption, !decryption.paths.isEmpty {
+            do {
+                _ = try decryption.keys()
+            } catch {
+                if !quiet { streams.writeError("jwtaudit: error: cannot use the decryption key (\(error.reason))\n") }
+                return ExitStatus(error.code).rawValue
+            }
+        }
         let at = configuration.at
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
@@ -71,12 +81,25 @@ enum VerifyBatch {
                         return malformed(number, error.reason)
                     }
                 }
+                // A JWE is decrypted first and the token inside is what is verified; a JWS pays one comparison.
+                var outcome: DecryptionOutcome?
+                if token.kind == .jwe, let decryption {
+                    do throws(VerifyFailure) {
+                        outcome = try VerifyCommand.decrypt(token, with: decryption)
+                    } catch {
+                        guard case .input(let failure, let what) = error else { return malformed(number, "\(error)") }
+                        var result = malformed(number, "\(what) (\(failure.reason))")
+                        result.malformed = false
+                        result.undecided = failure.code == .unavailable
+                        return result
+                    }
+                }
                 let verifier: Verifier
                 if let fixed {
                     verifier = fixed
                 } else {
                     do throws(JWTAuditError) {
-                        let keys = try resolver.resolve(for: token)
+                        let keys = try resolver.resolve(for: outcome.flatMap { token.opened(with: $0) } ?? token)
                         verifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
                     } catch {
                         var result = malformed(number, error.reason)
@@ -85,6 +108,7 @@ enum VerifyBatch {
                         return result
                     }
                 }
+                if let outcome { return item(verifier.verify(token, decryption: outcome, at: at), number: number) }
                 return item(verifier.verify(token, at: at), number: number)
             },
             tooLong: { number, bytes in
