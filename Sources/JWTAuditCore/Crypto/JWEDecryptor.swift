@@ -29,6 +29,12 @@ public enum JWEDecryptor {
             DecryptionOutcome(status: .failed, algorithm: algorithmText, encryption: encryptionText, kid: kid, failure: failure)
         }
 
+        // Without any key nothing is attempted, not even the header's checks: the caller shows the header (and
+        // its findings) as it would for any JWE it cannot open.
+        if keys.isEmpty {
+            return DecryptionOutcome(
+                status: .noKey, algorithm: algorithmText, encryption: encryptionText, kid: kid, failure: .noKeys)
+        }
         let parameters: Parameters
         switch Parameters.read(jwe) {
         case .success(let read): parameters = read
@@ -36,10 +42,6 @@ public enum JWEDecryptor {
         }
 
         // Choosing keys.
-        if keys.isEmpty {
-            return DecryptionOutcome(
-                status: .noKey, algorithm: algorithmText, encryption: encryptionText, kid: kid, failure: .noKeys)
-        }
         var suitable: [DecryptionKey] = []
         var unsuitable: [String] = []
         for key in keys {
