@@ -2,7 +2,7 @@ import Testing
 @testable import JWTAuditCore
 
 /// Key selection: kid match in a set, no fallback for an unknown kid, a lone key whatever the kid, every
-/// compatible key when the token has no kid; and the set-level rules (mixing, duplicate kids).
+/// compatible key when the token has no kid; and the set-level rules (symmetric members, duplicate kids).
 @Suite("Key selection")
 struct KeySelectionTests {
     /// Three public keys made by `openssl` at test time: two RSA, one EC P-256, as a JWK set with kids.
@@ -74,11 +74,28 @@ struct KeySelectionTests {
         #expect(selection.explanation.contains("refused") && selection.explanation.contains("exponent is 3"), "\(selection.explanation)")
     }
 
-    @Test func aSetMixingSymmetricAndAsymmetricKeysIsRefused() {
+    @Test func aSymmetricMemberOfASetIsRefusedAndItsPublicNeighboursKept() throws {
         let secret = Base64URL.encode([UInt8](repeating: 1, count: 32))
         let json = #"{"keys":[{"kty":"RSA","kid":"r","n":"\#(Base64URL.encode(KeyPolicyTests.plainModulus))","e":"AQAB"},{"kty":"oct","kid":"h","k":"\#(secret)"}]}"#
-        let error = #expect(throws: JWTAuditError.self) { try KeySet.load(Array(json.utf8), source: "jwks.json") }
-        #expect(error?.reason.contains("mixes symmetric") == true)
+        for provenance in [KeySet.Provenance.publicKeys, .keyFile] {
+            let set = try KeySet.load(Array(json.utf8), source: "jwks.json", provenance: provenance)
+            #expect(set.keys.map(\.kid) == ["r"])
+            #expect(set.refused.map(\.kid) == ["h"])
+            let selection = KeySelection.select(from: set, kid: "h", algorithm: .HS256)
+            #expect(selection.candidates.isEmpty)
+            #expect(selection.explanation.contains("a symmetric (oct) key in a JWK set is never used"), "\(selection.explanation)")
+            #expect(!Verifier.defaultAllowedAlgorithms(set).contains(.HS256))
+        }
+    }
+
+    @Test func onlyASecretAdmitsHMACByDefault() throws {
+        let secret = [UInt8](repeating: 1, count: 32)
+        let jwk = #"{"kty":"oct","kid":"h","k":"\#(Base64URL.encode(secret))"}"#
+        #expect(Verifier.defaultAllowedAlgorithms(try KeySet.symmetric(secret: secret, source: "s")).contains(.HS256))
+        let fromKeyFile = try KeySet.load(Array(jwk.utf8), source: "h.jwk", provenance: .keyFile)
+        #expect(Verifier.defaultAllowedAlgorithms(fromKeyFile).isEmpty, "a --key JWK needs an explicit --alg HS*")
+        let error = #expect(throws: JWTAuditError.self) { try KeySet.load(Array(jwk.utf8), source: "h.jwk", provenance: .publicKeys) }
+        #expect(error?.reason.contains("never used") == true)
     }
 
     @Test func aRepeatedKidIsRefused() {

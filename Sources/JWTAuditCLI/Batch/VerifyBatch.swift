@@ -45,6 +45,8 @@ enum VerifyBatch {
             do {
                 let keys = try resolver.resolve(for: nil)
                 fixedVerifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
+                // The lines say only which checks failed: what the keys' notes say (a member skipped) is said once.
+                if !quiet { for note in keys.notes { streams.writeError("jwtaudit: note: \(note)\n") } }
             } catch {
                 return self.error(error, quiet: quiet, streams: streams)
             }

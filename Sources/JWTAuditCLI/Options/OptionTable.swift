@@ -141,13 +141,13 @@ public enum OptionTable {
             long: "key", kind: .value, valueName: "FILE", commands: verifying,
             abstract: "Verify with the key in FILE: a PEM public key or certificate, a JWK, or a JWK set.",
             discussion:
-                "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check.",
+                "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check. A symmetric (oct) JWK is an HMAC secret only with an explicit --alg HS256, HS384 or HS512; oct keys inside a set are never used.",
             completion: .file),
         OptionSpec(
             long: "jwks", kind: .value, valueName: "FILE|URL", commands: verifying,
             abstract: "Verify with a JWK set from FILE or an https URL.",
             discussion:
-                "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. A URL is fetched over verified HTTPS and cached.",
+                "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. Symmetric (oct) keys in a set are never used, and a key that cannot be used is skipped and named in the notes. A URL is fetched over verified HTTPS and cached.",
             completion: .file),
         OptionSpec(
             long: "secret-file", kind: .value, valueName: "FILE", commands: verifying,
@@ -201,7 +201,7 @@ public enum OptionTable {
         OptionSpec(
             long: "alg", kind: .value, valueName: "ALG", commands: verifying,
             abstract: "Allow only algorithm ALG (repeatable). Default: what the key can do; HS* only with a secret.",
-            discussion: "none is never accepted, in any spelling.",
+            discussion: "none is never accepted, in any spelling. HS* verifies only with --secret-file, --secret-env, or one symmetric JWK given with --key and this option: a symmetric key from a key set or a provider is never used.",
             choices: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512"],
             completion: .choices, repeatable: true),
         OptionSpec(
