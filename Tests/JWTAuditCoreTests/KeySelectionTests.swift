@@ -5,14 +5,14 @@ import Testing
 /// compatible key when the token has no kid; and the set-level rules (symmetric members, duplicate kids).
 @Suite("Key selection")
 struct KeySelectionTests {
-    /// Three public keys made by `openssl` at test time: two RSA, one EC P-256, as a JWK set with kids.
-    static func keySet() throws -> (set: KeySet, factory: OpenSSLKeyFactory) {
+    /// Three public keys made by `openssl` at test time: two RSA, one EC P-256, as a JWK set with `kids`.
+    static func keySet(kids: [String] = ["rsa-1", "rsa-2", "ec-1"]) throws -> (set: KeySet, factory: OpenSSLKeyFactory) {
         let factory = OpenSSLKeyFactory()
         try factory.rsa("r1")
         try factory.rsa("r2")
         try factory.ec("e1")
         var members: [String] = []
-        for (name, kid) in [("r1", "rsa-1"), ("r2", "rsa-2"), ("e1", "ec-1")] {
+        for (name, kid) in zip(["r1", "r2", "e1"], kids) {
             let key = try #require(try KeySet.load(try factory.read(name + ".pub"), source: name).keys.first)
             guard case .publicKey(_, let components) = key.material else { throw JWTAuditError(.malformedKey, "?") }
             switch components {
@@ -98,10 +98,16 @@ struct KeySelectionTests {
         #expect(error?.reason.contains("never used") == true)
     }
 
-    @Test func aRepeatedKidIsRefused() {
-        let n = Base64URL.encode(KeyPolicyTests.plainModulus)
-        let json = #"{"keys":[{"kty":"RSA","kid":"same","n":"\#(n)","e":"AQAB"},{"kty":"RSA","kid":"same","n":"\#(n)","e":"AQAB"}]}"#
-        let error = #expect(throws: JWTAuditError.self) { try KeySet.load(Array(json.utf8), source: "jwks.json") }
-        #expect(error?.reason.contains("\"same\" appears on more than one key") == true)
+    /// RFC 7517 §4.5 allows one kid on keys of different types ("equivalent alternatives"); a repeat within one
+    /// type is said, and neither loses the set: each key with the kid that can do the algorithm is tried.
+    @Test func aRepeatedKidKeepsTheSetAndEveryKeyIsTried() throws {
+        let (alternatives, _) = try Self.keySet(kids: ["same", "rsa-2", "same"])
+        #expect(alternatives.keys.count == 3 && alternatives.notes.isEmpty, "\(alternatives.notes)")
+        #expect(KeySelection.select(from: alternatives, kid: "same", algorithm: .ES256).candidates.map(\.keyType) == ["EC"])
+        #expect(KeySelection.select(from: alternatives, kid: "same", algorithm: .RS256).candidates.map(\.keyType) == ["RSA"])
+
+        let (repeated, _) = try Self.keySet(kids: ["same", "same", "ec-1"])
+        #expect(repeated.notes.count == 1 && repeated.notes[0].contains("kid \"same\" appears on more than one RSA key"), "\(repeated.notes)")
+        #expect(KeySelection.select(from: repeated, kid: "same", algorithm: .RS256).candidates.count == 2)
     }
 }

@@ -68,7 +68,7 @@ final class PolicyKeySource: Sendable {
                 notes.append("kid \"\(kid)\" is not in the cached JWKS and --offline forbids a refetch")
             }
         }
-        return Metadata(url: url, issuer: configuration.issuer, keys: keys, notes: notes + keys.refusalNotes)
+        return Metadata(url: url, issuer: configuration.issuer, keys: keys, notes: notes + keys.notes)
     }
 
     /// The metadata URL validate-azure-ad-token uses for its tenant: v1.0 or v2.0 by the token's version, as

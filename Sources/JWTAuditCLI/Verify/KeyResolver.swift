@@ -94,7 +94,7 @@ final class KeyResolver: Sendable {
         var notes: [String] = []
         if let path = options.keyFile {
             let set = try KeySet.load(try readFile(path, what: "key file"), source: path, provenance: .keyFile)
-            return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: set.refusalNotes)
+            return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: set.notes)
         }
         if let path = options.secretFile {
             let set = try KeySet.symmetric(secret: try readFile(path, what: "secret file"), source: path)
@@ -109,7 +109,7 @@ final class KeyResolver: Sendable {
         }
         if let jwks = options.jwks, !Self.isURL(jwks) {
             let set = try KeySet.loadJWKS(try readFile(jwks, what: "JWK set"), source: jwks)
-            return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: set.refusalNotes)
+            return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: set.notes)
         }
 
         // Discovery.
@@ -140,7 +140,7 @@ final class KeyResolver: Sendable {
         if let note = Self.provenanceNote(document, what: "JWKS") { notes.append(note) }
         let set = try KeySet.loadJWKS(document.bytes, source: jwksURL)
         return ResolvedKeys(
-            keySet: set, issuers: issuers, issuerSource: issuerSource, tenantID: pinned, notes: notes + set.refusalNotes)
+            keySet: set, issuers: issuers, issuerSource: issuerSource, tenantID: pinned, notes: notes + set.notes)
     }
 
     /// A `kid` that the cached key set lacks may be a rotated key: refetch once (rate-limited as APIM does, at
@@ -164,7 +164,7 @@ final class KeyResolver: Sendable {
             let updated = ResolvedKeys(
                 keySet: set, issuers: resolved.issuers, issuerSource: resolved.issuerSource,
                 tenantID: resolved.tenantID,
-                notes: resolved.notes.filter { !resolved.keySet.refusalNotes.contains($0) } + set.refusalNotes
+                notes: resolved.notes.filter { !resolved.keySet.notes.contains($0) } + set.notes
                     + ["kid \"\(kid)\" was not in the cached JWKS; refetched \(url)"])
             memo.withLock { memo in
                 for (key, value) in memo where value.keySet.source == url { memo[key] = updated }

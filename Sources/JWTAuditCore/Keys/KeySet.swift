@@ -39,17 +39,22 @@ public struct KeySet: Sendable {
     /// thousands is hostile (each RSA key costs an OpenSSL import), so it is refused before any key is read.
     public static let maxKeys = 100
 
-    init(keys: [VerificationKey], source: String, isLoneKey: Bool, provenance: Provenance, refused: [RefusedKey] = []) {
+    init(
+        keys: [VerificationKey], source: String, isLoneKey: Bool, provenance: Provenance, refused: [RefusedKey] = [],
+        setNotes: [String] = []
+    ) {
         self.keys = keys
         self.source = source
         self.isLoneKey = isLoneKey
         self.provenance = provenance
         self.refused = refused
+        self.notes = refused.map { "key not used: \($0.error.reason)" } + setNotes
     }
 
-    /// One line per key of the set that is not used, naming it and saying why (RFC 7517 §5: such members are
-    /// ignored, and the user should know which).
-    public var refusalNotes: [String] { refused.map { "key not used: \($0.error.reason)" } }
+    /// What a reader of the report should know about the set: one line per member that is not used, naming it
+    /// and saying why (RFC 7517 §5: such members are ignored, and the user should know which), and kids that
+    /// repeat within one key type.
+    public let notes: [String]
 
     /// Auto-detects: a PEM public key (SPKI "PUBLIC KEY" or PKCS#1 "RSA PUBLIC KEY"), a PEM certificate, a
     /// JWK, or a JWK set.
@@ -101,17 +106,23 @@ public struct KeySet: Sendable {
         for (index, element) in array.enumerated() {
             let label = "\(source) key #\(index + 1)"
             guard let jwk = element.objectValue else {
-                throw JWTAuditError(.malformedKey, "\(label): a JWK is a JSON object, not \(element.kindDescription)")
+                refused.append(RefusedKey(
+                    kid: nil, keyType: nil, source: label,
+                    error: JWTAuditError(.malformedKey, "\(label): a JWK is a JSON object, not \(element.kindDescription)")))
+                continue
             }
+            // A set that publishes private keys is refused whole: whoever wrote it leaked signing keys, and
+            // nothing else in it can be trusted either.
+            if let leak = JWKImport.privateMemberRefusal(jwk, label: label) { throw leak }
             do throws(JWTAuditError) {
                 let key = try JWKImport.key(jwk, source: label)
                 if key.keyType == "oct" { throw symmetricRefusal(label: label, kid: key.kid, inSet: true) }
                 keys.append(key)
             } catch {
                 // RFC 7517 §5: "Implementations SHOULD ignore JWKs within a JWK Set that use "kty" values that are
-                // not understood by them". A key that is unsafe or not for signatures is likewise left out, and
-                // recorded. Private members are different: a set that leaks private keys is refused whole.
-                if !JWKImport.isKeyLevelRefusal(error) || error.reason.contains("private key member") { throw error }
+                // not understood by them, that are missing required members, or for which values are out of the
+                // supported ranges." So a member that is malformed (bad base64url, an empty modulus, a point off
+                // its curve), unsafe, symmetric or not for signatures is left out and recorded; the others work.
                 refused.append(
                     RefusedKey(kid: jwk["kid"]?.stringValue, keyType: jwk["kty"]?.stringValue, source: label, error: error))
             }
@@ -144,18 +155,30 @@ public struct KeySet: Sendable {
     /// The set-level rules. (A set never holds a symmetric key: its `oct` members are refused above, so the
     /// algorithm confusion of RFC 8725 §3.1, secrets and public keys in one set, cannot arise.)
     private init(checkedSet keys: [VerificationKey], source: String, provenance: Provenance, refused: [RefusedKey]) throws(JWTAuditError) {
-        // RFC 7517 §4.5: "When "kid" values are used within a JWK Set, different keys within the JWK Set SHOULD
-        // use distinct "kid" values." With a repeat, which key a token names is ambiguous.
-        var seen = Set<String>()
-        for kid in keys.compactMap(\.kid) + refused.compactMap(\.kid) where !seen.insert(kid).inserted {
-            throw JWTAuditError(.malformedKey, "\(source): kid \"\(kid)\" appears on more than one key (RFC 7517 §4.5)")
-        }
         if keys.isEmpty {
-            let why = refused.first.map { ": \($0.error.reason)" } ?? ""
+            let reasons = refused.prefix(3).map(\.error.reason)
+            let more = refused.count > 3 ? "; and \(refused.count - 3) more" : ""
+            let why = reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ") + more
             throw JWTAuditError(
                 refused.isEmpty ? .malformedKey : .unsafeKey, "\(source): the set holds no usable signature key\(why)")
         }
-        self.init(keys: keys, source: source, isLoneKey: false, provenance: provenance, refused: refused)
+        // RFC 7517 §4.5: "When "kid" values are used within a JWK Set, different keys within the JWK Set SHOULD use
+        // distinct "kid" values. (One example in which different keys might use the same "kid" value is if they
+        // have different "kty" (key type) values but are considered to be equivalent alternatives by the
+        // application using them.)" A repeat is not a reason to lose the whole set: every key with the token's
+        // kid that can do its algorithm is tried (each is trusted as a member of the set anyway), and a repeat
+        // within one key type, which the RFC does not bless, is said.
+        var seen: [String: [String]] = [:]
+        var duplicates: [String] = []
+        for key in keys {
+            guard let kid = key.kid else { continue }
+            if seen[kid]?.contains(key.keyType) == true && !duplicates.contains(kid) { duplicates.append(kid) }
+            seen[kid, default: []].append(key.keyType)
+        }
+        let notes = duplicates.map {
+            "\(source): kid \"\($0)\" appears on more than one \(seen[$0]![0]) key (RFC 7517 §4.5: kids SHOULD be distinct); a token naming it is checked against each"
+        }
+        self.init(keys: keys, source: source, isLoneKey: false, provenance: provenance, refused: refused, setNotes: notes)
     }
 
     private static func loadPEM(_ bytes: [UInt8], source: String, provenance: Provenance) throws(JWTAuditError) -> KeySet {
