@@ -18,7 +18,7 @@ enum VerifyBatch {
     ) -> Int32 {
         let quiet = configuration.quiet
         func error(_ message: String, _ status: ExitStatus) -> Int32 {
-            if !quiet { streams.writeError("jwtaudit: error: \(message)\n") }
+            if !quiet { streams.writeErrorLine("jwtaudit: error: \(message)") }
             return status.rawValue
         }
 
@@ -46,7 +46,7 @@ enum VerifyBatch {
                 let keys = try resolver.resolve(for: nil)
                 fixedVerifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
                 // The lines say only which checks failed: what the keys' notes say (a member skipped) is said once.
-                if !quiet { for note in keys.notes { streams.writeError("jwtaudit: note: \(note)\n") } }
+                if !quiet { for note in keys.notes { streams.writeErrorLine("jwtaudit: note: \(note)") } }
             } catch {
                 return self.error(error, quiet: quiet, streams: streams)
             }
@@ -108,7 +108,7 @@ enum VerifyBatch {
 
     private static func error(_ error: JWTAuditError, quiet: Bool, streams: StandardStreams) -> Int32 {
         let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
-        if !quiet { streams.writeError("jwtaudit: error: \(what) (\(error.reason))\n") }
+        if !quiet { streams.writeErrorLine("jwtaudit: error: \(what) (\(error.reason))") }
         return ExitStatus(error.code).rawValue
     }
 
@@ -119,7 +119,7 @@ enum VerifyBatch {
         out += "\n"
         if !summary.failedByCheck.isEmpty {
             let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            out += "jwtaudit: failed checks: " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+            out += "jwtaudit: failed checks: " + TerminalText.escaped(counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) + "\n"
         }
         if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
         return out

@@ -231,7 +231,7 @@ enum VerifyCommand {
             switch error {
             case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
             case .input(let failure):
-                if !quiet { streams.writeError("jwtaudit: error: cannot read the token (\(failure.reason))\n") }
+                if !quiet { streams.writeErrorLine("jwtaudit: error: cannot read the token (\(failure.reason))") }
                 return ExitStatus(failure.code).rawValue
             }
         }
@@ -244,7 +244,7 @@ enum VerifyCommand {
             switch error {
             case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
             case .input(let failure, let what):
-                if !quiet { streams.writeError("jwtaudit: error: \(what) (\(failure.reason))\n") }
+                if !quiet { streams.writeErrorLine("jwtaudit: error: \(what) (\(failure.reason))") }
                 return ExitStatus(failure.code).rawValue
             }
         }

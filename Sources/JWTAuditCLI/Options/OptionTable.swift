@@ -134,7 +134,7 @@ public enum OptionTable {
             long: "color", kind: .value, valueName: "WHEN", commands: reporting,
             abstract: "Colour text output: auto, always or never (default auto).",
             discussion:
-                "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both.",
+                "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
             choices: ["auto", "always", "never"], completion: .choices),
         // Keys.
         OptionSpec(
