@@ -66,9 +66,9 @@ enum VerifyBatch {
                     token = try CompactToken.parse(line, reusingHeaderOf: previousTokens[worker])
                     previousTokens[worker] = token
                 } catch {
-                    let extracted = (try? TokenInput.extract(line)) ?? line
+                    // Not a bare token: extract it as every subcommand does (quotes, Bearer, the whitespace rule).
                     do throws(JWTAuditError) {
-                        token = try CompactToken.parse(extracted)
+                        token = try CompactToken.parse(try TokenInput.extract(line))
                     } catch {
                         return malformed(number, error.reason)
                     }

@@ -280,13 +280,13 @@ enum VerifyCommand {
     static func evaluate(
         configuration: VerifyConfiguration, resolver: KeyResolver, tokenText: String
     ) throws(VerifyFailure) -> VerifyEvaluation {
-        let text = (try? TokenInput.extract(tokenText)) ?? tokenText
         let token: CompactToken
         do {
-            token = try CompactToken.parse(text)
+            token = try CompactToken.parse(try TokenInput.extract(tokenText))
         } catch {
-            // Not a token: the verifier reports the `format` failure (and skips the rest) without any key.
-            let report = Verifier(keys: nil, policy: configuration.policy).verify(text: text, at: configuration.at)
+            // Not a token (or an altered one): the verifier reports the `format` failure, with the extraction's or
+            // the parser's reason, and skips the rest, without any key.
+            let report = Verifier(keys: nil, policy: configuration.policy).notAToken(error)
             return VerifyEvaluation(
                 report: report, policy: configuration.policy, notes: [], at: configuration.at,
                 clockSkew: configuration.policy.clockSkew)

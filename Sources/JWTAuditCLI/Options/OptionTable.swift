@@ -6,9 +6,18 @@ public enum OptionTable {
     public static let version = "0.1.0"
     /// The man page's date. Fixed (not today) so that regenerating the page is reproducible; bump it when
     /// the page changes in substance.
-    public static let manualDate = "November 29, 2026"
+    public static let manualDate = "December 4, 2026"
     public static let abstract =
         "Inspect and audit JSON Web Tokens from Microsoft Entra ID and Azure API Management."
+
+    /// The whitespace rule of `TokenWhitespace`, as the man page's TOKEN INPUT section and `decode --help` say it.
+    public static let tokenWhitespaceRule =
+        "Around the token, white space and quotes are removed. Inside it, a line break is removed together with "
+        + "the spaces and tabs next to it, so a token that a terminal or an editor wrapped (even with indented "
+        + "lines) is read whole. Any other white space inside the token (a space or a tab with no line break next "
+        + "to it, a vertical tab, a form feed, a byte order mark) means the token was altered on its way: it is "
+        + "refused as bad input (exit status 3), naming the position and the segment. The rule is the same for "
+        + "every subcommand and for each line of verify --batch."
 
     public static let decode = "decode"
     public static let verify = "verify"
@@ -24,7 +33,7 @@ public enum OptionTable {
             discussion:
                 "The token may be bare, or inside a 'Bearer' value, an 'Authorization:' header line, a token "
                 + "endpoint's JSON response (access_token, then id_token) or a URL with access_token= or "
-                + "id_token=. Quotes, surrounding white space and line breaks inside a pasted token are ignored. "
+                + "id_token=. " + tokenWhitespaceRule + " "
                 + "The output lists the header and the claims in the token's own order, the signature, and a "
                 + "summary: the client credential (certificate, secret or public client, read from appidacr in "
                 + "v1.0 tokens and azpacr in v2.0 tokens), any proof-of-possession binding, and findings a "
