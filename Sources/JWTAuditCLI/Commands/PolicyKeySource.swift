@@ -81,12 +81,7 @@ final class PolicyKeySource: Sendable {
         } else if let endpoint = authenticationEndpoint?.trimmingCharacters(), !endpoint.isEmpty {
             authority = endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://") ? endpoint : "https://" + endpoint
         }
-        var tenantText = tenant
-        for prefix in ["https://login.microsoftonline.com/", "login.microsoftonline.com/"]
-        where tenantText.lowercased().hasPrefix(prefix) {
-            tenantText = String(tenantText.dropFirst(prefix.count))
-        }
-        while tenantText.hasSuffix("/") { tenantText.removeLast() }
+        let tenantText = EntraAuthority.strippingAuthority(tenant)
         return try EntraMetadataEndpoint.metadataURL(
             authority: authority, tenant: try EntraTenant(tenantText), version: tokenIsV2 ? .v2 : .v1)
     }

@@ -224,7 +224,7 @@ public enum OptionTable {
         OptionSpec(
             long: "authority", kind: .value, valueName: "URL", commands: fetching,
             abstract: "The Entra authority for --tenant and validate-azure-ad-token (default https://login.microsoftonline.com).",
-            discussion: "Set it for sovereign clouds (login.microsoftonline.us, login.chinacloudapi.cn) or a test server."),
+            discussion: "Set it for a national cloud (https://login.microsoftonline.us, https://login.partner.microsoftonline.cn, https://login.chinacloudapi.cn) or a test server."),
         OptionSpec(
             long: "cacert", kind: .value, valueName: "FILE", commands: fetching,
             abstract: "Trust the CA certificates in FILE (PEM) for HTTPS, instead of the system store.",
