@@ -87,6 +87,26 @@ struct NetworkDiscoveryTests {
         #expect(server.fetchCount("/max-age/60/jwks.json") == 2)
     }
 
+    /// Issue 13 item 8: a provider cannot pin its keys past 24 hours, and a max-age that is not a number of
+    /// seconds means "revalidate".
+    @Test func maxAgeIsCappedAtADayAndANegativeOneRevalidates() throws {
+        let server = try Self.entraServer()
+        let cache = try TemporaryDirectory()
+        let clock = TestClock()
+        let pinned = server.url("/max-age/2147483648/jwks.json")
+        _ = try discovery(cache, clock).jwks(url: pinned)
+        clock.advance(86_399)
+        #expect(try discovery(cache, clock).jwks(url: pinned).provenance == .freshCache)
+        clock.advance(1)
+        #expect(try discovery(cache, clock).jwks(url: pinned).provenance == .fetched, "stale after 24 h whatever max-age says")
+        #expect(server.fetchCount("/max-age/2147483648/jwks.json") == 2)
+
+        let negative = server.url("/max-age/-5/jwks.json")
+        _ = try discovery(cache, clock).jwks(url: negative)
+        #expect(try discovery(cache, clock).jwks(url: negative).provenance == .fetched, "max-age=-5: revalidate")
+        #expect(server.fetchCount("/max-age/-5/jwks.json") == 2)
+    }
+
     @Test func oneHourWithoutMaxAge() throws {
         let server = try Self.entraServer()
         let cache = try TemporaryDirectory()

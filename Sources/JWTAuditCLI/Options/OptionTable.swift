@@ -238,6 +238,8 @@ public enum OptionTable {
         OptionSpec(
             long: "cache-dir", kind: .value, valueName: "DIR", commands: fetching,
             abstract: "Cache metadata and key sets in DIR (default $XDG_CACHE_HOME/jwtaudit or ~/.cache/jwtaudit).",
+            discussion:
+                "An entry stays fresh for the response's Cache-Control max-age, at most 24 hours (one hour without one); a no-cache, negative or unreadable max-age means it is fetched again next time.",
             completion: .directory),
         OptionSpec(
             long: "no-cache", kind: .flag, commands: fetching,
