@@ -106,8 +106,10 @@ public struct DiskCache: Sendable {
     static func makeDirectory(_ directory: String) throws(JWTAuditError) {
         var info = stat()
         if lstat(directory, &info) != 0 {
-            // Parents (e.g. ~/.cache) get 0700 too: they are created only when missing.
-            var prefix = ""
+            // Parents (e.g. ~/.cache) get 0700 too: they are created only when missing. A relative path is made
+            // from the working directory (the CLI makes `--cache-dir` absolute first; this keeps any other caller
+            // from creating it at the filesystem root).
+            var prefix = directory.hasPrefix("/") ? "" : "."
             for component in directory.split(separator: "/", omittingEmptySubsequences: true) {
                 prefix += "/" + component
                 if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw failure("cannot create cache directory \(prefix)") }

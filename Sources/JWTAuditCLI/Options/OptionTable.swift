@@ -239,7 +239,7 @@ public enum OptionTable {
             long: "cache-dir", kind: .value, valueName: "DIR", commands: fetching,
             abstract: "Cache metadata and key sets in DIR (default $XDG_CACHE_HOME/jwtaudit or ~/.cache/jwtaudit).",
             discussion:
-                "An entry stays fresh for the response's Cache-Control max-age, at most 24 hours (one hour without one); a no-cache, negative or unreadable max-age means it is fetched again next time.",
+                "A relative DIR is taken from the working directory; missing directories are made with mode 0700. An entry stays fresh for the response's Cache-Control max-age, at most 24 hours (one hour without one); a no-cache, negative or unreadable max-age means it is fetched again next time. Only regular files owned by you and writable by no one else are read: anything else found where an entry should be (a FIFO, a link, a torn file) is ignored with a note, and the document is fetched again.",
             completion: .directory),
         OptionSpec(
             long: "no-cache", kind: .flag, commands: fetching,
