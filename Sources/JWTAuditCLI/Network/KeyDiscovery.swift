@@ -96,7 +96,8 @@ public final class KeyDiscovery: Sendable {
         throws(JWTAuditError) -> Document
     {
         let now = clock()
-        let cached = cache.read(url: url)
+        let lookup = cache.lookup(url: url)
+        let cached = lookup.entry
         if let cached, (try? validate(cached.content)) != nil {
             let fresh = CachePolicy.freshness(fetchedAt: cached.fetchedAt, lifetime: cached.lifetime, now: now) == .fresh
             if fresh || offline {
@@ -104,11 +105,18 @@ public final class KeyDiscovery: Sendable {
                     fetchedAt: cached.fetchedAt)
             }
         }
+        // What was ignored in the cache (a FIFO, a file of another user) is said, and the document fetched again.
+        var ignored: String?
+        if case .ignored(let why) = lookup { ignored = why }
         if offline {
             throw JWTAuditError(.unavailable,
-                "--offline: no cached \(what) for \(url) (a run without --offline would fetch it)")
+                "--offline: no cached \(what) for \(url) (a run without --offline would fetch it)\(ignored.map { "; \($0)" } ?? "")")
         }
-        return try fetchAndStore(url: url, now: now, forcedAt: cached?.lastForcedRefetch, validate: validate)
+        let document = try fetchAndStore(url: url, now: now, forcedAt: cached?.lastForcedRefetch, validate: validate)
+        guard let ignored else { return document }
+        return Document(
+            url: document.url, bytes: document.bytes, provenance: document.provenance, fetchedAt: document.fetchedAt,
+            cacheNote: [ignored, document.cacheNote].compactMap { $0 }.joined(separator: "; "))
     }
 
     private func fetchAndStore(url: String, now: Int64, forcedAt: Int64?, validate: ([UInt8]) throws(JWTAuditError) -> Void)
