@@ -205,6 +205,8 @@ int jwtaudit_http_get(const struct jwtaudit_http_request *q, struct jwtaudit_htt
     r->status = status;
     char *effective = NULL;
     if (curl.getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) r->effective_url = strdup(effective);
+    char *content_type = NULL;
+    if (curl.getinfo(easy, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK && content_type) r->content_type = strdup(content_type);
     r->curl_code = (int)rc;
     r->failure = classify(rc, t.oversize);
     if (rc != CURLE_OK) {
@@ -221,7 +223,9 @@ void jwtaudit_http_response_free(struct jwtaudit_http_response *r) {
     free(r->body);
     free(r->cache_control);
     free(r->effective_url);
+    free(r->content_type);
     r->body = NULL;
     r->cache_control = NULL;
     r->effective_url = NULL;
+    r->content_type = NULL;
 }

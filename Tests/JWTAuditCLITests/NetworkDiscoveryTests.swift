@@ -175,23 +175,27 @@ struct NetworkDiscoveryTests {
         #expect(error?.code == .unavailable, "could not decide; --offline is the explicit way to use stale keys")
     }
 
-    @Test func malformedContentIsBadInputAndIsNotCached() throws {
+    /// Issue 13 item 5: what a provider answers that cannot be used is its failure (could not decide), with the
+    /// URL, the status, the content type and the first bytes; and it is never cached.
+    @Test func anUnusableAnswerIsTheProvidersFailureAndIsNotCached() throws {
         let server = try Self.entraServer()
         let cache = try TemporaryDirectory()
         let d = discovery(cache, TestClock())
-        let cases: [(String, JWTAuditError.Code, Bool)] = [
-            ("/not-json", .malformedJSON, true),
-            ("/no-jwks-uri/.well-known/openid-configuration", .malformedKey, true),
-            ("/not-keys.json", .malformedKey, false),
-            ("/not-json", .malformedJSON, false),
+        let cases: [(String, String, Bool)] = [
+            ("/not-json", "Content-Type text/html, 33 bytes: \"<html><body>Sign in</body></html>\"", true),
+            ("/no-jwks-uri/.well-known/openid-configuration", "has no 'jwks_uri'", true),
+            ("/not-keys.json", "has no 'keys' member", false),
+            ("/not-json", "Content-Type text/html", false),
         ]
-        for (path, code, isMetadata) in cases {
+        for (path, said, isMetadata) in cases {
             let url = server.url(path)
             let error = thrownError { () throws(JWTAuditError) in
                 if isMetadata { _ = try d.metadata(url: url) } else { _ = try d.jwks(url: url) }
             }
-            #expect(error?.code == code, "\(path): \(String(describing: error))")
-            #expect(error?.reason.contains(url) == true, "names the source: \(String(describing: error))")
+            #expect(error?.code == .unavailable, "\(path): \(String(describing: error))")
+            #expect(error?.reason.contains("the provider's answer at \(url) is unusable") == true, "\(String(describing: error))")
+            #expect(error?.reason.contains("it answered HTTP 200, Content-Type") == true, "\(String(describing: error))")
+            #expect(error?.reason.contains(said) == true, "\(path): \(String(describing: error))")
             #expect(d.cache.read(url: url) == nil, "\(path) must not be cached")
         }
     }
@@ -232,7 +236,7 @@ struct NetworkDiscoveryTests {
         try server.serve("jwks.json", "not json")
         clock.advance(10)
         let error = thrownError { () throws(JWTAuditError) in try discovery(cache, clock).refetchJWKSForUnknownKid(url: url) }
-        #expect(error?.code == .malformedJSON)
+        #expect(error?.code == .unavailable)
         clock.advance(10)
         #expect(try discovery(cache, clock).refetchJWKSForUnknownKid(url: url) == .rateLimited(notBefore: clock.now - 10 + 300))
         #expect(String(decoding: try discovery(cache, clock).jwks(url: url).bytes, as: UTF8.self).contains("old"),

@@ -37,6 +37,7 @@ struct jwtaudit_http_response {
     unsigned char *body;           // malloc'd; free with jwtaudit_http_response_free
     size_t body_length;
     char *cache_control;           // last response's Cache-Control value, or NULL
+    char *content_type;            // last response's Content-Type value, or NULL
     char *effective_url;           // URL of the last request, or NULL
     int failure;                   // enum jwtaudit_http_failure
     int curl_code;                 // CURLcode, 0 on success

@@ -56,11 +56,11 @@ final class PolicyKeySource: Sendable {
         let jwksURL = configuration.jwksURI
         let jwks = try discovery.jwks(url: jwksURL)
         if let note = Self.provenanceNote(jwks, what: "JWKS \(jwksURL)") { notes.append(note) }
-        var keys = try KeySet.loadJWKS(jwks.bytes, source: jwksURL)
+        var keys = try KeyDiscovery.keySet(jwks)
         if let kid, !keys.keys.contains(where: { $0.kid == kid }) {
             switch try discovery.refetchJWKSForUnknownKid(url: jwksURL) {
             case .refetched(let document):
-                keys = try KeySet.loadJWKS(document.bytes, source: jwksURL)
+                keys = try KeyDiscovery.keySet(document)
                 notes.append("kid \"\(kid)\" was not in the cached JWKS; refetched \(jwksURL)")
             case .rateLimited(let notBefore):
                 notes.append("kid \"\(kid)\" is not in the JWKS; it was refetched less than 5 minutes ago, so not again until \(NumericDate.formatRFC3339(notBefore)) (as APIM: \"at most once per 5 min\")")

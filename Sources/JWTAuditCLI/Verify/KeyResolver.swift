@@ -138,7 +138,7 @@ final class KeyResolver: Sendable {
         }
         let document = try discovery.jwks(url: jwksURL)
         if let note = Self.provenanceNote(document, what: "JWKS") { notes.append(note) }
-        let set = try KeySet.loadJWKS(document.bytes, source: jwksURL)
+        let set = try KeyDiscovery.keySet(document)
         return ResolvedKeys(
             keySet: set, issuers: issuers, issuerSource: issuerSource, tenantID: pinned, notes: notes + set.notes)
     }
@@ -160,7 +160,7 @@ final class KeyResolver: Sendable {
         }
         switch try keyDiscovery().refetchJWKSForUnknownKid(url: url) {
         case .refetched(let document):
-            let set = try KeySet.loadJWKS(document.bytes, source: url)
+            let set = try KeyDiscovery.keySet(document)
             let updated = ResolvedKeys(
                 keySet: set, issuers: resolved.issuers, issuerSource: resolved.issuerSource,
                 tenantID: resolved.tenantID,
