@@ -6,9 +6,12 @@ import JWTAuditCore
 ///
 /// Exit status: 0 only when every token is valid; 1 when any token is rejected or a line is not a token (a log
 /// line that is not a valid token is a reason to fail the gate, not a reason to stop reading); 2 when keys could
-/// not be obtained for some token; 3 when the input holds no token at all or a file cannot be opened; 130 when
+/// not be obtained for some token, whatever the other lines say (as for a single `verify`: a run that could not
+/// decide on every token must not pass for one that judged them all, and 2 tells a script to retry, not to
+/// reject); 3 when the input holds no token at all, a file cannot be opened or local keys cannot be used; 130 when
 /// interrupted (SIGINT), the shell's convention for "stopped by ^C", so that a script cannot mistake a partial run
-/// for a verdict on every token (1 would claim that some token was rejected, which may be false).
+/// for a verdict on every token (1 would claim that some token was rejected, which may be false). So the
+/// precedence is 130, then 2, then 1, then 0.
 enum VerifyBatch {
     static let interruptedStatus: Int32 = 130
 
@@ -81,10 +84,7 @@ enum VerifyBatch {
                         let keys = try resolver.resolve(for: token)
                         verifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
                     } catch {
-                        var result = malformed(number, error.reason)
-                        result.malformed = false
-                        result.undecided = error.code == .unavailable
-                        return result
+                        return keyFailure(number, token: token, error.reason)
                     }
                 }
                 return item(verifier.verify(token, at: at), number: number)
@@ -155,6 +155,16 @@ enum VerifyBatch {
         JSONWriter.writeString(reason, into: &line)
         line += "}"
         return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format], malformed: true)
+    }
+
+    /// A token whose keys could not be obtained or used (the provider failed, the cache is empty offline): the
+    /// `key` check could not run, so the token is undecided, neither valid nor rejected, and the reason is given.
+    static func keyFailure(_ number: Int, token: CompactToken, _ reason: String) -> BatchItemResult {
+        let credential = token.claims.map { CredentialVerdict.classify(claims: $0).kind } ?? .unknown
+        var line = "{\"line\":\(number),\"valid\":false,\"failed\":[\"key\"],\"credential\":\"\(credential.rawValue)\",\"error\":"
+        JSONWriter.writeString(reason, into: &line)
+        line += "}"
+        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.key], malformed: false, undecided: true)
     }
 
     /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).
