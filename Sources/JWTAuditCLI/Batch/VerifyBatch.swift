@@ -1,5 +1,6 @@
 import Glibc
 import JWTAuditCore
+import Synchronization
 
 /// `verify --batch`: one token per input line, one JSON object per line out (in input order), a summary on
 /// standard error.
@@ -62,6 +63,7 @@ enum VerifyBatch {
         let runner = BatchRunner(
             jobs: configuration.jobs, maxLineBytes: maxLine,
             verify: { line, number, worker in
+                if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                 let token: CompactToken
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
@@ -84,6 +86,8 @@ enum VerifyBatch {
                         let keys = try resolver.resolve(for: token)
                         verifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
                     } catch {
+                        // A fetch stopped by ^C says nothing about the token.
+                        if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                         return keyFailure(number, token: token, error.reason)
                     }
                 }

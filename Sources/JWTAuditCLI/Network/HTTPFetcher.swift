@@ -141,6 +141,7 @@ public struct HTTPFetcher: Sendable {
         case JWTAUDIT_HTTP_TOO_MANY_REDIRECTS: throw unavailable("more than \(options.maxRedirects) redirects\(why)")
         case JWTAUDIT_HTTP_PROTOCOL_REFUSED: throw unavailable("redirect to a non-HTTPS URL refused\(why)")
         case JWTAUDIT_HTTP_OVERSIZE: throw unavailable("response larger than \(Self.sizeText(options.maxBodyBytes))")
+        case JWTAUDIT_HTTP_ABORTED: throw unavailable("interrupted")
         default: throw unavailable("transfer failed\(why)")
         }
         let body = response.body_length == 0 ? [] : Array(UnsafeBufferPointer(start: response.body, count: response.body_length))
@@ -155,6 +156,10 @@ public struct HTTPFetcher: Sendable {
             effectiveURL: response.effective_url.map { String(cString: $0) } ?? urlText, status: 200,
             contentType: contentType)
     }
+
+    /// Stops every fetch in flight, and refuses every later one, at once (SIGINT during `verify --batch`).
+    /// Async-signal-safe.
+    public static func abortAll() { jwtaudit_http_abort_all() }
 
     /// True once this process has loaded libcurl (for tests and `--verbose` diagnostics).
     public static var isCurlLoaded: Bool { jwtaudit_curl_is_loaded() != 0 }
