@@ -86,6 +86,11 @@ struct VerifyConfiguration: Sendable {
         if sources.count > 1 {
             throw usage("\(sources.joined(separator: " and ")) are two key sources; give exactly one, so that it is clear which keys are trusted")
         }
+        if let name = keys.secretEnv, name.isEmpty || name.contains("=") {
+            throw UsageError(
+                .invalidValue(option: "--secret-env", value: name, reason: "expected the name of an environment variable"),
+                command: command)
+        }
         if let tenant = keys.tenant {
             do {
                 _ = try EntraTenant(tenant)

@@ -97,7 +97,13 @@ final class KeyResolver: Sendable {
             return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: set.notes)
         }
         if let path = options.secretFile {
-            let set = try KeySet.symmetric(secret: try readFile(path, what: "secret file"), source: path)
+            let secret = try readFile(path, what: "secret file")
+            let set = try KeySet.symmetric(secret: secret, source: path)
+            // Every byte is the secret: a file written with `echo` ends with a line break the issuer never used.
+            if let last = secret.last, last == 0x0A || last == 0x0D {
+                notes.append(
+                    "the secret file \(path) ends with a line break, which is part of the secret (HMAC uses every byte); if it was written with echo, write it with printf '%s' instead")
+            }
             return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: notes)
         }
         if let name = options.secretEnv {

@@ -183,6 +183,12 @@ public struct KeySet: Sendable {
 
     private static func loadPEM(_ bytes: [UInt8], source: String, provenance: Provenance) throws(JWTAuditError) -> KeySet {
         let blocks = try PEM.blocks(bytes, source: source)
+        // A private key anywhere in the file is said first (a certificate bundled with its key is common): the
+        // file should not be handed around, whatever else it holds.
+        if let secret = blocks.first(where: { $0.label.contains("PRIVATE KEY") }) {
+            throw JWTAuditError(
+                .unsafeKey, "\(source): holds a private key (\(secret.label)); give the public key or certificate only")
+        }
         guard blocks.count == 1, let block = blocks.first else {
             throw JWTAuditError(
                 .malformedKey,
@@ -201,9 +207,6 @@ public struct KeySet: Sendable {
             components = try wrap(source) { () throws(JWTAuditError) in try DERKeyReader.certificate(block.der).components }
             what = "certificate"
         default:
-            if block.label.contains("PRIVATE KEY") {
-                throw JWTAuditError(.unsafeKey, "\(source): is a private key (\(block.label)); give the public key or certificate")
-            }
             throw JWTAuditError(.malformedKey, "\(source): PEM block \"\(block.label)\" is not a public key or certificate")
         }
         let label = "\(source) (\(what))"
