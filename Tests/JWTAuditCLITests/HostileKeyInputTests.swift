@@ -7,7 +7,8 @@ import JWTAuditCore
 /// Issue 13 "also in scope": key inputs a careless user or an attacker supplies. A private key in any PEM form
 /// (alone or bundled with its certificate) is refused and named; `--secret-env` without a usable variable is
 /// refused before anything is verified; a secret file ending with a line break is pointed out; a `kid` full of
-/// path characters never becomes a path. Through the built binary.
+/// path characters never becomes a path; a FIFO given as `--cacert` is refused, not waited on. Through the built
+/// binary.
 @Suite("hostile and careless key inputs")
 struct HostileKeyInputTests {
     static let token = VerifyCommandTests.path("examples/tokens/certificate-v1.jwt")
@@ -69,6 +70,16 @@ struct HostileKeyInputTests {
         #expect(result.status == 1, "the line break is part of the secret: \(result.stdout)")
         let notes = (try JSONParser.parse(result.stdout).objectValue?["notes"]?.arrayValue ?? []).compactMap(\.stringValue)
         #expect(notes.contains { $0.contains("ends with a line break, which is part of the secret") }, "\(notes)")
+    }
+
+    @Test func aCACertificateFileThatIsAFIFOIsRefusedNotWaitedOn() throws {
+        let directory = try TemporaryDirectory()
+        let fifo = directory.path + "/ca.pem"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let run = try RunningBinary(["verify", Self.token, "--jwks", "https://127.0.0.1:9/keys", "--cacert", fifo, "--no-cache"] + Self.anything)
+        let result = try #require(run.waitForExit(within: 60), "verify waited on a FIFO given as --cacert")
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("--cacert file \(fifo) is not a regular file"), "\(result.stderr)")
     }
 
     @Test func aKidWithPathCharactersNeverBecomesAPath() throws {

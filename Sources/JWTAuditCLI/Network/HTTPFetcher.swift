@@ -96,12 +96,16 @@ public struct HTTPFetcher: Sendable {
             }
         }
         if let caFile = options.caFile {
-            // The caller's mistake, not the network's: say so before any connection is made.
-            let fd = open(caFile, O_RDONLY | O_CLOEXEC)
+            // The caller's mistake, not the network's: say so before any connection is made. O_NONBLOCK and the
+            // regular-file check: a FIFO would block this open, and then OpenSSL's, forever.
+            let fd = open(caFile, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             if fd < 0 {
                 throw JWTAuditError(.invalidArgument, "cannot read --cacert file \(caFile) (\(String(cString: strerror(errno))))")
             }
+            var info = stat()
+            let regular = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
             close(fd)
+            if !regular { throw JWTAuditError(.invalidArgument, "--cacert file \(caFile) is not a regular file") }
         }
         let (proxy, noProxy) = proxySettings(for: url)
         let timeout = max(1, options.timeoutSeconds)
