@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // jwtaudit: a token inspector and auditor for Microsoft Entra ID and Azure API Management.
 // No Swift package dependencies: OpenSSL's libcrypto for signatures, libcurl (loaded on demand) for HTTPS.
+// Licensed under the Apache License, Version 2.0: see LICENSE.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
