@@ -65,8 +65,8 @@ uninstall:
 
 # A binary package for this machine's Debian release (its Depends name this machine's library packages).
 # Debian's zsh reads packages' completions from vendor-completions (site-functions is /usr/local's), and
-# Debian gzips manual pages.
-deb: $(BIN)
+# Debian gzips manual pages. Packages always ask swift build first, so that --version names this commit.
+deb: build
 	rm -rf $(STAGE)/deb && mkdir -p $(STAGE)/deb/DEBIAN $(OUT)
 	$(MAKE) --no-print-directory install DESTDIR=$(STAGE)/deb PREFIX=/usr
 	mv $(STAGE)/deb/usr/share/zsh/site-functions $(STAGE)/deb/usr/share/zsh/vendor-completions
@@ -90,7 +90,7 @@ deb: $(BIN)
 	dpkg-deb --root-owner-group --build $(STAGE)/deb $(OUT)/jwtaudit_$(VERSION)_$(DEB_ARCH).deb
 
 # A tarball for other distributions: one top directory holding bin/ and share/ as under PREFIX.
-dist: $(BIN)
+dist: build
 	rm -rf $(STAGE)/dist && mkdir -p $(OUT)
 	$(MAKE) --no-print-directory install DESTDIR= PREFIX=$(CURDIR)/$(STAGE)/dist/$(DIST_NAME)
 	install -m 644 LICENSE README.md $(STAGE)/dist/$(DIST_NAME)/
