@@ -23,7 +23,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --decryption-key -h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --color --decryption-key -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -92,7 +92,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -143,7 +143,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -224,14 +224,14 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
             ;;
         help)
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "-h --help" -- "$cur"))
+                COMPREPLY=($(compgen -W "-h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -W "decode verify check-policy explain help" -- "$cur"))
             fi

@@ -255,6 +255,6 @@ struct JWEEndToEndTests {
         let undecided = try run(batch, stdin: Array(lines.utf8))
         #expect(undecided.status == 2)
         #expect(undecided.stdout.hasPrefix(#"{"line":1,"valid":true"#))
-        #expect(undecided.stdout.contains("cannot decrypt: no key"))
+        #expect(undecided.stdout.contains(#"{"line":2,"valid":false,"failed":["decryption"],"credential":"unknown","error":"cannot decrypt: no key (no decryption key was given)"}"#))
     }
 }

@@ -104,7 +104,9 @@ enum DecodeReport {
 
     // MARK: Text
 
+    /// Every string from the token (names, values, `kid`, what the findings quote) is escaped (`TerminalText`).
     static func text(_ inspection: TokenInspection, style: TextStyle) -> String {
+        let safe = TerminalText.escaped
         let token = inspection.token
         let heading = inspection.envelope != nil ? "Header (the signed JWT inside the JWE)" : token.kind == .jwe ? "Header (JWE, protected)" : "Header"
         var out = style.heading(heading) + "\n"
@@ -113,17 +115,17 @@ enum DecodeReport {
         if let claims = token.claims {
             out += members(claims, times: inspection.times, style: style)
         } else {
-            out += "  " + style.dim(token.claimsProblem ?? "no claims") + "\n"
+            out += "  " + style.dim(safe(token.claimsProblem ?? "no claims")) + "\n"
         }
         out += "\n" + style.heading("Signature") + "\n"
-        var rows: [(String, String)] = [("algorithm", token.algorithm ?? token.header["alg"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")]
+        var rows: [(String, String)] = [("algorithm", safe(token.algorithm ?? token.header["alg"].map { JSONWriter.write($0, style: .compact) } ?? "(none)"))]
         if token.kind == .jwe {
-            rows.append(("encryption", token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)"))
+            rows.append(("encryption", safe(token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")))
             rows.append(("payload", token.isDecrypted ? "decrypted (see Decryption below); it is not signed" : "encrypted: only the recipient's key can read it"))
         } else {
             rows.append(("length", "\(token.signature.count) bytes"))
         }
-        if let kid = token.header["kid"] { rows.append(("key id", kid.stringValue.map(printable) ?? JSONWriter.write(kid, style: .compact))) }
+        if let kid = token.header["kid"] { rows.append(("key id", safe(kid.stringValue ?? JSONWriter.write(kid, style: .compact)))) }
         rows.append(("verified", style.yellow("no") + (token.isDecrypted ? ": the plaintext is not signed; there is nothing to verify" : ": decode does not verify the signature")))
         out += table(rows)
         if let outcome = inspection.decryption {
@@ -140,12 +142,12 @@ enum DecodeReport {
         case .unknown: verdict = style.dim("unknown")
         }
         var source: [String] = []
-        if let claim = credential.claim { source.append("\(claim) \"\(credential.value ?? "?")\"") }
+        if let claim = credential.claim { source.append("\(claim) \"\(safe(credential.value ?? "?"))\"") }
         if let version = credential.tokenVersion { source.append("token version \(version)") }
         if !source.isEmpty { verdict += " (" + source.joined(separator: ", ") + ")" }
         var summary: [(String, String)] = [("credential", verdict)]
-        for note in credential.notes { summary.append(("", "- " + note)) }
-        summary.append(("binding", inspection.binding.kind == .none ? "none: " + inspection.binding.note.dropPrefix("bearer token: ") : inspection.binding.note))
+        for note in credential.notes { summary.append(("", "- " + safe(note))) }
+        summary.append(("binding", safe(inspection.binding.kind == .none ? "none: " + inspection.binding.note.dropPrefix("bearer token: ") : inspection.binding.note)))
         if inspection.findings.isEmpty {
             summary.append(("findings", "none"))
         } else {
@@ -156,16 +158,17 @@ enum DecodeReport {
                 case .warning: label = style.yellow("warning")
                 case .info: label = style.dim("info")
                 }
-                summary.append((index == 0 ? "findings" : "", "\(label) \(finding.id): \(finding.message)"))
+                summary.append((index == 0 ? "findings" : "", "\(label) \(finding.id): \(safe(finding.message))"))
             }
         }
         out += table(summary)
         return out
     }
 
-    /// The Decryption section: how the JWE opened, or why not. Token-supplied text is shown with its control
-    /// characters escaped; the plaintext itself only as the token it carries (above), or by its length.
+    /// The Decryption section: how the JWE opened, or why not. Token-supplied text is escaped (`TerminalText`);
+    /// the plaintext is shown only as the token it carries (above), or by its length.
     static func decryptionText(_ outcome: DecryptionOutcome, inspection: TokenInspection, style: TextStyle) -> String {
+        let printable = TerminalText.escaped
         var rows: [(String, String)] = []
         switch outcome.status {
         case .decrypted: rows.append(("status", style.green("decrypted")))
@@ -173,7 +176,7 @@ enum DecodeReport {
         case .noKey: rows.append(("status", style.yellow("no key") + ": only the protected header is shown"))
         }
         rows.append(("algorithm", printable("\(outcome.algorithm ?? "(none)") + \(outcome.encryption ?? "(none)")")))
-        if let key = outcome.keyUsed { rows.append(("key", key.summary)) }
+        if let key = outcome.keyUsed { rows.append(("key", printable(key.summary))) }
         if let choice = outcome.keyChoice { rows.append(("chosen by", printable(choice))) }
         if let plaintext = outcome.plaintext {
             let content: String
@@ -194,43 +197,29 @@ enum DecodeReport {
         }
         if outcome.attempts.count > 1 || (outcome.status == .failed && !outcome.attempts.isEmpty) {
             for (index, attempt) in outcome.attempts.enumerated() {
-                rows.append((index == 0 ? "keys tried" : "", "\(attempt.key.summary): \(attempt.failure.map { printable($0.description) } ?? "authenticated")"))
+                rows.append((index == 0 ? "keys tried" : "", printable("\(attempt.key.summary): \(attempt.failure?.description ?? "authenticated")")))
             }
         }
         if let envelope = inspection.envelope {
-            rows.append(("JWE header", JSONWriter.write(.object(envelope.header), style: .compact)))
+            rows.append(("JWE header", printable(JSONWriter.write(.object(envelope.header), style: .compact))))
         }
         return table(rows)
     }
 
-    /// Text from a token with its control characters escaped (\u001b for ESC): untrusted input never reaches a
-    /// terminal raw.
-    static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     static func members(_ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle) -> String {
         var rows: [(String, String)] = []
+        let safe = TerminalText.escaped
         for member in object.members {
-            var value = JSONWriter.write(member.value, style: .compact)
+            // JSON escapes the C0 controls; the escaping also covers DEL, C1 and the bidirectional controls.
+            var value = safe(JSONWriter.write(member.value, style: .compact))
             if let time = times.first(where: { $0.name == member.key }), member.value.numberValue != nil || time.problem != nil {
                 if let utc = time.utc, let relative = time.relative {
                     value += "  " + style.dim("\(utc) (\(relative))")
                 } else if let problem = time.problem {
-                    value += "  " + style.red(problem)
+                    value += "  " + style.red(safe(problem))
                 }
             }
-            rows.append((member.key, value))
+            rows.append((safe(member.key), value))
         }
         return table(rows)
     }

@@ -89,6 +89,11 @@ struct VerifyConfiguration: Sendable {
         if sources.count > 1 {
             throw usage("\(sources.joined(separator: " and ")) are two key sources; give exactly one, so that it is clear which keys are trusted")
         }
+        if let name = keys.secretEnv, name.isEmpty || name.contains("=") {
+            throw UsageError(
+                .invalidValue(option: "--secret-env", value: name, reason: "expected the name of an environment variable"),
+                command: command)
+        }
         if let tenant = keys.tenant {
             do {
                 _ = try EntraTenant(tenant)
@@ -235,7 +240,7 @@ enum VerifyCommand {
             switch error {
             case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
             case .input(let failure):
-                if !quiet { streams.writeError("jwtaudit: error: cannot read the token (\(failure.reason))\n") }
+                if !quiet { streams.writeErrorLine("jwtaudit: error: cannot read the token (\(failure.reason))") }
                 return ExitStatus(failure.code).rawValue
             }
         }
@@ -248,7 +253,7 @@ enum VerifyCommand {
             switch error {
             case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
             case .input(let failure, let what):
-                if !quiet { streams.writeError("jwtaudit: error: \(what) (\(failure.reason))\n") }
+                if !quiet { streams.writeErrorLine("jwtaudit: error: \(what) (\(failure.reason))") }
                 return ExitStatus(failure.code).rawValue
             }
         }
@@ -299,13 +304,13 @@ enum VerifyCommand {
     static func evaluate(
         configuration: VerifyConfiguration, resolver: KeyResolver, tokenText: String
     ) throws(VerifyFailure) -> VerifyEvaluation {
-        let text = (try? TokenInput.extract(tokenText)) ?? tokenText
         let token: CompactToken
         do {
-            token = try CompactToken.parse(text)
+            token = try CompactToken.parse(try TokenInput.extract(tokenText))
         } catch {
-            // Not a token: the verifier reports the `format` failure (and skips the rest) without any key.
-            let report = Verifier(keys: nil, policy: configuration.policy).verify(text: text, at: configuration.at)
+            // Not a token (or an altered one): the verifier reports the `format` failure, with the extraction's or
+            // the parser's reason, and skips the rest, without any key.
+            let report = Verifier(keys: nil, policy: configuration.policy).notAToken(error)
             return VerifyEvaluation(
                 report: report, policy: configuration.policy, notes: [], at: configuration.at,
                 clockSkew: configuration.policy.clockSkew)

@@ -53,15 +53,20 @@ public struct DecryptionKeySet: Sendable {
         for (index, element) in array.enumerated() {
             let label = "\(source) key #\(index + 1)"
             guard let member = element.objectValue else {
-                throw JWTAuditError(.malformedKey, "\(label): a JWK is a JSON object, not \(element.kindDescription)")
+                refused.append(KeySet.RefusedKey(
+                    kid: nil, keyType: nil, source: label,
+                    error: JWTAuditError(.malformedKey, "\(label): a JWK is a JSON object, not \(element.kindDescription)")))
+                continue
             }
-            do {
+            do throws(JWTAuditError) {
                 keys.append(try jwk(member, source: label))
             } catch {
                 // RFC 7517 §5: "Implementations SHOULD ignore JWKs within a JWK Set that use "kty" values that are
-                // not understood by them". A key that cannot decrypt (public only, for signatures) is left out too.
-                guard error.code == .unsafeKey else { throw error }
-                refused.append(KeySet.RefusedKey(kid: member["kid"]?.stringValue, source: label, error: error))
+                // not understood by them, that are missing required members, or for which values are out of the
+                // supported ranges." A key that cannot decrypt (public only, for signatures) is left out too, and
+                // each is recorded with its reason (as KeySet does for signature keys).
+                refused.append(KeySet.RefusedKey(
+                    kid: member["kid"]?.stringValue, keyType: member["kty"]?.stringValue, source: label, error: error))
             }
         }
         // RFC 7517 §4.5: different keys in one set "SHOULD use distinct "kid" values".
@@ -72,7 +77,7 @@ public struct DecryptionKeySet: Sendable {
         if keys.isEmpty {
             let why = refused.first.map { ": \($0.error.reason)" } ?? ""
             throw JWTAuditError(
-                refused.isEmpty ? .malformedKey : .unsafeKey, "\(source): the set holds no usable decryption key\(why)")
+                refused.first?.error.code ?? .malformedKey, "\(source): the set holds no usable decryption key\(why)")
         }
         return DecryptionKeySet(keys: keys, source: source, refused: refused)
     }

@@ -37,19 +37,7 @@ public final class Verifier: Sendable {
             let token = try CompactToken.parse(text, limits: limits)
             return verify(token, at: now)
         } catch {
-            var checks = [
-                CheckResult(
-                    id: CheckID.format, status: .fail, expected: "a compact JWS (three base64url segments)",
-                    actual: nil, detail: error.reason)
-            ]
-            for id in CheckID.all.dropFirst() {
-                checks.append(CheckResult(id: id, status: .skip, detail: "not run: the text is not a token"))
-            }
-            for claim in policy.requiredClaims {
-                checks.append(
-                    CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: "not run: the text is not a token"))
-            }
-            return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
+            return notAToken(error)
         }
     }
 
@@ -71,6 +59,23 @@ public final class Verifier: Sendable {
         return VerificationReport(
             checks: [check] + report.checks, token: report.token, parseError: nil, credential: report.credential,
             key: report.key, decryption: outcome)
+    }
+
+    /// The report for a text that is not a token (`error` says why): `format` fails, everything else is skipped.
+    public func notAToken(_ error: JWTAuditError) -> VerificationReport {
+        var checks = [
+            CheckResult(
+                id: CheckID.format, status: .fail, expected: "a compact JWS (three base64url segments)",
+                actual: nil, detail: error.reason)
+        ]
+        for id in CheckID.all.dropFirst() {
+            checks.append(CheckResult(id: id, status: .skip, detail: "not run: the text is not a token"))
+        }
+        for claim in policy.requiredClaims {
+            checks.append(
+                CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: "not run: the text is not a token"))
+        }
+        return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
     }
 
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
