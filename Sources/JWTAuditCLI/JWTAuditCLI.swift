@@ -22,7 +22,7 @@ public enum JWTAuditCLI {
             streams.writeOutput(HelpRenderer.render(command: command))
             return ExitStatus.success.rawValue
         case .version:
-            streams.writeOutput("jwtaudit \(OptionTable.version)\n")
+            streams.writeOutput(BuildInfo.versionLine + "\n")
             return ExitStatus.success.rawValue
         case .generate(let kind):
             switch kind {
@@ -56,7 +56,7 @@ public enum JWTAuditCLI {
 
     /// `jwtaudit: error: <what> (<why>)`.
     static func fail(_ error: JWTAuditError, what: String, _ streams: StandardStreams) -> Int32 {
-        streams.writeError("jwtaudit: error: \(what) (\(error.reason))\n")
+        streams.writeErrorLine("jwtaudit: error: \(what) (\(error.reason))")
         return ExitStatus(error.code).rawValue
     }
 }

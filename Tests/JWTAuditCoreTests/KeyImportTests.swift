@@ -38,7 +38,7 @@ struct KeyImportTests {
             let der = try factory.sign("ec", Self.message, digest: digest)
             let raw = try #require(CryptoTestSupport.derToRawECDSA(der, half: half))
             #expect(verifySignature(algorithm: algorithm, key: key, message: Self.message, signature: raw) == .valid, "\(curve)")
-            // Gotcha 1 of vectors/README.md: the DER form OpenSSL produced is not a JWS signature.
+            // A JWS ES* signature is R || S at fixed length (RFC 7518 §3.4): the DER form OpenSSL produced is not one.
             #expect(verifySignature(algorithm: algorithm, key: key, message: Self.message, signature: der) != .valid, "\(curve) DER accepted")
         }
         try factory.ed25519("ed")
@@ -149,6 +149,31 @@ struct KeyImportTests {
         #expect(set.keys.map(\.kid) == ["sig1"])
         #expect(set.refused.map(\.kid) == ["enc1"])
         #expect(set.keys[0].source == "jwks.json key #1")
+    }
+
+    /// RFC 7517 §5: members that cannot be used are ignored, each named with its reason; the rest of the set works.
+    @Test func aSetSkipsMalformedMembersNamingThemAndKeepsTheRest() throws {
+        let members = [
+            #"{"kty":"RSA","kid":"bad-base64","n":"!!!","e":"AQAB"}"#,
+            #"{"kty":"RSA","kid":"empty-modulus","n":"","e":"AQAB"}"#,
+            #"{"kty":"EC","kid":"wrong-curve","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE"}"#,
+            #"{"kty":"XYZ","kid":"unknown-kty"}"#,
+            #""not a key""#,
+            #"{"kty":"RSA","kid":"good",\#(Self.rfcKey)}"#,
+        ]
+        let set = try KeySet.load(Array(#"{"keys":[\#(members.joined(separator: ","))]}"#.utf8), source: "jwks.json")
+        #expect(set.keys.map(\.kid) == ["good"])
+        #expect(set.refused.map(\.kid) == ["bad-base64", "empty-modulus", "wrong-curve", "unknown-kty", nil])
+        #expect(set.notes.count == 5)
+        for (note, reason) in zip(set.notes, ["invalid base64url", "is empty", "not a valid point", "\"XYZ\"", "not a string"]) {
+            #expect(note.hasPrefix("key not used: jwks.json key #") && note.contains(reason), "\(note)")
+        }
+        // A set in which nothing can be used says why, member by member.
+        let none = #expect(throws: JWTAuditError.self) {
+            try KeySet.load(Array(#"{"keys":[\#(members[0]),\#(members[1])]}"#.utf8), source: "jwks.json")
+        }
+        #expect(none?.reason.contains("no usable signature key") == true)
+        #expect(none?.reason.contains("key #1 (kid bad-base64)") == true && none?.reason.contains("key #2 (kid empty-modulus)") == true)
     }
 
     @Test func aSetWithPrivateMembersIsRefusedWhole() {

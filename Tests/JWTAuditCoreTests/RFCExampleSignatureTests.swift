@@ -1,7 +1,7 @@
 import Testing
 @testable import JWTAuditCore
 
-/// Every RFC example in ../shared/vectors/rfc: import the `jwk`, pin the file's `alg` (never the header's),
+/// Every RFC example in Tests/Vectors/rfc: import the `jwk`, pin the file's `alg` (never the header's),
 /// split the token with `CompactToken.parse`, verify over `signingInput` exactly as received, compare with `expect`.
 @Suite("RFC 7515 / 7520 / 8037 examples through verifySignature")
 struct RFCExampleSignatureTests {
@@ -9,7 +9,7 @@ struct RFCExampleSignatureTests {
     static let files = CryptoTestSupport.listDirectory(directory).filter { $0.hasSuffix(".json") }
 
     @Test func everyExampleIsPresent() {
-        #expect(Self.files.count == 11, "expected the 11 RFC examples of vectors/rfc/README.md in \(Self.directory)")
+        #expect(Self.files.count == 11, "expected the 11 RFC examples listed in Tests/Vectors/README.md in \(Self.directory)")
     }
 
     @Test(arguments: files)
@@ -21,7 +21,8 @@ struct RFCExampleSignatureTests {
             return
         }
         let jwk = try #require(document["jwk"], "\(name): no jwk")
-        let keySet = try KeySet.loadJWKS(jwk, source: name)
+        // As `verify --key FILE --alg ALG` reads it: a lone JWK file, whose oct key is a secret with the pinned alg.
+        let keySet = try KeySet.loadJWKS(jwk, source: name, provenance: .keyFile)
         #expect(keySet.isLoneKey, "\(name): a single JWK is a lone key")
         let key = try #require(keySet.keys.first)
         let token = try CompactToken.parse(try #require(document["token"]?.stringValue))

@@ -1,14 +1,18 @@
 import Glibc
 import JWTAuditCore
+import Synchronization
 
 /// `verify --batch`: one token per input line, one JSON object per line out (in input order), a summary on
 /// standard error.
 ///
 /// Exit status: 0 only when every token is valid; 1 when any token is rejected or a line is not a token (a log
 /// line that is not a valid token is a reason to fail the gate, not a reason to stop reading); 2 when keys could
-/// not be obtained for some token; 3 when the input holds no token at all or a file cannot be opened; 130 when
+/// not be obtained for some token, whatever the other lines say (as for a single `verify`: a run that could not
+/// decide on every token must not pass for one that judged them all, and 2 tells a script to retry, not to
+/// reject); 3 when the input holds no token at all, a file cannot be opened or local keys cannot be used; 130 when
 /// interrupted (SIGINT), the shell's convention for "stopped by ^C", so that a script cannot mistake a partial run
-/// for a verdict on every token (1 would claim that some token was rejected, which may be false).
+/// for a verdict on every token (1 would claim that some token was rejected, which may be false). So the
+/// precedence is 130, then 2, then 1, then 0.
 enum VerifyBatch {
     static let interruptedStatus: Int32 = 130
 
@@ -18,7 +22,7 @@ enum VerifyBatch {
     ) -> Int32 {
         let quiet = configuration.quiet
         func error(_ message: String, _ status: ExitStatus) -> Int32 {
-            if !quiet { streams.writeError("jwtaudit: error: \(message)\n") }
+            if !quiet { streams.writeErrorLine("jwtaudit: error: \(message)") }
             return status.rawValue
         }
 
@@ -45,8 +49,20 @@ enum VerifyBatch {
             do {
                 let keys = try resolver.resolve(for: nil)
                 fixedVerifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
+                // The lines say only which checks failed: what the keys' notes say (a member skipped) is said once.
+                if !quiet { for note in keys.notes { streams.writeErrorLine("jwtaudit: note: \(note)") } }
             } catch {
                 return self.error(error, quiet: quiet, streams: streams)
+            }
+        }
+        // Decryption keys, when given, are read once before any output too (a JWE in the input needs them).
+        let decryption = configuration.decryption
+        if let decryption, !decryption.paths.isEmpty {
+            do {
+                _ = try decryption.keys()
+            } catch {
+                if !quiet { streams.writeError("jwtaudit: error: cannot use the decryption key (\(error.reason))\n") }
+                return ExitStatus(error.code).rawValue
             }
         }
         let at = configuration.at
@@ -57,6 +73,7 @@ enum VerifyBatch {
         let runner = BatchRunner(
             jobs: configuration.jobs, maxLineBytes: maxLine,
             verify: { line, number, worker in
+                if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                 let token: CompactToken
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
@@ -64,11 +81,23 @@ enum VerifyBatch {
                     token = try CompactToken.parse(line, reusingHeaderOf: previousTokens[worker])
                     previousTokens[worker] = token
                 } catch {
-                    let extracted = (try? TokenInput.extract(line)) ?? line
+                    // Not a bare token: extract it as every subcommand does (quotes, Bearer, the whitespace rule).
                     do throws(JWTAuditError) {
-                        token = try CompactToken.parse(extracted)
+                        token = try CompactToken.parse(try TokenInput.extract(line))
                     } catch {
                         return malformed(number, error.reason)
+                    }
+                }
+                // A JWE is decrypted first and the token inside is what is verified; a JWS pays one comparison.
+                var outcome: DecryptionOutcome?
+                if token.kind == .jwe, let decryption {
+                    do throws(VerifyFailure) {
+                        outcome = try VerifyCommand.decrypt(token, with: decryption)
+                    } catch {
+                        // No usable key: undecided, like keys that cannot be obtained (the keys were read before
+                        // the run, so no other failure reaches here).
+                        guard case .input(let failure, let what) = error else { return malformed(number, "\(error)") }
+                        return keyFailure(number, token: token, "\(what) (\(failure.reason))", check: CheckID.decryption)
                     }
                 }
                 let verifier: Verifier
@@ -76,15 +105,15 @@ enum VerifyBatch {
                     verifier = fixed
                 } else {
                     do throws(JWTAuditError) {
-                        let keys = try resolver.resolve(for: token)
+                        let keys = try resolver.resolve(for: outcome.flatMap { token.opened(with: $0) } ?? token)
                         verifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
                     } catch {
-                        var result = malformed(number, error.reason)
-                        result.malformed = false
-                        result.undecided = error.code == .unavailable
-                        return result
+                        // A fetch stopped by ^C says nothing about the token.
+                        if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
+                        return keyFailure(number, token: token, error.reason)
                     }
                 }
+                if let outcome { return item(verifier.verify(token, decryption: outcome, at: at), number: number) }
                 return item(verifier.verify(token, at: at), number: number)
             },
             tooLong: { number, bytes in
@@ -106,7 +135,7 @@ enum VerifyBatch {
 
     private static func error(_ error: JWTAuditError, quiet: Bool, streams: StandardStreams) -> Int32 {
         let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
-        if !quiet { streams.writeError("jwtaudit: error: \(what) (\(error.reason))\n") }
+        if !quiet { streams.writeErrorLine("jwtaudit: error: \(what) (\(error.reason))") }
         return ExitStatus(error.code).rawValue
     }
 
@@ -117,7 +146,7 @@ enum VerifyBatch {
         out += "\n"
         if !summary.failedByCheck.isEmpty {
             let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            out += "jwtaudit: failed checks: " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+            out += "jwtaudit: failed checks: " + TerminalText.escaped(counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) + "\n"
         }
         if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
         return out
@@ -153,6 +182,19 @@ enum VerifyBatch {
         JSONWriter.writeString(reason, into: &line)
         line += "}"
         return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format], malformed: true)
+    }
+
+    /// A token whose keys could not be obtained or used (the provider failed, the cache is empty offline): the
+    /// `key` check could not run, so the token is undecided, neither valid nor rejected, and the reason is given.
+    /// For a JWE with no usable decryption key, the check that could not run is `decryption`.
+    static func keyFailure(_ number: Int, token: CompactToken, _ reason: String, check: String = CheckID.key) -> BatchItemResult {
+        let credential = token.claims.map { CredentialVerdict.classify(claims: $0).kind } ?? .unknown
+        var line = "{\"line\":\(number),\"valid\":false,\"failed\":["
+        JSONWriter.writeString(check, into: &line)
+        line += "],\"credential\":\"\(credential.rawValue)\",\"error\":"
+        JSONWriter.writeString(reason, into: &line)
+        line += "}"
+        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [check], malformed: false, undecided: true)
     }
 
     /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).

@@ -1,7 +1,12 @@
 import JWTAuditCore
 
-/// `jwtaudit decode`: input -> `TokenInput.extract` -> `CompactToken.parse` -> `TokenInspection.inspect` ->
-/// text or JSON. The whole output is built before anything is written, so a failure leaves stdout empty.
+/// `jwtaudit decode`: input -> `TokenInput.extract` -> `CompactToken.parse` -> (a JWE: `JWEDecryptor` with the
+/// `--decryption-key` files) -> `TokenInspection.inspect` -> text or JSON. The whole output is built before
+/// anything is written, so a failure leaves stdout empty.
+///
+/// Exit status: 0 when decoded (a JWE: decrypted, or no key to decrypt it with, which shows its header only);
+/// 1 when a JWE fails to decrypt or authenticate (the report then holds no plaintext); 3 when the input is not a
+/// token or a key file is unusable.
 enum DecodeCommand {
     static func run(
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
@@ -12,13 +17,26 @@ enum DecodeCommand {
         case .success(let read): request = read
         case .failure(let exit): return exit.status
         }
-        let inspection = TokenInspection.inspect(request.token, at: request.at)
+        let inspection: TokenInspection
+        var status = ExitStatus.success
+        if request.token.kind == .jwe {
+            let outcome: DecryptionOutcome
+            do {
+                outcome = try DecryptionKeyFiles(arguments).decrypt(request.token)
+            } catch {
+                return JWTAuditCLI.fail(error, what: "cannot use the decryption key", streams)
+            }
+            inspection = TokenInspection.inspect(request.token, decryption: outcome, at: request.at)
+            if outcome.status == .failed { status = .rejected }
+        } else {
+            inspection = TokenInspection.inspect(request.token, at: request.at)
+        }
         if arguments.has("json") {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {
             let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
             streams.writeOutput(DecodeReport.text(inspection, style: style))
         }
-        return ExitStatus.success.rawValue
+        return status.rawValue
     }
 }

@@ -39,7 +39,42 @@ enum DecodeReport {
             entry.append("message", .string(finding.message))
             return .object(entry)
         }))
+        if let outcome = inspection.decryption {
+            out.append("decryption", .object(decryption(outcome, header: (inspection.envelope ?? token).header)))
+        }
         return out
+    }
+
+    /// DESIGN.md's `decryption` object: status, algorithm, encryption, kid, keyUsed, plaintext (base64url, only
+    /// when decrypted), reason; and the keys tried and the JWE's protected header. Never a byte of key material.
+    /// `verify --json` shows the same object without the plaintext (the token inside is what it verified).
+    static func decryption(_ outcome: DecryptionOutcome, header: JSONObject?, plaintext: Bool = true) -> JSONObject {
+        var out = JSONObject()
+        out.append("status", .string(outcome.status.rawValue))
+        out.append("algorithm", outcome.algorithm.map(JSONValue.string) ?? .null)
+        out.append("encryption", outcome.encryption.map(JSONValue.string) ?? .null)
+        out.append("kid", outcome.kid.map(JSONValue.string) ?? .null)
+        out.append("keyUsed", outcome.keyUsed.map { .object(key($0)) } ?? .null)
+        if plaintext, let bytes = outcome.plaintext { out.append("plaintext", .string(Base64URL.encode(bytes))) }
+        out.append("reason", outcome.reason.map(JSONValue.string) ?? .null)
+        out.append("keyChoice", outcome.keyChoice.map(JSONValue.string) ?? .null)
+        out.append("keysTried", .array(outcome.attempts.map { attempt in
+            var entry = JSONObject()
+            entry.append("key", .object(key(attempt.key)))
+            entry.append("reason", attempt.failure.map { .string($0.description) } ?? .null)
+            return .object(entry)
+        }))
+        if let header { out.append("header", .object(header)) }
+        return out
+    }
+
+    /// A decryption key as reports show it: its kid, its one-line summary and where it came from.
+    static func key(_ key: DecryptionKey) -> JSONObject {
+        var entry = JSONObject()
+        entry.append("kid", key.kid.map(JSONValue.string) ?? .null)
+        entry.append("summary", .string(key.summary))
+        entry.append("source", .string(key.source))
+        return entry
     }
 
     /// The `credential` object, shared with `verify --json` so both commands describe it the same way.
@@ -69,27 +104,33 @@ enum DecodeReport {
 
     // MARK: Text
 
+    /// Every string from the token (names, values, `kid`, what the findings quote) is escaped (`TerminalText`).
     static func text(_ inspection: TokenInspection, style: TextStyle) -> String {
+        let safe = TerminalText.escaped
         let token = inspection.token
-        var out = style.heading(token.kind == .jwe ? "Header (JWE, protected)" : "Header") + "\n"
+        let heading = inspection.envelope != nil ? "Header (the signed JWT inside the JWE)" : token.kind == .jwe ? "Header (JWE, protected)" : "Header"
+        var out = style.heading(heading) + "\n"
         out += members(token.header, times: [], style: style)
         out += "\n" + style.heading("Claims") + "\n"
         if let claims = token.claims {
             out += members(claims, times: inspection.times, style: style)
         } else {
-            out += "  " + style.dim(token.claimsProblem ?? "no claims") + "\n"
+            out += "  " + style.dim(safe(token.claimsProblem ?? "no claims")) + "\n"
         }
         out += "\n" + style.heading("Signature") + "\n"
-        var rows: [(String, String)] = [("algorithm", token.algorithm ?? token.header["alg"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")]
+        var rows: [(String, String)] = [("algorithm", safe(token.algorithm ?? token.header["alg"].map { JSONWriter.write($0, style: .compact) } ?? "(none)"))]
         if token.kind == .jwe {
-            rows.append(("encryption", token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)"))
-            rows.append(("payload", "encrypted: only the recipient's key can read it"))
+            rows.append(("encryption", safe(token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")))
+            rows.append(("payload", token.isDecrypted ? "decrypted (see Decryption below); it is not signed" : "encrypted: only the recipient's key can read it"))
         } else {
             rows.append(("length", "\(token.signature.count) bytes"))
         }
-        if let kid = token.header["kid"] { rows.append(("key id", kid.stringValue ?? JSONWriter.write(kid, style: .compact))) }
-        rows.append(("verified", style.yellow("no") + ": decode does not verify the signature"))
+        if let kid = token.header["kid"] { rows.append(("key id", safe(kid.stringValue ?? JSONWriter.write(kid, style: .compact)))) }
+        rows.append(("verified", style.yellow("no") + (token.isDecrypted ? ": the plaintext is not signed; there is nothing to verify" : ": decode does not verify the signature")))
         out += table(rows)
+        if let outcome = inspection.decryption {
+            out += "\n" + style.heading("Decryption") + "\n" + decryptionText(outcome, inspection: inspection, style: style)
+        }
 
         out += "\n" + style.heading("Summary") + "\n"
         let credential = inspection.credential
@@ -101,12 +142,12 @@ enum DecodeReport {
         case .unknown: verdict = style.dim("unknown")
         }
         var source: [String] = []
-        if let claim = credential.claim { source.append("\(claim) \"\(credential.value ?? "?")\"") }
+        if let claim = credential.claim { source.append("\(claim) \"\(safe(credential.value ?? "?"))\"") }
         if let version = credential.tokenVersion { source.append("token version \(version)") }
         if !source.isEmpty { verdict += " (" + source.joined(separator: ", ") + ")" }
         var summary: [(String, String)] = [("credential", verdict)]
-        for note in credential.notes { summary.append(("", "- " + note)) }
-        summary.append(("binding", inspection.binding.kind == .none ? "none: " + inspection.binding.note.dropPrefix("bearer token: ") : inspection.binding.note))
+        for note in credential.notes { summary.append(("", "- " + safe(note))) }
+        summary.append(("binding", safe(inspection.binding.kind == .none ? "none: " + inspection.binding.note.dropPrefix("bearer token: ") : inspection.binding.note)))
         if inspection.findings.isEmpty {
             summary.append(("findings", "none"))
         } else {
@@ -117,25 +158,68 @@ enum DecodeReport {
                 case .warning: label = style.yellow("warning")
                 case .info: label = style.dim("info")
                 }
-                summary.append((index == 0 ? "findings" : "", "\(label) \(finding.id): \(finding.message)"))
+                summary.append((index == 0 ? "findings" : "", "\(label) \(finding.id): \(safe(finding.message))"))
             }
         }
         out += table(summary)
         return out
     }
 
+    /// The Decryption section: how the JWE opened, or why not. Token-supplied text is escaped (`TerminalText`);
+    /// the plaintext is shown only as the token it carries (above), or by its length.
+    static func decryptionText(_ outcome: DecryptionOutcome, inspection: TokenInspection, style: TextStyle) -> String {
+        let printable = TerminalText.escaped
+        var rows: [(String, String)] = []
+        switch outcome.status {
+        case .decrypted: rows.append(("status", style.green("decrypted")))
+        case .failed: rows.append(("status", style.red("failed") + ": no plaintext is shown"))
+        case .noKey: rows.append(("status", style.yellow("no key") + ": only the protected header is shown"))
+        }
+        rows.append(("algorithm", printable("\(outcome.algorithm ?? "(none)") + \(outcome.encryption ?? "(none)")")))
+        if let key = outcome.keyUsed { rows.append(("key", printable(key.summary))) }
+        if let choice = outcome.keyChoice { rows.append(("chosen by", printable(choice))) }
+        if let plaintext = outcome.plaintext {
+            let content: String
+            if inspection.envelope != nil {
+                content = "a signed JWT of \(plaintext.count) bytes (cty \(inspection.envelope?.declaresNestedJWT == true ? "JWT" : "absent")), shown above"
+            } else if inspection.token.claims != nil {
+                content = "a claims set of \(plaintext.count) bytes, shown above (not signed)"
+            } else {
+                content = "\(plaintext.count) bytes, not a token nor a claims set (--json gives them in base64url)"
+            }
+            rows.append(("content", content))
+        }
+        if let reason = outcome.reason {
+            rows.append(("reason", printable(reason)))
+            if outcome.status == .noKey && outcome.failure == .noKeys {
+                rows.append(("", "give the recipient's private key with --decryption-key FILE"))
+            }
+        }
+        if outcome.attempts.count > 1 || (outcome.status == .failed && !outcome.attempts.isEmpty) {
+            for (index, attempt) in outcome.attempts.enumerated() {
+                rows.append((index == 0 ? "keys tried" : "", printable("\(attempt.key.summary): \(attempt.failure?.description ?? "authenticated")")))
+            }
+        }
+        if let envelope = inspection.envelope {
+            rows.append(("JWE header", printable(JSONWriter.write(.object(envelope.header), style: .compact))))
+        }
+        return table(rows)
+    }
+
     static func members(_ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle) -> String {
         var rows: [(String, String)] = []
+        let safe = TerminalText.escaped
         for member in object.members {
-            var value = JSONWriter.write(member.value, style: .compact)
+            // JSON escapes the C0 controls; the escaping also covers DEL, C1 and the bidirectional controls.
+            var value = safe(JSONWriter.write(member.value, style: .compact))
             if let time = times.first(where: { $0.name == member.key }), member.value.numberValue != nil || time.problem != nil {
                 if let utc = time.utc, let relative = time.relative {
                     value += "  " + style.dim("\(utc) (\(relative))")
                 } else if let problem = time.problem {
-                    value += "  " + style.red(problem)
+                    value += "  " + style.red(safe(problem))
                 }
             }
-            rows.append((member.key, value))
+            rows.append((safe(member.key), value))
         }
         return table(rows)
     }

@@ -89,7 +89,7 @@ enum ExplainCommand {
         }
         let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
         let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
-        streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter))
+        streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter, escape: TerminalText.escaped))
     }
 }
 

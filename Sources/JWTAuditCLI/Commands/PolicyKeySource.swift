@@ -56,11 +56,11 @@ final class PolicyKeySource: Sendable {
         let jwksURL = configuration.jwksURI
         let jwks = try discovery.jwks(url: jwksURL)
         if let note = Self.provenanceNote(jwks, what: "JWKS \(jwksURL)") { notes.append(note) }
-        var keys = try KeySet.loadJWKS(jwks.bytes, source: jwksURL)
+        var keys = try KeyDiscovery.keySet(jwks)
         if let kid, !keys.keys.contains(where: { $0.kid == kid }) {
             switch try discovery.refetchJWKSForUnknownKid(url: jwksURL) {
             case .refetched(let document):
-                keys = try KeySet.loadJWKS(document.bytes, source: jwksURL)
+                keys = try KeyDiscovery.keySet(document)
                 notes.append("kid \"\(kid)\" was not in the cached JWKS; refetched \(jwksURL)")
             case .rateLimited(let notBefore):
                 notes.append("kid \"\(kid)\" is not in the JWKS; it was refetched less than 5 minutes ago, so not again until \(NumericDate.formatRFC3339(notBefore)) (as APIM: \"at most once per 5 min\")")
@@ -68,7 +68,7 @@ final class PolicyKeySource: Sendable {
                 notes.append("kid \"\(kid)\" is not in the cached JWKS and --offline forbids a refetch")
             }
         }
-        return Metadata(url: url, issuer: configuration.issuer, keys: keys, notes: notes)
+        return Metadata(url: url, issuer: configuration.issuer, keys: keys, notes: notes + keys.notes)
     }
 
     /// The metadata URL validate-azure-ad-token uses for its tenant: v1.0 or v2.0 by the token's version, as
@@ -81,12 +81,7 @@ final class PolicyKeySource: Sendable {
         } else if let endpoint = authenticationEndpoint?.trimmingCharacters(), !endpoint.isEmpty {
             authority = endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://") ? endpoint : "https://" + endpoint
         }
-        var tenantText = tenant
-        for prefix in ["https://login.microsoftonline.com/", "login.microsoftonline.com/"]
-        where tenantText.lowercased().hasPrefix(prefix) {
-            tenantText = String(tenantText.dropFirst(prefix.count))
-        }
-        while tenantText.hasSuffix("/") { tenantText.removeLast() }
+        let tenantText = EntraAuthority.strippingAuthority(tenant)
         return try EntraMetadataEndpoint.metadataURL(
             authority: authority, tenant: try EntraTenant(tenantText), version: tokenIsV2 ? .v2 : .v1)
     }

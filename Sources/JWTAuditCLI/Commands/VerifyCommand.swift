@@ -46,6 +46,9 @@ struct VerifyConfiguration: Sendable {
     var jobs: Int
     /// `--issuer` given on the command line (it then wins over the metadata's issuer).
     var explicitIssuers: Bool
+    /// `--decryption-key` files, for a JWE; nil for a command that does not decrypt (yet): it then reports a JWE
+    /// as a token it cannot verify.
+    var decryption: DecryptionKeyFiles?
 
     /// Reads and checks the options. Every rule that makes a verification meaningless without the user saying
     /// so on purpose is a usage error here (RFC 8725 §3.8/§3.9: issuer and audience MUST be validated).
@@ -85,6 +88,11 @@ struct VerifyConfiguration: Sendable {
         }
         if sources.count > 1 {
             throw usage("\(sources.joined(separator: " and ")) are two key sources; give exactly one, so that it is clear which keys are trusted")
+        }
+        if let name = keys.secretEnv, name.isEmpty || name.contains("=") {
+            throw UsageError(
+                .invalidValue(option: "--secret-env", value: name, reason: "expected the name of an environment variable"),
+                command: command)
         }
         if let tenant = keys.tenant {
             do {
@@ -184,7 +192,8 @@ struct VerifyConfiguration: Sendable {
         }
         return VerifyConfiguration(
             policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs,
-            explicitIssuers: !policy.issuers.isEmpty)
+            explicitIssuers: !policy.issuers.isEmpty,
+            decryption: OptionTable.decrypting.contains(command) ? DecryptionKeyFiles(arguments) : nil)
     }
 
     /// `sysconf(_SC_NPROCESSORS_ONLN)`: the cores this machine has online now.
@@ -231,7 +240,7 @@ enum VerifyCommand {
             switch error {
             case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
             case .input(let failure):
-                if !quiet { streams.writeError("jwtaudit: error: cannot read the token (\(failure.reason))\n") }
+                if !quiet { streams.writeErrorLine("jwtaudit: error: cannot read the token (\(failure.reason))") }
                 return ExitStatus(failure.code).rawValue
             }
         }
@@ -244,7 +253,7 @@ enum VerifyCommand {
             switch error {
             case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
             case .input(let failure, let what):
-                if !quiet { streams.writeError("jwtaudit: error: \(what) (\(failure.reason))\n") }
+                if !quiet { streams.writeErrorLine("jwtaudit: error: \(what) (\(failure.reason))") }
                 return ExitStatus(failure.code).rawValue
             }
         }
@@ -276,30 +285,61 @@ enum VerifyCommand {
             tokenText: tokenText)
     }
 
+    /// Decrypts a JWE with the `--decryption-key` files. No usable key is "could not decide" (2): the token may be
+    /// valid for a recipient who holds the key.
+    static func decrypt(_ token: CompactToken, with files: DecryptionKeyFiles) throws(VerifyFailure) -> DecryptionOutcome {
+        let outcome: DecryptionOutcome
+        do {
+            outcome = try files.decrypt(token)
+        } catch {
+            throw .input(error, what: "cannot use the decryption key")
+        }
+        if outcome.status == .noKey {
+            throw .input(JWTAuditError(.unavailable, outcome.reason ?? "no usable key"), what: "cannot decrypt: no key")
+        }
+        return outcome
+    }
+
     /// One token with an existing resolver (a batch shares one across every token).
     static func evaluate(
         configuration: VerifyConfiguration, resolver: KeyResolver, tokenText: String
     ) throws(VerifyFailure) -> VerifyEvaluation {
-        let text = (try? TokenInput.extract(tokenText)) ?? tokenText
         let token: CompactToken
         do {
-            token = try CompactToken.parse(text)
+            token = try CompactToken.parse(try TokenInput.extract(tokenText))
         } catch {
-            // Not a token: the verifier reports the `format` failure (and skips the rest) without any key.
-            let report = Verifier(keys: nil, policy: configuration.policy).verify(text: text, at: configuration.at)
+            // Not a token (or an altered one): the verifier reports the `format` failure, with the extraction's or
+            // the parser's reason, and skips the rest, without any key.
+            let report = Verifier(keys: nil, policy: configuration.policy).notAToken(error)
             return VerifyEvaluation(
                 report: report, policy: configuration.policy, notes: [], at: configuration.at,
                 clockSkew: configuration.policy.clockSkew)
         }
+        var decryption: DecryptionOutcome?
+        if token.kind == .jwe, let files = configuration.decryption {
+            let outcome = try decrypt(token, with: files)
+            guard outcome.status == .decrypted else {
+                // Refused at the envelope: nothing inside to verify, and no signature key is needed.
+                let report = Verifier(keys: nil, policy: configuration.policy).verify(token, decryption: outcome, at: configuration.at)
+                return VerifyEvaluation(
+                    report: report, policy: configuration.policy, notes: [], at: configuration.at,
+                    clockSkew: configuration.policy.clockSkew)
+            }
+            decryption = outcome
+        }
+        // For a JWE, the keys are for the token inside (discovery reads its version from its claims).
+        let judged = decryption.flatMap { token.opened(with: $0) } ?? token
         let keys: ResolvedKeys
         do {
-            keys = try resolver.resolve(for: token)
+            keys = try resolver.resolve(for: judged)
         } catch {
             let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
             throw .input(error, what: what)
         }
         let policy = configuration.policy(with: keys)
-        let report = Verifier(keys: keys.keySet, policy: policy).verify(token, at: configuration.at)
+        let verifier = Verifier(keys: keys.keySet, policy: policy)
+        let report = decryption.map { verifier.verify(token, decryption: $0, at: configuration.at) }
+            ?? verifier.verify(token, at: configuration.at)
         var notes = keys.notes
         let templated = policy.issuers.contains { IssuerTemplate($0).isTenantTemplated }
         if templated && policy.tenantID == nil && !policy.anyIssuer {

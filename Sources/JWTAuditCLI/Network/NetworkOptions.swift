@@ -1,3 +1,4 @@
+import Glibc
 import JWTAuditCore
 import Synchronization
 
@@ -18,7 +19,13 @@ struct NetworkOptions: Sendable {
     init(_ arguments: ParsedArguments, command: String) throws(UsageError) {
         cacert = arguments.last("cacert")
         allowHTTP = arguments.has("allow-http")
-        cacheDir = arguments.last("cache-dir")
+        if let directory = arguments.last("cache-dir") {
+            guard !directory.isEmpty else {
+                throw UsageError(
+                    .invalidValue(option: "--cache-dir", value: directory, reason: "expected a directory"), command: command)
+            }
+            cacheDir = Self.absolute(directory)
+        }
         noCache = arguments.has("no-cache")
         offline = arguments.has("offline")
         if let text = arguments.last("timeout") {
@@ -29,6 +36,16 @@ struct NetworkOptions: Sendable {
             }
             timeoutSeconds = seconds
         }
+    }
+
+    /// `path` from the working directory when it is relative: the cache code builds its directories component by
+    /// component, and a relative `--cache-dir newrel/x` was created as `/newrel/x`. Resolved once, here, so that
+    /// the directory written is the one read.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let cwd = getcwd(nil, 0) else { return path }
+        defer { free(cwd) }
+        let base = String(cString: cwd)
+        return (base.hasSuffix("/") ? base : base + "/") + path
     }
 
     /// A discovery client for these options. libcurl is not loaded here: only a fetch loads it.

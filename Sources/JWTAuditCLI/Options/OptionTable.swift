@@ -3,12 +3,23 @@
 /// the drift tests say which checked-in files to regenerate (`jwtaudit __generate man|bash|zsh|fish`).
 public enum OptionTable {
     public static let toolName = "jwtaudit"
-    public static let version = "0.1.0"
+    /// The version: the one place it is written. `--version`, the man page footer, SARIF's tool version, the
+    /// HTTP User-Agent, and through `jwtaudit --version` the Makefile's .deb and tarball all read it.
+    public static let version = "0.2.0"
     /// The man page's date. Fixed (not today) so that regenerating the page is reproducible; bump it when
     /// the page changes in substance.
-    public static let manualDate = "November 29, 2026"
+    public static let manualDate = "December 4, 2026"
     public static let abstract =
         "Inspect and audit JSON Web Tokens from Microsoft Entra ID and Azure API Management."
+
+    /// The whitespace rule of `TokenWhitespace`, as the man page's TOKEN INPUT section and `decode --help` say it.
+    public static let tokenWhitespaceRule =
+        "Around the token, white space and quotes are removed. Inside it, a line break is removed together with "
+        + "the spaces and tabs next to it, so a token that a terminal or an editor wrapped (even with indented "
+        + "lines) is read whole. Any other white space inside the token (a space or a tab with no line break next "
+        + "to it, a vertical tab, a form feed, a byte order mark) means the token was altered on its way: it is "
+        + "refused as bad input (exit status 3), naming the position and the segment. The rule is the same for "
+        + "every subcommand and for each line of verify --batch."
 
     public static let decode = "decode"
     public static let verify = "verify"
@@ -24,11 +35,16 @@ public enum OptionTable {
             discussion:
                 "The token may be bare, or inside a 'Bearer' value, an 'Authorization:' header line, a token "
                 + "endpoint's JSON response (access_token, then id_token) or a URL with access_token= or "
-                + "id_token=. Quotes, surrounding white space and line breaks inside a pasted token are ignored. "
+                + "id_token=. " + tokenWhitespaceRule + " "
                 + "The output lists the header and the claims in the token's own order, the signature, and a "
                 + "summary: the client credential (certificate, secret or public client, read from appidacr in "
                 + "v1.0 tokens and azpacr in v2.0 tokens), any proof-of-possession binding, and findings a "
-                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it.",
+                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it. "
+                + "An encrypted token (JWE) is decrypted with --decryption-key and the token inside it is shown as any "
+                + "token; --json then adds a decryption object: status (decrypted, failed or no-key), algorithm, "
+                + "encryption, kid, keyUsed, plaintext (base64url, only when decrypted), reason, keyChoice, keysTried and "
+                + "the JWE's protected header. Without a usable key only the protected header is shown (no-key, exit 0); "
+                + "a JWE that does not decrypt and authenticate exits 1 and shows no plaintext.",
             argument: "TOKEN",
             argumentHelp:
                 "The token, a file holding it (FILE or @FILE), or - for standard input. When omitted, standard input is read if it is not a terminal.",
@@ -37,6 +53,8 @@ public enum OptionTable {
                 ("decode examples/tokens/secret-v1.jwt", "Show a token and its credential verdict."),
                 ("decode --json @token.txt", "Print the decoded token as one JSON document."),
                 ("decode --at 2026-01-01T00:00:00Z -", "Read the token from standard input; judge times as of a given instant."),
+                ("decode --decryption-key examples/keys/api-encryption.pem examples/tokens/encrypted-certificate-v1.jwe",
+                 "Decrypt an encrypted token (JWE) with the API's private key and show the signed token inside."),
             ]),
         CommandSpec(
             name: verify,
@@ -49,7 +67,9 @@ public enum OptionTable {
                 + "expiry, not-before, issued-at, issuer, audience, tenant, client, credential and one "
                 + "claim:NAME per --require-claim. The issuer and the audience are required: name them, or say "
                 + "--any-issuer or --any-audience on purpose. With --batch, tokens are read one per line and "
-                + "one JSON object per line is written, in input order, using every core.",
+                + "one JSON object per line is written, in input order, using every core. An encrypted token (JWE) is "
+                + "decrypted first with --decryption-key, and a decryption check comes before the others, which judge the "
+                + "token inside it; without a usable key verify says cannot decrypt: no key and exits 2.",
             argument: "TOKEN",
             argumentHelp:
                 "The token, a file holding it (FILE or @FILE), or - for standard input. With --batch: files of tokens, one per line (standard input when none).",
@@ -120,12 +140,18 @@ public enum OptionTable {
 
     /// Subcommands that produce a report and so take the shared output options.
     static let reporting = [decode, verify, checkPolicy, explain]
+    /// Options that stand in for the command's work (print help or the version, then exit 0): usage lines and
+    /// the man page's synopsis leave them out, and zsh offers nothing after them.
+    static let standalone = ["help", "version"]
     /// Commands that verify with keys and expectations (explain narrates verify's checks).
     static let verifying = [verify, explain]
     /// Commands that may fetch keys or metadata over HTTPS.
     static let fetching = [verify, checkPolicy, explain]
     /// Commands that read APIM policies.
     static let policyReading = [checkPolicy, explain]
+    /// Commands that decrypt a JWE before judging the token inside (check-policy and explain are to follow, with
+    /// the policy's decryption-keys).
+    static let decrypting = [decode, verify]
 
     public static let options: [OptionSpec] = [
         OptionSpec(
@@ -142,20 +168,20 @@ public enum OptionTable {
             long: "color", kind: .value, valueName: "WHEN", commands: reporting,
             abstract: "Colour text output: auto, always or never (default auto).",
             discussion:
-                "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both.",
+                "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
             choices: ["auto", "always", "never"], completion: .choices),
         // Keys.
         OptionSpec(
             long: "key", kind: .value, valueName: "FILE", commands: verifying,
             abstract: "Verify with the key in FILE: a PEM public key or certificate, a JWK, or a JWK set.",
             discussion:
-                "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check.",
+                "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check. A symmetric (oct) JWK is an HMAC secret only with an explicit --alg HS256, HS384 or HS512; oct keys inside a set are never used.",
             completion: .file),
         OptionSpec(
             long: "jwks", kind: .value, valueName: "FILE|URL", commands: verifying,
             abstract: "Verify with a JWK set from FILE or an https URL.",
             discussion:
-                "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. A URL is fetched over verified HTTPS and cached.",
+                "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. Symmetric (oct) keys in a set are never used, and a key that cannot be used is skipped and named in the notes. A URL is fetched over verified HTTPS and cached.",
             completion: .file),
         OptionSpec(
             long: "secret-file", kind: .value, valueName: "FILE", commands: verifying,
@@ -175,6 +201,12 @@ public enum OptionTable {
             long: "openid-config", kind: .value, valueName: "URL", commands: verifying,
             abstract: "Find the keys and the issuer from any OpenID provider's metadata URL.",
             discussion: "For Okta, Auth0, Keycloak, Entra External ID and others: the metadata's issuer and jwks_uri are used."),
+        OptionSpec(
+            long: "decryption-key", kind: .value, valueName: "FILE", commands: decrypting,
+            abstract: "Decrypt a JWE with the private key in FILE: PEM (PKCS#8, PKCS#1, SEC1), a JWK or a JWK set (repeatable).",
+            discussion:
+                "Keys are chosen by the token's kid (or x5t); when none matches, every key that can serve the token's alg is tried, as APIM does. RSA keys serve RSA-OAEP, RSA-OAEP-256 and RSA1_5 (deprecated, reported); EC keys on P-256, P-384 and P-521 serve ECDH-ES and ECDH-ES+A128KW, +A192KW, +A256KW; symmetric JWKs (oct) serve A128KW, A192KW, A256KW, A128GCMKW, A192GCMKW, A256GCMKW and dir. A key's JWK alg pins it to that algorithm. The files are read only when the token is a JWE; a signed token (JWS) has nothing to decrypt and is judged as before. Key material is never printed.",
+            completion: .file, repeatable: true),
         // What the token must say.
         OptionSpec(
             long: "issuer", kind: .value, valueName: "ISS", commands: verifying,
@@ -209,7 +241,7 @@ public enum OptionTable {
         OptionSpec(
             long: "alg", kind: .value, valueName: "ALG", commands: verifying,
             abstract: "Allow only algorithm ALG (repeatable). Default: what the key can do; HS* only with a secret.",
-            discussion: "none is never accepted, in any spelling.",
+            discussion: "none is never accepted, in any spelling. HS* verifies only with --secret-file, --secret-env, or one symmetric JWK given with --key and this option: a symmetric key from a key set or a provider is never used.",
             choices: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512"],
             completion: .choices, repeatable: true),
         OptionSpec(
@@ -223,7 +255,7 @@ public enum OptionTable {
         OptionSpec(
             long: "authority", kind: .value, valueName: "URL", commands: fetching,
             abstract: "The Entra authority for --tenant and validate-azure-ad-token (default https://login.microsoftonline.com).",
-            discussion: "Set it for sovereign clouds (login.microsoftonline.us, login.chinacloudapi.cn) or a test server."),
+            discussion: "Set it for a national cloud (https://login.microsoftonline.us, https://login.partner.microsoftonline.cn, https://login.chinacloudapi.cn) or a test server."),
         OptionSpec(
             long: "cacert", kind: .value, valueName: "FILE", commands: fetching,
             abstract: "Trust the CA certificates in FILE (PEM) for HTTPS, instead of the system store.",
@@ -237,6 +269,8 @@ public enum OptionTable {
         OptionSpec(
             long: "cache-dir", kind: .value, valueName: "DIR", commands: fetching,
             abstract: "Cache metadata and key sets in DIR (default $XDG_CACHE_HOME/jwtaudit or ~/.cache/jwtaudit).",
+            discussion:
+                "A relative DIR is taken from the working directory; missing directories are made with mode 0700. An entry stays fresh for the response's Cache-Control max-age, at most 24 hours (one hour without one); a no-cache, negative or unreadable max-age means it is fetched again next time. Only regular files owned by you and writable by no one else are read: anything else found where an entry should be (a FIFO, a link, a torn file) is ignored with a note, and the document is fetched again.",
             completion: .directory),
         OptionSpec(
             long: "no-cache", kind: .flag, commands: fetching,
@@ -317,7 +351,7 @@ public enum OptionTable {
             long: "batch", kind: .flag, commands: [verify],
             abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",
             discussion:
-                "Blank lines are skipped. Each output line has the input line number (counted across the files as if they were concatenated), valid, the failed check ids and the credential kind, in input order; a line that is not a token also has an error. A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when keys could not be obtained, 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed). A closed standard output ends the run quietly. Memory stays flat whatever the input size."),
+                "Blank lines are skipped. Each output line has the input line number (counted across the files as if they were concatenated), valid, the failed check ids and the credential kind, in input order; a line that is not a token also has an error (failed format), and so does a token whose keys could not be obtained (failed key; it is counted as undecided). A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when the keys of any token could not be obtained (2 wins over 1: the run could not decide on every token), 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed; an interrupt also stops fetches in flight). A closed standard output ends the run quietly. Memory stays flat whatever the input size."),
         OptionSpec(
             long: "jobs", short: "j", kind: .value, valueName: "N", commands: [verify],
             abstract: "Verify with N threads in --batch mode (default: the number of cores)."),
@@ -325,8 +359,8 @@ public enum OptionTable {
             long: "help", short: "h", kind: .flag, commands: [CommandSpec.topLevel] + commands.map(\.name),
             abstract: "Show help information."),
         OptionSpec(
-            long: "version", kind: .flag, commands: [CommandSpec.topLevel],
-            abstract: "Show the version."),
+            long: "version", kind: .flag, commands: [CommandSpec.topLevel] + commands.map(\.name),
+            abstract: "Show the version, the OpenSSL it runs on, the Swift that built it and its git commit."),
     ]
 
     public static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }

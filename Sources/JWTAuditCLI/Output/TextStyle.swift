@@ -29,25 +29,6 @@ struct TextStyle {
     func yellow(_ text: String) -> String { paint(text, "33") }
     func cyan(_ text: String) -> String { paint(text, "36") }
 
-    /// Text from files and templates (paths, names) with control characters shown as `\u{1B}`: nothing
-    /// untrusted moves the cursor or rings the bell.
-    static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) {
-                out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0)
-    }
-
     /// A check's status as every report shows it: pass green, fail red, warn yellow, skip dim.
     func status(_ status: CheckResult.Status) -> String {
         switch status {

@@ -93,11 +93,17 @@ final class KeyResolver: Sendable {
     private func resolveFresh(for token: CompactToken?) throws(JWTAuditError) -> ResolvedKeys {
         var notes: [String] = []
         if let path = options.keyFile {
-            let set = try KeySet.load(try readFile(path, what: "key file"), source: path)
-            return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: notes)
+            let set = try KeySet.load(try readFile(path, what: "key file"), source: path, provenance: .keyFile)
+            return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: set.notes)
         }
         if let path = options.secretFile {
-            let set = try KeySet.symmetric(secret: try readFile(path, what: "secret file"), source: path)
+            let secret = try readFile(path, what: "secret file")
+            let set = try KeySet.symmetric(secret: secret, source: path)
+            // Every byte is the secret: a file written with `echo` ends with a line break the issuer never used.
+            if let last = secret.last, last == 0x0A || last == 0x0D {
+                notes.append(
+                    "the secret file \(path) ends with a line break, which is part of the secret (HMAC uses every byte); if it was written with echo, write it with printf '%s' instead")
+            }
             return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: notes)
         }
         if let name = options.secretEnv {
@@ -109,7 +115,7 @@ final class KeyResolver: Sendable {
         }
         if let jwks = options.jwks, !Self.isURL(jwks) {
             let set = try KeySet.loadJWKS(try readFile(jwks, what: "JWK set"), source: jwks)
-            return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: notes)
+            return ResolvedKeys(keySet: set, issuers: [], issuerSource: nil, tenantID: nil, notes: set.notes)
         }
 
         // Discovery.
@@ -138,8 +144,9 @@ final class KeyResolver: Sendable {
         }
         let document = try discovery.jwks(url: jwksURL)
         if let note = Self.provenanceNote(document, what: "JWKS") { notes.append(note) }
-        let set = try KeySet.loadJWKS(document.bytes, source: jwksURL)
-        return ResolvedKeys(keySet: set, issuers: issuers, issuerSource: issuerSource, tenantID: pinned, notes: notes)
+        let set = try KeyDiscovery.keySet(document)
+        return ResolvedKeys(
+            keySet: set, issuers: issuers, issuerSource: issuerSource, tenantID: pinned, notes: notes + set.notes)
     }
 
     /// A `kid` that the cached key set lacks may be a rotated key: refetch once (rate-limited as APIM does, at
@@ -159,10 +166,12 @@ final class KeyResolver: Sendable {
         }
         switch try keyDiscovery().refetchJWKSForUnknownKid(url: url) {
         case .refetched(let document):
-            let set = try KeySet.loadJWKS(document.bytes, source: url)
+            let set = try KeyDiscovery.keySet(document)
             let updated = ResolvedKeys(
                 keySet: set, issuers: resolved.issuers, issuerSource: resolved.issuerSource,
-                tenantID: resolved.tenantID, notes: resolved.notes + ["kid \"\(kid)\" was not in the cached JWKS; refetched \(url)"])
+                tenantID: resolved.tenantID,
+                notes: resolved.notes.filter { !resolved.keySet.notes.contains($0) } + set.notes
+                    + ["kid \"\(kid)\" was not in the cached JWKS; refetched \(url)"])
             memo.withLock { memo in
                 for (key, value) in memo where value.keySet.source == url { memo[key] = updated }
             }

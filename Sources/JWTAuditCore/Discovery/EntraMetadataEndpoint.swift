@@ -97,8 +97,8 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
 public enum EntraMetadataEndpoint {
     public enum TokenVersion: Sendable, Equatable { case v1, v2 }
 
-    /// The public cloud; `--authority` sets a sovereign cloud (or a test server).
-    public static let defaultAuthority = "https://login.microsoftonline.com"
+    /// The public cloud; `--authority` sets a national cloud (`EntraAuthority.loginHosts`) or a test server.
+    public static let defaultAuthority = "https://" + EntraAuthority.loginHosts[0]
 
     /// `{authority}/{tenant}/.well-known/openid-configuration` (v1) or
     /// `{authority}/{tenant}/v2.0/.well-known/openid-configuration` (v2).

@@ -195,12 +195,9 @@ extension ResolvedTokenValidation {
     /// (`https://login.microsoftonline.com/{tid}/v2.0`) forms [inferred: which versions are accepted is not
     /// documented]. nil for validate-jwt, and for `common`/`organizations` (any tenant).
     public var azureADIssuers: [String]? {
-        guard kind == .validateAzureADToken, var tenant = tenantID else { return nil }
-        for prefix in ["https://login.microsoftonline.com/", "login.microsoftonline.com/"] where tenant.lowercased().hasPrefix(prefix) {
-            tenant = String(tenant.dropFirst(prefix.count))
-        }
+        guard kind == .validateAzureADToken, let tenantID else { return nil }
+        var tenant = EntraAuthority.strippingAuthority(tenantID)
         if tenant.hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
-        while tenant.hasSuffix("/") { tenant.removeLast() }
         if ["common", "organizations"].contains(tenant.lowercased()) { return nil }
         return ["https://sts.windows.net/\(tenant)/", "https://login.microsoftonline.com/\(tenant)/v2.0"]
     }

@@ -37,20 +37,45 @@ public final class Verifier: Sendable {
             let token = try CompactToken.parse(text, limits: limits)
             return verify(token, at: now)
         } catch {
-            var checks = [
-                CheckResult(
-                    id: CheckID.format, status: .fail, expected: "a compact JWS (three base64url segments)",
-                    actual: nil, detail: error.reason)
-            ]
-            for id in CheckID.all.dropFirst() {
-                checks.append(CheckResult(id: id, status: .skip, detail: "not run: the text is not a token"))
-            }
-            for claim in policy.requiredClaims {
-                checks.append(
-                    CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: "not run: the text is not a token"))
-            }
-            return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
+            return notAToken(error)
         }
+    }
+
+    /// A JWE with what decrypting it gave. The `decryption` check comes first; decrypted, the token inside is
+    /// verified as any token is (the JWE is only its envelope: the signature, the claims and the credential are
+    /// the inner JWT's); not decrypted, every other check is skipped.
+    public func verify(_ jwe: CompactToken, decryption outcome: DecryptionOutcome, at now: Int64) -> VerificationReport {
+        let check = decryptionCheck(outcome)
+        guard let inner = jwe.opened(with: outcome) else {
+            var checks = [check]
+            let why = "not run: the token could not be decrypted"
+            for id in CheckID.all { checks.append(CheckResult(id: id, status: .skip, detail: why)) }
+            for claim in policy.requiredClaims {
+                checks.append(CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: why))
+            }
+            return VerificationReport(checks: checks, token: jwe, parseError: nil, credential: nil, key: nil, decryption: outcome)
+        }
+        let report = verify(inner, at: now)
+        return VerificationReport(
+            checks: [check] + report.checks, token: report.token, parseError: nil, credential: report.credential,
+            key: report.key, decryption: outcome)
+    }
+
+    /// The report for a text that is not a token (`error` says why): `format` fails, everything else is skipped.
+    public func notAToken(_ error: JWTAuditError) -> VerificationReport {
+        var checks = [
+            CheckResult(
+                id: CheckID.format, status: .fail, expected: "a compact JWS (three base64url segments)",
+                actual: nil, detail: error.reason)
+        ]
+        for id in CheckID.all.dropFirst() {
+            checks.append(CheckResult(id: id, status: .skip, detail: "not run: the text is not a token"))
+        }
+        for claim in policy.requiredClaims {
+            checks.append(
+                CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: "not run: the text is not a token"))
+        }
+        return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
     }
 
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {

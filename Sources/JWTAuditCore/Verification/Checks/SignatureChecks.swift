@@ -4,14 +4,15 @@ extension Verifier {
     static let tokenKeyParameters = ["jwk", "jku", "x5u", "x5c"]
 
     /// The algorithms allowed when the caller gave no `--alg`: what the keys can do, and HS* only when the keys
-    /// are symmetric (the user supplied a secret). An RSA key set never admits HS256, which closes the
-    /// "public key as HMAC secret" confusion (CVE-2015-9235 and its many siblings).
+    /// are a secret the user named as one (`KeySet.Provenance.secret`), never because of what the keys say about
+    /// themselves: an all-`oct` JWK set from a file or a provider is not a secret. An RSA key set never admits
+    /// HS256, which closes the "public key as HMAC secret" confusion (CVE-2015-9235 and its many siblings).
     static func defaultAllowedAlgorithms(_ keys: KeySet?) -> Set<JWSAlgorithm> {
         guard let keys else { return [] }
         var allowed = Set<JWSAlgorithm>()
         for key in keys.keys { allowed.formUnion(key.compatibleAlgorithms) }
-        let symmetricKeys = keys.keys.allSatisfy { $0.keyType == "oct" }
-        return allowed.filter { $0.isSymmetric == symmetricKeys }
+        let secret = keys.provenance == .secret
+        return allowed.filter { $0.isSymmetric == secret }
     }
 
     func allowedAlgorithms() -> Set<JWSAlgorithm> { allowed }
@@ -24,6 +25,9 @@ extension Verifier {
     /// specify a supported set of algorithms and MUST NOT use any other algorithms when performing
     /// cryptographic operations."
     func algorithmCheck(_ token: CompactToken) -> (CheckResult, JWSAlgorithm?) {
+        if token.isDecrypted {
+            return (CheckResult(id: CheckID.algorithm, status: .skip, detail: "not run: the decrypted plaintext is not signed"), nil)
+        }
         let allowed = self.allowed
         let expected = allowedDescription
         guard let raw = token.header["alg"] else {
@@ -88,6 +92,10 @@ extension Verifier {
             let why: String
             if policy.allowedAlgorithms != nil {
                 why = "\(algorithm.rawValue) is not in the algorithms allowed with --alg"
+            } else if algorithm.isSymmetric, let keys, keys.keys.contains(where: { $0.keyType == "oct" }) {
+                why = "\(algorithm.rawValue) with the symmetric key in \(keys.source): a JWK given with --key is used as an HMAC secret only when --alg \(algorithm.rawValue) is given too (a symmetric key is used only when given explicitly as a secret)"
+            } else if algorithm.isSymmetric, let refused = keys?.refused.first(where: { $0.keyType == "oct" }) {
+                why = "\(algorithm.rawValue) needs a shared secret, and the symmetric key in the key set is not used: \(refused.error.reason)"
             } else if algorithm.isSymmetric {
                 why = "\(algorithm.rawValue) needs a shared secret; with public keys it is refused, because a public key used as an HMAC secret lets anyone sign"
             } else if keys == nil {
@@ -138,10 +146,14 @@ extension Verifier {
             )
         }
         guard let algorithm else {
+            // A refused key the token names is worth saying even so: it is often why the algorithm was refused.
+            let refusedNote = kid.flatMap { kid in keys.refused.first { $0.kid == kid } }
+                .map { "; the key with that kid is not used: \($0.error.reason)" } ?? ""
             return (
                 CheckResult(
                     id: CheckID.key, status: .skip, actual: kid.map { "kid \($0)" },
-                    detail: "not run: the algorithm was refused" + ignoredNote),
+                    detail: (token.isDecrypted ? "not run: the decrypted plaintext is not signed" : "not run: the algorithm was refused")
+                        + refusedNote + ignoredNote),
                 []
             )
         }
@@ -186,7 +198,8 @@ extension Verifier {
         -> (CheckResult, VerificationKey?)
     {
         guard token.kind == .jws else {
-            return (CheckResult(id: CheckID.signature, status: .skip, detail: "not run: the token is encrypted"), nil)
+            let why = token.isDecrypted ? "not run: the decrypted plaintext is not signed" : "not run: the token is encrypted"
+            return (CheckResult(id: CheckID.signature, status: .skip, detail: why), nil)
         }
         guard let algorithm else {
             return (CheckResult(id: CheckID.signature, status: .skip, detail: "not run: the algorithm was refused"), nil)

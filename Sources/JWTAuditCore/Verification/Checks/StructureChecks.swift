@@ -2,6 +2,12 @@ extension Verifier {
     /// `format`: the compact structure parsed (base64url and header JSON were checked by `CompactToken.parse`);
     /// what remains are the things a parse cannot refuse but a verifier must.
     func formatCheck(_ token: CompactToken) -> CheckResult {
+        if token.isDecrypted {
+            // RFC 7519 §11.2: "it is RECOMMENDED that the sender sign the message and then encrypt the result".
+            return CheckResult(
+                id: CheckID.format, status: .fail, expected: "a signed JWT (JWS) inside the JWE", actual: "an unsigned plaintext",
+                detail: "the decrypted plaintext is not a signed JWT, so nothing proves who wrote it: whoever can encrypt to the recipient could have (\(token.claimsProblem ?? "a claims set, unsigned"))")
+        }
         if token.kind == .jwe {
             return CheckResult(
                 id: CheckID.format, status: .fail, expected: "a JWS (3 segments)", actual: "a JWE (5 segments)",
@@ -37,5 +43,27 @@ extension Verifier {
         }
         let count = claims.count
         return CheckResult(id: CheckID.claims, status: .pass, detail: "\(count) claims")
+    }
+}
+
+extension Verifier {
+    /// `decryption` (JWE only): whether the envelope opened, with which key, and why not.
+    func decryptionCheck(_ outcome: DecryptionOutcome) -> CheckResult {
+        let algorithms = "\(outcome.algorithm ?? "(no alg)") + \(outcome.encryption ?? "(no enc)")"
+        switch outcome.status {
+        case .decrypted:
+            let key = outcome.keyUsed?.summary ?? "a key"
+            if outcome.usesRSA1_5 {
+                return CheckResult(
+                    id: CheckID.decryption, status: .warn, expected: "RSA-OAEP, RSA-OAEP-256 or ECDH-ES key management",
+                    actual: algorithms,
+                    detail: "decrypted with \(key), but RSA1_5 is deprecated: its padding oracle (Bleichenbacher) has broken real systems (RFC 8725 §3.2)")
+            }
+            return CheckResult(id: CheckID.decryption, status: .pass, actual: algorithms, detail: "decrypted with \(key)")
+        case .failed, .noKey:
+            return CheckResult(
+                id: CheckID.decryption, status: .fail, expected: "a JWE that decrypts and authenticates with the keys given",
+                actual: outcome.status == .noKey ? "no usable key" : algorithms, detail: outcome.reason ?? "not decrypted")
+        }
     }
 }
