@@ -260,4 +260,10 @@ struct BicepReaderTests {
             #expect(error.reason.contains(expected), "\(error.reason)")
         }
     }
+
+    /// Found by the fuzzer (a stray closer where a member or an element belongs looped for ever).
+    @Test(arguments: ["var x = {\n  a: 1\n  )\n}\n", "var x = [ ) ]\n", "var x = {\n  ] b: 2\n}\n", "resource r 'T' = {\n  properties: { a: ) }\n}\n"])
+    func strayClosersEndInsteadOfLooping(bicep: String) throws {
+        _ = try? tree(bicep)
+    }
 }

@@ -162,4 +162,16 @@ struct TerraformReaderTests {
         #expect(trees.count == 1 && trees[0].kind == .terraform && trees[0].path == "tf")
         #expect(trees[0].service.apis.map(\.name) == ["a"] && trees[0].service.apis[0].policy != nil)
     }
+
+    /// Found by the fuzzer (a stray closer in a list looped for ever).
+    @Test(arguments: ["x = [ ) ]\n", "x = { a = ) }\n", "resource \"a\" \"b\" {\n  x = [1, ), 2]\n}\n"])
+    func strayClosersEndInsteadOfLooping(tf: String) throws {
+        _ = try? tree(tf)
+    }
+
+    /// Found by the fuzzer (a resource whose name refers to itself recursed until the stack ran out).
+    @Test func aNameThatRefersToItselfEnds() throws {
+        let tree = try tree("resource \"azurerm_api_management_api\" \"a\" {\n  name = azurerm_api_management_api.a.name\n}\nlocals {\n  x = local.x\n}\nresource \"azurerm_api_management_api_policy\" \"p\" {\n  api_name = local.x\n  xml_content = local.x\n}\n")
+        #expect(tree.service.apis.count == 2)
+    }
 }

@@ -200,9 +200,10 @@ private struct Composer {
             let workspaceDocument = try scopeDocument(level.policy, role: .workspace, scope: PolicyScope(workspace: name), workspace: name)
             try composeLevel(level, workspace: name, outer: [global, workspaceDocument].compactMap { $0 })
         }
-        // Products whose APIs are unknown still get their own policy read and linted.
-        for fragmentIndex in fragmentDocuments.values where documents[fragmentIndex].scope == nil {
-            documents[fragmentIndex].scope = PolicyScope()
+        // A fragment that no policy includes is linted on its own, at its service's or workspace's scope.
+        for (key, index) in fragmentDocuments where documents[index].scope == nil {
+            let workspace = key.split(separator: "\u{0}", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            documents[index].scope = PolicyScope(workspace: workspace.isEmpty ? nil : workspace)
         }
     }
 

@@ -34,12 +34,12 @@ public enum PolicySources {
     /// One file, by its extension.
     static func file(_ path: String, source: PolicySourceFiles, strict: Bool) throws(JWTAuditError) -> PolicyTree {
         let bytes: [UInt8]
-        let isXML = !(path.lowercased().hasSuffix(".bicep") || path.lowercased().hasSuffix(".tf") || path.lowercased().hasSuffix(".json"))
-        switch source.read(path, limit: isXML ? PolicySourceFiles.policyLimit : PolicySourceFiles.sourceLimit) {
+        let lower = path.lowercased()
+        let isTemplate = lower.hasSuffix(".bicep") || lower.hasSuffix(".tf") || lower.hasSuffix(".json")
+        switch source.read(path, limit: isTemplate ? PolicySourceFiles.sourceLimit : PolicySourceFiles.policyLimit) {
         case .success(let read): bytes = read
         case .failure(let error): throw JWTAuditError(error.code, "cannot read '\(path)': \(error.reason)")
         }
-        let lower = path.lowercased()
         if lower.hasSuffix(".bicep") { return try BicepReader.read(bytes, file: path, source: source) }
         if lower.hasSuffix(".tf") { return try TerraformReader.read([(path, bytes)], module: PolicyPath.directory(of: path), source: source) }
         if lower.hasSuffix(".json") { return try ARMTemplateReader.read(bytes, file: path, source: source) }

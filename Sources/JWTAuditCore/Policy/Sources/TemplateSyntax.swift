@@ -420,7 +420,6 @@ struct TemplateParser {
     var depth = 0
     /// Bicep child resources declared inside a resource body, reported to the reader with their offset.
     var nestedResources: [(symbol: String, type: String, value: TemplateValue, offset: Int, parentOffset: Int)] = []
-    var enclosingResource: [Int] = []
 
     init(tokens: [TemplateToken], lexer: TemplateLexer) {
         self.tokens = tokens
@@ -505,6 +504,8 @@ struct TemplateParser {
             }
         default:
             skipToValueEnd()
+            // A stray closer (`)` where a value belongs): taken as the value, so every caller moves on.
+            if position == start { position += 1 }
             return .expression(source(start, position), offset: token.offset)
         }
         // An operator after the primary (`a ? b : c`, `x.y[0]`, `a + b`): the whole is an expression.
@@ -513,6 +514,13 @@ struct TemplateParser {
             return .expression(source(start, position), offset: token.offset)
         }
         return value
+    }
+
+    /// Skips what is not a member in an object, always moving on (a stray `)` or `]` included).
+    mutating func skipPastMember() {
+        let start = position
+        skipToValueEnd()
+        if position == start, let t = current, !t.isSymbol("}") { position += 1 }
     }
 
     mutating func skipParenthesized() throws(JWTAuditError) {
@@ -550,12 +558,12 @@ struct TemplateParser {
             case .identifier(let name): key = name
             case .string(let s): key = s.value
             default:
-                skipToValueEnd()
+                skipPastMember()
                 continue
             }
             position += 1
             guard let separator = current, separator.isSymbol(":") || separator.isSymbol("=") else {
-                skipToValueEnd()
+                skipPastMember()
                 continue
             }
             position += 1

@@ -104,11 +104,13 @@ enum TerraformReader {
         /// A name: a static string, another resource's attribute (`azurerm_api_management_api.orders.name`), a
         /// local, or the expression as written.
         func name(_ value: TemplateValue?, depth: Int = 0) -> String? {
+            // References can go round (`name = azurerm_x.y.name` inside y): a few levels, then as written.
             guard let value else { return nil }
+            if depth >= 8 { return value.source }
             switch value {
             case .string(let s): return s.value
             case .reference(let path, _):
-                if path.count == 2, path[0] == "local", depth < 8, let local = locals[path[1]] { return name(local.value, depth: depth + 1) }
+                if path.count == 2, path[0] == "local", let local = locals[path[1]] { return name(local.value, depth: depth + 1) }
                 if path.count >= 3, let other = resource(path[0], path[1]) {
                     let attribute = path[2] == "id" ? "name" : path[2]
                     return name(other.attribute(attribute), depth: depth + 1) ?? (attribute == "name" || attribute == "product_id" || attribute == "operation_id" ? path[1] : nil)
