@@ -116,6 +116,23 @@ struct PolicyTreeLintTests {
         }
     }
 
+    @Test func aRewriteInOneBranchOfAChooseDoesNotReachAValidationInAnother() throws {
+        let choose = """
+            <choose>
+              <when condition="@(context.Request.Headers.ContainsKey("X-Internal"))">
+                <authentication-managed-identity resource="api://backend" />
+              </when>
+              <otherwise>
+                \(T.validateJWT)
+              </otherwise>
+            </choose>
+            """
+        let report = try lint(Self.tenant.merging(["art/apis/a/policy.xml": T.policies(choose)]) { $1 })
+        #expect(findings(report, "authorization-rewritten-before-validation").isEmpty)
+        let after = try lint(Self.tenant.merging(["art/apis/a/policy.xml": T.policies(choose + "\n" + T.validateJWT)]) { $1 })
+        #expect(findings(after, "authorization-rewritten-before-validation").first?.message.contains("may change") == true)
+    }
+
     @Test func rewritingAfterTheValidationIsFine() throws {
         let report = try lint(Self.tenant.merging([
             "art/apis/a/policy.xml": T.policies(T.validateJWT + "\n<authentication-managed-identity resource=\"api://backend\" />"),

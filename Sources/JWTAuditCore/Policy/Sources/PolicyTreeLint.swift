@@ -68,32 +68,42 @@ extension PolicyService {
                 let sections = root.name == "policies" ? root.elements(named: "inbound") : [root]
                 for section in sections {
                     var rewrites: [(element: XMLElement, conditional: Bool)] = []
-                    Self.walk(section, conditional: false) { element, conditional in
-                        if Self.rewriteOfAuthorization(element) != nil {
-                            rewrites.append((element, conditional))
-                        } else if Self.readsAuthorization(element) {
-                            for (rewrite, maybe) in rewrites {
-                                let what = Self.rewriteOfAuthorization(rewrite) ?? rewrite.name
-                                out.append(PolicyLintFinding(
-                                    finding: Finding(
-                                        id: "authorization-rewritten-before-validation", severity: .error,
-                                        message: "\(what) \(maybe ? "may change" : "changes") the Authorization header before the \(element.name) at \(element.source ?? tree.path) line \(element.line) reads it: the validation then judges what the gateway wrote, not the client's token; validate the token first"),
-                                    source: rewrite.source, line: rewrite.line, column: rewrite.column))
-                            }
-                        }
-                    }
+                    rewritesBefore(in: section, conditional: false, &rewrites, &out)
                 }
             }
         }
         return out
     }
 
-    /// Visits elements in document order, saying whether each is under `<choose>`.
-    static func walk(_ element: XMLElement, conditional: Bool, _ visit: (XMLElement, Bool) -> Void) {
+    /// Walks statements in document order, keeping the Authorization rewrites seen so far. The branches of a
+    /// `<choose>` exclude each other: each starts from what came before it, and after the `<choose>` any
+    /// branch's rewrite may have run.
+    func rewritesBefore(
+        in element: XMLElement, conditional: Bool, _ rewrites: inout [(element: XMLElement, conditional: Bool)],
+        _ out: inout [PolicyLintFinding]
+    ) {
         for child in element.elements {
-            visit(child, conditional)
-            if TokenValidationKind(rawValue: child.name) == nil {
-                walk(child, conditional: conditional || child.name == "choose", visit)
+            if Self.rewriteOfAuthorization(child) != nil {
+                rewrites.append((child, conditional))
+            } else if Self.readsAuthorization(child) {
+                for (rewrite, maybe) in rewrites {
+                    let what = Self.rewriteOfAuthorization(rewrite) ?? rewrite.name
+                    out.append(PolicyLintFinding(
+                        finding: Finding(
+                            id: "authorization-rewritten-before-validation", severity: .error,
+                            message: "\(what) \(maybe ? "may change" : "changes") the Authorization header before the \(child.name) at \(child.source ?? tree.path) line \(child.line) reads it: the validation then judges what the gateway wrote, not the client's token; validate the token first"),
+                        source: rewrite.source, line: rewrite.line, column: rewrite.column))
+                }
+            } else if child.name == "choose" {
+                var after = rewrites
+                for branch in child.elements {
+                    var inBranch = rewrites
+                    rewritesBefore(in: branch, conditional: true, &inBranch, &out)
+                    for added in inBranch.dropFirst(rewrites.count) { after.append((added.element, true)) }
+                }
+                rewrites = after
+            } else if TokenValidationKind(rawValue: child.name) == nil {
+                rewritesBefore(in: child, conditional: conditional, &rewrites, &out)
             }
         }
     }
