@@ -36,6 +36,9 @@ public struct CompactToken: Sendable {
     public let claims: JSONObject?
     /// Why the payload is not a claims set, when it is not (a JWS may legitimately carry any payload).
     public let claimsProblem: String?
+    /// Why the signature segment cannot be read, when the token was parsed for reading only (`parseForReading`):
+    /// then `signature` is empty and no verifier may take the token.
+    public private(set) var signatureProblem: String? = nil
     /// The length of the header segment and the JSON limits its header was parsed under: what
     /// `parse(_:limits:reusingHeaderOf:)` checks before taking this token's header for another's.
     let headerSegmentLength: Int
@@ -50,6 +53,28 @@ public struct CompactToken: Sendable {
         try parse(text, limits: limits, reusingHeaderOf: nil)
     }
 
+    /// Parses the token found in pasted text for reading, not for verifying (`decode`): the header and the payload
+    /// as strictly as `parse`, but a signature segment that is not strict base64url, or a token cut short after its
+    /// payload, leaves the signature empty with `signatureProblem` saying why. Microsoft's documentation samples
+    /// are such tokens: "the keys are changed and personal information is removed, which prevents token
+    /// validation" (Entra access token reference), and their signature segment is cut mid-way. A token cut before
+    /// its signature is still refused, saying it was cut.
+    public static func parseForReading(_ found: TokenInput.Found, limits: Limits = .default) throws(JWTAuditError)
+        -> CompactToken
+    {
+        var token: CompactToken
+        do {
+            token = try parse(found.token, limits: limits, reusingHeaderOf: nil, readingOnly: true)
+        } catch {
+            if found.cut != nil { _ = try found.whole() }
+            throw error
+        }
+        if let cut = found.cut, token.kind == .jws {
+            token.signatureProblem = "the token is cut short: its signature segment ends in '\(cut)'"
+        }
+        return token
+    }
+
     /// Parses like `parse(_:limits:)`, but when `previous` has byte for byte the same header segment (and was
     /// parsed under the same JSON limits), takes its decoded header instead of decoding and parsing the segment
     /// again: the result is the same, since the header is a function of those bytes. Tokens signed by one key of
@@ -57,6 +82,12 @@ public struct CompactToken: Sendable {
     public static func parse(_ text: String, limits: Limits = .default, reusingHeaderOf previous: CompactToken?)
         throws(JWTAuditError) -> CompactToken
     {
+        try parse(text, limits: limits, reusingHeaderOf: previous, readingOnly: false)
+    }
+
+    private static func parse(
+        _ text: String, limits: Limits, reusingHeaderOf previous: CompactToken?, readingOnly: Bool
+    ) throws(JWTAuditError) -> CompactToken {
         let byteCount = text.utf8.count
         if byteCount > limits.maxTokenBytes {
             throw JWTAuditError(
@@ -67,7 +98,8 @@ public struct CompactToken: Sendable {
         var storage = text
         let result = storage.withUTF8 { bytes -> Result<CompactToken, JWTAuditError> in
             do throws(JWTAuditError) {
-                return .success(try parse(bytes: bytes, text: text, limits: limits, previous: previous))
+                return .success(
+                    try parse(bytes: bytes, text: text, limits: limits, previous: previous, readingOnly: readingOnly))
             } catch {
                 return .failure(error)
             }
@@ -137,7 +169,7 @@ public struct CompactToken: Sendable {
     }
 
     private static func parse(
-        bytes: UnsafeBufferPointer<UInt8>, text: String, limits: Limits, previous: CompactToken?
+        bytes: UnsafeBufferPointer<UInt8>, text: String, limits: Limits, previous: CompactToken?, readingOnly: Bool
     ) throws(JWTAuditError) -> CompactToken
     {
         // Up to five dots are looked for: a sixth segment is already too many.
@@ -200,7 +232,15 @@ public struct CompactToken: Sendable {
         }
 
         let payloadBytes = try decode(1)
-        let signature = try decode(2)
+        let signature: [UInt8]
+        var signatureProblem: String?
+        do {
+            signature = try decode(2)
+        } catch {
+            guard readingOnly else { throw error }
+            signature = []
+            signatureProblem = error.reason
+        }
         var claims: JSONObject?
         var claimsProblem: String?
         do {
@@ -218,7 +258,8 @@ public struct CompactToken: Sendable {
         return CompactToken(
             kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
             signature: signature, signingInput: Array(UnsafeBufferPointer(rebasing: bytes[0..<dots[1]])), claims: claims,
-            claimsProblem: claimsProblem, headerSegmentLength: dots[0], headerLimits: limits.json)
+            claimsProblem: claimsProblem, signatureProblem: signatureProblem, headerSegmentLength: dots[0],
+            headerLimits: limits.json)
     }
 
     private static func parseHeader(_ headerBytes: [UInt8], limits: JSONParser.Limits) throws(JWTAuditError)

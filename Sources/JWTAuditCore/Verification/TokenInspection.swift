@@ -144,6 +144,11 @@ public struct TokenInspection: Sendable {
                 id: "duplicate-key", severity: .error,
                 message: "duplicate member \(duplicates.joined(separator: ", ")): libraries disagree on which value wins (RFC 7515 §5.2 requires rejecting or using the last)"))
         }
+        if let problem = token.signatureProblem {
+            findings.append(Finding(
+                id: "signature-unreadable", severity: .error,
+                message: "\(problem): the header and claims are shown, but no verifier can check this signature (verify refuses the token); documentation samples are cut like this"))
+        }
         if token.kind == .jwe {
             findings.append(Finding(id: "encrypted-payload", severity: .info, message: "a JWE: only the protected header is readable"))
         } else if let problem = token.claimsProblem {
