@@ -15,12 +15,15 @@ _jwtaudit() {
                 --at)
                     COMPREPLY=()
                     return ;;
+                --pick)
+                    COMPREPLY=()
+                    return ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -28,6 +31,9 @@ _jwtaudit() {
         verify)
             case "$prev" in
                 --at)
+                    COMPREPLY=()
+                    return ;;
+                --pick)
                     COMPREPLY=()
                     return ;;
                 --color)
@@ -86,7 +92,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -94,6 +100,9 @@ _jwtaudit() {
         check-policy)
             case "$prev" in
                 --at)
+                    COMPREPLY=()
+                    return ;;
+                --pick)
                     COMPREPLY=()
                     return ;;
                 --color)
@@ -137,7 +146,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -145,6 +154,9 @@ _jwtaudit() {
         explain)
             case "$prev" in
                 --at)
+                    COMPREPLY=()
+                    return ;;
+                --pick)
                     COMPREPLY=()
                     return ;;
                 --color)
@@ -218,7 +230,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

@@ -72,6 +72,10 @@ public enum CheckPolicyCommand {
         let format = parsed.has("json") ? "json" : (parsed.last("format") ?? "text")
         let style = TextStyle.resolve(parsed, streams: streams, environment: environment)
         do throws(Failure) {
+            // --json is --format json: with another --format it would silently win over what was asked.
+            if parsed.has("json"), let asked = parsed.last("format"), asked != "json" {
+                throw .usage(UsageError(.conflictingOptions("--json", "--format \(asked)"), command: command))
+            }
             if parsed.all("policy").isEmpty {
                 throw .usage(UsageError(.missingOption("--policy"), command: command))
             }
@@ -96,13 +100,25 @@ public enum CheckPolicyCommand {
             }
             var tokenText: String?
             if let argument = parsed.positionals.first {
+                let pick: Int?
                 do {
-                    tokenText = try TokenSource.read(argument: argument, command: command, streams: streams)
+                    pick = try TokenChoice.pick(parsed, command: command)
+                } catch {
+                    throw .usage(error)
+                }
+                let input: String
+                do {
+                    input = try TokenSource.read(argument: argument, command: command, streams: streams)
                 } catch {
                     switch error {
                     case .usage(let usage): throw .usage(usage)
                     case .input(let failure): throw .input(failure, what: "cannot read the token")
                     }
+                }
+                do {
+                    tokenText = try TokenChoice.find(input, pick: pick, streams: streams).whole()
+                } catch {
+                    throw .input(error, what: "cannot read the token")
                 }
             }
             let evaluation = try evaluate(parsed, tokenText: tokenText, environment: environment, now: now)

@@ -8,7 +8,7 @@ enum DecodeCommand {
     ) -> Int32 {
         let command = OptionTable.decode
         let request: TokenRequest
-        switch TokenRequest.read(arguments, command: command, streams: streams, now: now) {
+        switch TokenRequest.read(arguments, command: command, streams: streams, now: now, forReading: true) {
         case .success(let read): request = read
         case .failure(let exit): return exit.status
         }
@@ -17,7 +17,8 @@ enum DecodeCommand {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {
             let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
-            streams.writeOutput(DecodeReport.text(inspection, style: style))
+            streams.writeOutput(DecodeReport.text(
+                inspection, style: style, localTime: { LocalTime.format($0, environment: environment) }))
         }
         return ExitStatus.success.rawValue
     }

@@ -60,7 +60,8 @@ enum DecodeReport {
             sig.append("encryption", token.header["enc"] ?? .null)
             sig.append("encrypted", .bool(true))
         } else {
-            sig.append("bytes", .number(JSONNumber(token.signature.count)))
+            // null: the signature segment cannot be read (`findings` has signature-unreadable).
+            sig.append("bytes", token.signatureProblem == nil ? .number(JSONNumber(token.signature.count)) : .null)
         }
         sig.append("kid", token.header["kid"] ?? .null)
         sig.append("verified", .bool(false))
@@ -70,14 +71,17 @@ enum DecodeReport {
     // MARK: Text
 
     /// Every string from the token (names, values, `kid`, what the findings quote) is escaped (`TerminalText`).
-    static func text(_ inspection: TokenInspection, style: TextStyle) -> String {
+    /// `localTime` gives a claim's time in the local time zone when `TZ` asks for it (`LocalTime`).
+    static func text(
+        _ inspection: TokenInspection, style: TextStyle, localTime: (Int64) -> String? = { _ in nil }
+    ) -> String {
         let safe = TerminalText.escaped
         let token = inspection.token
         var out = style.heading(token.kind == .jwe ? "Header (JWE, protected)" : "Header") + "\n"
         out += members(token.header, times: [], style: style)
         out += "\n" + style.heading("Claims") + "\n"
         if let claims = token.claims {
-            out += members(claims, times: inspection.times, style: style)
+            out += members(claims, times: inspection.times, style: style, localTime: localTime)
         } else {
             out += "  " + style.dim(safe(token.claimsProblem ?? "no claims")) + "\n"
         }
@@ -86,6 +90,8 @@ enum DecodeReport {
         if token.kind == .jwe {
             rows.append(("encryption", safe(token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")))
             rows.append(("payload", "encrypted: only the recipient's key can read it"))
+        } else if token.signatureProblem != nil {
+            rows.append(("length", style.red("unreadable") + ": the segment is not a whole signature (see findings)"))
         } else {
             rows.append(("length", "\(token.signature.count) bytes"))
         }
@@ -126,7 +132,10 @@ enum DecodeReport {
         return out
     }
 
-    static func members(_ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle) -> String {
+    static func members(
+        _ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle,
+        localTime: (Int64) -> String? = { _ in nil }
+    ) -> String {
         var rows: [(String, String)] = []
         let safe = TerminalText.escaped
         for member in object.members {
@@ -134,7 +143,8 @@ enum DecodeReport {
             var value = safe(JSONWriter.write(member.value, style: .compact))
             if let time = times.first(where: { $0.name == member.key }), member.value.numberValue != nil || time.problem != nil {
                 if let utc = time.utc, let relative = time.relative {
-                    value += "  " + style.dim("\(utc) (\(relative))")
+                    let local = time.seconds.flatMap(localTime).map { " = \($0)" } ?? ""
+                    value += "  " + style.dim("\(utc)\(local) (\(relative))")
                 } else if let problem = time.problem {
                     value += "  " + style.red(safe(problem))
                 }

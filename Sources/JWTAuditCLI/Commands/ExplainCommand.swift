@@ -15,7 +15,7 @@ enum ExplainCommand {
     }
 
     /// Options every reporting command has; they choose no mode.
-    static let reportingOptions: Set<String> = ["json", "at", "color", "help"]
+    static let reportingOptions: Set<String> = ["json", "at", "color", "pick", "help"]
 
     /// The mode is chosen by the options given: any option explain shares with check-policy but not with
     /// verify (the `--policy` family) means policy mode; any other option it shares with verify (keys,

@@ -85,20 +85,58 @@ enum TokenSource {
     }
 }
 
+/// Which token of the input a command takes (`--pick N`), and the note that says so when there was a choice.
+enum TokenChoice {
+    /// `--pick`: a whole number from 1; nil when not given.
+    static func pick(_ arguments: ParsedArguments, command: String) throws(UsageError) -> Int? {
+        guard let text = arguments.last("pick") else { return nil }
+        guard let value = Int(text), value >= 1, value <= 100_000 else {
+            throw UsageError(
+                .invalidValue(option: "--pick", value: text, reason: "expected the number of a token in the input, from 1"),
+                command: command)
+        }
+        return value
+    }
+
+    /// The token `--pick` names (or the default one), with the note on stderr when the input held several.
+    static func find(_ input: String, pick: Int?, streams: StandardStreams, quiet: Bool = false) throws(JWTAuditError)
+        -> TokenInput.Found
+    {
+        let found = try TokenInput.find(input, pick: pick)
+        if !quiet, let note = note(found) { streams.writeErrorLine("jwtaudit: note: \(note)") }
+        return found
+    }
+
+    /// "the input holds 2 tokens; using token 1 (line 3); --pick 2 takes the other", or nil for a lone token.
+    static func note(_ found: TokenInput.Found) -> String? {
+        guard found.count > 1 else { return nil }
+        let name = found.label == "access_token" || found.label == "id_token" ? ", \(found.label!)" : ""
+        let other = found.count == 2
+            ? "--pick \(found.number == 1 ? 2 : 1) takes the other"
+            : "--pick N (1 to \(found.count)) takes another"
+        return "the input holds \(found.count) tokens; using token \(found.number) (line \(found.line)\(name)); \(other)"
+    }
+}
+
 /// What `decode` and `explain` start from: the instant to judge times at and the parsed token.
 struct TokenRequest {
     let at: Int64
+    /// The compact token chosen in the input (`--pick`).
     let text: String
     let token: CompactToken
 
     /// `--at`, the token text (argument, `@FILE`, a file, or standard input) and its compact parse. On failure
     /// the message is already on stderr and the exit status is returned: 64 for usage, 3 for bad input.
+    /// `forReading` (`decode`): a signature segment that cannot be read, or a token cut short in its signature,
+    /// is a finding rather than a failure (`CompactToken.parseForReading`).
     static func read(
-        _ arguments: ParsedArguments, command: String, streams: StandardStreams, now: Int64
+        _ arguments: ParsedArguments, command: String, streams: StandardStreams, now: Int64, forReading: Bool = false
     ) -> Result<TokenRequest, CommandExit> {
         let at: Int64
+        let pick: Int?
         do {
             at = try arguments.instant(now: now, command: command)
+            pick = try TokenChoice.pick(arguments, command: command)
         } catch {
             return .failure(CommandExit(JWTAuditCLI.fail(error, streams)))
         }
@@ -113,8 +151,9 @@ struct TokenRequest {
             }
         }
         do {
-            let token = try CompactToken.parse(try TokenInput.extract(input))
-            return .success(TokenRequest(at: at, text: input, token: token))
+            let found = try TokenChoice.find(input, pick: pick, streams: streams)
+            let token = forReading ? try CompactToken.parseForReading(found) : try CompactToken.parse(try found.whole())
+            return .success(TokenRequest(at: at, text: found.token, token: token))
         } catch {
             return .failure(CommandExit(JWTAuditCLI.fail(error, what: "cannot decode the token", streams)))
         }

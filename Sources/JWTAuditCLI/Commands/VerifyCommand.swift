@@ -225,8 +225,15 @@ enum VerifyCommand {
         } catch {
             return JWTAuditCLI.fail(error, streams)
         }
+        let pick: Int?
+        do {
+            pick = try TokenChoice.pick(arguments, command: OptionTable.verify)
+        } catch {
+            return JWTAuditCLI.fail(error, streams)
+        }
         if configuration.batch {
-            return VerifyBatch.run(arguments, configuration: configuration, environment: environment, streams: streams)
+            return VerifyBatch.run(
+                arguments, configuration: configuration, pick: pick, environment: environment, streams: streams)
         }
         let quiet = configuration.quiet
         let input: String
@@ -240,11 +247,23 @@ enum VerifyCommand {
                 return ExitStatus(failure.code).rawValue
             }
         }
+        var tokenText = input
+        var notFound: JWTAuditError?
+        do {
+            tokenText = try TokenChoice.find(input, pick: pick, streams: streams, quiet: quiet).whole()
+        } catch {
+            notFound = error
+        }
         let evaluation: VerifyEvaluation
         do {
-            evaluation = try evaluate(
-                configuration: configuration, resolver: configuration.makeResolver(environment: environment),
-                tokenText: input)
+            if let notFound {
+                // No token, an altered one, one cut short, no token N: the `format` check fails with the reason.
+                evaluation = notAToken(notFound, configuration: configuration)
+            } else {
+                evaluation = try evaluate(
+                    configuration: configuration, resolver: configuration.makeResolver(environment: environment),
+                    tokenText: tokenText)
+            }
         } catch {
             switch error {
             case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
@@ -281,6 +300,15 @@ enum VerifyCommand {
             tokenText: tokenText)
     }
 
+    /// Not a token (or an altered one): the verifier reports the `format` failure, with the extraction's or the
+    /// parser's reason, and skips the rest, without any key.
+    static func notAToken(_ error: JWTAuditError, configuration: VerifyConfiguration) -> VerifyEvaluation {
+        let report = Verifier(keys: nil, policy: configuration.policy).notAToken(error)
+        return VerifyEvaluation(
+            report: report, policy: configuration.policy, notes: [], at: configuration.at,
+            clockSkew: configuration.policy.clockSkew)
+    }
+
     /// One token with an existing resolver (a batch shares one across every token).
     static func evaluate(
         configuration: VerifyConfiguration, resolver: KeyResolver, tokenText: String
@@ -289,12 +317,7 @@ enum VerifyCommand {
         do {
             token = try CompactToken.parse(try TokenInput.extract(tokenText))
         } catch {
-            // Not a token (or an altered one): the verifier reports the `format` failure, with the extraction's or
-            // the parser's reason, and skips the rest, without any key.
-            let report = Verifier(keys: nil, policy: configuration.policy).notAToken(error)
-            return VerifyEvaluation(
-                report: report, policy: configuration.policy, notes: [], at: configuration.at,
-                clockSkew: configuration.policy.clockSkew)
+            return notAToken(error, configuration: configuration)
         }
         let keys: ResolvedKeys
         do {
