@@ -26,12 +26,13 @@ struct DocumentationSampleTests {
 
     @Test func readingShowsHeaderAndClaimsAndFindsTheSignatureAndTheIssuer() throws {
         let text = "    ```\n    \(Self.sample)\n    ```\n"
-        let token = try CompactToken.parseForReading(try TokenInput.find(text))
+        let reading = try CompactToken.parseForReading(try TokenInput.find(text))
+        let token = reading.token
         #expect(token.header["alg"] == .string("RS256"))
         #expect(token.claims?["tid"] == .string("3d6e366f-9587-413b-ab6b-0a851b1b91ba"))
         #expect(token.signature.isEmpty)
-        #expect(token.signatureProblem?.contains("non-canonical") == true)
-        let findings = TokenInspection.inspect(token, at: 1_537_234_000).findings
+        #expect(reading.signatureProblem?.contains("non-canonical") == true)
+        let findings = TokenInspection.inspect(token, at: 1_537_234_000, signatureProblem: reading.signatureProblem).findings
         let unreadable = try #require(findings.first { $0.id == "signature-unreadable" })
         #expect(unreadable.severity == .error && unreadable.message.contains("verify refuses the token"))
         let mismatch = try #require(findings.first { $0.id == "issuer-tenant-mismatch" })
@@ -41,10 +42,12 @@ struct DocumentationSampleTests {
     @Test func aTokenCutInItsSignatureIsReadAndOneCutBeforeItIsNot() throws {
         let whole = try #require(Fixtures.readFile("examples/tokens/certificate-v1.jwt")).split(separator: "\n")[0]
         let inSignature = String(whole.prefix(whole.count - 100)) + "..."
-        let token = try CompactToken.parseForReading(try TokenInput.find(inSignature))
-        #expect(token.claims?["appidacr"] == .string("2"))
-        #expect(token.signatureProblem?.hasPrefix("the token is cut short") == true, "\(String(describing: token.signatureProblem))")
-        #expect(TokenInspection.inspect(token, at: 0).findings.contains { $0.id == "signature-unreadable" })
+        let reading = try CompactToken.parseForReading(try TokenInput.find(inSignature))
+        #expect(reading.token.claims?["appidacr"] == .string("2"))
+        #expect(reading.signatureProblem?.hasPrefix("the token is cut short") == true, "\(String(describing: reading.signatureProblem))")
+        let inspection = TokenInspection.inspect(reading.token, at: 0, signatureProblem: reading.signatureProblem)
+        #expect(inspection.findings.contains { $0.id == "signature-unreadable" })
+        #expect(!TokenInspection.inspect(reading.token, at: 0).findings.contains { $0.id == "signature-unreadable" })
 
         let payloadEnd = whole.lastIndex(of: ".")!
         let inPayload = String(whole[..<whole.index(payloadEnd, offsetBy: -40)]) + "…"
@@ -54,7 +57,7 @@ struct DocumentationSampleTests {
 
     @Test func aWholeTokenReadsWithoutASignatureProblem() throws {
         let whole = try #require(Fixtures.readFile("examples/tokens/certificate-v1.jwt"))
-        let token = try CompactToken.parseForReading(try TokenInput.find(whole))
-        #expect(token.signatureProblem == nil && token.signature.count == 256)
+        let reading = try CompactToken.parseForReading(try TokenInput.find(whole))
+        #expect(reading.signatureProblem == nil && reading.token.signature.count == 256)
     }
 }

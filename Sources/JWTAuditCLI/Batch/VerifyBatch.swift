@@ -99,8 +99,10 @@ enum VerifyBatch {
                         return keyFailure(number, token: token, error.reason)
                     }
                 }
+                // The bare-token path returns the item as it is (no copy to mark it).
+                guard tokensOnLine > 1 else { return item(verifier.verify(token, at: at), number: number) }
                 var result = item(verifier.verify(token, at: at), number: number)
-                result.severalTokens = tokensOnLine > 1
+                result.severalTokens = true
                 return result
             },
             tooLong: { number, bytes in

@@ -12,7 +12,7 @@ enum DecodeCommand {
         case .success(let read): request = read
         case .failure(let exit): return exit.status
         }
-        let inspection = TokenInspection.inspect(request.token, at: request.at)
+        let inspection = TokenInspection.inspect(request.token, at: request.at, signatureProblem: request.signatureProblem)
         if arguments.has("json") {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {

@@ -9,7 +9,7 @@ enum DecodeReport {
         var out = JSONObject()
         out.append("header", .object(token.header))
         out.append("claims", token.claims.map(JSONValue.object) ?? .null)
-        out.append("signature", .object(signature(token)))
+        out.append("signature", .object(signature(token, unreadable: inspection.signatureProblem != nil)))
         out.append("credential", .object(credential(inspection.credential)))
         let binding = inspection.binding
         var bind = JSONObject()
@@ -53,7 +53,7 @@ enum DecodeReport {
         return cred
     }
 
-    static func signature(_ token: CompactToken) -> JSONObject {
+    static func signature(_ token: CompactToken, unreadable: Bool = false) -> JSONObject {
         var sig = JSONObject()
         sig.append("algorithm", token.header["alg"] ?? .null)
         if token.kind == .jwe {
@@ -61,7 +61,7 @@ enum DecodeReport {
             sig.append("encrypted", .bool(true))
         } else {
             // null: the signature segment cannot be read (`findings` has signature-unreadable).
-            sig.append("bytes", token.signatureProblem == nil ? .number(JSONNumber(token.signature.count)) : .null)
+            sig.append("bytes", unreadable ? .null : .number(JSONNumber(token.signature.count)))
         }
         sig.append("kid", token.header["kid"] ?? .null)
         sig.append("verified", .bool(false))
@@ -90,7 +90,7 @@ enum DecodeReport {
         if token.kind == .jwe {
             rows.append(("encryption", safe(token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")))
             rows.append(("payload", "encrypted: only the recipient's key can read it"))
-        } else if token.signatureProblem != nil {
+        } else if inspection.signatureProblem != nil {
             rows.append(("length", style.red("unreadable") + ": the segment is not a whole signature (see findings)"))
         } else {
             rows.append(("length", "\(token.signature.count) bytes"))

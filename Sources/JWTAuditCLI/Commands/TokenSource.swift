@@ -124,6 +124,8 @@ struct TokenRequest {
     /// The compact token chosen in the input (`--pick`).
     let text: String
     let token: CompactToken
+    /// Why the signature segment cannot be read (only `forReading`, `CompactToken.parseForReading`).
+    var signatureProblem: String? = nil
 
     /// `--at`, the token text (argument, `@FILE`, a file, or standard input) and its compact parse. On failure
     /// the message is already on stderr and the exit status is returned: 64 for usage, 3 for bad input.
@@ -152,8 +154,12 @@ struct TokenRequest {
         }
         do {
             let found = try TokenChoice.find(input, pick: pick, streams: streams)
-            let token = forReading ? try CompactToken.parseForReading(found) : try CompactToken.parse(try found.whole())
-            return .success(TokenRequest(at: at, text: found.token, token: token))
+            guard forReading else {
+                return .success(TokenRequest(at: at, text: found.token, token: try CompactToken.parse(try found.whole())))
+            }
+            let reading = try CompactToken.parseForReading(found)
+            return .success(TokenRequest(
+                at: at, text: found.token, token: reading.token, signatureProblem: reading.signatureProblem))
         } catch {
             return .failure(CommandExit(JWTAuditCLI.fail(error, what: "cannot decode the token", streams)))
         }

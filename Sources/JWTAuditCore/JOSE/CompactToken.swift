@@ -36,9 +36,6 @@ public struct CompactToken: Sendable {
     public let claims: JSONObject?
     /// Why the payload is not a claims set, when it is not (a JWS may legitimately carry any payload).
     public let claimsProblem: String?
-    /// Why the signature segment cannot be read, when the token was parsed for reading only (`parseForReading`):
-    /// then `signature` is empty and no verifier may take the token.
-    public private(set) var signatureProblem: String? = nil
     /// The length of the header segment and the JSON limits its header was parsed under: what
     /// `parse(_:limits:reusingHeaderOf:)` checks before taking this token's header for another's.
     let headerSegmentLength: Int
@@ -53,26 +50,42 @@ public struct CompactToken: Sendable {
         try parse(text, limits: limits, reusingHeaderOf: nil)
     }
 
+    /// A token parsed for reading, not for verifying (`parseForReading`).
+    public struct Reading: Sendable {
+        /// The token; without its signature when `signatureProblem` says why it cannot be read.
+        public let token: CompactToken
+        /// Why the signature segment cannot be read: then no verifier may take the token.
+        public let signatureProblem: String?
+    }
+
     /// Parses the token found in pasted text for reading, not for verifying (`decode`): the header and the payload
     /// as strictly as `parse`, but a signature segment that is not strict base64url, or a token cut short after its
-    /// payload, leaves the signature empty with `signatureProblem` saying why. Microsoft's documentation samples
-    /// are such tokens: "the keys are changed and personal information is removed, which prevents token
-    /// validation" (Entra access token reference), and their signature segment is cut mid-way. A token cut before
-    /// its signature is still refused, saying it was cut.
+    /// payload, is returned as `signatureProblem` with the token parsed without its signature. Microsoft's
+    /// documentation samples are such tokens: "the keys are changed and personal information is removed, which
+    /// prevents token validation" (Entra access token reference), and their signature segment is cut mid-way. A
+    /// token cut before its signature is still refused, saying it was cut. (`parse`, which every verification
+    /// uses, is not touched: this only runs again on what it refused.)
     public static func parseForReading(_ found: TokenInput.Found, limits: Limits = .default) throws(JWTAuditError)
-        -> CompactToken
+        -> Reading
     {
-        var token: CompactToken
+        let cutShort = found.cut.map { "the token is cut short: its signature segment ends in '\($0)'" }
+        let failure: JWTAuditError
         do {
-            token = try parse(found.token, limits: limits, reusingHeaderOf: nil, readingOnly: true)
+            let token = try parse(found.token, limits: limits)
+            return Reading(token: token, signatureProblem: token.kind == .jws ? cutShort : nil)
         } catch {
+            failure = error
+        }
+        // The header and payload alone, with an empty signature: when they parse, what failed was the signature.
+        var dots = found.token.utf8.lazy.filter { $0 == UInt8(ascii: ".") }.makeIterator()
+        let isJWS = dots.next() != nil && dots.next() != nil && dots.next() == nil
+        guard failure.code == .malformedToken, isJWS, let lastDot = found.token.lastIndex(of: "."),
+            let token = try? parse(String(found.token[...lastDot]), limits: limits)
+        else {
             if found.cut != nil { _ = try found.whole() }
-            throw error
+            throw failure
         }
-        if let cut = found.cut, token.kind == .jws {
-            token.signatureProblem = "the token is cut short: its signature segment ends in '\(cut)'"
-        }
-        return token
+        return Reading(token: token, signatureProblem: cutShort ?? failure.reason)
     }
 
     /// Parses like `parse(_:limits:)`, but when `previous` has byte for byte the same header segment (and was
@@ -82,12 +95,6 @@ public struct CompactToken: Sendable {
     public static func parse(_ text: String, limits: Limits = .default, reusingHeaderOf previous: CompactToken?)
         throws(JWTAuditError) -> CompactToken
     {
-        try parse(text, limits: limits, reusingHeaderOf: previous, readingOnly: false)
-    }
-
-    private static func parse(
-        _ text: String, limits: Limits, reusingHeaderOf previous: CompactToken?, readingOnly: Bool
-    ) throws(JWTAuditError) -> CompactToken {
         let byteCount = text.utf8.count
         if byteCount > limits.maxTokenBytes {
             throw JWTAuditError(
@@ -98,8 +105,7 @@ public struct CompactToken: Sendable {
         var storage = text
         let result = storage.withUTF8 { bytes -> Result<CompactToken, JWTAuditError> in
             do throws(JWTAuditError) {
-                return .success(
-                    try parse(bytes: bytes, text: text, limits: limits, previous: previous, readingOnly: readingOnly))
+                return .success(try parse(bytes: bytes, text: text, limits: limits, previous: previous))
             } catch {
                 return .failure(error)
             }
@@ -169,7 +175,7 @@ public struct CompactToken: Sendable {
     }
 
     private static func parse(
-        bytes: UnsafeBufferPointer<UInt8>, text: String, limits: Limits, previous: CompactToken?, readingOnly: Bool
+        bytes: UnsafeBufferPointer<UInt8>, text: String, limits: Limits, previous: CompactToken?
     ) throws(JWTAuditError) -> CompactToken
     {
         // Up to five dots are looked for: a sixth segment is already too many.
@@ -232,15 +238,7 @@ public struct CompactToken: Sendable {
         }
 
         let payloadBytes = try decode(1)
-        let signature: [UInt8]
-        var signatureProblem: String?
-        do {
-            signature = try decode(2)
-        } catch {
-            guard readingOnly else { throw error }
-            signature = []
-            signatureProblem = error.reason
-        }
+        let signature = try decode(2)
         var claims: JSONObject?
         var claimsProblem: String?
         do {
@@ -258,8 +256,7 @@ public struct CompactToken: Sendable {
         return CompactToken(
             kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
             signature: signature, signingInput: Array(UnsafeBufferPointer(rebasing: bytes[0..<dots[1]])), claims: claims,
-            claimsProblem: claimsProblem, signatureProblem: signatureProblem, headerSegmentLength: dots[0],
-            headerLimits: limits.json)
+            claimsProblem: claimsProblem, headerSegmentLength: dots[0], headerLimits: limits.json)
     }
 
     private static func parseHeader(_ headerBytes: [UInt8], limits: JSONParser.Limits) throws(JWTAuditError)

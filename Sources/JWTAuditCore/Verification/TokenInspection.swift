@@ -25,6 +25,9 @@ public struct TokenInspection: Sendable {
     }
 
     public let token: CompactToken
+    /// Why the signature segment cannot be read, when the token was parsed for reading only
+    /// (`CompactToken.parseForReading`): a `signature-unreadable` finding.
+    public let signatureProblem: String?
     public let now: Int64
     public let credential: CredentialVerdict
     public let binding: Binding
@@ -35,7 +38,7 @@ public struct TokenInspection: Sendable {
     /// minutes; configurable lifetimes stop at one day ("The maximum is 1 day" for access tokens).
     public static let longLifetime: Int64 = 86_400
 
-    public static func inspect(_ token: CompactToken, at now: Int64) -> TokenInspection {
+    public static func inspect(_ token: CompactToken, at now: Int64, signatureProblem: String? = nil) -> TokenInspection {
         let claims = token.claims ?? JSONObject()
         let credential: CredentialVerdict
         if token.kind == .jwe {
@@ -52,10 +55,15 @@ public struct TokenInspection: Sendable {
         let binding = Self.binding(claims)
         var findings: [Finding] = []
         Self.headerFindings(token, claims: claims, into: &findings)
+        if let problem = signatureProblem {
+            findings.append(Finding(
+                id: "signature-unreadable", severity: .error,
+                message: "\(problem): the header and claims are shown, but no verifier can check this signature (verify refuses the token); documentation samples are cut like this"))
+        }
         let times = Self.timeFindings(token, claims: claims, now: now, into: &findings)
         Self.entraFindings(token, claims: claims, into: &findings)
         return TokenInspection(
-            token: token, now: now, credential: credential, binding: binding, times: times, findings: findings)
+            token: token, signatureProblem: signatureProblem, now: now, credential: credential, binding: binding, times: times, findings: findings)
     }
 
     private static func binding(_ claims: JSONObject) -> Binding {
@@ -143,11 +151,6 @@ public struct TokenInspection: Sendable {
             findings.append(Finding(
                 id: "duplicate-key", severity: .error,
                 message: "duplicate member \(duplicates.joined(separator: ", ")): libraries disagree on which value wins (RFC 7515 §5.2 requires rejecting or using the last)"))
-        }
-        if let problem = token.signatureProblem {
-            findings.append(Finding(
-                id: "signature-unreadable", severity: .error,
-                message: "\(problem): the header and claims are shown, but no verifier can check this signature (verify refuses the token); documentation samples are cut like this"))
         }
         if token.kind == .jwe {
             findings.append(Finding(id: "encrypted-payload", severity: .info, message: "a JWE: only the protected header is readable"))
