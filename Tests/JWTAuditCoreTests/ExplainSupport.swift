@@ -40,30 +40,47 @@ enum ExplainSupport {
     }
 
     static func explainPolicy(_ token: CompactToken, resolved: ResolvedTokenValidation, at: Int64 = at) throws -> Explanation {
+        let outcome = try policyOutcome(token, resolved: resolved, at: at)
+        return Explainer.explain(TokenInspection.inspect(token, at: at), outcome: outcome, policy: resolved)
+    }
+
+    /// What the verifier is asked for one policy element, with the examples' JWKS standing in for the keys of
+    /// its metadata: the policy's issuers, else its metadata's; its audiences; its skew and exp requirement.
+    static func verification(for resolved: ResolvedTokenValidation) -> VerificationPolicy {
         var verification = VerificationPolicy()
         if let issuers = resolved.acceptedIssuers {
             verification.issuers = issuers
+        } else if resolved.openIDConfigURLs.isEmpty {
+            verification.anyIssuer = true
         } else {
             verification.issuers = resolved.openIDConfigURLs.map(metadataIssuer)
         }
         if let audiences = resolved.acceptedAudiences { verification.audiences = audiences } else { verification.anyAudience = true }
         verification.clockSkew = Int64(resolved.clockSkewSeconds)
         verification.requireExpiry = resolved.requireExpirationTime
-        let report = Verifier(keys: try keys(), policy: verification).verify(token, at: at)
+        return verification
+    }
+
+    /// One policy element's outcome for `token`, placed where the element reads it, through the real Verifier
+    /// (the examples' keys) and the real PolicyEvaluator.
+    static func policyOutcome(
+        _ token: CompactToken, resolved: ResolvedTokenValidation, verification: VerificationPolicy? = nil,
+        expressionValues: [String: String] = [:], at: Int64 = at
+    ) throws -> PolicyOutcome {
+        let report = Verifier(keys: try keys(), policy: verification ?? self.verification(for: resolved)).verify(token, at: at)
         // The gateway's own steps: what APIM validates (issued-at, tenant, client and credential are the
         // verifier's extras, which the policy does not ask for).
         let checks = report.checks.filter { PolicyEvaluator.verifierCheckOrder.contains($0.id) }
-        let outcome = try PolicyEvaluator.evaluate(
+        return try PolicyEvaluator.evaluate(
             resolved, extraction: .extract(from: PolicyRequest.carrying(token.text, for: resolved), for: resolved),
-            token: token, verifierChecks: checks)
-        return Explainer.explain(TokenInspection.inspect(token, at: at), outcome: outcome, policy: resolved)
+            token: token, verifierChecks: checks, expressionValues: expressionValues)
     }
 
     /// A token with the given claims, signed RS256 by the examples' tenant key with its kid (so that the
     /// signature verifies and the step under test is the only failure).
-    static func signed(payload: String) throws -> CompactToken {
+    static func signed(payload: String, header: String? = nil) throws -> CompactToken {
         let kid = try Fixtures.example("certificate-v1.jwt").keyID ?? ""
-        let header = #"{"typ":"JWT","alg":"RS256","kid":"\#(kid)","x5t":"\#(kid)"}"#
+        let header = header ?? #"{"typ":"JWT","alg":"RS256","kid":"\#(kid)","x5t":"\#(kid)"}"#
         let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8))
         let factory = OpenSSLKeyFactory()
         let key = try #require(CryptoTestSupport.readFile(Fixtures.packageRoot + "/examples/keys/tenant-signing-key.pem"))

@@ -129,7 +129,7 @@ enum VerifyBatch {
         let valid = report.isValid
         var failed: [String] = []
         let checks = report.checks
-        for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].id) }
+        for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].name) }
         // One allocation: the line is about 60 bytes plus the failed ids, and growing it step by step cost
         // more than writing it.
         var line = ""
@@ -152,7 +152,7 @@ enum VerifyBatch {
         var line = "{\"line\":\(number),\"valid\":false,\"failed\":[\"format\"],\"credential\":\"unknown\",\"error\":"
         JSONWriter.writeString(reason, into: &line)
         line += "}"
-        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format], malformed: true)
+        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format.rawValue], malformed: true)
     }
 
     /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).

@@ -458,7 +458,7 @@ public enum CheckPolicyCommand {
             metadataURLs = resolved.openIDConfigURLs
         case .validateAzureADToken:
             if let tenant = resolved.tenantID {
-                let isV2 = token.claims.map { CredentialVerdict.classify(claims: $0).tokenVersion == TokenVersion.v2.rawValue } ?? false
+                let isV2 = token.claims.flatMap(TokenVersion.init(claims:)) == .v2
                 let endpoint = try authenticationEndpoint?.resolved(expressionValues, what: "authentication-endpoint")
                 metadataURLs = [try keySource.azureADMetadataURL(tenant: tenant, authenticationEndpoint: endpoint, tokenIsV2: isV2)]
             }
@@ -494,16 +494,15 @@ public enum CheckPolicyCommand {
         let reports = keySets.isEmpty
             ? [Verifier(keys: nil, policy: policy).verify(token, at: now)]
             : keySets.map { Verifier(keys: $0, policy: policy).verify(token, at: now) }
-        let status: (VerificationReport, String) -> CheckResult.Status? = { report, id in report[id]?.status }
-        let chosen = reports.first { status($0, CheckID.signature) == .pass }
-            ?? reports.first { status($0, CheckID.key) == .pass }
+        let chosen = reports.first { $0[.signature]?.status == .pass }
+            ?? reports.first { $0[.key]?.status == .pass }
             ?? reports[0]
         if keySets.count > 1 {
             notes.append("\(keySets.count) key sources were tried (\(keySets.map(\.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
         }
         var checks = chosen.checks.filter { check in
             // verify's own options (--client-id, --require-certificate, --tenant) are not policy settings.
-            !([CheckID.client, CheckID.credential, CheckID.tenant].contains(check.id) && check.status == .skip)
+            !([CheckID.client, .credential, .tenant].contains(check.id) && check.status == .skip)
         }
         if let algorithm = token.algorithm, !ResolvedTokenValidation.documentedSigningAlgorithms.contains(algorithm),
             algorithm.lowercased() != "none"
@@ -512,10 +511,8 @@ public enum CheckPolicyCommand {
         }
         if !resolved.requireSignedTokens && (token.algorithm?.lowercased() == "none" || token.signature.isEmpty) {
             checks = checks.map { check in
-                guard [CheckID.algorithm, CheckID.key, CheckID.signature].contains(check.id), check.status != .pass else { return check }
-                return CheckResult(
-                    id: check.id, status: .warn, expected: check.expected, actual: check.actual,
-                    detail: "require-signed-tokens=\"false\": the gateway accepts a token without a signature (inferred); nothing vouches for its claims")
+                guard [CheckID.algorithm, .key, .signature].contains(check.id), check.status != .pass else { return check }
+                return CheckResult(check.id, .warn, .unsignedAccepted(check.evidence), claim: check.claim)
             }
         }
         return (checks, notes)

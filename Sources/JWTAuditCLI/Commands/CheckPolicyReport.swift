@@ -34,10 +34,11 @@ enum CheckPolicyReport {
         out += "\n\(style.heading("checks"))\n"
         for check in outcome.checks {
             let status = style.status(check.status)
-            out += "  \(status)  \(check.id)\n"
-            if let expected = check.expected { out += "          expected: \(expected)\n" }
-            if let actual = check.actual { out += "          actual:   \(actual)\n" }
-            out += "          \(check.detail)\n"
+            let text = check.text
+            out += "  \(status)  \(check.name)\n"
+            if let expected = text.expected { out += "          expected: \(expected)\n" }
+            if let actual = text.actual { out += "          actual:   \(actual)\n" }
+            out += "          \(text.detail)\n"
         }
         if !evaluation.findings.isEmpty {
             out += "\n\(style.heading("findings")) (lint)\n"

@@ -48,7 +48,7 @@ enum DecodeReport {
         cred.append("kind", .string(credential.kind.rawValue))
         cred.append("claim", credential.claim.map(JSONValue.string) ?? .null)
         cred.append("value", credential.value.map(JSONValue.string) ?? .null)
-        cred.append("tokenVersion", credential.tokenVersion.map(JSONValue.string) ?? .null)
+        cred.append("tokenVersion", credential.versionText.map(JSONValue.string) ?? .null)
         cred.append("notes", .array(credential.notes.map(JSONValue.string)))
         return cred
     }
@@ -102,7 +102,7 @@ enum DecodeReport {
         }
         var source: [String] = []
         if let claim = credential.claim { source.append("\(claim) \"\(credential.value ?? "?")\"") }
-        if let version = credential.tokenVersion { source.append("token version \(version)") }
+        if let version = credential.versionText { source.append("token version \(version)") }
         if !source.isEmpty { verdict += " (" + source.joined(separator: ", ") + ")" }
         var summary: [(String, String)] = [("credential", verdict)]
         for note in credential.notes { summary.append(("", "- " + note)) }

@@ -12,12 +12,13 @@ enum VerifyReport {
         var out = JSONObject()
         out.append("valid", .bool(report.isValid))
         out.append("checks", .array(report.checks.map { check in
+            let text = check.text
             var entry = JSONObject()
-            entry.append("id", .string(check.id))
+            entry.append("id", .string(check.name))
             entry.append("status", .string(check.status.rawValue))
-            entry.append("expected", check.expected.map(JSONValue.string) ?? .null)
-            entry.append("actual", check.actual.map(JSONValue.string) ?? .null)
-            entry.append("detail", .string(check.detail))
+            entry.append("expected", text.expected.map(JSONValue.string) ?? .null)
+            entry.append("actual", text.actual.map(JSONValue.string) ?? .null)
+            entry.append("detail", .string(text.detail))
             return .object(entry)
         }))
         out.append("credential", report.credential.map { .object(DecodeReport.credential($0)) } ?? .null)
@@ -41,16 +42,18 @@ enum VerifyReport {
 
     static func text(_ evaluation: VerifyEvaluation, style: TextStyle) -> String {
         let report = evaluation.report
-        let width = min(24, report.checks.map { $0.id.count }.max() ?? 0)
+        let width = min(24, report.checks.map { $0.name.count }.max() ?? 0)
         var out = style.heading("Checks") + "\n"
         for check in report.checks {
             let label = style.status(check.status)
-            let pad = String(repeating: " ", count: max(1, width - check.id.count + 2))
-            out += "  \(label)  \(check.id)\(pad)\(check.detail)\n"
+            let name = check.name
+            let text = check.text
+            let pad = String(repeating: " ", count: max(1, width - name.count + 2))
+            out += "  \(label)  \(name)\(pad)\(text.detail)\n"
             if check.status == .fail || check.status == .warn {
                 let indent = String(repeating: " ", count: 2 + 4 + 2 + width + 2)
-                if let expected = check.expected { out += indent + style.dim("expected: ") + expected + "\n" }
-                if let actual = check.actual { out += indent + style.dim("actual:   ") + actual + "\n" }
+                if let expected = text.expected { out += indent + style.dim("expected: ") + expected + "\n" }
+                if let actual = text.actual { out += indent + style.dim("actual:   ") + actual + "\n" }
             }
         }
         out += "\n"
@@ -78,7 +81,7 @@ enum VerifyReport {
 
     static func verdict(_ report: VerificationReport, style: TextStyle) -> String {
         if report.isValid { return style.green(style.heading("VALID")) + ": every check passed" }
-        let failed = report.failedChecks.map(\.id)
+        let failed = report.failedChecks.map(\.name)
         if report.parseError != nil {
             return style.red(style.heading("REJECTED")) + ": not a token (" + failed.joined(separator: ", ") + ")"
         }

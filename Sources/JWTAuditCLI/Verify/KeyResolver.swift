@@ -72,9 +72,7 @@ final class KeyResolver: Sendable {
     }
 
     private func metadataURL(tenant: String, token: CompactToken?) throws(JWTAuditError) -> String {
-        let version: EntraMetadataEndpoint.TokenVersion =
-            token?.claims.map { CredentialVerdict.classify(claims: $0).tokenVersion == TokenVersion.v2.rawValue } == true
-            ? .v2 : .v1
+        let version = token?.claims.flatMap(TokenVersion.init(claims:)) ?? .v1
         return try EntraMetadataEndpoint.metadataURL(
             authority: options.authority, tenant: EntraTenant(tenant), version: version)
     }

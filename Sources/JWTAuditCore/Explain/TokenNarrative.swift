@@ -30,7 +30,7 @@ enum TokenNarrative {
         let iss = claims["iss"]?.stringValue
         let entra = iss.flatMap(EntraIssuer.init)
         let credential = inspection.credential
-        let version = credential.tokenVersion.flatMap(TokenVersion.init(rawValue:))
+        let version = credential.tokenVersion
         let isIDToken = CredentialVerdict.looksLikeIDToken(claims)
         let kind = isIDToken ? "ID token" : "access token"
 
@@ -48,7 +48,7 @@ enum TokenNarrative {
                 ? "the API's app registration leaves requestedAccessTokenVersion null or 1, so Entra issues v1.0 tokens (appid, appidacr, issuer https://sts.windows.net/{tenant}/) whatever endpoint the client called"
                 : "the API's app registration sets requestedAccessTokenVersion to 2, so Entra issues v2.0 tokens (azp, azpacr, issuer https://login.microsoftonline.com/{tenant}/v2.0) whatever endpoint the client called"
             facts.append(.init(label: "version", value: "\(version.rawValue): \(isIDToken ? "ID tokens follow the endpoint the client used" : why)"))
-        } else if let ver = credential.tokenVersion {
+        } else if let ver = credential.unrecognizedVersion {
             facts.append(.init(label: "version", value: "\(ver) (not a version Entra issues)"))
         }
         var opening = "A"

@@ -10,8 +10,8 @@ public enum PolicyEvaluator {
     /// The order in which a failure of a verifier check decides the response. APIM's order is not documented;
     /// this is Microsoft.IdentityModel's (signature, then lifetime, then audience, then issuer) with
     /// required claims after it [inferred, research §1.7].
-    public static let verifierCheckOrder = [
-        "format", "claims", "algorithm", "key", "signature", "expiry", "not-before", "audience", "issuer",
+    public static let verifierCheckOrder: [CheckID] = [
+        .format, .claims, .algorithm, .key, .signature, .expiry, .notBefore, .audience, .issuer,
     ]
 
     public static func evaluate(
@@ -29,20 +29,20 @@ public enum PolicyEvaluator {
         var failures: [PolicyLastError] = []
         let source = policy.kind.rawValue
 
+        let location = Evidence.tokenLocation(
+            TokenLocationEvidence(location: policy.location, requireScheme: policy.requireScheme, extraction: extraction))
         switch extraction {
-        case .notPresent(let detail):
-            checks.append(CheckResult(id: "token", status: .fail, expected: expectedLocation(policy), actual: nil, detail: detail))
+        case .notPresent:
+            checks.append(CheckResult(.token, .fail, location))
             failures.append(PolicyLastError(source: source, reason: .tokenNotPresent, message: "JWT not present."))
-        case .schemeMismatch(let detail):
-            checks.append(CheckResult(id: "token", status: .fail, expected: expectedLocation(policy), actual: nil, detail: detail))
+        case .schemeMismatch:
+            checks.append(CheckResult(.token, .fail, location))
             failures.append(PolicyLastError(
                 source: source, reason: .jwtInvalid,
                 message: "The Authorization header does not use the required scheme \(policy.requireScheme ?? "")."))
             notes.append("No LastError reason is documented for a missing or wrong scheme; JwtInvalid is inferred.")
-        case .token(_, let note):
-            checks.append(CheckResult(
-                id: "token", status: .pass, expected: expectedLocation(policy), actual: nil,
-                detail: note ?? "the token was found where the policy reads it"))
+        case .token:
+            checks.append(CheckResult(.token, .pass, location))
         }
 
         if case .token = extraction {
@@ -53,8 +53,8 @@ public enum PolicyEvaluator {
                 checks.append(check)
                 if check.status == .fail, let failure = lastError(for: check, policy: policy, token: token) {
                     failures.append(failure)
-                    if failure.reason == .jwtInvalid && check.id != "format" && check.id != "claims" {
-                        notes.append("The reason JwtInvalid for a failed \(check.id) check is inferred (Microsoft documents no specific reason for it).")
+                    if failure.reason == .jwtInvalid && check.id != .format && check.id != .claims {
+                        notes.append("The reason JwtInvalid for a failed \(check.name) check is inferred (Microsoft documents no specific reason for it).")
                     }
                 }
             }
@@ -68,9 +68,7 @@ public enum PolicyEvaluator {
                 let client = claims?["appid"]?.stringValue ?? claims?["azp"]?.stringValue
                 let ok = client.map(allowed.contains) ?? false
                 checks.append(CheckResult(
-                    id: "client", status: ok ? .pass : .fail, expected: "any of \(allowed.joined(separator: ", "))",
-                    actual: client,
-                    detail: "client-application-ids is matched against appid (v1) or azp (v2) (inferred: the doc does not name the claim)"))
+                    .client, ok ? .pass : .fail, .clientApplication(ClientApplicationEvidence(allowed: allowed, client: client))))
                 if !ok {
                     failures.append(PolicyLastError(
                         source: source, reason: .jwtInvalid,
@@ -97,9 +95,7 @@ public enum PolicyEvaluator {
                 }
             } else if !policy.requiredClaims.isEmpty {
                 for requirement in policy.requiredClaims {
-                    checks.append(CheckResult(
-                        id: "claim:\(requirement.name)", status: .skip, expected: nil, actual: nil,
-                        detail: "the token's payload is not a readable claims set (encrypted or not JSON)"))
+                    checks.append(CheckResult(.claim, .skip, .notRun(.policyClaimsUnreadable), claim: requirement.name))
                 }
             }
         }
@@ -127,64 +123,45 @@ public enum PolicyEvaluator {
             checks: checks, findings: findings, notes: notes)
     }
 
-    static func expectedLocation(_ policy: ResolvedTokenValidation) -> String {
-        switch policy.location {
-        case .header(let name):
-            if name.lowercased() == "authorization" {
-                return "\(name) header\(policy.requireScheme.map { " with scheme \($0)" } ?? "")"
-            }
-            return "\(name) header (the bare token; require-scheme is ignored for custom headers)"
-        case .queryParameter(let name): return "query parameter \(name)"
-        case .tokenValue: return "token-value expression"
-        case .unspecified: return "header-name, query-parameter-name or token-value"
-        }
-    }
-
-    /// Maps a failed verifier check to the LastError APIM would set. The library message text is modelled on
-    /// Microsoft.IdentityModel's IDX messages (inferred); the documented form is "<message from jwt library>.
-    /// Access denied." (JwtInvalid: without "Access denied.").
+    /// Maps a failed verifier check to the LastError APIM would set, by what the check found. The library message
+    /// text is modelled on Microsoft.IdentityModel's IDX messages (inferred); the documented form is "<message
+    /// from jwt library>. Access denied." (JwtInvalid: without "Access denied.").
     static func lastError(for check: CheckResult, policy: ResolvedTokenValidation, token: CompactToken?) -> PolicyLastError? {
         let source = policy.kind.rawValue
         func denied(_ reason: PolicyFailureReason, _ library: String) -> PolicyLastError {
             PolicyLastError(source: source, reason: reason, message: "\(library) Access denied.")
         }
+        let unsigned = PolicyLastError(
+            source: source, reason: .jwtInvalid, message: "IDX10504: Unable to validate signature, token does not have a signature.")
+        let text = check.text
         switch check.id {
-        case "format", "claims":
-            return PolicyLastError(source: source, reason: .jwtInvalid, message: "JWT is not well formed: \(check.detail)")
-        case "algorithm":
-            if token?.algorithm == "none" || token?.signature.isEmpty == true {
-                return PolicyLastError(
-                    source: source, reason: .jwtInvalid,
-                    message: "IDX10504: Unable to validate signature, token does not have a signature.")
-            }
-            return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed. Algorithm '\(check.actual ?? token?.algorithm ?? "")' is not allowed.")
-        case "key":
-            return denied(.tokenSignatureKeyNotFound, "IDX10501: Signature validation failed. Unable to match key: kid: '\(token?.keyID ?? check.actual ?? "")'.")
-        case "signature":
-            if token?.signature.isEmpty == true {
-                return PolicyLastError(
-                    source: source, reason: .jwtInvalid,
-                    message: "IDX10504: Unable to validate signature, token does not have a signature.")
-            }
+        case .format, .claims:
+            return PolicyLastError(source: source, reason: .jwtInvalid, message: "JWT is not well formed: \(text.detail)")
+        case .algorithm:
+            if token?.algorithm == "none" || token?.signature.isEmpty == true { return unsigned }
+            return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed. Algorithm '\(text.actual ?? token?.algorithm ?? "")' is not allowed.")
+        case .key:
+            return denied(.tokenSignatureKeyNotFound, "IDX10501: Signature validation failed. Unable to match key: kid: '\(token?.keyID ?? text.actual ?? "")'.")
+        case .signature:
+            if token?.signature.isEmpty == true { return unsigned }
             return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed.")
-        case "expiry":
-            // The verifier reports a missing `exp` as actual "(absent)".
-            if check.actual == nil || check.actual == "(absent)" {
-                return PolicyLastError(
-                    source: source, reason: .jwtInvalid,
-                    message: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.")
+        case .expiry:
+            if case .time(let time) = check.evidence, case .value = time.finding {
+                return denied(.tokenExpired, "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '\(text.actual ?? "")'.")
             }
-            return denied(.tokenExpired, "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '\(check.actual ?? "")'.")
-        case "not-before":
             return PolicyLastError(
                 source: source, reason: .jwtInvalid,
-                message: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom: '\(check.actual ?? "")'.")
-        case "audience":
-            return denied(.tokenAudienceNotAllowed, "IDX10214: Audience validation failed. Audiences: '\(check.actual ?? "")'. Did not match: validationParameters.ValidAudiences: '\(check.expected ?? (policy.audiences ?? []).joined(separator: ", "))'.")
-        case "issuer":
-            return denied(.tokenIssuerNotAllowed, "IDX10205: Issuer validation failed. Issuer: '\(check.actual ?? "")'. Did not match: validationParameters.ValidIssuers: '\(check.expected ?? (policy.issuers ?? []).joined(separator: ", "))'.")
-        default:
-            // issued-at, tenant, credential...: not part of APIM's validation; listed, not decisive.
+                message: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.")
+        case .notBefore:
+            return PolicyLastError(
+                source: source, reason: .jwtInvalid,
+                message: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom: '\(text.actual ?? "")'.")
+        case .audience:
+            return denied(.tokenAudienceNotAllowed, "IDX10214: Audience validation failed. Audiences: '\(text.actual ?? "")'. Did not match: validationParameters.ValidAudiences: '\(text.expected ?? (policy.audiences ?? []).joined(separator: ", "))'.")
+        case .issuer:
+            return denied(.tokenIssuerNotAllowed, "IDX10205: Issuer validation failed. Issuer: '\(text.actual ?? "")'. Did not match: validationParameters.ValidIssuers: '\(text.expected ?? (policy.issuers ?? []).joined(separator: ", "))'.")
+        case .token, .issuedAt, .tenant, .client, .credential, .claim:
+            // Not part of APIM's signature and lifetime validation; listed, not decisive.
             return nil
         }
     }

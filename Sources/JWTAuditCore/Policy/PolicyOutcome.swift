@@ -70,10 +70,11 @@ public struct PolicyOutcome: Sendable, Equatable {
             object.append("lastError", .null)
         }
         object.append("checks", .array(checks.map { check in
-            .object(JSONObject([
-                ("id", .string(check.id)), ("status", .string(check.status.rawValue)),
-                ("expected", check.expected.map(JSONValue.string) ?? .null),
-                ("actual", check.actual.map(JSONValue.string) ?? .null), ("detail", .string(check.detail)),
+            let text = check.text
+            return .object(JSONObject([
+                ("id", .string(check.name)), ("status", .string(check.status.rawValue)),
+                ("expected", text.expected.map(JSONValue.string) ?? .null),
+                ("actual", text.actual.map(JSONValue.string) ?? .null), ("detail", .string(text.detail)),
             ]))
         }))
         object.append("findings", .array(findings.map { finding in

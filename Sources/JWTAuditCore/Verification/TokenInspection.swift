@@ -128,10 +128,7 @@ public struct TokenInspection: Sendable {
             findings.append(Finding(
                 id: "graph-nonce", severity: .warning,
                 message: "the header has a nonce: a Microsoft Graph token, signed over a transformed header, so its signature cannot be verified outside Graph; request a token for your own API"))
-        } else if let aud = claims["aud"]?.stringValue,
-            aud == "https://graph.microsoft.com" || aud == "00000003-0000-0000-c000-000000000000"
-                || aud == "https://graph.microsoft.com/"
-        {
+        } else if EntraAudience.isGraph(claims["aud"]) {
             findings.append(Finding(
                 id: "graph-audience", severity: .warning,
                 message: "aud is Microsoft Graph: this token is for Graph, not for your API"))

@@ -11,23 +11,21 @@
 public final class Verifier: Sendable {
     public let keys: KeySet?
     public let policy: VerificationPolicy
-    /// The algorithm allow-list and its description, worked out once: a batch verifies thousands of tokens with
-    /// one verifier, and rebuilding the set and its text per token cost as much as a claim check.
-    let allowed: Set<JWSAlgorithm>
-    let allowedDescription: String
-    /// `clock skew N s`, quoted by the lifetime checks.
-    let skewNote: String
+    /// The algorithm allow-list, worked out once: a batch verifies thousands of tokens with one verifier, and
+    /// rebuilding the set and its text per token cost as much as a claim check.
+    let allowList: AlgorithmAllowList
     /// The accepted issuers as templates, made once rather than per token.
-    let issuerTemplates: [IssuerTemplate]
+    let issuerRule: IssuerRule
+    let lifetime: LifetimeRule
 
     public init(keys: KeySet?, policy: VerificationPolicy) {
         self.keys = keys
         self.policy = policy
-        let allowed = policy.allowedAlgorithms ?? Self.defaultAllowedAlgorithms(keys)
-        self.allowed = allowed
-        self.allowedDescription = Self.describe(allowed)
-        self.skewNote = "clock skew \(policy.clockSkew) s"
-        self.issuerTemplates = policy.issuers.map(IssuerTemplate.init)
+        self.allowList = AlgorithmAllowList(
+            algorithms: policy.allowedAlgorithms ?? Self.defaultAllowedAlgorithms(keys),
+            givenByCaller: policy.allowedAlgorithms != nil, keys: keys)
+        self.issuerRule = IssuerRule(accepted: policy.issuers, source: policy.issuerSource, tenantPinned: policy.tenantID != nil)
+        self.lifetime = LifetimeRule(clockSkew: policy.clockSkew)
     }
 
     /// Parses `text` as a compact token and verifies it. A text that is not a token gives a report whose `format`
@@ -37,17 +35,12 @@ public final class Verifier: Sendable {
             let token = try CompactToken.parse(text, limits: limits)
             return verify(token, at: now)
         } catch {
-            var checks = [
-                CheckResult(
-                    id: CheckID.format, status: .fail, expected: "a compact JWS (three base64url segments)",
-                    actual: nil, detail: error.reason)
-            ]
-            for id in CheckID.all.dropFirst() {
-                checks.append(CheckResult(id: id, status: .skip, detail: "not run: the text is not a token"))
+            var checks = [CheckResult(.format, .fail, .format(.notAToken(error)))]
+            for id in CheckID.verifierChecks.dropFirst() {
+                checks.append(CheckResult(id, .skip, .notRun(.notAToken)))
             }
             for claim in policy.requiredClaims {
-                checks.append(
-                    CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: "not run: the text is not a token"))
+                checks.append(CheckResult(.claim, .skip, .notRun(.notAToken), claim: claim.name))
             }
             return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
         }
@@ -55,45 +48,40 @@ public final class Verifier: Sendable {
 
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
-        checks.reserveCapacity(CheckID.all.count + policy.requiredClaims.count)
+        checks.reserveCapacity(CheckID.verifierChecks.count + policy.requiredClaims.count)
         checks.append(formatCheck(token))
         checks.append(claimsCheck(token))
 
         let (algorithmResult, algorithm) = algorithmCheck(token)
         checks.append(algorithmResult)
-        let (keyResult, candidates) = keyCheck(token, algorithm: algorithm)
+        let (keyResult, selection) = keyCheck(token, algorithm: algorithm)
         checks.append(keyResult)
-        let (signatureResult, usedKey) = signatureCheck(token, algorithm: algorithm, candidates: candidates)
+        let (signatureResult, usedKey) = signatureCheck(token, algorithm: algorithm, selection: selection)
         checks.append(signatureResult)
 
         let claims = token.claims
         let credential = claims.map { CredentialVerdict.classify(claims: $0) }
-        if let claims {
-            let clock = Now(now)
-            checks.append(expiryCheck(claims, now: clock))
-            checks.append(notBeforeCheck(claims, now: clock))
-            checks.append(issuedAtCheck(claims, now: clock))
+        if let claims, let credential {
+            checks.append(timeCheck(.expiry, claims, at: now))
+            checks.append(timeCheck(.notBefore, claims, at: now))
+            checks.append(timeCheck(.issuedAt, claims, at: now))
             checks.append(issuerCheck(claims))
             checks.append(audienceCheck(claims))
             checks.append(tenantCheck(claims))
-            checks.append(clientCheck(claims, credential: credential!))
-            checks.append(credentialCheck(credential!))
+            checks.append(clientCheck(claims, credential: credential))
+            checks.append(credentialCheck(credential))
             for requirement in policy.requiredClaims {
                 checks.append(requiredClaimCheck(claims, name: requirement.name, value: requirement.value))
             }
         } else {
-            let why = "not run: " + (token.claimsProblem ?? "the payload is not a claims set")
-            for id in [
-                CheckID.expiry, CheckID.notBefore, CheckID.issuedAt, CheckID.issuer, CheckID.audience, CheckID.tenant,
-                CheckID.client, CheckID.credential,
-            ] {
-                checks.append(CheckResult(id: id, status: .skip, detail: why))
+            let why = NotRun.payloadNotClaims(token.claimsProblem)
+            for id in [CheckID.expiry, .notBefore, .issuedAt, .issuer, .audience, .tenant, .client, .credential] {
+                checks.append(CheckResult(id, .skip, .notRun(why)))
             }
             for requirement in policy.requiredClaims {
-                checks.append(CheckResult(id: CheckID.claim(requirement.name), status: .skip, detail: why))
+                checks.append(CheckResult(.claim, .skip, .notRun(why), claim: requirement.name))
             }
         }
-        return VerificationReport(
-            checks: checks, token: token, parseError: nil, credential: credential, key: usedKey)
+        return VerificationReport(checks: checks, token: token, parseError: nil, credential: credential, key: usedKey)
     }
 }
