@@ -59,7 +59,7 @@ struct ExplainCoverageTests {
         }
         let p = try policy(#"<validate-jwt header-name="Authorization" require-scheme="Bearer"/>"#).validations[0].resolved()
         for request in [PolicyRequest(), PolicyRequest(headers: [("Authorization", "DPoP abc.def.ghi")])] {
-            let outcome = try PolicyEvaluator.evaluate(p, extraction: .extract(from: request, for: p), token: nil, verifierChecks: [])
+            let outcome = try PolicyEvaluator.evaluate(p, extraction: .extract(from: request, for: p), report: nil)
             let e = Explainer.explain(TokenInspection.inspect(try Fixtures.example("secret-v1.jwt"), at: S.at), outcome: outcome, policy: p)
             let step = try #require(e.steps.first)
             seen.insert(step.check)

@@ -26,8 +26,9 @@ enum ExplainSupport {
     }
 
     static func explainVerify(_ token: CompactToken, policy: VerificationPolicy, at: Int64 = at) throws -> Explanation {
-        let report = Verifier(keys: try keys(), policy: policy).verify(token, at: at)
-        return Explainer.explain(TokenInspection.inspect(token, at: at), report: report, policy: policy)
+        let verifier = Verifier(keys: try keys(), policy: policy)
+        let report = verifier.verify(token, at: at)
+        return Explainer.explain(TokenInspection.inspect(token, at: at, lifetime: verifier.lifetime), report: report, policy: policy)
     }
 
     /// The metadata issuer an `openid-config` URL stands for (the examples' tenant): v2.0 metadata advertises
@@ -41,7 +42,8 @@ enum ExplainSupport {
 
     static func explainPolicy(_ token: CompactToken, resolved: ResolvedTokenValidation, at: Int64 = at) throws -> Explanation {
         let outcome = try policyOutcome(token, resolved: resolved, at: at)
-        return Explainer.explain(TokenInspection.inspect(token, at: at), outcome: outcome, policy: resolved)
+        let lifetime = LifetimeRule(clockSkew: Int64(resolved.clockSkewSeconds))
+        return Explainer.explain(TokenInspection.inspect(token, at: at, lifetime: lifetime), outcome: outcome, policy: resolved)
     }
 
     /// What the verifier is asked for one policy element, with the examples' JWKS standing in for the keys of
@@ -67,13 +69,11 @@ enum ExplainSupport {
         _ token: CompactToken, resolved: ResolvedTokenValidation, verification: VerificationPolicy? = nil,
         expressionValues: [String: String] = [:], at: Int64 = at
     ) throws -> PolicyOutcome {
-        let report = Verifier(keys: try keys(), policy: verification ?? self.verification(for: resolved)).verify(token, at: at)
-        // The gateway's own steps: what APIM validates (issued-at, tenant, client and credential are the
-        // verifier's extras, which the policy does not ask for).
-        let checks = report.checks.filter { PolicyEvaluator.verifierCheckOrder.contains($0.id) }
+        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens)
+        let verifier = Verifier(keys: try keys(), policy: verification ?? self.verification(for: resolved), plan: plan)
         return try PolicyEvaluator.evaluate(
             resolved, extraction: .extract(from: PolicyRequest.carrying(token.text, for: resolved), for: resolved),
-            token: token, verifierChecks: checks, expressionValues: expressionValues)
+            report: verifier.verify(token, at: at), expressionValues: expressionValues)
     }
 
     /// A token with the given claims, signed RS256 by the examples' tenant key with its kid (so that the

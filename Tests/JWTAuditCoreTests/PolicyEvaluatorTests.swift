@@ -69,7 +69,7 @@ struct PolicyEvaluatorTests {
 
     @Test func missingTokenIsTokenNotPresentWithTheDefaultBody() throws {
         let p = try policy(#"<validate-jwt header-name="Authorization" failed-validation-httpcode="403"/>"#).validations[0].resolved()
-        let outcome = try PolicyEvaluator.evaluate(p, extraction: .extract(from: PolicyRequest(), for: p), token: nil, verifierChecks: [])
+        let outcome = try PolicyEvaluator.evaluate(p, extraction: .extract(from: PolicyRequest(), for: p), report: nil)
         #expect(outcome.statusCode == 403)
         #expect(outcome.lastError == PolicyLastError(source: "validate-jwt", reason: .tokenNotPresent, message: "JWT not present."))
         #expect(outcome.body == .object(JSONObject([("statusCode", 403), ("message", "JWT not present.")])))
@@ -112,7 +112,7 @@ struct PolicyEvaluatorTests {
         #expect(outcome.lastError?.message == "IDX10503: Signature validation failed. Access denied.")
     }
 
-    @Test func theInferredOrderDecidesNotTheVerifiersOrder() throws {
+    @Test func theAPIMPlansOrderDecides() throws {
         // Audience, expiry and the signature all fail: IdentityModel checks the signature first.
         let claims = v1Certificate.replacingOccurrences(#""aud":"https://myapi.dewi.red""#, #""aud":"api://other""#)
             .replacingOccurrences(#""exp":1900000000"#, #""exp":1700000000"#)
@@ -141,7 +141,7 @@ struct PolicyEvaluatorTests {
     @Test func schemeMismatchIsJwtInvalidInferred() throws {
         let p = try policy(#"<validate-jwt header-name="Authorization" require-scheme="Bearer"/>"#).validations[0].resolved()
         let extraction = TokenExtraction.extract(from: PolicyRequest(headers: [("Authorization", "DPoP abc.def.ghi")]), for: p)
-        let outcome = try PolicyEvaluator.evaluate(p, extraction: extraction, token: nil, verifierChecks: [])
+        let outcome = try PolicyEvaluator.evaluate(p, extraction: extraction, report: nil)
         #expect(outcome.lastError?.reason == .jwtInvalid)
         #expect(outcome.notes.contains { $0.contains("JwtInvalid is inferred") })
         #expect(outcome.body?.objectValue?["message"] == "Invalid JWT.")

@@ -408,21 +408,18 @@ public enum CheckPolicyCommand {
             // jwtaudit placed the token itself, so the way it was read is not in question.
             extraction = .token(text, note: "the token was sent where the policy reads it: \(placement(of: resolved)) (give --request-header to send it exactly as a client does)")
         }
-        var verifierChecks: [CheckResult] = []
-        var compact: CompactToken?
+        var report: VerificationReport?
         var keyNotes: [String] = []
         if case .token(let text, _) = extraction {
-            compact = try? CompactToken.parse(text)
-            let verified = try verify(text: text, token: compact, resolved: resolved,
+            let verified = try verify(text: text, token: try? CompactToken.parse(text), resolved: resolved,
                                       authenticationEndpoint: validation.authenticationEndpoint, keySource: keySource,
                                       expressionValues: expressionValues, at: now)
-            verifierChecks = verified.checks
+            report = verified.report
             keyNotes = verified.notes
         }
         let findings = PolicyLint.lint(validation).map(\.finding)
         let outcome = try PolicyEvaluator.evaluate(
-            resolved, extraction: extraction, token: compact, verifierChecks: verifierChecks,
-            expressionValues: expressionValues, findings: findings)
+            resolved, extraction: extraction, report: report, expressionValues: expressionValues, findings: findings)
         return PolicyEvaluation.Element(
             policy: validation, resolved: resolved, outcome: outcome, reached: reached, keyNotes: keyNotes)
     }
@@ -432,7 +429,8 @@ public enum CheckPolicyCommand {
     static func verify(
         text: String, token: CompactToken?, resolved: ResolvedTokenValidation, authenticationEndpoint: PolicyValue?,
         keySource: PolicyKeySource, expressionValues: [String: String], at now: Int64
-    ) throws(JWTAuditError) -> (checks: [CheckResult], notes: [String]) {
+    ) throws(JWTAuditError) -> (report: VerificationReport, notes: [String]) {
+        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens)
         var policy = VerificationPolicy()
         var notes: [String] = []
         policy.clockSkew = Int64(resolved.clockSkewSeconds)
@@ -446,7 +444,7 @@ public enum CheckPolicyCommand {
         }
         guard let token else {
             // Not a token: nothing to fetch keys for; the verifier's format check says why.
-            return (Verifier(keys: nil, policy: policy).verify(text: text, at: now).checks, notes)
+            return (Verifier(keys: nil, policy: policy, plan: plan).verify(text: text, at: now), notes)
         }
 
         // Keys and metadata issuers.
@@ -492,29 +490,19 @@ public enum CheckPolicyCommand {
 
         // "each key is tried until either all are exhausted ... or one succeeds": one run per key set.
         let reports = keySets.isEmpty
-            ? [Verifier(keys: nil, policy: policy).verify(token, at: now)]
-            : keySets.map { Verifier(keys: $0, policy: policy).verify(token, at: now) }
+            ? [Verifier(keys: nil, policy: policy, plan: plan).verify(token, at: now)]
+            : keySets.map { Verifier(keys: $0, policy: policy, plan: plan).verify(token, at: now) }
         let chosen = reports.first { $0[.signature]?.status == .pass }
             ?? reports.first { $0[.key]?.status == .pass }
             ?? reports[0]
         if keySets.count > 1 {
             notes.append("\(keySets.count) key sources were tried (\(keySets.map(\.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
         }
-        var checks = chosen.checks.filter { check in
-            // verify's own options (--client-id, --require-certificate, --tenant) are not policy settings.
-            !([CheckID.client, .credential, .tenant].contains(check.id) && check.status == .skip)
-        }
         if let algorithm = token.algorithm, !ResolvedTokenValidation.documentedSigningAlgorithms.contains(algorithm),
             algorithm.lowercased() != "none"
         {
             notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
         }
-        if !resolved.requireSignedTokens && (token.algorithm?.lowercased() == "none" || token.signature.isEmpty) {
-            checks = checks.map { check in
-                guard [CheckID.algorithm, .key, .signature].contains(check.id), check.status != .pass else { return check }
-                return CheckResult(check.id, .warn, .unsignedAccepted(check.evidence), claim: check.claim)
-            }
-        }
-        return (checks, notes)
+        return (chosen, notes)
     }
 }

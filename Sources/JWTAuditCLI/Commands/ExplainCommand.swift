@@ -41,17 +41,21 @@ enum ExplainCommand {
         case .failure(let exit): return exit.status
         }
         let input = request.text
-        let inspection = TokenInspection.inspect(request.token, at: request.at)
+        // The token summary judges lifetime by the rule of the evaluation it introduces (its clock skew).
+        func inspection(skew: Int64 = 0) -> TokenInspection {
+            TokenInspection.inspect(request.token, at: request.at, lifetime: LifetimeRule(clockSkew: skew))
+        }
 
         let explanation: Explanation
         switch mode(arguments) {
         case .token:
-            explanation = Explainer.explain(inspection)
+            explanation = Explainer.explain(inspection())
         case .verify:
             do {
                 let evaluation = try VerifyCommand.evaluate(
                     arguments, tokenText: input, environment: environment, now: now, command: command)
-                explanation = Explainer.explain(inspection, report: evaluation.report, policy: evaluation.policy)
+                explanation = Explainer.explain(
+                    inspection(skew: evaluation.clockSkew), report: evaluation.report, policy: evaluation.policy)
             } catch {
                 switch error {
                 case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
@@ -63,7 +67,9 @@ enum ExplainCommand {
                 let evaluation = try CheckPolicyCommand.evaluate(
                     arguments, tokenText: input, environment: environment, now: now, command: command)
                 let decisive = evaluation.decisive
-                explanation = Explainer.explain(inspection, outcome: decisive.outcome, policy: decisive.resolved)
+                explanation = Explainer.explain(
+                    inspection(skew: Int64(decisive.resolved.clockSkewSeconds)), outcome: decisive.outcome,
+                    policy: decisive.resolved)
             } catch {
                 switch error {
                 case .usage(let usage):
@@ -73,7 +79,7 @@ enum ExplainCommand {
                     // missing and how to supply it.
                     guard failure.code == .unevaluable else { return JWTAuditCLI.fail(failure, what: what, streams) }
                     explanation = Explainer.explain(
-                        inspection, unevaluable: failure, policySource: arguments.all("policy").first)
+                        inspection(), unevaluable: failure, policySource: arguments.all("policy").first)
                 }
             }
         }

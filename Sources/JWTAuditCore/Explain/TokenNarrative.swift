@@ -119,13 +119,19 @@ enum TokenNarrative {
             var parts: [String] = []
             if let start { parts.append("issued \(NumericDate.formatRFC3339(start))") }
             let relative = NumericDate.relative(exp, to: inspection.now)
-            parts.append((exp <= inspection.now ? "expired " : "expires ") + NumericDate.formatRFC3339(exp)
-                + " (\(relative), as of \(NumericDate.formatRFC3339(inspection.now)))")
+            let now = inspection.now
+            // The verifier's rule says whether it expired; a token past its exp but inside the skew is still
+            // accepted, and the narration says both.
+            let expired = inspection.lifetime.isExpired(exp: exp, at: now)
+            let tolerated = !expired && exp < now
+            let skew = tolerated ? ", within the clock skew of \(inspection.lifetime.clockSkew) s" : ""
+            parts.append((expired || tolerated ? "expired " : "expires ") + NumericDate.formatRFC3339(exp)
+                + " (\(relative), as of \(NumericDate.formatRFC3339(now))\(skew))")
             if let start, exp > start { parts.append("lifetime \(NumericDate.describe(UInt64(exp - start)))") }
             let text = parts.joined(separator: "; ")
             facts.append(.init(label: "lifetime", value: text))
-            sentences.append(exp <= inspection.now
-                ? "It expired \(relative) (at \(NumericDate.formatRFC3339(exp)))."
+            sentences.append(expired || tolerated
+                ? "It expired \(relative) (at \(NumericDate.formatRFC3339(exp)))\(tolerated ? skew + ", so it is still accepted" : "")."
                 : "It expires \(relative) (at \(NumericDate.formatRFC3339(exp)))\(start.map { exp - $0 > TokenInspection.longLifetime ? ", a lifetime of \(NumericDate.describe(UInt64(exp - $0))): far longer than Entra's 60-90 minutes" : "" } ?? "")."
             )
         } else {

@@ -1,27 +1,24 @@
 /// Runs a token-validating policy against one request with APIM's semantics, offline.
 ///
 /// The cryptographic and registered-claim checks (signature and key, `exp`, `nbf`, audience, issuer) are not
-/// done here: they come in as `verifierChecks`, computed by the shared Verifier with this policy's parameters
-/// (its keys and metadata, `clock-skew`, `require-expiration-time`, `require-signed-tokens`, audiences and
-/// issuers). DESIGN.md: "there is one verifier, not four". This type adds what only the policy knows: where the
-/// token is read, the client restriction of validate-azure-ad-token, required claims, and which failure APIM
-/// reports first, with its LastError reason, message, status code and body.
+/// done here: they come in as the `report` of the shared Verifier, run with the APIM plan
+/// (`VerificationPlan.apim`: IdentityModel's order, `require-signed-tokens`) and this policy's parameters (its
+/// keys and metadata, `clock-skew`, `require-expiration-time`, audiences and issuers). DESIGN.md: "there is one
+/// verifier, not four". This type adds what only the policy knows: where the token is read, the client
+/// restriction of validate-azure-ad-token, required claims, and which failure APIM reports first, with its
+/// LastError reason, message, status code and body.
 public enum PolicyEvaluator {
-    /// The order in which a failure of a verifier check decides the response. APIM's order is not documented;
-    /// this is Microsoft.IdentityModel's (signature, then lifetime, then audience, then issuer) with
-    /// required claims after it [inferred, research §1.7].
-    public static let verifierCheckOrder: [CheckID] = [
-        .format, .claims, .algorithm, .key, .signature, .expiry, .notBefore, .audience, .issuer,
-    ]
-
+    /// `report` is nil when no token was found where the policy reads it; the first failure in the report's
+    /// (the plan's) order decides, then the client restriction, then the required claims [inferred, research
+    /// §1.7].
     public static func evaluate(
         _ policy: ResolvedTokenValidation,
         extraction: TokenExtraction,
-        token: CompactToken?,
-        verifierChecks: [CheckResult],
+        report: VerificationReport?,
         expressionValues: [String: String] = [:],
         findings: [Finding] = []
     ) throws(JWTAuditError) -> PolicyOutcome {
+        let token = report?.token
         var checks: [CheckResult] = []
         var notes: [String] = [
             "APIM's gateway is closed source: the order of checks, and the library text in LastError messages, are inferred from Microsoft.IdentityModel; reasons and the JSON body follow Microsoft's documentation.",
@@ -46,10 +43,7 @@ public enum PolicyEvaluator {
         }
 
         if case .token = extraction {
-            // Verifier-backed steps, in the inferred APIM order; anything else the verifier reports follows.
-            let ordered = verifierCheckOrder.flatMap { id in verifierChecks.filter { $0.id == id } }
-                + verifierChecks.filter { !verifierCheckOrder.contains($0.id) }
-            for check in ordered {
+            for check in report?.checks ?? [] {
                 checks.append(check)
                 if check.status == .fail, let failure = lastError(for: check, policy: policy, token: token) {
                     failures.append(failure)

@@ -1,5 +1,7 @@
 /// What `decode` reports about a token without verifying it: the credential verdict, proof-of-possession
-/// binding, the time claims read against a given instant, and findings for what a reviewer must see.
+/// binding, the time claims read against a given instant, and findings for what a reviewer must see. The time
+/// findings (`expired`, `not-yet-valid`, `nbf-after-exp`, `issued-in-future`) are the verifier's lifetime rule
+/// applied to the same instant, so `decode`, `verify` and `explain` never disagree about a token's lifetime.
 public struct TokenInspection: Sendable {
     /// Proof-of-possession: RFC 7800 `cnf`, with RFC 8705 §3.1 `x5t#S256` (certificate-bound) and RFC 9449
     /// §6.1 `jkt` (DPoP, the JWK SHA-256 thumbprint).
@@ -26,6 +28,8 @@ public struct TokenInspection: Sendable {
 
     public let token: CompactToken
     public let now: Int64
+    /// The rule the time findings follow (the verifier's; `decode` has no skew, so 0 s).
+    public let lifetime: LifetimeRule
     public let credential: CredentialVerdict
     public let binding: Binding
     public let times: [TimeClaim]
@@ -35,7 +39,9 @@ public struct TokenInspection: Sendable {
     /// minutes; configurable lifetimes stop at one day ("The maximum is 1 day" for access tokens).
     public static let longLifetime: Int64 = 86_400
 
-    public static func inspect(_ token: CompactToken, at now: Int64) -> TokenInspection {
+    public static func inspect(
+        _ token: CompactToken, at now: Int64, lifetime: LifetimeRule = LifetimeRule()
+    ) -> TokenInspection {
         let claims = token.claims ?? JSONObject()
         let credential: CredentialVerdict
         if token.kind == .jwe {
@@ -52,10 +58,11 @@ public struct TokenInspection: Sendable {
         let binding = Self.binding(claims)
         var findings: [Finding] = []
         Self.headerFindings(token, claims: claims, into: &findings)
-        let times = Self.timeFindings(token, claims: claims, now: now, into: &findings)
+        let times = Self.timeFindings(token, claims: claims, now: now, rule: lifetime, into: &findings)
         Self.entraFindings(token, claims: claims, into: &findings)
         return TokenInspection(
-            token: token, now: now, credential: credential, binding: binding, times: times, findings: findings)
+            token: token, now: now, lifetime: lifetime, credential: credential, binding: binding, times: times,
+            findings: findings)
     }
 
     private static func binding(_ claims: JSONObject) -> Binding {
@@ -178,7 +185,7 @@ public struct TokenInspection: Sendable {
     }
 
     private static func timeFindings(
-        _ token: CompactToken, claims: JSONObject, now: Int64, into findings: inout [Finding]
+        _ token: CompactToken, claims: JSONObject, now: Int64, rule: LifetimeRule, into findings: inout [Finding]
     ) -> [TimeClaim] {
         guard token.claims != nil else { return [] }
         var times: [TimeClaim] = []
@@ -192,7 +199,7 @@ public struct TokenInspection: Sendable {
             case .seconds(let seconds, let text):
                 values[name] = seconds
                 var relative = NumericDate.relative(seconds, to: now)
-                if name == "exp" && seconds <= now { relative = "expired \(relative)" }
+                if name == "exp" && rule.isExpired(exp: seconds, at: now) { relative = "expired \(relative)" }
                 times.append(TimeClaim(
                     name: name, seconds: seconds, text: text, utc: NumericDate.formatRFC3339(seconds),
                     relative: relative, problem: nil))
@@ -204,7 +211,7 @@ public struct TokenInspection: Sendable {
                 message: "no exp: the token never expires (RFC 7519 §4.1.4); Entra always sets one"))
         }
         if let exp = values["exp"] {
-            if exp <= now {
+            if rule.isExpired(exp: exp, at: now) {
                 findings.append(Finding(
                     id: "expired", severity: .error,
                     message: "expired at \(NumericDate.formatRFC3339(exp)) (\(NumericDate.relative(exp, to: now)))"))
@@ -214,16 +221,16 @@ public struct TokenInspection: Sendable {
                     id: "long-lifetime", severity: .warning,
                     message: "lives \(NumericDate.describe(UInt64(exp - start))) from \(values["iat"] != nil ? "iat" : "nbf") to exp; Entra access tokens live 60-90 min and at most a day"))
             }
-            if let nbf = values["nbf"], nbf >= exp {
-                findings.append(Finding(id: "nbf-after-exp", severity: .error, message: "nbf is not before exp: the token is never valid"))
+            if let nbf = values["nbf"], rule.isNeverValid(nbf: nbf, exp: exp) {
+                findings.append(Finding(id: "nbf-after-exp", severity: .error, message: "nbf is after exp: the token is never valid"))
             }
         }
-        if let nbf = values["nbf"], nbf > now {
+        if let nbf = values["nbf"], rule.isNotYetValid(nbf: nbf, at: now) {
             findings.append(Finding(
                 id: "not-yet-valid", severity: .error,
                 message: "not valid before \(NumericDate.formatRFC3339(nbf)) (\(NumericDate.relative(nbf, to: now)))"))
         }
-        if let iat = values["iat"], iat > now + 300 {
+        if let iat = values["iat"], rule.isIssuedInFuture(iat: iat, at: now) {
             findings.append(Finding(
                 id: "issued-in-future", severity: .warning,
                 message: "issued at \(NumericDate.formatRFC3339(iat)), \(NumericDate.relative(iat, to: now)): a clock is wrong or the token is forged"))

@@ -11,16 +11,18 @@
 public final class Verifier: Sendable {
     public let keys: KeySet?
     public let policy: VerificationPolicy
+    public let plan: VerificationPlan
     /// The algorithm allow-list, worked out once: a batch verifies thousands of tokens with one verifier, and
     /// rebuilding the set and its text per token cost as much as a claim check.
     let allowList: AlgorithmAllowList
     /// The accepted issuers as templates, made once rather than per token.
     let issuerRule: IssuerRule
-    let lifetime: LifetimeRule
+    public let lifetime: LifetimeRule
 
-    public init(keys: KeySet?, policy: VerificationPolicy) {
+    public init(keys: KeySet?, policy: VerificationPolicy, plan: VerificationPlan = .verify) {
         self.keys = keys
         self.policy = policy
+        self.plan = plan
         self.allowList = AlgorithmAllowList(
             algorithms: policy.allowedAlgorithms ?? Self.defaultAllowedAlgorithms(keys),
             givenByCaller: policy.allowedAlgorithms != nil, keys: keys)
@@ -35,52 +37,68 @@ public final class Verifier: Sendable {
             let token = try CompactToken.parse(text, limits: limits)
             return verify(token, at: now)
         } catch {
-            var checks = [CheckResult(.format, .fail, .format(.notAToken(error)))]
-            for id in CheckID.verifierChecks.dropFirst() {
-                checks.append(CheckResult(id, .skip, .notRun(.notAToken)))
-            }
-            for claim in policy.requiredClaims {
-                checks.append(CheckResult(.claim, .skip, .notRun(.notAToken), claim: claim.name))
+            var checks: [CheckResult] = []
+            for check in plan.checks {
+                switch check {
+                case .format: checks.append(CheckResult(.format, .fail, .format(.notAToken(error))))
+                case .claim:
+                    for claim in policy.requiredClaims {
+                        checks.append(CheckResult(.claim, .skip, .notRun(.notAToken), claim: claim.name))
+                    }
+                default: checks.append(CheckResult(check, .skip, .notRun(.notAToken)))
+                }
             }
             return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
         }
     }
 
+    /// Runs the plan's checks in order. The signature's checks hand their findings on (the algorithm to the key
+    /// check, the key selection to the signature check); the claim checks read the claims set, or say why there
+    /// is none.
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
-        checks.reserveCapacity(CheckID.verifierChecks.count + policy.requiredClaims.count)
-        checks.append(formatCheck(token))
-        checks.append(claimsCheck(token))
-
-        let (algorithmResult, algorithm) = algorithmCheck(token)
-        checks.append(algorithmResult)
-        let (keyResult, selection) = keyCheck(token, algorithm: algorithm)
-        checks.append(keyResult)
-        let (signatureResult, usedKey) = signatureCheck(token, algorithm: algorithm, selection: selection)
-        checks.append(signatureResult)
-
+        checks.reserveCapacity(plan.checks.count + policy.requiredClaims.count)
+        var algorithm: JWSAlgorithm?
+        var selection: KeySelection?
+        var usedKey: VerificationKey?
         let claims = token.claims
         let credential = claims.map { CredentialVerdict.classify(claims: $0) }
-        if let claims, let credential {
-            checks.append(timeCheck(.expiry, claims, at: now))
-            checks.append(timeCheck(.notBefore, claims, at: now))
-            checks.append(timeCheck(.issuedAt, claims, at: now))
-            checks.append(issuerCheck(claims))
-            checks.append(audienceCheck(claims))
-            checks.append(tenantCheck(claims))
-            checks.append(clientCheck(claims, credential: credential))
-            checks.append(credentialCheck(credential))
-            for requirement in policy.requiredClaims {
-                checks.append(requiredClaimCheck(claims, name: requirement.name, value: requirement.value))
+        let unsignedAccepted = plan.unsignedTokens == .accepted
+            && (token.algorithm?.lowercased() == "none" || token.signature.isEmpty)
+        for check in plan.checks {
+            var result: CheckResult
+            switch check {
+            case .format: result = formatCheck(token)
+            case .claims: result = claimsCheck(token)
+            case .algorithm: (result, algorithm) = algorithmCheck(token)
+            case .key: (result, selection) = keyCheck(token, algorithm: algorithm)
+            case .signature: (result, usedKey) = signatureCheck(token, algorithm: algorithm, selection: selection)
+            case .claim:
+                for requirement in policy.requiredClaims {
+                    checks.append(
+                        claims.map { requiredClaimCheck($0, name: requirement.name, value: requirement.value) }
+                            ?? CheckResult(.claim, .skip, .notRun(.payloadNotClaims(token.claimsProblem)), claim: requirement.name))
+                }
+                continue
+            default:
+                guard let claims, let credential else {
+                    result = CheckResult(check, .skip, .notRun(.payloadNotClaims(token.claimsProblem)))
+                    break
+                }
+                switch check {
+                case .expiry, .notBefore, .issuedAt: result = timeCheck(check, claims, at: now)
+                case .issuer: result = issuerCheck(claims)
+                case .audience: result = audienceCheck(claims)
+                case .tenant: result = tenantCheck(claims)
+                case .client: result = clientCheck(claims, credential: credential)
+                case .credential: result = credentialCheck(credential)
+                case .token, .format, .claims, .algorithm, .key, .signature, .claim: continue
+                }
             }
-        } else {
-            let why = NotRun.payloadNotClaims(token.claimsProblem)
-            for id in [CheckID.expiry, .notBefore, .issuedAt, .issuer, .audience, .tenant, .client, .credential] {
-                checks.append(CheckResult(id, .skip, .notRun(why)))
+            if unsignedAccepted, result.status != .pass, [.algorithm, .key, .signature].contains(check) {
+                result = CheckResult(result.id, .warn, .unsignedAccepted(result.evidence))
             }
-            for requirement in policy.requiredClaims {
-                checks.append(CheckResult(.claim, .skip, .notRun(why), claim: requirement.name))
-            }
+            checks.append(result)
         }
         return VerificationReport(checks: checks, token: token, parseError: nil, credential: credential, key: usedKey)
     }
