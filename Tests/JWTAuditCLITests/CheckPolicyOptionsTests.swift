@@ -22,11 +22,4 @@ struct CheckPolicyOptionsTests {
     func malformedPairsAreRefused(pair: String) {
         #expect(CheckPolicyCommand.splitExpression(pair) == nil, "\(pair)")
     }
-
-    @Test func base64KeysInEitherAlphabet() {
-        #expect(PolicyKeySource.decodeBase64("+/8=") == [0xFB, 0xFF])
-        #expect(PolicyKeySource.decodeBase64("-_8") == [0xFB, 0xFF])
-        #expect(PolicyKeySource.decodeBase64("not base64!") == nil)
-        #expect(PolicyKeySource.decodeBase64("") == nil)
-    }
 }

@@ -37,18 +37,17 @@ enum VerifyBatch {
         }
         if descriptors.isEmpty { descriptors = [0] }
 
-        let resolver = configuration.makeResolver(environment: environment)
         // Local keys are read and parsed once, before any output, so a bad key file fails the run at once (3)
         // rather than on every line.
-        var fixedVerifier: Verifier?
-        if !configuration.keySource.usesNetwork {
-            do {
-                let keys = try resolver.resolve(for: nil)
-                fixedVerifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
-            } catch {
-                return self.error(error, quiet: quiet, streams: streams)
-            }
+        let source: KeySource
+        do {
+            source = try configuration.keySource.source(environment: environment)
+        } catch {
+            return self.error(error, quiet: quiet, streams: streams)
         }
+        let resolution = configuration.makeKeyResolution(environment: environment)
+        var fixedVerifier: Verifier?
+        if case .keys(let keys) = source { fixedVerifier = Verifier(keys: keys, policy: configuration.policy) }
         let at = configuration.at
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
@@ -76,8 +75,8 @@ enum VerifyBatch {
                     verifier = fixed
                 } else {
                     do throws(JWTAuditError) {
-                        let keys = try resolver.resolve(for: token)
-                        verifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
+                        let keys = try resolution.keys(source, for: token)
+                        verifier = Verifier(keys: keys.keySet, policy: configuration.policy.completed(with: keys))
                     } catch {
                         var result = malformed(number, error.reason)
                         result.malformed = false
@@ -105,7 +104,7 @@ enum VerifyBatch {
     }
 
     private static func error(_ error: JWTAuditError, quiet: Bool, streams: StandardStreams) -> Int32 {
-        let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
+        let what = VerifyConfiguration.keysFailure(error)
         if !quiet { streams.writeError("jwtaudit: error: \(what) (\(error.reason))\n") }
         return ExitStatus(error.code).rawValue
     }

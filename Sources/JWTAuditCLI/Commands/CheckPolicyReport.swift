@@ -46,13 +46,66 @@ enum CheckPolicyReport {
                 out += "  \(severity(finding.severity, style))  \(finding.id) (line \(finding.line)): \(finding.message)\n"
             }
         }
-        let notes = evaluation.notes + element.keyNotes + outcome.notes
+        let notes = evaluation.allNotes
         if !notes.isEmpty {
             out += "\n\(style.heading("notes"))\n"
             for note in notes { out += "  - \(note)\n" }
         }
         return out
     }
+
+    // MARK: JSON
+
+    /// DESIGN.md's `check-policy --json` shape: the request's answer (the decisive element's outcome, or 200 when
+    /// only conditional elements reject), its checks, the lint findings and notes, then every element's outcome.
+    static func json(_ evaluation: PolicyEvaluation) -> JSONValue {
+        let decisive = evaluation.decisive.outcome
+        var object = JSONObject()
+        object.append("accepted", .bool(evaluation.accepted))
+        object.append("statusCode", .number(JSONNumber(evaluation.statusCode)))
+        object.append("body", evaluation.accepted ? .null : decisive.body ?? .null)
+        object.append("lastError", json(evaluation.lastError))
+        object.append("checks", .array(decisive.checks.map(json)))
+        object.append("findings", PolicyLint.jsonValue(evaluation.findings).objectValue?["findings"] ?? .array([]))
+        object.append("notes", .array(evaluation.allNotes.map(JSONValue.string)))
+        object.append("validations", .array(evaluation.elements.map { element in
+            var entry = JSONObject()
+            entry.append("element", .string(element.policy.kind.rawValue))
+            entry.append("file", element.policy.placement.source.map(JSONValue.string) ?? .null)
+            entry.append("line", .number(JSONNumber(element.policy.placement.line)))
+            entry.append("conditional", .bool(element.conditional))
+            entry.append("reached", .bool(element.reached))
+            let outcome = element.outcome
+            entry.append("accepted", .bool(outcome.accepted))
+            entry.append("statusCode", .number(JSONNumber(outcome.statusCode)))
+            entry.append("body", outcome.body ?? .null)
+            entry.append("lastError", json(outcome.lastError))
+            entry.append("checks", .array(outcome.checks.map(json)))
+            if !outcome.notes.isEmpty { entry.append("notes", .array(outcome.notes.map(JSONValue.string))) }
+            return .object(entry)
+        }))
+        return .object(object)
+    }
+
+    static func json(_ lastError: PolicyLastError?) -> JSONValue {
+        guard let lastError else { return .null }
+        return .object(JSONObject([
+            ("source", .string(lastError.source)), ("reason", .string(lastError.reason.rawValue)),
+            ("message", .string(lastError.message)),
+        ]))
+    }
+
+    /// One check as DESIGN.md's contract writes it: `{"id", "status", "expected", "actual", "detail"}`.
+    static func json(_ check: CheckResult) -> JSONValue {
+        let text = check.text
+        return .object(JSONObject([
+            ("id", .string(check.name)), ("status", .string(check.status.rawValue)),
+            ("expected", text.expected.map(JSONValue.string) ?? .null),
+            ("actual", text.actual.map(JSONValue.string) ?? .null), ("detail", .string(text.detail)),
+        ]))
+    }
+
+    // MARK: lint
 
     static func lintText(_ findings: [PolicyLintFinding], style: TextStyle) -> String {
         if findings.isEmpty { return "no findings\n" }

@@ -55,7 +55,7 @@ enum ExplainCommand {
                 let evaluation = try VerifyCommand.evaluate(
                     arguments, tokenText: input, environment: environment, now: now, command: command)
                 explanation = Explainer.explain(
-                    inspection(skew: evaluation.clockSkew), report: evaluation.report, policy: evaluation.policy)
+                    inspection(skew: evaluation.policy.clockSkew), report: evaluation.report, policy: evaluation.policy)
             } catch {
                 switch error {
                 case .usage(let usage): return JWTAuditCLI.fail(usage, streams)

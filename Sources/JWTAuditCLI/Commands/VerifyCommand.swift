@@ -1,18 +1,7 @@
 import Glibc
 import JWTAuditCore
 
-/// Everything `verify` decided about one token, before anything is printed: the report, the notes a reader
-/// needs (stale cache, refetch, templated issuer) and the clock it was judged by. `explain` narrates the same
-/// value, so there is one evaluation and two presentations.
-struct VerifyEvaluation: Sendable {
-    let report: VerificationReport
-    /// The policy the verifier applied (options plus what discovery supplied).
-    let policy: VerificationPolicy
-    let notes: [String]
-    /// The instant the times were judged at (`--at`, or now).
-    let at: Int64
-    let clockSkew: Int64
-
+extension VerifyEvaluation {
     /// DESIGN.md's exit status for a report: 0 valid, 3 the text is not a token, 1 anything else.
     var exitStatus: ExitStatus {
         if report.parseError != nil { return .badInput }
@@ -44,8 +33,6 @@ struct VerifyConfiguration: Sendable {
     var quiet: Bool
     var batch: Bool
     var jobs: Int
-    /// `--issuer` given on the command line (it then wins over the metadata's issuer).
-    var explicitIssuers: Bool
 
     /// Reads and checks the options. Every rule that makes a verification meaningless without the user saying
     /// so on purpose is a usage error here (RFC 8725 §3.8/§3.9: issuer and audience MUST be validated).
@@ -96,7 +83,7 @@ struct VerifyConfiguration: Sendable {
         // A plain-http URL on the command line can never be fetched as written: say so before any network use
         // (64). A plain-http jwks_uri found inside metadata is the provider's fault and is refused at fetch time (2).
         let urls: [(String, String?)] = [
-            ("--jwks", keys.jwks.flatMap { KeyResolver.isURL($0) ? $0 : nil }), ("--openid-config", keys.openIDConfig),
+            ("--jwks", keys.jwks.flatMap { KeySourceOptions.isURL($0) ? $0 : nil }), ("--openid-config", keys.openIDConfig),
             ("--authority", keys.tenant == nil ? nil : keys.authority),
         ]
         for case let (option, url?) in urls {
@@ -183,32 +170,36 @@ struct VerifyConfiguration: Sendable {
             throw usage("--batch reads tokens from files or standard input, not from the command line: put the token in a file or pipe it in")
         }
         return VerifyConfiguration(
-            policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs,
-            explicitIssuers: !policy.issuers.isEmpty)
+            policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs)
     }
 
     /// `sysconf(_SC_NPROCESSORS_ONLN)`: the cores this machine has online now.
     static func onlineCores() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// The resolver for this configuration. It memoises, so a batch parses local keys once.
-    func makeResolver(environment: [String: String]) -> KeyResolver {
-        KeyResolver(options: keySource, environment: environment, clock: { Int64(time(nil)) })
+    /// Key resolution for this configuration: the CLI's fetcher and cache behind it, made on first use. It keeps
+    /// what it resolved, so a batch fetches each metadata URL once.
+    func makeKeyResolution(environment: [String: String]) -> KeyResolution {
+        KeyResolution(
+            provider: CommandKeyProvider(network: keySource.network, environment: environment, clock: { Int64(time(nil)) }))
     }
 
-    /// The policy for one token: the command line's, completed with what the key source says (the metadata's
-    /// issuer unless `--issuer` was given, the pinned tenant).
-    func policy(with keys: ResolvedKeys) -> VerificationPolicy {
-        var policy = self.policy
-        if !explicitIssuers && !policy.anyIssuer && !keys.issuers.isEmpty {
-            policy.issuers = keys.issuers
-            policy.issuerSource = keys.issuerSource
+    /// The key source, with local key files read now.
+    func source(environment: [String: String]) throws(VerifyFailure) -> KeySource {
+        do {
+            return try keySource.source(environment: environment)
+        } catch {
+            throw .input(error, what: Self.keysFailure(error))
         }
-        if policy.tenantID == nil { policy.tenantID = keys.tenantID }
-        return policy
+    }
+
+    /// "cannot obtain the keys" (2) when they could not be fetched, "cannot use the keys" (3) otherwise.
+    static func keysFailure(_ error: JWTAuditError) -> String {
+        error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
     }
 }
 
-/// `jwtaudit verify`: options -> `VerifyConfiguration` -> keys (`KeyResolver`) -> `Verifier` -> report ->
+/// `jwtaudit verify`: options -> `VerifyConfiguration` -> core `VerifyEvaluation` (keys through `KeyResolution`,
+/// the `Verifier`) -> report ->
 /// text, JSON or nothing (`--quiet`). With `--batch`, the same per token through `BatchRunner`.
 enum VerifyCommand {
     static func run(
@@ -237,9 +228,7 @@ enum VerifyCommand {
         }
         let evaluation: VerifyEvaluation
         do {
-            evaluation = try evaluate(
-                configuration: configuration, resolver: configuration.makeResolver(environment: environment),
-                tokenText: input)
+            evaluation = try evaluate(configuration: configuration, environment: environment, tokenText: input)
         } catch {
             switch error {
             case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
@@ -271,41 +260,21 @@ enum VerifyCommand {
         } catch {
             throw .usage(error)
         }
-        return try evaluate(
-            configuration: configuration, resolver: configuration.makeResolver(environment: environment),
-            tokenText: tokenText)
+        return try evaluate(configuration: configuration, environment: environment, tokenText: tokenText)
     }
 
-    /// One token with an existing resolver (a batch shares one across every token).
+    /// One token, with the keys its options name.
     static func evaluate(
-        configuration: VerifyConfiguration, resolver: KeyResolver, tokenText: String
+        configuration: VerifyConfiguration, environment: [String: String], tokenText: String
     ) throws(VerifyFailure) -> VerifyEvaluation {
         let text = (try? TokenInput.extract(tokenText)) ?? tokenText
-        let token: CompactToken
+        let source = try configuration.source(environment: environment)
         do {
-            token = try CompactToken.parse(text)
+            return try VerifyEvaluation.evaluate(
+                text, policy: configuration.policy, keys: source,
+                resolution: configuration.makeKeyResolution(environment: environment), at: configuration.at)
         } catch {
-            // Not a token: the verifier reports the `format` failure (and skips the rest) without any key.
-            let report = Verifier(keys: nil, policy: configuration.policy).verify(text: text, at: configuration.at)
-            return VerifyEvaluation(
-                report: report, policy: configuration.policy, notes: [], at: configuration.at,
-                clockSkew: configuration.policy.clockSkew)
+            throw .input(error, what: VerifyConfiguration.keysFailure(error))
         }
-        let keys: ResolvedKeys
-        do {
-            keys = try resolver.resolve(for: token)
-        } catch {
-            let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
-            throw .input(error, what: what)
-        }
-        let policy = configuration.policy(with: keys)
-        let report = Verifier(keys: keys.keySet, policy: policy).verify(token, at: configuration.at)
-        var notes = keys.notes
-        let templated = policy.issuers.contains { IssuerTemplate($0).isTenantTemplated }
-        if templated && policy.tenantID == nil && !policy.anyIssuer {
-            notes.append(
-                "the metadata's issuer is a multi-tenant template (\(policy.issuers.joined(separator: " | "))): a token from any tenant passes; name the tenant (--tenant GUID) to accept only yours")
-        }
-        return VerifyEvaluation(report: report, policy: policy, notes: notes, at: configuration.at, clockSkew: policy.clockSkew)
     }
 }

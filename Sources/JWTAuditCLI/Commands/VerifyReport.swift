@@ -11,20 +11,11 @@ enum VerifyReport {
         let report = evaluation.report
         var out = JSONObject()
         out.append("valid", .bool(report.isValid))
-        out.append("checks", .array(report.checks.map { check in
-            let text = check.text
-            var entry = JSONObject()
-            entry.append("id", .string(check.name))
-            entry.append("status", .string(check.status.rawValue))
-            entry.append("expected", text.expected.map(JSONValue.string) ?? .null)
-            entry.append("actual", text.actual.map(JSONValue.string) ?? .null)
-            entry.append("detail", .string(text.detail))
-            return .object(entry)
-        }))
+        out.append("checks", .array(report.checks.map(CheckPolicyReport.json)))
         out.append("credential", report.credential.map { .object(DecodeReport.credential($0)) } ?? .null)
         out.append("key", report.key.map { .object(key($0)) } ?? .null)
         out.append("notes", .array(evaluation.notes.map(JSONValue.string)))
-        out.append("clockSkew", .number(JSONNumber(Int(evaluation.clockSkew))))
+        out.append("clockSkew", .number(JSONNumber(Int(evaluation.policy.clockSkew))))
         out.append("at", .string(NumericDate.formatRFC3339(evaluation.at)))
         return out
     }
@@ -70,7 +61,7 @@ enum VerifyReport {
             if let claim = credential.claim { text += " (\(claim) \"\(credential.value ?? "?")\")" }
             rows.append(("credential", text))
         }
-        rows.append(("clock", "judged at \(NumericDate.formatRFC3339(evaluation.at)), clock skew \(evaluation.clockSkew) s"))
+        rows.append(("clock", "judged at \(NumericDate.formatRFC3339(evaluation.at)), clock skew \(evaluation.policy.clockSkew) s"))
         for (index, note) in evaluation.notes.enumerated() {
             rows.append((index == 0 ? "notes" : "", "- " + note))
         }

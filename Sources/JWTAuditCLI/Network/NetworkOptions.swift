@@ -1,5 +1,4 @@
 import JWTAuditCore
-import Synchronization
 
 /// The network options that `verify`, `check-policy` and `explain` share (declared once in the option table),
 /// and the one place that turns them into a `KeyDiscovery`: fetcher, cache and offline mode.
@@ -40,29 +39,5 @@ struct NetworkOptions: Sendable {
         let cache = noCache
             ? DiskCache.disabled : DiskCache(directory: cacheDir ?? DiskCache.defaultDirectory(environment: environment))
         return KeyDiscovery(fetcher: fetcher, cache: cache, offline: offline, clock: clock)
-    }
-}
-
-/// One `KeyDiscovery` per key source, made on first use and then shared (with its in-process memory of what was
-/// fetched): a run that never fetches (local keys, a usage error) never sets up the fetcher or the cache.
-final class LazyKeyDiscovery: Sendable {
-    private let network: NetworkOptions
-    private let environment: [String: String]
-    private let clock: @Sendable () -> Int64
-    private let made = Mutex<KeyDiscovery?>(nil)
-
-    init(network: NetworkOptions, environment: [String: String], clock: @escaping @Sendable () -> Int64) {
-        self.network = network
-        self.environment = environment
-        self.clock = clock
-    }
-
-    var discovery: KeyDiscovery {
-        made.withLock { existing in
-            if let existing { return existing }
-            let discovery = network.makeDiscovery(environment: environment, clock: clock)
-            existing = discovery
-            return discovery
-        }
     }
 }

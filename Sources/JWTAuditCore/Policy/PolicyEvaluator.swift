@@ -15,8 +15,7 @@ public enum PolicyEvaluator {
         _ policy: ResolvedTokenValidation,
         extraction: TokenExtraction,
         report: VerificationReport?,
-        expressionValues: [String: String] = [:],
-        findings: [Finding] = []
+        expressionValues: [String: String] = [:]
     ) throws(JWTAuditError) -> PolicyOutcome {
         let token = report?.token
         var checks: [CheckResult] = []
@@ -96,8 +95,7 @@ public enum PolicyEvaluator {
 
         guard let first = failures.first else {
             return PolicyOutcome(
-                accepted: true, statusCode: 200, bodyMessage: nil, lastError: nil, checks: checks, findings: findings,
-                notes: notes)
+                accepted: true, statusCode: 200, bodyMessage: nil, lastError: nil, checks: checks, notes: notes)
         }
         let bodyMessage: String
         if let custom = policy.failedValidationErrorMessage {
@@ -114,7 +112,7 @@ public enum PolicyEvaluator {
         }
         return PolicyOutcome(
             accepted: false, statusCode: policy.failedValidationHTTPCode, bodyMessage: bodyMessage, lastError: first,
-            checks: checks, findings: findings, notes: notes)
+            checks: checks, notes: notes)
     }
 
     /// Maps a failed verifier check to the LastError APIM would set, by what the check found. The library message
@@ -166,12 +164,8 @@ extension ResolvedTokenValidation {
     /// (`https://login.microsoftonline.com/{tid}/v2.0`) forms [inferred: which versions are accepted is not
     /// documented]. nil for validate-jwt, and for `common`/`organizations` (any tenant).
     public var azureADIssuers: [String]? {
-        guard kind == .validateAzureADToken, var tenant = tenantID else { return nil }
-        for prefix in ["https://login.microsoftonline.com/", "login.microsoftonline.com/"] where tenant.lowercased().hasPrefix(prefix) {
-            tenant = String(tenant.dropFirst(prefix.count))
-        }
-        if tenant.hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
-        while tenant.hasSuffix("/") { tenant.removeLast() }
+        guard kind == .validateAzureADToken, let tenantID else { return nil }
+        let tenant = EntraTenant.bare(tenantID)
         if ["common", "organizations"].contains(tenant.lowercased()) { return nil }
         return ["https://sts.windows.net/\(tenant)/", "https://login.microsoftonline.com/\(tenant)/v2.0"]
     }

@@ -1,0 +1,53 @@
+/// Everything `verify` decides about one token, before anything is printed: the report, the policy the verifier
+/// applied (the caller's, completed by what the key source says), what a reader needs to know besides (stale
+/// cache, refetch, a multi-tenant issuer) and the instant. `explain` narrates the same value.
+public struct VerifyEvaluation: Sendable {
+    public let report: VerificationReport
+    public let policy: VerificationPolicy
+    public let notes: [String]
+    /// The instant the times were judged at.
+    public let at: Int64
+    /// The lifetime rule the report applied; `explain`'s token summary applies it too.
+    public var lifetime: LifetimeRule { LifetimeRule(clockSkew: policy.clockSkew) }
+
+    /// Verifies `text` (a compact token, or something that is not one) as of `at` with the keys `source` gives,
+    /// under `verify`'s plan. Throws only when the keys cannot be obtained or used; a text that is not a token
+    /// is a report whose `format` check fails.
+    public static func evaluate(
+        _ text: String, policy: VerificationPolicy, keys source: KeySource, resolution: KeyResolution, at: Int64
+    ) throws(JWTAuditError) -> VerifyEvaluation {
+        let token: CompactToken
+        do {
+            token = try CompactToken.parse(text)
+        } catch {
+            // Not a token: the verifier reports the `format` failure (and skips the rest) without any key.
+            let report = Verifier(keys: nil, policy: policy).verify(text: text, at: at)
+            return VerifyEvaluation(report: report, policy: policy, notes: [], at: at)
+        }
+        let keys = try resolution.keys(source, for: token)
+        let completed = policy.completed(with: keys)
+        let report = Verifier(keys: keys.keySet, policy: completed).verify(token, at: at)
+        var notes = keys.notes
+        if completed.issuers.contains(where: { IssuerTemplate($0).isTenantTemplated }) && completed.tenantID == nil
+            && !completed.anyIssuer
+        {
+            notes.append(
+                "the metadata's issuer is a multi-tenant template (\(completed.issuers.joined(separator: " | "))): a token from any tenant passes; name the tenant (--tenant GUID) to accept only yours")
+        }
+        return VerifyEvaluation(report: report, policy: completed, notes: notes, at: at)
+    }
+}
+
+extension VerificationPolicy {
+    /// The policy completed by what the key source says: the metadata's issuer when no issuer was given (an
+    /// explicit issuer wins), and the tenant the source pins.
+    public func completed(with keys: ResolvedKeys) -> VerificationPolicy {
+        var policy = self
+        if policy.issuers.isEmpty && !policy.anyIssuer && !keys.issuers.isEmpty {
+            policy.issuers = keys.issuers
+            policy.issuerSource = keys.metadataURL.map { "issuer from \($0)" }
+        }
+        if policy.tenantID == nil { policy.tenantID = keys.tenantID }
+        return policy
+    }
+}
