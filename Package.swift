@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // jwtaudit: a token inspector and auditor for Microsoft Entra ID and Azure API Management.
 // No Swift package dependencies: OpenSSL's libcrypto for signatures, libcurl (loaded on demand) for HTTPS.
+// Licensed under the Apache License, Version 2.0: see LICENSE.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -23,6 +24,16 @@ let releaseLinkFlags = [
     "-use-ld=bfd", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
     "-Xlinker", "--no-export-dynamic",
 ]
+
+/// The git commit `--version` names: `make` sets JWTAUDIT_COMMIT (`git rev-parse --short=7 HEAD`, with "-dirty"
+/// when the work tree has changes). It is defined for CBuildInfo's one C file only, so a new commit recompiles
+/// that file and relinks; a plain `swift build` has none and `--version` leaves it out. Anything but hex digits
+/// (and the "-dirty" suffix) is ignored, so the value cannot break out of the C string it becomes.
+let buildCommit: String = {
+    guard let value = Context.environment["JWTAUDIT_COMMIT"] else { return "" }
+    let hash = value.hasSuffix("-dirty") ? value.dropLast("-dirty".count) : Substring(value)
+    return (7...40).contains(hash.count) && hash.allSatisfy(\.isHexDigit) ? value : ""
+}()
 
 let package = Package(
     name: "jwtaudit",
@@ -47,6 +58,11 @@ let package = Package(
             name: "CCurlShim",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // What only the build command knows: the git commit (see `buildCommit`).
+        .target(
+            name: "CBuildInfo",
+            cSettings: [.define("JWTAUDIT_COMMIT", to: "\"\(buildCommit)\"")]
+        ),
         // The shared core: no argv, no printing, no clock, no network.
         .target(
             name: "JWTAuditCore",
@@ -56,7 +72,7 @@ let package = Package(
         // Everything argv- and stdout-shaped.
         .target(
             name: "JWTAuditCLI",
-            dependencies: ["JWTAuditCore", "COpenSSLShims", "CCurlShim"],
+            dependencies: ["JWTAuditCore", "COpenSSLShims", "CCurlShim", "CBuildInfo"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -6,11 +6,12 @@ complete -c jwtaudit -n '__fish_use_subcommand' -a check-policy -d 'Evaluate an 
 complete -c jwtaudit -n '__fish_use_subcommand' -a explain -d 'Explain a token, or why it is refused, in plain language with the fix.'
 complete -c jwtaudit -n '__fish_use_subcommand' -a help -d 'Show help for a subcommand.'
 complete -c jwtaudit -n '__fish_use_subcommand' -s h -l help -d 'Show help information.'
-complete -c jwtaudit -n '__fish_use_subcommand' -l version -d 'Show the version.'
+complete -c jwtaudit -n '__fish_use_subcommand' -l version -d 'Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l json -d 'Print one JSON document on standard output instead of text.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l at -x -d 'Judge times as of TIME (RFC 3339 or Unix seconds) instead of now.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l color -x -a 'auto always never' -d 'Colour text output: auto, always or never (default auto).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -s h -l help -d 'Show help information.'
+complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l version -d 'Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -F
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l json -d 'Print one JSON document on standard output instead of text.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l at -x -d 'Judge times as of TIME (RFC 3339 or Unix seconds) instead of now.'
@@ -42,6 +43,7 @@ complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -s q -l quiet -d 'P
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l batch -d 'Read tokens one per line (files or standard input) and write one JSON object per line.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -s j -l jobs -x -d 'Verify with N threads in --batch mode (default: the number of cores).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -s h -l help -d 'Show help information.'
+complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l version -d 'Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -F
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l json -d 'Print one JSON document on standard output instead of text.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l at -x -d 'Judge times as of TIME (RFC 3339 or Unix seconds) instead of now.'
@@ -62,6 +64,7 @@ complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l expression
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l format -x -a 'text json sarif' -d 'Write lint findings as text, json or sarif (SARIF 2.1.0 for code scanning; default text).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when lint finds something at LEVEL or above: error, warning, info or never (default warning).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -s h -l help -d 'Show help information.'
+complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l version -d 'Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -F
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l json -d 'Print one JSON document on standard output instead of text.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l at -x -d 'Judge times as of TIME (RFC 3339 or Unix seconds) instead of now.'
@@ -96,6 +99,8 @@ complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l certificate -x 
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l request-header -x -d 'Send the header "Name: value" exactly as a client would (repeatable), instead of a token.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l expression-value -x -d 'Take VALUE as the result of the policy expression EXPR (repeatable).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -s h -l help -d 'Show help information.'
+complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l version -d 'Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -F
 complete -c jwtaudit -n '__fish_seen_subcommand_from help' -s h -l help -d 'Show help information.'
+complete -c jwtaudit -n '__fish_seen_subcommand_from help' -l version -d 'Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from help' -a 'decode verify check-policy explain help'

@@ -22,7 +22,7 @@ public enum JWTAuditCLI {
             streams.writeOutput(HelpRenderer.render(command: command))
             return ExitStatus.success.rawValue
         case .version:
-            streams.writeOutput("jwtaudit \(OptionTable.version)\n")
+            streams.writeOutput(BuildInfo.versionLine + "\n")
             return ExitStatus.success.rawValue
         case .generate(let kind):
             switch kind {

@@ -72,12 +72,19 @@ struct DocumentationDriftTests {
         for (code, _) in ExitStatus.documented { #expect(text.contains(".It \(code)\n"), "exit status \(code) undocumented") }
     }
 
-    /// `mandoc -T lint` must be silent (it is installed on the build machines; skipped elsewhere).
+    /// `mandoc -T lint` must be silent (it is installed on the build machines; skipped elsewhere), but for one
+    /// style note meant for the BSDs' own pages: "operating system explicitly specified ... In the base system,
+    /// it is conventionally left blank" (mandoc(1)). The footer names jwtaudit and its version instead, as
+    /// mdoc(7) allows: `.Os` takes "the relevant operating system or environment".
     @Test func manPageLintsClean() throws {
         guard access("/usr/bin/mandoc", X_OK) == 0 else { return }
         let result = Support.spawn("/usr/bin/mandoc", ["-T", "lint", Support.packageRoot + "/man/jwtaudit.1"])
-        let complaints = result.stdout.split(separator: "\n").filter { !$0.contains("mandoc.db") }
-        #expect(result.status == 0 && complaints.isEmpty, "mandoc -T lint: \(result.stdout)\(result.stderr)")
+        let complaints = result.stdout.split(separator: "\n").filter {
+            !$0.contains("mandoc.db") && !$0.contains("STYLE: operating system explicitly specified: Os jwtaudit ")
+        }
+        // Exit 1 means base-system conventions or style suggestions only (mandoc(1)): allowed when the note above
+        // is all there is.
+        #expect(result.status <= 1 && complaints.isEmpty, "mandoc -T lint: \(result.stdout)\(result.stderr)")
     }
 
     @Test func helpFormsPrintTheSameText() {

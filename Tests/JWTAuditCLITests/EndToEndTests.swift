@@ -30,8 +30,7 @@ struct EndToEndTests {
         #expect(json["credential"]?.objectValue?["kind"] == .string("public-client"))
     }
 
-    @Test func versionAndHelp() throws {
-        #expect(try run(["--version"]).stdout == "jwtaudit \(OptionTable.version)\n")
+    @Test func help() throws {
         let help = try run(["decode", "--help"])
         #expect(help.status == 0 && help.stdout.hasPrefix("OVERVIEW: "))
     }

@@ -44,6 +44,11 @@ struct ParsingTests {
 
     @Test func versionAndGenerator() throws {
         #expect(try CommandLineParser.parse(["--version"]) == .version)
+        for command in OptionTable.commands.map(\.name) {
+            #expect(try CommandLineParser.parse([command, "--version"]) == .version, "\(command) --version")
+        }
+        #expect(try CommandLineParser.parse(["verify", "--version", "--alg", "HS256", "token"]) == .version)
+        #expect(try CommandLineParser.parse(["decode", "--version", "--help"]) == .help(command: "decode"))
         #expect(try CommandLineParser.parse(["__generate", "zsh"]) == .generate("zsh"))
     }
 
@@ -59,7 +64,7 @@ struct ParsingTests {
         (["decode", "--color", "sometimes"], .invalidChoice(option: "--color", value: "sometimes", choices: ["auto", "always", "never"]), "decode"),
         (["decode", "a", "b"], .unexpectedArgument("b"), "decode"),
         (["help", "frobnicate"], .unknownSubcommand("frobnicate"), "help"),
-        (["decode", "--version"], .unknownOption("--version"), "decode"),
+        (["verify", "--version=1"], .unexpectedValue(option: "--version"), "verify"),
         (["__generate", "tcsh"], .invalidChoice(option: "__generate", value: "tcsh", choices: ["man", "bash", "zsh", "fish"]), ""),
     ] as [([String], UsageError.Kind, String)])
     func usageErrors(_ arguments: [String], _ kind: UsageError.Kind, _ command: String) {

@@ -3,14 +3,11 @@ import Testing
 @testable import JWTAuditCore
 import TestSupport
 
-/// Shared helpers for the signature and key tests: finding `../shared/vectors`, reading files, hex, and making
+/// Shared helpers for the signature and key tests: finding `Tests/Vectors`, reading files, hex, and making
 /// keys at test time with the `openssl` command in a temporary directory (no private keys are checked in).
 enum CryptoTestSupport {
-    /// `<package>/../shared/vectors`, found by walking up from this file to the directory holding Package.swift.
-    static func vectorsDirectory() -> String {
-        let parent = String(Fixtures.packageRoot.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
-        return parent + "/shared/vectors"
-    }
+    /// `<package>/Tests/Vectors`: the external vectors, vendored so that a clone tests on its own (see its README).
+    static func vectorsDirectory() -> String { Fixtures.packageRoot + "/Tests/Vectors" }
 
     static func readFile(_ path: String) -> [UInt8]? { PackageFiles.readBytes(path) }
 

@@ -38,7 +38,7 @@ struct KeyImportTests {
             let der = try factory.sign("ec", Self.message, digest: digest)
             let raw = try #require(CryptoTestSupport.derToRawECDSA(der, half: half))
             #expect(verifySignature(algorithm: algorithm, key: key, message: Self.message, signature: raw) == .valid, "\(curve)")
-            // Gotcha 1 of vectors/README.md: the DER form OpenSSL produced is not a JWS signature.
+            // A JWS ES* signature is R || S at fixed length (RFC 7518 §3.4): the DER form OpenSSL produced is not one.
             #expect(verifySignature(algorithm: algorithm, key: key, message: Self.message, signature: der) != .valid, "\(curve) DER accepted")
         }
         try factory.ed25519("ed")

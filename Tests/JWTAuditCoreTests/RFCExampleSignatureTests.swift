@@ -1,7 +1,7 @@
 import Testing
 @testable import JWTAuditCore
 
-/// Every RFC example in ../shared/vectors/rfc: import the `jwk`, pin the file's `alg` (never the header's),
+/// Every RFC example in Tests/Vectors/rfc: import the `jwk`, pin the file's `alg` (never the header's),
 /// split the token with `CompactToken.parse`, verify over `signingInput` exactly as received, compare with `expect`.
 @Suite("RFC 7515 / 7520 / 8037 examples through verifySignature")
 struct RFCExampleSignatureTests {
@@ -9,7 +9,7 @@ struct RFCExampleSignatureTests {
     static let files = CryptoTestSupport.listDirectory(directory).filter { $0.hasSuffix(".json") }
 
     @Test func everyExampleIsPresent() {
-        #expect(Self.files.count == 11, "expected the 11 RFC examples of vectors/rfc/README.md in \(Self.directory)")
+        #expect(Self.files.count == 11, "expected the 11 RFC examples listed in Tests/Vectors/README.md in \(Self.directory)")
     }
 
     @Test(arguments: files)

@@ -1,8 +1,8 @@
 import Testing
 @testable import JWTAuditCore
 
-/// Every Wycheproof primitive file in ../shared/vectors/wycheproof through `verifySignature`, following
-/// ../shared/vectors/README.md: JWK import where the group has one; the hash picks the JWS algorithm; groups
+/// Every Wycheproof primitive file in Tests/Vectors/wycheproof through `verifySignature`, following
+/// Tests/Vectors/README.md: JWK import where the group has one; the hash picks the JWS algorithm; groups
 /// that are not JWS parameter sets are negatives; `acceptable` may go either way; e = 3 keys are refused at
 /// import; HMAC keys shorter than the hash are refused; truncated HMAC tags are rejected.
 @Suite("Wycheproof vectors through verifySignature")
@@ -14,7 +14,7 @@ struct WycheproofTests {
     struct Tally { var validAccepted = 0, invalidRejected = 0, refusedAtImport = 0, acceptable = 0, total = 0 }
 
     @Test func everyFileIsPresent() {
-        #expect(Self.files.count == 27, "expected the 27 Wycheproof files listed in vectors/wycheproof/README.md in \(Self.directory)")
+        #expect(Self.files.count == 27, "expected the 27 Wycheproof files listed in Tests/Vectors/README.md in \(Self.directory)")
     }
 
     @Test(arguments: files)
@@ -104,7 +104,7 @@ struct WycheproofTests {
                 keySet = try KeySet.load(Array(pem.utf8), source: where_)
             }
         } catch let error as JWTAuditError {
-            // Refusals the vectors README expects: e = 3 RSA keys, and curves JWS does not use (secp256k1).
+            // Refusals the key rules make at import: e = 3 RSA keys, and curves JWS does not use (secp256k1).
             let exponent = publicKey?["publicExponent"]?.stringValue
             if exponent == "03" {
                 #expect(error.code == .unsafeKey && error.reason.contains("exponent is 3"), "\(where_): e = 3 key refused, but with: \(error)")
@@ -132,7 +132,7 @@ struct WycheproofTests {
                 algorithm: algorithm, key: key, message: CryptoTestSupport.hex(test["msg"]?.stringValue ?? ""),
                 signature: CryptoTestSupport.hex(test["sig"]?.stringValue ?? ""))
             let label = "\(name) tcId \(tcId) [\(comment)] flags [\(flags)] as \(algorithm.rawValue)"
-            // One correction to vectors/README.md ("all of rsa_pss_2048_sha256_mgf1_0 must be rejected"): its
+            // rsa_pss_2048_sha256_mgf1_0 is a group of salt-length-0 signatures, JWS negatives, but its
             // tcId 69, "s_len changed to 32", is an RSASSA-PSS signature with SHA-256, MGF1-SHA-256 and a 32-byte
             // salt, which is exactly PS256 (RFC 7518 §3.5); `openssl dgst -sha256 -sigopt rsa_padding_mode:pss
             // -sigopt rsa_pss_saltlen:32` says "Verified OK". A vector re-signed with the JWS salt length under a

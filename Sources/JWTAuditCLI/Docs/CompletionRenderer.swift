@@ -83,7 +83,7 @@ public enum CompletionRenderer {
             out += "                \(command.name))\n"
             out += "                    _arguments -s -S \\\n"
             for option in OptionTable.options(for: command.name) {
-                out += "                        \(zshSpec(option, exclusive: option.long == "help")) \\\n"
+                out += "                        \(zshSpec(option, exclusive: OptionTable.standalone.contains(option.long))) \\\n"
             }
             if let argument = command.argument {
                 let action: String

@@ -9,7 +9,7 @@ public enum HelpRenderer {
             return "Usage: jwtaudit <subcommand> [<options>]"
         }
         var parts = ["Usage: jwtaudit", spec.name]
-        for option in OptionTable.options(for: spec.name) where option.long != "help" {
+        for option in OptionTable.options(for: spec.name) where !OptionTable.standalone.contains(option.long) {
             let name = option.kind == .value ? "\(option.longSpelling) <\(option.valueName!.lowercased())>" : option.longSpelling
             parts.append(option.repeatable ? "[\(name) ...]" : "[\(name)]")
         }

@@ -3,10 +3,12 @@
 /// the drift tests say which checked-in files to regenerate (`jwtaudit __generate man|bash|zsh|fish`).
 public enum OptionTable {
     public static let toolName = "jwtaudit"
-    public static let version = "0.1.0"
+    /// The version: the one place it is written. `--version`, the man page footer, SARIF's tool version, the
+    /// HTTP User-Agent, and through `jwtaudit --version` the Makefile's .deb and tarball all read it.
+    public static let version = "0.2.0"
     /// The man page's date. Fixed (not today) so that regenerating the page is reproducible; bump it when
     /// the page changes in substance.
-    public static let manualDate = "November 29, 2026"
+    public static let manualDate = "December 4, 2026"
     public static let abstract =
         "Inspect and audit JSON Web Tokens from Microsoft Entra ID and Azure API Management."
 
@@ -112,6 +114,9 @@ public enum OptionTable {
 
     /// Subcommands that produce a report and so take the shared output options.
     static let reporting = [decode, verify, checkPolicy, explain]
+    /// Options that stand in for the command's work (print help or the version, then exit 0): usage lines and
+    /// the man page's synopsis leave them out, and zsh offers nothing after them.
+    static let standalone = ["help", "version"]
     /// Commands that verify with keys and expectations (explain narrates verify's checks).
     static let verifying = [verify, explain]
     /// Commands that may fetch keys or metadata over HTTPS.
@@ -297,8 +302,8 @@ public enum OptionTable {
             long: "help", short: "h", kind: .flag, commands: [CommandSpec.topLevel] + commands.map(\.name),
             abstract: "Show help information."),
         OptionSpec(
-            long: "version", kind: .flag, commands: [CommandSpec.topLevel],
-            abstract: "Show the version."),
+            long: "version", kind: .flag, commands: [CommandSpec.topLevel] + commands.map(\.name),
+            abstract: "Show the version, the OpenSSL it runs on, the Swift that built it and its git commit."),
     ]
 
     public static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }

@@ -85,6 +85,7 @@ public enum CommandLineParser {
         }
         let parsed = try parseCommand(command, Array(arguments[index...]))
         if parsed.has("help") { return .help(command: command.name) }
+        if parsed.has("version") { return .version }
         if command.name == OptionTable.help {
             guard let target = parsed.positionals.first else { return .help(command: top) }
             guard OptionTable.command(named: target) != nil else {
