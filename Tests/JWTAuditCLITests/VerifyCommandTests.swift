@@ -217,7 +217,8 @@ struct VerifyCommandTests {
             }
             return nil
         }())
-        let evaluation = try VerifyCommand.evaluate(parsed, tokenText: token, environment: [:], now: Support.now)
+        let evaluation = try VerifyCommand.evaluate(
+            configuration: try VerifyConfiguration.make(parsed, now: Support.now), environment: [:], tokenText: token)
         #expect(evaluation.report.failedChecks.map(\.name) == ["credential"])
         #expect(evaluation.exitStatus == .rejected)
         #expect(evaluation.at == Support.now)

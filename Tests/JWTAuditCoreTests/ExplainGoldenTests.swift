@@ -146,10 +146,10 @@ struct ExplainGoldenTests {
 
     @Test func unevaluableExpressionIsExplained() throws {
         let xml = #"<validate-jwt header-name="Authorization" failed-validation-error-message="@((string)context.Variables[&quot;m&quot;])"><required-claims><claim name="appidacr"><value>2</value></claim></required-claims></validate-jwt>"#
-        let resolved = try policy(xml).validations[0].resolved()
+        let validation = try policy(xml).validations[0]
         let token = try Fixtures.example("secret-v1.jwt")
         var caught: JWTAuditError?
-        do { _ = try S.explainPolicy(token, resolved: resolved) } catch let error as JWTAuditError { caught = error }
+        do { _ = try S.explainPolicy(token, validation: validation) } catch let error as JWTAuditError { caught = error }
         let error = try #require(caught)
         let e = Explainer.explain(TokenInspection.inspect(token, at: S.at), unevaluable: error, policySource: "p.xml")
         #expect(e.verdict.reason == "expression not evaluable")

@@ -26,9 +26,9 @@ enum ExplainSupport {
     }
 
     static func explainVerify(_ token: CompactToken, policy: VerificationPolicy, at: Int64 = at) throws -> Explanation {
-        let verifier = Verifier(keys: try keys(), policy: policy)
-        let report = verifier.verify(token, at: at)
-        return Explainer.explain(TokenInspection.inspect(token, at: at, lifetime: verifier.lifetime), report: report, policy: policy)
+        let evaluation = try VerifyEvaluation.evaluate(
+            token, policy: policy, keys: .keys(try keys()), resolution: KeyResolution(provider: nil), at: at)
+        return Explainer.explain(evaluation, of: token)
     }
 
     /// The metadata issuer an `openid-config` URL stands for (the examples' tenant): v2.0 metadata advertises
@@ -37,13 +37,17 @@ enum ExplainSupport {
 
     static func explainPolicy(_ token: CompactToken, policyFile: String, at: Int64 = at) throws -> Explanation {
         let document = try PolicyDocument(bytes: try examplePolicyBytes(policyFile), sourceName: policyFile)
-        return try explainPolicy(token, resolved: try document.validations[0].resolved(), at: at)
+        return try explainPolicy(token, validation: document.validations[0], at: at)
     }
 
-    static func explainPolicy(_ token: CompactToken, resolved: ResolvedTokenValidation, at: Int64 = at) throws -> Explanation {
-        let outcome = try policyOutcome(token, resolved: resolved, at: at)
-        let lifetime = LifetimeRule(clockSkew: Int64(resolved.clockSkewSeconds))
-        return Explainer.explain(TokenInspection.inspect(token, at: at, lifetime: lifetime), outcome: outcome, policy: resolved)
+    /// One element's evaluation, narrated: the examples' keys stand in for its metadata's (see `verification`).
+    static func explainPolicy(_ token: CompactToken, validation: TokenValidationPolicy, at: Int64 = at) throws -> Explanation {
+        let resolved = try validation.resolved()
+        let (outcome, report) = try policyElement(token, resolved: resolved, at: at)
+        let element = PolicyEvaluation.Element(
+            policy: validation, resolved: resolved, outcome: outcome, report: report, reached: true, keyNotes: [])
+        let evaluation = PolicyEvaluation(elements: [element], decisiveIndex: 0, findings: [], notes: [], at: at)
+        return Explainer.explain(evaluation, of: token)
     }
 
     /// What the verifier is asked for one policy element, with the examples' JWKS standing in for the keys of
@@ -69,11 +73,20 @@ enum ExplainSupport {
         _ token: CompactToken, resolved: ResolvedTokenValidation, verification: VerificationPolicy? = nil,
         expressionValues: [String: String] = [:], at: Int64 = at
     ) throws -> PolicyOutcome {
+        try policyElement(token, resolved: resolved, verification: verification, expressionValues: expressionValues, at: at).outcome
+    }
+
+    static func policyElement(
+        _ token: CompactToken, resolved: ResolvedTokenValidation, verification: VerificationPolicy? = nil,
+        expressionValues: [String: String] = [:], at: Int64 = at
+    ) throws -> (outcome: PolicyOutcome, report: VerificationReport) {
         let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens)
         let verifier = Verifier(keys: try keys(), policy: verification ?? self.verification(for: resolved), plan: plan)
-        return try PolicyEvaluator.evaluate(
+        let report = verifier.verify(token, at: at)
+        let outcome = try PolicyEvaluator.evaluate(
             resolved, extraction: .extract(from: PolicyRequest.carrying(token.text, for: resolved), for: resolved),
-            report: verifier.verify(token, at: at), expressionValues: expressionValues)
+            report: report, expressionValues: expressionValues)
+        return (outcome, report)
     }
 
     /// A token with the given claims, signed RS256 by the examples' tenant key with its kid (so that the

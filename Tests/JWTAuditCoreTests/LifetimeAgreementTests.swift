@@ -32,13 +32,14 @@ struct LifetimeAgreementTests {
         policy.anyAudience = true
         policy.clockSkew = skew
         let token = try Fixtures.token(payload: claims)
-        let verifier = Verifier(keys: nil, policy: policy)
-        let report = verifier.verify(token, at: now)
-        let inspection = TokenInspection.inspect(token, at: now, lifetime: verifier.lifetime)
+        let evaluation = try VerifyEvaluation.evaluate(
+            token, policy: policy, keys: .keys(try KeySet.symmetric(secret: Array(repeating: 1, count: 32), source: "k")),
+            resolution: KeyResolution(provider: nil), at: now)
         return Judgements(
-            verify: report,
+            verify: evaluation.report,
             apim: Verifier(keys: nil, policy: policy, plan: .apim(requireSignedTokens: true)).verify(token, at: now),
-            inspection: inspection, explanation: Explainer.explain(inspection, report: report))
+            inspection: TokenInspection.inspect(token, at: now, lifetime: evaluation.lifetime),
+            explanation: Explainer.explain(evaluation, of: token))
     }
 
     static let cases: [(offset: Int64, skew: Int64)] = [(-1, 0), (0, 0), (1, 0), (-1, 60), (0, 60), (1, 60)]

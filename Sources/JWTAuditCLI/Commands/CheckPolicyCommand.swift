@@ -48,7 +48,8 @@ public enum CheckPolicyCommand {
                     }
                 }
             }
-            let evaluation = try evaluate(parsed, tokenText: tokenText, environment: environment, now: now)
+            let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
+                .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
             if format == "json" {
                 streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation)) + "\n")
             } else {
@@ -230,34 +231,42 @@ public enum CheckPolicyCommand {
     static func containsValidation(_ elements: [XMLElement]) -> Bool {
         elements.contains { TokenValidationKind(rawValue: $0.name) != nil || containsValidation($0.elements) }
     }
+}
 
-    // MARK: evaluation
+/// The request `check-policy` (and `explain --policy`) evaluates, from the options: the policy scopes and named
+/// values, expression values, certificates, network settings, the instant and the request headers.
+struct PolicyConfiguration {
+    var inputs: CheckPolicyCommand.PolicyInputs
+    var network: PolicyNetworkOptions
+    var at: Int64
+    var headerLines: [String]
 
-    /// Evaluates the effective policy (the `--policy` scopes composed, named values substituted) against one
-    /// request, in the core: the token placed where each element reads it, or the `--request-header` lines
-    /// exactly as given. Keys come through the CLI's provider: `openid-config` metadata through the cache and
-    /// network, `--certificate` files for the policy's certificate ids.
-    public static func evaluate(
-        _ parsed: ParsedArguments, tokenText: String?, environment: [String: String], now: Int64,
-        command: String = OptionTable.checkPolicy
-    ) throws(Failure) -> PolicyEvaluation {
+    static func make(_ parsed: ParsedArguments, command: String, now: Int64) throws(CheckPolicyCommand.Failure) -> PolicyConfiguration {
         let at: Int64
         do {
             at = try parsed.instant(now: now, command: command)
         } catch {
             throw .usage(error)
         }
-        let inputs = try inputs(parsed, command: command)
+        let inputs = try CheckPolicyCommand.inputs(parsed, command: command)
         let network: PolicyNetworkOptions
         do {
             network = try PolicyNetworkOptions(parsed, command: command)
         } catch {
             throw .usage(error)
         }
-        let headerLines = parsed.all("request-header")
+        return PolicyConfiguration(inputs: inputs, network: network, at: at, headerLines: parsed.all("request-header"))
+    }
+
+    /// Evaluates the effective policy (the `--policy` scopes composed, named values substituted) against one
+    /// request, in the core: the token placed where each element reads it, or the `--request-header` lines
+    /// exactly as given. Keys come through the CLI's provider: `openid-config` metadata through the cache and
+    /// network, `--certificate` files for the policy's certificate ids.
+    func evaluate(
+        tokenText: String?, environment: [String: String], now: Int64, command: String
+    ) throws(CheckPolicyCommand.Failure) -> PolicyEvaluation {
         if tokenText != nil && !headerLines.isEmpty {
-            throw .usage(UsageError(
-                .conflictingOptions("TOKEN", "--request-header"), command: command))
+            throw .usage(UsageError(.conflictingOptions("TOKEN", "--request-header"), command: command))
         }
         var token: String?
         if let tokenText {
@@ -271,9 +280,10 @@ public enum CheckPolicyCommand {
         do {
             request = headerLines.isEmpty ? nil : try PolicyRequest.parsing(headerLines: headerLines)
         } catch {
-            throw .usage(UsageError(.invalidValue(option: "--request-header", value: headerLines.joined(separator: " | "), reason: error.reason), command: command))
+            throw .usage(UsageError(
+                .invalidValue(option: "--request-header", value: headerLines.joined(separator: " | "), reason: error.reason),
+                command: command))
         }
-
         let document: PolicyDocument
         do {
             document = try PolicyDocument(scopes: inputs.files, namedValues: inputs.namedValues ?? [:])

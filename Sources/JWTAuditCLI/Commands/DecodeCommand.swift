@@ -7,12 +7,18 @@ enum DecodeCommand {
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
     ) -> Int32 {
         let command = OptionTable.decode
+        let at: Int64
+        do {
+            at = try arguments.instant(now: now, command: command)
+        } catch {
+            return JWTAuditCLI.fail(error, streams)
+        }
         let request: TokenRequest
-        switch TokenRequest.read(arguments, command: command, streams: streams, now: now) {
+        switch TokenRequest.read(arguments, command: command, streams: streams) {
         case .success(let read): request = read
         case .failure(let exit): return exit.status
         }
-        let inspection = TokenInspection.inspect(request.token, at: request.at)
+        let inspection = TokenInspection.inspect(request.token, at: at)
         if arguments.has("json") {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {

@@ -1,8 +1,9 @@
 import JWTAuditCore
 
-/// `jwtaudit explain`: the verdict told as cause and fix. It narrates results computed elsewhere: decode's
-/// inspection with a token alone, the shared Verifier's report with verify's options, the PolicyEvaluator's
-/// outcome with `--policy`. It never verifies anything itself (DESIGN.md: "there is one verifier, not four").
+/// `jwtaudit explain`: the verdict told as cause and fix. It narrates evaluations made in the core, never
+/// judging anything itself: decode's inspection with a token alone, `VerifyEvaluation` with verify's options,
+/// `PolicyEvaluation` with `--policy` (DESIGN.md: "there is one verifier, not four"). The options are read by
+/// the configurations verify and check-policy read them with; the token and `--at` are read once.
 enum ExplainCommand {
     /// What the options ask for.
     enum Mode: Equatable {
@@ -35,27 +36,37 @@ enum ExplainCommand {
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
     ) -> Int32 {
         let command = OptionTable.explain
-        let request: TokenRequest
-        switch TokenRequest.read(arguments, command: command, streams: streams, now: now) {
-        case .success(let read): request = read
-        case .failure(let exit): return exit.status
-        }
-        let input = request.text
-        // The token summary judges lifetime by the rule of the evaluation it introduces (its clock skew).
-        func inspection(skew: Int64 = 0) -> TokenInspection {
-            TokenInspection.inspect(request.token, at: request.at, lifetime: LifetimeRule(clockSkew: skew))
-        }
-
         let explanation: Explanation
         switch mode(arguments) {
         case .token:
-            explanation = Explainer.explain(inspection())
+            let at: Int64
+            do {
+                at = try arguments.instant(now: now, command: command)
+            } catch {
+                return JWTAuditCLI.fail(error, streams)
+            }
+            let request: TokenRequest
+            switch TokenRequest.read(arguments, command: command, streams: streams) {
+            case .success(let read): request = read
+            case .failure(let exit): return exit.status
+            }
+            explanation = Explainer.explain(TokenInspection.inspect(request.token, at: at))
         case .verify:
+            let configuration: VerifyConfiguration
+            do {
+                configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
+            } catch {
+                return JWTAuditCLI.fail(error, streams)
+            }
+            let request: TokenRequest
+            switch TokenRequest.read(arguments, command: command, streams: streams) {
+            case .success(let read): request = read
+            case .failure(let exit): return exit.status
+            }
             do {
                 let evaluation = try VerifyCommand.evaluate(
-                    arguments, tokenText: input, environment: environment, now: now, command: command)
-                explanation = Explainer.explain(
-                    inspection(skew: evaluation.policy.clockSkew), report: evaluation.report, policy: evaluation.policy)
+                    configuration: configuration, environment: environment, token: request.token)
+                explanation = Explainer.explain(evaluation, of: request.token)
             } catch {
                 switch error {
                 case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
@@ -63,28 +74,39 @@ enum ExplainCommand {
                 }
             }
         case .policy:
+            let configuration: PolicyConfiguration
             do {
-                let evaluation = try CheckPolicyCommand.evaluate(
-                    arguments, tokenText: input, environment: environment, now: now, command: command)
-                let decisive = evaluation.decisive
-                explanation = Explainer.explain(
-                    inspection(skew: Int64(decisive.resolved.clockSkewSeconds)), outcome: decisive.outcome,
-                    policy: decisive.resolved)
+                configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
             } catch {
-                switch error {
-                case .usage(let usage):
-                    return JWTAuditCLI.fail(usage, streams)
-                case .input(let failure, let what):
-                    // A missing named value or an expression the tool cannot run is still explained: what is
-                    // missing and how to supply it.
-                    guard failure.code == .unevaluable else { return JWTAuditCLI.fail(failure, what: what, streams) }
-                    explanation = Explainer.explain(
-                        inspection(), unevaluable: failure, policySource: arguments.all("policy").first)
-                }
+                return fail(error, streams)
+            }
+            let request: TokenRequest
+            switch TokenRequest.read(arguments, command: command, streams: streams) {
+            case .success(let read): request = read
+            case .failure(let exit): return exit.status
+            }
+            do {
+                let evaluation = try configuration.evaluate(
+                    tokenText: request.token.text, environment: environment, now: now, command: command)
+                explanation = Explainer.explain(evaluation, of: request.token)
+            } catch {
+                // A missing named value or an expression the tool cannot run is still explained: what is
+                // missing and how to supply it.
+                guard case .input(let failure, _) = error, failure.code == .unevaluable else { return fail(error, streams) }
+                explanation = Explainer.explain(
+                    TokenInspection.inspect(request.token, at: configuration.at), unevaluable: failure,
+                    policySource: arguments.all("policy").first)
             }
         }
         write(explanation, arguments: arguments, environment: environment, streams: streams)
         return explanation.verdict.exitCode
+    }
+
+    static func fail(_ error: CheckPolicyCommand.Failure, _ streams: StandardStreams) -> Int32 {
+        switch error {
+        case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
+        case .input(let failure, let what): return JWTAuditCLI.fail(failure, what: what, streams)
+        }
     }
 
     /// Renders the explanation, JSON or text, in one write (nothing partial on stdout).

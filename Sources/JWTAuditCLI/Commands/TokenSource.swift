@@ -85,23 +85,16 @@ enum TokenSource {
     }
 }
 
-/// What `decode` and `explain` start from: the instant to judge times at and the parsed token.
+/// What `decode` and `explain` start from: the token text and its compact parse.
 struct TokenRequest {
-    let at: Int64
     let text: String
     let token: CompactToken
 
-    /// `--at`, the token text (argument, `@FILE`, a file, or standard input) and its compact parse. On failure
-    /// the message is already on stderr and the exit status is returned: 64 for usage, 3 for bad input.
+    /// The token text (argument, `@FILE`, a file, or standard input) and its compact parse. On failure the
+    /// message is already on stderr and the exit status is returned: 64 for usage, 3 for bad input.
     static func read(
-        _ arguments: ParsedArguments, command: String, streams: StandardStreams, now: Int64
+        _ arguments: ParsedArguments, command: String, streams: StandardStreams
     ) -> Result<TokenRequest, CommandExit> {
-        let at: Int64
-        do {
-            at = try arguments.instant(now: now, command: command)
-        } catch {
-            return .failure(CommandExit(JWTAuditCLI.fail(error, streams)))
-        }
         let input: String
         do {
             input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
@@ -114,7 +107,7 @@ struct TokenRequest {
         }
         do {
             let token = try CompactToken.parse(try TokenInput.extract(input))
-            return .success(TokenRequest(at: at, text: input, token: token))
+            return .success(TokenRequest(text: input, token: token))
         } catch {
             return .failure(CommandExit(JWTAuditCLI.fail(error, what: "cannot decode the token", streams)))
         }

@@ -248,30 +248,26 @@ enum VerifyCommand {
         return evaluation.exitStatus.rawValue
     }
 
-    /// Does all of `verify`'s work but the printing: checks the options, obtains the keys (local files, cache or
-    /// network), verifies `tokenText` as of `now` (or `--at`). For `explain`, which tells the same result as prose.
-    static func evaluate(
-        _ arguments: ParsedArguments, tokenText: String, environment: [String: String], now: Int64,
-        command: String = OptionTable.verify
-    ) throws(VerifyFailure) -> VerifyEvaluation {
-        let configuration: VerifyConfiguration
-        do {
-            configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
-        } catch {
-            throw .usage(error)
-        }
-        return try evaluate(configuration: configuration, environment: environment, tokenText: tokenText)
-    }
-
-    /// One token, with the keys its options name.
+    /// One token text (anything: a text that is not a token is a report whose `format` check fails), with the
+    /// keys its options name.
     static func evaluate(
         configuration: VerifyConfiguration, environment: [String: String], tokenText: String
     ) throws(VerifyFailure) -> VerifyEvaluation {
         let text = (try? TokenInput.extract(tokenText)) ?? tokenText
+        guard let token = try? CompactToken.parse(text) else {
+            return .notAToken(text, policy: configuration.policy, at: configuration.at)
+        }
+        return try evaluate(configuration: configuration, environment: environment, token: token)
+    }
+
+    /// One parsed token (`explain`'s), with the keys its options name.
+    static func evaluate(
+        configuration: VerifyConfiguration, environment: [String: String], token: CompactToken
+    ) throws(VerifyFailure) -> VerifyEvaluation {
         let source = try configuration.source(environment: environment)
         do {
             return try VerifyEvaluation.evaluate(
-                text, policy: configuration.policy, keys: source,
+                token, policy: configuration.policy, keys: source,
                 resolution: configuration.makeKeyResolution(environment: environment), at: configuration.at)
         } catch {
             throw .input(error, what: VerifyConfiguration.keysFailure(error))

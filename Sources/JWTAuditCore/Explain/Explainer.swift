@@ -1,6 +1,7 @@
-/// Turns results computed elsewhere into an `Explanation`. It never verifies anything itself: the token
-/// summary comes from decode's `TokenInspection`, the steps from the shared Verifier's `VerificationReport` or
-/// the `PolicyEvaluator`'s `PolicyOutcome`, in the order they ran.
+/// Turns an evaluation computed elsewhere into an `Explanation`. It never verifies or judges anything itself:
+/// it narrates the `VerifyEvaluation` or `PolicyEvaluation` it is handed, step by step from the checks'
+/// evidence, and the token summary is decode's `TokenInspection` of the same token, at the same instant, under
+/// the evaluation's lifetime rule and with the verifier's credential verdict.
 public enum Explainer {
     /// A token alone: what it is, its findings and its glossary. Nothing was verified, and the verdict says so.
     public static func explain(_ inspection: TokenInspection) -> Explanation {
@@ -13,13 +14,12 @@ public enum Explainer {
             glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
     }
 
-    /// The verifier's report, step by step. `policy` (what was expected) sharpens the explanations: the clock
-    /// skew, the accepted issuers and audiences.
-    public static func explain(
-        _ inspection: TokenInspection, report: VerificationReport, policy: VerificationPolicy? = nil
-    ) -> Explanation {
-        let context = StepContext(
-            inspection: inspection, metadataURLs: [], policyKind: nil)
+    /// `verify`'s evaluation of `token`, step by step.
+    public static func explain(_ evaluation: VerifyEvaluation, of token: CompactToken) -> Explanation {
+        let report = evaluation.report
+        let inspection = TokenInspection.inspect(
+            token, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        let context = StepContext(inspection: inspection, metadataURLs: [], policyKind: nil)
         let steps = report.checks.map { context.step(for: $0) }
         let firstFailure = report.failedChecks.first
         let verdict = Explanation.Verdict(
@@ -31,13 +31,17 @@ public enum Explainer {
             glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
     }
 
-    /// The policy evaluator's outcome, step by step in the gateway's (inferred) order, ending with the
-    /// response APIM would send. `policy` supplies the clock skew and the metadata URLs the key steps name.
-    public static func explain(
-        _ inspection: TokenInspection, outcome: PolicyOutcome, policy: ResolvedTokenValidation? = nil
-    ) -> Explanation {
+    /// The gateway's evaluation of a request carrying `token`: the decisive element's steps in the gateway's
+    /// (inferred) order, ending with the response APIM would send.
+    public static func explain(_ evaluation: PolicyEvaluation, of token: CompactToken) -> Explanation {
+        let element = evaluation.decisive
+        let outcome = element.outcome
+        let policy = element.resolved
+        let inspection = TokenInspection.inspect(
+            token, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(policy.clockSkewSeconds)),
+            credential: element.report?.credential)
         let context = StepContext(
-            inspection: inspection, metadataURLs: policy?.openIDConfigURLs ?? [], policyKind: policy?.kind.rawValue ?? outcome.lastError?.source)
+            inspection: inspection, metadataURLs: policy.openIDConfigURLs, policyKind: policy.kind.rawValue)
         let steps = outcome.checks.map { context.step(for: $0) }
         let verdict: Explanation.Verdict
         if outcome.accepted {
@@ -50,8 +54,7 @@ public enum Explainer {
                 message: outcome.lastError?.message, body: outcome.bodyMessage, exitCode: 1)
         }
         return Explanation(
-            verdict: verdict, token: TokenNarrative.summary(inspection),
-            evaluator: policy?.kind.rawValue ?? outcome.lastError?.source ?? "policy", steps: steps,
+            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: policy.kind.rawValue, steps: steps,
             glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: outcome.notes)
     }
 

@@ -72,7 +72,7 @@ enum TokenNarrative {
         }
 
         // App-only or delegated.
-        let clientClaim = claims["azp"]?.stringValue != nil ? "azp" : (claims["appid"]?.stringValue != nil ? "appid" : nil)
+        let clientClaim = [TokenVersion.v2, .v1].lazy.map(\.clientClaim).first { claims[$0]?.stringValue != nil }
         let client = clientClaim.flatMap { claims[$0]?.stringValue }
         let oid = claims["oid"]?.stringValue
         let roles = claims["roles"]?.arrayValue?.compactMap(\.stringValue) ?? []

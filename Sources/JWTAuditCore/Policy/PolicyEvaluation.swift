@@ -7,6 +7,9 @@ public struct PolicyEvaluation: Sendable {
         public let policy: TokenValidationPolicy
         public let resolved: ResolvedTokenValidation
         public let outcome: PolicyOutcome
+        /// The verifier's report under the APIM plan, when the element found a token (its checks are in
+        /// `outcome.checks`; the report keeps the token and its credential verdict for `explain`).
+        public let report: VerificationReport?
         /// Inside `<choose>`: runs only when its condition holds, so it does not decide the verdict here.
         public var conditional: Bool { policy.placement.conditional }
         /// False when an earlier unconditional element already rejected the request (APIM stops there).
@@ -31,6 +34,8 @@ public struct PolicyEvaluation: Sendable {
     public let findings: [PolicyLintFinding]
     /// Statements about the run as a whole (conditional elements, several elements).
     public let notes: [String]
+    /// The instant the token's times were judged at.
+    public let at: Int64
 
     /// Every note, in the order a reader takes them: the run's, the decisive element's keys', its outcome's.
     public var allNotes: [String] { notes + decisive.keyNotes + decisive.outcome.notes }
@@ -106,7 +111,8 @@ extension PolicyEvaluator {
         for element in elements where !element.reached {
             notes.append("\(element.policy.kind.rawValue) at line \(element.policy.placement.line) is never reached for this request: an earlier element already rejected it (its outcome is shown for reference).")
         }
-        return PolicyEvaluation(elements: elements, decisiveIndex: decisive, findings: PolicyLint.lint(document), notes: notes)
+        return PolicyEvaluation(
+            elements: elements, decisiveIndex: decisive, findings: PolicyLint.lint(document), notes: notes, at: request.at)
     }
 
     /// One element: resolve it, read the token as it would, verify with its keys and parameters, evaluate.
@@ -132,7 +138,7 @@ extension PolicyEvaluator {
         }
         let outcome = try evaluate(resolved, extraction: extraction, report: report, expressionValues: expressionValues)
         return PolicyEvaluation.Element(
-            policy: validation, resolved: resolved, outcome: outcome, reached: reached, keyNotes: keyNotes)
+            policy: validation, resolved: resolved, outcome: outcome, report: report, reached: reached, keyNotes: keyNotes)
     }
 
     /// Where jwtaudit placed the token for this element.

@@ -59,8 +59,6 @@ public enum PolicyLint {
     static let v1Claims: Set<String> = ["appid", "appidacr"]
     static let v2Claims: Set<String> = ["azp", "azpacr"]
 
-    public enum TokenVersion: String, Sendable { case v1 = "v1.0", v2 = "v2.0" }
-
     /// The token version a Microsoft Entra metadata or issuer URL stands for. Microsoft: v2 metadata is
     /// `https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`, v1 is without `/v2.0`;
     /// v1 tokens are issued by `https://sts.windows.net/{tid}/`, v2 by `.../{tid}/v2.0`.

@@ -39,12 +39,15 @@ public struct TokenInspection: Sendable {
     /// minutes; configurable lifetimes stop at one day ("The maximum is 1 day" for access tokens).
     public static let longLifetime: Int64 = 86_400
 
+    /// `credential`: the verdict the verifier already gave for this token, so that it is classified once.
     public static func inspect(
-        _ token: CompactToken, at now: Int64, lifetime: LifetimeRule = LifetimeRule()
+        _ token: CompactToken, at now: Int64, lifetime: LifetimeRule = LifetimeRule(), credential given: CredentialVerdict? = nil
     ) -> TokenInspection {
         let claims = token.claims ?? JSONObject()
         let credential: CredentialVerdict
-        if token.kind == .jwe {
+        if let given {
+            credential = given
+        } else if token.kind == .jwe {
             credential = CredentialVerdict(
                 kind: .unknown, claim: nil, value: nil, tokenVersion: nil,
                 notes: ["the payload is encrypted (JWE): its claims cannot be read without the recipient's key"])

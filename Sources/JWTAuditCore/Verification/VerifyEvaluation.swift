@@ -10,20 +10,16 @@ public struct VerifyEvaluation: Sendable {
     /// The lifetime rule the report applied; `explain`'s token summary applies it too.
     public var lifetime: LifetimeRule { LifetimeRule(clockSkew: policy.clockSkew) }
 
-    /// Verifies `text` (a compact token, or something that is not one) as of `at` with the keys `source` gives,
-    /// under `verify`'s plan. Throws only when the keys cannot be obtained or used; a text that is not a token
-    /// is a report whose `format` check fails.
+    /// A text that is not a token: the verifier reports the `format` failure (and skips the rest), with no key.
+    public static func notAToken(_ text: String, policy: VerificationPolicy, at: Int64) -> VerifyEvaluation {
+        VerifyEvaluation(report: Verifier(keys: nil, policy: policy).verify(text: text, at: at), policy: policy, notes: [], at: at)
+    }
+
+    /// Verifies `token` as of `at` with the keys `source` gives, under `verify`'s plan. Throws only when the keys
+    /// cannot be obtained or used.
     public static func evaluate(
-        _ text: String, policy: VerificationPolicy, keys source: KeySource, resolution: KeyResolution, at: Int64
+        _ token: CompactToken, policy: VerificationPolicy, keys source: KeySource, resolution: KeyResolution, at: Int64
     ) throws(JWTAuditError) -> VerifyEvaluation {
-        let token: CompactToken
-        do {
-            token = try CompactToken.parse(text)
-        } catch {
-            // Not a token: the verifier reports the `format` failure (and skips the rest) without any key.
-            let report = Verifier(keys: nil, policy: policy).verify(text: text, at: at)
-            return VerifyEvaluation(report: report, policy: policy, notes: [], at: at)
-        }
         let keys = try resolution.keys(source, for: token)
         let completed = policy.completed(with: keys)
         let report = Verifier(keys: keys.keySet, policy: completed).verify(token, at: at)
