@@ -15,12 +15,8 @@ enum VerifyBatch {
     static func run(
         _ arguments: ParsedArguments, configuration: VerifyConfiguration, environment: [String: String],
         streams: StandardStreams
-    ) -> Int32 {
+    ) throws(CommandFailure) -> Int32 {
         let quiet = configuration.quiet
-        func error(_ message: String, _ status: ExitStatus) -> Int32 {
-            if !quiet { streams.writeError("jwtaudit: error: \(message)\n") }
-            return status.rawValue
-        }
 
         var descriptors: [Int32] = []
         defer { for fd in descriptors where fd != 0 { close(fd) } }
@@ -31,7 +27,7 @@ enum VerifyBatch {
             }
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             if fd < 0 {
-                return error("cannot open '\(path)' (\(String(cString: strerror(errno))))", .badInput)
+                throw .input(JWTAuditError(.invalidArgument, String(cString: strerror(errno))), what: "cannot open '\(path)'")
             }
             descriptors.append(fd)
         }
@@ -39,12 +35,7 @@ enum VerifyBatch {
 
         // Local keys are read and parsed once, before any output, so a bad key file fails the run at once (3)
         // rather than on every line.
-        let source: KeySource
-        do {
-            source = try configuration.keySource.source(environment: environment)
-        } catch {
-            return self.error(error, quiet: quiet, streams: streams)
-        }
+        let source = try configuration.source(environment: environment)
         let resolution = configuration.makeKeyResolution(environment: environment)
         var fixedVerifier: Verifier?
         if case .keys(let keys) = source { fixedVerifier = Verifier(keys: keys, policy: configuration.policy) }
@@ -94,19 +85,13 @@ enum VerifyBatch {
         let summary = runner.run(inputs: descriptors) { text in quiet ? true : writeOutput(text) }
         if summary.outputClosed { return ExitStatus.success.rawValue }
         if summary.total == 0 && !summary.interrupted {
-            return error("no tokens in the input (blank lines are skipped)", .badInput)
+            throw .input(JWTAuditError(.invalidArgument, "blank lines are skipped"), what: "no tokens in the input")
         }
         if !quiet { streams.writeError(render(summary)) }
         if summary.interrupted { return interruptedStatus }
         if summary.undecided > 0 { return ExitStatus.undecided.rawValue }
         if summary.valid == summary.total { return ExitStatus.success.rawValue }
         return ExitStatus.rejected.rawValue
-    }
-
-    private static func error(_ error: JWTAuditError, quiet: Bool, streams: StandardStreams) -> Int32 {
-        let what = VerifyConfiguration.keysFailure(error)
-        if !quiet { streams.writeError("jwtaudit: error: \(what) (\(error.reason))\n") }
-        return ExitStatus(error.code).rawValue
     }
 
     /// The summary, on standard error: counts by verdict, then by failed check (most frequent first).

@@ -1,71 +1,51 @@
 public import JWTAuditCore
 
-/// `jwtaudit check-policy`: evaluate APIM token policies against a request, or lint them.
+/// `jwtaudit check-policy`: evaluate APIM token policies against a request (the evaluation is the core's), or
+/// lint them; here only the options and the rendering.
 public enum CheckPolicyCommand {
-    public enum Failure: Error, Sendable {
-        case usage(UsageError)
-        /// Bad input (exit 3) or keys/metadata unavailable (exit 2), with what could not be done.
-        case input(JWTAuditError, what: String)
-    }
-
     // MARK: running
 
-    static func run(_ parsed: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64) -> Int32 {
+    static func run(
+        _ parsed: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
+    ) throws(CommandFailure) -> Int32 {
         let command = OptionTable.checkPolicy
-        let format = parsed.has("json") ? "json" : (parsed.last("format") ?? "text")
+        let format = parsed.has(.json) ? "json" : (parsed.last(.format) ?? "text")
         let style = TextStyle.resolve(parsed, streams: streams, environment: environment)
-        do throws(Failure) {
-            if parsed.all("policy").isEmpty {
-                throw .usage(UsageError(.missingOption("--policy"), command: command))
+        if parsed.all(.policy).isEmpty { throw .usage(.missingOption("--policy"), command) }
+        // The token comes only from the argument (`-` for standard input): lint in CI runs with a non-terminal
+        // standard input and must not wait on it.
+        let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
+        if !wantsToken {
+            let findings = try lint(parsed)
+            switch format {
+            case "json": streams.writeOutput(JSONWriter.write(LintReport.document(findings)) + "\n")
+            case "sarif":
+                streams.writeOutput(JSONWriter.write(Sarif.log(findings: findings, toolVersion: OptionTable.version)) + "\n")
+            default: streams.writeOutput(LintReport.text(findings, style: style))
             }
-            // The token comes only from the argument (`-` for standard input): lint in CI runs with a
-            // non-terminal standard input and must not wait on it.
-            let wantsToken = parsed.positionals.first != nil || !parsed.all("request-header").isEmpty
-            if !wantsToken {
-                let findings = try lint(parsed)
-                let threshold = try failOn(parsed)
-                switch format {
-                case "json": streams.writeOutput(JSONWriter.write(PolicyLint.jsonValue(findings)) + "\n")
-                case "sarif":
-                    streams.writeOutput(JSONWriter.write(Sarif.log(findings: findings, toolVersion: OptionTable.version)) + "\n")
-                default: streams.writeOutput(CheckPolicyReport.lintText(findings, style: style))
-                }
-                return PolicyLint.fails(findings, failOn: threshold) ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
-            }
-            if parsed.has("format") && format == "sarif" {
-                throw .usage(UsageError(
-                    .invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; give no token to lint"),
-                    command: command))
-            }
-            var tokenText: String?
-            if let argument = parsed.positionals.first {
-                do {
-                    tokenText = try TokenSource.read(argument: argument, command: command, streams: streams)
-                } catch {
-                    switch error {
-                    case .usage(let usage): throw .usage(usage)
-                    case .input(let failure): throw .input(failure, what: "cannot read the token")
-                    }
-                }
-            }
-            let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
-                .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
-            if format == "json" {
-                streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation)) + "\n")
-            } else {
-                streams.writeOutput(CheckPolicyReport.text(evaluation, style: style))
-            }
-            return evaluation.accepted ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue
-        } catch {
-            switch error {
-            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-            case .input(let failure, let what): return JWTAuditCLI.fail(failure, what: what, streams)
-            }
+            return PolicyLint.fails(findings, failOn: failOn(parsed)) ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
         }
+        if parsed.has(.format) && format == "sarif" {
+            throw .usage(
+                .invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; give no token to lint"),
+                command)
+        }
+        let tokenText = try parsed.positionals.first.map { (argument) throws(CommandFailure) in
+            try TokenSource.read(argument: argument, command: command, streams: streams)
+        }
+        let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
+            .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
+        if format == "json" {
+            streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation)) + "\n")
+        } else {
+            streams.writeOutput(CheckPolicyReport.text(evaluation, style: style))
+        }
+        return evaluation.accepted ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue
     }
 
-    static func failOn(_ parsed: ParsedArguments) throws(Failure) -> Finding.Severity? {
-        switch parsed.last("fail-on") ?? "warning" {
+    /// `--fail-on`: the least severity that fails lint (nil: never).
+    static func failOn(_ parsed: ParsedArguments) -> Finding.Severity? {
+        switch parsed.last(.failOn) ?? "warning" {
         case "never": return nil
         case "error": return .error
         case "info": return .info
@@ -84,9 +64,9 @@ public enum CheckPolicyCommand {
         var certificates: [String: String]
     }
 
-    static func inputs(_ parsed: ParsedArguments, command: String) throws(Failure) -> PolicyInputs {
+    static func inputs(_ parsed: ParsedArguments, command: String) throws(CommandFailure) -> PolicyInputs {
         var files: [(bytes: [UInt8], sourceName: String)] = []
-        for path in parsed.all("policy") {
+        for path in parsed.all(.policy) {
             do {
                 // One byte past XMLReader's limit, so that the reader names the limit.
                 files.append((try FileReader.read(path: path, maxBytes: XMLReader.Limits.default.maxBytes + 1), path))
@@ -95,79 +75,21 @@ public enum CheckPolicyCommand {
             }
         }
         var named: [String: String]?
-        if let path = parsed.last("named-values") {
+        if let path = parsed.last(.namedValues) {
             named = try namedValuesFile(path)
         }
-        for pair in parsed.all("named-value") {
-            guard let (name, value) = split(pair, option: "--named-value", valueName: "NAME=VALUE"), !name.isEmpty else {
-                throw .usage(UsageError(
-                    .invalidValue(option: "--named-value", value: pair, reason: "expected NAME=VALUE"), command: command))
-            }
+        for (name, value) in parsed.pairs(.namedValue) {
             named = named ?? [:]
             named![name.hasPrefix("{{") && name.hasSuffix("}}") ? String(name.dropFirst(2).dropLast(2)) : name] = value
         }
         var expressions: [String: String] = [:]
-        for pair in parsed.all("expression-value") {
-            guard let (expression, value) = splitExpression(pair) else {
-                throw .usage(UsageError(
-                    .invalidValue(option: "--expression-value", value: pair,
-                                  reason: "expected @(expression)=VALUE or @{statements}=VALUE, the expression exactly as in the policy"),
-                    command: command))
-            }
-            expressions[expression] = value
-        }
+        for (expression, value) in parsed.pairs(.expressionValue) { expressions[expression] = value }
         var certificates: [String: String] = [:]
-        for pair in parsed.all("certificate") {
-            guard let (id, path) = split(pair, option: "--certificate", valueName: "ID=FILE"), !id.isEmpty, !path.isEmpty else {
-                throw .usage(UsageError(
-                    .invalidValue(option: "--certificate", value: pair, reason: "expected ID=FILE"), command: command))
-            }
-            certificates[id] = path
-        }
+        for (id, path) in parsed.pairs(.certificate) { certificates[id] = path }
         return PolicyInputs(files: files, namedValues: named, expressionValues: expressions, certificates: certificates)
     }
 
-    static func split(_ pair: String, option: String, valueName: String) -> (String, String)? {
-        guard let equals = pair.firstIndex(of: "=") else { return nil }
-        return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
-    }
-
-    /// `@(expr)=VALUE` / `@{stmts}=VALUE`: the expression runs from `@` to its matching bracket (brackets inside
-    /// C# string and character literals do not count); the `=` right after it starts the value.
-    static func splitExpression(_ pair: String) -> (String, String)? {
-        let scalars = Array(pair.unicodeScalars)
-        guard scalars.count >= 3, scalars[0] == "@", scalars[1] == "(" || scalars[1] == "{" else { return nil }
-        let open = scalars[1]
-        let close: Unicode.Scalar = open == "(" ? ")" : "}"
-        var depth = 0
-        var quote: Unicode.Scalar?
-        var index = 1
-        while index < scalars.count {
-            let c = scalars[index]
-            if let q = quote {
-                if c == "\\" { index += 2; continue }
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
-                quote = c
-            } else if c == open {
-                depth += 1
-            } else if c == close {
-                depth -= 1
-                if depth == 0 {
-                    guard index + 1 < scalars.count, scalars[index + 1] == "=" else { return nil }
-                    var expression = String.UnicodeScalarView()
-                    expression.append(contentsOf: scalars[...index])
-                    var value = String.UnicodeScalarView()
-                    value.append(contentsOf: scalars[(index + 2)...])
-                    return (String(expression), String(value))
-                }
-            }
-            index += 1
-        }
-        return nil
-    }
-
-    static func namedValuesFile(_ path: String) throws(Failure) -> [String: String] {
+    static func namedValuesFile(_ path: String) throws(CommandFailure) -> [String: String] {
         let bytes: [UInt8]
         do {
             bytes = try FileReader.readWhole(path: path, what: "named values file")
@@ -205,7 +127,7 @@ public enum CheckPolicyCommand {
     /// lint judges what each file says, and CI lints every file of a repository, most of which are not scopes of
     /// one another. A file with no token-validating element has nothing to lint; if no file has one, that is bad
     /// input (exit 3) as it is when evaluating.
-    public static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(Failure) -> [PolicyLintFinding] {
+    static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(CommandFailure) -> [PolicyLintFinding] {
         let inputs = try inputs(parsed, command: command)
         var findings: [PolicyLintFinding] = []
         var linted = 0
@@ -241,21 +163,11 @@ struct PolicyConfiguration {
     var at: Int64
     var headerLines: [String]
 
-    static func make(_ parsed: ParsedArguments, command: String, now: Int64) throws(CheckPolicyCommand.Failure) -> PolicyConfiguration {
-        let at: Int64
-        do {
-            at = try parsed.instant(now: now, command: command)
-        } catch {
-            throw .usage(error)
-        }
+    static func make(_ parsed: ParsedArguments, command: String, now: Int64) throws(CommandFailure) -> PolicyConfiguration {
+        let at = try parsed.instant(now: now, command: command)
         let inputs = try CheckPolicyCommand.inputs(parsed, command: command)
-        let network: PolicyNetworkOptions
-        do {
-            network = try PolicyNetworkOptions(parsed, command: command)
-        } catch {
-            throw .usage(error)
-        }
-        return PolicyConfiguration(inputs: inputs, network: network, at: at, headerLines: parsed.all("request-header"))
+        let network = try PolicyNetworkOptions(parsed, command: command)
+        return PolicyConfiguration(inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader))
     }
 
     /// Evaluates the effective policy (the `--policy` scopes composed, named values substituted) against one
@@ -264,10 +176,8 @@ struct PolicyConfiguration {
     /// network, `--certificate` files for the policy's certificate ids.
     func evaluate(
         tokenText: String?, environment: [String: String], now: Int64, command: String
-    ) throws(CheckPolicyCommand.Failure) -> PolicyEvaluation {
-        if tokenText != nil && !headerLines.isEmpty {
-            throw .usage(UsageError(.conflictingOptions("TOKEN", "--request-header"), command: command))
-        }
+    ) throws(CommandFailure) -> PolicyEvaluation {
+        if tokenText != nil && !headerLines.isEmpty { throw .usage(.conflictingOptions("TOKEN", "--request-header"), command) }
         var token: String?
         if let tokenText {
             do {
@@ -280,9 +190,9 @@ struct PolicyConfiguration {
         do {
             request = headerLines.isEmpty ? nil : try PolicyRequest.parsing(headerLines: headerLines)
         } catch {
-            throw .usage(UsageError(
+            throw .usage(
                 .invalidValue(option: "--request-header", value: headerLines.joined(separator: " | "), reason: error.reason),
-                command: command))
+                command)
         }
         let document: PolicyDocument
         do {
@@ -314,8 +224,8 @@ struct PolicyNetworkOptions: Sendable {
     var authority: String?
     var network: NetworkOptions
 
-    init(_ parsed: ParsedArguments, command: String) throws(UsageError) {
-        authority = parsed.last("authority")
+    init(_ parsed: ParsedArguments, command: String) throws(CommandFailure) {
+        authority = parsed.last(.authority)
         network = try NetworkOptions(parsed, command: command)
     }
 }

@@ -16,7 +16,7 @@ enum ExplainCommand {
     }
 
     /// Options every reporting command has; they choose no mode.
-    static let reportingOptions: Set<String> = ["json", "at", "color", "help"]
+    static let reportingOptions: Set<String> = Set([OptionSpec.json, .at, .color, .help].map(\.long))
 
     /// The mode is chosen by the options given: any option explain shares with check-policy but not with
     /// verify (the `--policy` family) means policy mode; any other option it shares with verify (keys,
@@ -34,106 +34,36 @@ enum ExplainCommand {
 
     static func run(
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
-    ) -> Int32 {
+    ) throws(CommandFailure) -> Int32 {
         let command = OptionTable.explain
         let explanation: Explanation
         switch mode(arguments) {
         case .token:
-            let at: Int64
-            do {
-                at = try arguments.instant(now: now, command: command)
-            } catch {
-                return JWTAuditCLI.fail(error, streams)
-            }
-            let request: TokenRequest
-            switch TokenRequest.read(arguments, command: command, streams: streams) {
-            case .success(let read): request = read
-            case .failure(let exit): return exit.status
-            }
-            explanation = Explainer.explain(TokenInspection.inspect(request.token, at: at))
+            let at = try arguments.instant(now: now, command: command)
+            let token = try TokenRequest.read(arguments, command: command, streams: streams).token
+            explanation = Explainer.explain(TokenInspection.inspect(token, at: at))
         case .verify:
-            let configuration: VerifyConfiguration
-            do {
-                configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
-            } catch {
-                return JWTAuditCLI.fail(error, streams)
-            }
-            let request: TokenRequest
-            switch TokenRequest.read(arguments, command: command, streams: streams) {
-            case .success(let read): request = read
-            case .failure(let exit): return exit.status
-            }
-            do {
-                let evaluation = try VerifyCommand.evaluate(
-                    configuration: configuration, environment: environment, token: request.token)
-                explanation = Explainer.explain(evaluation, of: request.token)
-            } catch {
-                switch error {
-                case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-                case .input(let failure, let what): return JWTAuditCLI.fail(failure, what: what, streams)
-                }
-            }
+            let configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
+            let token = try TokenRequest.read(arguments, command: command, streams: streams).token
+            let evaluation = try VerifyCommand.evaluate(configuration: configuration, environment: environment, token: token)
+            explanation = Explainer.explain(evaluation, of: token)
         case .policy:
-            let configuration: PolicyConfiguration
-            do {
-                configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
-            } catch {
-                return fail(error, streams)
-            }
-            let request: TokenRequest
-            switch TokenRequest.read(arguments, command: command, streams: streams) {
-            case .success(let read): request = read
-            case .failure(let exit): return exit.status
-            }
+            let configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
+            let token = try TokenRequest.read(arguments, command: command, streams: streams).token
             do {
                 let evaluation = try configuration.evaluate(
-                    tokenText: request.token.text, environment: environment, now: now, command: command)
-                explanation = Explainer.explain(evaluation, of: request.token)
+                    tokenText: token.text, environment: environment, now: now, command: command)
+                explanation = Explainer.explain(evaluation, of: token)
             } catch {
                 // A missing named value or an expression the tool cannot run is still explained: what is
                 // missing and how to supply it.
-                guard case .input(let failure, _) = error, failure.code == .unevaluable else { return fail(error, streams) }
+                guard case .input(let failure, _) = error, failure.code == .unevaluable else { throw error }
                 explanation = Explainer.explain(
-                    TokenInspection.inspect(request.token, at: configuration.at), unevaluable: failure,
-                    policySource: arguments.all("policy").first)
+                    TokenInspection.inspect(token, at: configuration.at), unevaluable: failure,
+                    policySource: arguments.all(.policy).first)
             }
         }
-        write(explanation, arguments: arguments, environment: environment, streams: streams)
+        ExplainReport.write(explanation, arguments: arguments, environment: environment, streams: streams)
         return explanation.verdict.exitCode
-    }
-
-    static func fail(_ error: CheckPolicyCommand.Failure, _ streams: StandardStreams) -> Int32 {
-        switch error {
-        case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-        case .input(let failure, let what): return JWTAuditCLI.fail(failure, what: what, streams)
-        }
-    }
-
-    /// Renders the explanation, JSON or text, in one write (nothing partial on stdout).
-    static func write(_ explanation: Explanation, arguments: ParsedArguments, environment: [String: String], streams: StandardStreams) {
-        if arguments.has("json") {
-            streams.writeOutput(JSONWriter.write(explanation.jsonValue) + "\n")
-            return
-        }
-        let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
-        let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
-        streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter))
-    }
-}
-
-extension TextStyle {
-    /// Colours as decode does: bold headings, green for passes and fixes, red for failures, yellow warnings.
-    var painter: ExplanationText.Painter {
-        let style = self
-        return { text, role in
-            switch role {
-            case .heading: return style.heading(text)
-            case .label: return style.cyan(text)
-            case .pass: return style.green(text)
-            case .fail: return style.red(text)
-            case .warn: return style.yellow(text)
-            case .skip, .dim: return style.dim(text)
-            }
-        }
     }
 }

@@ -8,59 +8,49 @@ enum TokenSource {
     /// tokens over 250 KB by default).
     static let maxInputBytes = CompactToken.Limits.default.maxTokenBytes
 
-    enum Failure: Error {
-        case usage(UsageError)
-        case input(JWTAuditError)
+    /// The text, or why it could not be read: a usage error (no argument and a terminal on standard input), or
+    /// "cannot read the token".
+    static func read(argument: String?, command: String, streams: StandardStreams) throws(CommandFailure) -> String {
+        if argument == nil && streams.inputIsTerminal { throw .usage(.missingArgument("token"), command) }
+        do {
+            return try text(argument: argument, streams: streams)
+        } catch {
+            throw .input(error, what: "cannot read the token")
+        }
     }
 
-    static func read(argument: String?, command: String, streams: StandardStreams) throws(Failure) -> String {
+    private static func text(argument: String?, streams: StandardStreams) throws(JWTAuditError) -> String {
         let bytes: [UInt8]
         let origin: String
-        do {
-            switch argument {
-            case nil:
-                if streams.inputIsTerminal {
-                    throw Failure.usage(UsageError(.missingArgument("token"), command: command))
-                }
-                origin = "standard input"
-                bytes = try streams.readInput(maxInputBytes + 1)
-            case "-"?:
-                origin = "standard input"
-                bytes = try streams.readInput(maxInputBytes + 1)
-            case let value? where value.hasPrefix("@"):
-                let path = String(value.dropFirst())
-                if path.isEmpty { throw Failure.input(JWTAuditError(.invalidArgument, "'@' must be followed by a file name")) }
-                origin = "'\(path)'"
-                bytes = try FileReader.read(path: path, maxBytes: maxInputBytes + 1)
-            case let value? where FileReader.isRegularFile(value):
-                // README's first command: `jwtaudit decode examples/tokens/secret-v1.jwt`.
-                origin = "'\(value)'"
-                bytes = try FileReader.read(path: value, maxBytes: maxInputBytes + 1)
-            case let value? where looksLikeAPath(value):
-                // A mistyped file name would otherwise be judged as a token ("3 segments; this one has 2").
-                throw Failure.input(JWTAuditError(.invalidArgument, "'\(value)' is not a readable file, nor a token"))
-            case let value?:
-                origin = "the argument"
-                bytes = Array(value.utf8.prefix(maxInputBytes + 1))
-            }
-        } catch let error as Failure {
-            throw error
-        } catch let error as JWTAuditError {
-            throw Failure.input(error)
-        } catch {
-            throw Failure.input(JWTAuditError(.invalidArgument, "cannot read the input"))
+        switch argument {
+        case nil, "-"?:
+            origin = "standard input"
+            bytes = try streams.readInput(maxInputBytes + 1)
+        case let value? where value.hasPrefix("@"):
+            let path = String(value.dropFirst())
+            if path.isEmpty { throw JWTAuditError(.invalidArgument, "'@' must be followed by a file name") }
+            origin = "'\(path)'"
+            bytes = try FileReader.read(path: path, maxBytes: maxInputBytes + 1)
+        case let value? where FileReader.isRegularFile(value):
+            // README's first command: `jwtaudit decode examples/tokens/secret-v1.jwt`.
+            origin = "'\(value)'"
+            bytes = try FileReader.read(path: value, maxBytes: maxInputBytes + 1)
+        case let value? where looksLikeAPath(value):
+            // A mistyped file name would otherwise be judged as a token ("3 segments; this one has 2").
+            throw JWTAuditError(.invalidArgument, "'\(value)' is not a readable file, nor a token")
+        case let value?:
+            origin = "the argument"
+            bytes = Array(value.utf8.prefix(maxInputBytes + 1))
         }
         if bytes.count > maxInputBytes {
-            throw Failure.input(JWTAuditError(
-                .limitExceeded, "\(origin) is larger than \(maxInputBytes) bytes, the limit for token text"))
+            throw JWTAuditError(.limitExceeded, "\(origin) is larger than \(maxInputBytes) bytes, the limit for token text")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let offset = firstInvalidUTF8(bytes)
-            throw Failure.input(JWTAuditError(
-                .malformedToken, "\(origin) is not text: invalid UTF-8 at byte \(offset + 1)"))
+            throw JWTAuditError(.malformedToken, "\(origin) is not text: invalid UTF-8 at byte \(offset + 1)")
         }
         if text.unicodeScalars.contains(where: { $0.value == 0 }) {
-            throw Failure.input(JWTAuditError(.malformedToken, "\(origin) is not text: it contains a NUL byte"))
+            throw JWTAuditError(.malformedToken, "\(origin) is not text: it contains a NUL byte")
         }
         return text
     }
@@ -90,32 +80,13 @@ struct TokenRequest {
     let text: String
     let token: CompactToken
 
-    /// The token text (argument, `@FILE`, a file, or standard input) and its compact parse. On failure the
-    /// message is already on stderr and the exit status is returned: 64 for usage, 3 for bad input.
-    static func read(
-        _ arguments: ParsedArguments, command: String, streams: StandardStreams
-    ) -> Result<TokenRequest, CommandExit> {
-        let input: String
+    /// The token text (argument, `@FILE`, a file, or standard input) and its compact parse.
+    static func read(_ arguments: ParsedArguments, command: String, streams: StandardStreams) throws(CommandFailure) -> TokenRequest {
+        let input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
         do {
-            input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
+            return TokenRequest(text: input, token: try CompactToken.parse(try TokenInput.extract(input)))
         } catch {
-            switch error {
-            case .usage(let usage): return .failure(CommandExit(JWTAuditCLI.fail(usage, streams)))
-            case .input(let failure):
-                return .failure(CommandExit(JWTAuditCLI.fail(failure, what: "cannot read the token", streams)))
-            }
-        }
-        do {
-            let token = try CompactToken.parse(try TokenInput.extract(input))
-            return .success(TokenRequest(text: input, token: token))
-        } catch {
-            return .failure(CommandExit(JWTAuditCLI.fail(error, what: "cannot decode the token", streams)))
+            throw .input(error, what: "cannot decode the token")
         }
     }
-}
-
-/// A command that has already reported its failure and only needs to exit with `status`.
-struct CommandExit: Error {
-    let status: Int32
-    init(_ status: Int32) { self.status = status }
 }

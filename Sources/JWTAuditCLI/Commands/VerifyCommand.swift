@@ -9,21 +9,6 @@ extension VerifyEvaluation {
     }
 }
 
-/// Why `verify` could not produce a report.
-enum VerifyFailure: Error {
-    /// The command line is wrong (64).
-    case usage(UsageError)
-    /// The token could not be read, or the keys could not be obtained (2) or used (3). `what` opens the message.
-    case input(JWTAuditError, what: String)
-
-    var exitStatus: ExitStatus {
-        switch self {
-        case .usage: return .usage
-        case .input(let error, _): return ExitStatus(error.code)
-        }
-    }
-}
-
 /// The `verify` options, checked and turned into values: what the token must satisfy and where keys come from.
 struct VerifyConfiguration: Sendable {
     var policy = VerificationPolicy()
@@ -38,14 +23,16 @@ struct VerifyConfiguration: Sendable {
     /// so on purpose is a usage error here (RFC 8725 §3.8/§3.9: issuer and audience MUST be validated).
     static func make(
         _ arguments: ParsedArguments, now: Int64, command: String = OptionTable.verify
-    ) throws(UsageError) -> VerifyConfiguration {
-        func usage(_ message: String) -> UsageError { UsageError(.invalidCombination(message), command: command) }
-        func integer(_ option: String, range: ClosedRange<Int64>, what: String) throws(UsageError) -> Int64? {
+    ) throws(CommandFailure) -> VerifyConfiguration {
+        func usage(_ message: String) -> CommandFailure { .usage(.invalidCombination(message), command) }
+        func integer(_ option: OptionSpec, range: ClosedRange<Int64>, what: String) throws(CommandFailure) -> Int64? {
             guard let text = arguments.last(option) else { return nil }
             guard let value = Int64(text), range.contains(value) else {
-                throw UsageError(
-                    .invalidValue(option: "--\(option)", value: text, reason: "expected \(what), a whole number from \(range.lowerBound) to \(range.upperBound)"),
-                    command: command)
+                throw .usage(
+                    .invalidValue(
+                        option: option.longSpelling, value: text,
+                        reason: "expected \(what), a whole number from \(range.lowerBound) to \(range.upperBound)"),
+                    command)
             }
             return value
         }
@@ -53,13 +40,13 @@ struct VerifyConfiguration: Sendable {
         let at = try arguments.instant(now: now, command: command)
 
         var keys = KeySourceOptions()
-        keys.keyFile = arguments.last("key")
-        keys.jwks = arguments.last("jwks")
-        keys.secretFile = arguments.last("secret-file")
-        keys.secretEnv = arguments.last("secret-env")
-        keys.tenant = arguments.last("tenant")
-        keys.openIDConfig = arguments.last("openid-config")
-        if let authority = arguments.last("authority") { keys.authority = authority }
+        keys.keyFile = arguments.last(.key)
+        keys.jwks = arguments.last(.jwks)
+        keys.secretFile = arguments.last(.secretFile)
+        keys.secretEnv = arguments.last(.secretEnv)
+        keys.tenant = arguments.last(.tenant)
+        keys.openIDConfig = arguments.last(.openIDConfig)
+        if let authority = arguments.last(.authority) { keys.authority = authority }
         keys.network = try NetworkOptions(arguments, command: command)
 
         let sources = [
@@ -77,7 +64,7 @@ struct VerifyConfiguration: Sendable {
             do {
                 _ = try EntraTenant(tenant)
             } catch {
-                throw UsageError(.invalidValue(option: "--tenant", value: tenant, reason: error.reason), command: command)
+                throw .usage(.invalidValue(option: "--tenant", value: tenant, reason: error.reason), command)
             }
         }
         // A plain-http URL on the command line can never be fetched as written: say so before any network use
@@ -91,7 +78,7 @@ struct VerifyConfiguration: Sendable {
             do {
                 endpoint = try EndpointURL(url)
             } catch {
-                throw UsageError(.invalidValue(option: option, value: url, reason: error.reason), command: command)
+                throw .usage(.invalidValue(option: option, value: url, reason: error.reason), command)
             }
             if endpoint.scheme == .http {
                 if !keys.network.allowHTTP {
@@ -107,10 +94,10 @@ struct VerifyConfiguration: Sendable {
         }
 
         var policy = VerificationPolicy()
-        policy.issuers = arguments.all("issuer")
-        policy.anyIssuer = arguments.has("any-issuer")
-        policy.audiences = arguments.all("audience")
-        policy.anyAudience = arguments.has("any-audience")
+        policy.issuers = arguments.all(.issuer)
+        policy.anyIssuer = arguments.has(.anyIssuer)
+        policy.audiences = arguments.all(.audience)
+        policy.anyAudience = arguments.has(.anyAudience)
         if policy.anyIssuer && !policy.issuers.isEmpty {
             throw usage("--issuer and --any-issuer exclude each other")
         }
@@ -125,42 +112,34 @@ struct VerifyConfiguration: Sendable {
             throw usage(
                 "missing --issuer (local keys do not say who issued the token, and anyone holding the same keys, such as another tenant of the same provider, would pass; say --any-issuer to accept that on purpose)")
         }
-        policy.clientIDs = arguments.all("client-id")
-        policy.requireCertificate = arguments.has("require-certificate")
-        for requirement in arguments.all("require-claim") {
-            guard let equals = requirement.firstIndex(of: "="), equals != requirement.startIndex else {
-                throw UsageError(
-                    .invalidValue(option: "--require-claim", value: requirement, reason: "expected NAME=VALUE, such as roles=Orders.Read"),
-                    command: command)
-            }
-            policy.requiredClaims.append(
-                (String(requirement[..<equals]), String(requirement[requirement.index(after: equals)...])))
-        }
-        let algorithms = arguments.all("alg")
+        policy.clientIDs = arguments.all(.clientID)
+        policy.requireCertificate = arguments.has(.requireCertificate)
+        policy.requiredClaims = arguments.pairs(.requireClaim)
+        let algorithms = arguments.all(.alg)
         if !algorithms.isEmpty {
             var allowed = Set<JWSAlgorithm>()
             for name in algorithms {
                 guard let algorithm = JWSAlgorithm(rawValue: name) else {
-                    throw UsageError(.invalidValue(option: "--alg", value: name, reason: "not a supported algorithm"), command: command)
+                    throw .usage(.invalidValue(option: "--alg", value: name, reason: "not a supported algorithm"), command)
                 }
                 allowed.insert(algorithm)
             }
             policy.allowedAlgorithms = allowed
         }
-        if let skew = try integer("clock-skew", range: 0...86_400, what: "seconds") { policy.clockSkew = skew }
-        policy.requireExpiry = !arguments.has("allow-missing-exp")
+        if let skew = try integer(.clockSkew, range: 0...86_400, what: "seconds") { policy.clockSkew = skew }
+        policy.requireExpiry = !arguments.has(.allowMissingExp)
 
-        let batch = arguments.has("batch")
-        let quiet = arguments.has("quiet")
-        let json = arguments.has("json")
+        let batch = arguments.has(.batch)
+        let quiet = arguments.has(.quiet)
+        let json = arguments.has(.json)
         if quiet && json { throw usage("--quiet and --json exclude each other") }
         var jobs = onlineCores()
-        if let value = try integer("jobs", range: 1...1024, what: "threads") {
+        if let value = try integer(.jobs, range: 1...1024, what: "threads") {
             guard batch else { throw usage("--jobs applies to --batch only") }
             jobs = Int(value)
         }
         if !batch && arguments.positionals.count > 1 {
-            throw UsageError(.unexpectedArgument(arguments.positionals[1]), command: command)
+            throw .usage(.unexpectedArgument(arguments.positionals[1]), command)
         }
         // A path that does not exist is reported when it is opened (3); text that is neither a file nor a path is
         // a token pasted where --batch expects files.
@@ -184,7 +163,7 @@ struct VerifyConfiguration: Sendable {
     }
 
     /// The key source, with local key files read now.
-    func source(environment: [String: String]) throws(VerifyFailure) -> KeySource {
+    func source(environment: [String: String]) throws(CommandFailure) -> KeySource {
         do {
             return try keySource.source(environment: environment)
         } catch {
@@ -199,45 +178,19 @@ struct VerifyConfiguration: Sendable {
 }
 
 /// `jwtaudit verify`: options -> `VerifyConfiguration` -> core `VerifyEvaluation` (keys through `KeyResolution`,
-/// the `Verifier`) -> report ->
-/// text, JSON or nothing (`--quiet`). With `--batch`, the same per token through `BatchRunner`.
+/// the `Verifier`) -> report -> text, JSON or nothing (`--quiet`). With `--batch`, the same per token through
+/// `BatchRunner`.
 enum VerifyCommand {
     static func run(
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
-    ) -> Int32 {
-        let configuration: VerifyConfiguration
-        do {
-            configuration = try VerifyConfiguration.make(arguments, now: now)
-        } catch {
-            return JWTAuditCLI.fail(error, streams)
-        }
+    ) throws(CommandFailure) -> Int32 {
+        let configuration = try VerifyConfiguration.make(arguments, now: now)
         if configuration.batch {
-            return VerifyBatch.run(arguments, configuration: configuration, environment: environment, streams: streams)
+            return try VerifyBatch.run(arguments, configuration: configuration, environment: environment, streams: streams)
         }
-        let quiet = configuration.quiet
-        let input: String
-        do {
-            input = try TokenSource.read(argument: arguments.positionals.first, command: OptionTable.verify, streams: streams)
-        } catch {
-            switch error {
-            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-            case .input(let failure):
-                if !quiet { streams.writeError("jwtaudit: error: cannot read the token (\(failure.reason))\n") }
-                return ExitStatus(failure.code).rawValue
-            }
-        }
-        let evaluation: VerifyEvaluation
-        do {
-            evaluation = try evaluate(configuration: configuration, environment: environment, tokenText: input)
-        } catch {
-            switch error {
-            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-            case .input(let failure, let what):
-                if !quiet { streams.writeError("jwtaudit: error: \(what) (\(failure.reason))\n") }
-                return ExitStatus(failure.code).rawValue
-            }
-        }
-        if !quiet {
+        let input = try TokenSource.read(argument: arguments.positionals.first, command: OptionTable.verify, streams: streams)
+        let evaluation = try evaluate(configuration: configuration, environment: environment, tokenText: input)
+        if !configuration.quiet {
             if configuration.json {
                 streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")
             } else {
@@ -252,7 +205,7 @@ enum VerifyCommand {
     /// keys its options name.
     static func evaluate(
         configuration: VerifyConfiguration, environment: [String: String], tokenText: String
-    ) throws(VerifyFailure) -> VerifyEvaluation {
+    ) throws(CommandFailure) -> VerifyEvaluation {
         let text = (try? TokenInput.extract(tokenText)) ?? tokenText
         guard let token = try? CompactToken.parse(text) else {
             return .notAToken(text, policy: configuration.policy, at: configuration.at)
@@ -263,7 +216,7 @@ enum VerifyCommand {
     /// One parsed token (`explain`'s), with the keys its options name.
     static func evaluate(
         configuration: VerifyConfiguration, environment: [String: String], token: CompactToken
-    ) throws(VerifyFailure) -> VerifyEvaluation {
+    ) throws(CommandFailure) -> VerifyEvaluation {
         let source = try configuration.source(environment: environment)
         do {
             return try VerifyEvaluation.evaluate(

@@ -14,17 +14,15 @@ struct NetworkOptions: Sendable {
 
     /// Reads the options of one command line. `--timeout` takes whole seconds from 1 to 600 (libcurl reads 0
     /// as "no timeout", which would let a stalled provider hang a CI job).
-    init(_ arguments: ParsedArguments, command: String) throws(UsageError) {
-        cacert = arguments.last("cacert")
-        allowHTTP = arguments.has("allow-http")
-        cacheDir = arguments.last("cache-dir")
-        noCache = arguments.has("no-cache")
-        offline = arguments.has("offline")
-        if let text = arguments.last("timeout") {
+    init(_ arguments: ParsedArguments, command: String) throws(CommandFailure) {
+        cacert = arguments.last(.cacert)
+        allowHTTP = arguments.has(.allowHTTP)
+        cacheDir = arguments.last(.cacheDirectory)
+        noCache = arguments.has(.noCache)
+        offline = arguments.has(.offline)
+        if let text = arguments.last(.timeout) {
             guard let seconds = Int(text), (1...600).contains(seconds) else {
-                throw UsageError(
-                    .invalidValue(option: "--timeout", value: text, reason: "expected whole seconds from 1 to 600"),
-                    command: command)
+                throw .usage(.invalidValue(option: "--timeout", value: text, reason: "expected whole seconds from 1 to 600"), command)
             }
             timeoutSeconds = seconds
         }

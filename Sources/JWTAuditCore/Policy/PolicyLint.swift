@@ -241,20 +241,6 @@ public enum PolicyLint {
 }
 
 extension PolicyLint {
-    /// DESIGN.md's lint output: `{"findings": [{"id", "severity", "message", "line"}]}`, plus the file each
-    /// finding is in (several files, or composed scopes, can be linted at once).
-    public static func jsonValue(_ findings: [PolicyLintFinding]) -> JSONValue {
-        .object(JSONObject([("findings", .array(findings.map { finding in
-            var object = JSONObject()
-            object.append("id", .string(finding.id))
-            object.append("severity", .string(finding.severity.rawValue))
-            object.append("message", .string(finding.message))
-            object.append("file", finding.source.map(JSONValue.string) ?? .null)
-            object.append("line", .number(JSONNumber(finding.line)))
-            return .object(object)
-        }))]))
-    }
-
     /// `--fail-on error|warning|info|never` (nil = never): whether the findings make lint exit 1.
     public static func fails(_ findings: [PolicyLintFinding], failOn threshold: Finding.Severity?) -> Bool {
         guard let threshold else { return false }

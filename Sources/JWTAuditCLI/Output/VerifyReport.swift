@@ -11,7 +11,7 @@ enum VerifyReport {
         let report = evaluation.report
         var out = JSONObject()
         out.append("valid", .bool(report.isValid))
-        out.append("checks", .array(report.checks.map(CheckPolicyReport.json)))
+        out.append("checks", .array(report.checks.map(CheckJSON.json)))
         out.append("credential", report.credential.map { .object(DecodeReport.credential($0)) } ?? .null)
         out.append("key", report.key.map { .object(key($0)) } ?? .null)
         out.append("notes", .array(evaluation.notes.map(JSONValue.string)))

@@ -65,8 +65,8 @@ enum CheckPolicyReport {
         object.append("statusCode", .number(JSONNumber(evaluation.statusCode)))
         object.append("body", evaluation.accepted ? .null : decisive.body ?? .null)
         object.append("lastError", json(evaluation.lastError))
-        object.append("checks", .array(decisive.checks.map(json)))
-        object.append("findings", PolicyLint.jsonValue(evaluation.findings).objectValue?["findings"] ?? .array([]))
+        object.append("checks", .array(decisive.checks.map(CheckJSON.json)))
+        object.append("findings", LintReport.json(evaluation.findings))
         object.append("notes", .array(evaluation.allNotes.map(JSONValue.string)))
         object.append("validations", .array(evaluation.elements.map { element in
             var entry = JSONObject()
@@ -80,7 +80,7 @@ enum CheckPolicyReport {
             entry.append("statusCode", .number(JSONNumber(outcome.statusCode)))
             entry.append("body", outcome.body ?? .null)
             entry.append("lastError", json(outcome.lastError))
-            entry.append("checks", .array(outcome.checks.map(json)))
+            entry.append("checks", .array(outcome.checks.map(CheckJSON.json)))
             if !outcome.notes.isEmpty { entry.append("notes", .array(outcome.notes.map(JSONValue.string))) }
             return .object(entry)
         }))
@@ -93,32 +93,6 @@ enum CheckPolicyReport {
             ("source", .string(lastError.source)), ("reason", .string(lastError.reason.rawValue)),
             ("message", .string(lastError.message)),
         ]))
-    }
-
-    /// One check as DESIGN.md's contract writes it: `{"id", "status", "expected", "actual", "detail"}`.
-    static func json(_ check: CheckResult) -> JSONValue {
-        let text = check.text
-        return .object(JSONObject([
-            ("id", .string(check.name)), ("status", .string(check.status.rawValue)),
-            ("expected", text.expected.map(JSONValue.string) ?? .null),
-            ("actual", text.actual.map(JSONValue.string) ?? .null), ("detail", .string(text.detail)),
-        ]))
-    }
-
-    // MARK: lint
-
-    static func lintText(_ findings: [PolicyLintFinding], style: TextStyle) -> String {
-        if findings.isEmpty { return "no findings\n" }
-        var out = ""
-        for finding in findings {
-            out += "\(finding.source ?? "policy"):\(finding.line):\(finding.column): \(severity(finding.severity, style)): \(finding.id): \(finding.message)\n"
-        }
-        let counts = Finding.Severity.allCases.reversed().compactMap { severity -> String? in
-            let n = findings.filter { $0.severity == severity }.count
-            return n == 0 ? nil : "\(n) \(severity.rawValue)\(n == 1 ? "" : "s")"
-        }
-        out += "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))\n"
-        return out
     }
 
     static func severity(_ severity: Finding.Severity, _ style: TextStyle) -> String {
