@@ -72,6 +72,19 @@ static void load_curl(void) {
 
 int jwtaudit_curl_is_loaded(void) { return __atomic_load_n(&curl.ready, __ATOMIC_ACQUIRE); }
 
+static int abort_requested;
+
+void jwtaudit_http_abort_all(void) { __atomic_store_n(&abort_requested, 1, __ATOMIC_RELAXED); }
+
+static int should_abort(void) { return __atomic_load_n(&abort_requested, __ATOMIC_RELAXED); }
+
+// CURLOPT_XFERINFOFUNCTION: a non-zero return aborts the transfer with CURLE_ABORTED_BY_CALLBACK. libcurl calls it
+// while connecting and waiting too, not only while bytes arrive, so a stalled server cannot outlast an interrupt.
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+    (void)userdata; (void)dltotal; (void)dlnow; (void)ultotal; (void)ulnow;
+    return should_abort();
+}
+
 struct transfer {
     struct jwtaudit_http_response *response;
     size_t capacity;
@@ -152,12 +165,17 @@ static int classify(CURLcode rc, int oversize) {
     case CURLE_UNSUPPORTED_PROTOCOL: return JWTAUDIT_HTTP_PROTOCOL_REFUSED;
     case CURLE_FILESIZE_EXCEEDED: return JWTAUDIT_HTTP_OVERSIZE;
     case CURLE_WRITE_ERROR: return oversize ? JWTAUDIT_HTTP_OVERSIZE : JWTAUDIT_HTTP_OTHER;
+    case CURLE_ABORTED_BY_CALLBACK: return JWTAUDIT_HTTP_ABORTED;
     default: return JWTAUDIT_HTTP_OTHER;
     }
 }
 
 int jwtaudit_http_get(const struct jwtaudit_http_request *q, struct jwtaudit_http_response *r) {
     memset(r, 0, sizeof *r);
+    if (should_abort()) {
+        snprintf(r->message, sizeof r->message, "interrupted");
+        return r->failure = JWTAUDIT_HTTP_ABORTED;
+    }
     pthread_once(&load_once, load_curl);
     if (!jwtaudit_curl_is_loaded()) {
         snprintf(r->message, sizeof r->message, "%s", curl.error);
@@ -195,6 +213,8 @@ int jwtaudit_http_get(const struct jwtaudit_http_request *q, struct jwtaudit_htt
     SET(CURLOPT_WRITEDATA, &t);
     SET(CURLOPT_HEADERFUNCTION, on_header);
     SET(CURLOPT_HEADERDATA, &t);
+    SET(CURLOPT_XFERINFOFUNCTION, on_progress);
+    SET(CURLOPT_NOPROGRESS, 0L);
     if (q->proxy) SET(CURLOPT_PROXY, q->proxy);
     if (q->no_proxy) SET(CURLOPT_NOPROXY, q->no_proxy);
 #undef SET
@@ -205,6 +225,8 @@ int jwtaudit_http_get(const struct jwtaudit_http_request *q, struct jwtaudit_htt
     r->status = status;
     char *effective = NULL;
     if (curl.getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective) == CURLE_OK && effective) r->effective_url = strdup(effective);
+    char *content_type = NULL;
+    if (curl.getinfo(easy, CURLINFO_CONTENT_TYPE, &content_type) == CURLE_OK && content_type) r->content_type = strdup(content_type);
     r->curl_code = (int)rc;
     r->failure = classify(rc, t.oversize);
     if (rc != CURLE_OK) {
@@ -221,7 +243,9 @@ void jwtaudit_http_response_free(struct jwtaudit_http_response *r) {
     free(r->body);
     free(r->cache_control);
     free(r->effective_url);
+    free(r->content_type);
     r->body = NULL;
     r->cache_control = NULL;
     r->effective_url = NULL;
+    r->content_type = NULL;
 }

@@ -16,11 +16,12 @@ enum CommandFailure: Error {
         }
     }
 
-    /// `jwtaudit: error: <what> (<why>)`, or the usage error's three lines.
+    /// `jwtaudit: error: <what> (<why>)`, or the usage error's three lines. What came from the input (a file
+    /// name, a provider's answer, a token's text) is escaped for the terminal.
     var message: String {
         switch self {
         case .usage(let usage): return usage.rendered
-        case .input(let error, let what): return "jwtaudit: error: \(what) (\(error.reason))\n"
+        case .input(let error, let what): return TerminalText.escaped("jwtaudit: error: \(what) (\(error.reason))") + "\n"
         }
     }
 }

@@ -48,6 +48,25 @@ struct CheckPolicyLintTests {
         #expect(try ids(result).contains("claim-version-mismatch"), "\(result.stdout)")
     }
 
+    /// Issue 13 item 10: the national clouds' v2.0 metadata, not only the public cloud's.
+    @Test(arguments: ["login.microsoftonline.us", "login.chinacloudapi.cn", "login.partner.microsoftonline.cn"])
+    func claimVersionMismatchInANationalCloud(host: String) throws {
+        let (directory, path) = try PolicyTest.policy("""
+            <validate-jwt header-name="Authorization">
+              <openid-config url="https://\(host)/\(PolicyTest.tenant)/v2.0/.well-known/openid-configuration" />
+              <audiences><audience>api://x</audience></audiences>
+              <required-claims>
+                <claim name="appid"><value>\(PolicyTest.client)</value></claim>
+                <claim name="appidacr"><value>2</value></claim>
+              </required-claims>
+            </validate-jwt>
+            """)
+        _ = directory
+        let result = try lint([path], ["--json"])
+        #expect(result.status == 1)
+        #expect(try ids(result).contains("claim-version-mismatch"), "\(host): \(result.stdout)")
+    }
+
     @Test func noRuleFiresOnTheSeedPolicy() throws {
         for policy in ["certificate-only-v1.xml", "certificate-only-v2.xml", "azure-ad-token.xml"] {
             let result = try lint([PolicyTest.example("policies/" + policy)], ["--json"])

@@ -21,7 +21,7 @@ struct ExplainCommandTests {
     @Test func theTextIsTheCoreRenderingAtTheGivenWidth() throws {
         let text = try #require(Support.readFile("examples/tokens/managed-identity-v1.jwt"))
         let token = try CompactToken.parse(try TokenInput.extract(text))
-        let expected = ExplanationText.render(Explainer.explain(TokenInspection.inspect(token, at: 1_767_229_000)), width: 100)
+        let expected = ExplanationText.render(Explainer.explain(TokenInspection.inspect(token, at: 1_767_229_000)), width: 100, escape: TerminalText.escaped)
         let result = Support.run(["explain", "--at", Self.at, "-"], stdin: Array(text.utf8), environment: ["COLUMNS": "100"])
         #expect(result.status == 0)
         #expect(result.stdout == expected)

@@ -89,6 +89,21 @@ struct NetworkCacheTests {
         rename(path, tmp.path + "/real")
         symlink(tmp.path + "/real", path)
         #expect(cache.read(url: url) == nil)
+        #expect(cache.lookup(url: url) == .ignored("cache entry \(path) ignored: it is a symbolic link"))
+    }
+
+    /// What is ignored says why (the run prints it as a note); an absent entry is just missing.
+    @Test func anIgnoredEntrySaysWhy() throws {
+        let tmp = try TemporaryDirectory()
+        let cache = DiskCache(directory: tmp.path)
+        #expect(cache.lookup(url: url) == .missing)
+        let path = try #require(cache.path(for: url))
+        mkdir(path, 0o700)
+        #expect(cache.lookup(url: url) == .ignored("cache entry \(path) ignored: it is a directory, not a regular file"))
+        rmdir(path)
+        try cache.write(DiskCache.Entry(url: url, content: Array("{}".utf8), fetchedAt: 1, lifetime: 3600))
+        chmod(path, 0o620)
+        #expect(cache.lookup(url: url) == .ignored("cache entry \(path) ignored: it is writable by group or others"))
     }
 
     @Test func refusesADirectoryWritableByOthers() throws {

@@ -89,7 +89,7 @@ struct NetworkFetchTests {
         let server = try TestServer()
         let error = try #require(thrownError { () throws(JWTAuditError) in try fetcher().get(server.url("/status/\(status)")) })
         #expect(error.code == .unavailable)
-        #expect(error.reason.contains("HTTP status \(status)"), "\(error.reason)")
+        #expect(error.reason.contains("the provider answered HTTP \(status), Content-Type application/json"), "\(error.reason)")
     }
 
     @Test func plainHTTPIsRefusedWithoutAllowHTTP() throws {

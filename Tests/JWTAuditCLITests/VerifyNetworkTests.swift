@@ -184,13 +184,13 @@ struct VerifyNetworkTests {
         #expect(notLoopback.status == 64)
     }
 
-    @Test func aBodyThatIsNotJSONExitsThree() throws {
+    @Test func aBodyThatIsNotJSONIsTheProvidersFailureExitTwo() throws {
         let server = try Self.entraServer()
         let result = try verify("certificate-v1.jwt", [
             "--jwks", server.url("/not-json"), "--cacert", try TestPKI.get().caFile, "--no-cache", "--any-issuer",
             "--audience", Self.v1Audience,
         ])
-        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
         #expect(result.stderr.contains(server.url("/not-json")))
     }

@@ -23,6 +23,19 @@ struct DiscoveryIssuerTests {
             "the literal template never matches")
     }
 
+    /// One list of Entra authorities (`EntraAuthority`) for issuers and tenant-ids, national clouds included.
+    @Test func nationalCloudIssuersAndTenantPrefixesAreKnown() {
+        #expect(EntraIssuer("https://login.microsoftonline.us/\(tid)/v2.0")?.version == .v2)
+        #expect(EntraIssuer("https://login.partner.microsoftonline.cn/\(tid)/v2.0")?.tenant == tid)
+        #expect(EntraIssuer("https://sts.chinacloudapi.cn/\(tid)/")?.version == .v1)
+        #expect(EntraIssuer("https://login.example/\(tid)/v2.0") == nil)
+        for host in EntraAuthority.loginHosts {
+            #expect(EntraAuthority.strippingAuthority("https://\(host)/\(tid)/") == tid, "\(host)")
+            #expect(EntraAuthority.strippingAuthority("\(host)/\(tid)") == tid, "\(host)")
+        }
+        #expect(EntraAuthority.strippingAuthority("https://login.example/\(tid)") == "https://login.example/\(tid)")
+    }
+
     @Test func exactIssuersMatchExactly() {
         let exact = IssuerTemplate("https://sts.windows.net/\(tid)/")
         #expect(!exact.isTenantTemplated)

@@ -180,7 +180,7 @@ struct ExplainGoldenTests {
     @Test func textWrapsToTheWidthGiven() throws {
         let e = try S.explainPolicy(try Fixtures.example("secret-v1.jwt"), policyFile: "certificate-only-v1.xml")
         for width in [60, 80, 120] {
-            let lines = ExplanationText.render(e, width: width).split(separator: "\n")
+            let lines = ExplanationText.render(e, width: width, escape: { $0 }).split(separator: "\n")
             // Only unbreakable words (URLs, GUIDs) may overflow.
             for line in lines where line.unicodeScalars.count > width {
                 #expect(!String(line).trimmingXMLSpace.contains(" ") || line.split(separator: " ").contains { $0.count > width / 2 }, "width \(width): \(line)")

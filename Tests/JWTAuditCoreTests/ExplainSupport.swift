@@ -119,7 +119,7 @@ enum ExplainSupport {
     /// Compares the rendered text (80 columns, no colour) with `Golden/<name>.txt`. With
     /// JWTAUDIT_UPDATE_GOLDEN=1 in the environment the file is (re)written instead, for review in the diff.
     static func expectGolden(_ explanation: Explanation, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let text = ExplanationText.render(explanation, width: 80)
+        let text = ExplanationText.render(explanation, width: 80, escape: { $0 })
         let path = goldenDirectory + name + ".txt"
         if let update = getenv("JWTAUDIT_UPDATE_GOLDEN"), String(cString: update) == "1" {
             CryptoTestSupport.writeFile(path, Array(text.utf8))

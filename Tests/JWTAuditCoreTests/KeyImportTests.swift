@@ -151,6 +151,31 @@ struct KeyImportTests {
         #expect(set.keys[0].source == "jwks.json key #1")
     }
 
+    /// RFC 7517 §5: members that cannot be used are ignored, each named with its reason; the rest of the set works.
+    @Test func aSetSkipsMalformedMembersNamingThemAndKeepsTheRest() throws {
+        let members = [
+            #"{"kty":"RSA","kid":"bad-base64","n":"!!!","e":"AQAB"}"#,
+            #"{"kty":"RSA","kid":"empty-modulus","n":"","e":"AQAB"}"#,
+            #"{"kty":"EC","kid":"wrong-curve","crv":"P-256","x":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE","y":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE"}"#,
+            #"{"kty":"XYZ","kid":"unknown-kty"}"#,
+            #""not a key""#,
+            #"{"kty":"RSA","kid":"good",\#(Self.rfcKey)}"#,
+        ]
+        let set = try KeySet.load(Array(#"{"keys":[\#(members.joined(separator: ","))]}"#.utf8), source: "jwks.json")
+        #expect(set.keys.map(\.kid) == ["good"])
+        #expect(set.refused.map(\.kid) == ["bad-base64", "empty-modulus", "wrong-curve", "unknown-kty", nil])
+        #expect(set.notes.count == 5)
+        for (note, reason) in zip(set.notes, ["invalid base64url", "is empty", "not a valid point", "\"XYZ\"", "not a string"]) {
+            #expect(note.hasPrefix("key not used: jwks.json key #") && note.contains(reason), "\(note)")
+        }
+        // A set in which nothing can be used says why, member by member.
+        let none = #expect(throws: JWTAuditError.self) {
+            try KeySet.load(Array(#"{"keys":[\#(members[0]),\#(members[1])]}"#.utf8), source: "jwks.json")
+        }
+        #expect(none?.reason.contains("no usable signature key") == true)
+        #expect(none?.reason.contains("key #1 (kid bad-base64)") == true && none?.reason.contains("key #2 (kid empty-modulus)") == true)
+    }
+
     @Test func aSetWithPrivateMembersIsRefusedWhole() {
         let json = #"{"keys":[{"kty":"RSA","kid":"a",\#(Self.rfcKey)},{"kty":"RSA","kid":"b","d":"AQAB",\#(Self.rfcKey)}]}"#
         let error = #expect(throws: JWTAuditError.self) { try KeySet.load(Array(json.utf8), source: "jwks.json") }

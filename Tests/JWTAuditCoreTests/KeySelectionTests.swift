@@ -2,17 +2,17 @@ import Testing
 @testable import JWTAuditCore
 
 /// Key selection: kid match in a set, no fallback for an unknown kid, a lone key whatever the kid, every
-/// compatible key when the token has no kid; and the set-level rules (mixing, duplicate kids).
+/// compatible key when the token has no kid; and the set-level rules (symmetric members, duplicate kids).
 @Suite("Key selection")
 struct KeySelectionTests {
-    /// Three public keys made by `openssl` at test time: two RSA, one EC P-256, as a JWK set with kids.
-    static func keySet() throws -> (set: KeySet, factory: OpenSSLKeyFactory) {
+    /// Three public keys made by `openssl` at test time: two RSA, one EC P-256, as a JWK set with `kids`.
+    static func keySet(kids: [String] = ["rsa-1", "rsa-2", "ec-1"]) throws -> (set: KeySet, factory: OpenSSLKeyFactory) {
         let factory = OpenSSLKeyFactory()
         try factory.rsa("r1")
         try factory.rsa("r2")
         try factory.ec("e1")
         var members: [String] = []
-        for (name, kid) in [("r1", "rsa-1"), ("r2", "rsa-2"), ("e1", "ec-1")] {
+        for (name, kid) in zip(["r1", "r2", "e1"], kids) {
             let key = try #require(try KeySet.load(try factory.read(name + ".pub"), source: name).keys.first)
             guard case .publicKey(_, let components) = key.material else { throw JWTAuditError(.malformedKey, "?") }
             switch components {
@@ -74,17 +74,40 @@ struct KeySelectionTests {
         #expect(selection.explanation.contains("refused") && selection.explanation.contains("exponent is 3"), "\(selection.explanation)")
     }
 
-    @Test func aSetMixingSymmetricAndAsymmetricKeysIsRefused() {
+    @Test func aSymmetricMemberOfASetIsRefusedAndItsPublicNeighboursKept() throws {
         let secret = Base64URL.encode([UInt8](repeating: 1, count: 32))
         let json = #"{"keys":[{"kty":"RSA","kid":"r","n":"\#(Base64URL.encode(KeyPolicyTests.plainModulus))","e":"AQAB"},{"kty":"oct","kid":"h","k":"\#(secret)"}]}"#
-        let error = #expect(throws: JWTAuditError.self) { try KeySet.load(Array(json.utf8), source: "jwks.json") }
-        #expect(error?.reason.contains("mixes symmetric") == true)
+        for provenance in [KeySet.Provenance.publicKeys, .keyFile] {
+            let set = try KeySet.load(Array(json.utf8), source: "jwks.json", provenance: provenance)
+            #expect(set.keys.map(\.kid) == ["r"])
+            #expect(set.refused.map(\.kid) == ["h"])
+            let selection = KeySelection.select(from: set, kid: "h", algorithm: .HS256)
+            #expect(selection.candidates.isEmpty)
+            #expect(selection.explanation.contains("a symmetric (oct) key in a JWK set is never used"), "\(selection.explanation)")
+            #expect(!Verifier.defaultAllowedAlgorithms(set).contains(.HS256))
+        }
     }
 
-    @Test func aRepeatedKidIsRefused() {
-        let n = Base64URL.encode(KeyPolicyTests.plainModulus)
-        let json = #"{"keys":[{"kty":"RSA","kid":"same","n":"\#(n)","e":"AQAB"},{"kty":"RSA","kid":"same","n":"\#(n)","e":"AQAB"}]}"#
-        let error = #expect(throws: JWTAuditError.self) { try KeySet.load(Array(json.utf8), source: "jwks.json") }
-        #expect(error?.reason.contains("\"same\" appears on more than one key") == true)
+    @Test func onlyASecretAdmitsHMACByDefault() throws {
+        let secret = [UInt8](repeating: 1, count: 32)
+        let jwk = #"{"kty":"oct","kid":"h","k":"\#(Base64URL.encode(secret))"}"#
+        #expect(Verifier.defaultAllowedAlgorithms(try KeySet.symmetric(secret: secret, source: "s")).contains(.HS256))
+        let fromKeyFile = try KeySet.load(Array(jwk.utf8), source: "h.jwk", provenance: .keyFile)
+        #expect(Verifier.defaultAllowedAlgorithms(fromKeyFile).isEmpty, "a --key JWK needs an explicit --alg HS*")
+        let error = #expect(throws: JWTAuditError.self) { try KeySet.load(Array(jwk.utf8), source: "h.jwk", provenance: .publicKeys) }
+        #expect(error?.reason.contains("never used") == true)
+    }
+
+    /// RFC 7517 §4.5 allows one kid on keys of different types ("equivalent alternatives"); a repeat within one
+    /// type is said, and neither loses the set: each key with the kid that can do the algorithm is tried.
+    @Test func aRepeatedKidKeepsTheSetAndEveryKeyIsTried() throws {
+        let (alternatives, _) = try Self.keySet(kids: ["same", "rsa-2", "same"])
+        #expect(alternatives.keys.count == 3 && alternatives.notes.isEmpty, "\(alternatives.notes)")
+        #expect(KeySelection.select(from: alternatives, kid: "same", algorithm: .ES256).candidates.map(\.keyType) == ["EC"])
+        #expect(KeySelection.select(from: alternatives, kid: "same", algorithm: .RS256).candidates.map(\.keyType) == ["RSA"])
+
+        let (repeated, _) = try Self.keySet(kids: ["same", "same", "ec-1"])
+        #expect(repeated.notes.count == 1 && repeated.notes[0].contains("kid \"same\" appears on more than one RSA key"), "\(repeated.notes)")
+        #expect(KeySelection.select(from: repeated, kid: "same", algorithm: .RS256).candidates.count == 2)
     }
 }

@@ -57,6 +57,21 @@ struct PolicyLintTests {
         #expect(try !fires("claim-version-mismatch", jwt(metadata: Self.v2Metadata, issuers: "<issuers><issuer>https://sts.windows.net/t/</issuer></issuers>")))
     }
 
+    /// Issue 13 item 10: every Entra authority jwtaudit knows, national clouds included, in metadata and issuers.
+    @Test(arguments: EntraAuthority.loginHosts + ["contoso.ciamlogin.com"])
+    func claimVersionMismatchAtEveryEntraAuthority(host: String) throws {
+        let v2 = "https://\(host)/3d6e366f-9587-413b-ab6b-0a851b1b91ba/v2.0/.well-known/openid-configuration"
+        #expect(try fires("claim-version-mismatch", jwt(metadata: v2)), "\(host)")
+        let v1 = "https://\(host)/3d6e366f-9587-413b-ab6b-0a851b1b91ba/.well-known/openid-configuration"
+        #expect(try fires("claim-version-mismatch", jwt(metadata: v1, claims: #"<claim name="azp"><value>x</value></claim><claim name="azpacr"><value>2</value></claim>"#)), "\(host)")
+        #expect(try !fires("claim-version-mismatch", jwt(metadata: v1)), "\(host)")
+    }
+
+    @Test func claimVersionMismatchNeedsAnEntraHostNotAnEntraLookingPath() throws {
+        #expect(try !fires("claim-version-mismatch", jwt(metadata: "https://idp.example/login.microsoftonline.com/t/v2.0/.well-known/openid-configuration")))
+        #expect(try fires("claim-version-mismatch", jwt(metadata: Self.v2Metadata, issuers: "<issuers><issuer>https://login.microsoftonline.us/t/v2.0</issuer></issuers>")))
+    }
+
     @Test func clientNotRestricted() throws {
         #expect(try fires("client-not-restricted", jwt(claims: #"<claim name="appidacr"><value>2</value></claim>"#)))
         #expect(try !fires("client-not-restricted", jwt()))

@@ -21,7 +21,8 @@ struct RFCExampleSignatureTests {
             return
         }
         let jwk = try #require(document["jwk"], "\(name): no jwk")
-        let keySet = try KeySet.loadJWKS(jwk, source: name)
+        // As `verify --key FILE --alg ALG` reads it: a lone JWK file, whose oct key is a secret with the pinned alg.
+        let keySet = try KeySet.loadJWKS(jwk, source: name, provenance: .keyFile)
         #expect(keySet.isLoneKey, "\(name): a single JWK is a lone key")
         let key = try #require(keySet.keys.first)
         let token = try CompactToken.parse(try #require(document["token"]?.stringValue))

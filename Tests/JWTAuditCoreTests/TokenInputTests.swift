@@ -22,10 +22,30 @@ struct TokenInputTests {
         ("URL query id_token", "https://app.example/cb?state=1&id_token=\(jwt)"),
         ("percent-encoded", "https://app.example/cb#access_token=\(jwt.replacingDots())"),
         ("line breaks inside", wrapped),
+        ("indented continuation lines", "    eyJhbGciOiJSUzI1NiJ9.ey \n    Jpc3MiOiJ4In0\t\r\n\t.c2ln"),
         ("byte order mark", "\u{FEFF}\(jwt)\r\n"),
     ] as [(String, String)])
     func extractsTheToken(_ form: String, _ input: String) throws {
         #expect(try TokenInput.extract(input) == Self.jwt, "form: \(form)")
+    }
+
+    /// TokenWhitespace's rule: only a line wrap (a line break with the spaces and tabs around it) is removed; any
+    /// other whitespace inside the token means it was altered, and the error says where.
+    @Test(arguments: [
+        ("a space in the payload", "eyJhbGciOiJSUzI1NiJ9.eyJpc3Mi OiJ4In0.c2ln", "a space at character 30, in the payload (segment 2)"),
+        ("a tab in the header", "eyJhbGci\tOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2ln", "a tab at character 9, in the header (segment 1)"),
+        ("a space in the signature", "Bearer eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0.c2 ln", "a space at character 40, in the signature (segment 3)"),
+        ("a space before a dot", "eyJhbGciOiJSUzI1NiJ9 .eyJpc3MiOiJ4In0.c2ln", "in the header (segment 1)"),
+        ("a vertical tab next to a line break", "eyJhbGciOiJSUzI1NiJ9.eyJp\n\u{0B}c3MiOiJ4In0.c2ln", "a vertical tab at character 27"),
+        ("a byte order mark inside", "eyJhbGciOiJSUzI1NiJ9.eyJp\u{FEFF}c3MiOiJ4In0.c2ln", "a byte order mark"),
+        ("in a token response", #"{"access_token":"eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJ4In0. c2ln"}"#, "in the signature (segment 3)"),
+        ("five segments", "a.b.c.d e.f", "in the ciphertext (segment 4)"),
+    ] as [(String, String, String)])
+    func whitespaceInsideATokenIsAnAlteredToken(_ what: String, _ input: String, _ reason: String) {
+        let error = #expect(throws: JWTAuditError.self, "\(what)") { try TokenInput.extract(input) }
+        #expect(error?.code == .malformedToken)
+        #expect(error?.reason.contains("the token was altered") == true && error?.reason.contains(reason) == true,
+            "\(what): \(String(describing: error))")
     }
 
     @Test func prefersTheAccessTokenInAResponse() throws {

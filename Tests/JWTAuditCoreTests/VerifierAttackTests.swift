@@ -185,11 +185,12 @@ struct VerifierAttackTests {
 
     /// Each example's key as the trusted key, its `alg` pinned through `allowedAlgorithms` (never taken from the
     /// header), a clock before the examples' `exp` (2011-03-22T18:43:00Z): the signature verdict must match `expect`.
+    /// The key is given as `verify --key FILE --alg ALG` gives it: a lone JWK file, so an `oct` key is a secret.
     @Test(arguments: rfcFiles)
     func rfcExampleThroughTheVerifier(_ name: String) throws {
         let document = try CryptoTestSupport.json(Self.rfcDirectory + "/" + name)
         let pinned = try #require(document["alg"]?.stringValue, "\(name): no alg")
-        let keys = try KeySet.loadJWKS(try #require(document["jwk"], "\(name): no jwk"), source: name)
+        let keys = try KeySet.loadJWKS(try #require(document["jwk"], "\(name): no jwk"), source: name, provenance: .keyFile)
         var policy = VerificationPolicy()
         policy.anyIssuer = true
         policy.anyAudience = true

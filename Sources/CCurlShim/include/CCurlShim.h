@@ -17,7 +17,8 @@ enum jwtaudit_http_failure {
     JWTAUDIT_HTTP_PROTOCOL_REFUSED = 7, // a URL or redirect target with a scheme that is not allowed
     JWTAUDIT_HTTP_OVERSIZE = 8,         // body larger than max_body_bytes
     JWTAUDIT_HTTP_OTHER = 9,
-    JWTAUDIT_HTTP_CA_FILE = 10          // the ca_file could not be read or holds no usable certificate
+    JWTAUDIT_HTTP_CA_FILE = 10,         // the ca_file could not be read or holds no usable certificate
+    JWTAUDIT_HTTP_ABORTED = 11          // jwtaudit_http_abort_all() was called (an interrupt)
 };
 
 struct jwtaudit_http_request {
@@ -37,6 +38,7 @@ struct jwtaudit_http_response {
     unsigned char *body;           // malloc'd; free with jwtaudit_http_response_free
     size_t body_length;
     char *cache_control;           // last response's Cache-Control value, or NULL
+    char *content_type;            // last response's Content-Type value, or NULL
     char *effective_url;           // URL of the last request, or NULL
     int failure;                   // enum jwtaudit_http_failure
     int curl_code;                 // CURLcode, 0 on success
@@ -48,5 +50,9 @@ int jwtaudit_http_get(const struct jwtaudit_http_request *request, struct jwtaud
 void jwtaudit_http_response_free(struct jwtaudit_http_response *response);
 /// 1 once libcurl has been dlopen()ed by this process, else 0.
 int jwtaudit_curl_is_loaded(void);
+/// Makes every transfer in progress, and every later one, stop at once with JWTAUDIT_HTTP_ABORTED: libcurl's
+/// progress callback checks the flag (about once a second while a server is silent, more often while data flows).
+/// Async-signal-safe (one atomic store): a SIGINT handler calls it.
+void jwtaudit_http_abort_all(void);
 
 #endif

@@ -12,9 +12,14 @@ struct BatchItemResult: Sendable {
     var malformed: Bool
     /// True when the keys for this token could not be obtained (network, offline cache miss).
     var undecided = false
+    /// True when the run was interrupted before this line was judged: it is neither printed nor counted.
+    var interrupted = false
+
+    /// A line not judged because of an interrupt.
+    static let notJudged = BatchItemResult(jsonLine: "", valid: false, failedChecks: [], malformed: false, interrupted: true)
 }
 
-/// Set from the SIGINT handler; checked between reads and between chunks.
+/// Set from the SIGINT handler; checked between reads, between chunks and before each line.
 let batchInterrupted = Atomic<Bool>(false)
 
 /// Streams tokens through a verification closure on every core and writes results in input order.
@@ -110,6 +115,10 @@ struct BatchRunner {
             out.reserveCapacity(work.count * 96)
             for index in 0..<work.count {
                 let result = slots.pointer[index]!
+                if result.interrupted {
+                    summary.interrupted = true
+                    continue
+                }
                 summary.total += 1
                 if result.malformed {
                     summary.malformed += 1
@@ -169,12 +178,17 @@ struct BatchRunner {
         return summary
     }
 
-    /// SIGINT stops the batch cleanly: the chunk in flight is finished and the summary so far is printed.
+    /// SIGINT stops the batch cleanly: fetches in flight are abandoned at once (`HTTPFetcher.abortAll`), the lines
+    /// of the chunk in flight that were not judged yet are dropped, and the summary so far is printed.
     /// SIGPIPE is ignored so that a closed stdout shows up as EPIPE from write(2), which ends the run quietly.
     static func installSignalHandlers() {
         signal(SIGPIPE, SIG_IGN)
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in batchInterrupted.store(true, ordering: .relaxed) }
+        action.__sigaction_handler.sa_handler = { _ in
+            // Both are single atomic stores: async-signal-safe.
+            batchInterrupted.store(true, ordering: .relaxed)
+            HTTPFetcher.abortAll()
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: a blocked read(2) returns EINTR so the flag is seen at once
         sigaction(SIGINT, &action, nil)

@@ -1,14 +1,18 @@
 import Glibc
 import JWTAuditCore
+import Synchronization
 
 /// `verify --batch`: one token per input line, one JSON object per line out (in input order), a summary on
 /// standard error.
 ///
 /// Exit status: 0 only when every token is valid; 1 when any token is rejected or a line is not a token (a log
 /// line that is not a valid token is a reason to fail the gate, not a reason to stop reading); 2 when keys could
-/// not be obtained for some token; 3 when the input holds no token at all or a file cannot be opened; 130 when
+/// not be obtained for some token, whatever the other lines say (as for a single `verify`: a run that could not
+/// decide on every token must not pass for one that judged them all, and 2 tells a script to retry, not to
+/// reject); 3 when the input holds no token at all, a file cannot be opened or local keys cannot be used; 130 when
 /// interrupted (SIGINT), the shell's convention for "stopped by ^C", so that a script cannot mistake a partial run
-/// for a verdict on every token (1 would claim that some token was rejected, which may be false).
+/// for a verdict on every token (1 would claim that some token was rejected, which may be false). So the
+/// precedence is 130, then 2, then 1, then 0.
 enum VerifyBatch {
     static let interruptedStatus: Int32 = 130
 
@@ -38,7 +42,13 @@ enum VerifyBatch {
         let source = try configuration.source(environment: environment)
         let resolution = configuration.makeKeyResolution(environment: environment)
         var fixedVerifier: Verifier?
-        if case .keys(let keys) = source { fixedVerifier = Verifier(keys: keys, policy: configuration.policy) }
+        if case .keys(let keys, _) = source {
+            fixedVerifier = Verifier(keys: keys, policy: configuration.policy)
+            // The lines say only which checks failed: what the keys' notes say (a member skipped) is said once.
+            if !quiet, let resolved = try? resolution.keys(source, for: nil) {
+                for note in resolved.notes { streams.writeErrorLine("jwtaudit: note: \(note)") }
+            }
+        }
         let at = configuration.at
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
@@ -47,6 +57,7 @@ enum VerifyBatch {
         let runner = BatchRunner(
             jobs: configuration.jobs, maxLineBytes: maxLine,
             verify: { line, number, worker in
+                if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                 let token: CompactToken
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
@@ -54,9 +65,9 @@ enum VerifyBatch {
                     token = try CompactToken.parse(line, reusingHeaderOf: previousTokens[worker])
                     previousTokens[worker] = token
                 } catch {
-                    let extracted = (try? TokenInput.extract(line)) ?? line
+                    // Not a bare token: extract it as every subcommand does (quotes, Bearer, the whitespace rule).
                     do throws(JWTAuditError) {
-                        token = try CompactToken.parse(extracted)
+                        token = try CompactToken.parse(try TokenInput.extract(line))
                     } catch {
                         return malformed(number, error.reason)
                     }
@@ -69,10 +80,9 @@ enum VerifyBatch {
                         let keys = try resolution.keys(source, for: token)
                         verifier = Verifier(keys: keys.keySet, policy: configuration.policy.completed(with: keys))
                     } catch {
-                        var result = malformed(number, error.reason)
-                        result.malformed = false
-                        result.undecided = error.code == .unavailable
-                        return result
+                        // A fetch stopped by ^C says nothing about the token.
+                        if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
+                        return keyFailure(number, token: token, error.reason)
                     }
                 }
                 return item(verifier.verify(token, at: at), number: number)
@@ -101,7 +111,7 @@ enum VerifyBatch {
         out += "\n"
         if !summary.failedByCheck.isEmpty {
             let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            out += "jwtaudit: failed checks: " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + "\n"
+            out += "jwtaudit: failed checks: " + TerminalText.escaped(counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) + "\n"
         }
         if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
         return out
@@ -137,6 +147,16 @@ enum VerifyBatch {
         JSONWriter.writeString(reason, into: &line)
         line += "}"
         return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format.rawValue], malformed: true)
+    }
+
+    /// A token whose keys could not be obtained or used (the provider failed, the cache is empty offline): the
+    /// `key` check could not run, so the token is undecided, neither valid nor rejected, and the reason is given.
+    static func keyFailure(_ number: Int, token: CompactToken, _ reason: String) -> BatchItemResult {
+        let credential = token.claims.map { CredentialVerdict.classify(claims: $0).kind } ?? .unknown
+        var line = "{\"line\":\(number),\"valid\":false,\"failed\":[\"key\"],\"credential\":\"\(credential.rawValue)\",\"error\":"
+        JSONWriter.writeString(reason, into: &line)
+        line += "}"
+        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.key.rawValue], malformed: false, undecided: true)
     }
 
     /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).

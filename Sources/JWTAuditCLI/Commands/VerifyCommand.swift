@@ -60,6 +60,11 @@ struct VerifyConfiguration: Sendable {
         if sources.count > 1 {
             throw usage("\(sources.joined(separator: " and ")) are two key sources; give exactly one, so that it is clear which keys are trusted")
         }
+        if let name = keys.secretEnv, name.isEmpty || name.contains("=") {
+            throw .usage(
+                .invalidValue(option: "--secret-env", value: name, reason: "expected the name of an environment variable"),
+                command)
+        }
         if let tenant = keys.tenant {
             do {
                 _ = try EntraTenant(tenant)
@@ -206,9 +211,13 @@ enum VerifyCommand {
     static func evaluate(
         configuration: VerifyConfiguration, environment: [String: String], tokenText: String
     ) throws(CommandFailure) -> VerifyEvaluation {
-        let text = (try? TokenInput.extract(tokenText)) ?? tokenText
-        guard let token = try? CompactToken.parse(text) else {
-            return .notAToken(text, policy: configuration.policy, at: configuration.at)
+        let token: CompactToken
+        do {
+            token = try CompactToken.parse(try TokenInput.extract(tokenText))
+        } catch {
+            // Not a token (or an altered one): the `format` check fails with the extraction's or the parser's
+            // reason, and the rest is skipped, without any key.
+            return .notAToken(error, policy: configuration.policy, at: configuration.at)
         }
         return try evaluate(configuration: configuration, environment: environment, token: token)
     }

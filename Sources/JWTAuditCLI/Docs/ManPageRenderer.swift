@@ -1,5 +1,5 @@
 /// `man/jwtaudit.1`: mdoc(7), section 1, rendered from the table (NAME, SYNOPSIS, DESCRIPTION with each
-/// subcommand and its options, EXIT STATUS, ENVIRONMENT, EXAMPLES, SEE ALSO). Sentences start on new lines, as
+/// subcommand and its options, TOKEN INPUT, ENVIRONMENT, EXIT STATUS, EXAMPLES, SEE ALSO). Sentences start on new lines, as
 /// mdoc asks, so `mandoc -T lint` stays quiet.
 public enum ManPageRenderer {
     public static func render() -> String {
@@ -34,6 +34,12 @@ public enum ManPageRenderer {
                 out += ".El\n"
             }
         }
+        out += ".Sh TOKEN INPUT\n" + sentences(
+            "A token is given as an argument, as a file (FILE or @FILE), or on standard input (-, or no argument when "
+                + "standard input is not a terminal). It may be bare, or inside a 'Bearer' value, an 'Authorization:' "
+                + "header line, a token endpoint's JSON response (access_token, then id_token) or a URL with "
+                + "access_token= or id_token=.")
+        out += ".Pp\n" + sentences(OptionTable.tokenWhitespaceRule)
         out += ".Sh ENVIRONMENT\n.Bl -tag -width Ds\n.It Ev NO_COLOR\n"
         out += sentences("When set to a non-empty value, text output is not coloured unless --color always is given.")
         out += ".El\n"

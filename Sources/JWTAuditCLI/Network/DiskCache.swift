@@ -49,28 +49,66 @@ public struct DiskCache: Sendable {
 
     // MARK: reading
 
-    /// The entry for `url`, or nil when there is none or it cannot be trusted (torn, corrupt, for another URL,
-    /// not a regular file, owned by someone else, writable by group or others).
-    public func read(url: String) -> Entry? {
-        guard let path = path(for: url) else { return nil }
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+    /// What the cache holds for a URL.
+    public enum Lookup: Sendable, Equatable {
+        case missing
+        case entry(Entry)
+        /// Something is there but cannot be trusted or read; the reason is worth a warning, and the document is
+        /// fetched again (it is never used).
+        case ignored(String)
+
+        public var entry: Entry? {
+            if case .entry(let entry) = self { return entry }
+            return nil
+        }
+    }
+
+    /// The entry for `url`, or nil when there is none or it cannot be trusted (see `lookup`).
+    public func read(url: String) -> Entry? { lookup(url: url).entry }
+
+    /// The entry for `url`, or why what is there cannot be used: torn, corrupt, for another URL, not a regular
+    /// file, owned by someone else, writable by group or others. Opened with `O_NONBLOCK | O_NOFOLLOW`: a FIFO
+    /// planted under the entry's name would otherwise block `open(2)` until a writer comes, a hang no `--timeout`
+    /// covers, and a symbolic link could point anywhere. Only a regular file owned by this user is read.
+    public func lookup(url: String) -> Lookup {
+        guard let path = path(for: url) else { return .missing }
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return .missing }
+            let why = errno == ELOOP ? "it is a symbolic link" : String(cString: strerror(errno))
+            return .ignored("cache entry \(path) ignored: \(why)")
+        }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_uid == geteuid(),
-            info.st_mode & 0o022 == 0, info.st_size <= Self.maxEntryBytes
-        else { return nil }
+        guard fstat(fd, &info) == 0 else { return .ignored("cache entry \(path) ignored: cannot stat it") }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFREG else {
+            let what = kind == S_IFIFO ? "a FIFO" : kind == S_IFDIR ? "a directory" : kind == S_IFSOCK ? "a socket"
+                : kind == S_IFCHR || kind == S_IFBLK ? "a device" : "not a file"
+            return .ignored("cache entry \(path) ignored: it is \(what), not a regular file")
+        }
+        guard info.st_uid == geteuid() else {
+            return .ignored("cache entry \(path) ignored: it is owned by user \(info.st_uid), not by you")
+        }
+        guard info.st_mode & 0o022 == 0 else {
+            return .ignored("cache entry \(path) ignored: it is writable by group or others")
+        }
+        guard info.st_size <= Self.maxEntryBytes else { return .ignored("cache entry \(path) ignored: it is too large") }
         var bytes = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .ignored("cache entry \(path) ignored: \(String(cString: strerror(errno)))")
+            }
             if n == 0 { break }
             bytes += chunk[0..<n]
-            if bytes.count > Self.maxEntryBytes { return nil }
+            if bytes.count > Self.maxEntryBytes { return .ignored("cache entry \(path) ignored: it is too large") }
         }
-        guard let entry = Self.decode(bytes), entry.url == url else { return nil }
-        return entry
+        guard let entry = Self.decode(bytes) else { return .ignored("cache entry \(path) ignored: it is torn or corrupt") }
+        guard entry.url == url else { return .ignored("cache entry \(path) ignored: it holds another URL") }
+        return .entry(entry)
     }
 
     // MARK: writing
@@ -107,8 +145,10 @@ public struct DiskCache: Sendable {
     static func makeDirectory(_ directory: String) throws(JWTAuditError) {
         var info = stat()
         if lstat(directory, &info) != 0 {
-            // Parents (e.g. ~/.cache) get 0700 too: they are created only when missing.
-            var prefix = ""
+            // Parents (e.g. ~/.cache) get 0700 too: they are created only when missing. A relative path is made
+            // from the working directory (the CLI makes `--cache-dir` absolute first; this keeps any other caller
+            // from creating it at the filesystem root).
+            var prefix = directory.hasPrefix("/") ? "" : "."
             for component in directory.split(separator: "/", omittingEmptySubsequences: true) {
                 prefix += "/" + component
                 if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw failure("cannot create cache directory \(prefix)") }

@@ -43,6 +43,25 @@ public struct HTTPFetcher: Sendable {
         public let cacheControl: String?
         /// The URL that answered, after redirects.
         public let effectiveURL: String
+        public var status: Int = 200
+        /// The `Content-Type` header of the final response, if any.
+        public var contentType: String?
+
+        /// What the provider answered, for an error that says why its answer is unusable: "HTTP 200, Content-Type
+        /// text/html, 33 bytes: "<html><body>Sign in…"". The excerpt is what arrived (the text renderers escape
+        /// its control characters).
+        public var summary: String { Self.summary(status: status, contentType: contentType, body: body) }
+
+        /// How many bytes of the body an error quotes.
+        static let excerptBytes = 80
+
+        static func summary(status: Int, contentType: String?, body: [UInt8]) -> String {
+            var text = "HTTP \(status), Content-Type \(contentType ?? "(none)"), "
+            if body.isEmpty { return text + "empty body" }
+            let excerpt = String(decoding: body.prefix(excerptBytes), as: UTF8.self)
+            text += "\(body.count) byte\(body.count == 1 ? "" : "s"): \"\(excerpt)\(body.count > excerptBytes ? "…" : "")\""
+            return text
+        }
     }
 
     public let options: Options
@@ -77,12 +96,16 @@ public struct HTTPFetcher: Sendable {
             }
         }
         if let caFile = options.caFile {
-            // The caller's mistake, not the network's: say so before any connection is made.
-            let fd = open(caFile, O_RDONLY | O_CLOEXEC)
+            // The caller's mistake, not the network's: say so before any connection is made. O_NONBLOCK and the
+            // regular-file check: a FIFO would block this open, and then OpenSSL's, forever.
+            let fd = open(caFile, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             if fd < 0 {
                 throw JWTAuditError(.invalidArgument, "cannot read --cacert file \(caFile) (\(String(cString: strerror(errno))))")
             }
+            var info = stat()
+            let regular = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
             close(fd)
+            if !regular { throw JWTAuditError(.invalidArgument, "--cacert file \(caFile) is not a regular file") }
         }
         let (proxy, noProxy) = proxySettings(for: url)
         let timeout = max(1, options.timeoutSeconds)
@@ -122,15 +145,25 @@ public struct HTTPFetcher: Sendable {
         case JWTAUDIT_HTTP_TOO_MANY_REDIRECTS: throw unavailable("more than \(options.maxRedirects) redirects\(why)")
         case JWTAUDIT_HTTP_PROTOCOL_REFUSED: throw unavailable("redirect to a non-HTTPS URL refused\(why)")
         case JWTAUDIT_HTTP_OVERSIZE: throw unavailable("response larger than \(Self.sizeText(options.maxBodyBytes))")
+        case JWTAUDIT_HTTP_ABORTED: throw unavailable("interrupted")
         default: throw unavailable("transfer failed\(why)")
         }
-        guard response.status == 200 else { throw unavailable("HTTP status \(response.status) (expected 200)") }
         let body = response.body_length == 0 ? [] : Array(UnsafeBufferPointer(start: response.body, count: response.body_length))
+        let contentType = response.content_type.map { String(cString: $0) }
+        guard response.status == 200 else {
+            throw unavailable(
+                "the provider answered \(Response.summary(status: response.status, contentType: contentType, body: body)) (expected HTTP 200)")
+        }
         return Response(
             body: body,
             cacheControl: response.cache_control.map { String(cString: $0) },
-            effectiveURL: response.effective_url.map { String(cString: $0) } ?? urlText)
+            effectiveURL: response.effective_url.map { String(cString: $0) } ?? urlText, status: 200,
+            contentType: contentType)
     }
+
+    /// Stops every fetch in flight, and refuses every later one, at once (SIGINT during `verify --batch`).
+    /// Async-signal-safe.
+    public static func abortAll() { jwtaudit_http_abort_all() }
 
     /// True once this process has loaded libcurl (for tests and `--verbose` diagnostics).
     public static var isCurlLoaded: Bool { jwtaudit_curl_is_loaded() != 0 }

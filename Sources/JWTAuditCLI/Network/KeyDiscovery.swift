@@ -5,6 +5,11 @@ public import JWTAuditCore
 ///
 /// Only validated documents are cached (JSON metadata with `issuer` and `jwks_uri`; JSON with a `keys` array),
 /// so a bad response can never be replayed from the cache.
+///
+/// Whatever a provider answers that cannot be used (an HTML login page, truncated JSON, an empty body, JSON
+/// without `keys` or `issuer`, a key set with no usable key) is the provider's failure, not the user's input:
+/// `.unavailable` (exit 2, "could not decide"), naming the URL, the HTTP status, the content type and the first
+/// bytes of the answer.
 public final class KeyDiscovery: KeyProvider {
     public let fetcher: HTTPFetcher
     public let cache: DiskCache
@@ -60,7 +65,8 @@ public final class KeyDiscovery: KeyProvider {
         throws(JWTAuditError) -> DiscoveryDocument
     {
         let now = clock()
-        let cached = cache.read(url: url)
+        let lookup = cache.lookup(url: url)
+        let cached = lookup.entry
         if let cached, (try? validate(cached.content)) != nil {
             let fresh = CachePolicy.freshness(fetchedAt: cached.fetchedAt, lifetime: cached.lifetime, now: now) == .fresh
             if fresh || offline {
@@ -68,18 +74,30 @@ public final class KeyDiscovery: KeyProvider {
                     fetchedAt: cached.fetchedAt)
             }
         }
+        // What was ignored in the cache (a FIFO, a file of another user) is said, and the document fetched again.
+        var ignored: String?
+        if case .ignored(let why) = lookup { ignored = why }
         if offline {
             throw JWTAuditError(.unavailable,
-                "--offline: no cached \(what) for \(url) (a run without --offline would fetch it)")
+                "--offline: no cached \(what) for \(url) (a run without --offline would fetch it)\(ignored.map { "; \($0)" } ?? "")")
         }
-        return try fetchAndStore(url: url, now: now, forcedAt: cached?.lastForcedRefetch, validate: validate)
+        let document = try fetchAndStore(url: url, now: now, forcedAt: cached?.lastForcedRefetch, validate: validate)
+        guard let ignored else { return document }
+        return DiscoveryDocument(
+            url: document.url, bytes: document.bytes, provenance: document.provenance, fetchedAt: document.fetchedAt,
+            cacheNote: [ignored, document.cacheNote].compactMap { $0 }.joined(separator: "; "))
     }
 
     private func fetchAndStore(url: String, now: Int64, forcedAt: Int64?, validate: ([UInt8]) throws(JWTAuditError) -> Void)
         throws(JWTAuditError) -> DiscoveryDocument
     {
         let response = try fetcher.get(url)
-        try validate(response.body)
+        do {
+            try validate(response.body)
+        } catch {
+            throw JWTAuditError(
+                .unavailable, "the provider's answer at \(url) is unusable (\(error.reason)); it answered \(response.summary)")
+        }
         let entry = DiskCache.Entry(url: url, content: response.body, fetchedAt: now,
             lifetime: CachePolicy.lifetime(cacheControl: response.cacheControl), lastForcedRefetch: forcedAt)
         // The cache is an optimisation: a read-only or refused cache directory must not fail the run.

@@ -1,3 +1,4 @@
+import Glibc
 import JWTAuditCore
 
 /// The network options that `verify`, `check-policy` and `explain` share (declared once in the option table),
@@ -17,7 +18,12 @@ struct NetworkOptions: Sendable {
     init(_ arguments: ParsedArguments, command: String) throws(CommandFailure) {
         cacert = arguments.last(.cacert)
         allowHTTP = arguments.has(.allowHTTP)
-        cacheDir = arguments.last(.cacheDirectory)
+        if let directory = arguments.last(.cacheDirectory) {
+            guard !directory.isEmpty else {
+                throw .usage(.invalidValue(option: "--cache-dir", value: directory, reason: "expected a directory"), command)
+            }
+            cacheDir = Self.absolute(directory)
+        }
         noCache = arguments.has(.noCache)
         offline = arguments.has(.offline)
         if let text = arguments.last(.timeout) {
@@ -26,6 +32,16 @@ struct NetworkOptions: Sendable {
             }
             timeoutSeconds = seconds
         }
+    }
+
+    /// `path` from the working directory when it is relative: the cache code builds its directories component by
+    /// component, and a relative `--cache-dir newrel/x` was created as `/newrel/x`. Resolved once, here, so that
+    /// the directory written is the one read.
+    static func absolute(_ path: String) -> String {
+        guard !path.hasPrefix("/"), let cwd = getcwd(nil, 0) else { return path }
+        defer { free(cwd) }
+        let base = String(cString: cwd)
+        return (base.hasSuffix("/") ? base : base + "/") + path
     }
 
     /// A discovery client for these options. libcurl is not loaded here: only a fetch loads it.

@@ -12,6 +12,15 @@ public enum OptionTable {
     public static let abstract =
         "Inspect and audit JSON Web Tokens from Microsoft Entra ID and Azure API Management."
 
+    /// The whitespace rule of `TokenWhitespace`, as the man page's TOKEN INPUT section and `decode --help` say it.
+    public static let tokenWhitespaceRule =
+        "Around the token, white space and quotes are removed. Inside it, a line break is removed together with "
+        + "the spaces and tabs next to it, so a token that a terminal or an editor wrapped (even with indented "
+        + "lines) is read whole. Any other white space inside the token (a space or a tab with no line break next "
+        + "to it, a vertical tab, a form feed, a byte order mark) means the token was altered on its way: it is "
+        + "refused as bad input (exit status 3), naming the position and the segment. The rule is the same for "
+        + "every subcommand and for each line of verify --batch."
+
     public static let decode = "decode"
     public static let verify = "verify"
     public static let checkPolicy = "check-policy"
@@ -26,7 +35,7 @@ public enum OptionTable {
             discussion:
                 "The token may be bare, or inside a 'Bearer' value, an 'Authorization:' header line, a token "
                 + "endpoint's JSON response (access_token, then id_token) or a URL with access_token= or "
-                + "id_token=. Quotes, surrounding white space and line breaks inside a pasted token are ignored. "
+                + "id_token=. " + tokenWhitespaceRule + " "
                 + "The output lists the header and the claims in the token's own order, the signature, and a "
                 + "summary: the client credential (certificate, secret or public client, read from appidacr in "
                 + "v1.0 tokens and azpacr in v2.0 tokens), any proof-of-possession binding, and findings a "
@@ -203,7 +212,7 @@ extension OptionSpec {
         long: "color", kind: .value, valueName: "WHEN", commands: OptionTable.reporting,
         abstract: "Colour text output: auto, always or never (default auto).",
         discussion:
-            "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both.",
+            "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
         choices: ["auto", "always", "never"], completion: .choices)
 
     // Keys.
@@ -211,14 +220,14 @@ extension OptionSpec {
         long: "key", kind: .value, valueName: "FILE", commands: OptionTable.verifying,
         abstract: "Verify with the key in FILE: a PEM public key or certificate, a JWK, or a JWK set.",
         discussion:
-            "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check.",
+            "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check. A symmetric (oct) JWK is an HMAC secret only with an explicit --alg HS256, HS384 or HS512; oct keys inside a set are never used.",
         completion: .file)
 
     public static let jwks = OptionSpec(
         long: "jwks", kind: .value, valueName: "FILE|URL", commands: OptionTable.verifying,
         abstract: "Verify with a JWK set from FILE or an https URL.",
         discussion:
-            "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. A URL is fetched over verified HTTPS and cached.",
+            "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. Symmetric (oct) keys in a set are never used, and a key that cannot be used is skipped and named in the notes. A URL is fetched over verified HTTPS and cached.",
         completion: .file)
 
     public static let secretFile = OptionSpec(
@@ -242,6 +251,7 @@ extension OptionSpec {
         long: "openid-config", kind: .value, valueName: "URL", commands: OptionTable.verifying,
         abstract: "Find the keys and the issuer from any OpenID provider's metadata URL.",
         discussion: "For Okta, Auth0, Keycloak, Entra External ID and others: the metadata's issuer and jwks_uri are used.")
+
 
     // What the token must say.
     public static let issuer = OptionSpec(
@@ -284,7 +294,7 @@ extension OptionSpec {
     public static let alg = OptionSpec(
         long: "alg", kind: .value, valueName: "ALG", commands: OptionTable.verifying,
         abstract: "Allow only algorithm ALG (repeatable). Default: what the key can do; HS* only with a secret.",
-        discussion: "none is never accepted, in any spelling.",
+        discussion: "none is never accepted, in any spelling. HS* verifies only with --secret-file, --secret-env, or one symmetric JWK given with --key and this option: a symmetric key from a key set or a provider is never used.",
         choices: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512"],
         completion: .choices, repeatable: true)
 
@@ -301,7 +311,7 @@ extension OptionSpec {
     public static let authority = OptionSpec(
         long: "authority", kind: .value, valueName: "URL", commands: OptionTable.fetching,
         abstract: "The Entra authority for --tenant and validate-azure-ad-token (default https://login.microsoftonline.com).",
-        discussion: "Set it for sovereign clouds (login.microsoftonline.us, login.chinacloudapi.cn) or a test server.")
+        discussion: "Set it for a national cloud (https://login.microsoftonline.us, https://login.partner.microsoftonline.cn, https://login.chinacloudapi.cn) or a test server.")
 
     public static let cacert = OptionSpec(
         long: "cacert", kind: .value, valueName: "FILE", commands: OptionTable.fetching,
@@ -319,6 +329,8 @@ extension OptionSpec {
     public static let cacheDirectory = OptionSpec(
         long: "cache-dir", kind: .value, valueName: "DIR", commands: OptionTable.fetching,
         abstract: "Cache metadata and key sets in DIR (default $XDG_CACHE_HOME/jwtaudit or ~/.cache/jwtaudit).",
+        discussion:
+            "A relative DIR is taken from the working directory; missing directories are made with mode 0700. An entry stays fresh for the response's Cache-Control max-age, at most 24 hours (one hour without one); a no-cache, negative or unreadable max-age means it is fetched again next time. Only regular files owned by you and writable by no one else are read: anything else found where an entry should be (a FIFO, a link, a torn file) is ignored with a note, and the document is fetched again.",
         completion: .directory)
 
     public static let noCache = OptionSpec(
@@ -392,7 +404,7 @@ extension OptionSpec {
         long: "batch", kind: .flag, commands: [OptionTable.verify],
         abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",
         discussion:
-            "Blank lines are skipped. Each output line has the input line number (counted across the files as if they were concatenated), valid, the failed check ids and the credential kind, in input order; a line that is not a token also has an error. A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when keys could not be obtained, 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed). A closed standard output ends the run quietly. Memory stays flat whatever the input size.")
+            "Blank lines are skipped. Each output line has the input line number (counted across the files as if they were concatenated), valid, the failed check ids and the credential kind, in input order; a line that is not a token also has an error (failed format), and so does a token whose keys could not be obtained (failed key; it is counted as undecided). A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when the keys of any token could not be obtained (2 wins over 1: the run could not decide on every token), 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed; an interrupt also stops fetches in flight). A closed standard output ends the run quietly. Memory stays flat whatever the input size.")
 
     public static let jobs = OptionSpec(
         long: "jobs", short: "j", kind: .value, valueName: "N", commands: [OptionTable.verify],

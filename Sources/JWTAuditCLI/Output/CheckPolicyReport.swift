@@ -2,8 +2,11 @@ import JWTAuditCore
 
 /// Text output of `check-policy`: the gateway's answer first (verdict, status, LastError, body), then every
 /// check and what is inferred; for lint, one finding per line as `file:line: severity: id: message`.
+/// Every string from the evaluation is escaped (`TerminalText`): messages quote the token's claims and `kid`, the
+/// policy's text and what a provider sent.
 enum CheckPolicyReport {
     static func text(_ evaluation: PolicyEvaluation, style: TextStyle) -> String {
+        let safe = TerminalText.escaped
         let element = evaluation.decisive
         let outcome = element.outcome
         var out = ""
@@ -16,12 +19,12 @@ enum CheckPolicyReport {
         out += row("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))")
         out += row("status", evaluation.accepted ? "200 (the request goes on to the backend)" : String(outcome.statusCode))
         if let lastError = outcome.lastError, !evaluation.accepted {
-            out += row("source", lastError.source)
+            out += row("source", safe(lastError.source))
             out += row("reason", lastError.reason.rawValue)
-            out += row("message", lastError.message)
+            out += row("message", safe(lastError.message))
         }
         if let body = outcome.body, !evaluation.accepted {
-            out += row("body", JSONWriter.write(body, style: .compact))
+            out += row("body", safe(JSONWriter.write(body, style: .compact)))
         }
         for (index, other) in evaluation.elements.enumerated() where evaluation.elements.count > 1 {
             let mark = index == evaluation.decisiveIndex ? "*" : "-"
@@ -35,21 +38,21 @@ enum CheckPolicyReport {
         for check in outcome.checks {
             let status = style.status(check.status)
             let text = check.text
-            out += "  \(status)  \(check.name)\n"
-            if let expected = text.expected { out += "          expected: \(expected)\n" }
-            if let actual = text.actual { out += "          actual:   \(actual)\n" }
-            out += "          \(text.detail)\n"
+            out += "  \(status)  \(safe(check.name))\n"
+            if let expected = text.expected { out += "          expected: \(safe(expected))\n" }
+            if let actual = text.actual { out += "          actual:   \(safe(actual))\n" }
+            out += "          \(safe(text.detail))\n"
         }
         if !evaluation.findings.isEmpty {
             out += "\n\(style.heading("findings")) (lint)\n"
             for finding in evaluation.findings {
-                out += "  \(severity(finding.severity, style))  \(finding.id) (line \(finding.line)): \(finding.message)\n"
+                out += "  \(severity(finding.severity, style))  \(finding.id) (line \(finding.line)): \(safe(finding.message))\n"
             }
         }
         let notes = evaluation.allNotes
         if !notes.isEmpty {
             out += "\n\(style.heading("notes"))\n"
-            for note in notes { out += "  - \(note)\n" }
+            for note in notes { out += "  - \(safe(note))\n" }
         }
         return out
     }
@@ -104,7 +107,7 @@ enum CheckPolicyReport {
     }
 
     static func location(_ placement: PolicyPlacement) -> String {
-        "\(placement.source.map { "\($0) " } ?? "")line \(placement.line)"
+        TerminalText.escaped("\(placement.source.map { "\($0) " } ?? "")line \(placement.line)")
     }
 
     static func row(_ label: String, _ value: String) -> String {

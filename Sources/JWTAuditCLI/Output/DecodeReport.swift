@@ -69,7 +69,9 @@ enum DecodeReport {
 
     // MARK: Text
 
+    /// Every string from the token (names, values, `kid`, what the findings quote) is escaped (`TerminalText`).
     static func text(_ inspection: TokenInspection, style: TextStyle) -> String {
+        let safe = TerminalText.escaped
         let token = inspection.token
         var out = style.heading(token.kind == .jwe ? "Header (JWE, protected)" : "Header") + "\n"
         out += members(token.header, times: [], style: style)
@@ -77,17 +79,17 @@ enum DecodeReport {
         if let claims = token.claims {
             out += members(claims, times: inspection.times, style: style)
         } else {
-            out += "  " + style.dim(token.claimsProblem ?? "no claims") + "\n"
+            out += "  " + style.dim(safe(token.claimsProblem ?? "no claims")) + "\n"
         }
         out += "\n" + style.heading("Signature") + "\n"
-        var rows: [(String, String)] = [("algorithm", token.algorithm ?? token.header["alg"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")]
+        var rows: [(String, String)] = [("algorithm", safe(token.algorithm ?? token.header["alg"].map { JSONWriter.write($0, style: .compact) } ?? "(none)"))]
         if token.kind == .jwe {
-            rows.append(("encryption", token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)"))
+            rows.append(("encryption", safe(token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")))
             rows.append(("payload", "encrypted: only the recipient's key can read it"))
         } else {
             rows.append(("length", "\(token.signature.count) bytes"))
         }
-        if let kid = token.header["kid"] { rows.append(("key id", kid.stringValue ?? JSONWriter.write(kid, style: .compact))) }
+        if let kid = token.header["kid"] { rows.append(("key id", safe(kid.stringValue ?? JSONWriter.write(kid, style: .compact)))) }
         rows.append(("verified", style.yellow("no") + ": decode does not verify the signature"))
         out += table(rows)
 
@@ -101,12 +103,12 @@ enum DecodeReport {
         case .unknown: verdict = style.dim("unknown")
         }
         var source: [String] = []
-        if let claim = credential.claim { source.append("\(claim) \"\(credential.value ?? "?")\"") }
-        if let version = credential.versionText { source.append("token version \(version)") }
+        if let claim = credential.claim { source.append("\(claim) \"\(safe(credential.value ?? "?"))\"") }
+        if let version = credential.versionText { source.append("token version \(safe(version))") }
         if !source.isEmpty { verdict += " (" + source.joined(separator: ", ") + ")" }
         var summary: [(String, String)] = [("credential", verdict)]
-        for note in credential.notes { summary.append(("", "- " + note)) }
-        summary.append(("binding", inspection.binding.kind == .none ? "none: " + inspection.binding.note.dropPrefix("bearer token: ") : inspection.binding.note))
+        for note in credential.notes { summary.append(("", "- " + safe(note))) }
+        summary.append(("binding", safe(inspection.binding.kind == .none ? "none: " + inspection.binding.note.dropPrefix("bearer token: ") : inspection.binding.note)))
         if inspection.findings.isEmpty {
             summary.append(("findings", "none"))
         } else {
@@ -117,7 +119,7 @@ enum DecodeReport {
                 case .warning: label = style.yellow("warning")
                 case .info: label = style.dim("info")
                 }
-                summary.append((index == 0 ? "findings" : "", "\(label) \(finding.id): \(finding.message)"))
+                summary.append((index == 0 ? "findings" : "", "\(label) \(finding.id): \(safe(finding.message))"))
             }
         }
         out += table(summary)
@@ -126,16 +128,18 @@ enum DecodeReport {
 
     static func members(_ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle) -> String {
         var rows: [(String, String)] = []
+        let safe = TerminalText.escaped
         for member in object.members {
-            var value = JSONWriter.write(member.value, style: .compact)
+            // JSON escapes the C0 controls; the escaping also covers DEL, C1 and the bidirectional controls.
+            var value = safe(JSONWriter.write(member.value, style: .compact))
             if let time = times.first(where: { $0.name == member.key }), member.value.numberValue != nil || time.problem != nil {
                 if let utc = time.utc, let relative = time.relative {
                     value += "  " + style.dim("\(utc) (\(relative))")
                 } else if let problem = time.problem {
-                    value += "  " + style.red(problem)
+                    value += "  " + style.red(safe(problem))
                 }
             }
-            rows.append((member.key, value))
+            rows.append((safe(member.key), value))
         }
         return table(rows)
     }

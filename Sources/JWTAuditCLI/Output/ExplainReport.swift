@@ -11,7 +11,7 @@ enum ExplainReport {
         }
         let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
         let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
-        streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter))
+        streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter, escape: TerminalText.escaped))
     }
 
     /// DESIGN.md / issue 6: `{"verdict", "token", "steps", "glossary"}` (plus `notes` when there are any).

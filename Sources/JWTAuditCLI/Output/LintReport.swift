@@ -6,8 +6,9 @@ enum LintReport {
     static func text(_ findings: [PolicyLintFinding], style: TextStyle) -> String {
         if findings.isEmpty { return "no findings\n" }
         var out = ""
+        let safe = TerminalText.escaped
         for finding in findings {
-            out += "\(finding.source ?? "policy"):\(finding.line):\(finding.column): \(CheckPolicyReport.severity(finding.severity, style)): \(finding.id): \(finding.message)\n"
+            out += "\(safe(finding.source ?? "policy")):\(finding.line):\(finding.column): \(CheckPolicyReport.severity(finding.severity, style)): \(finding.id): \(safe(finding.message))\n"
         }
         let counts = Finding.Severity.allCases.reversed().compactMap { severity -> String? in
             let n = findings.filter { $0.severity == severity }.count

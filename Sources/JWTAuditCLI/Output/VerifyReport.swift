@@ -31,7 +31,10 @@ enum VerifyReport {
 
     // MARK: Text
 
+    /// Every string from the report is escaped (`TerminalText`): details quote the token's `kid`, `iss`, claim
+    /// values and what the key source said.
     static func text(_ evaluation: VerifyEvaluation, style: TextStyle) -> String {
+        let safe = TerminalText.escaped
         let report = evaluation.report
         let width = min(24, report.checks.map { $0.name.count }.max() ?? 0)
         var out = style.heading("Checks") + "\n"
@@ -40,17 +43,17 @@ enum VerifyReport {
             let name = check.name
             let text = check.text
             let pad = String(repeating: " ", count: max(1, width - name.count + 2))
-            out += "  \(label)  \(name)\(pad)\(text.detail)\n"
+            out += "  \(label)  \(safe(name))\(pad)\(safe(text.detail))\n"
             if check.status == .fail || check.status == .warn {
                 let indent = String(repeating: " ", count: 2 + 4 + 2 + width + 2)
-                if let expected = text.expected { out += indent + style.dim("expected: ") + expected + "\n" }
-                if let actual = text.actual { out += indent + style.dim("actual:   ") + actual + "\n" }
+                if let expected = text.expected { out += indent + style.dim("expected: ") + safe(expected) + "\n" }
+                if let actual = text.actual { out += indent + style.dim("actual:   ") + safe(actual) + "\n" }
             }
         }
         out += "\n"
         var rows: [(String, String)] = []
         if let key = report.key {
-            var text = key.summary
+            var text = safe(key.summary)
             if key.keyType != "oct" { text += ", thumbprint " + key.thumbprint }
             rows.append(("key", text))
         } else {
@@ -58,12 +61,12 @@ enum VerifyReport {
         }
         if let credential = report.credential {
             var text = credential.kind.rawValue
-            if let claim = credential.claim { text += " (\(claim) \"\(credential.value ?? "?")\")" }
+            if let claim = credential.claim { text += " (\(claim) \"\(safe(credential.value ?? "?"))\")" }
             rows.append(("credential", text))
         }
         rows.append(("clock", "judged at \(NumericDate.formatRFC3339(evaluation.at)), clock skew \(evaluation.policy.clockSkew) s"))
         for (index, note) in evaluation.notes.enumerated() {
-            rows.append((index == 0 ? "notes" : "", "- " + note))
+            rows.append((index == 0 ? "notes" : "", "- " + safe(note)))
         }
         out += DecodeReport.table(rows)
         out += "\n" + verdict(report, style: style) + "\n"
@@ -80,6 +83,6 @@ enum VerifyReport {
             return style.red(style.heading("REJECTED")) + ": the signature was not verified"
         }
         let noun = failed.count == 1 ? "check" : "checks"
-        return style.red(style.heading("REJECTED")) + ": \(failed.count) \(noun) failed (" + failed.joined(separator: ", ") + ")"
+        return style.red(style.heading("REJECTED")) + ": \(failed.count) \(noun) failed (" + TerminalText.escaped(failed.joined(separator: ", ")) + ")"
     }
 }

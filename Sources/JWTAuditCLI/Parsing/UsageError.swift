@@ -47,6 +47,6 @@ public struct UsageError: Error, Sendable, Equatable {
     /// The three lines written to stderr.
     public var rendered: String {
         let see = command == CommandSpec.topLevel ? "jwtaudit --help" : "jwtaudit \(command) --help"
-        return "jwtaudit: error: \(message)\n\(HelpRenderer.usageLine(for: command))\nSee '\(see)'.\n"
+        return "jwtaudit: error: \(TerminalText.escaped(message))\n\(HelpRenderer.usageLine(for: command))\nSee '\(see)'.\n"
     }
 }

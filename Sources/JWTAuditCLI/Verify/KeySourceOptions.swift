@@ -20,9 +20,17 @@ struct KeySourceOptions: Sendable {
 
     /// The source, with local files read and parsed now (once for a whole batch).
     func source(environment: [String: String]) throws(JWTAuditError) -> KeySource {
-        if let path = keyFile { return .keys(try KeySet.load(try read(path, what: "key file"), source: path)) }
+        if let path = keyFile {
+            return .keys(try KeySet.load(try read(path, what: "key file"), source: path, provenance: .keyFile))
+        }
         if let path = secretFile {
-            return .keys(try KeySet.symmetric(secret: try read(path, what: "secret file"), source: path))
+            let secret = try read(path, what: "secret file")
+            let set = try KeySet.symmetric(secret: secret, source: path)
+            // Every byte is the secret: a file written with `echo` ends with a line break the issuer never used.
+            guard let last = secret.last, last == 0x0A || last == 0x0D else { return .keys(set) }
+            return .keys(set, notes: [
+                "the secret file \(path) ends with a line break, which is part of the secret (HMAC uses every byte); if it was written with echo, write it with printf '%s' instead"
+            ])
         }
         if let name = secretEnv {
             guard let value = environment[name], !value.isEmpty else {

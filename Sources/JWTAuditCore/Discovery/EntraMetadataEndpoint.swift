@@ -28,19 +28,6 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
             "tenant '\(text)' is not a tenant ID (GUID), a domain, 'common', 'organizations' or 'consumers'")
     }
 
-    /// A tenant as a policy may write it (validate-azure-ad-token's `tenant-id`): the tenant, or the tenant behind
-    /// the public cloud's authority (`login.microsoftonline.com/{tenant}`), with trailing slashes.
-    public static func bare(_ text: String) -> String {
-        var tenant = text
-        for prefix in ["https://login.microsoftonline.com/", "login.microsoftonline.com/"]
-        where tenant.lowercased().hasPrefix(prefix) {
-            tenant = String(tenant.dropFirst(prefix.count))
-        }
-        if tenant.hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
-        while tenant.hasSuffix("/") { tenant.removeLast() }
-        return tenant
-    }
-
     /// True for `common`/`organizations`/`consumers`: the metadata's issuer is templated, so any tenant's
     /// token passes the issuer check unless the token's tenant is checked separately.
     public var isMultiTenant: Bool { kind != .guid && kind != .domain }
@@ -114,8 +101,8 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
 /// (`https://login.microsoftonline.com/{example-tenant-id}/.well-known/openid-configuration`)… a v2.0 token … from
 /// the v2.0 endpoint (`https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`)".
 public enum EntraMetadataEndpoint {
-    /// The public cloud; `--authority` sets a sovereign cloud (or a test server).
-    public static let defaultAuthority = "https://login.microsoftonline.com"
+    /// The public cloud; `--authority` sets a national cloud (`EntraAuthority.loginHosts`) or a test server.
+    public static let defaultAuthority = "https://" + EntraAuthority.loginHosts[0]
 
     /// `{authority}/{tenant}/.well-known/openid-configuration` (v1) or
     /// `{authority}/{tenant}/v2.0/.well-known/openid-configuration` (v2).

@@ -6,7 +6,8 @@ public struct JWKSDocument: Sendable, Equatable {
     public let bytes: [UInt8]
     public let json: JSONValue
 
-    /// Not JSON -> `.malformedJSON`; JSON without a `keys` array -> `.malformedKey` (bad input, exit 3).
+    /// Not JSON -> `.malformedJSON`; JSON without a `keys` array -> `.malformedKey`. The fetcher reports either as
+    /// the provider's failure (exit 2), with what the provider answered.
     public init(bytes: [UInt8], source: String) throws(JWTAuditError) {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes: bytes) } catch {

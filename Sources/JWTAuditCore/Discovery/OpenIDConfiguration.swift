@@ -15,7 +15,8 @@ public struct OpenIDConfiguration: Sendable, Equatable {
 
     /// Reads metadata from the bytes served at `source` (named in every error).
     /// Not JSON -> `.malformedJSON`; JSON without a usable `issuer`/`jwks_uri` -> `.malformedKey` (the document
-    /// is the key source and it is unusable). Both are bad input (exit 3), unlike a failed fetch (exit 2).
+    /// is the key source and it is unusable). The fetcher reports either as the provider's failure (exit 2), with
+    /// what the provider answered.
     public init(bytes: [UInt8], source: String) throws(JWTAuditError) {
         let value: JSONValue
         do { value = try JSONParser.parse(bytes: bytes) } catch {

@@ -8,12 +8,9 @@ public struct EntraIssuer: Sendable, Equatable {
     public let tenant: String
     public let version: TokenVersion
 
-    /// Hosts Entra issues from, public cloud and the sovereign clouds.
-    static let v1Hosts = ["https://sts.windows.net/", "https://sts.chinacloudapi.cn/", "https://sts.microsoftonline.us/"]
-    static let v2Hosts = [
-        "https://login.microsoftonline.com/", "https://login.windows.net/", "https://login.partner.microsoftonline.cn/",
-        "https://login.microsoftonline.us/", "https://login.chinacloudapi.cn/",
-    ]
+    /// Hosts Entra issues from, public cloud and the national clouds (`EntraAuthority`).
+    static let v1Hosts = EntraAuthority.stsHosts.map { "https://\($0)/" }
+    static let v2Hosts = EntraAuthority.loginHosts.map { "https://\($0)/" }
 
     /// Parses `iss`; nil when it is not an Entra issuer.
     public init?(_ issuer: String) {

@@ -1,6 +1,7 @@
 /// The explanation as text for people: wrapped to a width, numbered steps, and the verdict last, as the
-/// verifier or the gateway gives it. Pure: the caller passes the width and a painter (colour is a terminal
-/// concern of the CLI), so the same text is what the golden tests compare.
+/// verifier or the gateway gives it. Pure: the caller passes the width, a painter and the escaping of untrusted
+/// text (colour and control characters are terminal concerns of the CLI), so the same text is what the golden
+/// tests compare.
 public enum ExplanationText {
     /// What a span of text is, for colouring.
     public enum Role: Sendable { case heading, label, pass, fail, warn, skip, dim }
@@ -8,24 +9,30 @@ public enum ExplanationText {
     public typealias Painter = @Sendable (String, Role) -> String
     public static let plain: Painter = { text, _ in text }
 
-    public static func render(_ explanation: Explanation, width: Int = 80, paint: Painter = plain) -> String {
+    /// Makes a string that may hold the token's or a provider's text safe for the output: every content string
+    /// (facts, causes, claim names and values, messages) goes through it before it is wrapped and painted, and the
+    /// layout's own newlines and colours are added after, so they are never escaped.
+    public typealias Escaper = @Sendable (String) -> String
+
+    public static func render(_ explanation: Explanation, width: Int = 80, paint: Painter = plain, escape: Escaper) -> String {
         let width = max(width, 40)
+        let e = escape
         var out = ""
         let summary = explanation.token
         out += paint("What this token is", .heading) + "\n"
-        out += wrap(summary.paragraph, width: width, indent: 2)
+        out += wrap(e(summary.paragraph), width: width, indent: 2)
         out += "\n"
         let labelWidth = min(summary.facts.map(\.label.count).max() ?? 0, 12) + 2
         for fact in summary.facts {
-            out += labelled(fact.label, fact.value, labelIndent: 2, labelWidth: labelWidth, width: width, paint: paint, role: .label)
+            out += labelled(e(fact.label), e(fact.value), labelIndent: 2, labelWidth: labelWidth, width: width, paint: paint, role: .label)
         }
 
         if !summary.findings.isEmpty {
             out += "\n" + paint("Findings", .heading) + "\n"
             for note in summary.findings {
                 let role: Role = note.severity == .error ? .fail : note.severity == .warning ? .warn : .skip
-                out += labelled(note.severity.rawValue, "\(note.id): \(note.message)", labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: role)
-                out += wrap(note.meaning, width: width, indent: 11, paint: { paint($0, .dim) })
+                out += labelled(note.severity.rawValue, e("\(note.id): \(note.message)"), labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: role)
+                out += wrap(e(note.meaning), width: width, indent: 11, paint: { paint($0, .dim) })
             }
         }
 
@@ -42,36 +49,36 @@ public enum ExplanationText {
                 case .warn: ("warn", .warn)
                 case .skip: ("skip", .skip)
                 }
-                out += "  \(number). " + paint(word, role) + "  " + step.check + "\n"
+                out += "  \(number). " + paint(word, role) + "  " + e(step.check) + "\n"
                 let indent = 2 + numberWidth + 2 + 6
                 if step.status == .fail {
                     if let expected = step.expected {
-                        out += labelled("expected", expected, labelIndent: indent, labelWidth: 10, width: width, paint: paint, role: .label)
+                        out += labelled("expected", e(expected), labelIndent: indent, labelWidth: 10, width: width, paint: paint, role: .label)
                     }
-                    out += labelled("actual", step.actual ?? "(none)", labelIndent: indent, labelWidth: 10, width: width, paint: paint, role: .label)
-                    out += labelled("cause", step.explanation, labelIndent: indent, labelWidth: 10, width: width, paint: paint, role: .fail)
+                    out += labelled("actual", e(step.actual ?? "(none)"), labelIndent: indent, labelWidth: 10, width: width, paint: paint, role: .label)
+                    out += labelled("cause", e(step.explanation), labelIndent: indent, labelWidth: 10, width: width, paint: paint, role: .fail)
                     if let fix = step.fix {
-                        out += labelled("fix", fix, labelIndent: indent, labelWidth: 10, width: width, paint: paint, role: .pass)
+                        out += labelled("fix", e(fix), labelIndent: indent, labelWidth: 10, width: width, paint: paint, role: .pass)
                     }
                 } else {
-                    out += wrap(step.explanation, width: width, indent: indent, paint: step.status == .pass ? { $0 } : { paint($0, .dim) })
+                    out += wrap(e(step.explanation), width: width, indent: indent, paint: step.status == .pass ? { $0 } : { paint($0, .dim) })
                 }
             }
         }
 
         if !explanation.glossary.isEmpty {
             out += "\n" + paint("Claims", .heading) + "\n"
-            let claimWidth = min(explanation.glossary.map(\.claim.count).max() ?? 0, 18) + 2
+            let claimWidth = min(explanation.glossary.map { e($0.claim).count }.max() ?? 0, 18) + 2
             for entry in explanation.glossary {
-                out += labelled(entry.claim, entry.value, labelIndent: 2, labelWidth: claimWidth, width: width, paint: paint, role: .label)
-                out += wrap(entry.meaning, width: width, indent: 2 + claimWidth, paint: { paint($0, .dim) })
+                out += labelled(e(entry.claim), e(entry.value), labelIndent: 2, labelWidth: claimWidth, width: width, paint: paint, role: .label)
+                out += wrap(e(entry.meaning), width: width, indent: 2 + claimWidth, paint: { paint($0, .dim) })
             }
         }
 
         if !explanation.notes.isEmpty {
             out += "\n" + paint("Notes", .heading) + "\n"
             for note in explanation.notes {
-                out += wrap("- " + note, width: width, indent: 2, hanging: 2, paint: { paint($0, .dim) })
+                out += wrap("- " + e(note), width: width, indent: 2, hanging: 2, paint: { paint($0, .dim) })
             }
         }
 
@@ -85,12 +92,12 @@ public enum ExplanationText {
         var headline = verdict.status
         if let http = verdict.httpStatus { headline += ": HTTP \(http)" }
         if let reason = verdict.reason { headline += verdict.httpStatus == nil ? ": \(reason)" : ", \(reason)" }
-        out += "  " + paint(headline, role) + "\n"
+        out += "  " + paint(e(headline), role) + "\n"
         if let message = verdict.message {
-            out += labelled("message", message, labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
+            out += labelled("message", e(message), labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
         }
         if let body = verdict.body {
-            out += labelled("body", "{\"statusCode\": \(verdict.httpStatus ?? 0), \"message\": \"\(body)\"}", labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
+            out += labelled("body", e("{\"statusCode\": \(verdict.httpStatus ?? 0), \"message\": \"\(body)\"}"), labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
         }
         out += labelled("exit", String(verdict.exitCode), labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
         return out

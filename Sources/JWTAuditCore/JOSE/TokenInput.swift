@@ -1,7 +1,9 @@
 /// Finds the compact token in what a person pasted. DESIGN.md: "a bare JWT/JWE; `Bearer <jwt>`; an
 /// `Authorization: Bearer <jwt>` line; a token endpoint's JSON response (`access_token`, `id_token`); a URL or
 /// fragment with `access_token=`/`id_token=`. Surrounding whitespace, quotes and line breaks inside a pasted
-/// token are ignored." Nothing is judged here: `CompactToken.parse` says what is wrong with what is found.
+/// token are ignored." Whitespace inside the token follows `TokenWhitespace`'s one rule: a line wrap is undone,
+/// anything else is an altered token. Otherwise nothing is judged here: `CompactToken.parse` says what is wrong
+/// with what is found.
 public enum TokenInput {
     /// Returns the compact token text, or throws `.malformedToken` saying what the input looked like.
     public static func extract(_ text: String) throws(JWTAuditError) -> String {
@@ -73,8 +75,6 @@ public enum TokenInput {
                 candidate = value
             }
         }
-        // Line breaks and spaces inside a pasted token (terminals wrap long lines).
-        candidate = String(candidate.unicodeScalars.filter { !isSpace($0) }.map(Character.init))
         candidate = trimmed(candidate)
         if candidate.isEmpty { throw JWTAuditError(.malformedToken, "no token found in the input") }
         if !candidate.contains(".") {
@@ -83,12 +83,12 @@ public enum TokenInput {
                 "no token found: a JWT is base64url segments separated by dots (header.payload.signature), "
                     + "and the input has no dot")
         }
-        return candidate
+        return try TokenWhitespace.removingLineWraps(candidate)
     }
 
     private static func isSpace(_ s: Unicode.Scalar) -> Bool {
         // U+FEFF: the byte order mark Windows editors put at the start of a saved token.
-        s == " " || s == "\t" || s == "\n" || s == "\r" || s == "\u{0B}" || s == "\u{0C}" || s == "\u{FEFF}"
+        TokenWhitespace.isWhitespace(s)
     }
 
     /// Strips whitespace and one layer of matching quotes (`"..."`, `'...'`), repeatedly.

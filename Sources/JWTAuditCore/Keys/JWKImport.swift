@@ -5,8 +5,17 @@ enum JWKImport {
     /// key it can only be a mistake or a confusion attempt.
     static let privateMembers = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"]
 
-    /// Whether a refusal is about the key itself (skip it in a set and say why) rather than a broken file.
-    static func isKeyLevelRefusal(_ error: JWTAuditError) -> Bool { error.code == .unsafeKey }
+    /// The refusal of a JWK that carries private key members, or nil. An `oct` key's `k` is its secret, not a
+    /// leak: whether a symmetric key may be used is the key set's provenance rule.
+    static func privateMemberRefusal(_ object: JSONObject, label: String) -> JWTAuditError? {
+        guard object["kty"]?.stringValue != "oct" else { return nil }
+        let found = privateMembers.filter { object[$0] != nil }
+        if found.isEmpty { return nil }
+        let kid = object["kid"]?.stringValue.map { "\(label) (kid \($0))" } ?? label
+        return JWTAuditError(
+            .unsafeKey,
+            "\(kid): holds private key member(s) \(found.joined(separator: ", ")); give the public key only (a private key must never be published)")
+    }
 
     static func key(_ object: JSONObject, source: String) throws(JWTAuditError) -> VerificationKey {
         if let duplicate = object.duplicateKeys.first {
@@ -17,14 +26,7 @@ enum JWKImport {
         }
         let kid = try optionalString(object, "kid", source)
         let label = kid.map { "\(source) (kid \($0))" } ?? source
-        if kty != "oct" {
-            let found = privateMembers.filter { object[$0] != nil }
-            if !found.isEmpty {
-                throw JWTAuditError(
-                    .unsafeKey,
-                    "\(label): holds private key member(s) \(found.joined(separator: ", ")); give the public key only (a private key must never be published)")
-            }
-        }
+        if let leak = privateMemberRefusal(object, label: source) { throw leak }
         // RFC 7517 §4.2: "sig" (signature) or "enc" (encryption). An encryption key must not verify signatures.
         let use = try optionalString(object, "use", source)
         if let use, use != "sig" {

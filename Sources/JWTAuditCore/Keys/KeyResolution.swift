@@ -2,8 +2,9 @@ import Synchronization
 
 /// Where a verification's keys (and, with metadata, its accepted issuer) come from.
 public enum KeySource: Sendable {
-    /// Keys the caller already holds: a key file, a JWK set file, a shared secret.
-    case keys(KeySet)
+    /// Keys the caller already holds: a key file, a JWK set file, a shared secret; with what a reader should
+    /// know about them besides the set's own notes (a secret file's trailing line break).
+    case keys(KeySet, notes: [String] = [])
     /// A JWK set published at a URL.
     case jwks(url: String)
     /// An OpenID provider's metadata: its `issuer` and the key set at its `jwks_uri`.
@@ -24,10 +25,8 @@ public struct ResolvedKeys: Sendable {
     /// What a reader should know about the documents: a stale cache, a refetch for an unknown `kid`.
     public let notes: [String]
 
-    func adding(_ note: String, keySet: KeySet? = nil) -> ResolvedKeys {
-        ResolvedKeys(
-            keySet: keySet ?? self.keySet, issuers: issuers, metadataURL: metadataURL, tenantID: tenantID,
-            notes: notes + [note])
+    func adding(_ note: String) -> ResolvedKeys {
+        ResolvedKeys(keySet: keySet, issuers: issuers, metadataURL: metadataURL, tenantID: tenantID, notes: notes + [note])
     }
 }
 
@@ -52,8 +51,8 @@ public final class KeyResolution: Sendable {
     public func keys(_ source: KeySource, for token: CompactToken?) throws(JWTAuditError) -> ResolvedKeys {
         let url: String
         switch source {
-        case .keys(let set):
-            return ResolvedKeys(keySet: set, issuers: [], metadataURL: nil, tenantID: nil, notes: [])
+        case .keys(let set, let notes):
+            return ResolvedKeys(keySet: set, issuers: [], metadataURL: nil, tenantID: nil, notes: set.notes + notes)
         case .jwks(let jwks): url = jwks
         case .openIDConfiguration(let metadata): url = metadata
         case .entraTenant(let tenant, let authority):
@@ -100,8 +99,19 @@ public final class KeyResolution: Sendable {
         }
         let document = try provider.jwks(url: jwksURL)
         if let note = Self.provenance(document, what: "JWKS") { notes.append(note) }
-        let set = try KeySet.loadJWKS(document.bytes, source: jwksURL)
-        return ResolvedKeys(keySet: set, issuers: issuers, metadataURL: metadataURL, tenantID: pinned, notes: notes)
+        let set = try Self.keySet(document)
+        return ResolvedKeys(keySet: set, issuers: issuers, metadataURL: metadataURL, tenantID: pinned, notes: notes + set.notes)
+    }
+
+    /// The keys of a provider's key set. A set in which no key can be used is the provider's failure
+    /// (`.unavailable`, "could not decide"), like any other unusable answer; the members that were skipped are in
+    /// its notes.
+    static func keySet(_ document: DiscoveryDocument) throws(JWTAuditError) -> KeySet {
+        do {
+            return try KeySet.loadJWKS(document.bytes, source: document.url)
+        } catch {
+            throw JWTAuditError(.unavailable, "the key set at \(document.url) cannot be used: \(error.reason)")
+        }
     }
 
     /// A `kid` the key set lacks may be a rotated key: refetch the set once and use the new one.
@@ -114,9 +124,12 @@ public final class KeyResolution: Sendable {
         }
         switch try provider.refetchJWKSForUnknownKid(url: url) {
         case .refetched(let document):
-            let updated = keys.adding(
-                "kid \"\(kid)\" was not in the cached JWKS; refetched \(url)",
-                keySet: try KeySet.loadJWKS(document.bytes, source: url))
+            // The new set's notes replace the old set's.
+            let set = try Self.keySet(document)
+            let updated = ResolvedKeys(
+                keySet: set, issuers: keys.issuers, metadataURL: keys.metadataURL, tenantID: keys.tenantID,
+                notes: keys.notes.filter { !keys.keySet.notes.contains($0) } + set.notes
+                    + ["kid \"\(kid)\" was not in the cached JWKS; refetched \(url)"])
             resolved.withLock { kept in
                 for (key, value) in kept where value.keySet.source == url { kept[key] = updated }
             }

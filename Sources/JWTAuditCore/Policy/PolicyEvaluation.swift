@@ -188,7 +188,7 @@ extension PolicyEvaluator {
         case .validateAzureADToken:
             if let tenant = resolved.tenantID {
                 sources = [.entraTenant(
-                    try EntraTenant(EntraTenant.bare(tenant)),
+                    try EntraTenant(EntraAuthority.strippingAuthority(tenant)),
                     authority: try authority(request.authority, endpoint: authenticationEndpoint, expressionValues))]
             }
         }
@@ -207,7 +207,7 @@ extension PolicyEvaluator {
         // Issuers.
         var issuers = resolved.acceptedIssuers
         if resolved.kind == .validateAzureADToken, let tenant = resolved.tenantID,
-            (try? EntraTenant(EntraTenant.bare(tenant)))?.kind != .guid
+            (try? EntraTenant(EntraAuthority.strippingAuthority(tenant)))?.kind != .guid
         {
             issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
         }

@@ -165,7 +165,8 @@ extension ResolvedTokenValidation {
     /// documented]. nil for validate-jwt, and for `common`/`organizations` (any tenant).
     public var azureADIssuers: [String]? {
         guard kind == .validateAzureADToken, let tenantID else { return nil }
-        let tenant = EntraTenant.bare(tenantID)
+        var tenant = EntraAuthority.strippingAuthority(tenantID)
+        if tenant.hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
         if ["common", "organizations"].contains(tenant.lowercased()) { return nil }
         return ["https://sts.windows.net/\(tenant)/", "https://login.microsoftonline.com/\(tenant)/v2.0"]
     }

@@ -59,16 +59,15 @@ public enum PolicyLint {
     static let v1Claims: Set<String> = ["appid", "appidacr"]
     static let v2Claims: Set<String> = ["azp", "azpacr"]
 
-    /// The token version a Microsoft Entra metadata or issuer URL stands for. Microsoft: v2 metadata is
+    /// The token version a Microsoft Entra metadata or issuer URL stands for, at any authority jwtaudit knows
+    /// (`EntraAuthority`: the public cloud and the national clouds). Microsoft: v2 metadata is
     /// `https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`, v1 is without `/v2.0`;
     /// v1 tokens are issued by `https://sts.windows.net/{tid}/`, v2 by `.../{tid}/v2.0`.
     public static func entraVersion(ofMetadataURL url: String) -> TokenVersion? {
+        guard let host = EntraAuthority.entraHost(ofURL: url) else { return nil }
         let lower = url.lowercased()
-        guard lower.contains("login.microsoftonline.com") || lower.contains("login.windows.net")
-            || lower.contains("sts.windows.net") || lower.contains(".ciamlogin.com")
-        else { return nil }
         if lower.contains("/v2.0/.well-known/") || lower.hasSuffix("/v2.0") || lower.contains("/v2.0/") { return .v2 }
-        if lower.contains("/.well-known/openid-configuration") || lower.contains("sts.windows.net") { return .v1 }
+        if lower.contains("/.well-known/openid-configuration") || EntraAuthority.stsHosts.contains(host) { return .v1 }
         return nil
     }
 

@@ -127,11 +127,16 @@ public struct CheckText: Sendable, Equatable {
         case .notAllowed(let algorithm):
             let name = algorithm.rawValue
             let why: String
+            let keys = evidence.allowList.keys
             if evidence.allowList.givenByCaller {
                 why = "\(name) is not in the algorithms allowed with --alg"
+            } else if algorithm.isSymmetric, let keys, keys.keys.contains(where: { $0.keyType == "oct" }) {
+                why = "\(name) with the symmetric key in \(keys.source): a JWK given with --key is used as an HMAC secret only when --alg \(name) is given too (a symmetric key is used only when given explicitly as a secret)"
+            } else if algorithm.isSymmetric, let refused = keys?.refused.first(where: { $0.keyType == "oct" }) {
+                why = "\(name) needs a shared secret, and the symmetric key in the key set is not used: \(refused.error.reason)"
             } else if algorithm.isSymmetric {
                 why = "\(name) needs a shared secret; with public keys it is refused, because a public key used as an HMAC secret lets anyone sign"
-            } else if evidence.allowList.keys == nil {
+            } else if keys == nil {
                 why = "no key was given, so no algorithm can be verified"
             } else {
                 why = "none of the keys can verify \(name)"
@@ -153,8 +158,9 @@ public struct CheckText: Sendable, Equatable {
         switch evidence.finding {
         case .noKeySource:
             return CheckText(expected: "a key to verify with", actual: "no key source", "no key was given" + ignored)
-        case .algorithmRefused:
-            return CheckText(actual: kid.map { "kid \($0)" }, "not run: the algorithm was refused" + ignored)
+        case .algorithmRefused(let refusedKey):
+            let refused = refusedKey.map { "; the key with that kid is not used: \($0.reason)" } ?? ""
+            return CheckText(actual: kid.map { "kid \($0)" }, "not run: the algorithm was refused" + refused + ignored)
         case .publishedForAnotherIssuer(let key, let tokenIssuer):
             return CheckText(
                 expected: "a key whose issuer is \(key.issuer ?? "")",

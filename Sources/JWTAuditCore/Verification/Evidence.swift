@@ -134,8 +134,9 @@ public struct TokenKeyParameters: OptionSet, Sendable {
 public struct KeyEvidence: Sendable {
     public enum Finding: Sendable {
         case noKeySource
-        /// The algorithm was refused, so no key was looked for.
-        case algorithmRefused
+        /// The algorithm was refused, so no key was looked for; why the key the `kid` names was refused when the
+        /// set was loaded, if it was (often why the algorithm was refused).
+        case algorithmRefused(refusedKey: JWTAuditError?)
         /// The selection by `kid` and algorithm: candidates, or why there are none.
         case selected(KeySelection)
         /// The only candidate is published (Entra v2 JWKS `issuer`) for another issuer than the token's.

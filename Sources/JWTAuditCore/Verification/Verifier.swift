@@ -37,19 +37,25 @@ public final class Verifier: Sendable {
             let token = try CompactToken.parse(text, limits: limits)
             return verify(token, at: now)
         } catch {
-            var checks: [CheckResult] = []
-            for check in plan.checks {
-                switch check {
-                case .format: checks.append(CheckResult(.format, .fail, .format(.notAToken(error))))
-                case .claim:
-                    for claim in policy.requiredClaims {
-                        checks.append(CheckResult(.claim, .skip, .notRun(.notAToken), claim: claim.name))
-                    }
-                default: checks.append(CheckResult(check, .skip, .notRun(.notAToken)))
-                }
-            }
-            return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
+            return notAToken(error)
         }
+    }
+
+    /// The report for a text that is not a token (`error` says why: the extraction's or the parser's reason):
+    /// `format` fails, every other check of the plan is skipped.
+    public func notAToken(_ error: JWTAuditError) -> VerificationReport {
+        var checks: [CheckResult] = []
+        for check in plan.checks {
+            switch check {
+            case .format: checks.append(CheckResult(.format, .fail, .format(.notAToken(error))))
+            case .claim:
+                for claim in policy.requiredClaims {
+                    checks.append(CheckResult(.claim, .skip, .notRun(.notAToken), claim: claim.name))
+                }
+            default: checks.append(CheckResult(check, .skip, .notRun(.notAToken)))
+            }
+        }
+        return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
     }
 
     /// Runs the plan's checks in order. The signature's checks hand their findings on (the algorithm to the key

@@ -10,9 +10,9 @@ public struct VerifyEvaluation: Sendable {
     /// The lifetime rule the report applied; `explain`'s token summary applies it too.
     public var lifetime: LifetimeRule { LifetimeRule(clockSkew: policy.clockSkew) }
 
-    /// A text that is not a token: the verifier reports the `format` failure (and skips the rest), with no key.
-    public static func notAToken(_ text: String, policy: VerificationPolicy, at: Int64) -> VerifyEvaluation {
-        VerifyEvaluation(report: Verifier(keys: nil, policy: policy).verify(text: text, at: at), policy: policy, notes: [], at: at)
+    /// A text that is not a token (`error` says why): the `format` check fails and the rest is skipped, with no key.
+    public static func notAToken(_ error: JWTAuditError, policy: VerificationPolicy, at: Int64) -> VerifyEvaluation {
+        VerifyEvaluation(report: Verifier(keys: nil, policy: policy).notAToken(error), policy: policy, notes: [], at: at)
     }
 
     /// Verifies `token` as of `at` with the keys `source` gives, under `verify`'s plan. Throws only when the keys

@@ -1,13 +1,14 @@
 extension Verifier {
     /// The algorithms allowed when the caller gave no `--alg`: what the keys can do, and HS* only when the keys
-    /// are symmetric (the user supplied a secret). An RSA key set never admits HS256, which closes the
-    /// "public key as HMAC secret" confusion (CVE-2015-9235 and its many siblings).
+    /// are a secret the user named as one (`KeySet.Provenance.secret`), never because of what the keys say about
+    /// themselves: an all-`oct` JWK set from a file or a provider is not a secret. An RSA key set never admits
+    /// HS256, which closes the "public key as HMAC secret" confusion (CVE-2015-9235 and its many siblings).
     static func defaultAllowedAlgorithms(_ keys: KeySet?) -> Set<JWSAlgorithm> {
         guard let keys else { return [] }
         var allowed = Set<JWSAlgorithm>()
         for key in keys.keys { allowed.formUnion(key.compatibleAlgorithms) }
-        let symmetricKeys = keys.keys.allSatisfy { $0.keyType == "oct" }
-        return allowed.filter { $0.isSymmetric == symmetricKeys }
+        let secret = keys.provenance == .secret
+        return allowed.filter { $0.isSymmetric == secret }
     }
 
     /// `algorithm`: never taken from the token alone. RFC 8725 §3.1: "Libraries MUST enable the caller to
@@ -48,7 +49,11 @@ extension Verifier {
             CheckResult(.key, status, .key(KeyEvidence(kid: kid, ignored: ignored, finding: finding)))
         }
         guard let keys else { return (result(.fail, .noKeySource), nil) }
-        guard let algorithm else { return (result(.skip, .algorithmRefused), nil) }
+        guard let algorithm else {
+            // A refused key the token names is worth saying even so: it is often why the algorithm was refused.
+            let refused = kid.flatMap { kid in keys.refused.first { $0.kid == kid } }
+            return (result(.skip, .algorithmRefused(refusedKey: refused?.error)), nil)
+        }
         let selection = KeySelection.select(from: keys, kid: kid, algorithm: algorithm)
         guard let first = selection.first else { return (result(.fail, .selected(selection)), nil) }
         // Entra's v2 JWKS gives keys an `issuer`: "Keys that have a templated issuer value ... should only be
