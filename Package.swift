@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // jwtaudit: a token inspector and auditor for Microsoft Entra ID and Azure API Management.
-// No Swift package dependencies: OpenSSL's libcrypto for signatures, libcurl (loaded on demand) for HTTPS.
+// No Swift package dependencies: OpenSSL's libcrypto for signatures and decryption, libcurl (loaded on demand) for
+// HTTPS, zlib (loaded on demand) for compressed JWE content.
 // Licensed under the Apache License, Version 2.0: see LICENSE.
 import PackageDescription
 
@@ -57,6 +58,11 @@ let package = Package(
             name: "CCurlShim",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // zlib behind one raw-inflate call, dlopen()ed on the first compressed JWE only (never linked with -lz).
+        .target(
+            name: "CZlibShim",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
         // What only the build command knows: the git commit (see `buildCommit`).
         .target(
             name: "CBuildInfo",
@@ -65,7 +71,7 @@ let package = Package(
         // The shared core: no argv, no printing, no clock, no network.
         .target(
             name: "JWTAuditCore",
-            dependencies: ["COpenSSL", "COpenSSLShims"],
+            dependencies: ["COpenSSL", "COpenSSLShims", "CZlibShim"],
             swiftSettings: strict
         ),
         // Everything argv- and stdout-shaped.

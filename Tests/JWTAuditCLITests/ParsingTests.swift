@@ -75,7 +75,7 @@ struct ParsingTests {
         let rendered = UsageError(.unknownOption("--bogus"), command: "decode").rendered
         #expect(rendered == """
             jwtaudit: error: unknown option '--bogus'
-            Usage: jwtaudit decode [--json] [--at <time>] [--color <when>] [<token>]
+            Usage: jwtaudit decode [<options>] [<token>]
             See 'jwtaudit decode --help'.
 
             """)

@@ -49,6 +49,15 @@ enum VerifyBatch {
                 for note in resolved.notes { streams.writeErrorLine("jwtaudit: note: \(note)") }
             }
         }
+        // Decryption keys, when given, are read once before any output too (a JWE in the input needs them).
+        let decryption = configuration.decryption
+        if let decryption, !decryption.paths.isEmpty {
+            do {
+                _ = try decryption.keys()
+            } catch {
+                throw .input(error, what: "cannot use the decryption key")
+            }
+        }
         let at = configuration.at
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
@@ -72,12 +81,24 @@ enum VerifyBatch {
                         return malformed(number, error.reason)
                     }
                 }
+                // A JWE is decrypted first and the token inside is what is verified; a JWS pays one comparison.
+                var outcome: DecryptionOutcome?
+                if token.kind == .jwe, let decryption {
+                    do throws(CommandFailure) {
+                        outcome = try VerifyCommand.decrypt(token, with: decryption)
+                    } catch {
+                        // No usable key: undecided, like keys that cannot be obtained (the keys were read before
+                        // the run, so no other failure reaches here).
+                        guard case .input(let failure, let what) = error else { return malformed(number, "\(error)") }
+                        return keyFailure(number, token: token, "\(what) (\(failure.reason))", check: .decryption)
+                    }
+                }
                 let verifier: Verifier
                 if let fixed {
                     verifier = fixed
                 } else {
                     do throws(JWTAuditError) {
-                        let keys = try resolution.keys(source, for: token)
+                        let keys = try resolution.keys(source, for: outcome.flatMap { token.opened(with: $0) } ?? token)
                         verifier = Verifier(keys: keys.keySet, policy: configuration.policy.completed(with: keys))
                     } catch {
                         // A fetch stopped by ^C says nothing about the token.
@@ -85,6 +106,7 @@ enum VerifyBatch {
                         return keyFailure(number, token: token, error.reason)
                     }
                 }
+                if let outcome { return item(verifier.verify(token, decryption: outcome, at: at), number: number) }
                 return item(verifier.verify(token, at: at), number: number)
             },
             tooLong: { number, bytes in
@@ -151,12 +173,15 @@ enum VerifyBatch {
 
     /// A token whose keys could not be obtained or used (the provider failed, the cache is empty offline): the
     /// `key` check could not run, so the token is undecided, neither valid nor rejected, and the reason is given.
-    static func keyFailure(_ number: Int, token: CompactToken, _ reason: String) -> BatchItemResult {
+    /// For a JWE with no usable decryption key, the check that could not run is `decryption`.
+    static func keyFailure(_ number: Int, token: CompactToken, _ reason: String, check: CheckID = .key) -> BatchItemResult {
         let credential = token.claims.map { CredentialVerdict.classify(claims: $0).kind } ?? .unknown
-        var line = "{\"line\":\(number),\"valid\":false,\"failed\":[\"key\"],\"credential\":\"\(credential.rawValue)\",\"error\":"
+        var line = "{\"line\":\(number),\"valid\":false,\"failed\":["
+        JSONWriter.writeString(check.rawValue, into: &line)
+        line += "],\"credential\":\"\(credential.rawValue)\",\"error\":"
         JSONWriter.writeString(reason, into: &line)
         line += "}"
-        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.key.rawValue], malformed: false, undecided: true)
+        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [check.rawValue], malformed: false, undecided: true)
     }
 
     /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).

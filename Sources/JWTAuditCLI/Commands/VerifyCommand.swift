@@ -18,6 +18,9 @@ struct VerifyConfiguration: Sendable {
     var quiet: Bool
     var batch: Bool
     var jobs: Int
+    /// `--decryption-key` files, for a JWE; nil for a command that does not decrypt (yet): it then reports a JWE
+    /// as a token it cannot verify.
+    var decryption: DecryptionKeyFiles?
 
     /// Reads and checks the options. Every rule that makes a verification meaningless without the user saying
     /// so on purpose is a usage error here (RFC 8725 §3.8/§3.9: issuer and audience MUST be validated).
@@ -154,7 +157,8 @@ struct VerifyConfiguration: Sendable {
             throw usage("--batch reads tokens from files or standard input, not from the command line: put the token in a file or pipe it in")
         }
         return VerifyConfiguration(
-            policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs)
+            policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs,
+            decryption: OptionTable.decrypting.contains(command) ? DecryptionKeyFiles(arguments) : nil)
     }
 
     /// `sysconf(_SC_NPROCESSORS_ONLN)`: the cores this machine has online now.
@@ -222,14 +226,31 @@ enum VerifyCommand {
         return try evaluate(configuration: configuration, environment: environment, token: token)
     }
 
-    /// One parsed token (`explain`'s), with the keys its options name.
+    /// Decrypts a JWE with the `--decryption-key` files. No usable key is "could not decide" (2): the token may be
+    /// valid for a recipient who holds the key.
+    static func decrypt(_ token: CompactToken, with files: DecryptionKeyFiles) throws(CommandFailure) -> DecryptionOutcome {
+        let outcome: DecryptionOutcome
+        do {
+            outcome = try files.decrypt(token)
+        } catch {
+            throw .input(error, what: "cannot use the decryption key")
+        }
+        if outcome.status == .noKey {
+            throw .input(JWTAuditError(.unavailable, outcome.reason ?? "no usable key"), what: "cannot decrypt: no key")
+        }
+        return outcome
+    }
+
+    /// One parsed token (`explain`'s), with the keys its options name; a JWE is decrypted first.
     static func evaluate(
         configuration: VerifyConfiguration, environment: [String: String], token: CompactToken
     ) throws(CommandFailure) -> VerifyEvaluation {
+        var decryption: DecryptionOutcome?
+        if token.kind == .jwe, let files = configuration.decryption { decryption = try decrypt(token, with: files) }
         let source = try configuration.source(environment: environment)
         do {
             return try VerifyEvaluation.evaluate(
-                token, policy: configuration.policy, keys: source,
+                token, decryption: decryption, policy: configuration.policy, keys: source,
                 resolution: configuration.makeKeyResolution(environment: environment), at: configuration.at)
         } catch {
             throw .input(error, what: VerifyConfiguration.keysFailure(error))

@@ -39,7 +39,12 @@ public enum OptionTable {
                 + "The output lists the header and the claims in the token's own order, the signature, and a "
                 + "summary: the client credential (certificate, secret or public client, read from appidacr in "
                 + "v1.0 tokens and azpacr in v2.0 tokens), any proof-of-possession binding, and findings a "
-                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it.",
+                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it. "
+                + "An encrypted token (JWE) is decrypted with --decryption-key and the token inside it is shown as any "
+                + "token; --json then adds a decryption object: status (decrypted, failed or no-key), algorithm, "
+                + "encryption, kid, keyUsed, plaintext (base64url, only when decrypted), reason, keyChoice, keysTried and "
+                + "the JWE's protected header. Without a usable key only the protected header is shown (no-key, exit 0); "
+                + "a JWE that does not decrypt and authenticate exits 1 and shows no plaintext.",
             argument: "TOKEN",
             argumentHelp:
                 "The token, a file holding it (FILE or @FILE), or - for standard input. When omitted, standard input is read if it is not a terminal.",
@@ -48,6 +53,8 @@ public enum OptionTable {
                 ("decode examples/tokens/secret-v1.jwt", "Show a token and its credential verdict."),
                 ("decode --json @token.txt", "Print the decoded token as one JSON document."),
                 ("decode --at 2026-01-01T00:00:00Z -", "Read the token from standard input; judge times as of a given instant."),
+                ("decode --decryption-key examples/keys/api-encryption.pem examples/tokens/encrypted-certificate-v1.jwe",
+                 "Decrypt an encrypted token (JWE) with the API's private key and show the signed token inside."),
             ]),
         CommandSpec(
             name: verify,
@@ -60,7 +67,9 @@ public enum OptionTable {
                 + "expiry, not-before, issued-at, issuer, audience, tenant, client, credential and one "
                 + "claim:NAME per --require-claim. The issuer and the audience are required: name them, or say "
                 + "--any-issuer or --any-audience on purpose. With --batch, tokens are read one per line and "
-                + "one JSON object per line is written, in input order, using every core.",
+                + "one JSON object per line is written, in input order, using every core. An encrypted token (JWE) is "
+                + "decrypted first with --decryption-key, and a decryption check comes before the others, which judge the "
+                + "token inside it; without a usable key verify says cannot decrypt: no key and exits 2.",
             argument: "TOKEN",
             argumentHelp:
                 "The token, a file holding it (FILE or @FILE), or - for standard input. With --batch: files of tokens, one per line (standard input when none).",
@@ -132,6 +141,9 @@ public enum OptionTable {
     static let fetching = [verify, checkPolicy, explain]
     /// Commands that read APIM policies.
     static let policyReading = [checkPolicy, explain]
+    /// Commands that decrypt a JWE before judging the token inside (check-policy and explain are to follow, with
+    /// the policy's decryption-keys).
+    static let decrypting = [decode, verify]
 
     /// Every option, in documentation order (help and the man page list them in this order). Each is a handle
     /// too: commands read their values through it (`parsed.last(.clockSkew)`), so a misspelt option is a compile
@@ -147,6 +159,7 @@ public enum OptionTable {
         .secretEnv,
         .tenant,
         .openIDConfig,
+        .decryptionKey,
         // What the token must say.
         .issuer,
         .anyIssuer,
@@ -251,6 +264,13 @@ extension OptionSpec {
         long: "openid-config", kind: .value, valueName: "URL", commands: OptionTable.verifying,
         abstract: "Find the keys and the issuer from any OpenID provider's metadata URL.",
         discussion: "For Okta, Auth0, Keycloak, Entra External ID and others: the metadata's issuer and jwks_uri are used.")
+
+    public static let decryptionKey = OptionSpec(
+        long: "decryption-key", kind: .value, valueName: "FILE", commands: OptionTable.decrypting,
+        abstract: "Decrypt a JWE with the private key in FILE: PEM (PKCS#8, PKCS#1, SEC1), a JWK or a JWK set (repeatable).",
+        discussion:
+            "Keys are chosen by the token's kid (or x5t); when none matches, every key that can serve the token's alg is tried, as APIM does. RSA keys serve RSA-OAEP, RSA-OAEP-256 and RSA1_5 (deprecated, reported); EC keys on P-256, P-384 and P-521 serve ECDH-ES and ECDH-ES+A128KW, +A192KW, +A256KW; symmetric JWKs (oct) serve A128KW, A192KW, A256KW, A128GCMKW, A192GCMKW, A256GCMKW and dir. A key's JWK alg pins it to that algorithm. The files are read only when the token is a JWE; a signed token (JWS) has nothing to decrypt and is judged as before. Key material is never printed.",
+        completion: .file, repeatable: true)
 
 
     // What the token must say.

@@ -14,6 +14,9 @@ enum VerifyReport {
         out.append("checks", .array(report.checks.map(CheckJSON.json)))
         out.append("credential", report.credential.map { .object(DecodeReport.credential($0)) } ?? .null)
         out.append("key", report.key.map { .object(key($0)) } ?? .null)
+        if let outcome = report.decryption {
+            out.append("decryption", .object(DecodeReport.decryption(outcome, header: nil, plaintext: false)))
+        }
         out.append("notes", .array(evaluation.notes.map(JSONValue.string)))
         out.append("clockSkew", .number(JSONNumber(Int(evaluation.policy.clockSkew))))
         out.append("at", .string(NumericDate.formatRFC3339(evaluation.at)))

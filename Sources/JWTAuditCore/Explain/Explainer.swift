@@ -159,7 +159,7 @@ struct StepContext {
             return claimFailure(
                 name: claim.requirement.name, present: claim.values != nil,
                 requiresCertificate: claim.requirement.values.contains("2"), looksMultiValued: looksMultiValued, text)
-        case .notRun, .format, .claimsSet, .unsignedAccepted:
+        case .notRun, .format, .claimsSet, .unsignedAccepted, .decryption:
             return nil
         }
     }

@@ -152,7 +152,7 @@ public enum PolicyEvaluator {
             return denied(.tokenAudienceNotAllowed, "IDX10214: Audience validation failed. Audiences: '\(text.actual ?? "")'. Did not match: validationParameters.ValidAudiences: '\(text.expected ?? (policy.audiences ?? []).joined(separator: ", "))'.")
         case .issuer:
             return denied(.tokenIssuerNotAllowed, "IDX10205: Issuer validation failed. Issuer: '\(text.actual ?? "")'. Did not match: validationParameters.ValidIssuers: '\(text.expected ?? (policy.issuers ?? []).joined(separator: ", "))'.")
-        case .token, .issuedAt, .tenant, .client, .credential, .claim:
+        case .token, .issuedAt, .tenant, .client, .credential, .claim, .decryption:
             // Not part of APIM's signature and lifetime validation; listed, not decisive.
             return nil
         }

@@ -49,6 +49,8 @@ public enum CheckID: String, Sendable, CaseIterable {
     case notBefore = "not-before"
     case issuedAt = "issued-at"
     case issuer, audience, tenant, client, credential, claim
+    /// A JWE's decryption, reported first (before the checks of the token it carries); JWE only.
+    case decryption
 
     /// The verifier's fixed checks, in `verify`'s report order (`claim:<name>` checks follow them).
     public static let verifierChecks: [CheckID] = [

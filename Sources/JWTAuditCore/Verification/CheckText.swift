@@ -33,6 +33,7 @@ public struct CheckText: Sendable, Equatable {
         case .claim(let evidence): return Self.claim(evidence, name: claim ?? "", status: status)
         case .tokenLocation(let location): return Self.tokenLocation(location)
         case .requiredClaim(let evidence): return Self.requiredClaim(evidence)
+        case .decryption(let outcome): return Self.decryption(outcome, status: status)
         case .clientApplication(let evidence):
             return CheckText(
                 expected: "any of \(evidence.allowed.joined(separator: ", "))", actual: evidence.client,
@@ -53,6 +54,8 @@ public struct CheckText: Sendable, Equatable {
         case .algorithmRefused: return "not run: the algorithm was refused"
         case .noKey: return "not run: no key to verify with"
         case .policyClaimsUnreadable: return "the token's payload is not a readable claims set (encrypted or not JSON)"
+        case .notDecrypted: return "not run: the token could not be decrypted"
+        case .plaintextNotSigned: return "not run: the decrypted plaintext is not signed"
         }
     }
 
@@ -71,6 +74,10 @@ public struct CheckText: Sendable, Equatable {
             return CheckText(
                 expected: "unique header parameter names", actual: duplicate(names),
                 "the header repeats a parameter name, so different libraries may read different values")
+        case .unsignedPlaintext(let problem):
+            return CheckText(
+                expected: "a signed JWT (JWS) inside the JWE", actual: "an unsigned plaintext",
+                "the decrypted plaintext is not a signed JWT, so nothing proves who wrote it: whoever can encrypt to the recipient could have (\(problem ?? "a claims set, unsigned"))")
         }
     }
 
@@ -158,9 +165,10 @@ public struct CheckText: Sendable, Equatable {
         switch evidence.finding {
         case .noKeySource:
             return CheckText(expected: "a key to verify with", actual: "no key source", "no key was given" + ignored)
-        case .algorithmRefused(let refusedKey):
+        case .algorithmRefused(let refusedKey, let unsignedPlaintext):
+            let why = unsignedPlaintext ? "not run: the decrypted plaintext is not signed" : "not run: the algorithm was refused"
             let refused = refusedKey.map { "; the key with that kid is not used: \($0.reason)" } ?? ""
-            return CheckText(actual: kid.map { "kid \($0)" }, "not run: the algorithm was refused" + refused + ignored)
+            return CheckText(actual: kid.map { "kid \($0)" }, why + refused + ignored)
         case .publishedForAnotherIssuer(let key, let tokenIssuer):
             return CheckText(
                 expected: "a key whose issuer is \(key.issuer ?? "")",
@@ -201,6 +209,25 @@ public struct CheckText: Sendable, Equatable {
             return "the key with kid \"\(selection.kid ?? "")\" in \(set.source) was refused: \(error.reason)"
         case .noneCompatible:
             return "the token has no kid, and no key in \(set.source) can verify \(algorithm)"
+        }
+    }
+
+    /// `decryption`: the key used, or why the JWE did not open; RSA1_5 warns.
+    static func decryption(_ outcome: DecryptionOutcome, status: CheckResult.Status) -> CheckText {
+        let algorithms = "\(outcome.algorithm ?? "(no alg)") + \(outcome.encryption ?? "(no enc)")"
+        switch outcome.status {
+        case .decrypted:
+            let key = outcome.keyUsed?.summary ?? "a key"
+            if status == .warn {
+                return CheckText(
+                    expected: "RSA-OAEP, RSA-OAEP-256 or ECDH-ES key management", actual: algorithms,
+                    "decrypted with \(key), but RSA1_5 is deprecated: its padding oracle (Bleichenbacher) has broken real systems (RFC 8725 §3.2)")
+            }
+            return CheckText(actual: algorithms, "decrypted with \(key)")
+        case .failed, .noKey:
+            return CheckText(
+                expected: "a JWE that decrypts and authenticates with the keys given",
+                actual: outcome.status == .noKey ? "no usable key" : algorithms, outcome.reason ?? "not decrypted")
         }
     }
 

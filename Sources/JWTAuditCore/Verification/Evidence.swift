@@ -24,6 +24,8 @@ public enum Evidence: Sendable {
     case requiredClaim(RequiredClaimEvidence)
     /// validate-azure-ad-token's `client-application-ids`.
     case clientApplication(ClientApplicationEvidence)
+    /// A JWE's `decryption`: what decrypting it gave (which key, or why not).
+    indirect case decryption(DecryptionOutcome)
     /// `require-signed-tokens="false"` let an unsigned token through a signature check that would have refused
     /// it; what the check found is kept.
     indirect case unsignedAccepted(Evidence)
@@ -43,6 +45,10 @@ public enum NotRun: Sendable, Equatable {
     case noKey
     /// A policy's required claims, when the payload cannot be read as claims.
     case policyClaimsUnreadable
+    /// A JWE that could not be decrypted: nothing inside it can be checked.
+    case notDecrypted
+    /// A decrypted JWE whose plaintext is not a signed JWT: there is no signature to check.
+    case plaintextNotSigned
 }
 
 /// `format`: the compact structure.
@@ -53,6 +59,9 @@ public enum FormatEvidence: Sendable {
     case encrypted
     /// Header parameter names that appear more than once.
     case duplicateHeaderNames([String])
+    /// A decrypted JWE whose plaintext is not a signed JWT (RFC 7519 §11.2: sign, then encrypt); the plaintext's
+    /// own problem, when it is not even a claims set.
+    case unsignedPlaintext(problem: String?)
 }
 
 /// `claims`: the payload as a JSON claims set.
@@ -134,9 +143,10 @@ public struct TokenKeyParameters: OptionSet, Sendable {
 public struct KeyEvidence: Sendable {
     public enum Finding: Sendable {
         case noKeySource
-        /// The algorithm was refused, so no key was looked for; why the key the `kid` names was refused when the
-        /// set was loaded, if it was (often why the algorithm was refused).
-        case algorithmRefused(refusedKey: JWTAuditError?)
+        /// The algorithm was refused (or, for a decrypted JWE's plaintext, there is none to check), so no key was
+        /// looked for; why the key the `kid` names was refused when the set was loaded, if it was (often why the
+        /// algorithm was refused).
+        case algorithmRefused(refusedKey: JWTAuditError?, unsignedPlaintext: Bool)
         /// The selection by `kid` and algorithm: candidates, or why there are none.
         case selected(KeySelection)
         /// The only candidate is published (Entra v2 JWKS `issuer`) for another issuer than the token's.

@@ -26,6 +26,7 @@ public struct TokenInspection: Sendable {
         public let problem: String?
     }
 
+    /// The token described: for a decrypted JWE that carries a signed JWT, that inner JWT.
     public let token: CompactToken
     public let now: Int64
     /// The rule the time findings follow (the verifier's; `decode` has no skew, so 0 s).
@@ -34,20 +35,46 @@ public struct TokenInspection: Sendable {
     public let binding: Binding
     public let times: [TimeClaim]
     public let findings: [Finding]
+    /// For a JWE: what decrypting it gave (nil for a JWS, and for a JWE inspected without keys by `inspect(_:at:)`).
+    public let decryption: DecryptionOutcome?
+    /// The JWE that carried `token`, when `token` is the signed JWT found inside it.
+    public let envelope: CompactToken?
 
     /// Tokens living longer than this get `long-lifetime`. Entra's default access token lifetime is 60-90
     /// minutes; configurable lifetimes stop at one day ("The maximum is 1 day" for access tokens).
     public static let longLifetime: Int64 = 86_400
 
-    /// `credential`: the verdict the verifier already gave for this token, so that it is classified once.
+    /// `lifetime`: the rule the time findings follow (the verifier's; `decode` has none of its own, so a skew of
+    /// 0 s). `credential`: the verdict the verifier already gave for this token, so that it is classified once.
     public static func inspect(
-        _ token: CompactToken, at now: Int64, lifetime: LifetimeRule = LifetimeRule(), credential given: CredentialVerdict? = nil
+        _ token: CompactToken, at now: Int64, lifetime: LifetimeRule = LifetimeRule(), credential: CredentialVerdict? = nil
+    ) -> TokenInspection {
+        inspect(token, envelope: nil, decryption: nil, at: now, lifetime: lifetime, credential: credential)
+    }
+
+    /// A JWE with what decrypting it gave. Decrypted, the token it carries is inspected as any token is (the
+    /// nested JWS when there is one, else the JWE with its plaintext as the payload), with the JWE header's own
+    /// findings added; not decrypted, only the protected header is (as `inspect(_:at:)` does), with the outcome.
+    public static func inspect(
+        _ jwe: CompactToken, decryption: DecryptionOutcome, at now: Int64, lifetime: LifetimeRule = LifetimeRule()
+    ) -> TokenInspection {
+        guard let opened = jwe.opened(with: decryption) else {
+            return inspect(jwe, envelope: nil, decryption: decryption, at: now, lifetime: lifetime, credential: nil)
+        }
+        return inspect(
+            opened, envelope: opened.kind == .jws ? jwe : nil, decryption: decryption, at: now, lifetime: lifetime,
+            credential: nil)
+    }
+
+    private static func inspect(
+        _ token: CompactToken, envelope: CompactToken?, decryption: DecryptionOutcome?, at now: Int64,
+        lifetime: LifetimeRule, credential given: CredentialVerdict?
     ) -> TokenInspection {
         let claims = token.claims ?? JSONObject()
         let credential: CredentialVerdict
         if let given {
             credential = given
-        } else if token.kind == .jwe {
+        } else if token.kind == .jwe && !token.isDecrypted {
             credential = CredentialVerdict(
                 kind: .unknown, claim: nil, value: nil, tokenVersion: nil,
                 notes: ["the payload is encrypted (JWE): its claims cannot be read without the recipient's key"])
@@ -60,12 +87,20 @@ public struct TokenInspection: Sendable {
         }
         let binding = Self.binding(claims)
         var findings: [Finding] = []
+        if let envelope {
+            // The JWE around a signed JWT: its header's findings, said to be the envelope's.
+            var outer: [Finding] = []
+            Self.headerFindings(envelope, claims: JSONObject(), into: &outer)
+            findings += outer.filter { $0.id != "encrypted-payload" }.map {
+                Finding(id: $0.id, severity: $0.severity, message: "JWE header: " + $0.message)
+            }
+        }
         Self.headerFindings(token, claims: claims, into: &findings)
         let times = Self.timeFindings(token, claims: claims, now: now, rule: lifetime, into: &findings)
         Self.entraFindings(token, claims: claims, into: &findings)
         return TokenInspection(
             token: token, now: now, lifetime: lifetime, credential: credential, binding: binding, times: times,
-            findings: findings)
+            findings: findings, decryption: decryption, envelope: envelope)
     }
 
     private static func binding(_ claims: JSONObject) -> Binding {
@@ -152,7 +187,35 @@ public struct TokenInspection: Sendable {
                 message: "duplicate member \(duplicates.joined(separator: ", ")): libraries disagree on which value wins (RFC 7515 §5.2 requires rejecting or using the last)"))
         }
         if token.kind == .jwe {
+            jweFindings(token, into: &findings)
+        } else if let problem = token.claimsProblem {
+            findings.append(Finding(id: "payload-not-claims", severity: .warning, message: problem))
+        }
+    }
+
+    /// What a JWE's protected header and plaintext say about how it was protected.
+    private static func jweFindings(_ token: CompactToken, into findings: inout [Finding]) {
+        if token.header["alg"]?.stringValue == JWEKeyManagement.rsa1_5.rawValue {
+            // RFC 8725 §3.2 ("Use Appropriate Algorithms") and RFC 7516 §11.5: RSAES-PKCS1-v1_5 key encryption
+            // is open to padding-oracle (Bleichenbacher) attacks wherever a recipient's failures can be told apart.
+            findings.append(Finding(
+                id: "jwe-rsa1_5", severity: .warning,
+                message: "alg RSA1_5 (RSAES-PKCS1-v1_5 key encryption) is deprecated: its padding oracle (Bleichenbacher) has broken real systems (RFC 8725 §3.2); encrypt with RSA-OAEP-256 or ECDH-ES instead"))
+        }
+        if token.header["zip"] != nil {
+            findings.append(Finding(
+                id: "jwe-compression", severity: .warning,
+                message: "the content is compressed before encryption (zip): the ciphertext's length then reveals how compressible the plaintext is, which leaks secrets next to attacker-chosen text (RFC 8725 §3.6)"))
+        }
+        guard token.isDecrypted else {
             findings.append(Finding(id: "encrypted-payload", severity: .info, message: "a JWE: only the protected header is readable"))
+            return
+        }
+        if token.claims != nil {
+            findings.append(Finding(
+                id: "jwe-unsigned", severity: .warning,
+                message: "the plaintext is a claims set, not a signed JWT: the token is encrypted but not signed, so whoever can encrypt to the recipient (with RSA or ECDH-ES, anyone holding the public key) could have written it (RFC 7519 §11.2: sign, then encrypt)"
+                    + (token.declaresNestedJWT ? "; its cty says JWT, but no signed JWT is inside" : "")))
         } else if let problem = token.claimsProblem {
             findings.append(Finding(id: "payload-not-claims", severity: .warning, message: problem))
         }

@@ -9,6 +9,8 @@ public struct VerificationReport: Sendable {
     public let credential: CredentialVerdict?
     /// The key whose signature verified, or nil.
     public let key: VerificationKey?
+    /// For a JWE: what decrypting it gave (the `decryption` check reports it; `token` is then what it carried).
+    public let decryption: DecryptionOutcome?
 
     /// Valid means: nothing failed, and the signature was actually verified. A report in which every check was
     /// skipped is not "valid" (peers exit 0 when nothing was verified; this tool does not).
@@ -34,13 +36,14 @@ public struct VerificationReport: Sendable {
 
     public init(
         checks: [CheckResult], token: CompactToken?, parseError: JWTAuditError?, credential: CredentialVerdict?,
-        key: VerificationKey?
+        key: VerificationKey?, decryption: DecryptionOutcome? = nil
     ) {
         self.checks = checks
         self.token = token
         self.parseError = parseError
         self.credential = credential
         self.key = key
+        self.decryption = decryption
     }
 }
 

@@ -41,6 +41,27 @@ public final class Verifier: Sendable {
         }
     }
 
+    /// A JWE with what decrypting it gave. The `decryption` check comes first; decrypted, the token inside is
+    /// verified as any token is (the JWE is only its envelope: the signature, the claims and the credential are
+    /// the inner JWT's); not decrypted, every other check of the plan is skipped.
+    public func verify(_ jwe: CompactToken, decryption outcome: DecryptionOutcome, at now: Int64) -> VerificationReport {
+        let check = decryptionCheck(outcome)
+        guard let inner = jwe.opened(with: outcome) else {
+            var checks = [check]
+            for id in plan.checks where id != .claim { checks.append(CheckResult(id, .skip, .notRun(.notDecrypted))) }
+            if plan.checks.contains(.claim) {
+                for claim in policy.requiredClaims {
+                    checks.append(CheckResult(.claim, .skip, .notRun(.notDecrypted), claim: claim.name))
+                }
+            }
+            return VerificationReport(checks: checks, token: jwe, parseError: nil, credential: nil, key: nil, decryption: outcome)
+        }
+        let report = verify(inner, at: now)
+        return VerificationReport(
+            checks: [check] + report.checks, token: report.token, parseError: nil, credential: report.credential,
+            key: report.key, decryption: outcome)
+    }
+
     /// The report for a text that is not a token (`error` says why: the extraction's or the parser's reason):
     /// `format` fails, every other check of the plan is skipped.
     public func notAToken(_ error: JWTAuditError) -> VerificationReport {
@@ -98,7 +119,7 @@ public final class Verifier: Sendable {
                 case .tenant: result = tenantCheck(claims)
                 case .client: result = clientCheck(claims, credential: credential)
                 case .credential: result = credentialCheck(credential)
-                case .token, .format, .claims, .algorithm, .key, .signature, .claim: continue
+                case .token, .format, .claims, .algorithm, .key, .signature, .claim, .decryption: continue
                 }
             }
             if unsignedAccepted, result.status != .pass, [.algorithm, .key, .signature].contains(check) {

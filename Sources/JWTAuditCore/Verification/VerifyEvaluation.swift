@@ -15,14 +15,23 @@ public struct VerifyEvaluation: Sendable {
         VerifyEvaluation(report: Verifier(keys: nil, policy: policy).notAToken(error), policy: policy, notes: [], at: at)
     }
 
-    /// Verifies `token` as of `at` with the keys `source` gives, under `verify`'s plan. Throws only when the keys
-    /// cannot be obtained or used.
+    /// Verifies `token` as of `at` with the keys `source` gives, under `verify`'s plan. A JWE comes with what
+    /// decrypting it gave: refused at the envelope, nothing inside is verified and no signature key is needed;
+    /// decrypted, the keys are for the token inside (discovery reads its version from its claims) and the report
+    /// starts with the `decryption` check. Throws only when the keys cannot be obtained or used.
     public static func evaluate(
-        _ token: CompactToken, policy: VerificationPolicy, keys source: KeySource, resolution: KeyResolution, at: Int64
+        _ token: CompactToken, decryption: DecryptionOutcome? = nil, policy: VerificationPolicy, keys source: KeySource,
+        resolution: KeyResolution, at: Int64
     ) throws(JWTAuditError) -> VerifyEvaluation {
-        let keys = try resolution.keys(source, for: token)
+        if let decryption, decryption.status != .decrypted {
+            let report = Verifier(keys: nil, policy: policy).verify(token, decryption: decryption, at: at)
+            return VerifyEvaluation(report: report, policy: policy, notes: [], at: at)
+        }
+        let judged = decryption.flatMap { token.opened(with: $0) } ?? token
+        let keys = try resolution.keys(source, for: judged)
         let completed = policy.completed(with: keys)
-        let report = Verifier(keys: keys.keySet, policy: completed).verify(token, at: at)
+        let verifier = Verifier(keys: keys.keySet, policy: completed)
+        let report = decryption.map { verifier.verify(token, decryption: $0, at: at) } ?? verifier.verify(token, at: at)
         var notes = keys.notes
         if completed.issuers.contains(where: { IssuerTemplate($0).isTenantTemplated }) && completed.tenantID == nil
             && !completed.anyIssuer

@@ -16,6 +16,7 @@ extension Verifier {
     /// cryptographic operations." Returns the algorithm the key and signature checks go on with: nil when the
     /// header names none that jwtaudit knows.
     func algorithmCheck(_ token: CompactToken) -> (CheckResult, JWSAlgorithm?) {
+        if token.isDecrypted { return (CheckResult(.algorithm, .skip, .notRun(.plaintextNotSigned)), nil) }
         func result(_ finding: AlgorithmEvidence.Finding, _ status: CheckResult.Status = .fail) -> CheckResult {
             CheckResult(.algorithm, status, .algorithm(AlgorithmEvidence(allowList: allowList, finding: finding)))
         }
@@ -52,7 +53,7 @@ extension Verifier {
         guard let algorithm else {
             // A refused key the token names is worth saying even so: it is often why the algorithm was refused.
             let refused = kid.flatMap { kid in keys.refused.first { $0.kid == kid } }
-            return (result(.skip, .algorithmRefused(refusedKey: refused?.error)), nil)
+            return (result(.skip, .algorithmRefused(refusedKey: refused?.error, unsignedPlaintext: token.isDecrypted)), nil)
         }
         let selection = KeySelection.select(from: keys, kid: kid, algorithm: algorithm)
         guard let first = selection.first else { return (result(.fail, .selected(selection)), nil) }
@@ -75,7 +76,9 @@ extension Verifier {
     func signatureCheck(_ token: CompactToken, algorithm: JWSAlgorithm?, selection: KeySelection?)
         -> (CheckResult, VerificationKey?)
     {
-        guard token.kind == .jws else { return (CheckResult(.signature, .skip, .notRun(.encrypted)), nil) }
+        guard token.kind == .jws else {
+            return (CheckResult(.signature, .skip, .notRun(token.isDecrypted ? .plaintextNotSigned : .encrypted)), nil)
+        }
         guard let algorithm else { return (CheckResult(.signature, .skip, .notRun(.algorithmRefused)), nil) }
         guard let selection else { return (CheckResult(.signature, .skip, .notRun(.noKey)), nil) }
         var failures: [SignatureFailure] = []
