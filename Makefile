@@ -30,8 +30,9 @@ FILES := bin/jwtaudit share/man/man1/jwtaudit.1 share/bash-completion/completion
 	share/zsh/site-functions/_jwtaudit share/fish/vendor_completions.d/jwtaudit.fish
 
 # Fetches dlopen() libcurl.so.4 (Sources/CCurlShim), which no ELF header names; CURLOPT_PROTOCOLS_STR, which
-# the fetcher sets, arrived in libcurl 7.85.0.
-DLOPENED := libcurl.so.4 7.85.0
+# the fetcher sets, arrived in libcurl 7.85.0. A compressed JWE (zip DEF) dlopen()s libz.so.1 (Sources/CZlibShim):
+# inflateInit2_, inflate and inflateEnd, there since zlib 1.0 (Debian's zlib1g versions carry the epoch 1:).
+DLOPENED := libcurl.so.4 7.85.0 libz.so.1 1:1.2.0
 MAINTAINER ?= jwtaudit maintainers <maintainers@jwtaudit.invalid>
 STAGE := .build/package
 DEB_ARCH = $(shell dpkg --print-architecture)

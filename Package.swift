@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // jwtaudit: a token inspector and auditor for Microsoft Entra ID and Azure API Management.
-// No Swift package dependencies: OpenSSL's libcrypto for signatures, libcurl (loaded on demand) for HTTPS.
+// No Swift package dependencies: OpenSSL's libcrypto for signatures and decryption, libcurl (loaded on demand) for
+// HTTPS, zlib (loaded on demand) for compressed JWE content.
 // Licensed under the Apache License, Version 2.0: see LICENSE.
 import PackageDescription
 
@@ -47,15 +48,19 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // One-line forwards for OpenSSL macros Swift cannot import, and the dlopen() loader for libcurl.
+        // One-line forwards for the OpenSSL macros Swift cannot import (and the OpenSSL 3 version check).
         .target(
             name: "COpenSSLShims",
-            dependencies: ["COpenSSL"],
-            linkerSettings: [.linkedLibrary("dl")]
+            dependencies: ["COpenSSL"]
         ),
         // libcurl behind a non-variadic C API, dlopen()ed on the first fetch only (never linked with -lcurl).
         .target(
             name: "CCurlShim",
+            linkerSettings: [.linkedLibrary("dl")]
+        ),
+        // zlib behind one raw-inflate call, dlopen()ed on the first compressed JWE only (never linked with -lz).
+        .target(
+            name: "CZlibShim",
             linkerSettings: [.linkedLibrary("dl")]
         ),
         // What only the build command knows: the git commit (see `buildCommit`).
@@ -66,13 +71,13 @@ let package = Package(
         // The shared core: no argv, no printing, no clock, no network.
         .target(
             name: "JWTAuditCore",
-            dependencies: ["COpenSSL", "COpenSSLShims"],
+            dependencies: ["COpenSSL", "COpenSSLShims", "CZlibShim"],
             swiftSettings: strict
         ),
         // Everything argv- and stdout-shaped.
         .target(
             name: "JWTAuditCLI",
-            dependencies: ["JWTAuditCore", "COpenSSLShims", "CCurlShim", "CBuildInfo"],
+            dependencies: ["JWTAuditCore", "CCurlShim", "CBuildInfo"],
             swiftSettings: strict
         ),
         .executableTarget(

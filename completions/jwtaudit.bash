@@ -21,9 +21,12 @@ _jwtaudit() {
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
                     return ;;
+                --decryption-key)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -56,6 +59,9 @@ _jwtaudit() {
                     return ;;
                 --openid-config)
                     COMPREPLY=()
+                    return ;;
+                --decryption-key)
+                    COMPREPLY=($(compgen -f -- "$cur"))
                     return ;;
                 --issuer)
                     COMPREPLY=()
@@ -92,7 +98,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

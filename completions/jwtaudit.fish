@@ -11,6 +11,7 @@ complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l json -d 'Print o
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l at -x -d 'Judge times as of TIME (RFC 3339, a date, or Unix seconds) instead of now.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l pick -x -d 'Take the Nth token when the input holds several (default: the first, or a response\'s access_token).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l color -x -a 'auto always never' -d 'Colour text output: auto, always or never (default auto).'
+complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l decryption-key -r -F -d 'Decrypt a JWE with the private key in FILE: PEM (PKCS#8, PKCS#1, SEC1), a JWK or a JWK set (repeatable).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -s h -l help -d 'Show help information.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -l version -d 'Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from decode' -F
@@ -24,6 +25,7 @@ complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l secret-file -r -
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l secret-env -x -d 'Verify HS256/384/512 with the shared secret in environment variable VAR.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l tenant -x -d 'Find the keys and the issuer by OpenID discovery for an Entra tenant (GUID, domain, common or organizations).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l openid-config -x -d 'Find the keys and the issuer from any OpenID provider\'s metadata URL.'
+complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l decryption-key -r -F -d 'Decrypt a JWE with the private key in FILE: PEM (PKCS#8, PKCS#1, SEC1), a JWK or a JWK set (repeatable).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l issuer -x -d 'Accept tokens from issuer ISS (repeatable: any of them).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l any-issuer -d 'Accept any issuer (say so on purpose: a token from any tenant or provider would pass).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from verify' -l audience -x -d 'Accept tokens for audience AUD (repeatable: any of them).'

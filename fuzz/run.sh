@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harness (the whole core compiled with -sanitize=fuzzer,address) and fuzzes one parser.
-# usage: fuzz/run.sh TARGET SECONDS      TARGET: token json jwk pem policy-xml | all
+# usage: fuzz/run.sh TARGET SECONDS      TARGET: token json jwk pem policy-xml jwe decryption-key | all
 #        fuzz/run.sh --build-only
 # Crashes land in fuzz/artifacts/TARGET/; every crash found becomes a regression test in Tests/.
 set -euo pipefail
@@ -8,22 +8,25 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 out="$root/.build-fuzz"
 mkdir -p "$out/modules"
-targets=(token json jwk pem policy-xml)
+targets=(token json jwk pem policy-xml jwe decryption-key)
 
 build() {
   local stamp="$out/stamp" newest
-  newest=$(find Sources/JWTAuditCore Sources/COpenSSLShims fuzz/targets -newer "$stamp" -type f 2>/dev/null | head -1 || true)
+  newest=$(find Sources/JWTAuditCore Sources/COpenSSLShims Sources/CZlibShim fuzz/targets -newer "$stamp" -type f 2>/dev/null | head -1 || true)
   if [ -x "$out/fuzz-jwtaudit" ] && [ -f "$stamp" ] && [ -z "$newest" ]; then return; fi
   echo "fuzz: building the harness (core + targets, ASan + libFuzzer)..." >&2
   cat > "$out/modules/module.modulemap" <<MAP
 module COpenSSLShims { header "$root/Sources/COpenSSLShims/include/COpenSSLShims.h" export * }
+module CZlibShim { header "$root/Sources/CZlibShim/include/CZlibShim.h" export * }
 MAP
   clang -c -g -O1 -fsanitize=fuzzer-no-link,address -I Sources/COpenSSLShims/include \
     Sources/COpenSSLShims/shims.c -o "$out/shims.o"
+  clang -c -g -O1 -fsanitize=fuzzer-no-link,address -I Sources/CZlibShim/include \
+    Sources/CZlibShim/zlib_shim.c -o "$out/zlib_shim.o"
   # shellcheck disable=SC2046
   swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name JWTAuditCore \
     -I Sources/COpenSSL -I "$out/modules" \
-    $(find Sources/JWTAuditCore -name '*.swift' | sort) fuzz/targets/*.swift "$out/shims.o" -lcrypto \
+    $(find Sources/JWTAuditCore -name '*.swift' | sort) fuzz/targets/*.swift "$out/shims.o" "$out/zlib_shim.o" -lcrypto -ldl \
     -o "$out/fuzz-jwtaudit" 2> >(grep -v 'Cannot export local symbol' >&2)
   touch "$stamp"
 }
@@ -48,6 +51,6 @@ case "${1:-}" in
     build; failed=0
     for t in "${targets[@]}"; do run "$t" "${2:-60}" || failed=1; done
     exit "$failed" ;;
-  token|json|jwk|pem|policy-xml) build; run "$1" "${2:-60}" ;;
-  *) echo "usage: fuzz/run.sh {token|json|jwk|pem|policy-xml|all} SECONDS | --build-only" >&2; exit 64 ;;
+  token|json|jwk|pem|policy-xml|jwe|decryption-key) build; run "$1" "${2:-60}" ;;
+  *) echo "usage: fuzz/run.sh {token|json|jwk|pem|policy-xml|jwe|decryption-key|all} SECONDS | --build-only" >&2; exit 64 ;;
 esac

@@ -56,7 +56,7 @@ deb=$out/jwtaudit_${version}_$(dpkg --print-architecture).deb
 [ -f "$deb" ] || fail "no $deb: $(ls "$out")"
 [ "$(dpkg-deb -f "$deb" Version)" = "$version" ] || fail "the .deb's Version is not $version"
 depends=$(dpkg-deb -f "$deb" Depends)
-for package in 'libc6 (>= 2.36)' 'libssl3 (>= 3.' 'libcurl4 (>= 7.85.0)'; do
+for package in 'libc6 (>= 2.36)' 'libssl3 (>= 3.' 'libcurl4 (>= 7.85.0)' 'zlib1g (>= 1:1.2.0)'; do
     [[ $depends == *"$package"* ]] || fail "Depends '$depends' lacks $package"
 done
 [ "$(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\.\//, "", $6); print $6 }' | LC_ALL=C sort)" = "usr/bin/jwtaudit

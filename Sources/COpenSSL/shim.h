@@ -16,4 +16,6 @@
 #include <openssl/params.h>
 #include <openssl/ecdsa.h>
 #include <openssl/hmac.h>
+#include <openssl/kdf.h>
+#include <openssl/rand.h>
 #endif

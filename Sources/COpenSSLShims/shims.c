@@ -12,3 +12,4 @@ void jwtaudit_OPENSSL_free(void *ptr) { OPENSSL_free(ptr); }
 long jwtaudit_BIO_get_mem_data(void *bio, char **data) { return BIO_get_mem_data((BIO *)bio, data); }
 unsigned long jwtaudit_openssl_version_number(void) { return OPENSSL_VERSION_NUMBER; }
 int jwtaudit_EVP_PKEY_PUBLIC_KEY(void) { return EVP_PKEY_PUBLIC_KEY; }
+int jwtaudit_EVP_PKEY_KEYPAIR(void) { return EVP_PKEY_KEYPAIR; }

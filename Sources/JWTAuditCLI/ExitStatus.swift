@@ -19,7 +19,7 @@ public enum ExitStatus: Int32, Sendable {
 
     static let documented: [(Int32, String)] = [
         (0, "Decoded; valid; the policy accepts; lint found nothing at or above the --fail-on level."),
-        (1, "The token is rejected (a check failed or the policy rejects it), or lint found problems."),
+        (1, "The token is rejected (a check failed, the policy rejects it, or a JWE does not decrypt and authenticate), or lint found problems."),
         (2, "Could not decide: keys or metadata could not be obtained (network, TLS, offline cache miss)."),
         (3, "Bad input: not a token, an unreadable file, a malformed JWKS, PEM or policy, an unevaluable expression."),
         (64, "Usage error: an unknown option or subcommand (the closest one is suggested), a missing value, an option given where a value was expected, conflicting options, or no subcommand at all (the subcommands are then listed on standard error)."),

@@ -46,7 +46,7 @@ struct CacheGroupWritableEndToEndTests {
         let cache = clone.path + "/cache"
         let refused = Support.spawn(Support.binaryPath, Self.readmeRun(cache: cache))
         #expect(refused.status == 2 && refused.stdout.isEmpty)
-        #expect(refused.stderr.contains("(--offline: the cached OpenID configuration for https://login.microsoftonline.com/"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("--offline: the cached OpenID configuration for https://login.microsoftonline.com/"), "\(refused.stderr)")
         #expect(refused.stderr.contains(".entry ignored: it is writable by others (fix with: chmod go-w \(cache)/"), "\(refused.stderr)")
         #expect(refused.stderr.contains("or chmod -R go-w \(cache) for the whole cache))"), "\(refused.stderr)")
         #expect(!refused.stderr.contains("no cached"), "an entry is there: it is not 'no cached' metadata")

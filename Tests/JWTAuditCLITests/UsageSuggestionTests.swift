@@ -58,11 +58,11 @@ struct UsageSuggestionTests {
     @Test func aValueThatLooksLikeAnOptionIsAcceptedWithEquals() throws {
         let parsed = try CommandLineParser.parse(["verify", "t", "--audience=--require-certificate", "--any-issuer", "--key", "k"])
         guard case .run(_, let arguments) = parsed else { Issue.record("not a run"); return }
-        #expect(arguments.last("audience") == "--require-certificate")
-        #expect(!arguments.has("require-certificate"))
+        #expect(arguments.last(.audience) == "--require-certificate")
+        #expect(!arguments.has(.requireCertificate))
         // A value that only starts with a dash is a value.
         guard case .run(_, let negative) = try CommandLineParser.parse(["decode", "--at", "-5", "x"]) else { return }
-        #expect(negative.last("at") == "-5")
+        #expect(negative.last(.at) == "-5")
     }
 
     @Test func theSuggestionDistanceCountsATranspositionAsOneEdit() {

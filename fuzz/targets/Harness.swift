@@ -28,7 +28,39 @@ enum FuzzTargets {
         "jwk": jwk,
         "pem": pem,
         "policy-xml": policyXML,
+        "jwe": jwe,
+        "decryption-key": decryptionKey,
     ]
+
+    /// The test keys of Tests/Vectors/jwe (every algorithm's kind of key), read once; run.sh runs from the root.
+    static let decryptionKeys: [DecryptionKey] = {
+        guard let file = fopen("Tests/Vectors/jwe/roundtrip-keys.jwks.json", "rb") else { return [] }
+        defer { fclose(file) }
+        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+        let count = fread(&bytes, 1, bytes.count, file)
+        return (try? DecryptionKeySet.load(Array(bytes.prefix(count)), source: "fuzz keys").keys) ?? []
+    }()
+
+    /// A JWE through the decryptor with every test key (header rules, segment lengths, epk import, unwrapping,
+    /// authentication, inflating), then through decode's inspection. Plaintext exists exactly when decrypted.
+    static func jwe(_ bytes: [UInt8]) {
+        precondition(!decryptionKeys.isEmpty, "fuzz: Tests/Vectors/jwe/roundtrip-keys.jwks.json did not load")
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let token = try? CompactToken.parse(text), let jwe = try? CompactJWE(token) else { return }
+        let outcome = JWEDecryptor.decrypt(jwe, keys: decryptionKeys)
+        precondition((outcome.plaintext != nil) == (outcome.status == .decrypted), "plaintext without decryption")
+        _ = TokenInspection.inspect(token, decryption: outcome, at: 1_767_225_600)
+        _ = JWEDecryptor.decrypt(jwe, keys: [])
+    }
+
+    /// `--decryption-key` files: as given, and wrapped as a PKCS#8 PEM block (the DER private key readers).
+    static func decryptionKey(_ bytes: [UInt8]) {
+        _ = try? DecryptionKeySet.load(bytes, source: "fuzz")
+        var text = Array("-----BEGIN PRIVATE KEY-----\n".utf8)
+        text += bytes
+        text += Array("\n-----END PRIVATE KEY-----\n".utf8)
+        _ = try? DecryptionKeySet.load(text, source: "fuzz")
+    }
 
     /// Differential: the product's parser against the straightforward one it replaced (ReferenceJSONParser.swift):
     /// the same value for every input, or the same error at the same offset.

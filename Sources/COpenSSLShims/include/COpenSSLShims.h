@@ -11,5 +11,7 @@ long jwtaudit_BIO_get_mem_data(void *bio, char **data);
 unsigned long jwtaudit_openssl_version_number(void);
 /// EVP_PKEY_PUBLIC_KEY is a compound macro (selection bits for EVP_PKEY_fromdata).
 int jwtaudit_EVP_PKEY_PUBLIC_KEY(void);
+/// EVP_PKEY_KEYPAIR likewise (a private key with its public half).
+int jwtaudit_EVP_PKEY_KEYPAIR(void);
 
 #endif

@@ -62,7 +62,7 @@ public enum ManPageRenderer {
                 out += sentences(example.explanation) + ".Dl jwtaudit \(escapeMacroArgument(example.arguments))\n"
             }
         }
-        out += ".Sh SEE ALSO\n" + sentences("RFC 7515 (JSON Web Signature), RFC 7519 (JSON Web Token), RFC 8725 (JWT Best Current Practices).")
+        out += ".Sh SEE ALSO\n" + sentences("RFC 7515 (JSON Web Signature), RFC 7516 (JSON Web Encryption), RFC 7519 (JSON Web Token), RFC 8725 (JWT Best Current Practices).")
         return out
     }
 

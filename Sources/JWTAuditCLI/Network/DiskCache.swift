@@ -43,7 +43,8 @@ public struct DiskCache: Sendable {
 
     /// The file that holds `url`'s entry: the SHA-256 of the URL, so any URL maps to a safe file name.
     public func path(for url: String) -> String? {
-        guard let directory, let name = Digest.sha256Hex(Array(url.utf8)) else { return nil }
+        guard let directory else { return nil }
+        let name = Digest.sha256Hex(Array(url.utf8))
         return directory + "/" + name + ".entry"
     }
 
@@ -206,7 +207,7 @@ public struct DiskCache: Sendable {
         header += "lifetime \(e.lifetime)\n"
         header += "forced-refetch-at \(e.lastForcedRefetch.map(String.init) ?? "-")\n"
         header += "length \(e.content.count)\n"
-        header += "sha256 \(Digest.sha256Hex(e.content) ?? "")\n\n"
+        header += "sha256 \(Digest.sha256Hex(e.content))\n\n"
         return Array(header.utf8) + e.content
     }
 
@@ -236,7 +237,7 @@ public struct DiskCache: Sendable {
         let forced: Int64?
         if forcedText == "-" { forced = nil } else if let f = Int64(forcedText) { forced = f } else { return nil }
         let content = Array(bytes[(end + 2)...])
-        guard content.count == length, let actual = Digest.sha256Hex(content), actual == digest else { return nil }
+        guard content.count == length, Digest.sha256Hex(content) == digest else { return nil }
         return Entry(url: String(url), content: content, fetchedAt: fetchedAt, lifetime: lifetime, lastForcedRefetch: forced)
     }
 }

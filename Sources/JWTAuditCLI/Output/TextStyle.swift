@@ -10,7 +10,7 @@ struct TextStyle {
 
     /// The style a command's `--color` asks for, on this run's standard output.
     static func resolve(_ arguments: ParsedArguments, streams: StandardStreams, environment: [String: String]) -> TextStyle {
-        resolve(choice: arguments.last("color"), outputIsTerminal: streams.outputIsTerminal, environment: environment)
+        resolve(choice: arguments.last(.color), outputIsTerminal: streams.outputIsTerminal, environment: environment)
     }
 
     static func resolve(choice: String?, outputIsTerminal: Bool, environment: [String: String]) -> TextStyle {

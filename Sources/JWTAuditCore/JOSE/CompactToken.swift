@@ -36,6 +36,9 @@ public struct CompactToken: Sendable {
     public let claims: JSONObject?
     /// Why the payload is not a claims set, when it is not (a JWS may legitimately carry any payload).
     public let claimsProblem: String?
+    /// True for a JWE whose payload was decrypted (`opened(with:)`): `payloadBytes` then holds the plaintext and
+    /// `claims` its claims when it is a JSON object. `parse` never sets it.
+    public let isDecrypted: Bool
     /// The length of the header segment and the JSON limits its header was parsed under: what
     /// `parse(_:limits:reusingHeaderOf:)` checks before taking this token's header for another's.
     let headerSegmentLength: Int
@@ -233,7 +236,7 @@ public struct CompactToken: Sendable {
             for index in 1..<5 { _ = try decode(index) }
             return CompactToken(
                 kind: .jwe, text: text, header: header, headerBytes: headerBytes, payloadBytes: [], signature: [],
-                signingInput: [], claims: nil, claimsProblem: "the payload is encrypted (JWE)",
+                signingInput: [], claims: nil, claimsProblem: "the payload is encrypted (JWE)", isDecrypted: false,
                 headerSegmentLength: dots[0], headerLimits: limits.json)
         }
 
@@ -256,7 +259,7 @@ public struct CompactToken: Sendable {
         return CompactToken(
             kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
             signature: signature, signingInput: Array(UnsafeBufferPointer(rebasing: bytes[0..<dots[1]])), claims: claims,
-            claimsProblem: claimsProblem, headerSegmentLength: dots[0], headerLimits: limits.json)
+            claimsProblem: claimsProblem, isDecrypted: false, headerSegmentLength: dots[0], headerLimits: limits.json)
     }
 
     private static func parseHeader(_ headerBytes: [UInt8], limits: JSONParser.Limits) throws(JWTAuditError)

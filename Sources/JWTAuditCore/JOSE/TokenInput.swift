@@ -116,6 +116,19 @@ public enum TokenInput {
             guard let object = json.objectValue else {
                 throw JWTAuditError(.malformedToken, "the input is JSON but not an object")
             }
+            // RFC 7516 §7.2 and RFC 7515 §7.2: the JSON serializations. JWTs use the compact form only (RFC 7519
+            // §1: "JWTs are always represented using the JWS Compact Serialization or the JWE Compact
+            // Serialization"), and so do APIM and Entra: say so rather than "no access_token".
+            if object["ciphertext"] != nil {
+                throw JWTAuditError(
+                    .malformedToken,
+                    "the input is a JWE in the JSON serialization (RFC 7516 §7.2), which jwtaudit does not read: give the compact serialization (five base64url segments joined by dots)")
+            }
+            if object["payload"] != nil && (object["signatures"] != nil || object["signature"] != nil) {
+                throw JWTAuditError(
+                    .malformedToken,
+                    "the input is a JWS in the JSON serialization (RFC 7515 §7.2), which jwtaudit does not read: give the compact serialization (three base64url segments joined by dots)")
+            }
             guard let token = (object["access_token"] ?? object["id_token"])?.stringValue else {
                 throw JWTAuditError(
                     .malformedToken, "the JSON input has no string 'access_token' or 'id_token' member: no token found")

@@ -45,8 +45,8 @@ final class OpenSSLPublicKey: @unchecked Sendable {
                 guard let bn = n.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress, Int32($0.count), nil) }),
                       let be = e.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress, Int32($0.count), nil) })
                 else { return [] }
-                OSSL_PARAM_BLD_push_BN(builder, ParameterName.n, bn)
-                OSSL_PARAM_BLD_push_BN(builder, ParameterName.e, be)
+                OSSL_PARAM_BLD_push_BN(builder, OpenSSLKeyBuilder.Name.n, bn)
+                OSSL_PARAM_BLD_push_BN(builder, OpenSSLKeyBuilder.Name.e, be)
                 return [bn, be]
             }
         case .ec(let curve, let x, let y):
@@ -57,8 +57,8 @@ final class OpenSSLPublicKey: @unchecked Sendable {
             let key: OpenSSLPublicKey
             do {
                 key = try fromData(typeName: "EC", what: "EC public key on \(curve.rawValue)", buffers: [group.map { UInt8(bitPattern: $0) }, point]) { builder, buffers in
-                    OSSL_PARAM_BLD_push_utf8_string(builder, ParameterName.group, UnsafeRawPointer(buffers[0]).assumingMemoryBound(to: CChar.self), 0)
-                    OSSL_PARAM_BLD_push_octet_string(builder, ParameterName.pub, buffers[1], point.count)
+                    OSSL_PARAM_BLD_push_utf8_string(builder, OpenSSLKeyBuilder.Name.group, UnsafeRawPointer(buffers[0]).assumingMemoryBound(to: CChar.self), 0)
+                    OSSL_PARAM_BLD_push_octet_string(builder, OpenSSLKeyBuilder.Name.pub, buffers[1], point.count)
                     return []
                 }
             } catch {
@@ -77,45 +77,15 @@ final class OpenSSLPublicKey: @unchecked Sendable {
         }
     }
 
+    /// An `EVP_PKEY` with the public half only, from parameters `push` adds (see `OpenSSLKeyBuilder`).
     private static func fromData(
         typeName: String, what: String, buffers: [[UInt8]],
         push: (OpaquePointer, [UnsafeMutablePointer<UInt8>]) -> [OpaquePointer]
     ) throws(JWTAuditError) -> OpenSSLPublicKey {
-        guard let builder = OSSL_PARAM_BLD_new() else { throw OpenSSLErrorQueue.error(.cryptoFailure, "out of memory") }
-        defer { OSSL_PARAM_BLD_free(builder) }
-        let stable = buffers.map { bytes -> UnsafeMutablePointer<UInt8> in
-            let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
-            pointer.initialize(from: bytes, count: bytes.count)
-            return pointer
-        }
-        defer { stable.forEach { $0.deallocate() } }
-        let numbers = push(builder, stable)
-        defer { numbers.forEach { BN_free($0) } }
-        guard let params = OSSL_PARAM_BLD_to_param(builder) else {
-            throw OpenSSLErrorQueue.error(.malformedKey, "could not encode the \(what)")
-        }
-        defer { OSSL_PARAM_free(params) }
-        guard let context = EVP_PKEY_CTX_new_from_name(nil, typeName, nil) else {
-            throw OpenSSLErrorQueue.error(.cryptoFailure, "OpenSSL has no \(typeName) implementation")
-        }
-        defer { EVP_PKEY_CTX_free(context) }
-        var key: OpaquePointer?
-        guard EVP_PKEY_fromdata_init(context) == 1,
-              EVP_PKEY_fromdata(context, &key, jwtaudit_EVP_PKEY_PUBLIC_KEY(), params) == 1, let key
-        else { throw OpenSSLErrorQueue.error(.malformedKey, "OpenSSL refused the \(what)") }
-        OpenSSLErrorQueue.drain()
+        let key = try OpenSSLKeyBuilder.build(
+            typeName: typeName, what: what, selection: jwtaudit_EVP_PKEY_PUBLIC_KEY(), buffers: buffers, push: push)
         return OpenSSLPublicKey(takingOwnershipOf: key)
     }
-}
-
-/// Parameter names with static storage. OSSL_PARAM_BLD keeps the *pointer* to each name until
-/// OSSL_PARAM_BLD_to_param (C callers pass string literals); a Swift string argument is a temporary, so the
-/// names live here for the life of the process instead.
-private enum ParameterName {
-    nonisolated(unsafe) static let n = strdup("n")!
-    nonisolated(unsafe) static let e = strdup("e")!
-    nonisolated(unsafe) static let group = strdup("group")!
-    nonisolated(unsafe) static let pub = strdup("pub")!
 }
 
 /// Reading DER structures (SPKI, PKCS#1 RSAPublicKey, X.509 certificates) down to their public components.
@@ -158,7 +128,7 @@ enum DERKeyReader {
     }
 
     /// Runs a d2i function and insists it consumed every byte (trailing garbage is refused, not ignored).
-    private static func decode(
+    static func decode(
         _ der: [UInt8], free: (OpaquePointer) -> Void = { EVP_PKEY_free($0) },
         _ d2i: (UnsafeMutablePointer<UnsafePointer<UInt8>?>, Int) -> OpaquePointer?
     ) -> OpaquePointer? {
@@ -172,7 +142,7 @@ enum DERKeyReader {
         }
     }
 
-    private static func components(of key: OpaquePointer) throws(JWTAuditError) -> PublicKeyComponents {
+    static func components(of key: OpaquePointer) throws(JWTAuditError) -> PublicKeyComponents {
         defer { OpenSSLErrorQueue.drain() }
         let type = EVP_PKEY_get_base_id(key)
         switch type {

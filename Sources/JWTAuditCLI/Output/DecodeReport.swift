@@ -39,7 +39,42 @@ enum DecodeReport {
             entry.append("message", .string(finding.message))
             return .object(entry)
         }))
+        if let outcome = inspection.decryption {
+            out.append("decryption", .object(decryption(outcome, header: (inspection.envelope ?? token).header)))
+        }
         return out
+    }
+
+    /// DESIGN.md's `decryption` object: status, algorithm, encryption, kid, keyUsed, plaintext (base64url, only
+    /// when decrypted), reason; and the keys tried and the JWE's protected header. Never a byte of key material.
+    /// `verify --json` shows the same object without the plaintext (the token inside is what it verified).
+    static func decryption(_ outcome: DecryptionOutcome, header: JSONObject?, plaintext: Bool = true) -> JSONObject {
+        var out = JSONObject()
+        out.append("status", .string(outcome.status.rawValue))
+        out.append("algorithm", outcome.algorithm.map(JSONValue.string) ?? .null)
+        out.append("encryption", outcome.encryption.map(JSONValue.string) ?? .null)
+        out.append("kid", outcome.kid.map(JSONValue.string) ?? .null)
+        out.append("keyUsed", outcome.keyUsed.map { .object(key($0)) } ?? .null)
+        if plaintext, let bytes = outcome.plaintext { out.append("plaintext", .string(Base64URL.encode(bytes))) }
+        out.append("reason", outcome.reason.map(JSONValue.string) ?? .null)
+        out.append("keyChoice", outcome.keyChoice.map(JSONValue.string) ?? .null)
+        out.append("keysTried", .array(outcome.attempts.map { attempt in
+            var entry = JSONObject()
+            entry.append("key", .object(key(attempt.key)))
+            entry.append("reason", attempt.failure.map { .string($0.description) } ?? .null)
+            return .object(entry)
+        }))
+        if let header { out.append("header", .object(header)) }
+        return out
+    }
+
+    /// A decryption key as reports show it: its kid, its one-line summary and where it came from.
+    static func key(_ key: DecryptionKey) -> JSONObject {
+        var entry = JSONObject()
+        entry.append("kid", key.kid.map(JSONValue.string) ?? .null)
+        entry.append("summary", .string(key.summary))
+        entry.append("source", .string(key.source))
+        return entry
     }
 
     /// The `credential` object, shared with `verify --json` so both commands describe it the same way.
@@ -48,7 +83,7 @@ enum DecodeReport {
         cred.append("kind", .string(credential.kind.rawValue))
         cred.append("claim", credential.claim.map(JSONValue.string) ?? .null)
         cred.append("value", credential.value.map(JSONValue.string) ?? .null)
-        cred.append("tokenVersion", credential.tokenVersion.map(JSONValue.string) ?? .null)
+        cred.append("tokenVersion", credential.versionText.map(JSONValue.string) ?? .null)
         cred.append("notes", .array(credential.notes.map(JSONValue.string)))
         return cred
     }
@@ -77,7 +112,8 @@ enum DecodeReport {
     ) -> String {
         let safe = TerminalText.escaped
         let token = inspection.token
-        var out = style.heading(token.kind == .jwe ? "Header (JWE, protected)" : "Header") + "\n"
+        let heading = inspection.envelope != nil ? "Header (the signed JWT inside the JWE)" : token.kind == .jwe ? "Header (JWE, protected)" : "Header"
+        var out = style.heading(heading) + "\n"
         out += members(token.header, times: [], style: style)
         out += "\n" + style.heading("Claims") + "\n"
         if let claims = token.claims {
@@ -89,15 +125,18 @@ enum DecodeReport {
         var rows: [(String, String)] = [("algorithm", safe(token.algorithm ?? token.header["alg"].map { JSONWriter.write($0, style: .compact) } ?? "(none)"))]
         if token.kind == .jwe {
             rows.append(("encryption", safe(token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")))
-            rows.append(("payload", "encrypted: only the recipient's key can read it"))
+            rows.append(("payload", token.isDecrypted ? "decrypted (see Decryption below); it is not signed" : "encrypted: only the recipient's key can read it"))
         } else if inspection.signatureProblem != nil {
             rows.append(("length", style.red("unreadable") + ": the segment is not a whole signature (see findings)"))
         } else {
             rows.append(("length", "\(token.signature.count) bytes"))
         }
         if let kid = token.header["kid"] { rows.append(("key id", safe(kid.stringValue ?? JSONWriter.write(kid, style: .compact)))) }
-        rows.append(("verified", style.yellow("no") + ": decode does not verify the signature"))
+        rows.append(("verified", style.yellow("no") + (token.isDecrypted ? ": the plaintext is not signed; there is nothing to verify" : ": decode does not verify the signature")))
         out += table(rows)
+        if let outcome = inspection.decryption {
+            out += "\n" + style.heading("Decryption") + "\n" + decryptionText(outcome, inspection: inspection, style: style)
+        }
 
         out += "\n" + style.heading("Summary") + "\n"
         let credential = inspection.credential
@@ -110,7 +149,7 @@ enum DecodeReport {
         }
         var source: [String] = []
         if let claim = credential.claim { source.append("\(claim) \"\(safe(credential.value ?? "?"))\"") }
-        if let version = credential.tokenVersion { source.append("token version \(version)") }
+        if let version = credential.versionText { source.append("token version \(safe(version))") }
         if !source.isEmpty { verdict += " (" + source.joined(separator: ", ") + ")" }
         var summary: [(String, String)] = [("credential", verdict)]
         for note in credential.notes { summary.append(("", "- " + safe(note))) }
@@ -130,6 +169,47 @@ enum DecodeReport {
         }
         out += table(summary)
         return out
+    }
+
+    /// The Decryption section: how the JWE opened, or why not. Token-supplied text is escaped (`TerminalText`);
+    /// the plaintext is shown only as the token it carries (above), or by its length.
+    static func decryptionText(_ outcome: DecryptionOutcome, inspection: TokenInspection, style: TextStyle) -> String {
+        let printable = TerminalText.escaped
+        var rows: [(String, String)] = []
+        switch outcome.status {
+        case .decrypted: rows.append(("status", style.green("decrypted")))
+        case .failed: rows.append(("status", style.red("failed") + ": no plaintext is shown"))
+        case .noKey: rows.append(("status", style.yellow("no key") + ": only the protected header is shown"))
+        }
+        rows.append(("algorithm", printable("\(outcome.algorithm ?? "(none)") + \(outcome.encryption ?? "(none)")")))
+        if let key = outcome.keyUsed { rows.append(("key", printable(key.summary))) }
+        if let choice = outcome.keyChoice { rows.append(("chosen by", printable(choice))) }
+        if let plaintext = outcome.plaintext {
+            let content: String
+            if inspection.envelope != nil {
+                content = "a signed JWT of \(plaintext.count) bytes (cty \(inspection.envelope?.declaresNestedJWT == true ? "JWT" : "absent")), shown above"
+            } else if inspection.token.claims != nil {
+                content = "a claims set of \(plaintext.count) bytes, shown above (not signed)"
+            } else {
+                content = "\(plaintext.count) bytes, not a token nor a claims set (--json gives them in base64url)"
+            }
+            rows.append(("content", content))
+        }
+        if let reason = outcome.reason {
+            rows.append(("reason", printable(reason)))
+            if outcome.status == .noKey && outcome.failure == .noKeys {
+                rows.append(("", "give the recipient's private key with --decryption-key FILE"))
+            }
+        }
+        if outcome.attempts.count > 1 || (outcome.status == .failed && !outcome.attempts.isEmpty) {
+            for (index, attempt) in outcome.attempts.enumerated() {
+                rows.append((index == 0 ? "keys tried" : "", printable("\(attempt.key.summary): \(attempt.failure?.description ?? "authenticated")")))
+            }
+        }
+        if let envelope = inspection.envelope {
+            rows.append(("JWE header", printable(JSONWriter.write(.object(envelope.header), style: .compact))))
+        }
+        return table(rows)
     }
 
     static func members(

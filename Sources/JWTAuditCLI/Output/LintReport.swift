@@ -1,0 +1,39 @@
+import JWTAuditCore
+
+/// `check-policy`'s lint output without a token: one finding per line as `file:line:column: severity: id:
+/// message` for people, DESIGN.md's `{"findings": [...]}` for scripts (SARIF is `Sarif`).
+enum LintReport {
+    static func text(_ findings: [PolicyLintFinding], style: TextStyle) -> String {
+        if findings.isEmpty { return "no findings\n" }
+        var out = ""
+        let safe = TerminalText.escaped
+        for finding in findings {
+            out += "\(safe(finding.source ?? "policy")):\(finding.line):\(finding.column): \(CheckPolicyReport.severity(finding.severity, style)): \(finding.id): \(safe(finding.message))\n"
+        }
+        let counts = Finding.Severity.allCases.reversed().compactMap { severity -> String? in
+            let n = findings.filter { $0.severity == severity }.count
+            return n == 0 ? nil : "\(n) \(severity.rawValue)\(n == 1 ? "" : "s")"
+        }
+        out += "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))\n"
+        return out
+    }
+
+    /// `{"findings": [{"id", "severity", "message", "file", "line"}]}`: the file each finding is in (several
+    /// files, or composed scopes, can be linted at once) and its line.
+    static func document(_ findings: [PolicyLintFinding]) -> JSONValue {
+        .object(JSONObject([("findings", json(findings))]))
+    }
+
+    /// The findings array, as the lint document and `check-policy --json` with a token both hold it.
+    static func json(_ findings: [PolicyLintFinding]) -> JSONValue {
+        .array(findings.map { finding in
+            var object = JSONObject()
+            object.append("id", .string(finding.id))
+            object.append("severity", .string(finding.severity.rawValue))
+            object.append("message", .string(finding.message))
+            object.append("file", finding.source.map(JSONValue.string) ?? .null)
+            object.append("line", .number(JSONNumber(finding.line)))
+            return .object(object)
+        })
+    }
+}
