@@ -53,6 +53,7 @@ struct UsageSuggestionTests {
         #expect(firstLine(try run(["decode", "--color", "--at=1", token])).hasPrefix("jwtaudit: error: '--color' needs a value (WHEN), but the next argument '--at=1' is an option"))
         #expect(firstLine(try run(["verify", token, "--jobs", "-q"])).hasPrefix("jwtaudit: error: '--jobs' needs a value (N), but the next argument '-q' is an option"))
         #expect(firstLine(try run(["decode", "--at"])) == "jwtaudit: error: missing value for '--at' (expected TIME)")
+        #expect(firstLine(try run(["decode", "--at", "--", token])).hasPrefix("jwtaudit: error: '--at' needs a value (TIME), but the next argument '--' is an option"))
     }
 
     @Test func aValueThatLooksLikeAnOptionIsAcceptedWithEquals() throws {
@@ -71,5 +72,7 @@ struct UsageSuggestionTests {
         #expect(Suggestion.distance(Array("decode"), Array("verify")) > 2)
         #expect(Suggestion.closest(to: "--jsn", among: ["--json", "--jwks"]) == "--json")
         #expect(Suggestion.closest(to: "--re", among: ["--require-claim", "--require-certificate"]) == nil)
+        // A long paste where a name was expected is not compared cell by cell, and matches nothing.
+        #expect(Suggestion.closest(to: String(repeating: "a", count: 100_000), among: ["verify", "decode"]) == nil)
     }
 }

@@ -104,9 +104,11 @@ public enum CommandLineParser {
         return .run(command: command.name, parsed)
     }
 
-    /// Whether `argument` is one of `command`'s option spellings, alone or as `--long=value`.
+    /// Whether `argument` is one of `command`'s option spellings, alone or as `--long=value`, or `--`, which ends
+    /// the options.
     static func isOption(_ argument: String, of command: CommandSpec) -> Bool {
         guard argument.hasPrefix("-"), argument != "-" else { return false }
+        if argument == "--" { return true }
         let spelling = argument.hasPrefix("--") ? String(argument.prefix { $0 != "=" }) : argument
         return OptionTable.option(spelled: spelling, for: command.name) != nil
     }

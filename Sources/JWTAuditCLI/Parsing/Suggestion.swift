@@ -11,6 +11,8 @@ enum Suggestion {
         var best: (name: String, distance: Int)?
         var tie = false
         for candidate in candidates where candidate != typed {
+            // The distance is at least the difference in length: a long paste is never compared cell by cell.
+            guard abs(candidate.count - typedCharacters.count) <= allowed else { continue }
             let distance = Self.distance(typedCharacters, Array(candidate))
             guard distance <= allowed else { continue }
             if let current = best, current.distance == distance {
