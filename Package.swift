@@ -48,11 +48,10 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // One-line forwards for OpenSSL macros Swift cannot import, and the dlopen() loader for libcurl.
+        // One-line forwards for the OpenSSL macros Swift cannot import (and the OpenSSL 3 version check).
         .target(
             name: "COpenSSLShims",
-            dependencies: ["COpenSSL"],
-            linkerSettings: [.linkedLibrary("dl")]
+            dependencies: ["COpenSSL"]
         ),
         // libcurl behind a non-variadic C API, dlopen()ed on the first fetch only (never linked with -lcurl).
         .target(
@@ -78,7 +77,7 @@ let package = Package(
         // Everything argv- and stdout-shaped.
         .target(
             name: "JWTAuditCLI",
-            dependencies: ["JWTAuditCore", "COpenSSLShims", "CCurlShim", "CBuildInfo"],
+            dependencies: ["JWTAuditCore", "CCurlShim", "CBuildInfo"],
             swiftSettings: strict
         ),
         .executableTarget(

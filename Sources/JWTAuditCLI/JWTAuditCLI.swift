@@ -15,7 +15,7 @@ public enum JWTAuditCLI {
         do {
             invocation = try CommandLineParser.parse(arguments)
         } catch {
-            return fail(error, streams)
+            return report(.usage(error), streams)
         }
         switch invocation {
         case .help(let command):
@@ -34,29 +34,30 @@ public enum JWTAuditCLI {
             return ExitStatus.success.rawValue
         case .run(let command, let parsed):
             let clock = now ?? Int64(time(nil))
-            switch command {
-            case OptionTable.decode:
-                return DecodeCommand.run(parsed, environment: environment, streams: streams, now: clock)
-            case OptionTable.explain:
-                return ExplainCommand.run(parsed, environment: environment, streams: streams, now: clock)
-            case OptionTable.checkPolicy:
-                return CheckPolicyCommand.run(parsed, environment: environment, streams: streams, now: clock)
-            case OptionTable.verify:
-                return VerifyCommand.run(parsed, environment: environment, streams: streams, now: clock)
-            default:
-                return fail(UsageError(.unknownSubcommand(command), command: CommandSpec.topLevel), streams)
+            do throws(CommandFailure) {
+                switch command {
+                case OptionTable.decode:
+                    return try DecodeCommand.run(parsed, environment: environment, streams: streams, now: clock)
+                case OptionTable.explain:
+                    return try ExplainCommand.run(parsed, environment: environment, streams: streams, now: clock)
+                case OptionTable.checkPolicy:
+                    return try CheckPolicyCommand.run(parsed, environment: environment, streams: streams, now: clock)
+                case OptionTable.verify:
+                    return try VerifyCommand.run(parsed, environment: environment, streams: streams, now: clock)
+                default:
+                    throw .usage(.unknownSubcommand(command), CommandSpec.topLevel)
+                }
+            } catch {
+                return report(error, streams, quiet: parsed.has(.quiet))
             }
         }
     }
 
-    static func fail(_ error: UsageError, _ streams: StandardStreams) -> Int32 {
-        streams.writeError(error.rendered)
-        return ExitStatus.usage.rawValue
-    }
-
-    /// `jwtaudit: error: <what> (<why>)`.
-    static func fail(_ error: JWTAuditError, what: String, _ streams: StandardStreams) -> Int32 {
-        streams.writeErrorLine("jwtaudit: error: \(what) (\(error.reason))")
-        return ExitStatus(error.code).rawValue
+    /// The one place a failure is said: on stderr, nothing on stdout, with its exit status. `verify --quiet`
+    /// says nothing, not even why it could not decide; a usage error is always said.
+    static func report(_ failure: CommandFailure, _ streams: StandardStreams, quiet: Bool = false) -> Int32 {
+        if case .input = failure, quiet { return failure.exitStatus.rawValue }
+        streams.writeError(failure.message)
+        return failure.exitStatus.rawValue
     }
 }

@@ -36,6 +36,16 @@ struct CheckPolicyEvaluationTests {
         }
     }
 
+    @Test func jsonHasTheDocumentedShape() throws {
+        let result = try evaluate(Self.seed, PolicyTest.example("tokens/secret-v1.jwt"))
+        let json = try PolicyTest.json(result)
+        #expect(Array(json.keys.prefix(6)) == ["accepted", "statusCode", "body", "lastError", "checks", "findings"])
+        #expect(json["accepted"] == false)
+        #expect(json["lastError"]?.objectValue?["reason"] == "TokenClaimValueNotAllowed")
+        #expect(json["checks"]?.arrayValue?.first?.objectValue?.keys == ["id", "status", "expected", "actual", "detail"])
+        #expect(try JSONParser.parse(result.stdout) == .object(json))
+    }
+
     @Test func aPlainV2TokenFailsTheIssuerFirstAndListsTheMissingClaims() throws {
         // A v2.0 token (azp/azpacr, v2 issuer) for the audience the seed policy accepts.
         let token = try PolicyTest.rs256(PolicyTest.claims([

@@ -30,6 +30,20 @@ struct ExplainCommandTests {
         #expect(narrow.stdout.split(separator: "\n").filter { $0.count > 60 && $0.split(separator: " ").allSatisfy { $0.count <= 40 } }.isEmpty)
     }
 
+    @Test func policyModeJSONHasTheDocumentedShape() throws {
+        let result = Support.run([
+            "explain", "--json", "--at", Self.at, "--offline", "--cache-dir", "examples/cache",
+            "--policy", "examples/policies/certificate-only-v1.xml", "examples/tokens/secret-v1.jwt",
+        ])
+        #expect(result.status == 1, "\(result.stderr)")
+        let object = try #require(try JSONParser.parse(result.stdout).objectValue)
+        #expect(Array(object.keys.prefix(2)) == ["verdict", "token"])
+        #expect(object.keys.contains("steps") && object.keys.contains("glossary"))
+        let step = try #require(object["steps"]?.arrayValue?.last?.objectValue)
+        #expect(step.keys == ["check", "status", "expected", "actual", "explanation", "fix"])
+        #expect(object["verdict"]?.objectValue?["exitCode"] == 1)
+    }
+
     @Test func jsonHasTheDocumentedShape() throws {
         let result = Support.run(["explain", "--json", "--at", Self.at, "examples/tokens/managed-identity-v1.jwt"])
         #expect(result.status == 0, "\(result.stderr)")

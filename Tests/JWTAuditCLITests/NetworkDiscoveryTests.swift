@@ -36,8 +36,8 @@ struct NetworkDiscoveryTests {
             clock: clock.function)
     }
 
-    @Test(arguments: [EntraMetadataEndpoint.TokenVersion.v1, .v2])
-    func tenantMetadataThenKeysByTokenVersion(version: EntraMetadataEndpoint.TokenVersion) throws {
+    @Test(arguments: [TokenVersion.v1, .v2])
+    func tenantMetadataThenKeysByTokenVersion(version: TokenVersion) throws {
         let server = try Self.entraServer()
         let cache = try TemporaryDirectory()
         let url = try EntraMetadataEndpoint.metadataURL(authority: server.base + "/", tenant: try EntraTenant(Self.tid), version: version)

@@ -12,26 +12,26 @@ struct ParsingTests {
 
     @Test func longShortEqualsAndSeparateValues() throws {
         let a = try parsed(["decode", "--json", "--at=2026-01-01T00:00:00Z", "--color", "never", "tok"])
-        #expect(a.has("json"))
-        #expect(a.last("at") == "2026-01-01T00:00:00Z")
-        #expect(a.last("color") == "never")
+        #expect(a.has(.json))
+        #expect(a.last(.at) == "2026-01-01T00:00:00Z")
+        #expect(a.last(.color) == "never")
         #expect(a.positionals == ["tok"])
     }
 
     @Test func lastOccurrenceWins() throws {
         let a = try parsed(["decode", "--at", "1", "--at=2", "x"])
-        #expect(a.last("at") == "2")
-        #expect(a.all("at") == ["1", "2"])
+        #expect(a.last(.at) == "2")
+        #expect(a.all(.at) == ["1", "2"])
     }
 
     @Test func dashIsStandardInputAndDoubleDashEndsOptions() throws {
         #expect(try parsed(["decode", "-"]).positionals == ["-"])
         #expect(try parsed(["decode", "--", "--json"]).positionals == ["--json"])
-        #expect(try !parsed(["decode", "--", "--json"]).has("json"))
+        #expect(try !parsed(["decode", "--", "--json"]).has(.json))
     }
 
     @Test func valuesMayStartWithADash() throws {
-        #expect(try parsed(["decode", "--at", "-5", "x"]).last("at") == "-5")
+        #expect(try parsed(["decode", "--at", "-5", "x"]).last(.at) == "-5")
     }
 
     @Test(arguments: [

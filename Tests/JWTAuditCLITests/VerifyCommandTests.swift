@@ -135,7 +135,7 @@ struct VerifyCommandTests {
         #expect(document["valid"] == .bool(false))
         let checks = try #require(document["checks"]?.arrayValue)
         let ids = checks.compactMap { $0.objectValue?["id"]?.stringValue }
-        #expect(ids == CheckID.all)
+        #expect(ids == CheckID.verifierChecks.map(\.rawValue))
         for check in checks {
             let object = try #require(check.objectValue)
             #expect(object.members.map(\.key) == ["id", "status", "expected", "actual", "detail"])
@@ -217,8 +217,9 @@ struct VerifyCommandTests {
             }
             return nil
         }())
-        let evaluation = try VerifyCommand.evaluate(parsed, tokenText: token, environment: [:], now: Support.now)
-        #expect(evaluation.report.failedChecks.map(\.id) == ["credential"])
+        let evaluation = try VerifyCommand.evaluate(
+            configuration: try VerifyConfiguration.make(parsed, now: Support.now), environment: [:], tokenText: token)
+        #expect(evaluation.report.failedChecks.map(\.name) == ["credential"])
         #expect(evaluation.exitStatus == .rejected)
         #expect(evaluation.at == Support.now)
     }

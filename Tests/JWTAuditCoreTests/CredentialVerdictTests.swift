@@ -19,7 +19,7 @@ struct CredentialVerdictTests {
         #expect(verdict.kind == kind, "examples/tokens/\(file)")
         #expect(verdict.claim == claim, "examples/tokens/\(file)")
         #expect(verdict.value == value, "examples/tokens/\(file)")
-        #expect(verdict.tokenVersion == version, "examples/tokens/\(file)")
+        #expect(verdict.versionText == version, "examples/tokens/\(file)")
     }
 
     @Test func managedIdentityIsNamed() throws {
@@ -52,11 +52,11 @@ struct CredentialVerdictTests {
 
     @Test func versionIsInferredFromTheIssuerWhenVerIsAbsent() throws {
         let v1 = CredentialVerdict.classify(claims: try Fixtures.claims(#"{"iss":"https://sts.windows.net/t/","appidacr":"1"}"#))
-        #expect(v1.tokenVersion == "1.0")
+        #expect(v1.tokenVersion == .v1)
         #expect(v1.kind == .secret)
         #expect(v1.notes.contains { $0.hasPrefix("ver is absent; version 1.0 inferred") })
         let v2 = CredentialVerdict.classify(claims: try Fixtures.claims(#"{"iss":"https://login.microsoftonline.com/t/v2.0","azpacr":"2"}"#))
-        #expect(v2.tokenVersion == "2.0")
+        #expect(v2.tokenVersion == .v2)
         #expect(v2.kind == .certificate)
     }
 

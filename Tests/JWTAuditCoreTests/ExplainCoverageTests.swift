@@ -9,7 +9,7 @@ struct ExplainCoverageTests {
     typealias S = ExplainSupport
 
     @Test func everyVerifierCheckIDHasANarration() {
-        for id in CheckID.all + [CheckID.claim("roles"), CheckID.claim("anything")] {
+        for id in CheckID.verifierChecks.map(\.rawValue) + ["claim:roles", "claim:anything"] {
             let narration = ExplanationCatalog.narration(for: id)
             #expect(narration != nil, "no narration for \(id)")
             #expect(narration.map { !$0.purpose.isEmpty && !$0.cause.isEmpty && !$0.fix.isEmpty } == true, "\(id)")
@@ -57,10 +57,14 @@ struct ExplainCoverageTests {
                 #expect(step.fix?.isEmpty == false, "\(name) / verify: \(step.check) has no fix")
             }
         }
-        let p = try policy(#"<validate-jwt header-name="Authorization" require-scheme="Bearer"/>"#).validations[0].resolved()
+        let validation = try policy(#"<validate-jwt header-name="Authorization" require-scheme="Bearer"/>"#).validations[0]
+        let p = try validation.resolved()
         for request in [PolicyRequest(), PolicyRequest(headers: [("Authorization", "DPoP abc.def.ghi")])] {
-            let outcome = try PolicyEvaluator.evaluate(p, extraction: .extract(from: request, for: p), token: nil, verifierChecks: [])
-            let e = Explainer.explain(TokenInspection.inspect(try Fixtures.example("secret-v1.jwt"), at: S.at), outcome: outcome, policy: p)
+            let outcome = try PolicyEvaluator.evaluate(p, extraction: .extract(from: request, for: p), report: nil)
+            let element = PolicyEvaluation.Element(
+                policy: validation, resolved: p, outcome: outcome, report: nil, reached: true, keyNotes: [])
+            let evaluation = PolicyEvaluation(elements: [element], decisiveIndex: 0, findings: [], notes: [], at: S.at)
+            let e = Explainer.explain(evaluation, of: try Fixtures.example("secret-v1.jwt"))
             let step = try #require(e.steps.first)
             seen.insert(step.check)
             #expect(step.status == .fail && step.fix?.contains("Authorization") == true, "\(step.explanation)")

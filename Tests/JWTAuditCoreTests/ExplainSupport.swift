@@ -26,8 +26,9 @@ enum ExplainSupport {
     }
 
     static func explainVerify(_ token: CompactToken, policy: VerificationPolicy, at: Int64 = at) throws -> Explanation {
-        let report = Verifier(keys: try keys(), policy: policy).verify(token, at: at)
-        return Explainer.explain(TokenInspection.inspect(token, at: at), report: report, policy: policy)
+        let evaluation = try VerifyEvaluation.evaluate(
+            token, policy: policy, keys: .keys(try keys()), resolution: KeyResolution(provider: nil), at: at)
+        return Explainer.explain(evaluation, of: token)
     }
 
     /// The metadata issuer an `openid-config` URL stands for (the examples' tenant): v2.0 metadata advertises
@@ -36,34 +37,63 @@ enum ExplainSupport {
 
     static func explainPolicy(_ token: CompactToken, policyFile: String, at: Int64 = at) throws -> Explanation {
         let document = try PolicyDocument(bytes: try examplePolicyBytes(policyFile), sourceName: policyFile)
-        return try explainPolicy(token, resolved: try document.validations[0].resolved(), at: at)
+        return try explainPolicy(token, validation: document.validations[0], at: at)
     }
 
-    static func explainPolicy(_ token: CompactToken, resolved: ResolvedTokenValidation, at: Int64 = at) throws -> Explanation {
+    /// One element's evaluation, narrated: the examples' keys stand in for its metadata's (see `verification`).
+    static func explainPolicy(_ token: CompactToken, validation: TokenValidationPolicy, at: Int64 = at) throws -> Explanation {
+        let resolved = try validation.resolved()
+        let (outcome, report) = try policyElement(token, resolved: resolved, at: at)
+        let element = PolicyEvaluation.Element(
+            policy: validation, resolved: resolved, outcome: outcome, report: report, reached: true, keyNotes: [])
+        let evaluation = PolicyEvaluation(elements: [element], decisiveIndex: 0, findings: [], notes: [], at: at)
+        return Explainer.explain(evaluation, of: token)
+    }
+
+    /// What the verifier is asked for one policy element, with the examples' JWKS standing in for the keys of
+    /// its metadata: the policy's issuers, else its metadata's; its audiences; its skew and exp requirement.
+    static func verification(for resolved: ResolvedTokenValidation) -> VerificationPolicy {
         var verification = VerificationPolicy()
         if let issuers = resolved.acceptedIssuers {
             verification.issuers = issuers
+        } else if resolved.openIDConfigURLs.isEmpty {
+            verification.anyIssuer = true
         } else {
             verification.issuers = resolved.openIDConfigURLs.map(metadataIssuer)
         }
         if let audiences = resolved.acceptedAudiences { verification.audiences = audiences } else { verification.anyAudience = true }
         verification.clockSkew = Int64(resolved.clockSkewSeconds)
         verification.requireExpiry = resolved.requireExpirationTime
-        let report = Verifier(keys: try keys(), policy: verification).verify(token, at: at)
-        // The gateway's own steps: what APIM validates (issued-at, tenant, client and credential are the
-        // verifier's extras, which the policy does not ask for).
-        let checks = report.checks.filter { PolicyEvaluator.verifierCheckOrder.contains($0.id) }
+        return verification
+    }
+
+    /// One policy element's outcome for `token`, placed where the element reads it, through the real Verifier
+    /// (the examples' keys) and the real PolicyEvaluator.
+    static func policyOutcome(
+        _ token: CompactToken, resolved: ResolvedTokenValidation, verification: VerificationPolicy? = nil,
+        expressionValues: [String: String] = [:], at: Int64 = at
+    ) throws -> PolicyOutcome {
+        try policyElement(token, resolved: resolved, verification: verification, expressionValues: expressionValues, at: at).outcome
+    }
+
+    static func policyElement(
+        _ token: CompactToken, resolved: ResolvedTokenValidation, verification: VerificationPolicy? = nil,
+        expressionValues: [String: String] = [:], at: Int64 = at
+    ) throws -> (outcome: PolicyOutcome, report: VerificationReport) {
+        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens)
+        let verifier = Verifier(keys: try keys(), policy: verification ?? self.verification(for: resolved), plan: plan)
+        let report = verifier.verify(token, at: at)
         let outcome = try PolicyEvaluator.evaluate(
             resolved, extraction: .extract(from: PolicyRequest.carrying(token.text, for: resolved), for: resolved),
-            token: token, verifierChecks: checks)
-        return Explainer.explain(TokenInspection.inspect(token, at: at), outcome: outcome, policy: resolved)
+            report: report, expressionValues: expressionValues)
+        return (outcome, report)
     }
 
     /// A token with the given claims, signed RS256 by the examples' tenant key with its kid (so that the
     /// signature verifies and the step under test is the only failure).
-    static func signed(payload: String) throws -> CompactToken {
+    static func signed(payload: String, header: String? = nil) throws -> CompactToken {
         let kid = try Fixtures.example("certificate-v1.jwt").keyID ?? ""
-        let header = #"{"typ":"JWT","alg":"RS256","kid":"\#(kid)","x5t":"\#(kid)"}"#
+        let header = header ?? #"{"typ":"JWT","alg":"RS256","kid":"\#(kid)","x5t":"\#(kid)"}"#
         let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload.utf8))
         let factory = OpenSSLKeyFactory()
         let key = try #require(CryptoTestSupport.readFile(Fixtures.packageRoot + "/examples/keys/tenant-signing-key.pem"))

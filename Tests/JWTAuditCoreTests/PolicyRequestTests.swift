@@ -137,7 +137,7 @@ struct PolicyRequiredClaimsTests {
             Claim(name: "appidacr", match: .any, values: ["2"]),
         ], claims: token)
         #expect(outcome.missing == ["appid", "appidacr"])
-        #expect(outcome.checks.map(\.id) == ["claim:appid", "claim:azp", "claim:appidacr"])
+        #expect(outcome.checks.map(\.name) == ["claim:appid", "claim:azp", "claim:appidacr"])
         #expect(outcome.checks.map(\.status) == [.fail, .pass, .fail])
     }
 

@@ -46,9 +46,9 @@ struct VerifierAttackTests {
         Verifier(keys: keys, policy: policy).verify(text: text, at: Self.now)
     }
 
-    func expectRejected(_ report: VerificationReport, by id: String, _ name: String) {
+    func expectRejected(_ report: VerificationReport, by id: CheckID, _ name: String) {
         #expect(!report.isValid, "\(name): accepted")
-        #expect(report[id]?.status == .fail, "\(name): expected \(id) to fail; failed: \(report.failedChecks.map(\.id)) \(report.failedChecks.map(\.detail))")
+        #expect(report[id]?.status == .fail, "\(name): expected \(id) to fail; failed: \(report.failedChecks.map(\.name)) \(report.failedChecks.map(\.detail))")
     }
 
     @Test func aGenuineTokenIsValidSoTheAttacksBelowAreMeaningful() throws {

@@ -17,14 +17,10 @@ enum VerifyBatch {
     static let interruptedStatus: Int32 = 130
 
     static func run(
-        _ arguments: ParsedArguments, configuration: VerifyConfiguration, environment: [String: String],
-        streams: StandardStreams
-    ) -> Int32 {
+        _ arguments: ParsedArguments, configuration: VerifyConfiguration, pick: Int? = nil,
+        environment: [String: String], streams: StandardStreams
+    ) throws(CommandFailure) -> Int32 {
         let quiet = configuration.quiet
-        func error(_ message: String, _ status: ExitStatus) -> Int32 {
-            if !quiet { streams.writeErrorLine("jwtaudit: error: \(message)") }
-            return status.rawValue
-        }
 
         var descriptors: [Int32] = []
         defer { for fd in descriptors where fd != 0 { close(fd) } }
@@ -35,24 +31,22 @@ enum VerifyBatch {
             }
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             if fd < 0 {
-                return error("cannot open '\(path)' (\(String(cString: strerror(errno))))", .badInput)
+                throw .input(JWTAuditError(.invalidArgument, String(cString: strerror(errno))), what: "cannot open '\(path)'")
             }
             descriptors.append(fd)
         }
         if descriptors.isEmpty { descriptors = [0] }
 
-        let resolver = configuration.makeResolver(environment: environment)
         // Local keys are read and parsed once, before any output, so a bad key file fails the run at once (3)
         // rather than on every line.
+        let source = try configuration.source(environment: environment)
+        let resolution = configuration.makeKeyResolution(environment: environment)
         var fixedVerifier: Verifier?
-        if !configuration.keySource.usesNetwork {
-            do {
-                let keys = try resolver.resolve(for: nil)
-                fixedVerifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
-                // The lines say only which checks failed: what the keys' notes say (a member skipped) is said once.
-                if !quiet { for note in keys.notes { streams.writeErrorLine("jwtaudit: note: \(note)") } }
-            } catch {
-                return self.error(error, quiet: quiet, streams: streams)
+        if case .keys(let keys, _) = source {
+            fixedVerifier = Verifier(keys: keys, policy: configuration.policy)
+            // The lines say only which checks failed: what the keys' notes say (a member skipped) is said once.
+            if !quiet, let resolved = try? resolution.keys(source, for: nil) {
+                for note in resolved.notes { streams.writeErrorLine("jwtaudit: note: \(note)") }
             }
         }
         // Decryption keys, when given, are read once before any output too (a JWE in the input needs them).
@@ -61,8 +55,7 @@ enum VerifyBatch {
             do {
                 _ = try decryption.keys()
             } catch {
-                if !quiet { streams.writeError("jwtaudit: error: cannot use the decryption key (\(error.reason))\n") }
-                return ExitStatus(error.code).rawValue
+                throw .input(error, what: "cannot use the decryption key")
             }
         }
         let at = configuration.at
@@ -75,29 +68,37 @@ enum VerifyBatch {
             verify: { line, number, worker in
                 if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                 let token: CompactToken
+                var tokensOnLine = 1
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
-                    // next one's identical header segment is not decoded and parsed again.
+                    // next one's identical header segment is not decoded and parsed again. (--pick 2 and on look
+                    // for more than a bare token.)
+                    if let pick, pick > 1 { throw JWTAuditError(.malformedToken, "") }
                     token = try CompactToken.parse(line, reusingHeaderOf: previousTokens[worker])
                     previousTokens[worker] = token
                 } catch {
-                    // Not a bare token: extract it as every subcommand does (quotes, Bearer, the whitespace rule).
+                    // Not a bare token: find it as every subcommand does (a pasted header, quotes, the whitespace
+                    // rule, several tokens on the line).
                     do throws(JWTAuditError) {
-                        token = try CompactToken.parse(try TokenInput.extract(line))
+                        let found = try TokenInput.find(line, pick: pick)
+                        tokensOnLine = found.count
+                        token = try CompactToken.parse(try found.whole())
                     } catch {
-                        return malformed(number, error.reason)
+                        var result = malformed(number, error.reason)
+                        result.severalTokens = tokensOnLine > 1
+                        return result
                     }
                 }
                 // A JWE is decrypted first and the token inside is what is verified; a JWS pays one comparison.
                 var outcome: DecryptionOutcome?
                 if token.kind == .jwe, let decryption {
-                    do throws(VerifyFailure) {
+                    do throws(CommandFailure) {
                         outcome = try VerifyCommand.decrypt(token, with: decryption)
                     } catch {
                         // No usable key: undecided, like keys that cannot be obtained (the keys were read before
                         // the run, so no other failure reaches here).
                         guard case .input(let failure, let what) = error else { return malformed(number, "\(error)") }
-                        return keyFailure(number, token: token, "\(what) (\(failure.reason))", check: CheckID.decryption)
+                        return keyFailure(number, token: token, "\(what) (\(failure.reason))", check: .decryption)
                     }
                 }
                 let verifier: Verifier
@@ -105,16 +106,26 @@ enum VerifyBatch {
                     verifier = fixed
                 } else {
                     do throws(JWTAuditError) {
-                        let keys = try resolver.resolve(for: outcome.flatMap { token.opened(with: $0) } ?? token)
-                        verifier = Verifier(keys: keys.keySet, policy: configuration.policy(with: keys))
+                        let keys = try resolution.keys(source, for: outcome.flatMap { token.opened(with: $0) } ?? token)
+                        verifier = Verifier(keys: keys.keySet, policy: configuration.policy.completed(with: keys))
                     } catch {
                         // A fetch stopped by ^C says nothing about the token.
                         if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                         return keyFailure(number, token: token, error.reason)
                     }
                 }
-                if let outcome { return item(verifier.verify(token, decryption: outcome, at: at), number: number) }
-                return item(verifier.verify(token, at: at), number: number)
+                let result: BatchItemResult
+                if let outcome {
+                    result = item(verifier.verify(token, decryption: outcome, at: at), number: number)
+                } else {
+                    // The bare-token path returns the item as it is (no copy to mark it).
+                    guard tokensOnLine > 1 else { return item(verifier.verify(token, at: at), number: number) }
+                    result = item(verifier.verify(token, at: at), number: number)
+                }
+                guard tokensOnLine > 1 else { return result }
+                var marked = result
+                marked.severalTokens = true
+                return marked
             },
             tooLong: { number, bytes in
                 malformed(number, "the line is \(bytes) bytes, over the \(maxLine)-byte limit for a token")
@@ -124,19 +135,13 @@ enum VerifyBatch {
         let summary = runner.run(inputs: descriptors) { text in quiet ? true : writeOutput(text) }
         if summary.outputClosed { return ExitStatus.success.rawValue }
         if summary.total == 0 && !summary.interrupted {
-            return error("no tokens in the input (blank lines are skipped)", .badInput)
+            throw .input(JWTAuditError(.invalidArgument, "blank lines are skipped"), what: "no tokens in the input")
         }
         if !quiet { streams.writeError(render(summary)) }
         if summary.interrupted { return interruptedStatus }
         if summary.undecided > 0 { return ExitStatus.undecided.rawValue }
         if summary.valid == summary.total { return ExitStatus.success.rawValue }
         return ExitStatus.rejected.rawValue
-    }
-
-    private static func error(_ error: JWTAuditError, quiet: Bool, streams: StandardStreams) -> Int32 {
-        let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
-        if !quiet { streams.writeErrorLine("jwtaudit: error: \(what) (\(error.reason))") }
-        return ExitStatus(error.code).rawValue
     }
 
     /// The summary, on standard error: counts by verdict, then by failed check (most frequent first).
@@ -148,6 +153,10 @@ enum VerifyBatch {
             let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             out += "jwtaudit: failed checks: " + TerminalText.escaped(counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) + "\n"
         }
+        if summary.severalTokens > 0 {
+            let lines = summary.severalTokens == 1 ? "1 line holds" : "\(summary.severalTokens) lines hold"
+            out += "jwtaudit: note: \(lines) more than one token; the first of each was verified (--pick N takes the Nth)\n"
+        }
         if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
         return out
     }
@@ -158,7 +167,7 @@ enum VerifyBatch {
         let valid = report.isValid
         var failed: [String] = []
         let checks = report.checks
-        for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].id) }
+        for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].name) }
         // One allocation: the line is about 60 bytes plus the failed ids, and growing it step by step cost
         // more than writing it.
         var line = ""
@@ -181,20 +190,20 @@ enum VerifyBatch {
         var line = "{\"line\":\(number),\"valid\":false,\"failed\":[\"format\"],\"credential\":\"unknown\",\"error\":"
         JSONWriter.writeString(reason, into: &line)
         line += "}"
-        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format], malformed: true)
+        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format.rawValue], malformed: true)
     }
 
     /// A token whose keys could not be obtained or used (the provider failed, the cache is empty offline): the
     /// `key` check could not run, so the token is undecided, neither valid nor rejected, and the reason is given.
     /// For a JWE with no usable decryption key, the check that could not run is `decryption`.
-    static func keyFailure(_ number: Int, token: CompactToken, _ reason: String, check: String = CheckID.key) -> BatchItemResult {
+    static func keyFailure(_ number: Int, token: CompactToken, _ reason: String, check: CheckID = .key) -> BatchItemResult {
         let credential = token.claims.map { CredentialVerdict.classify(claims: $0).kind } ?? .unknown
         var line = "{\"line\":\(number),\"valid\":false,\"failed\":["
-        JSONWriter.writeString(check, into: &line)
+        JSONWriter.writeString(check.rawValue, into: &line)
         line += "],\"credential\":\"\(credential.rawValue)\",\"error\":"
         JSONWriter.writeString(reason, into: &line)
         line += "}"
-        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [check], malformed: false, undecided: true)
+        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [check.rawValue], malformed: false, undecided: true)
     }
 
     /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).

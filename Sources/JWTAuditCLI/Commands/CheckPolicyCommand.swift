@@ -1,127 +1,61 @@
 public import JWTAuditCore
 
-/// Everything `check-policy` computes for a request, before anything is printed; `explain --policy` narrates it.
-public struct PolicyEvaluation: Sendable {
-    /// One `validate-jwt` / `validate-azure-ad-token` element of the effective policy, in document order.
-    public struct Element: Sendable {
-        public let policy: TokenValidationPolicy
-        public let resolved: ResolvedTokenValidation
-        public let outcome: PolicyOutcome
-        /// Inside `<choose>`: runs only when its condition holds, so it does not decide the verdict here.
-        public var conditional: Bool { policy.placement.conditional }
-        /// False when an earlier unconditional element already rejected the request (APIM stops there).
-        public let reached: Bool
-        /// Where the keys and issuers came from ("JWKS from the cache is stale ...").
-        public let keyNotes: [String]
-    }
-
-    public let elements: [Element]
-    /// The index in `elements` of the element whose outcome is the response: the first unconditional one that
-    /// rejects, else the last unconditional one (accepted), else the first element.
-    public let decisiveIndex: Int
-    public var decisive: Element { elements[decisiveIndex] }
-    /// The request passes only if every unconditional element accepts it.
-    public var accepted: Bool { elements.allSatisfy { $0.conditional || $0.outcome.accepted } }
-    /// Lint findings for the effective policy (the same rules as `check-policy` without a token).
-    public let findings: [PolicyLintFinding]
-    /// Statements about the run as a whole (conditional elements, several elements).
-    public let notes: [String]
-
-    /// DESIGN.md's `check-policy --json` shape, from the decisive element, plus every element's outcome.
-    public var jsonValue: JSONValue {
-        guard case .object(var object) = decisive.outcome.jsonValue else { return .null }
-        object.members.removeAll { $0.key == "accepted" || $0.key == "findings" || $0.key == "notes" }
-        object.members.insert(("accepted", .bool(accepted)), at: 0)
-        if accepted && !decisive.outcome.accepted {
-            // Only conditional elements reject: the request as such goes on.
-            for (key, value) in [("statusCode", JSONValue.number(JSONNumber(200))), ("body", .null), ("lastError", .null)] {
-                if let index = object.members.firstIndex(where: { $0.key == key }) { object.members[index].value = value }
-            }
-        }
-        object.append("findings", PolicyLint.jsonValue(findings).objectValue?["findings"] ?? .array([]))
-        let allNotes = notes + decisive.keyNotes + decisive.outcome.notes
-        object.append("notes", .array(allNotes.map(JSONValue.string)))
-        object.append("validations", .array(elements.map { element in
-            var entry = JSONObject()
-            entry.append("element", .string(element.policy.kind.rawValue))
-            entry.append("file", element.policy.placement.source.map(JSONValue.string) ?? .null)
-            entry.append("line", .number(JSONNumber(element.policy.placement.line)))
-            entry.append("conditional", .bool(element.conditional))
-            entry.append("reached", .bool(element.reached))
-            if case .object(let outcome) = element.outcome.jsonValue {
-                for member in outcome.members where member.key != "findings" { entry.append(member.key, member.value) }
-            }
-            return .object(entry)
-        }))
-        return .object(object)
-    }
-}
-
-/// `jwtaudit check-policy`: evaluate APIM token policies against a request, or lint them.
+/// `jwtaudit check-policy`: evaluate APIM token policies against a request (the evaluation is the core's), or
+/// lint them; here only the options and the rendering.
 public enum CheckPolicyCommand {
-    public enum Failure: Error, Sendable {
-        case usage(UsageError)
-        /// Bad input (exit 3) or keys/metadata unavailable (exit 2), with what could not be done.
-        case input(JWTAuditError, what: String)
-    }
-
     // MARK: running
 
-    static func run(_ parsed: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64) -> Int32 {
+    static func run(
+        _ parsed: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
+    ) throws(CommandFailure) -> Int32 {
         let command = OptionTable.checkPolicy
-        let format = parsed.has("json") ? "json" : (parsed.last("format") ?? "text")
+        let format = parsed.has(.json) ? "json" : (parsed.last(.format) ?? "text")
         let style = TextStyle.resolve(parsed, streams: streams, environment: environment)
-        do throws(Failure) {
-            if parsed.all("policy").isEmpty {
-                throw .usage(UsageError(.missingOption("--policy"), command: command))
+        // --json is --format json: with another --format it would silently win over what was asked.
+        if parsed.has(.json), let asked = parsed.last(.format), asked != "json" {
+            throw .usage(.conflictingOptions("--json", "--format \(asked)"), command)
+        }
+        if parsed.all(.policy).isEmpty { throw .usage(.missingOption("--policy"), command) }
+        // The token comes only from the argument (`-` for standard input): lint in CI runs with a non-terminal
+        // standard input and must not wait on it.
+        let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
+        if !wantsToken {
+            let report = try lint(parsed)
+            switch format {
+            case "json": streams.writeOutput(JSONWriter.write(LintReport.document(report.findings)) + "\n")
+            case "sarif":
+                streams.writeOutput(JSONWriter.write(Sarif.log(findings: report.findings, toolVersion: OptionTable.version)) + "\n")
+            default: streams.writeOutput(LintReport.text(report, style: style))
             }
-            // The token comes only from the argument (`-` for standard input): lint in CI runs with a
-            // non-terminal standard input and must not wait on it.
-            let wantsToken = parsed.positionals.first != nil || !parsed.all("request-header").isEmpty
-            if !wantsToken {
-                let report = try lint(parsed)
-                let threshold = try failOn(parsed)
-                switch format {
-                case "json": streams.writeOutput(JSONWriter.write(PolicyLint.jsonValue(report.findings)) + "\n")
-                case "sarif":
-                    streams.writeOutput(JSONWriter.write(Sarif.log(findings: report.findings, toolVersion: OptionTable.version)) + "\n")
-                default: streams.writeOutput(CheckPolicyReport.lintText(report, style: style))
-                }
-                return PolicyLint.fails(report.findings, failOn: threshold) ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
-            }
-            if parsed.has("format") && format == "sarif" {
-                throw .usage(UsageError(
-                    .invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; give no token to lint"),
-                    command: command))
-            }
-            var tokenText: String?
-            if let argument = parsed.positionals.first {
-                do {
-                    tokenText = try TokenSource.read(argument: argument, command: command, streams: streams)
-                } catch {
-                    switch error {
-                    case .usage(let usage): throw .usage(usage)
-                    case .input(let failure): throw .input(failure, what: "cannot read the token")
-                    }
-                }
-            }
-            let evaluation = try evaluate(parsed, tokenText: tokenText, environment: environment, now: now)
-            if format == "json" {
-                streams.writeOutput(JSONWriter.write(evaluation.jsonValue) + "\n")
-            } else {
-                streams.writeOutput(CheckPolicyReport.text(evaluation, style: style))
-            }
-            return evaluation.accepted ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue
-        } catch {
-            switch error {
-            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-            case .input(let failure, let what): return JWTAuditCLI.fail(failure, what: what, streams)
+            return PolicyLint.fails(report.findings, failOn: failOn(parsed)) ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
+        }
+        if parsed.has(.format) && format == "sarif" {
+            throw .usage(
+                .invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; give no token to lint"),
+                command)
+        }
+        let pick = try TokenChoice.pick(parsed, command: command)
+        let tokenText = try parsed.positionals.first.map { (argument) throws(CommandFailure) in
+            let input = try TokenSource.read(argument: argument, command: command, streams: streams)
+            do throws(JWTAuditError) {
+                return try TokenChoice.find(input, pick: pick, streams: streams).whole()
+            } catch {
+                throw .input(error, what: "cannot read the token")
             }
         }
+        let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
+            .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
+        if format == "json" {
+            streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation)) + "\n")
+        } else {
+            streams.writeOutput(CheckPolicyReport.text(evaluation, style: style))
+        }
+        return evaluation.accepted ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue
     }
 
-    static func failOn(_ parsed: ParsedArguments) throws(Failure) -> Finding.Severity? {
-        switch parsed.last("fail-on") ?? "warning" {
+    /// `--fail-on`: the least severity that fails lint (nil: never).
+    static func failOn(_ parsed: ParsedArguments) -> Finding.Severity? {
+        switch parsed.last(.failOn) ?? "warning" {
         case "never": return nil
         case "error": return .error
         case "info": return .info
@@ -141,10 +75,10 @@ public enum CheckPolicyCommand {
     }
 
     /// `readingPolicyFiles`: token evaluation reads the `--policy` files as XML scopes; lint reads sources.
-    static func inputs(_ parsed: ParsedArguments, command: String, readingPolicyFiles: Bool = true) throws(Failure) -> PolicyInputs {
+    static func inputs(_ parsed: ParsedArguments, command: String, readingPolicyFiles: Bool = true) throws(CommandFailure) -> PolicyInputs {
         var files: [(bytes: [UInt8], sourceName: String)] = []
         if readingPolicyFiles { try requireXMLScopes(parsed, command: command) }
-        for path in parsed.all("policy") where readingPolicyFiles {
+        for path in parsed.all(.policy) where readingPolicyFiles {
             do {
                 // One byte past XMLReader's limit, so that the reader names the limit.
                 files.append((try FileReader.read(path: path, maxBytes: XMLReader.Limits.default.maxBytes + 1), path))
@@ -153,99 +87,41 @@ public enum CheckPolicyCommand {
             }
         }
         var named: [String: String]?
-        if let path = parsed.last("named-values") {
+        if let path = parsed.last(.namedValues) {
             named = try namedValuesFile(path)
         }
-        for pair in parsed.all("named-value") {
-            guard let (name, value) = split(pair, option: "--named-value", valueName: "NAME=VALUE"), !name.isEmpty else {
-                throw .usage(UsageError(
-                    .invalidValue(option: "--named-value", value: pair, reason: "expected NAME=VALUE"), command: command))
-            }
+        for (name, value) in parsed.pairs(.namedValue) {
             named = named ?? [:]
             named![name.hasPrefix("{{") && name.hasSuffix("}}") ? String(name.dropFirst(2).dropLast(2)) : name] = value
         }
         var expressions: [String: String] = [:]
-        for pair in parsed.all("expression-value") {
-            guard let (expression, value) = splitExpression(pair) else {
-                throw .usage(UsageError(
-                    .invalidValue(option: "--expression-value", value: pair,
-                                  reason: "expected @(expression)=VALUE or @{statements}=VALUE, the expression exactly as in the policy"),
-                    command: command))
-            }
-            expressions[expression] = value
-        }
+        for (expression, value) in parsed.pairs(.expressionValue) { expressions[expression] = value }
         var certificates: [String: String] = [:]
-        for pair in parsed.all("certificate") {
-            guard let (id, path) = split(pair, option: "--certificate", valueName: "ID=FILE"), !id.isEmpty, !path.isEmpty else {
-                throw .usage(UsageError(
-                    .invalidValue(option: "--certificate", value: pair, reason: "expected ID=FILE"), command: command))
-            }
-            certificates[id] = path
-        }
+        for (id, path) in parsed.pairs(.certificate) { certificates[id] = path }
         return PolicyInputs(files: files, namedValues: named, expressionValues: expressions, certificates: certificates)
     }
 
     /// Token evaluation takes `--policy` XML files as scopes. Choosing an operation of an APIOps tree or a
     /// template (the core's `PolicyService.select`) is not wired into evaluation yet: say so rather than read a
     /// directory as XML or ignore the choice.
-    static func requireXMLScopes(_ parsed: ParsedArguments, command: String) throws(Failure) {
+    static func requireXMLScopes(_ parsed: ParsedArguments, command: String) throws(CommandFailure) {
         let files = PosixPolicyFileSystem()
-        var offending = ["api", "operation", "product", "environment"].first { parsed.last($0) != nil }.map { "--" + $0 }
-        if offending == nil && parsed.has("no-product") { offending = "--no-product" }
-        if offending == nil, let source = parsed.all("policy").first(where: { path in
+        var offending = [OptionSpec.api, .operation, .product, .environment].first { parsed.last($0) != nil }.map(\.longSpelling)
+        if offending == nil && parsed.has(.noProduct) { offending = "--no-product" }
+        if offending == nil, let source = parsed.all(.policy).first(where: { path in
             let lower = path.lowercased()
             return files.kind(of: path) == .directory || lower.hasSuffix(".bicep") || lower.hasSuffix(".tf") || lower.hasSuffix(".json")
         }) {
             offending = "--policy \(source)"
         }
         guard let offending else { return }
-        throw .usage(UsageError(
+        throw .usage(
             .invalidCombination(
                 "a token cannot be evaluated with \(offending) yet: evaluating against an APIOps tree or a template, or choosing an operation with --api, --operation, --product or --no-product, is not available; lint the sources without a token, or give the scopes as XML files, outermost first"),
-            command: command))
+            command)
     }
 
-    static func split(_ pair: String, option: String, valueName: String) -> (String, String)? {
-        guard let equals = pair.firstIndex(of: "=") else { return nil }
-        return (String(pair[..<equals]), String(pair[pair.index(after: equals)...]))
-    }
-
-    /// `@(expr)=VALUE` / `@{stmts}=VALUE`: the expression runs from `@` to its matching bracket (brackets inside
-    /// C# string and character literals do not count); the `=` right after it starts the value.
-    static func splitExpression(_ pair: String) -> (String, String)? {
-        let scalars = Array(pair.unicodeScalars)
-        guard scalars.count >= 3, scalars[0] == "@", scalars[1] == "(" || scalars[1] == "{" else { return nil }
-        let open = scalars[1]
-        let close: Unicode.Scalar = open == "(" ? ")" : "}"
-        var depth = 0
-        var quote: Unicode.Scalar?
-        var index = 1
-        while index < scalars.count {
-            let c = scalars[index]
-            if let q = quote {
-                if c == "\\" { index += 2; continue }
-                if c == q { quote = nil }
-            } else if c == "\"" || c == "'" {
-                quote = c
-            } else if c == open {
-                depth += 1
-            } else if c == close {
-                depth -= 1
-                if depth == 0 {
-                    guard index + 1 < scalars.count, scalars[index + 1] == "=" else { return nil }
-                    var expression = String.UnicodeScalarView()
-                    expression.append(contentsOf: scalars[...index])
-                    var value = String.UnicodeScalarView()
-                    value.append(contentsOf: scalars[(index + 2)...])
-                    return (String(expression), String(value))
-                }
-            }
-            index += 1
-        }
-        return nil
-    }
-
-    static func namedValuesFile(_ path: String) throws(Failure) -> [String: String] {
+    static func namedValuesFile(_ path: String) throws(CommandFailure) -> [String: String] {
         let bytes: [UInt8]
         do {
             bytes = try FileReader.readWhole(path: path, what: "named values file")
@@ -285,15 +161,15 @@ public enum CheckPolicyCommand {
     /// policies at most scopes validate none) and the report says so; only what is not a policy at all, or a
     /// PATH that cannot be read, is bad input. With --api/--operation/--product/--no-product, one effective policy
     /// is chosen and judged.
-    public static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(Failure) -> PolicyLintReport {
+    static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(CommandFailure) -> PolicyLintReport {
         let inputs = try inputs(parsed, command: command, readingPolicyFiles: false)
         let selection = policySelection(parsed)
         if selection.product != nil && selection.noProduct {
-            throw .usage(UsageError(.conflictingOptions("--product", "--no-product"), command: command))
+            throw .usage(.conflictingOptions("--product", "--no-product"), command)
         }
         let files = PosixPolicyFileSystem()
         var environment: (bytes: [UInt8], file: String)?
-        if let path = parsed.last("environment") {
+        if let path = parsed.last(.environment) {
             do {
                 environment = (try FileReader.readWhole(path: path, limit: 16 << 20, what: "environment configuration"), path)
             } catch {
@@ -301,29 +177,28 @@ public enum CheckPolicyCommand {
             }
         }
         var report = PolicyLintReport()
-        do {
-            for path in parsed.all("policy") {
+        for path in parsed.all(.policy) {
+            let service: [PolicyService]
+            do {
                 var trees = try PolicySources.load(path, source: PolicySourceFiles(files: files, root: files.root(for: path)))
                 if let environment { try PolicySources.applyEnvironment(environment.bytes, file: environment.file, to: &trees) }
-                for tree in trees {
-                    let service = try PolicyService(tree: tree, namedValues: inputs.namedValues)
-                    if selection.isEmpty {
-                        report.merge(service.lint())
-                    } else {
-                        do {
-                            report.merge(try service.lint(selecting: selection))
-                        } catch {
-                            throw Failure.input(error, what: "cannot choose one effective policy")
-                        }
+                var services: [PolicyService] = []
+                for tree in trees { services.append(try PolicyService(tree: tree, namedValues: inputs.namedValues)) }
+                service = services
+            } catch {
+                throw .input(error, what: "cannot read the policy")
+            }
+            for each in service {
+                if selection.isEmpty {
+                    report.merge(each.lint())
+                } else {
+                    do {
+                        report.merge(try each.lint(selecting: selection))
+                    } catch {
+                        throw .input(error, what: "cannot choose one effective policy")
                     }
                 }
             }
-        } catch let failure as Failure {
-            throw failure
-        } catch let error as JWTAuditError {
-            throw .input(error, what: "cannot read the policy")
-        } catch {
-            throw .input(JWTAuditError(.invalidArgument, "\(error)"), what: "cannot read the policy")
         }
         return report
     }
@@ -331,39 +206,34 @@ public enum CheckPolicyCommand {
     /// `--api`, `--operation`, `--product`, `--no-product`.
     static func policySelection(_ parsed: ParsedArguments) -> PolicySelection {
         PolicySelection(
-            api: parsed.last("api"), operation: parsed.last("operation"), product: parsed.last("product"),
-            noProduct: parsed.has("no-product"))
+            api: parsed.last(.api), operation: parsed.last(.operation), product: parsed.last(.product),
+            noProduct: parsed.has(.noProduct))
+    }
+}
+
+/// The request `check-policy` (and `explain --policy`) evaluates, from the options: the policy scopes and named
+/// values, expression values, certificates, network settings, the instant and the request headers.
+struct PolicyConfiguration {
+    var inputs: CheckPolicyCommand.PolicyInputs
+    var network: PolicyNetworkOptions
+    var at: Int64
+    var headerLines: [String]
+
+    static func make(_ parsed: ParsedArguments, command: String, now: Int64) throws(CommandFailure) -> PolicyConfiguration {
+        let at = try parsed.instant(now: now, command: command)
+        let inputs = try CheckPolicyCommand.inputs(parsed, command: command)
+        let network = try PolicyNetworkOptions(parsed, command: command)
+        return PolicyConfiguration(inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader))
     }
 
-    // MARK: evaluation
-
     /// Evaluates the effective policy (the `--policy` scopes composed, named values substituted) against one
-    /// request: the token placed where each element reads it, or the `--request-header` lines exactly as given.
-    /// Keys come from the policy (`openid-config` through the cache and network, `issuer-signing-keys`,
-    /// `--certificate`), and the shared `Verifier` checks signature, lifetime, audience and issuer; the
-    /// `PolicyEvaluator` adds APIM's extraction, client and required-claims rules and picks the LastError.
-    public static func evaluate(
-        _ parsed: ParsedArguments, tokenText: String?, environment: [String: String], now: Int64,
-        command: String = OptionTable.checkPolicy
-    ) throws(Failure) -> PolicyEvaluation {
-        let at: Int64
-        do {
-            at = try parsed.instant(now: now, command: command)
-        } catch {
-            throw .usage(error)
-        }
-        let inputs = try inputs(parsed, command: command)
-        let network: PolicyNetworkOptions
-        do {
-            network = try PolicyNetworkOptions(parsed, command: command)
-        } catch {
-            throw .usage(error)
-        }
-        let headerLines = parsed.all("request-header")
-        if tokenText != nil && !headerLines.isEmpty {
-            throw .usage(UsageError(
-                .conflictingOptions("TOKEN", "--request-header"), command: command))
-        }
+    /// request, in the core: the token placed where each element reads it, or the `--request-header` lines
+    /// exactly as given. Keys come through the CLI's provider: `openid-config` metadata through the cache and
+    /// network, `--certificate` files for the policy's certificate ids.
+    func evaluate(
+        tokenText: String?, environment: [String: String], now: Int64, command: String
+    ) throws(CommandFailure) -> PolicyEvaluation {
+        if tokenText != nil && !headerLines.isEmpty { throw .usage(.conflictingOptions("TOKEN", "--request-header"), command) }
         var token: String?
         if let tokenText {
             do {
@@ -376,9 +246,10 @@ public enum CheckPolicyCommand {
         do {
             request = headerLines.isEmpty ? nil : try PolicyRequest.parsing(headerLines: headerLines)
         } catch {
-            throw .usage(UsageError(.invalidValue(option: "--request-header", value: headerLines.joined(separator: " | "), reason: error.reason), command: command))
+            throw .usage(
+                .invalidValue(option: "--request-header", value: headerLines.joined(separator: " | "), reason: error.reason),
+                command)
         }
-
         let document: PolicyDocument
         do {
             document = try PolicyDocument(scopes: inputs.files, namedValues: inputs.namedValues ?? [:])
@@ -386,185 +257,31 @@ public enum CheckPolicyCommand {
             throw .input(error, what: "cannot read the policy")
         }
         // The cache's freshness is judged by the real clock; --at only moves the token's times.
-        let instant = now
-        let keySource = PolicyKeySource(
-            options: network, certificates: inputs.certificates, environment: environment, clock: { instant })
-
-        var elements: [PolicyEvaluation.Element] = []
-        var rejectedBefore = false
-        var notes: [String] = []
-        for validation in document.validations {
-            var expressionValues = inputs.expressionValues
-            if case .tokenValue(.expression(let expression)) = validation.tokenLocation, expressionValues[expression] == nil,
-                let token
-            {
-                expressionValues[expression] = token
-                notes.append("The token argument was taken as the value of the token-value expression \(expression).")
-            }
-            let element: PolicyEvaluation.Element
-            do {
-                element = try evaluate(
-                    validation, token: token, request: request, expressionValues: expressionValues, keySource: keySource,
-                    at: at, reached: !rejectedBefore)
-            } catch {
-                throw .input(Self.withHint(error), what: "cannot evaluate the \(validation.kind.rawValue) policy at \(validation.placement.source.map { "\($0) " } ?? "")line \(validation.placement.line)")
-            }
-            if !element.conditional && !element.outcome.accepted { rejectedBefore = true }
-            elements.append(element)
-        }
-        let decisive = elements.firstIndex { !$0.conditional && !$0.outcome.accepted }
-            ?? elements.lastIndex { !$0.conditional } ?? 0
-        if elements.count > 1 {
-            notes.append("The policy has \(elements.count) token-validating elements; they run in document order, and the first unconditional one that rejects answers the request.")
-        }
-        for element in elements where element.conditional {
-            notes.append("\(element.policy.kind.rawValue) at line \(element.policy.placement.line) is inside <choose>: it runs only when its condition holds, so its outcome (\(element.outcome.accepted ? "accepted" : "rejected, \(element.outcome.lastError?.reason.rawValue ?? "")")) is reported but does not decide the verdict.")
-        }
-        for element in elements where !element.reached {
-            notes.append("\(element.policy.kind.rawValue) at line \(element.policy.placement.line) is never reached for this request: an earlier element already rejected it (its outcome is shown for reference).")
-        }
-        return PolicyEvaluation(
-            elements: elements, decisiveIndex: decisive, findings: PolicyLint.lint(document), notes: notes)
-    }
-
-    static func placement(of policy: ResolvedTokenValidation) -> String {
-        switch policy.location {
-        case .header(let name) where name.lowercased() == "authorization":
-            return "\(name): \(policy.requireScheme ?? "Bearer") <token>"
-        case .header(let name): return "\(name): <token>"
-        case .queryParameter(let name): return "query parameter \(name)=<token>"
-        case .tokenValue: return "the value of the token-value expression"
-        case .unspecified: return "nowhere"
+        let provider = CommandKeyProvider(
+            network: network.network, environment: environment, certificates: inputs.certificates, clock: { now })
+        do {
+            return try PolicyEvaluator.evaluate(
+                document,
+                PolicyEvaluationRequest(
+                    token: token, request: request, expressionValues: inputs.expressionValues, at: at,
+                    authority: network.authority),
+                keys: KeyResolution(provider: provider))
+        } catch {
+            // An expression the policy needs has no value: say how to give one.
+            let reason = error.code == .unevaluable ? error.reason + " with --expression-value 'EXPRESSION=VALUE'" : error.reason
+            throw .input(JWTAuditError(error.code, reason), what: "cannot evaluate the policy")
         }
     }
+}
 
-    static func withHint(_ error: JWTAuditError) -> JWTAuditError {
-        guard error.code == .unevaluable, error.reason.contains("supply its value") else { return error }
-        return JWTAuditError(error.code, error.reason + " with --expression-value 'EXPRESSION=VALUE'")
-    }
+/// `check-policy`'s network settings: the shared ones, and the authority for `validate-azure-ad-token`.
+struct PolicyNetworkOptions: Sendable {
+    /// `--authority`; nil: the policy's `authentication-endpoint`, else the public cloud.
+    var authority: String?
+    var network: NetworkOptions
 
-    /// One element: resolve it, read the token as it would, verify with its keys and parameters, evaluate.
-    static func evaluate(
-        _ validation: TokenValidationPolicy, token: String?, request: PolicyRequest?, expressionValues: [String: String],
-        keySource: PolicyKeySource, at now: Int64, reached: Bool
-    ) throws(JWTAuditError) -> PolicyEvaluation.Element {
-        let resolved = try validation.resolved(expressionValues: expressionValues)
-        let effectiveRequest = request ?? token.map { PolicyRequest.carrying($0, for: resolved) } ?? PolicyRequest()
-        var extraction = TokenExtraction.extract(from: effectiveRequest, for: resolved)
-        if request == nil, case .token(let text, _) = extraction {
-            // jwtaudit placed the token itself, so the way it was read is not in question.
-            extraction = .token(text, note: "the token was sent where the policy reads it: \(placement(of: resolved)) (give --request-header to send it exactly as a client does)")
-        }
-        var verifierChecks: [CheckResult] = []
-        var compact: CompactToken?
-        var keyNotes: [String] = []
-        if case .token(let text, _) = extraction {
-            compact = try? CompactToken.parse(text)
-            let verified = try verify(text: text, token: compact, resolved: resolved,
-                                      authenticationEndpoint: validation.authenticationEndpoint, keySource: keySource,
-                                      expressionValues: expressionValues, at: now)
-            verifierChecks = verified.checks
-            keyNotes = verified.notes
-        }
-        let findings = PolicyLint.lint(validation).map(\.finding)
-        let outcome = try PolicyEvaluator.evaluate(
-            resolved, extraction: extraction, token: compact, verifierChecks: verifierChecks,
-            expressionValues: expressionValues, findings: findings)
-        return PolicyEvaluation.Element(
-            policy: validation, resolved: resolved, outcome: outcome, reached: reached, keyNotes: keyNotes)
-    }
-
-    /// The shared verifier, asked what this policy asks: its keys, its audiences and issuers (or the metadata's
-    /// issuer), its clock skew and `require-expiration-time`, and the algorithms Microsoft documents.
-    static func verify(
-        text: String, token: CompactToken?, resolved: ResolvedTokenValidation, authenticationEndpoint: PolicyValue?,
-        keySource: PolicyKeySource, expressionValues: [String: String], at now: Int64
-    ) throws(JWTAuditError) -> (checks: [CheckResult], notes: [String]) {
-        var policy = VerificationPolicy()
-        var notes: [String] = []
-        policy.clockSkew = Int64(resolved.clockSkewSeconds)
-        policy.requireExpiry = resolved.requireExpirationTime
-        policy.allowedAlgorithms = Set(ResolvedTokenValidation.documentedSigningAlgorithms.compactMap(JWSAlgorithm.init(rawValue:)))
-        if let audiences = resolved.acceptedAudiences {
-            policy.audiences = audiences
-        } else {
-            policy.anyAudience = true
-            notes.append("The policy names no audiences, so the audience is not validated (inferred: the library's ValidAudiences is empty).")
-        }
-        guard let token else {
-            // Not a token: nothing to fetch keys for; the verifier's format check says why.
-            return (Verifier(keys: nil, policy: policy).verify(text: text, at: now).checks, notes)
-        }
-
-        // Keys and metadata issuers.
-        var keySets: [KeySet] = []
-        var metadataIssuers: [String] = []
-        var metadataURLs: [String] = []
-        switch resolved.kind {
-        case .validateJWT:
-            metadataURLs = resolved.openIDConfigURLs
-        case .validateAzureADToken:
-            if let tenant = resolved.tenantID {
-                let isV2 = token.claims.map { CredentialVerdict.classify(claims: $0).tokenVersion == TokenVersion.v2.rawValue } ?? false
-                let endpoint = try authenticationEndpoint?.resolved(expressionValues, what: "authentication-endpoint")
-                metadataURLs = [try keySource.azureADMetadataURL(tenant: tenant, authenticationEndpoint: endpoint, tokenIsV2: isV2)]
-            }
-        }
-        for url in metadataURLs {
-            let metadata = try keySource.metadata(url: url, kid: token.keyID)
-            keySets.append(metadata.keys)
-            metadataIssuers.append(metadata.issuer.template)
-            notes += metadata.notes
-        }
-        keySets += try keySource.inlineKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues)
-
-        // Issuers.
-        var issuers = resolved.acceptedIssuers
-        if resolved.kind == .validateAzureADToken, let tenant = resolved.tenantID, (try? EntraTenant(tenant))?.kind != .guid {
-            issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
-        }
-        if let issuers {
-            policy.issuers = issuers
-            policy.issuerSource = resolved.kind == .validateJWT ? "<issuers> in the policy" : "the v1.0 and v2.0 issuers of tenant-id (inferred)"
-            if resolved.kind == .validateJWT && !metadataURLs.isEmpty {
-                notes.append("The policy has both <issuers> and openid-config; the <issuers> list is taken as the whole list (inferred: whether it replaces or adds to the metadata's issuer is not documented).")
-            }
-        } else if !metadataIssuers.isEmpty {
-            policy.issuers = metadataIssuers
-            policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
-        } else {
-            policy.anyIssuer = true
-            notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
-        }
-
-        // "each key is tried until either all are exhausted ... or one succeeds": one run per key set.
-        let reports = keySets.isEmpty
-            ? [Verifier(keys: nil, policy: policy).verify(token, at: now)]
-            : keySets.map { Verifier(keys: $0, policy: policy).verify(token, at: now) }
-        let status: (VerificationReport, String) -> CheckResult.Status? = { report, id in report[id]?.status }
-        let chosen = reports.first { status($0, CheckID.signature) == .pass }
-            ?? reports.first { status($0, CheckID.key) == .pass }
-            ?? reports[0]
-        if keySets.count > 1 {
-            notes.append("\(keySets.count) key sources were tried (\(keySets.map(\.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
-        }
-        var checks = chosen.checks.filter { check in
-            // verify's own options (--client-id, --require-certificate, --tenant) are not policy settings.
-            !([CheckID.client, CheckID.credential, CheckID.tenant].contains(check.id) && check.status == .skip)
-        }
-        if let algorithm = token.algorithm, !ResolvedTokenValidation.documentedSigningAlgorithms.contains(algorithm),
-            algorithm.lowercased() != "none"
-        {
-            notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
-        }
-        if !resolved.requireSignedTokens && (token.algorithm?.lowercased() == "none" || token.signature.isEmpty) {
-            checks = checks.map { check in
-                guard [CheckID.algorithm, CheckID.key, CheckID.signature].contains(check.id), check.status != .pass else { return check }
-                return CheckResult(
-                    id: check.id, status: .warn, expected: check.expected, actual: check.actual,
-                    detail: "require-signed-tokens=\"false\": the gateway accepts a token without a signature (inferred); nothing vouches for its claims")
-            }
-        }
-        return (checks, notes)
+    init(_ parsed: ParsedArguments, command: String) throws(CommandFailure) {
+        authority = parsed.last(.authority)
+        network = try NetworkOptions(parsed, command: command)
     }
 }

@@ -10,32 +10,31 @@ import JWTAuditCore
 enum DecodeCommand {
     static func run(
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
-    ) -> Int32 {
+    ) throws(CommandFailure) -> Int32 {
         let command = OptionTable.decode
-        let request: TokenRequest
-        switch TokenRequest.read(arguments, command: command, streams: streams, now: now) {
-        case .success(let read): request = read
-        case .failure(let exit): return exit.status
-        }
+        let at = try arguments.instant(now: now, command: command)
+        let request = try TokenRequest.read(arguments, command: command, streams: streams, forReading: true)
+        let token = request.token
         let inspection: TokenInspection
         var status = ExitStatus.success
-        if request.token.kind == .jwe {
+        if token.kind == .jwe {
             let outcome: DecryptionOutcome
             do {
-                outcome = try DecryptionKeyFiles(arguments).decrypt(request.token)
+                outcome = try DecryptionKeyFiles(arguments).decrypt(token)
             } catch {
-                return JWTAuditCLI.fail(error, what: "cannot use the decryption key", streams)
+                throw .input(error, what: "cannot use the decryption key")
             }
-            inspection = TokenInspection.inspect(request.token, decryption: outcome, at: request.at)
+            inspection = TokenInspection.inspect(token, decryption: outcome, at: at)
             if outcome.status == .failed { status = .rejected }
         } else {
-            inspection = TokenInspection.inspect(request.token, at: request.at)
+            inspection = TokenInspection.inspect(token, at: at, signatureProblem: request.signatureProblem)
         }
-        if arguments.has("json") {
+        if arguments.has(.json) {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {
             let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
-            streams.writeOutput(DecodeReport.text(inspection, style: style))
+            streams.writeOutput(DecodeReport.text(
+                inspection, style: style, localTime: { LocalTime.format($0, environment: environment) }))
         }
         return status.rawValue
     }

@@ -8,7 +8,7 @@ final class DecryptionKeyFiles: Sendable {
     private let loaded = Mutex<Result<[DecryptionKey], JWTAuditError>?>(nil)
 
     init(_ arguments: ParsedArguments) {
-        paths = arguments.all("decryption-key")
+        paths = arguments.all(.decryptionKey)
     }
 
     /// Every key of every file, in the order given. Throws (3) when a file cannot be read or holds no usable key.

@@ -1,8 +1,9 @@
 import JWTAuditCore
 
-/// `jwtaudit explain`: the verdict told as cause and fix. It narrates results computed elsewhere: decode's
-/// inspection with a token alone, the shared Verifier's report with verify's options, the PolicyEvaluator's
-/// outcome with `--policy`. It never verifies anything itself (DESIGN.md: "there is one verifier, not four").
+/// `jwtaudit explain`: the verdict told as cause and fix. It narrates evaluations made in the core, never
+/// judging anything itself: decode's inspection with a token alone, `VerifyEvaluation` with verify's options,
+/// `PolicyEvaluation` with `--policy` (DESIGN.md: "there is one verifier, not four"). The options are read by
+/// the configurations verify and check-policy read them with; the token and `--at` are read once.
 enum ExplainCommand {
     /// What the options ask for.
     enum Mode: Equatable {
@@ -15,7 +16,7 @@ enum ExplainCommand {
     }
 
     /// Options every reporting command has; they choose no mode.
-    static let reportingOptions: Set<String> = ["json", "at", "color", "help"]
+    static let reportingOptions: Set<String> = Set([OptionSpec.json, .at, .pick, .color, .help].map(\.long))
 
     /// The mode is chosen by the options given: any option explain shares with check-policy but not with
     /// verify (the `--policy` family) means policy mode; any other option it shares with verify (keys,
@@ -33,79 +34,36 @@ enum ExplainCommand {
 
     static func run(
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
-    ) -> Int32 {
+    ) throws(CommandFailure) -> Int32 {
         let command = OptionTable.explain
-        let request: TokenRequest
-        switch TokenRequest.read(arguments, command: command, streams: streams, now: now) {
-        case .success(let read): request = read
-        case .failure(let exit): return exit.status
-        }
-        let input = request.text
-        let inspection = TokenInspection.inspect(request.token, at: request.at)
-
         let explanation: Explanation
         switch mode(arguments) {
         case .token:
-            explanation = Explainer.explain(inspection)
+            let at = try arguments.instant(now: now, command: command)
+            let token = try TokenRequest.read(arguments, command: command, streams: streams).token
+            explanation = Explainer.explain(TokenInspection.inspect(token, at: at))
         case .verify:
-            do {
-                let evaluation = try VerifyCommand.evaluate(
-                    arguments, tokenText: input, environment: environment, now: now, command: command)
-                explanation = Explainer.explain(inspection, report: evaluation.report, policy: evaluation.policy)
-            } catch {
-                switch error {
-                case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-                case .input(let failure, let what): return JWTAuditCLI.fail(failure, what: what, streams)
-                }
-            }
+            let configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
+            let token = try TokenRequest.read(arguments, command: command, streams: streams).token
+            let evaluation = try VerifyCommand.evaluate(configuration: configuration, environment: environment, token: token)
+            explanation = Explainer.explain(evaluation, of: token)
         case .policy:
+            let configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
+            let token = try TokenRequest.read(arguments, command: command, streams: streams).token
             do {
-                let evaluation = try CheckPolicyCommand.evaluate(
-                    arguments, tokenText: input, environment: environment, now: now, command: command)
-                let decisive = evaluation.decisive
-                explanation = Explainer.explain(inspection, outcome: decisive.outcome, policy: decisive.resolved)
+                let evaluation = try configuration.evaluate(
+                    tokenText: token.text, environment: environment, now: now, command: command)
+                explanation = Explainer.explain(evaluation, of: token)
             } catch {
-                switch error {
-                case .usage(let usage):
-                    return JWTAuditCLI.fail(usage, streams)
-                case .input(let failure, let what):
-                    // A missing named value or an expression the tool cannot run is still explained: what is
-                    // missing and how to supply it.
-                    guard failure.code == .unevaluable else { return JWTAuditCLI.fail(failure, what: what, streams) }
-                    explanation = Explainer.explain(
-                        inspection, unevaluable: failure, policySource: arguments.all("policy").first)
-                }
+                // A missing named value or an expression the tool cannot run is still explained: what is
+                // missing and how to supply it.
+                guard case .input(let failure, _) = error, failure.code == .unevaluable else { throw error }
+                explanation = Explainer.explain(
+                    TokenInspection.inspect(token, at: configuration.at), unevaluable: failure,
+                    policySource: arguments.all(.policy).first)
             }
         }
-        write(explanation, arguments: arguments, environment: environment, streams: streams)
+        ExplainReport.write(explanation, arguments: arguments, environment: environment, streams: streams)
         return explanation.verdict.exitCode
-    }
-
-    /// Renders the explanation, JSON or text, in one write (nothing partial on stdout).
-    static func write(_ explanation: Explanation, arguments: ParsedArguments, environment: [String: String], streams: StandardStreams) {
-        if arguments.has("json") {
-            streams.writeOutput(JSONWriter.write(explanation.jsonValue) + "\n")
-            return
-        }
-        let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
-        let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
-        streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter, escape: TerminalText.escaped))
-    }
-}
-
-extension TextStyle {
-    /// Colours as decode does: bold headings, green for passes and fixes, red for failures, yellow warnings.
-    var painter: ExplanationText.Painter {
-        let style = self
-        return { text, role in
-            switch role {
-            case .heading: return style.heading(text)
-            case .label: return style.cyan(text)
-            case .pass: return style.green(text)
-            case .fail: return style.red(text)
-            case .warn: return style.yellow(text)
-            case .skip, .dim: return style.dim(text)
-            }
-        }
     }
 }

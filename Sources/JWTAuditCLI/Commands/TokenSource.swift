@@ -8,59 +8,49 @@ enum TokenSource {
     /// tokens over 250 KB by default).
     static let maxInputBytes = CompactToken.Limits.default.maxTokenBytes
 
-    enum Failure: Error {
-        case usage(UsageError)
-        case input(JWTAuditError)
+    /// The text, or why it could not be read: a usage error (no argument and a terminal on standard input), or
+    /// "cannot read the token".
+    static func read(argument: String?, command: String, streams: StandardStreams) throws(CommandFailure) -> String {
+        if argument == nil && streams.inputIsTerminal { throw .usage(.missingArgument("token"), command) }
+        do {
+            return try text(argument: argument, streams: streams)
+        } catch {
+            throw .input(error, what: "cannot read the token")
+        }
     }
 
-    static func read(argument: String?, command: String, streams: StandardStreams) throws(Failure) -> String {
+    private static func text(argument: String?, streams: StandardStreams) throws(JWTAuditError) -> String {
         let bytes: [UInt8]
         let origin: String
-        do {
-            switch argument {
-            case nil:
-                if streams.inputIsTerminal {
-                    throw Failure.usage(UsageError(.missingArgument("token"), command: command))
-                }
-                origin = "standard input"
-                bytes = try streams.readInput(maxInputBytes + 1)
-            case "-"?:
-                origin = "standard input"
-                bytes = try streams.readInput(maxInputBytes + 1)
-            case let value? where value.hasPrefix("@"):
-                let path = String(value.dropFirst())
-                if path.isEmpty { throw Failure.input(JWTAuditError(.invalidArgument, "'@' must be followed by a file name")) }
-                origin = "'\(path)'"
-                bytes = try FileReader.read(path: path, maxBytes: maxInputBytes + 1)
-            case let value? where FileReader.isRegularFile(value):
-                // README's first command: `jwtaudit decode examples/tokens/secret-v1.jwt`.
-                origin = "'\(value)'"
-                bytes = try FileReader.read(path: value, maxBytes: maxInputBytes + 1)
-            case let value? where looksLikeAPath(value):
-                // A mistyped file name would otherwise be judged as a token ("3 segments; this one has 2").
-                throw Failure.input(JWTAuditError(.invalidArgument, "'\(value)' is not a readable file, nor a token"))
-            case let value?:
-                origin = "the argument"
-                bytes = Array(value.utf8.prefix(maxInputBytes + 1))
-            }
-        } catch let error as Failure {
-            throw error
-        } catch let error as JWTAuditError {
-            throw Failure.input(error)
-        } catch {
-            throw Failure.input(JWTAuditError(.invalidArgument, "cannot read the input"))
+        switch argument {
+        case nil, "-"?:
+            origin = "standard input"
+            bytes = try streams.readInput(maxInputBytes + 1)
+        case let value? where value.hasPrefix("@"):
+            let path = String(value.dropFirst())
+            if path.isEmpty { throw JWTAuditError(.invalidArgument, "'@' must be followed by a file name") }
+            origin = "'\(path)'"
+            bytes = try FileReader.read(path: path, maxBytes: maxInputBytes + 1)
+        case let value? where FileReader.isRegularFile(value):
+            // README's first command: `jwtaudit decode examples/tokens/secret-v1.jwt`.
+            origin = "'\(value)'"
+            bytes = try FileReader.read(path: value, maxBytes: maxInputBytes + 1)
+        case let value? where looksLikeAPath(value):
+            // A mistyped file name would otherwise be judged as a token ("3 segments; this one has 2").
+            throw JWTAuditError(.invalidArgument, "'\(value)' is not a readable file, nor a token")
+        case let value?:
+            origin = "the argument"
+            bytes = Array(value.utf8.prefix(maxInputBytes + 1))
         }
         if bytes.count > maxInputBytes {
-            throw Failure.input(JWTAuditError(
-                .limitExceeded, "\(origin) is larger than \(maxInputBytes) bytes, the limit for token text"))
+            throw JWTAuditError(.limitExceeded, "\(origin) is larger than \(maxInputBytes) bytes, the limit for token text")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let offset = firstInvalidUTF8(bytes)
-            throw Failure.input(JWTAuditError(
-                .malformedToken, "\(origin) is not text: invalid UTF-8 at byte \(offset + 1)"))
+            throw JWTAuditError(.malformedToken, "\(origin) is not text: invalid UTF-8 at byte \(offset + 1)")
         }
         if text.unicodeScalars.contains(where: { $0.value == 0 }) {
-            throw Failure.input(JWTAuditError(.malformedToken, "\(origin) is not text: it contains a NUL byte"))
+            throw JWTAuditError(.malformedToken, "\(origin) is not text: it contains a NUL byte")
         }
         return text
     }
@@ -85,44 +75,62 @@ enum TokenSource {
     }
 }
 
-/// What `decode` and `explain` start from: the instant to judge times at and the parsed token.
-struct TokenRequest {
-    let at: Int64
-    let text: String
-    let token: CompactToken
+/// Which token of the input a command takes (`--pick N`), and the note that says so when there was a choice.
+enum TokenChoice {
+    /// `--pick`: a whole number from 1; nil when not given.
+    static func pick(_ arguments: ParsedArguments, command: String) throws(CommandFailure) -> Int? {
+        guard let text = arguments.last(.pick) else { return nil }
+        guard let value = Int(text), value >= 1, value <= 100_000 else {
+            throw .usage(.invalidValue(option: "--pick", value: text, reason: "expected the number of a token in the input, from 1"), command)
+        }
+        return value
+    }
 
-    /// `--at`, the token text (argument, `@FILE`, a file, or standard input) and its compact parse. On failure
-    /// the message is already on stderr and the exit status is returned: 64 for usage, 3 for bad input.
-    static func read(
-        _ arguments: ParsedArguments, command: String, streams: StandardStreams, now: Int64
-    ) -> Result<TokenRequest, CommandExit> {
-        let at: Int64
-        do {
-            at = try arguments.instant(now: now, command: command)
-        } catch {
-            return .failure(CommandExit(JWTAuditCLI.fail(error, streams)))
-        }
-        let input: String
-        do {
-            input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
-        } catch {
-            switch error {
-            case .usage(let usage): return .failure(CommandExit(JWTAuditCLI.fail(usage, streams)))
-            case .input(let failure):
-                return .failure(CommandExit(JWTAuditCLI.fail(failure, what: "cannot read the token", streams)))
-            }
-        }
-        do {
-            let token = try CompactToken.parse(try TokenInput.extract(input))
-            return .success(TokenRequest(at: at, text: input, token: token))
-        } catch {
-            return .failure(CommandExit(JWTAuditCLI.fail(error, what: "cannot decode the token", streams)))
-        }
+    /// The token `--pick` names (or the default one), with the note on stderr when the input held several.
+    static func find(_ input: String, pick: Int?, streams: StandardStreams, quiet: Bool = false) throws(JWTAuditError)
+        -> TokenInput.Found
+    {
+        let found = try TokenInput.find(input, pick: pick)
+        if !quiet, let note = note(found) { streams.writeErrorLine("jwtaudit: note: \(note)") }
+        return found
+    }
+
+    /// "the input holds 2 tokens; using token 1 (line 3); --pick 2 takes the other", or nil for a lone token.
+    static func note(_ found: TokenInput.Found) -> String? {
+        guard found.count > 1 else { return nil }
+        let name = found.label == "access_token" || found.label == "id_token" ? ", \(found.label!)" : ""
+        let other = found.count == 2
+            ? "--pick \(found.number == 1 ? 2 : 1) takes the other"
+            : "--pick N (1 to \(found.count)) takes another"
+        return "the input holds \(found.count) tokens; using token \(found.number) (line \(found.line)\(name)); \(other)"
     }
 }
 
-/// A command that has already reported its failure and only needs to exit with `status`.
-struct CommandExit: Error {
-    let status: Int32
-    init(_ status: Int32) { self.status = status }
+/// What `decode` and `explain` start from: the token chosen in the input and its compact parse.
+struct TokenRequest {
+    /// The compact token chosen in the input (`--pick`).
+    let text: String
+    let token: CompactToken
+    /// Why the signature segment cannot be read (only `forReading`, `CompactToken.parseForReading`).
+    var signatureProblem: String? = nil
+
+    /// The token text (argument, `@FILE`, a file, or standard input), the token `--pick` chooses in it, and its
+    /// compact parse. `forReading` (`decode`): a signature segment that cannot be read, or a token cut short in
+    /// its signature, is a finding rather than a failure (`CompactToken.parseForReading`).
+    static func read(
+        _ arguments: ParsedArguments, command: String, streams: StandardStreams, forReading: Bool = false
+    ) throws(CommandFailure) -> TokenRequest {
+        let pick = try TokenChoice.pick(arguments, command: command)
+        let input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
+        do {
+            let found = try TokenChoice.find(input, pick: pick, streams: streams)
+            guard forReading else {
+                return TokenRequest(text: found.token, token: try CompactToken.parse(try found.whole()))
+            }
+            let reading = try CompactToken.parseForReading(found)
+            return TokenRequest(text: found.token, token: reading.token, signatureProblem: reading.signatureProblem)
+        } catch {
+            throw .input(error, what: "cannot decode the token")
+        }
+    }
 }

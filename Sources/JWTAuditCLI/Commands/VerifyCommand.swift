@@ -1,37 +1,11 @@
 import Glibc
 import JWTAuditCore
 
-/// Everything `verify` decided about one token, before anything is printed: the report, the notes a reader
-/// needs (stale cache, refetch, templated issuer) and the clock it was judged by. `explain` narrates the same
-/// value, so there is one evaluation and two presentations.
-struct VerifyEvaluation: Sendable {
-    let report: VerificationReport
-    /// The policy the verifier applied (options plus what discovery supplied).
-    let policy: VerificationPolicy
-    let notes: [String]
-    /// The instant the times were judged at (`--at`, or now).
-    let at: Int64
-    let clockSkew: Int64
-
+extension VerifyEvaluation {
     /// DESIGN.md's exit status for a report: 0 valid, 3 the text is not a token, 1 anything else.
     var exitStatus: ExitStatus {
         if report.parseError != nil { return .badInput }
         return report.isValid ? .success : .rejected
-    }
-}
-
-/// Why `verify` could not produce a report.
-enum VerifyFailure: Error {
-    /// The command line is wrong (64).
-    case usage(UsageError)
-    /// The token could not be read, or the keys could not be obtained (2) or used (3). `what` opens the message.
-    case input(JWTAuditError, what: String)
-
-    var exitStatus: ExitStatus {
-        switch self {
-        case .usage: return .usage
-        case .input(let error, _): return ExitStatus(error.code)
-        }
     }
 }
 
@@ -44,8 +18,6 @@ struct VerifyConfiguration: Sendable {
     var quiet: Bool
     var batch: Bool
     var jobs: Int
-    /// `--issuer` given on the command line (it then wins over the metadata's issuer).
-    var explicitIssuers: Bool
     /// `--decryption-key` files, for a JWE; nil for a command that does not decrypt (yet): it then reports a JWE
     /// as a token it cannot verify.
     var decryption: DecryptionKeyFiles?
@@ -54,14 +26,16 @@ struct VerifyConfiguration: Sendable {
     /// so on purpose is a usage error here (RFC 8725 §3.8/§3.9: issuer and audience MUST be validated).
     static func make(
         _ arguments: ParsedArguments, now: Int64, command: String = OptionTable.verify
-    ) throws(UsageError) -> VerifyConfiguration {
-        func usage(_ message: String) -> UsageError { UsageError(.invalidCombination(message), command: command) }
-        func integer(_ option: String, range: ClosedRange<Int64>, what: String) throws(UsageError) -> Int64? {
+    ) throws(CommandFailure) -> VerifyConfiguration {
+        func usage(_ message: String) -> CommandFailure { .usage(.invalidCombination(message), command) }
+        func integer(_ option: OptionSpec, range: ClosedRange<Int64>, what: String) throws(CommandFailure) -> Int64? {
             guard let text = arguments.last(option) else { return nil }
             guard let value = Int64(text), range.contains(value) else {
-                throw UsageError(
-                    .invalidValue(option: "--\(option)", value: text, reason: "expected \(what), a whole number from \(range.lowerBound) to \(range.upperBound)"),
-                    command: command)
+                throw .usage(
+                    .invalidValue(
+                        option: option.longSpelling, value: text,
+                        reason: "expected \(what), a whole number from \(range.lowerBound) to \(range.upperBound)"),
+                    command)
             }
             return value
         }
@@ -69,13 +43,13 @@ struct VerifyConfiguration: Sendable {
         let at = try arguments.instant(now: now, command: command)
 
         var keys = KeySourceOptions()
-        keys.keyFile = arguments.last("key")
-        keys.jwks = arguments.last("jwks")
-        keys.secretFile = arguments.last("secret-file")
-        keys.secretEnv = arguments.last("secret-env")
-        keys.tenant = arguments.last("tenant")
-        keys.openIDConfig = arguments.last("openid-config")
-        if let authority = arguments.last("authority") { keys.authority = authority }
+        keys.keyFile = arguments.last(.key)
+        keys.jwks = arguments.last(.jwks)
+        keys.secretFile = arguments.last(.secretFile)
+        keys.secretEnv = arguments.last(.secretEnv)
+        keys.tenant = arguments.last(.tenant)
+        keys.openIDConfig = arguments.last(.openIDConfig)
+        if let authority = arguments.last(.authority) { keys.authority = authority }
         keys.network = try NetworkOptions(arguments, command: command)
 
         let sources = [
@@ -90,21 +64,21 @@ struct VerifyConfiguration: Sendable {
             throw usage("\(sources.joined(separator: " and ")) are two key sources; give exactly one, so that it is clear which keys are trusted")
         }
         if let name = keys.secretEnv, name.isEmpty || name.contains("=") {
-            throw UsageError(
+            throw .usage(
                 .invalidValue(option: "--secret-env", value: name, reason: "expected the name of an environment variable"),
-                command: command)
+                command)
         }
         if let tenant = keys.tenant {
             do {
                 _ = try EntraTenant(tenant)
             } catch {
-                throw UsageError(.invalidValue(option: "--tenant", value: tenant, reason: error.reason), command: command)
+                throw .usage(.invalidValue(option: "--tenant", value: tenant, reason: error.reason), command)
             }
         }
         // A plain-http URL on the command line can never be fetched as written: say so before any network use
         // (64). A plain-http jwks_uri found inside metadata is the provider's fault and is refused at fetch time (2).
         let urls: [(String, String?)] = [
-            ("--jwks", keys.jwks.flatMap { KeyResolver.isURL($0) ? $0 : nil }), ("--openid-config", keys.openIDConfig),
+            ("--jwks", keys.jwks.flatMap { KeySourceOptions.isURL($0) ? $0 : nil }), ("--openid-config", keys.openIDConfig),
             ("--authority", keys.tenant == nil ? nil : keys.authority),
         ]
         for case let (option, url?) in urls {
@@ -112,7 +86,7 @@ struct VerifyConfiguration: Sendable {
             do {
                 endpoint = try EndpointURL(url)
             } catch {
-                throw UsageError(.invalidValue(option: option, value: url, reason: error.reason), command: command)
+                throw .usage(.invalidValue(option: option, value: url, reason: error.reason), command)
             }
             if endpoint.scheme == .http {
                 if !keys.network.allowHTTP {
@@ -128,10 +102,10 @@ struct VerifyConfiguration: Sendable {
         }
 
         var policy = VerificationPolicy()
-        policy.issuers = arguments.all("issuer")
-        policy.anyIssuer = arguments.has("any-issuer")
-        policy.audiences = arguments.all("audience")
-        policy.anyAudience = arguments.has("any-audience")
+        policy.issuers = arguments.all(.issuer)
+        policy.anyIssuer = arguments.has(.anyIssuer)
+        policy.audiences = arguments.all(.audience)
+        policy.anyAudience = arguments.has(.anyAudience)
         if policy.anyIssuer && !policy.issuers.isEmpty {
             throw usage("--issuer and --any-issuer exclude each other")
         }
@@ -146,42 +120,34 @@ struct VerifyConfiguration: Sendable {
             throw usage(
                 "missing --issuer (local keys do not say who issued the token, and anyone holding the same keys, such as another tenant of the same provider, would pass; say --any-issuer to accept that on purpose)")
         }
-        policy.clientIDs = arguments.all("client-id")
-        policy.requireCertificate = arguments.has("require-certificate")
-        for requirement in arguments.all("require-claim") {
-            guard let equals = requirement.firstIndex(of: "="), equals != requirement.startIndex else {
-                throw UsageError(
-                    .invalidValue(option: "--require-claim", value: requirement, reason: "expected NAME=VALUE, such as roles=Orders.Read"),
-                    command: command)
-            }
-            policy.requiredClaims.append(
-                (String(requirement[..<equals]), String(requirement[requirement.index(after: equals)...])))
-        }
-        let algorithms = arguments.all("alg")
+        policy.clientIDs = arguments.all(.clientID)
+        policy.requireCertificate = arguments.has(.requireCertificate)
+        policy.requiredClaims = arguments.pairs(.requireClaim)
+        let algorithms = arguments.all(.alg)
         if !algorithms.isEmpty {
             var allowed = Set<JWSAlgorithm>()
             for name in algorithms {
                 guard let algorithm = JWSAlgorithm(rawValue: name) else {
-                    throw UsageError(.invalidValue(option: "--alg", value: name, reason: "not a supported algorithm"), command: command)
+                    throw .usage(.invalidValue(option: "--alg", value: name, reason: "not a supported algorithm"), command)
                 }
                 allowed.insert(algorithm)
             }
             policy.allowedAlgorithms = allowed
         }
-        if let skew = try integer("clock-skew", range: 0...86_400, what: "seconds") { policy.clockSkew = skew }
-        policy.requireExpiry = !arguments.has("allow-missing-exp")
+        if let skew = try integer(.clockSkew, range: 0...86_400, what: "seconds") { policy.clockSkew = skew }
+        policy.requireExpiry = !arguments.has(.allowMissingExp)
 
-        let batch = arguments.has("batch")
-        let quiet = arguments.has("quiet")
-        let json = arguments.has("json")
+        let batch = arguments.has(.batch)
+        let quiet = arguments.has(.quiet)
+        let json = arguments.has(.json)
         if quiet && json { throw usage("--quiet and --json exclude each other") }
         var jobs = onlineCores()
-        if let value = try integer("jobs", range: 1...1024, what: "threads") {
+        if let value = try integer(.jobs, range: 1...1024, what: "threads") {
             guard batch else { throw usage("--jobs applies to --batch only") }
             jobs = Int(value)
         }
         if !batch && arguments.positionals.count > 1 {
-            throw UsageError(.unexpectedArgument(arguments.positionals[1]), command: command)
+            throw .usage(.unexpectedArgument(arguments.positionals[1]), command)
         }
         // A path that does not exist is reported when it is opened (3); text that is neither a file nor a path is
         // a token pasted where --batch expects files.
@@ -192,72 +158,63 @@ struct VerifyConfiguration: Sendable {
         }
         return VerifyConfiguration(
             policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs,
-            explicitIssuers: !policy.issuers.isEmpty,
             decryption: OptionTable.decrypting.contains(command) ? DecryptionKeyFiles(arguments) : nil)
     }
 
     /// `sysconf(_SC_NPROCESSORS_ONLN)`: the cores this machine has online now.
     static func onlineCores() -> Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
-    /// The resolver for this configuration. It memoises, so a batch parses local keys once.
-    func makeResolver(environment: [String: String]) -> KeyResolver {
-        KeyResolver(options: keySource, environment: environment, clock: { Int64(time(nil)) })
+    /// Key resolution for this configuration: the CLI's fetcher and cache behind it, made on first use. It keeps
+    /// what it resolved, so a batch fetches each metadata URL once.
+    func makeKeyResolution(environment: [String: String]) -> KeyResolution {
+        KeyResolution(
+            provider: CommandKeyProvider(network: keySource.network, environment: environment, clock: { Int64(time(nil)) }))
     }
 
-    /// The policy for one token: the command line's, completed with what the key source says (the metadata's
-    /// issuer unless `--issuer` was given, the pinned tenant).
-    func policy(with keys: ResolvedKeys) -> VerificationPolicy {
-        var policy = self.policy
-        if !explicitIssuers && !policy.anyIssuer && !keys.issuers.isEmpty {
-            policy.issuers = keys.issuers
-            policy.issuerSource = keys.issuerSource
+    /// The key source, with local key files read now.
+    func source(environment: [String: String]) throws(CommandFailure) -> KeySource {
+        do {
+            return try keySource.source(environment: environment)
+        } catch {
+            throw .input(error, what: Self.keysFailure(error))
         }
-        if policy.tenantID == nil { policy.tenantID = keys.tenantID }
-        return policy
+    }
+
+    /// "cannot obtain the keys" (2) when they could not be fetched, "cannot use the keys" (3) otherwise.
+    static func keysFailure(_ error: JWTAuditError) -> String {
+        error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
     }
 }
 
-/// `jwtaudit verify`: options -> `VerifyConfiguration` -> keys (`KeyResolver`) -> `Verifier` -> report ->
-/// text, JSON or nothing (`--quiet`). With `--batch`, the same per token through `BatchRunner`.
+/// `jwtaudit verify`: options -> `VerifyConfiguration` -> core `VerifyEvaluation` (keys through `KeyResolution`,
+/// the `Verifier`) -> report -> text, JSON or nothing (`--quiet`). With `--batch`, the same per token through
+/// `BatchRunner`.
 enum VerifyCommand {
     static func run(
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
-    ) -> Int32 {
-        let configuration: VerifyConfiguration
-        do {
-            configuration = try VerifyConfiguration.make(arguments, now: now)
-        } catch {
-            return JWTAuditCLI.fail(error, streams)
-        }
+    ) throws(CommandFailure) -> Int32 {
+        let configuration = try VerifyConfiguration.make(arguments, now: now)
+        let pick = try TokenChoice.pick(arguments, command: OptionTable.verify)
         if configuration.batch {
-            return VerifyBatch.run(arguments, configuration: configuration, environment: environment, streams: streams)
+            return try VerifyBatch.run(
+                arguments, configuration: configuration, pick: pick, environment: environment, streams: streams)
         }
-        let quiet = configuration.quiet
-        let input: String
+        let input = try TokenSource.read(argument: arguments.positionals.first, command: OptionTable.verify, streams: streams)
+        var tokenText = input
+        var notFound: JWTAuditError?
         do {
-            input = try TokenSource.read(argument: arguments.positionals.first, command: OptionTable.verify, streams: streams)
+            tokenText = try TokenChoice.find(input, pick: pick, streams: streams, quiet: configuration.quiet).whole()
         } catch {
-            switch error {
-            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-            case .input(let failure):
-                if !quiet { streams.writeErrorLine("jwtaudit: error: cannot read the token (\(failure.reason))") }
-                return ExitStatus(failure.code).rawValue
-            }
+            notFound = error
         }
         let evaluation: VerifyEvaluation
-        do {
-            evaluation = try evaluate(
-                configuration: configuration, resolver: configuration.makeResolver(environment: environment),
-                tokenText: input)
-        } catch {
-            switch error {
-            case .usage(let usage): return JWTAuditCLI.fail(usage, streams)
-            case .input(let failure, let what):
-                if !quiet { streams.writeErrorLine("jwtaudit: error: \(what) (\(failure.reason))") }
-                return ExitStatus(failure.code).rawValue
-            }
+        if let notFound {
+            // No token, an altered one, one cut short, no token N: the `format` check fails with the reason.
+            evaluation = .notAToken(notFound, policy: configuration.policy, at: configuration.at)
+        } else {
+            evaluation = try evaluate(configuration: configuration, environment: environment, tokenText: tokenText)
         }
-        if !quiet {
+        if !configuration.quiet {
             if configuration.json {
                 streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")
             } else {
@@ -268,26 +225,25 @@ enum VerifyCommand {
         return evaluation.exitStatus.rawValue
     }
 
-    /// Does all of `verify`'s work but the printing: checks the options, obtains the keys (local files, cache or
-    /// network), verifies `tokenText` as of `now` (or `--at`). For `explain`, which tells the same result as prose.
+    /// One token text (anything: a text that is not a token is a report whose `format` check fails), with the
+    /// keys its options name.
     static func evaluate(
-        _ arguments: ParsedArguments, tokenText: String, environment: [String: String], now: Int64,
-        command: String = OptionTable.verify
-    ) throws(VerifyFailure) -> VerifyEvaluation {
-        let configuration: VerifyConfiguration
+        configuration: VerifyConfiguration, environment: [String: String], tokenText: String
+    ) throws(CommandFailure) -> VerifyEvaluation {
+        let token: CompactToken
         do {
-            configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
+            token = try CompactToken.parse(try TokenInput.extract(tokenText))
         } catch {
-            throw .usage(error)
+            // Not a token (or an altered one): the `format` check fails with the extraction's or the parser's
+            // reason, and the rest is skipped, without any key.
+            return .notAToken(error, policy: configuration.policy, at: configuration.at)
         }
-        return try evaluate(
-            configuration: configuration, resolver: configuration.makeResolver(environment: environment),
-            tokenText: tokenText)
+        return try evaluate(configuration: configuration, environment: environment, token: token)
     }
 
     /// Decrypts a JWE with the `--decryption-key` files. No usable key is "could not decide" (2): the token may be
     /// valid for a recipient who holds the key.
-    static func decrypt(_ token: CompactToken, with files: DecryptionKeyFiles) throws(VerifyFailure) -> DecryptionOutcome {
+    static func decrypt(_ token: CompactToken, with files: DecryptionKeyFiles) throws(CommandFailure) -> DecryptionOutcome {
         let outcome: DecryptionOutcome
         do {
             outcome = try files.decrypt(token)
@@ -300,52 +256,19 @@ enum VerifyCommand {
         return outcome
     }
 
-    /// One token with an existing resolver (a batch shares one across every token).
+    /// One parsed token (`explain`'s), with the keys its options name; a JWE is decrypted first.
     static func evaluate(
-        configuration: VerifyConfiguration, resolver: KeyResolver, tokenText: String
-    ) throws(VerifyFailure) -> VerifyEvaluation {
-        let token: CompactToken
-        do {
-            token = try CompactToken.parse(try TokenInput.extract(tokenText))
-        } catch {
-            // Not a token (or an altered one): the verifier reports the `format` failure, with the extraction's or
-            // the parser's reason, and skips the rest, without any key.
-            let report = Verifier(keys: nil, policy: configuration.policy).notAToken(error)
-            return VerifyEvaluation(
-                report: report, policy: configuration.policy, notes: [], at: configuration.at,
-                clockSkew: configuration.policy.clockSkew)
-        }
+        configuration: VerifyConfiguration, environment: [String: String], token: CompactToken
+    ) throws(CommandFailure) -> VerifyEvaluation {
         var decryption: DecryptionOutcome?
-        if token.kind == .jwe, let files = configuration.decryption {
-            let outcome = try decrypt(token, with: files)
-            guard outcome.status == .decrypted else {
-                // Refused at the envelope: nothing inside to verify, and no signature key is needed.
-                let report = Verifier(keys: nil, policy: configuration.policy).verify(token, decryption: outcome, at: configuration.at)
-                return VerifyEvaluation(
-                    report: report, policy: configuration.policy, notes: [], at: configuration.at,
-                    clockSkew: configuration.policy.clockSkew)
-            }
-            decryption = outcome
-        }
-        // For a JWE, the keys are for the token inside (discovery reads its version from its claims).
-        let judged = decryption.flatMap { token.opened(with: $0) } ?? token
-        let keys: ResolvedKeys
+        if token.kind == .jwe, let files = configuration.decryption { decryption = try decrypt(token, with: files) }
+        let source = try configuration.source(environment: environment)
         do {
-            keys = try resolver.resolve(for: judged)
+            return try VerifyEvaluation.evaluate(
+                token, decryption: decryption, policy: configuration.policy, keys: source,
+                resolution: configuration.makeKeyResolution(environment: environment), at: configuration.at)
         } catch {
-            let what = error.code == .unavailable ? "cannot obtain the keys" : "cannot use the keys"
-            throw .input(error, what: what)
+            throw .input(error, what: VerifyConfiguration.keysFailure(error))
         }
-        let policy = configuration.policy(with: keys)
-        let verifier = Verifier(keys: keys.keySet, policy: policy)
-        let report = decryption.map { verifier.verify(token, decryption: $0, at: configuration.at) }
-            ?? verifier.verify(token, at: configuration.at)
-        var notes = keys.notes
-        let templated = policy.issuers.contains { IssuerTemplate($0).isTenantTemplated }
-        if templated && policy.tenantID == nil && !policy.anyIssuer {
-            notes.append(
-                "the metadata's issuer is a multi-tenant template (\(policy.issuers.joined(separator: " | "))): a token from any tenant passes; name the tenant (--tenant GUID) to accept only yours")
-        }
-        return VerifyEvaluation(report: report, policy: policy, notes: notes, at: configuration.at, clockSkew: policy.clockSkew)
     }
 }

@@ -6,7 +6,8 @@ public import JWTAuditCore
 /// Design: "`$XDG_CACHE_HOME/jwtaudit` (or `~/.cache/jwtaudit`) … Directory 0700, files 0600, written to a
 /// temporary file and renamed, so a killed run never leaves a torn entry; a corrupt entry is ignored and
 /// refetched, never trusted." Entries are also refused when another user owns them or could have written them:
-/// a planted JWKS would be a planted trust anchor.
+/// a planted JWKS would be a planted trust anchor. (Group-writable is not "another user" when the group is the
+/// owner's private group: `writableByOthers`.)
 public struct DiskCache: Sendable {
     /// One cached document. `lastForcedRefetch` is the `RefetchLimiter`'s memory across processes.
     public struct Entry: Sendable, Equatable {
@@ -42,7 +43,8 @@ public struct DiskCache: Sendable {
 
     /// The file that holds `url`'s entry: the SHA-256 of the URL, so any URL maps to a safe file name.
     public func path(for url: String) -> String? {
-        guard let directory, let name = Digest.sha256Hex(Array(url.utf8)) else { return nil }
+        guard let directory else { return nil }
+        let name = Digest.sha256Hex(Array(url.utf8))
         return directory + "/" + name + ".entry"
     }
 
@@ -89,8 +91,8 @@ public struct DiskCache: Sendable {
         guard info.st_uid == geteuid() else {
             return .ignored("cache entry \(path) ignored: it is owned by user \(info.st_uid), not by you")
         }
-        guard info.st_mode & 0o022 == 0 else {
-            return .ignored("cache entry \(path) ignored: it is writable by group or others")
+        if let why = Self.writableByOthers(info, path: path, directory: directory) {
+            return .ignored("cache entry \(path) ignored: \(why)")
         }
         guard info.st_size <= Self.maxEntryBytes else { return .ignored("cache entry \(path) ignored: it is too large") }
         var bytes = [UInt8]()
@@ -157,10 +159,33 @@ public struct DiskCache: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
             throw JWTAuditError(.unavailable, "cache directory \(directory) is not a directory")
         }
-        guard info.st_uid == geteuid(), info.st_mode & 0o022 == 0 else {
+        guard info.st_uid == geteuid() else {
             throw JWTAuditError(.unavailable,
-                "cache directory \(directory) is owned by another user or writable by others; refusing to use it")
+                "cache directory \(directory) is owned by another user (\(info.st_uid)); refusing to use it")
         }
+        if let why = writableByOthers(info, path: directory) {
+            throw JWTAuditError(.unavailable, "cache directory \(directory) refused: \(why)")
+        }
+    }
+
+    /// Why a file or directory of this user's could have been written by someone else, with the command that
+    /// fixes it; nil when it could not. Writable by others: always refused. Writable by its group: accepted when
+    /// the group is the user's private group (`PrivateGroup`: a `git clone` under umask 002 on Debian or Ubuntu
+    /// makes the example cache so).
+    static func writableByOthers(_ info: stat, path: String, directory: String? = nil) -> String? {
+        var fix = "fix with: chmod go-w \(shellQuoted(path))"
+        if let directory { fix += ", or chmod -R go-w \(shellQuoted(directory)) for the whole cache" }
+        if info.st_mode & 0o002 != 0 { return "it is writable by others (\(fix))" }
+        guard info.st_mode & 0o020 != 0, let refusal = PrivateGroupCheck.refusal(group: info.st_gid) else { return nil }
+        return "it is writable by \(refusal.description) (\(fix))"
+    }
+
+    /// `path` as a shell word: unchanged when it is only safe characters, else in single quotes.
+    static func shellQuoted(_ path: String) -> String {
+        let safe = path.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/._-+,:@%=".unicodeScalars.contains(scalar))
+        }
+        return safe && !path.isEmpty ? path : "'" + path.replacing("'", with: "'\\''") + "'"
     }
 
     static func failure(_ what: String) -> JWTAuditError {
@@ -182,7 +207,7 @@ public struct DiskCache: Sendable {
         header += "lifetime \(e.lifetime)\n"
         header += "forced-refetch-at \(e.lastForcedRefetch.map(String.init) ?? "-")\n"
         header += "length \(e.content.count)\n"
-        header += "sha256 \(Digest.sha256Hex(e.content) ?? "")\n\n"
+        header += "sha256 \(Digest.sha256Hex(e.content))\n\n"
         return Array(header.utf8) + e.content
     }
 
@@ -212,7 +237,7 @@ public struct DiskCache: Sendable {
         let forced: Int64?
         if forcedText == "-" { forced = nil } else if let f = Int64(forcedText) { forced = f } else { return nil }
         let content = Array(bytes[(end + 2)...])
-        guard content.count == length, let actual = Digest.sha256Hex(content), actual == digest else { return nil }
+        guard content.count == length, Digest.sha256Hex(content) == digest else { return nil }
         return Entry(url: String(url), content: content, fetchedAt: fetchedAt, lifetime: lifetime, lastForcedRefetch: forced)
     }
 }

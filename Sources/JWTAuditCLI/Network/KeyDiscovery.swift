@@ -10,43 +10,7 @@ public import JWTAuditCore
 /// without `keys` or `issuer`, a key set with no usable key) is the provider's failure, not the user's input:
 /// `.unavailable` (exit 2, "could not decide"), naming the URL, the HTTP status, the content type and the first
 /// bytes of the answer.
-public final class KeyDiscovery: Sendable {
-    /// Where a document came from, for the report ("keys fetched", "cached 12 min ago", "stale, offline").
-    public enum Provenance: Sendable, Equatable {
-        case fetched
-        case freshCache
-        /// `--offline` with an entry past its lifetime.
-        case staleCacheOffline
-    }
-
-    public struct Document: Sendable, Equatable {
-        public let url: String
-        public let bytes: [UInt8]
-        public let provenance: Provenance
-        /// Unix seconds of the fetch that produced these bytes.
-        public let fetchedAt: Int64
-        /// Set when a fetched document could not be written to the cache (the run still succeeds; the CLI may
-        /// print it as a warning on stderr).
-        public let cacheNote: String?
-
-        public init(url: String, bytes: [UInt8], provenance: Provenance, fetchedAt: Int64, cacheNote: String? = nil) {
-            self.url = url
-            self.bytes = bytes
-            self.provenance = provenance
-            self.fetchedAt = fetchedAt
-            self.cacheNote = cacheNote
-        }
-    }
-
-    public enum RefetchOutcome: Sendable, Equatable {
-        /// The key set was fetched again (and cached).
-        case refetched(Document)
-        /// Another forced refetch of this URL happened less than `RefetchLimiter.interval` ago.
-        case rateLimited(notBefore: Int64)
-        /// `--offline`: the network may not be touched.
-        case offline
-    }
-
+public final class KeyDiscovery: KeyProvider {
     public let fetcher: HTTPFetcher
     public let cache: DiskCache
     public let offline: Bool
@@ -60,7 +24,7 @@ public final class KeyDiscovery: Sendable {
     }
 
     /// The OpenID configuration at `url` (`.../.well-known/openid-configuration`).
-    public func metadata(url: String) throws(JWTAuditError) -> (configuration: OpenIDConfiguration, document: Document) {
+    public func metadata(url: String) throws(JWTAuditError) -> (configuration: OpenIDConfiguration, document: DiscoveryDocument) {
         var parsed: OpenIDConfiguration?
         let document = try obtain(url: url, what: "OpenID configuration") { (bytes) throws(JWTAuditError) in
             parsed = try OpenIDConfiguration(bytes: bytes, source: url)
@@ -71,23 +35,13 @@ public final class KeyDiscovery: Sendable {
     }
 
     /// The JWK Set at `url`, as bytes checked to be a JSON object with a `keys` array (see `JWKSDocument`).
-    public func jwks(url: String) throws(JWTAuditError) -> Document {
+    public func jwks(url: String) throws(JWTAuditError) -> DiscoveryDocument {
         try obtain(url: url, what: "JWKS") { (bytes) throws(JWTAuditError) in _ = try JWKSDocument(bytes: bytes, source: url) }
-    }
-
-    /// The keys of a fetched (or cached) key set. A set in which no key can be used is the provider's failure
-    /// (`.unavailable`), like any other unusable answer; the members that were skipped are in `KeySet.notes`.
-    public static func keySet(_ document: Document) throws(JWTAuditError) -> KeySet {
-        do {
-            return try KeySet.loadJWKS(document.bytes, source: document.url)
-        } catch {
-            throw JWTAuditError(.unavailable, "the key set at \(document.url) cannot be used: \(error.reason)")
-        }
     }
 
     /// Called when the token's `kid` is not in the key set from `jwks(url:)`: refetch once, unless offline or a
     /// forced refetch of this URL happened within the last five minutes (recorded in the cache entry).
-    public func refetchJWKSForUnknownKid(url: String) throws(JWTAuditError) -> RefetchOutcome {
+    public func refetchJWKSForUnknownKid(url: String) throws(JWTAuditError) -> JWKSRefetch {
         if offline { return .offline }
         let now = clock()
         let previous = cache.read(url: url)
@@ -108,7 +62,7 @@ public final class KeyDiscovery: Sendable {
     // MARK: -
 
     private func obtain(url: String, what: String, validate: ([UInt8]) throws(JWTAuditError) -> Void)
-        throws(JWTAuditError) -> Document
+        throws(JWTAuditError) -> DiscoveryDocument
     {
         let now = clock()
         let lookup = cache.lookup(url: url)
@@ -116,7 +70,7 @@ public final class KeyDiscovery: Sendable {
         if let cached, (try? validate(cached.content)) != nil {
             let fresh = CachePolicy.freshness(fetchedAt: cached.fetchedAt, lifetime: cached.lifetime, now: now) == .fresh
             if fresh || offline {
-                return Document(url: url, bytes: cached.content, provenance: fresh ? .freshCache : .staleCacheOffline,
+                return DiscoveryDocument(url: url, bytes: cached.content, provenance: fresh ? .freshCache : .staleCacheOffline,
                     fetchedAt: cached.fetchedAt)
             }
         }
@@ -124,18 +78,19 @@ public final class KeyDiscovery: Sendable {
         var ignored: String?
         if case .ignored(let why) = lookup { ignored = why }
         if offline {
-            throw JWTAuditError(.unavailable,
-                "--offline: no cached \(what) for \(url) (a run without --offline would fetch it)\(ignored.map { "; \($0)" } ?? "")")
+            // "No cached metadata" would be false when an entry is there but refused: say why, and how to fix it.
+            throw JWTAuditError(.unavailable, ignored.map { "--offline: the cached \(what) for \(url) is not used: \($0)" }
+                ?? "--offline: no cached \(what) for \(url) (a run without --offline would fetch it)")
         }
         let document = try fetchAndStore(url: url, now: now, forcedAt: cached?.lastForcedRefetch, validate: validate)
         guard let ignored else { return document }
-        return Document(
+        return DiscoveryDocument(
             url: document.url, bytes: document.bytes, provenance: document.provenance, fetchedAt: document.fetchedAt,
             cacheNote: [ignored, document.cacheNote].compactMap { $0 }.joined(separator: "; "))
     }
 
     private func fetchAndStore(url: String, now: Int64, forcedAt: Int64?, validate: ([UInt8]) throws(JWTAuditError) -> Void)
-        throws(JWTAuditError) -> Document
+        throws(JWTAuditError) -> DiscoveryDocument
     {
         let response = try fetcher.get(url)
         do {
@@ -149,6 +104,6 @@ public final class KeyDiscovery: Sendable {
         // The cache is an optimisation: a read-only or refused cache directory must not fail the run.
         var note: String?
         do { try cache.write(entry) } catch { note = "not cached: \(error.reason)" }
-        return Document(url: url, bytes: response.body, provenance: .fetched, fetchedAt: now, cacheNote: note)
+        return DiscoveryDocument(url: url, bytes: response.body, provenance: .fetched, fetchedAt: now, cacheNote: note)
     }
 }

@@ -1,6 +1,5 @@
 import Glibc
 import JWTAuditCore
-import Synchronization
 
 /// The network options that `verify`, `check-policy` and `explain` share (declared once in the option table),
 /// and the one place that turns them into a `KeyDiscovery`: fetcher, cache and offline mode.
@@ -16,23 +15,20 @@ struct NetworkOptions: Sendable {
 
     /// Reads the options of one command line. `--timeout` takes whole seconds from 1 to 600 (libcurl reads 0
     /// as "no timeout", which would let a stalled provider hang a CI job).
-    init(_ arguments: ParsedArguments, command: String) throws(UsageError) {
-        cacert = arguments.last("cacert")
-        allowHTTP = arguments.has("allow-http")
-        if let directory = arguments.last("cache-dir") {
+    init(_ arguments: ParsedArguments, command: String) throws(CommandFailure) {
+        cacert = arguments.last(.cacert)
+        allowHTTP = arguments.has(.allowHTTP)
+        if let directory = arguments.last(.cacheDirectory) {
             guard !directory.isEmpty else {
-                throw UsageError(
-                    .invalidValue(option: "--cache-dir", value: directory, reason: "expected a directory"), command: command)
+                throw .usage(.invalidValue(option: "--cache-dir", value: directory, reason: "expected a directory"), command)
             }
             cacheDir = Self.absolute(directory)
         }
-        noCache = arguments.has("no-cache")
-        offline = arguments.has("offline")
-        if let text = arguments.last("timeout") {
+        noCache = arguments.has(.noCache)
+        offline = arguments.has(.offline)
+        if let text = arguments.last(.timeout) {
             guard let seconds = Int(text), (1...600).contains(seconds) else {
-                throw UsageError(
-                    .invalidValue(option: "--timeout", value: text, reason: "expected whole seconds from 1 to 600"),
-                    command: command)
+                throw .usage(.invalidValue(option: "--timeout", value: text, reason: "expected whole seconds from 1 to 600"), command)
             }
             timeoutSeconds = seconds
         }
@@ -57,29 +53,5 @@ struct NetworkOptions: Sendable {
         let cache = noCache
             ? DiskCache.disabled : DiskCache(directory: cacheDir ?? DiskCache.defaultDirectory(environment: environment))
         return KeyDiscovery(fetcher: fetcher, cache: cache, offline: offline, clock: clock)
-    }
-}
-
-/// One `KeyDiscovery` per key source, made on first use and then shared (with its in-process memory of what was
-/// fetched): a run that never fetches (local keys, a usage error) never sets up the fetcher or the cache.
-final class LazyKeyDiscovery: Sendable {
-    private let network: NetworkOptions
-    private let environment: [String: String]
-    private let clock: @Sendable () -> Int64
-    private let made = Mutex<KeyDiscovery?>(nil)
-
-    init(network: NetworkOptions, environment: [String: String], clock: @escaping @Sendable () -> Int64) {
-        self.network = network
-        self.environment = environment
-        self.clock = clock
-    }
-
-    var discovery: KeyDiscovery {
-        made.withLock { existing in
-            if let existing { return existing }
-            let discovery = network.makeDiscovery(environment: environment, clock: clock)
-            existing = discovery
-            return discovery
-        }
     }
 }

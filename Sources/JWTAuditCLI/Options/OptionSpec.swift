@@ -33,11 +33,83 @@ public struct OptionSpec: Sendable, Equatable {
     public let completion: Completion
     /// Whether every occurrence counts (`--require-claim` later); otherwise the last occurrence wins.
     public let repeatable: Bool
+    /// For a `NAME=VALUE` option, how the value splits; nil for a plain value.
+    public let pair: Pair?
+
+    /// How a `NAME=VALUE` value is split. The parser splits it and refuses a value that is not a pair (a usage
+    /// error, before any command runs); commands read the halves with `ParsedArguments.pairs(_:)`.
+    public struct Pair: Sendable, Equatable {
+        public enum Name: Sendable, Equatable {
+            /// The first `=` ends the name, which may not be empty.
+            case plain
+            /// A policy expression, `@(…)` or `@{…}`, up to its matching bracket (brackets inside C# string and
+            /// character literals do not count); the `=` right after it starts the value.
+            case expression
+        }
+
+        public let name: Name
+        /// Whether the value after `=` must not be empty.
+        public let valueRequired: Bool
+        /// What a value must look like, for the usage error ("NAME=VALUE, such as roles=Orders.Read").
+        public let expected: String
+
+        public init(_ name: Name = .plain, valueRequired: Bool = false, expected: String) {
+            self.name = name
+            self.valueRequired = valueRequired
+            self.expected = expected
+        }
+
+        /// The name and the value, or nil when `text` is not such a pair.
+        public func split(_ text: String) -> (name: String, value: String)? {
+            let halves: (name: String, value: String)?
+            switch name {
+            case .plain:
+                halves = text.firstIndex(of: "=").map { (String(text[..<$0]), String(text[text.index(after: $0)...])) }
+            case .expression:
+                halves = Self.splitExpression(text)
+            }
+            guard let halves, !halves.name.isEmpty, !(valueRequired && halves.value.isEmpty) else { return nil }
+            return halves
+        }
+
+        private static func splitExpression(_ pair: String) -> (name: String, value: String)? {
+            let scalars = Array(pair.unicodeScalars)
+            guard scalars.count >= 3, scalars[0] == "@", scalars[1] == "(" || scalars[1] == "{" else { return nil }
+            let open = scalars[1]
+            let close: Unicode.Scalar = open == "(" ? ")" : "}"
+            var depth = 0
+            var quote: Unicode.Scalar?
+            var index = 1
+            while index < scalars.count {
+                let c = scalars[index]
+                if let q = quote {
+                    if c == "\\" { index += 2; continue }
+                    if c == q { quote = nil }
+                } else if c == "\"" || c == "'" {
+                    quote = c
+                } else if c == open {
+                    depth += 1
+                } else if c == close {
+                    depth -= 1
+                    if depth == 0 {
+                        guard index + 1 < scalars.count, scalars[index + 1] == "=" else { return nil }
+                        var expression = String.UnicodeScalarView()
+                        expression.append(contentsOf: scalars[...index])
+                        var value = String.UnicodeScalarView()
+                        value.append(contentsOf: scalars[(index + 2)...])
+                        return (String(expression), String(value))
+                    }
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
 
     public init(
         long: String, short: Character? = nil, kind: Kind, valueName: String? = nil, commands: [String],
         abstract: String, discussion: String = "", choices: [String] = [], completion: Completion = .none,
-        repeatable: Bool = false
+        repeatable: Bool = false, pair: Pair? = nil
     ) {
         self.long = long
         self.short = short
@@ -49,6 +121,7 @@ public struct OptionSpec: Sendable, Equatable {
         self.choices = choices
         self.completion = completion
         self.repeatable = repeatable
+        self.pair = pair
     }
 
     /// `--json`

@@ -12,14 +12,27 @@ public enum OptionTable {
     public static let abstract =
         "Inspect and audit JSON Web Tokens from Microsoft Entra ID and Azure API Management."
 
+    /// Where a token is found in what was pasted (`TokenInput`, `TokenSearch`), as the man page's TOKEN INPUT
+    /// section and `decode --help` say it.
+    public static let tokenInputForms =
+        "The token is found in whatever holds it: bare, after 'Bearer' or 'Authorization:', in a curl command "
+        + "(-H 'authorization: Bearer ...'), the browser's request headers, a PowerShell hashtable, a log line, a "
+        + "quoted e-mail reply, a sentence, a token endpoint's JSON response (access_token is preferred to "
+        + "id_token) or a URL with access_token= or id_token=. A JWT is recognised by its shape: base64url segments "
+        + "separated by dots, the header starting with eyJ. When the input holds several tokens (two pasted one "
+        + "after the other are two tokens, not one JWE), the first is taken, --pick N takes another, and a note on "
+        + "standard error says which token of how many was taken, and its line. A token cut short (ending in ... "
+        + "or …) is refused, saying so."
+
     /// The whitespace rule of `TokenWhitespace`, as the man page's TOKEN INPUT section and `decode --help` say it.
     public static let tokenWhitespaceRule =
-        "Around the token, white space and quotes are removed. Inside it, a line break is removed together with "
-        + "the spaces and tabs next to it, so a token that a terminal or an editor wrapped (even with indented "
-        + "lines) is read whole. Any other white space inside the token (a space or a tab with no line break next "
-        + "to it, a vertical tab, a form feed, a byte order mark) means the token was altered on its way: it is "
-        + "refused as bad input (exit status 3), naming the position and the segment. The rule is the same for "
-        + "every subcommand and for each line of verify --batch."
+        "Inside the token, a line break is removed together with the spaces, tabs and reply marks (>) next to it, "
+        + "so a token that a terminal, an editor or a mail program wrapped (even with indented or quoted lines) is "
+        + "read whole; a line break after a finished token (its segments all there, its signature as long as its "
+        + "algorithm makes them) ends it. Any other white space inside the token (a space or a tab with no line "
+        + "break next to it, a vertical tab, a form feed, a byte order mark) followed by the rest of the token "
+        + "means the token was altered on its way: it is refused as bad input (exit status 3), naming the position "
+        + "and the segment. The rule is the same for every subcommand and for each line of verify --batch."
 
     public static let decode = "decode"
     public static let verify = "verify"
@@ -33,13 +46,15 @@ public enum OptionTable {
             name: decode,
             abstract: "Show what a token holds and how its client authenticated, without verifying it.",
             discussion:
-                "The token may be bare, or inside a 'Bearer' value, an 'Authorization:' header line, a token "
-                + "endpoint's JSON response (access_token, then id_token) or a URL with access_token= or "
-                + "id_token=. " + tokenWhitespaceRule + " "
+                tokenInputForms + " " + tokenWhitespaceRule + " "
                 + "The output lists the header and the claims in the token's own order, the signature, and a "
                 + "summary: the client credential (certificate, secret or public client, read from appidacr in "
                 + "v1.0 tokens and azpacr in v2.0 tokens), any proof-of-possession binding, and findings a "
-                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it. "
+                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it. So a "
+                + "signature segment that cannot be read (a documentation sample, whose signature is cut mid-way, or "
+                + "a token cut short after its payload) does not stop it: the header and claims are shown, with a "
+                + "signature-unreadable finding, and \"bytes\" is null in --json output; verify refuses such a token "
+                + "(exit status 3). Times are in UTC, and also in local time when the TZ environment variable is set. "
                 + "An encrypted token (JWE) is decrypted with --decryption-key and the token inside it is shown as any "
                 + "token; --json then adds a decryption object: status (decrypted, failed or no-key), algorithm, "
                 + "encryption, kid, keyUsed, plaintext (base64url, only when decrypted), reason, keyChoice, keysTried and "
@@ -135,7 +150,11 @@ public enum OptionTable {
             discussion: "'jwtaudit help decode' prints the same text as 'jwtaudit decode --help'.",
             argument: "SUBCOMMAND",
             argumentHelp: "The subcommand to describe.",
-            argumentCompletion: .choices),
+            argumentCompletion: .choices,
+            examples: [
+                ("help verify", "Show verify's options, grouped by what they are for, with examples."),
+                ("help", "List the subcommands."),
+            ]),
     ]
 
     /// Subcommands that produce a report and so take the shared output options.
@@ -153,215 +172,89 @@ public enum OptionTable {
     /// the policy's decryption-keys).
     static let decrypting = [decode, verify]
 
+    /// Every option, in documentation order (help and the man page list them in this order). Each is a handle
+    /// too: commands read their values through it (`parsed.last(.clockSkew)`), so a misspelt option is a compile
+    /// error, as with swift-driver's `Option` values.
     public static let options: [OptionSpec] = [
-        OptionSpec(
-            long: "json", kind: .flag, commands: reporting,
-            abstract: "Print one JSON document on standard output instead of text.",
-            discussion:
-                "Header and claims keep the token's member order and exact values. Nothing is printed on standard output when the command fails."),
-        OptionSpec(
-            long: "at", kind: .value, valueName: "TIME", commands: reporting,
-            abstract: "Judge times as of TIME (RFC 3339 or Unix seconds) instead of now.",
-            discussion:
-                "TIME is an RFC 3339 date-time such as 2026-01-01T00:00:00Z or a number of seconds since 1970-01-01T00:00:00Z. Relative times and the expired and not-yet-valid findings use it."),
-        OptionSpec(
-            long: "color", kind: .value, valueName: "WHEN", commands: reporting,
-            abstract: "Colour text output: auto, always or never (default auto).",
-            discussion:
-                "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
-            choices: ["auto", "always", "never"], completion: .choices),
+        .json,
+        .at,
+        .pick,
+        .color,
         // Keys.
-        OptionSpec(
-            long: "key", kind: .value, valueName: "FILE", commands: verifying,
-            abstract: "Verify with the key in FILE: a PEM public key or certificate, a JWK, or a JWK set.",
-            discussion:
-                "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check. A symmetric (oct) JWK is an HMAC secret only with an explicit --alg HS256, HS384 or HS512; oct keys inside a set are never used.",
-            completion: .file),
-        OptionSpec(
-            long: "jwks", kind: .value, valueName: "FILE|URL", commands: verifying,
-            abstract: "Verify with a JWK set from FILE or an https URL.",
-            discussion:
-                "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. Symmetric (oct) keys in a set are never used, and a key that cannot be used is skipped and named in the notes. A URL is fetched over verified HTTPS and cached.",
-            completion: .file),
-        OptionSpec(
-            long: "secret-file", kind: .value, valueName: "FILE", commands: verifying,
-            abstract: "Verify HS256/384/512 with the shared secret in FILE (raw bytes).",
-            discussion: "The secret is never printed. It must be at least as long as the hash (32 bytes for HS256).",
-            completion: .file),
-        OptionSpec(
-            long: "secret-env", kind: .value, valueName: "VAR", commands: verifying,
-            abstract: "Verify HS256/384/512 with the shared secret in environment variable VAR.",
-            discussion: "The secret is never printed. Prefer this to a command-line argument, which other users can see."),
-        OptionSpec(
-            long: "tenant", kind: .value, valueName: "TENANT", commands: verifying,
-            abstract: "Find the keys and the issuer by OpenID discovery for an Entra tenant (GUID, domain, common or organizations).",
-            discussion:
-                "The v1.0 or v2.0 metadata is chosen by the token's version, as Microsoft asks, and the expected issuer comes from it. With common or organizations the issuer is a template that any tenant's token matches; the report says so."),
-        OptionSpec(
-            long: "openid-config", kind: .value, valueName: "URL", commands: verifying,
-            abstract: "Find the keys and the issuer from any OpenID provider's metadata URL.",
-            discussion: "For Okta, Auth0, Keycloak, Entra External ID and others: the metadata's issuer and jwks_uri are used."),
-        OptionSpec(
-            long: "decryption-key", kind: .value, valueName: "FILE", commands: decrypting,
-            abstract: "Decrypt a JWE with the private key in FILE: PEM (PKCS#8, PKCS#1, SEC1), a JWK or a JWK set (repeatable).",
-            discussion:
-                "Keys are chosen by the token's kid (or x5t); when none matches, every key that can serve the token's alg is tried, as APIM does. RSA keys serve RSA-OAEP, RSA-OAEP-256 and RSA1_5 (deprecated, reported); EC keys on P-256, P-384 and P-521 serve ECDH-ES and ECDH-ES+A128KW, +A192KW, +A256KW; symmetric JWKs (oct) serve A128KW, A192KW, A256KW, A128GCMKW, A192GCMKW, A256GCMKW and dir. A key's JWK alg pins it to that algorithm. The files are read only when the token is a JWE; a signed token (JWS) has nothing to decrypt and is judged as before. Key material is never printed.",
-            completion: .file, repeatable: true),
+        .key,
+        .jwks,
+        .secretFile,
+        .secretEnv,
+        .tenant,
+        .openIDConfig,
+        .decryptionKey,
         // What the token must say.
-        OptionSpec(
-            long: "issuer", kind: .value, valueName: "ISS", commands: verifying,
-            abstract: "Accept tokens from issuer ISS (repeatable: any of them).",
-            discussion: "Compared exactly. Required with local keys unless --any-issuer is given; discovery supplies it.",
-            repeatable: true),
-        OptionSpec(
-            long: "any-issuer", kind: .flag, commands: verifying,
-            abstract: "Accept any issuer (say so on purpose: a token from any tenant or provider would pass)."),
-        OptionSpec(
-            long: "audience", kind: .value, valueName: "AUD", commands: verifying,
-            abstract: "Accept tokens for audience AUD (repeatable: any of them).",
-            discussion:
-                "Required unless --any-audience is given: without it, a token issued for another API would pass. Compared exactly; the report points out api://GUID versus GUID and trailing slashes.",
-            repeatable: true),
-        OptionSpec(
-            long: "any-audience", kind: .flag, commands: verifying,
-            abstract: "Accept any audience (say so on purpose: a token for another API would pass)."),
-        OptionSpec(
-            long: "client-id", kind: .value, valueName: "ID", commands: verifying,
-            abstract: "Accept only tokens requested by client ID (appid in v1.0, azp in v2.0; repeatable).",
-            repeatable: true),
-        OptionSpec(
-            long: "require-certificate", kind: .flag, commands: verifying,
-            abstract: "Require that the client authenticated with a certificate (appidacr or azpacr \"2\").",
-            discussion:
-                "Fails the credential check for tokens obtained with a client secret (\"1\") or by a public client (\"0\"). Managed identities and federated credentials also show \"2\"."),
-        OptionSpec(
-            long: "require-claim", kind: .value, valueName: "NAME=VALUE", commands: verifying,
-            abstract: "Require claim NAME to carry VALUE (repeatable; arrays match any element, scp is split on spaces).",
-            repeatable: true),
-        OptionSpec(
-            long: "alg", kind: .value, valueName: "ALG", commands: verifying,
-            abstract: "Allow only algorithm ALG (repeatable). Default: what the key can do; HS* only with a secret.",
-            discussion: "none is never accepted, in any spelling. HS* verifies only with --secret-file, --secret-env, or one symmetric JWK given with --key and this option: a symmetric key from a key set or a provider is never used.",
-            choices: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512"],
-            completion: .choices, repeatable: true),
-        OptionSpec(
-            long: "clock-skew", kind: .value, valueName: "SECONDS", commands: verifying,
-            abstract: "Tolerate SECONDS of clock difference on exp, nbf and iat (default 0, as APIM).",
-            discussion: "Microsoft.IdentityModel defaults to 300 seconds; APIM's validate-jwt to 0. The value used is printed in the report."),
-        OptionSpec(
-            long: "allow-missing-exp", kind: .flag, commands: verifying,
-            abstract: "Accept a token without exp (a warning instead of a failure)."),
+        .issuer,
+        .anyIssuer,
+        .audience,
+        .anyAudience,
+        .clientID,
+        .requireCertificate,
+        .requireClaim,
+        .alg,
+        .clockSkew,
+        .allowMissingExp,
         // Network.
-        OptionSpec(
-            long: "authority", kind: .value, valueName: "URL", commands: fetching,
-            abstract: "The Entra authority for --tenant and validate-azure-ad-token (default https://login.microsoftonline.com).",
-            discussion: "Set it for a national cloud (https://login.microsoftonline.us, https://login.partner.microsoftonline.cn, https://login.chinacloudapi.cn) or a test server."),
-        OptionSpec(
-            long: "cacert", kind: .value, valueName: "FILE", commands: fetching,
-            abstract: "Trust the CA certificates in FILE (PEM) for HTTPS, instead of the system store.",
-            completion: .file),
-        OptionSpec(
-            long: "timeout", kind: .value, valueName: "SECONDS", commands: fetching,
-            abstract: "Give up a fetch after SECONDS (connect and transfer; default 10)."),
-        OptionSpec(
-            long: "allow-http", kind: .flag, commands: fetching,
-            abstract: "Allow plain http:// URLs, for loopback addresses only (tests and local providers)."),
-        OptionSpec(
-            long: "cache-dir", kind: .value, valueName: "DIR", commands: fetching,
-            abstract: "Cache metadata and key sets in DIR (default $XDG_CACHE_HOME/jwtaudit or ~/.cache/jwtaudit).",
-            discussion:
-                "A relative DIR is taken from the working directory; missing directories are made with mode 0700. An entry stays fresh for the response's Cache-Control max-age, at most 24 hours (one hour without one); a no-cache, negative or unreadable max-age means it is fetched again next time. Only regular files owned by you and writable by no one else are read: anything else found where an entry should be (a FIFO, a link, a torn file) is ignored with a note, and the document is fetched again.",
-            completion: .directory),
-        OptionSpec(
-            long: "no-cache", kind: .flag, commands: fetching,
-            abstract: "Neither read nor write the cache."),
-        OptionSpec(
-            long: "offline", kind: .flag, commands: fetching,
-            abstract: "Never use the network: use the cache whatever its age, and exit 2 when it has nothing.",
-            discussion: "The report says when a cached document is stale. With nothing cached, the URL that would have been fetched is named."),
+        .authority,
+        .cacert,
+        .timeout,
+        .allowHTTP,
+        .cacheDirectory,
+        .noCache,
+        .offline,
         // Policies (check-policy; explain narrates the same evaluation).
-        OptionSpec(
-            long: "policy", kind: .value, valueName: "PATH", commands: policyReading,
-            abstract: "Read APIM policies from PATH: an XML file, an APIOps tree, a .bicep, ARM .json or Terraform file, or a directory (repeatable).",
-            discussion:
-                "An XML file is a whole <policies> document, a <fragment> or bare policy statements; several XML files with a token are scopes, outermost first, composed with <base />. An APIOps artifacts directory (policy.xml at every scope, products, fragments, named values, workspaces, revisions), a .bicep file (policy resources with inline text or loadTextContent), an ARM template or a Terraform file is read as one service: every operation's effective policy in every product context is composed (global, workspace, product, API, operation), fragments inlined and named values substituted. Any other directory is walked for all of these (hidden directories and symbolic links to directories are not entered). Files a template loads are read only inside the directory jwtaudit runs in (or PATH's own directory when PATH is elsewhere). Without a token, each PATH is linted, and findings name the file and line where the text is.",
-            completion: .file, repeatable: true),
-        OptionSpec(
-            long: "environment", kind: .value, valueName: "FILE", commands: policyReading,
-            abstract: "Apply an APIOps configuration.<env>.yaml: its named values and policies override the tree's.",
-            discussion:
-                "The publisher's overrides per environment: namedValues, policies, apis (with operations), products, policyFragments and workspaces, as lists of {name, properties} or maps keyed by name. Lint then judges the policies as deployed to that environment.",
-            completion: .file),
-        OptionSpec(
-            long: "api", kind: .value, valueName: "NAME", commands: policyReading,
-            abstract: "Choose the API NAME of a policy tree or template (a revision is NAME;rev=N; a workspace's is WORKSPACE/NAME).",
-            discussion: "With --operation, --product or --no-product it picks one effective policy; when a choice is missing, the error lists the choices. Lint then judges that effective policy only."),
-        OptionSpec(
-            long: "operation", kind: .value, valueName: "NAME", commands: policyReading,
-            abstract: "Choose the operation NAME (its name, or METHOD /url as in the API's specification)."),
-        OptionSpec(
-            long: "product", kind: .value, valueName: "NAME", commands: policyReading,
-            abstract: "Choose the context of product NAME: its policy runs (with its key, or keyless for an open product).",
-            discussion: "At most one product policy runs per request: the product of the subscription key, or the API's open product when no key is sent."),
-        OptionSpec(
-            long: "no-product", kind: .flag, commands: policyReading,
-            abstract: "Choose the context with no product policy (keyless, or an API-scoped, all-APIs or built-in key)."),
-        OptionSpec(
-            long: "named-value", kind: .value, valueName: "NAME=VALUE", commands: policyReading,
-            abstract: "Substitute VALUE for {{NAME}} in the policy (repeatable).",
-            discussion:
-                "Named values are substituted in one pass, as APIM does. A name the policy uses but nobody supplied is bad input (exit 3), and every missing name is listed at once. Overrides --named-values.",
-            repeatable: true),
-        OptionSpec(
-            long: "named-values", kind: .value, valueName: "FILE", commands: policyReading,
-            abstract: "Read named values from FILE, a JSON object of names to string values.",
-            completion: .file),
-        OptionSpec(
-            long: "certificate", kind: .value, valueName: "ID=FILE", commands: policyReading,
-            abstract: "Use the certificate (PEM) in FILE for the policy's certificate-id ID (repeatable).",
-            discussion:
-                "APIM keys named by certificate-id are certificates uploaded to the service; give the public certificate (or public key) here.",
-            repeatable: true),
-        OptionSpec(
-            long: "request-header", kind: .value, valueName: "HEADER", commands: policyReading,
-            abstract: "Send the header \"Name: value\" exactly as a client would (repeatable), instead of a token.",
-            discussion:
-                "Reproduces a client's request, scheme and all: Authorization: Bearer eyJ... or a custom header. Without it, the token argument is placed where each policy reads it.",
-            repeatable: true),
-        OptionSpec(
-            long: "expression-value", kind: .value, valueName: "EXPR=VALUE", commands: policyReading,
-            abstract: "Take VALUE as the result of the policy expression EXPR (repeatable).",
-            discussion:
-                "Policy expressions (@(...) and @{...}) are C# and cannot run offline. EXPR is the expression exactly as it reads in the policy after named values and XML entities are replaced, from its @ to its closing bracket; the first = after that bracket starts VALUE. Example: --expression-value '@(context.Variables[\"aud\"])=https://myapi.dewi.red'.",
-            repeatable: true),
-        OptionSpec(
-            long: "format", kind: .value, valueName: "FORMAT", commands: [checkPolicy],
-            abstract: "Write lint findings as text, json or sarif (SARIF 2.1.0 for code scanning; default text).",
-            discussion: "--json is the same as --format json.",
-            choices: ["text", "json", "sarif"], completion: .choices),
-        OptionSpec(
-            long: "fail-on", kind: .value, valueName: "LEVEL", commands: [checkPolicy],
-            abstract: "Exit 1 when lint finds something at LEVEL or above: error, warning, info or never (default warning).",
-            choices: ["error", "warning", "info", "never"], completion: .choices),
+        .policy,
+        .environment,
+        .api,
+        .operation,
+        .product,
+        .noProduct,
+        .namedValue,
+        .namedValues,
+        .certificate,
+        .requestHeader,
+        .expressionValue,
+        .format,
+        .failOn,
         // verify only.
-        OptionSpec(
-            long: "quiet", short: "q", kind: .flag, commands: [verify],
-            abstract: "Print nothing; the exit status says everything."),
-        OptionSpec(
-            long: "batch", kind: .flag, commands: [verify],
-            abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",
-            discussion:
-                "Blank lines are skipped. Each output line has the input line number (counted across the files as if they were concatenated), valid, the failed check ids and the credential kind, in input order; a line that is not a token also has an error (failed format), and so does a token whose keys could not be obtained (failed key; it is counted as undecided). A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when the keys of any token could not be obtained (2 wins over 1: the run could not decide on every token), 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed; an interrupt also stops fetches in flight). A closed standard output ends the run quietly. Memory stays flat whatever the input size."),
-        OptionSpec(
-            long: "jobs", short: "j", kind: .value, valueName: "N", commands: [verify],
-            abstract: "Verify with N threads in --batch mode (default: the number of cores)."),
-        OptionSpec(
-            long: "help", short: "h", kind: .flag, commands: [CommandSpec.topLevel] + commands.map(\.name),
-            abstract: "Show help information."),
-        OptionSpec(
-            long: "version", kind: .flag, commands: [CommandSpec.topLevel] + commands.map(\.name),
-            abstract: "Show the version, the OpenSSL it runs on, the Swift that built it and its git commit."),
+        .quiet,
+        .batch,
+        .jobs,
+        .help,
+        .version,
     ]
+
+    /// The headings `--help` and the man page group a command's options under, in order, by long name. Every
+    /// option is in exactly one section (OptionTableInvariantTests); within a section, options keep table order.
+    public static let sections: [(title: String, options: [String])] = [
+        ("Input and output", ["json", "at", "pick", "color", "format", "fail-on", "quiet"]),
+        ("Keys", ["key", "jwks", "secret-file", "secret-env", "tenant", "openid-config", "decryption-key"]),
+        ("What the token must say", [
+            "issuer", "any-issuer", "audience", "any-audience", "client-id", "require-certificate", "require-claim", "alg",
+            "clock-skew", "allow-missing-exp",
+        ]),
+        ("Policy", [
+            "policy", "environment", "api", "operation", "product", "no-product", "named-value", "named-values", "certificate",
+            "request-header", "expression-value",
+        ]),
+        ("Network", ["authority", "cacert", "timeout", "allow-http", "cache-dir", "no-cache", "offline"]),
+        ("Batch", ["batch", "jobs"]),
+        ("General", ["help", "version"]),
+    ]
+
+    /// A command's options by section, leaving out sections it has no option in.
+    public static func sectioned(for command: String) -> [(title: String, options: [OptionSpec])] {
+        let own = options(for: command)
+        return sections.compactMap { section in
+            let members = own.filter { section.options.contains($0.long) }
+            return members.isEmpty ? nil : (section.title, members)
+        }
+    }
 
     public static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }
 
@@ -372,4 +265,267 @@ public enum OptionTable {
     public static func option(spelled spelling: String, for command: String) -> OptionSpec? {
         options(for: command).first { $0.spellings.contains(spelling) }
     }
+}
+
+/// The options, one record each (see `OptionTable.options` for their order and `OptionSpec` for the fields).
+extension OptionSpec {
+    public static let json = OptionSpec(
+        long: "json", kind: .flag, commands: OptionTable.reporting,
+        abstract: "Print one JSON document on standard output instead of text.",
+        discussion:
+            "Header and claims keep the token's member order and exact values. Nothing is printed on standard output when the command fails.")
+
+    public static let at = OptionSpec(
+        long: "at", kind: .value, valueName: "TIME", commands: OptionTable.reporting,
+        abstract: "Judge times as of TIME (RFC 3339, a date, or Unix seconds) instead of now.",
+        discussion:
+            "TIME is an RFC 3339 date-time such as 2026-01-01T00:00:00Z, a date such as 2026-01-01 (midnight UTC), or a number of seconds since 1970-01-01T00:00:00Z. Relative times and the expired and not-yet-valid findings use it.")
+
+    public static let pick = OptionSpec(
+        long: "pick", kind: .value, valueName: "N", commands: OptionTable.reporting,
+        abstract: "Take the Nth token when the input holds several (default: the first, or a response's access_token).",
+        discussion:
+            "Tokens are found in pasted text by their shape (base64url segments separated by dots, the header starting with eyJ) and numbered in the order they come. When there are several, a note on standard error says which one was taken and on which line. With --batch, N counts the tokens of each line.")
+
+    public static let color = OptionSpec(
+        long: "color", kind: .value, valueName: "WHEN", commands: OptionTable.reporting,
+        abstract: "Colour text output: auto, always or never (default auto).",
+        discussion:
+            "With auto, text is coloured only when standard output is a terminal, the NO_COLOR environment variable is not set and TERM is not dumb; always and never override these. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
+        choices: ["auto", "always", "never"], completion: .choices)
+
+    // Keys.
+    public static let key = OptionSpec(
+        long: "key", kind: .value, valueName: "FILE", commands: OptionTable.verifying,
+        abstract: "Verify with the key in FILE: a PEM public key or certificate, a JWK, or a JWK set.",
+        discussion:
+            "A lone key (one PEM key, one certificate, one JWK) is used whatever the token's kid; in a key set the kid chooses, and a kid that no key has fails the key check. A symmetric (oct) JWK is an HMAC secret only with an explicit --alg HS256, HS384 or HS512; oct keys inside a set are never used.",
+        completion: .file)
+
+    public static let jwks = OptionSpec(
+        long: "jwks", kind: .value, valueName: "FILE|URL", commands: OptionTable.verifying,
+        abstract: "Verify with a JWK set from FILE or an https URL.",
+        discussion:
+            "Keys without alg (as Entra publishes them) allow the algorithms their type allows. When a key carries x5c, its first certificate must hold the same key. Symmetric (oct) keys in a set are never used, and a key that cannot be used is skipped and named in the notes. A URL is fetched over verified HTTPS and cached.",
+        completion: .file)
+
+    public static let secretFile = OptionSpec(
+        long: "secret-file", kind: .value, valueName: "FILE", commands: OptionTable.verifying,
+        abstract: "Verify HS256/384/512 with the shared secret in FILE (raw bytes).",
+        discussion: "The secret is never printed. It must be at least as long as the hash (32 bytes for HS256).",
+        completion: .file)
+
+    public static let secretEnv = OptionSpec(
+        long: "secret-env", kind: .value, valueName: "VAR", commands: OptionTable.verifying,
+        abstract: "Verify HS256/384/512 with the shared secret in environment variable VAR.",
+        discussion: "The secret is never printed. Prefer this to a command-line argument, which other users can see.")
+
+    public static let tenant = OptionSpec(
+        long: "tenant", kind: .value, valueName: "TENANT", commands: OptionTable.verifying,
+        abstract: "Find the keys and the issuer by OpenID discovery for an Entra tenant (GUID, domain, common or organizations).",
+        discussion:
+            "The v1.0 or v2.0 metadata is chosen by the token's version, as Microsoft asks, and the expected issuer comes from it. With common or organizations the issuer is a template that any tenant's token matches; the report says so.")
+
+    public static let openIDConfig = OptionSpec(
+        long: "openid-config", kind: .value, valueName: "URL", commands: OptionTable.verifying,
+        abstract: "Find the keys and the issuer from any OpenID provider's metadata URL.",
+        discussion: "For Okta, Auth0, Keycloak, Entra External ID and others: the metadata's issuer and jwks_uri are used.")
+
+    public static let decryptionKey = OptionSpec(
+        long: "decryption-key", kind: .value, valueName: "FILE", commands: OptionTable.decrypting,
+        abstract: "Decrypt a JWE with the private key in FILE: PEM (PKCS#8, PKCS#1, SEC1), a JWK or a JWK set (repeatable).",
+        discussion:
+            "Keys are chosen by the token's kid (or x5t); when none matches, every key that can serve the token's alg is tried, as APIM does. RSA keys serve RSA-OAEP, RSA-OAEP-256 and RSA1_5 (deprecated, reported); EC keys on P-256, P-384 and P-521 serve ECDH-ES and ECDH-ES+A128KW, +A192KW, +A256KW; symmetric JWKs (oct) serve A128KW, A192KW, A256KW, A128GCMKW, A192GCMKW, A256GCMKW and dir. A key's JWK alg pins it to that algorithm. The files are read only when the token is a JWE; a signed token (JWS) has nothing to decrypt and is judged as before. Key material is never printed.",
+        completion: .file, repeatable: true)
+
+
+    // What the token must say.
+    public static let issuer = OptionSpec(
+        long: "issuer", kind: .value, valueName: "ISS", commands: OptionTable.verifying,
+        abstract: "Accept tokens from issuer ISS (repeatable: any of them).",
+        discussion: "Compared exactly. Required with local keys unless --any-issuer is given; discovery supplies it.",
+        repeatable: true)
+
+    public static let anyIssuer = OptionSpec(
+        long: "any-issuer", kind: .flag, commands: OptionTable.verifying,
+        abstract: "Accept any issuer (say so on purpose: a token from any tenant or provider would pass).")
+
+    public static let audience = OptionSpec(
+        long: "audience", kind: .value, valueName: "AUD", commands: OptionTable.verifying,
+        abstract: "Accept tokens for audience AUD (repeatable: any of them).",
+        discussion:
+            "Required unless --any-audience is given: without it, a token issued for another API would pass. Compared exactly; the report points out api://GUID versus GUID and trailing slashes.",
+        repeatable: true)
+
+    public static let anyAudience = OptionSpec(
+        long: "any-audience", kind: .flag, commands: OptionTable.verifying,
+        abstract: "Accept any audience (say so on purpose: a token for another API would pass).")
+
+    public static let clientID = OptionSpec(
+        long: "client-id", kind: .value, valueName: "ID", commands: OptionTable.verifying,
+        abstract: "Accept only tokens requested by client ID (appid in v1.0, azp in v2.0; repeatable).",
+        repeatable: true)
+
+    public static let requireCertificate = OptionSpec(
+        long: "require-certificate", kind: .flag, commands: OptionTable.verifying,
+        abstract: "Require that the client authenticated with a certificate (appidacr or azpacr \"2\").",
+        discussion:
+            "Fails the credential check for tokens obtained with a client secret (\"1\") or by a public client (\"0\"). Managed identities and federated credentials also show \"2\".")
+
+    public static let requireClaim = OptionSpec(
+        long: "require-claim", kind: .value, valueName: "NAME=VALUE", commands: OptionTable.verifying,
+        abstract: "Require claim NAME to carry VALUE (repeatable; arrays match any element, scp is split on spaces).",
+        repeatable: true, pair: Pair(expected: "NAME=VALUE, such as roles=Orders.Read"))
+
+    public static let alg = OptionSpec(
+        long: "alg", kind: .value, valueName: "ALG", commands: OptionTable.verifying,
+        abstract: "Allow only algorithm ALG (repeatable). Default: what the key can do; HS* only with a secret.",
+        discussion: "none is never accepted, in any spelling. HS* verifies only with --secret-file, --secret-env, or one symmetric JWK given with --key and this option: a symmetric key from a key set or a provider is never used.",
+        choices: ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "HS256", "HS384", "HS512"],
+        completion: .choices, repeatable: true)
+
+    public static let clockSkew = OptionSpec(
+        long: "clock-skew", kind: .value, valueName: "SECONDS", commands: OptionTable.verifying,
+        abstract: "Tolerate SECONDS of clock difference on exp, nbf and iat (default 0, as APIM).",
+        discussion: "Microsoft.IdentityModel defaults to 300 seconds; APIM's validate-jwt to 0. The value used is printed in the report.")
+
+    public static let allowMissingExp = OptionSpec(
+        long: "allow-missing-exp", kind: .flag, commands: OptionTable.verifying,
+        abstract: "Accept a token without exp (a warning instead of a failure).")
+
+    // Network.
+    public static let authority = OptionSpec(
+        long: "authority", kind: .value, valueName: "URL", commands: OptionTable.fetching,
+        abstract: "The Entra authority for --tenant and validate-azure-ad-token (default https://login.microsoftonline.com).",
+        discussion: "Set it for a national cloud (https://login.microsoftonline.us, https://login.partner.microsoftonline.cn, https://login.chinacloudapi.cn) or a test server.")
+
+    public static let cacert = OptionSpec(
+        long: "cacert", kind: .value, valueName: "FILE", commands: OptionTable.fetching,
+        abstract: "Trust the CA certificates in FILE (PEM) for HTTPS, instead of the system store.",
+        completion: .file)
+
+    public static let timeout = OptionSpec(
+        long: "timeout", kind: .value, valueName: "SECONDS", commands: OptionTable.fetching,
+        abstract: "Give up a fetch after SECONDS (connect and transfer; default 10).")
+
+    public static let allowHTTP = OptionSpec(
+        long: "allow-http", kind: .flag, commands: OptionTable.fetching,
+        abstract: "Allow plain http:// URLs, for loopback addresses only (tests and local providers).")
+
+    public static let cacheDirectory = OptionSpec(
+        long: "cache-dir", kind: .value, valueName: "DIR", commands: OptionTable.fetching,
+        abstract: "Cache metadata and key sets in DIR (default $XDG_CACHE_HOME/jwtaudit or ~/.cache/jwtaudit).",
+        discussion:
+            "A relative DIR is taken from the working directory; missing directories are made with mode 0700. An entry stays fresh for the response's Cache-Control max-age, at most 24 hours (one hour without one); a no-cache, negative or unreadable max-age means it is fetched again next time. Only regular files owned by you and writable by no one else are read: anything else found where an entry should be (a FIFO, a link, a torn file) is ignored with a note, and the document is fetched again.",
+        completion: .directory)
+
+    public static let noCache = OptionSpec(
+        long: "no-cache", kind: .flag, commands: OptionTable.fetching,
+        abstract: "Neither read nor write the cache.")
+
+    public static let offline = OptionSpec(
+        long: "offline", kind: .flag, commands: OptionTable.fetching,
+        abstract: "Never use the network: use the cache whatever its age, and exit 2 when it has nothing.",
+        discussion: "The report says when a cached document is stale. With nothing cached, the URL that would have been fetched is named.")
+
+    // Policies (check-policy; explain narrates the same evaluation).
+    public static let policy = OptionSpec(
+        long: "policy", kind: .value, valueName: "PATH", commands: OptionTable.policyReading,
+        abstract: "Read APIM policies from PATH: an XML file, an APIOps tree, a .bicep, ARM .json or Terraform file, or a directory (repeatable).",
+        discussion:
+            "An XML file is a whole <policies> document, a <fragment> or bare policy statements; several XML files with a token are scopes, outermost first, composed with <base />. An APIOps artifacts directory (policy.xml at every scope, products, fragments, named values, workspaces, revisions), a .bicep file (policy resources with inline text or loadTextContent), an ARM template or a Terraform file is read as one service: every operation's effective policy in every product context is composed (global, workspace, product, API, operation), fragments inlined and named values substituted. Any other directory is walked for all of these (hidden directories and symbolic links to directories are not entered). Files a template loads are read only inside the directory jwtaudit runs in (or PATH's own directory when PATH is elsewhere). Without a token, each PATH is linted, and findings name the file and line where the text is.",
+        completion: .file, repeatable: true)
+
+    public static let environment = OptionSpec(
+        long: "environment", kind: .value, valueName: "FILE", commands: OptionTable.policyReading,
+        abstract: "Apply an APIOps configuration.<env>.yaml: its named values and policies override the tree's.",
+        discussion:
+            "The publisher's overrides per environment: namedValues, policies, apis (with operations), products, policyFragments and workspaces, as lists of {name, properties} or maps keyed by name. Lint then judges the policies as deployed to that environment.",
+        completion: .file)
+
+    public static let api = OptionSpec(
+        long: "api", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
+        abstract: "Choose the API NAME of a policy tree or template (a revision is NAME;rev=N; a workspace's is WORKSPACE/NAME).",
+        discussion: "With --operation, --product or --no-product it picks one effective policy; when a choice is missing, the error lists the choices. Lint then judges that effective policy only.")
+
+    public static let operation = OptionSpec(
+        long: "operation", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
+        abstract: "Choose the operation NAME (its name, or METHOD /url as in the API's specification).")
+
+    public static let product = OptionSpec(
+        long: "product", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
+        abstract: "Choose the context of product NAME: its policy runs (with its key, or keyless for an open product).",
+        discussion: "At most one product policy runs per request: the product of the subscription key, or the API's open product when no key is sent.")
+
+    public static let noProduct = OptionSpec(
+        long: "no-product", kind: .flag, commands: OptionTable.policyReading,
+        abstract: "Choose the context with no product policy (keyless, or an API-scoped, all-APIs or built-in key).")
+
+    public static let namedValue = OptionSpec(
+        long: "named-value", kind: .value, valueName: "NAME=VALUE", commands: OptionTable.policyReading,
+        abstract: "Substitute VALUE for {{NAME}} in the policy (repeatable).",
+        discussion:
+            "Named values are substituted in one pass, as APIM does. A name the policy uses but nobody supplied is bad input (exit 3), and every missing name is listed at once. Overrides --named-values.",
+        repeatable: true, pair: Pair(expected: "NAME=VALUE"))
+
+    public static let namedValues = OptionSpec(
+        long: "named-values", kind: .value, valueName: "FILE", commands: OptionTable.policyReading,
+        abstract: "Read named values from FILE, a JSON object of names to string values.",
+        completion: .file)
+
+    public static let certificate = OptionSpec(
+        long: "certificate", kind: .value, valueName: "ID=FILE", commands: OptionTable.policyReading,
+        abstract: "Use the certificate (PEM) in FILE for the policy's certificate-id ID (repeatable).",
+        discussion:
+            "APIM keys named by certificate-id are certificates uploaded to the service; give the public certificate (or public key) here.",
+        repeatable: true, pair: Pair(valueRequired: true, expected: "ID=FILE"))
+
+    public static let requestHeader = OptionSpec(
+        long: "request-header", kind: .value, valueName: "HEADER", commands: OptionTable.policyReading,
+        abstract: "Send the header \"Name: value\" exactly as a client would (repeatable), instead of a token.",
+        discussion:
+            "Reproduces a client's request, scheme and all: Authorization: Bearer eyJ... or a custom header. Without it, the token argument is placed where each policy reads it.",
+        repeatable: true)
+
+    public static let expressionValue = OptionSpec(
+        long: "expression-value", kind: .value, valueName: "EXPR=VALUE", commands: OptionTable.policyReading,
+        abstract: "Take VALUE as the result of the policy expression EXPR (repeatable).",
+        discussion:
+            "Policy expressions (@(...) and @{...}) are C# and cannot run offline. EXPR is the expression exactly as it reads in the policy after named values and XML entities are replaced, from its @ to its closing bracket; the first = after that bracket starts VALUE. Example: --expression-value '@(context.Variables[\"aud\"])=https://myapi.dewi.red'.",
+        repeatable: true,
+        pair: Pair(.expression, expected: "@(expression)=VALUE or @{statements}=VALUE, the expression exactly as in the policy"))
+
+    public static let format = OptionSpec(
+        long: "format", kind: .value, valueName: "FORMAT", commands: [OptionTable.checkPolicy],
+        abstract: "Write lint findings as text, json or sarif (SARIF 2.1.0 for code scanning; default text).",
+        discussion: "--json is the same as --format json; with --format text or sarif it is a usage error (64).",
+        choices: ["text", "json", "sarif"], completion: .choices)
+
+    public static let failOn = OptionSpec(
+        long: "fail-on", kind: .value, valueName: "LEVEL", commands: [OptionTable.checkPolicy],
+        abstract: "Exit 1 when lint finds something at LEVEL or above: error, warning, info or never (default warning).",
+        choices: ["error", "warning", "info", "never"], completion: .choices)
+
+    // verify only.
+    public static let quiet = OptionSpec(
+        long: "quiet", short: "q", kind: .flag, commands: [OptionTable.verify],
+        abstract: "Print nothing; the exit status says everything.")
+
+    public static let batch = OptionSpec(
+        long: "batch", kind: .flag, commands: [OptionTable.verify],
+        abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",
+        discussion:
+            "Blank lines are skipped. Each output line has the input line number (counted across the files as if they were concatenated), valid, the failed check ids and the credential kind, in input order; a line that is not a token also has an error (failed format), and so does a token whose keys could not be obtained (failed key; it is counted as undecided). A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when the keys of any token could not be obtained (2 wins over 1: the run could not decide on every token), 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed; an interrupt also stops fetches in flight). A closed standard output ends the run quietly. Memory stays flat whatever the input size.")
+
+    public static let jobs = OptionSpec(
+        long: "jobs", short: "j", kind: .value, valueName: "N", commands: [OptionTable.verify],
+        abstract: "Verify with N threads in --batch mode (default: the number of cores).")
+
+    public static let help = OptionSpec(
+        long: "help", short: "h", kind: .flag, commands: [CommandSpec.topLevel] + OptionTable.commands.map(\.name),
+        abstract: "Show help information.")
+
+    public static let version = OptionSpec(
+        long: "version", kind: .flag, commands: [CommandSpec.topLevel] + OptionTable.commands.map(\.name),
+        abstract: "Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.")
 }

@@ -12,17 +12,19 @@ public enum Invocation: Sendable, Equatable {
 extension ParsedArguments {
     /// The instant times are judged at: `--at` (RFC 3339 or Unix seconds), else `now`. A malformed `--at` is a
     /// usage error, so that a typo never silently means "now".
-    func instant(now: Int64, command: String) throws(UsageError) -> Int64 {
-        guard let text = last("at") else { return now }
+    func instant(now: Int64, command: String) throws(CommandFailure) -> Int64 {
+        guard let text = last(.at) else { return now }
         do {
             return try NumericDate.parseTime(text)
         } catch {
-            throw UsageError(.invalidValue(option: "--at", value: text, reason: error.reason), command: command)
+            throw .usage(.invalidValue(option: "--at", value: text, reason: error.reason), command)
         }
     }
 }
 
-/// Options and arguments of one subcommand. The last occurrence of a non-repeatable option wins.
+/// Options and arguments of one subcommand, read through the option table's handles (`parsed.last(.clockSkew)`,
+/// swift-driver's `getLastArgument(_ option:)`): an option that is not in the table cannot be asked for. The last
+/// occurrence of a non-repeatable option wins.
 public struct ParsedArguments: Sendable, Equatable {
     public private(set) var values: [(option: String, value: String?)] = []
     public private(set) var positionals: [String] = []
@@ -32,9 +34,15 @@ public struct ParsedArguments: Sendable, Equatable {
     mutating func add(_ option: OptionSpec, _ value: String?) { values.append((option.long, value)) }
     mutating func addPositional(_ argument: String) { positionals.append(argument) }
 
-    public func has(_ long: String) -> Bool { values.contains { $0.option == long } }
-    public func last(_ long: String) -> String? { values.last { $0.option == long }?.value ?? nil }
-    public func all(_ long: String) -> [String] { values.filter { $0.option == long }.compactMap(\.value) }
+    public func has(_ option: OptionSpec) -> Bool { values.contains { $0.option == option.long } }
+    public func last(_ option: OptionSpec) -> String? { values.last { $0.option == option.long }?.value ?? nil }
+    public func all(_ option: OptionSpec) -> [String] { values.filter { $0.option == option.long }.compactMap(\.value) }
+
+    /// Every `NAME=VALUE` of a pair option, split as its table entry says (the parser refused any other value).
+    public func pairs(_ option: OptionSpec) -> [(name: String, value: String)] {
+        guard let pair = option.pair else { return [] }
+        return all(option).compactMap(pair.split)
+    }
 
     public static func == (lhs: ParsedArguments, rhs: ParsedArguments) -> Bool {
         lhs.positionals == rhs.positionals && lhs.values.count == rhs.values.count
@@ -64,8 +72,8 @@ public enum CommandLineParser {
                 throw UsageError(.unknownOption(argument), command: top)
             }
             switch option.long {
-            case "help": return .help(command: top)
-            case "version": return .version
+            case OptionSpec.help.long: return .help(command: top)
+            case OptionSpec.version.long: return .version
             default: index += 1
             }
         }
@@ -84,8 +92,8 @@ public enum CommandLineParser {
             throw UsageError(.unknownSubcommand(name), command: top)
         }
         let parsed = try parseCommand(command, Array(arguments[index...]))
-        if parsed.has("help") { return .help(command: command.name) }
-        if parsed.has("version") { return .version }
+        if parsed.has(.help) { return .help(command: command.name) }
+        if parsed.has(.version) { return .version }
         if command.name == OptionTable.help {
             guard let target = parsed.positionals.first else { return .help(command: top) }
             guard OptionTable.command(named: target) != nil else {
@@ -94,6 +102,15 @@ public enum CommandLineParser {
             return .help(command: target)
         }
         return .run(command: command.name, parsed)
+    }
+
+    /// Whether `argument` is one of `command`'s option spellings, alone or as `--long=value`, or `--`, which ends
+    /// the options.
+    static func isOption(_ argument: String, of command: CommandSpec) -> Bool {
+        guard argument.hasPrefix("-"), argument != "-" else { return false }
+        if argument == "--" { return true }
+        let spelling = argument.hasPrefix("--") ? String(argument.prefix { $0 != "=" }) : argument
+        return OptionTable.option(spelled: spelling, for: command.name) != nil
     }
 
     static func parseCommand(_ command: CommandSpec, _ arguments: [String]) throws(UsageError) -> ParsedArguments {
@@ -143,10 +160,20 @@ public enum CommandLineParser {
                     guard index < arguments.count else { throw UsageError(.missingValue(option: spelling), command: command.name) }
                     value = arguments[index]
                     index += 1
+                    // `--audience --require-certificate`: the value was forgotten, and taking the next option as the
+                    // value would silently drop that option. A value that is an option is written --audience=VALUE.
+                    if isOption(value, of: command) {
+                        throw UsageError(.optionAsValue(option: spelling, value: value), command: command.name)
+                    }
                 }
                 if !option.choices.isEmpty && !option.choices.contains(value) {
                     throw UsageError(
                         .invalidChoice(option: option.longSpelling, value: value, choices: option.choices),
+                        command: command.name)
+                }
+                if let pair = option.pair, pair.split(value) == nil {
+                    throw UsageError(
+                        .invalidValue(option: option.longSpelling, value: value, reason: "expected " + pair.expected),
                         command: command.name)
                 }
                 parsed.add(option, value)

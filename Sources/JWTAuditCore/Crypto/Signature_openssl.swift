@@ -104,10 +104,23 @@ enum OpenSSLSignature {
     }
 }
 
-/// Message digests for thumbprints (RFC 7638 uses SHA-256; `x5t` is SHA-1 of the certificate, RFC 7517 §4.8).
-enum Digest {
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_sha256(), 32) }
+/// Message digests for thumbprints (RFC 7638 uses SHA-256; `x5t` is SHA-1 of the certificate, RFC 7517 §4.8),
+/// and the CLI's cache file names and entry checksums: the one SHA-256 of the package.
+public enum Digest {
+    public static func sha256(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_sha256(), 32) }
     static func sha1(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_sha1(), 20) }
+
+    /// SHA-256 in lowercase hexadecimal.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        let hex = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in sha256(bytes) {
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 
     private static func digest(_ bytes: [UInt8], _ type: OpaquePointer?, _ size: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))

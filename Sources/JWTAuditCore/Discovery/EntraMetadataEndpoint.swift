@@ -38,6 +38,12 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
         return s.withUTF8(isGUID)
     }
 
+    /// The same, for a tenant read out of an issuer without copying it.
+    static func isGUID(_ s: Substring) -> Bool {
+        var s = s
+        return s.withUTF8(isGUID)
+    }
+
     private static func isGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 36 else { return false }
         for (index, byte) in bytes.enumerated() {
@@ -59,7 +65,7 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
     /// Two tenant IDs name the same tenant when they are equal ignoring case: RFC 9562 §4 (UUID text): "the
     /// hexadecimal values "a" through "f" ... are case insensitive on input". Compared as ASCII bytes without
     /// making lowercased copies (this runs per token); anything non-ASCII falls back to full lowercasing.
-    public static func sameID(_ a: String, _ b: String) -> Bool {
+    public static func sameID(_ a: some StringProtocol, _ b: some StringProtocol) -> Bool {
         let x = a.utf8
         let y = b.utf8
         guard x.count == y.count else { return false }
@@ -95,8 +101,6 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
 /// (`https://login.microsoftonline.com/{example-tenant-id}/.well-known/openid-configuration`)… a v2.0 token … from
 /// the v2.0 endpoint (`https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`)".
 public enum EntraMetadataEndpoint {
-    public enum TokenVersion: Sendable, Equatable { case v1, v2 }
-
     /// The public cloud; `--authority` sets a national cloud (`EntraAuthority.loginHosts`) or a test server.
     public static let defaultAuthority = "https://" + EntraAuthority.loginHosts[0]
 
@@ -112,9 +116,18 @@ public enum EntraMetadataEndpoint {
         }
         var base = Substring(authority)
         while base.hasSuffix("/") { base = base.dropLast() }
+        return url(base: base, tenant: tenant.text, version: version)
+    }
+
+    /// The public cloud's metadata URL for a tenant as an issuer names it, for people to read (`explain`'s fixes).
+    public static func metadataURL(tenantText: String, version: TokenVersion) -> String {
+        url(base: Substring(defaultAuthority), tenant: tenantText, version: version)
+    }
+
+    private static func url(base: Substring, tenant: String, version: TokenVersion) -> String {
         switch version {
-        case .v1: return "\(base)/\(tenant.text)/.well-known/openid-configuration"
-        case .v2: return "\(base)/\(tenant.text)/v2.0/.well-known/openid-configuration"
+        case .v1: return "\(base)/\(tenant)/.well-known/openid-configuration"
+        case .v2: return "\(base)/\(tenant)/v2.0/.well-known/openid-configuration"
         }
     }
 }

@@ -7,6 +7,23 @@ public enum TokenVersion: String, Sendable {
     public var credentialClaim: String { self == .v1 ? "appidacr" : "azpacr" }
     /// The claim that names the client in this version.
     public var clientClaim: String { self == .v1 ? "appid" : "azp" }
+    /// The other version.
+    public var other: TokenVersion { self == .v1 ? .v2 : .v1 }
+
+    /// The version a token's claims say: `ver` ("1.0" or "2.0"), else the form of its Entra issuer. The one rule
+    /// for a token's version: the credential verdict and the choice of v1.0 or v2.0 metadata both use it.
+    public init?(claims: JSONObject) {
+        let ver = claims["ver"]
+        guard let version = Self.said(ver: ver, issuer: ver == nil ? claims["iss"]?.stringValue.flatMap(EntraIssuer.init) : nil)
+        else { return nil }
+        self = version
+    }
+
+    /// `ver` when present (nil when it is not "1.0" or "2.0"), else the issuer's form.
+    static func said(ver: JSONValue?, issuer: EntraIssuer?) -> TokenVersion? {
+        guard let ver else { return issuer?.version }
+        return ver.stringValue.flatMap(TokenVersion.init(rawValue:))
+    }
 }
 
 /// How the client that requested the token authenticated to Entra ID.
@@ -35,31 +52,62 @@ public struct CredentialVerdict: Sendable, Equatable {
     public let claim: String?
     /// The claim's value as written (strings verbatim; a number's exact text).
     public let value: String?
-    /// `"1.0"` or `"2.0"` from `ver` (or inferred from `iss`, which a note says), or `ver` verbatim when unknown.
-    public let tokenVersion: String?
+    /// From `ver`, or inferred from the issuer form when `ver` is absent (a note says so); nil when neither
+    /// says.
+    public let tokenVersion: TokenVersion?
+    /// `ver` as the token writes it when it is not a version Entra issues ("3.0"): reported, never judged by.
+    public let unrecognizedVersion: String?
     /// What an expert would add. Written when read: a batch classifies every token and reads only `kind`, and
     /// writing the notes was most of the classification's cost.
-    public var notes: [String] { notesText() }
-    private let notesText: @Sendable () -> [String]
-
-    public init(kind: CredentialKind, claim: String?, value: String?, tokenVersion: String?, notes: [String]) {
-        self.init(kind: kind, claim: claim, value: value, tokenVersion: tokenVersion, notesText: { notes })
+    public var notes: [String] {
+        switch noteSource {
+        case .written(let notes): return notes
+        case .claims(let claims):
+            var notes: [String]? = []
+            _ = Self.examine(claims, notes: &notes)
+            return notes ?? []
+        }
     }
 
-    private init(
-        kind: CredentialKind, claim: String?, value: String?, tokenVersion: String?,
-        notesText: @escaping @Sendable () -> [String]
+    /// Where the notes come from: written by the caller, or worked out again from the claims when read.
+    private enum NoteSource: Sendable {
+        case written([String])
+        case claims(JSONObject)
+    }
+
+    private let noteSource: NoteSource
+
+    public init(
+        kind: CredentialKind, claim: String?, value: String?, tokenVersion: TokenVersion?,
+        unrecognizedVersion: String? = nil, notes: [String]
     ) {
         self.kind = kind
         self.claim = claim
         self.value = value
         self.tokenVersion = tokenVersion
-        self.notesText = notesText
+        self.unrecognizedVersion = unrecognizedVersion
+        self.noteSource = .written(notes)
     }
+
+    private init(_ examined: Examined, claims: JSONObject) {
+        self.kind = examined.kind
+        self.claim = examined.claim
+        self.value = examined.value
+        self.tokenVersion = examined.version
+        self.unrecognizedVersion = examined.unrecognizedVersion
+        self.noteSource = .claims(claims)
+    }
+
+    /// `ver` as written: the version's number, or the unrecognised text.
+    public var versionText: String? { tokenVersion?.rawValue ?? unrecognizedVersion }
+
+    /// The claim this token's version should carry its credential in (v1.0 when the version is unknown).
+    public var expectedClaim: String { (tokenVersion ?? .v1).credentialClaim }
 
     public static func == (lhs: CredentialVerdict, rhs: CredentialVerdict) -> Bool {
         lhs.kind == rhs.kind && lhs.claim == rhs.claim && lhs.value == rhs.value
-            && lhs.tokenVersion == rhs.tokenVersion && lhs.notes == rhs.notes
+            && lhs.tokenVersion == rhs.tokenVersion && lhs.unrecognizedVersion == rhs.unrecognizedVersion
+            && lhs.notes == rhs.notes
     }
 
     /// An ID token has no `scp` or `roles` and no credential claim; it carries the sign-in `nonce`, or its
@@ -78,41 +126,37 @@ public struct CredentialVerdict: Sendable, Equatable {
 
     public static func classify(claims: JSONObject) -> CredentialVerdict {
         var noNotes: [String]? = nil
-        let verdict = examine(claims, notes: &noNotes)
-        return CredentialVerdict(
-            kind: verdict.kind, claim: verdict.claim, value: verdict.value, tokenVersion: verdict.version,
-            notesText: {
-                var notes: [String]? = []
-                _ = examine(claims, notes: &notes)
-                return notes ?? []
-            })
+        return CredentialVerdict(examine(claims, notes: &noNotes), claims: claims)
+    }
+
+    private struct Examined {
+        var kind: CredentialKind
+        var claim: String?
+        var value: String?
+        var version: TokenVersion?
+        var unrecognizedVersion: String?
     }
 
     /// The classification, and its notes when `notes` is not nil. `notes?.append(...)` does not evaluate its
     /// argument when `notes` is nil, so the verdict alone costs only the claim lookups it needs.
-    private static func examine(
-        _ claims: JSONObject, notes: inout [String]?
-    ) -> (kind: CredentialKind, claim: String?, value: String?, version: String?) {
+    private static func examine(_ claims: JSONObject, notes: inout [String]?) -> Examined {
         let ver = claims["ver"]
         // The issuer form matters for the verdict only when `ver` is absent; otherwise only the notes use it.
         let issuer = ver == nil || notes != nil ? claims["iss"]?.stringValue.flatMap(EntraIssuer.init) : nil
 
         // 1. The version: `ver`, else what the issuer form implies.
-        var version: TokenVersion?
-        var versionText: String?
+        let version = TokenVersion.said(ver: ver, issuer: issuer)
+        var unrecognized: String?
         if let ver {
             if let text = ver.stringValue {
-                versionText = text
-                version = TokenVersion(rawValue: text)
                 if version == nil {
+                    unrecognized = text
                     notes?.append("ver is \"\(text)\", which Entra does not issue (it writes \"1.0\" or \"2.0\")")
                 }
             } else {
                 notes?.append("ver is \(ver.kindDescription); Entra writes it as the string \"1.0\" or \"2.0\"")
             }
         } else if let issuer {
-            version = issuer.version
-            versionText = issuer.version.rawValue
             notes?.append("ver is absent; version \(issuer.version.rawValue) inferred from the issuer form")
         }
         if let version, let issuer, issuer.version != version {
@@ -176,7 +220,9 @@ public struct CredentialVerdict: Sendable, Equatable {
         }
 
         // 3. What stands behind the value: notes only.
-        guard notes != nil else { return (kind, claimName, valueText, versionText) }
+        let examined = Examined(
+            kind: kind, claim: claimName, value: valueText, version: version, unrecognizedVersion: unrecognized)
+        guard notes != nil else { return examined }
         let isAppOnly = claims["idtyp"]?.stringValue == "app"
         let hasScopes = claims["scp"] != nil
         let hasRoles = claims["roles"] != nil
@@ -222,6 +268,6 @@ public struct CredentialVerdict: Sendable, Equatable {
         } else if hasScopes {
             notes?.append("delegated token (scp): the credential describes the client app, not the user")
         }
-        return (kind, claimName, valueText, versionText)
+        return examined
     }
 }

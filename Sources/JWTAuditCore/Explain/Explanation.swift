@@ -67,45 +67,4 @@ public struct Explanation: Sendable, Equatable {
     public var glossary: [GlossaryEntry]
     /// How certain the evaluation is (the policy evaluator's "inferred" notes).
     public var notes: [String]
-
-    /// DESIGN.md / issue 6: `{"verdict", "token", "steps", "glossary"}` (plus `notes` when there are any).
-    public var jsonValue: JSONValue {
-        func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
-        var verdictObject = JSONObject()
-        verdictObject.append("status", .string(verdict.status))
-        verdictObject.append("httpStatus", verdict.httpStatus.map { .number(JSONNumber($0)) } ?? .null)
-        verdictObject.append("reason", optional(verdict.reason))
-        verdictObject.append("message", optional(verdict.message))
-        verdictObject.append("body", optional(verdict.body))
-        verdictObject.append("exitCode", .number(JSONNumber(Int(verdict.exitCode))))
-        var tokenObject = JSONObject()
-        tokenObject.append("paragraph", .string(token.paragraph))
-        var facts = JSONObject()
-        for fact in token.facts { facts.append(fact.label, .string(fact.value)) }
-        tokenObject.append("facts", .object(facts))
-        tokenObject.append("findings", .array(token.findings.map { note in
-            .object(JSONObject([
-                ("id", .string(note.id)), ("severity", .string(note.severity.rawValue)),
-                ("message", .string(note.message)), ("meaning", .string(note.meaning)),
-            ]))
-        }))
-        var object = JSONObject()
-        object.append("verdict", .object(verdictObject))
-        object.append("token", .object(tokenObject))
-        object.append("evaluator", optional(evaluator))
-        object.append("steps", .array(steps.map { step in
-            .object(JSONObject([
-                ("check", .string(step.check)), ("status", .string(step.status.rawValue)),
-                ("expected", optional(step.expected)), ("actual", optional(step.actual)),
-                ("explanation", .string(step.explanation)), ("fix", optional(step.fix)),
-            ]))
-        }))
-        object.append("glossary", .array(glossary.map { entry in
-            .object(JSONObject([
-                ("claim", .string(entry.claim)), ("value", .string(entry.value)), ("meaning", .string(entry.meaning)),
-            ]))
-        }))
-        if !notes.isEmpty { object.append("notes", .array(notes.map(JSONValue.string))) }
-        return .object(object)
-    }
 }

@@ -30,7 +30,7 @@ enum TokenNarrative {
         let iss = claims["iss"]?.stringValue
         let entra = iss.flatMap(EntraIssuer.init)
         let credential = inspection.credential
-        let version = credential.tokenVersion.flatMap(TokenVersion.init(rawValue:))
+        let version = credential.tokenVersion
         let isIDToken = CredentialVerdict.looksLikeIDToken(claims)
         let kind = isIDToken ? "ID token" : "access token"
 
@@ -48,7 +48,7 @@ enum TokenNarrative {
                 ? "the API's app registration leaves requestedAccessTokenVersion null or 1, so Entra issues v1.0 tokens (appid, appidacr, issuer https://sts.windows.net/{tenant}/) whatever endpoint the client called"
                 : "the API's app registration sets requestedAccessTokenVersion to 2, so Entra issues v2.0 tokens (azp, azpacr, issuer https://login.microsoftonline.com/{tenant}/v2.0) whatever endpoint the client called"
             facts.append(.init(label: "version", value: "\(version.rawValue): \(isIDToken ? "ID tokens follow the endpoint the client used" : why)"))
-        } else if let ver = credential.tokenVersion {
+        } else if let ver = credential.unrecognizedVersion {
             facts.append(.init(label: "version", value: "\(ver) (not a version Entra issues)"))
         }
         var opening = "A"
@@ -72,7 +72,7 @@ enum TokenNarrative {
         }
 
         // App-only or delegated.
-        let clientClaim = claims["azp"]?.stringValue != nil ? "azp" : (claims["appid"]?.stringValue != nil ? "appid" : nil)
+        let clientClaim = [TokenVersion.v2, .v1].lazy.map(\.clientClaim).first { claims[$0]?.stringValue != nil }
         let client = clientClaim.flatMap { claims[$0]?.stringValue }
         let oid = claims["oid"]?.stringValue
         let roles = claims["roles"]?.arrayValue?.compactMap(\.stringValue) ?? []
@@ -119,13 +119,19 @@ enum TokenNarrative {
             var parts: [String] = []
             if let start { parts.append("issued \(NumericDate.formatRFC3339(start))") }
             let relative = NumericDate.relative(exp, to: inspection.now)
-            parts.append((exp <= inspection.now ? "expired " : "expires ") + NumericDate.formatRFC3339(exp)
-                + " (\(relative), as of \(NumericDate.formatRFC3339(inspection.now)))")
+            let now = inspection.now
+            // The verifier's rule says whether it expired; a token past its exp but inside the skew is still
+            // accepted, and the narration says both.
+            let expired = inspection.lifetime.isExpired(exp: exp, at: now)
+            let tolerated = !expired && exp < now
+            let skew = tolerated ? ", within the clock skew of \(inspection.lifetime.clockSkew) s" : ""
+            parts.append((expired || tolerated ? "expired " : "expires ") + NumericDate.formatRFC3339(exp)
+                + " (\(relative), as of \(NumericDate.formatRFC3339(now))\(skew))")
             if let start, exp > start { parts.append("lifetime \(NumericDate.describe(UInt64(exp - start)))") }
             let text = parts.joined(separator: "; ")
             facts.append(.init(label: "lifetime", value: text))
-            sentences.append(exp <= inspection.now
-                ? "It expired \(relative) (at \(NumericDate.formatRFC3339(exp)))."
+            sentences.append(expired || tolerated
+                ? "It expired \(relative) (at \(NumericDate.formatRFC3339(exp)))\(tolerated ? skew + ", so it is still accepted" : "")."
                 : "It expires \(relative) (at \(NumericDate.formatRFC3339(exp)))\(start.map { exp - $0 > TokenInspection.longLifetime ? ", a lifetime of \(NumericDate.describe(UInt64(exp - $0))): far longer than Entra's 60-90 minutes" : "" } ?? "")."
             )
         } else {

@@ -3,55 +3,75 @@
 /// RFC 7515 §4.1.4: "The "kid" (key ID) Header Parameter is a hint indicating which key was used to secure the
 /// JWS." In a key set, the kid is matched exactly and a kid that no key has selects nothing: falling back to
 /// another key (as some libraries do) hides a rotated or forged key behind a "valid" verdict.
+///
+/// A selection is a rule over the set (`admits`), not a list: a batch selects for every token and tries one or
+/// two keys, so no array is made unless someone asks for `candidates`.
 public struct KeySelection: Sendable {
-    public let candidates: [VerificationKey]
-    /// Why these keys (or none): written only when read, because a batch reads only `candidates`.
-    public var explanation: String { explain() }
-    private let explain: @Sendable () -> String
-
-    init(candidates: [VerificationKey], explanation: @autoclosure @escaping @Sendable () -> String) {
-        self.candidates = candidates
-        self.explain = explanation
+    public enum Outcome: Sendable, Equatable {
+        /// The set's only key, whatever the kid.
+        case loneKey
+        /// The keys with the token's kid that can verify the algorithm.
+        case kidMatched
+        /// The token has no kid: every key that can verify the algorithm.
+        case untargeted
+        /// The key the kid (or the lone key) names cannot verify the algorithm.
+        case cannotVerify
+        /// No key has the kid.
+        case kidUnknown
+        /// The key with the kid was refused when the set was loaded.
+        case kidRefused(JWTAuditError)
+        /// No kid, and no key can verify the algorithm.
+        case noneCompatible
     }
 
+    public let keys: KeySet
+    public let kid: String?
+    public let algorithm: JWSAlgorithm
+    public let outcome: Outcome
+
+    /// Whether `key` is one to try.
+    public func admits(_ key: VerificationKey) -> Bool {
+        switch outcome {
+        case .loneKey: return key === keys.keys.first
+        case .kidMatched: return key.kid == kid && key.compatibleAlgorithms.contains(algorithm)
+        case .untargeted: return key.compatibleAlgorithms.contains(algorithm)
+        case .cannotVerify, .kidUnknown, .kidRefused, .noneCompatible: return false
+        }
+    }
+
+    /// The keys to try, in the set's order.
+    public var candidates: [VerificationKey] { keys.keys.filter(admits) }
+
+    /// The first key to try, if any.
+    public var first: VerificationKey? { keys.keys.first(where: admits) }
+
+    /// The key the kid (or the set's only key) names, when it cannot verify the algorithm.
+    public var incapableKey: VerificationKey? {
+        guard outcome == .cannotVerify else { return nil }
+        return keys.isLoneKey ? keys.keys.first : keys.keys.first { $0.kid == kid }
+    }
+
+    /// Why these keys (or none), in a sentence.
+    public var explanation: String { CheckText.explanation(of: self) }
+
     public static func select(from set: KeySet, kid: String?, algorithm: JWSAlgorithm) -> KeySelection {
-        @Sendable func cannot(_ key: VerificationKey) -> String {
-            let can = key.compatibleAlgorithms.map(\.rawValue).sorted().joined(separator: ", ")
-            return "\(key.summary) cannot verify \(algorithm.rawValue) (it can verify: \(can))"
+        func selection(_ outcome: Outcome) -> KeySelection {
+            KeySelection(keys: set, kid: kid, algorithm: algorithm, outcome: outcome)
         }
         if set.isLoneKey, let key = set.keys.first {
-            guard key.compatibleAlgorithms.contains(algorithm) else {
-                return KeySelection(candidates: [], explanation: cannot(key))
-            }
-            return KeySelection(
-                candidates: [key],
-                explanation: "the single key given: \(key.summary)"
-                    + (kid.map { "; the token's kid \"\($0)\" is not needed to choose it" } ?? ""))
+            return selection(key.compatibleAlgorithms.contains(algorithm) ? .loneKey : .cannotVerify)
         }
         if let kid {
-            let matching = set.keys.filter { $0.kid == kid }
-            if matching.isEmpty {
-                if let refused = set.refused.first(where: { $0.kid == kid }) {
-                    return KeySelection(
-                        candidates: [], explanation: "the key with kid \"\(kid)\" in \(set.source) was refused: \(refused.error.reason)")
-                }
-                let known = set.keys.compactMap(\.kid).map { "\"\($0)\"" }.joined(separator: ", ")
-                let source = set.source
-                return KeySelection(
-                    candidates: [],
-                    explanation: "no key in \(source) has kid \"\(kid)\" (it has \(known.isEmpty ? "no kids" : known)); a key set is matched by kid only, with no fallback to another key")
+            var named = false
+            for key in set.keys where key.kid == kid {
+                if key.compatibleAlgorithms.contains(algorithm) { return selection(.kidMatched) }
+                named = true
             }
-            let usable = matching.filter { $0.compatibleAlgorithms.contains(algorithm) }
-            if usable.isEmpty { return KeySelection(candidates: [], explanation: cannot(matching[0])) }
-            return KeySelection(candidates: usable, explanation: "kid \"\(kid)\" matches \(usable[0].summary)")
+            if named { return selection(.cannotVerify) }
+            if let refused = set.refused.first(where: { $0.kid == kid }) { return selection(.kidRefused(refused.error)) }
+            return selection(.kidUnknown)
         }
-        let usable = set.keys.filter { $0.compatibleAlgorithms.contains(algorithm) }
-        if usable.isEmpty {
-            return KeySelection(
-                candidates: [], explanation: "the token has no kid, and no key in \(set.source) can verify \(algorithm.rawValue)")
-        }
-        return KeySelection(
-            candidates: usable,
-            explanation: "the token has no kid: trying the \(usable.count) key(s) in \(set.source) that can verify \(algorithm.rawValue)")
+        let any = set.keys.contains { $0.compatibleAlgorithms.contains(algorithm) }
+        return selection(any ? .untargeted : .noneCompatible)
     }
 }

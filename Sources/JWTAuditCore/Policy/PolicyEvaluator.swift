@@ -1,27 +1,23 @@
 /// Runs a token-validating policy against one request with APIM's semantics, offline.
 ///
 /// The cryptographic and registered-claim checks (signature and key, `exp`, `nbf`, audience, issuer) are not
-/// done here: they come in as `verifierChecks`, computed by the shared Verifier with this policy's parameters
-/// (its keys and metadata, `clock-skew`, `require-expiration-time`, `require-signed-tokens`, audiences and
-/// issuers). DESIGN.md: "there is one verifier, not four". This type adds what only the policy knows: where the
-/// token is read, the client restriction of validate-azure-ad-token, required claims, and which failure APIM
-/// reports first, with its LastError reason, message, status code and body.
+/// done here: they come in as the `report` of the shared Verifier, run with the APIM plan
+/// (`VerificationPlan.apim`: IdentityModel's order, `require-signed-tokens`) and this policy's parameters (its
+/// keys and metadata, `clock-skew`, `require-expiration-time`, audiences and issuers). DESIGN.md: "there is one
+/// verifier, not four". This type adds what only the policy knows: where the token is read, the client
+/// restriction of validate-azure-ad-token, required claims, and which failure APIM reports first, with its
+/// LastError reason, message, status code and body.
 public enum PolicyEvaluator {
-    /// The order in which a failure of a verifier check decides the response. APIM's order is not documented;
-    /// this is Microsoft.IdentityModel's (signature, then lifetime, then audience, then issuer) with
-    /// required claims after it [inferred, research §1.7].
-    public static let verifierCheckOrder = [
-        "format", "claims", "algorithm", "key", "signature", "expiry", "not-before", "audience", "issuer",
-    ]
-
+    /// `report` is nil when no token was found where the policy reads it; the first failure in the report's
+    /// (the plan's) order decides, then the client restriction, then the required claims [inferred, research
+    /// §1.7].
     public static func evaluate(
         _ policy: ResolvedTokenValidation,
         extraction: TokenExtraction,
-        token: CompactToken?,
-        verifierChecks: [CheckResult],
-        expressionValues: [String: String] = [:],
-        findings: [Finding] = []
+        report: VerificationReport?,
+        expressionValues: [String: String] = [:]
     ) throws(JWTAuditError) -> PolicyOutcome {
+        let token = report?.token
         var checks: [CheckResult] = []
         var notes: [String] = [
             "APIM's gateway is closed source: the order of checks, and the library text in LastError messages, are inferred from Microsoft.IdentityModel; reasons and the JSON body follow Microsoft's documentation.",
@@ -29,32 +25,29 @@ public enum PolicyEvaluator {
         var failures: [PolicyLastError] = []
         let source = policy.kind.rawValue
 
+        let location = Evidence.tokenLocation(
+            TokenLocationEvidence(location: policy.location, requireScheme: policy.requireScheme, extraction: extraction))
         switch extraction {
-        case .notPresent(let detail):
-            checks.append(CheckResult(id: "token", status: .fail, expected: expectedLocation(policy), actual: nil, detail: detail))
+        case .notPresent:
+            checks.append(CheckResult(.token, .fail, location))
             failures.append(PolicyLastError(source: source, reason: .tokenNotPresent, message: "JWT not present."))
-        case .schemeMismatch(let detail):
-            checks.append(CheckResult(id: "token", status: .fail, expected: expectedLocation(policy), actual: nil, detail: detail))
+        case .schemeMismatch:
+            checks.append(CheckResult(.token, .fail, location))
             failures.append(PolicyLastError(
                 source: source, reason: .jwtInvalid,
                 message: "The Authorization header does not use the required scheme \(policy.requireScheme ?? "")."))
             notes.append("No LastError reason is documented for a missing or wrong scheme; JwtInvalid is inferred.")
-        case .token(_, let note):
-            checks.append(CheckResult(
-                id: "token", status: .pass, expected: expectedLocation(policy), actual: nil,
-                detail: note ?? "the token was found where the policy reads it"))
+        case .token:
+            checks.append(CheckResult(.token, .pass, location))
         }
 
         if case .token = extraction {
-            // Verifier-backed steps, in the inferred APIM order; anything else the verifier reports follows.
-            let ordered = verifierCheckOrder.flatMap { id in verifierChecks.filter { $0.id == id } }
-                + verifierChecks.filter { !verifierCheckOrder.contains($0.id) }
-            for check in ordered {
+            for check in report?.checks ?? [] {
                 checks.append(check)
                 if check.status == .fail, let failure = lastError(for: check, policy: policy, token: token) {
                     failures.append(failure)
-                    if failure.reason == .jwtInvalid && check.id != "format" && check.id != "claims" {
-                        notes.append("The reason JwtInvalid for a failed \(check.id) check is inferred (Microsoft documents no specific reason for it).")
+                    if failure.reason == .jwtInvalid && check.id != .format && check.id != .claims {
+                        notes.append("The reason JwtInvalid for a failed \(check.name) check is inferred (Microsoft documents no specific reason for it).")
                     }
                 }
             }
@@ -68,9 +61,7 @@ public enum PolicyEvaluator {
                 let client = claims?["appid"]?.stringValue ?? claims?["azp"]?.stringValue
                 let ok = client.map(allowed.contains) ?? false
                 checks.append(CheckResult(
-                    id: "client", status: ok ? .pass : .fail, expected: "any of \(allowed.joined(separator: ", "))",
-                    actual: client,
-                    detail: "client-application-ids is matched against appid (v1) or azp (v2) (inferred: the doc does not name the claim)"))
+                    .client, ok ? .pass : .fail, .clientApplication(ClientApplicationEvidence(allowed: allowed, client: client))))
                 if !ok {
                     failures.append(PolicyLastError(
                         source: source, reason: .jwtInvalid,
@@ -97,17 +88,14 @@ public enum PolicyEvaluator {
                 }
             } else if !policy.requiredClaims.isEmpty {
                 for requirement in policy.requiredClaims {
-                    checks.append(CheckResult(
-                        id: "claim:\(requirement.name)", status: .skip, expected: nil, actual: nil,
-                        detail: "the token's payload is not a readable claims set (encrypted or not JSON)"))
+                    checks.append(CheckResult(.claim, .skip, .notRun(.policyClaimsUnreadable), claim: requirement.name))
                 }
             }
         }
 
         guard let first = failures.first else {
             return PolicyOutcome(
-                accepted: true, statusCode: 200, bodyMessage: nil, lastError: nil, checks: checks, findings: findings,
-                notes: notes)
+                accepted: true, statusCode: 200, bodyMessage: nil, lastError: nil, checks: checks, notes: notes)
         }
         let bodyMessage: String
         if let custom = policy.failedValidationErrorMessage {
@@ -124,67 +112,48 @@ public enum PolicyEvaluator {
         }
         return PolicyOutcome(
             accepted: false, statusCode: policy.failedValidationHTTPCode, bodyMessage: bodyMessage, lastError: first,
-            checks: checks, findings: findings, notes: notes)
+            checks: checks, notes: notes)
     }
 
-    static func expectedLocation(_ policy: ResolvedTokenValidation) -> String {
-        switch policy.location {
-        case .header(let name):
-            if name.lowercased() == "authorization" {
-                return "\(name) header\(policy.requireScheme.map { " with scheme \($0)" } ?? "")"
-            }
-            return "\(name) header (the bare token; require-scheme is ignored for custom headers)"
-        case .queryParameter(let name): return "query parameter \(name)"
-        case .tokenValue: return "token-value expression"
-        case .unspecified: return "header-name, query-parameter-name or token-value"
-        }
-    }
-
-    /// Maps a failed verifier check to the LastError APIM would set. The library message text is modelled on
-    /// Microsoft.IdentityModel's IDX messages (inferred); the documented form is "<message from jwt library>.
-    /// Access denied." (JwtInvalid: without "Access denied.").
+    /// Maps a failed verifier check to the LastError APIM would set, by what the check found. The library message
+    /// text is modelled on Microsoft.IdentityModel's IDX messages (inferred); the documented form is "<message
+    /// from jwt library>. Access denied." (JwtInvalid: without "Access denied.").
     static func lastError(for check: CheckResult, policy: ResolvedTokenValidation, token: CompactToken?) -> PolicyLastError? {
         let source = policy.kind.rawValue
         func denied(_ reason: PolicyFailureReason, _ library: String) -> PolicyLastError {
             PolicyLastError(source: source, reason: reason, message: "\(library) Access denied.")
         }
+        let unsigned = PolicyLastError(
+            source: source, reason: .jwtInvalid, message: "IDX10504: Unable to validate signature, token does not have a signature.")
+        let text = check.text
         switch check.id {
-        case "format", "claims":
-            return PolicyLastError(source: source, reason: .jwtInvalid, message: "JWT is not well formed: \(check.detail)")
-        case "algorithm":
-            if token?.algorithm == "none" || token?.signature.isEmpty == true {
-                return PolicyLastError(
-                    source: source, reason: .jwtInvalid,
-                    message: "IDX10504: Unable to validate signature, token does not have a signature.")
-            }
-            return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed. Algorithm '\(check.actual ?? token?.algorithm ?? "")' is not allowed.")
-        case "key":
-            return denied(.tokenSignatureKeyNotFound, "IDX10501: Signature validation failed. Unable to match key: kid: '\(token?.keyID ?? check.actual ?? "")'.")
-        case "signature":
-            if token?.signature.isEmpty == true {
-                return PolicyLastError(
-                    source: source, reason: .jwtInvalid,
-                    message: "IDX10504: Unable to validate signature, token does not have a signature.")
-            }
+        case .format, .claims:
+            return PolicyLastError(source: source, reason: .jwtInvalid, message: "JWT is not well formed: \(text.detail)")
+        case .algorithm:
+            if token?.algorithm == "none" || token?.signature.isEmpty == true { return unsigned }
+            return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed. Algorithm '\(text.actual ?? token?.algorithm ?? "")' is not allowed.")
+        case .key:
+            return denied(.tokenSignatureKeyNotFound, "IDX10501: Signature validation failed. Unable to match key: kid: '\(token?.keyID ?? text.actual ?? "")'.")
+        case .signature:
+            if token?.signature.isEmpty == true { return unsigned }
             return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed.")
-        case "expiry":
-            // The verifier reports a missing `exp` as actual "(absent)".
-            if check.actual == nil || check.actual == "(absent)" {
-                return PolicyLastError(
-                    source: source, reason: .jwtInvalid,
-                    message: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.")
+        case .expiry:
+            if case .time(let time) = check.evidence, case .value = time.finding {
+                return denied(.tokenExpired, "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '\(text.actual ?? "")'.")
             }
-            return denied(.tokenExpired, "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '\(check.actual ?? "")'.")
-        case "not-before":
             return PolicyLastError(
                 source: source, reason: .jwtInvalid,
-                message: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom: '\(check.actual ?? "")'.")
-        case "audience":
-            return denied(.tokenAudienceNotAllowed, "IDX10214: Audience validation failed. Audiences: '\(check.actual ?? "")'. Did not match: validationParameters.ValidAudiences: '\(check.expected ?? (policy.audiences ?? []).joined(separator: ", "))'.")
-        case "issuer":
-            return denied(.tokenIssuerNotAllowed, "IDX10205: Issuer validation failed. Issuer: '\(check.actual ?? "")'. Did not match: validationParameters.ValidIssuers: '\(check.expected ?? (policy.issuers ?? []).joined(separator: ", "))'.")
-        default:
-            // issued-at, tenant, credential...: not part of APIM's validation; listed, not decisive.
+                message: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.")
+        case .notBefore:
+            return PolicyLastError(
+                source: source, reason: .jwtInvalid,
+                message: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom: '\(text.actual ?? "")'.")
+        case .audience:
+            return denied(.tokenAudienceNotAllowed, "IDX10214: Audience validation failed. Audiences: '\(text.actual ?? "")'. Did not match: validationParameters.ValidAudiences: '\(text.expected ?? (policy.audiences ?? []).joined(separator: ", "))'.")
+        case .issuer:
+            return denied(.tokenIssuerNotAllowed, "IDX10205: Issuer validation failed. Issuer: '\(text.actual ?? "")'. Did not match: validationParameters.ValidIssuers: '\(text.expected ?? (policy.issuers ?? []).joined(separator: ", "))'.")
+        case .token, .issuedAt, .tenant, .client, .credential, .claim, .decryption:
+            // Not part of APIM's signature and lifetime validation; listed, not decisive.
             return nil
         }
     }

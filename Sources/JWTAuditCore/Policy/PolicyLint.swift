@@ -188,8 +188,6 @@ public enum PolicyLint {
     static let v1Claims: Set<String> = ["appid", "appidacr"]
     static let v2Claims: Set<String> = ["azp", "azpacr"]
 
-    public enum TokenVersion: String, Sendable { case v1 = "v1.0", v2 = "v2.0" }
-
     /// The token version a Microsoft Entra metadata or issuer URL stands for, at any authority jwtaudit knows
     /// (`EntraAuthority`: the public cloud and the national clouds). Microsoft: v2 metadata is
     /// `https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`, v1 is without `/v2.0`;
@@ -371,21 +369,6 @@ public enum PolicyLint {
 }
 
 extension PolicyLint {
-    /// DESIGN.md's lint output: `{"findings": [{"id", "severity", "message", "file", "line", "scope"}]}`: the
-    /// file and line where the text really is, and the scope (null for a loose file).
-    public static func jsonValue(_ findings: [PolicyLintFinding]) -> JSONValue {
-        .object(JSONObject([("findings", .array(findings.map { finding in
-            var object = JSONObject()
-            object.append("id", .string(finding.id))
-            object.append("severity", .string(finding.severity.rawValue))
-            object.append("message", .string(finding.message))
-            object.append("file", finding.source.map(JSONValue.string) ?? .null)
-            object.append("line", .number(JSONNumber(finding.line)))
-            object.append("scope", finding.scope?.jsonValue ?? .null)
-            return .object(object)
-        }))]))
-    }
-
     /// `--fail-on error|warning|info|never` (nil = never): whether the findings make lint exit 1.
     public static func fails(_ findings: [PolicyLintFinding], failOn threshold: Finding.Severity?) -> Bool {
         guard let threshold else { return false }

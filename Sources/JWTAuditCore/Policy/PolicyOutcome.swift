@@ -46,43 +46,11 @@ public struct PolicyOutcome: Sendable, Equatable {
     /// Every check, in the order APIM is taken to run them (research §1.7/§8, inferred): extraction, format,
     /// signature and key, lifetime, audience, issuer, client (validate-azure-ad-token), required claims.
     public var checks: [CheckResult]
-    public var findings: [Finding]
     /// Statements about how certain the outcome is: each says "inferred" where APIM's behaviour is not documented.
     public var notes: [String]
 
     public var body: JSONValue? {
         guard let bodyMessage else { return nil }
         return .object(JSONObject([("statusCode", .number(JSONNumber(statusCode))), ("message", .string(bodyMessage))]))
-    }
-
-    /// DESIGN.md's `check-policy --json` shape.
-    public var jsonValue: JSONValue {
-        var object = JSONObject()
-        object.append("accepted", .bool(accepted))
-        object.append("statusCode", .number(JSONNumber(statusCode)))
-        object.append("body", body ?? .null)
-        if let lastError {
-            object.append("lastError", .object(JSONObject([
-                ("source", .string(lastError.source)), ("reason", .string(lastError.reason.rawValue)),
-                ("message", .string(lastError.message)),
-            ])))
-        } else {
-            object.append("lastError", .null)
-        }
-        object.append("checks", .array(checks.map { check in
-            .object(JSONObject([
-                ("id", .string(check.id)), ("status", .string(check.status.rawValue)),
-                ("expected", check.expected.map(JSONValue.string) ?? .null),
-                ("actual", check.actual.map(JSONValue.string) ?? .null), ("detail", .string(check.detail)),
-            ]))
-        }))
-        object.append("findings", .array(findings.map { finding in
-            .object(JSONObject([
-                ("id", .string(finding.id)), ("severity", .string(finding.severity.rawValue)),
-                ("message", .string(finding.message)),
-            ]))
-        }))
-        if !notes.isEmpty { object.append("notes", .array(notes.map(JSONValue.string))) }
-        return .object(object)
     }
 }

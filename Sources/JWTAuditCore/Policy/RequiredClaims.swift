@@ -65,39 +65,31 @@ public enum RequiredClaims {
     public static func evaluate(_ requirements: [ResolvedTokenValidation.Claim], claims: JSONObject) -> Outcome {
         var outcome = Outcome(checks: [], missing: [], firstValueNotAllowed: nil)
         for requirement in requirements {
-            let id = "claim:\(requirement.name)"
-            let expected = requirement.values.isEmpty
-                ? "present"
-                : "\(requirement.match == .all ? "all of" : "any of") \(requirement.values.joined(separator: ", "))"
-                    + (requirement.separator.map { " (values split on \"\($0)\")" } ?? "")
+            func check(_ status: CheckResult.Status, _ values: [String]?, _ result: RequiredClaimEvidence.Outcome) {
+                outcome.checks.append(CheckResult(
+                    .claim, status, .requiredClaim(RequiredClaimEvidence(requirement: requirement, values: values, outcome: result)),
+                    claim: requirement.name))
+            }
             guard let values = tokenValues(claims[requirement.name], separator: requirement.separator) else {
                 outcome.missing.append(requirement.name)
-                outcome.checks.append(CheckResult(
-                    id: id, status: .fail, expected: expected, actual: nil,
-                    detail: "the token has no \(requirement.name) claim (TokenClaimNotFound)"))
+                check(.fail, nil, .missing)
                 continue
             }
-            let printed = values.joined(separator: ", ")
             if requirement.values.isEmpty {
-                outcome.checks.append(CheckResult(
-                    id: id, status: .pass, expected: expected, actual: printed,
-                    detail: "the claim is present; a <claim> with no <value> only requires presence (inferred)"))
+                check(.pass, values, .present)
                 continue
             }
             let satisfied = requirement.match == .all
                 ? requirement.values.allSatisfy(values.contains)
                 : requirement.values.contains(where: values.contains)
             if satisfied {
-                outcome.checks.append(CheckResult(
-                    id: id, status: .pass, expected: expected, actual: printed,
-                    detail: "match=\(requirement.match.rawValue) is satisfied (values compared exactly, case-sensitive: inferred)"))
+                check(.pass, values, .satisfied)
             } else {
+                let printed = values.joined(separator: ", ")
                 if outcome.firstValueNotAllowed == nil { outcome.firstValueNotAllowed = (requirement.name, printed) }
-                let hint = values.count == 1 && requirement.separator == nil && requirement.values.contains(where: { printed.contains($0) })
-                    ? "; the claim looks multi-valued: a separator attribute would split it" : ""
-                outcome.checks.append(CheckResult(
-                    id: id, status: .fail, expected: expected, actual: printed,
-                    detail: "match=\(requirement.match.rawValue) is not satisfied (TokenClaimValueNotAllowed)\(hint)"))
+                let looksMultiValued = values.count == 1 && requirement.separator == nil
+                    && requirement.values.contains(where: { printed.contains($0) })
+                check(.fail, values, .notSatisfied(looksMultiValued: looksMultiValued))
             }
         }
         return outcome

@@ -1,95 +1,62 @@
 /// Every check the verifier or the policy evaluator runs produces one of these: a value, never an early exit,
 /// so that a report lists *all* the reasons a token fails and `explain` can narrate them without recomputing.
 ///
-/// `id` and `status` are stored; `expected`, `actual` and `detail` are written each time they are read, by
-/// closures the check hands over. A batch verifies thousands of tokens and reads only each check's id and
-/// status: formatting dates, durations and lists for text nobody reads, and freeing it again, cost about an
-/// eighth of the time per RS256 token. The closures are kept as they are, not cached behind a lock: a cache
-/// (an object, a mutex, a state enum per check) cost more to make and free than a report reader ever saved,
-/// since people read a check's text once or twice.
+/// A result holds the facts the check compared (`evidence`), never text: `CheckText` writes the expected,
+/// actual and detail texts from the evidence when a renderer asks, and every consumer (the policy evaluator,
+/// `explain`, the renderers) switches on the evidence rather than reading text back. A batch verifies thousands
+/// of tokens and reads only `id` and `status`, so a result costs no allocation and no text (swift-certificates'
+/// `VerificationDiagnostic` keeps the same split: typed facts, text on demand).
 public struct CheckResult: Sendable, Equatable {
     public enum Status: String, Sendable, Equatable {
         case pass, fail, warn, skip
     }
 
-    /// Stable id from DESIGN.md: `format`, `claims`, `algorithm`, `key`, `signature`, `expiry`, `not-before`,
-    /// `issued-at`, `issuer`, `audience`, `tenant`, `client`, `credential`, `claim:<name>`.
-    public let id: String
+    public let id: CheckID
     public let status: Status
-    private let text: TextSource
+    public let evidence: Evidence
+    /// The claim a `claim:<name>` check is about; nil for every other check.
+    public let claim: String?
 
+    public init(_ id: CheckID, _ status: Status, _ evidence: Evidence, claim: String? = nil) {
+        self.id = id
+        self.status = status
+        self.evidence = evidence
+        self.claim = claim
+    }
+
+    /// The contract's id, as scripts match on it: `not-before`, `claim:roles`.
+    public var name: String { id == .claim ? "claim:" + (claim ?? "") : id.rawValue }
+
+    /// The three texts people read, written from the evidence.
+    public var text: CheckText { CheckText(self) }
     public var expected: String? { text.expected }
     public var actual: String? { text.actual }
     /// One sentence for people: why it passed, failed or was skipped.
     public var detail: String { text.detail }
 
-    /// A check's three texts together, for the form of `init` that writes them in one closure.
-    public struct Text: Sendable, Equatable {
-        public var expected: String?
-        public var actual: String?
-        public var detail: String
-
-        public init(expected: String? = nil, actual: String? = nil, detail: String) {
-            self.expected = expected
-            self.actual = actual
-            self.detail = detail
-        }
-    }
-
-    /// Three closures, or one that writes all three texts: each closure that captures values is an allocation,
-    /// and the checks every token runs (lifetime, algorithm, key, issuer, tenant) pass through the second form,
-    /// one allocation instead of three.
-    private enum TextSource: Sendable {
-        case parts(expected: @Sendable () -> String?, actual: @Sendable () -> String?, detail: @Sendable () -> String)
-        case whole(@Sendable () -> Text)
-
-        var expected: String? {
-            switch self {
-            case .parts(let expected, _, _): return expected()
-            case .whole(let text): return text().expected
-            }
-        }
-
-        var actual: String? {
-            switch self {
-            case .parts(_, let actual, _): return actual()
-            case .whole(let text): return text().actual
-            }
-        }
-
-        var detail: String {
-            switch self {
-            case .parts(_, _, let detail): return detail()
-            case .whole(let text): return text().detail
-            }
-        }
-    }
-
-    /// The three texts are closures so that a caller writes them as plain expressions and pays only if they
-    /// are read. They must be pure: they may run on any thread, any number of times.
-    public init(
-        id: String, status: Status,
-        expected: @autoclosure @escaping @Sendable () -> String? = nil,
-        actual: @autoclosure @escaping @Sendable () -> String? = nil,
-        detail: @autoclosure @escaping @Sendable () -> String
-    ) {
-        self.id = id
-        self.status = status
-        self.text = .parts(expected: expected, actual: actual, detail: detail)
-    }
-
-    /// The same, with the three texts written by one closure (one capture context instead of three). Pure too.
-    public init(id: String, status: Status, text: @escaping @Sendable () -> Text) {
-        self.id = id
-        self.status = status
-        self.text = .whole(text)
-    }
-
-    /// Equal when everything a reader can see is equal: the rendered texts, not the closures that make them.
+    /// Equal when everything a reader can see is equal: the id, the status and the texts.
     public static func == (lhs: CheckResult, rhs: CheckResult) -> Bool {
-        lhs.id == rhs.id && lhs.status == rhs.status && lhs.expected == rhs.expected && lhs.actual == rhs.actual
-            && lhs.detail == rhs.detail
+        lhs.id == rhs.id && lhs.status == rhs.status && lhs.claim == rhs.claim && lhs.text == rhs.text
     }
+}
+
+/// The check ids of DESIGN.md's contract; the raw value is the text scripts match on. `claim` stands for every
+/// `claim:<name>` check (the name is `CheckResult.claim`); `token` is check-policy's own step (where the policy
+/// reads the token).
+public enum CheckID: String, Sendable, CaseIterable {
+    case token
+    case format, claims, algorithm, key, signature, expiry
+    case notBefore = "not-before"
+    case issuedAt = "issued-at"
+    case issuer, audience, tenant, client, credential, claim
+    /// A JWE's decryption, reported first (before the checks of the token it carries); JWE only.
+    case decryption
+
+    /// The verifier's fixed checks, in `verify`'s report order (`claim:<name>` checks follow them).
+    public static let verifierChecks: [CheckID] = [
+        .format, .claims, .algorithm, .key, .signature, .expiry, .notBefore, .issuedAt, .issuer, .audience, .tenant,
+        .client, .credential,
+    ]
 }
 
 /// Something a reviewer should see that is not itself a pass/fail check (decode findings, lint findings).

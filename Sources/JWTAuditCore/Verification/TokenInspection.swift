@@ -1,5 +1,7 @@
 /// What `decode` reports about a token without verifying it: the credential verdict, proof-of-possession
-/// binding, the time claims read against a given instant, and findings for what a reviewer must see.
+/// binding, the time claims read against a given instant, and findings for what a reviewer must see. The time
+/// findings (`expired`, `not-yet-valid`, `nbf-after-exp`, `issued-in-future`) are the verifier's lifetime rule
+/// applied to the same instant, so `decode`, `verify` and `explain` never disagree about a token's lifetime.
 public struct TokenInspection: Sendable {
     /// Proof-of-possession: RFC 7800 `cnf`, with RFC 8705 §3.1 `x5t#S256` (certificate-bound) and RFC 9449
     /// §6.1 `jkt` (DPoP, the JWK SHA-256 thumbprint).
@@ -26,7 +28,12 @@ public struct TokenInspection: Sendable {
 
     /// The token described: for a decrypted JWE that carries a signed JWT, that inner JWT.
     public let token: CompactToken
+    /// Why the signature segment cannot be read, when the token was parsed for reading only
+    /// (`CompactToken.parseForReading`): a `signature-unreadable` finding.
+    public let signatureProblem: String?
     public let now: Int64
+    /// The rule the time findings follow (the verifier's; `decode` has no skew, so 0 s).
+    public let lifetime: LifetimeRule
     public let credential: CredentialVerdict
     public let binding: Binding
     public let times: [TimeClaim]
@@ -40,26 +47,43 @@ public struct TokenInspection: Sendable {
     /// minutes; configurable lifetimes stop at one day ("The maximum is 1 day" for access tokens).
     public static let longLifetime: Int64 = 86_400
 
-    public static func inspect(_ token: CompactToken, at now: Int64) -> TokenInspection {
-        inspect(token, envelope: nil, decryption: nil, at: now)
+    /// `lifetime`: the rule the time findings follow (the verifier's; `decode` has none of its own, so a skew of
+    /// 0 s). `credential`: the verdict the verifier already gave for this token, so that it is classified once.
+    /// `signatureProblem`: why the signature segment of a token parsed for reading cannot be read.
+    public static func inspect(
+        _ token: CompactToken, at now: Int64, lifetime: LifetimeRule = LifetimeRule(), credential: CredentialVerdict? = nil,
+        signatureProblem: String? = nil
+    ) -> TokenInspection {
+        inspect(
+            token, envelope: nil, decryption: nil, at: now, lifetime: lifetime, credential: credential,
+            signatureProblem: signatureProblem)
     }
 
     /// A JWE with what decrypting it gave. Decrypted, the token it carries is inspected as any token is (the
     /// nested JWS when there is one, else the JWE with its plaintext as the payload), with the JWE header's own
     /// findings added; not decrypted, only the protected header is (as `inspect(_:at:)` does), with the outcome.
-    public static func inspect(_ jwe: CompactToken, decryption: DecryptionOutcome, at now: Int64) -> TokenInspection {
+    public static func inspect(
+        _ jwe: CompactToken, decryption: DecryptionOutcome, at now: Int64, lifetime: LifetimeRule = LifetimeRule()
+    ) -> TokenInspection {
         guard let opened = jwe.opened(with: decryption) else {
-            return inspect(jwe, envelope: nil, decryption: decryption, at: now)
+            return inspect(
+                jwe, envelope: nil, decryption: decryption, at: now, lifetime: lifetime, credential: nil,
+                signatureProblem: nil)
         }
-        return inspect(opened, envelope: opened.kind == .jws ? jwe : nil, decryption: decryption, at: now)
+        return inspect(
+            opened, envelope: opened.kind == .jws ? jwe : nil, decryption: decryption, at: now, lifetime: lifetime,
+            credential: nil, signatureProblem: nil)
     }
 
     private static func inspect(
-        _ token: CompactToken, envelope: CompactToken?, decryption: DecryptionOutcome?, at now: Int64
+        _ token: CompactToken, envelope: CompactToken?, decryption: DecryptionOutcome?, at now: Int64,
+        lifetime: LifetimeRule, credential given: CredentialVerdict?, signatureProblem: String?
     ) -> TokenInspection {
         let claims = token.claims ?? JSONObject()
         let credential: CredentialVerdict
-        if token.kind == .jwe && !token.isDecrypted {
+        if let given {
+            credential = given
+        } else if token.kind == .jwe && !token.isDecrypted {
             credential = CredentialVerdict(
                 kind: .unknown, claim: nil, value: nil, tokenVersion: nil,
                 notes: ["the payload is encrypted (JWE): its claims cannot be read without the recipient's key"])
@@ -81,11 +105,16 @@ public struct TokenInspection: Sendable {
             }
         }
         Self.headerFindings(token, claims: claims, into: &findings)
-        let times = Self.timeFindings(token, claims: claims, now: now, into: &findings)
+        if let problem = signatureProblem {
+            findings.append(Finding(
+                id: "signature-unreadable", severity: .error,
+                message: "\(problem): the header and claims are shown, but no verifier can check this signature (verify refuses the token); documentation samples are cut like this"))
+        }
+        let times = Self.timeFindings(token, claims: claims, now: now, rule: lifetime, into: &findings)
         Self.entraFindings(token, claims: claims, into: &findings)
         return TokenInspection(
-            token: token, now: now, credential: credential, binding: binding, times: times, findings: findings,
-            decryption: decryption, envelope: envelope)
+            token: token, signatureProblem: signatureProblem, now: now, lifetime: lifetime, credential: credential, binding: binding, times: times,
+            findings: findings, decryption: decryption, envelope: envelope)
     }
 
     private static func binding(_ claims: JSONObject) -> Binding {
@@ -158,10 +187,7 @@ public struct TokenInspection: Sendable {
             findings.append(Finding(
                 id: "graph-nonce", severity: .warning,
                 message: "the header has a nonce: a Microsoft Graph token, signed over a transformed header, so its signature cannot be verified outside Graph; request a token for your own API"))
-        } else if let aud = claims["aud"]?.stringValue,
-            aud == "https://graph.microsoft.com" || aud == "00000003-0000-0000-c000-000000000000"
-                || aud == "https://graph.microsoft.com/"
-        {
+        } else if EntraAudience.isGraph(claims["aud"]) {
             findings.append(Finding(
                 id: "graph-audience", severity: .warning,
                 message: "aud is Microsoft Graph: this token is for Graph, not for your API"))
@@ -239,7 +265,7 @@ public struct TokenInspection: Sendable {
     }
 
     private static func timeFindings(
-        _ token: CompactToken, claims: JSONObject, now: Int64, into findings: inout [Finding]
+        _ token: CompactToken, claims: JSONObject, now: Int64, rule: LifetimeRule, into findings: inout [Finding]
     ) -> [TimeClaim] {
         guard token.claims != nil else { return [] }
         var times: [TimeClaim] = []
@@ -253,7 +279,7 @@ public struct TokenInspection: Sendable {
             case .seconds(let seconds, let text):
                 values[name] = seconds
                 var relative = NumericDate.relative(seconds, to: now)
-                if name == "exp" && seconds <= now { relative = "expired \(relative)" }
+                if name == "exp" && rule.isExpired(exp: seconds, at: now) { relative = "expired \(relative)" }
                 times.append(TimeClaim(
                     name: name, seconds: seconds, text: text, utc: NumericDate.formatRFC3339(seconds),
                     relative: relative, problem: nil))
@@ -265,7 +291,7 @@ public struct TokenInspection: Sendable {
                 message: "no exp: the token never expires (RFC 7519 §4.1.4); Entra always sets one"))
         }
         if let exp = values["exp"] {
-            if exp <= now {
+            if rule.isExpired(exp: exp, at: now) {
                 findings.append(Finding(
                     id: "expired", severity: .error,
                     message: "expired at \(NumericDate.formatRFC3339(exp)) (\(NumericDate.relative(exp, to: now)))"))
@@ -275,16 +301,16 @@ public struct TokenInspection: Sendable {
                     id: "long-lifetime", severity: .warning,
                     message: "lives \(NumericDate.describe(UInt64(exp - start))) from \(values["iat"] != nil ? "iat" : "nbf") to exp; Entra access tokens live 60-90 min and at most a day"))
             }
-            if let nbf = values["nbf"], nbf >= exp {
-                findings.append(Finding(id: "nbf-after-exp", severity: .error, message: "nbf is not before exp: the token is never valid"))
+            if let nbf = values["nbf"], rule.isNeverValid(nbf: nbf, exp: exp) {
+                findings.append(Finding(id: "nbf-after-exp", severity: .error, message: "nbf is after exp: the token is never valid"))
             }
         }
-        if let nbf = values["nbf"], nbf > now {
+        if let nbf = values["nbf"], rule.isNotYetValid(nbf: nbf, at: now) {
             findings.append(Finding(
                 id: "not-yet-valid", severity: .error,
                 message: "not valid before \(NumericDate.formatRFC3339(nbf)) (\(NumericDate.relative(nbf, to: now)))"))
         }
-        if let iat = values["iat"], iat > now + 300 {
+        if let iat = values["iat"], rule.isIssuedInFuture(iat: iat, at: now) {
             findings.append(Finding(
                 id: "issued-in-future", severity: .warning,
                 message: "issued at \(NumericDate.formatRFC3339(iat)), \(NumericDate.relative(iat, to: now)): a clock is wrong or the token is forged"))

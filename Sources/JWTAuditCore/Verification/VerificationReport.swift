@@ -15,14 +15,14 @@ public struct VerificationReport: Sendable {
     /// Valid means: nothing failed, and the signature was actually verified. A report in which every check was
     /// skipped is not "valid" (peers exit 0 when nothing was verified; this tool does not).
     ///
-    /// Read by index rather than by iterating copies: a check holds three text closures, and copying one out of
-    /// the array retains and releases each of them (a batch asks this of every token).
+    /// Read by index rather than by iterating copies: copying a check out of the array retains and releases the
+    /// references its evidence holds (a batch asks this of every token).
     public var isValid: Bool {
         var signatureVerified = false
         for index in checks.indices {
             switch checks[index].status {
             case .fail: return false
-            case .pass where checks[index].id == CheckID.signature: signatureVerified = true
+            case .pass where checks[index].id == .signature: signatureVerified = true
             default: break
             }
         }
@@ -31,7 +31,8 @@ public struct VerificationReport: Sendable {
 
     public var failedChecks: [CheckResult] { checks.filter { $0.status == .fail } }
 
-    public subscript(id: String) -> CheckResult? { checks.first { $0.id == id } }
+    /// The first check with this id (for `claim`, the first `claim:<name>` check).
+    public subscript(id: CheckID) -> CheckResult? { checks.first { $0.id == id } }
 
     public init(
         checks: [CheckResult], token: CompactToken?, parseError: JWTAuditError?, credential: CredentialVerdict?,
@@ -46,28 +47,3 @@ public struct VerificationReport: Sendable {
     }
 }
 
-/// The check ids of DESIGN.md's contract. Scripts match on these strings.
-public enum CheckID {
-    public static let format = "format"
-    public static let claims = "claims"
-    public static let algorithm = "algorithm"
-    public static let key = "key"
-    public static let signature = "signature"
-    public static let expiry = "expiry"
-    public static let notBefore = "not-before"
-    public static let issuedAt = "issued-at"
-    public static let issuer = "issuer"
-    public static let audience = "audience"
-    public static let tenant = "tenant"
-    public static let client = "client"
-    public static let credential = "credential"
-    public static func claim(_ name: String) -> String { "claim:\(name)" }
-    /// A JWE's decryption, reported first (before the checks of the token it carries); JWE only.
-    public static let decryption = "decryption"
-
-    /// Every fixed id, in report order (`claim:<name>` ids follow them).
-    public static let all = [
-        format, claims, algorithm, key, signature, expiry, notBefore, issuedAt, issuer, audience, tenant, client,
-        credential,
-    ]
-}

@@ -11,23 +11,23 @@
 public final class Verifier: Sendable {
     public let keys: KeySet?
     public let policy: VerificationPolicy
-    /// The algorithm allow-list and its description, worked out once: a batch verifies thousands of tokens with
-    /// one verifier, and rebuilding the set and its text per token cost as much as a claim check.
-    let allowed: Set<JWSAlgorithm>
-    let allowedDescription: String
-    /// `clock skew N s`, quoted by the lifetime checks.
-    let skewNote: String
+    public let plan: VerificationPlan
+    /// The algorithm allow-list, worked out once: a batch verifies thousands of tokens with one verifier, and
+    /// rebuilding the set and its text per token cost as much as a claim check.
+    let allowList: AlgorithmAllowList
     /// The accepted issuers as templates, made once rather than per token.
-    let issuerTemplates: [IssuerTemplate]
+    let issuerRule: IssuerRule
+    public let lifetime: LifetimeRule
 
-    public init(keys: KeySet?, policy: VerificationPolicy) {
+    public init(keys: KeySet?, policy: VerificationPolicy, plan: VerificationPlan = .verify) {
         self.keys = keys
         self.policy = policy
-        let allowed = policy.allowedAlgorithms ?? Self.defaultAllowedAlgorithms(keys)
-        self.allowed = allowed
-        self.allowedDescription = Self.describe(allowed)
-        self.skewNote = "clock skew \(policy.clockSkew) s"
-        self.issuerTemplates = policy.issuers.map(IssuerTemplate.init)
+        self.plan = plan
+        self.allowList = AlgorithmAllowList(
+            algorithms: policy.allowedAlgorithms ?? Self.defaultAllowedAlgorithms(keys),
+            givenByCaller: policy.allowedAlgorithms != nil, keys: keys)
+        self.issuerRule = IssuerRule(accepted: policy.issuers, source: policy.issuerSource, tenantPinned: policy.tenantID != nil)
+        self.lifetime = LifetimeRule(clockSkew: policy.clockSkew)
     }
 
     /// Parses `text` as a compact token and verifies it. A text that is not a token gives a report whose `format`
@@ -43,15 +43,16 @@ public final class Verifier: Sendable {
 
     /// A JWE with what decrypting it gave. The `decryption` check comes first; decrypted, the token inside is
     /// verified as any token is (the JWE is only its envelope: the signature, the claims and the credential are
-    /// the inner JWT's); not decrypted, every other check is skipped.
+    /// the inner JWT's); not decrypted, every other check of the plan is skipped.
     public func verify(_ jwe: CompactToken, decryption outcome: DecryptionOutcome, at now: Int64) -> VerificationReport {
         let check = decryptionCheck(outcome)
         guard let inner = jwe.opened(with: outcome) else {
             var checks = [check]
-            let why = "not run: the token could not be decrypted"
-            for id in CheckID.all { checks.append(CheckResult(id: id, status: .skip, detail: why)) }
-            for claim in policy.requiredClaims {
-                checks.append(CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: why))
+            for id in plan.checks where id != .claim { checks.append(CheckResult(id, .skip, .notRun(.notDecrypted))) }
+            if plan.checks.contains(.claim) {
+                for claim in policy.requiredClaims {
+                    checks.append(CheckResult(.claim, .skip, .notRun(.notDecrypted), claim: claim.name))
+                }
             }
             return VerificationReport(checks: checks, token: jwe, parseError: nil, credential: nil, key: nil, decryption: outcome)
         }
@@ -61,64 +62,71 @@ public final class Verifier: Sendable {
             key: report.key, decryption: outcome)
     }
 
-    /// The report for a text that is not a token (`error` says why): `format` fails, everything else is skipped.
+    /// The report for a text that is not a token (`error` says why: the extraction's or the parser's reason):
+    /// `format` fails, every other check of the plan is skipped.
     public func notAToken(_ error: JWTAuditError) -> VerificationReport {
-        var checks = [
-            CheckResult(
-                id: CheckID.format, status: .fail, expected: "a compact JWS (three base64url segments)",
-                actual: nil, detail: error.reason)
-        ]
-        for id in CheckID.all.dropFirst() {
-            checks.append(CheckResult(id: id, status: .skip, detail: "not run: the text is not a token"))
-        }
-        for claim in policy.requiredClaims {
-            checks.append(
-                CheckResult(id: CheckID.claim(claim.name), status: .skip, detail: "not run: the text is not a token"))
+        var checks: [CheckResult] = []
+        for check in plan.checks {
+            switch check {
+            case .format: checks.append(CheckResult(.format, .fail, .format(.notAToken(error))))
+            case .claim:
+                for claim in policy.requiredClaims {
+                    checks.append(CheckResult(.claim, .skip, .notRun(.notAToken), claim: claim.name))
+                }
+            default: checks.append(CheckResult(check, .skip, .notRun(.notAToken)))
+            }
         }
         return VerificationReport(checks: checks, token: nil, parseError: error, credential: nil, key: nil)
     }
 
+    /// Runs the plan's checks in order. The signature's checks hand their findings on (the algorithm to the key
+    /// check, the key selection to the signature check); the claim checks read the claims set, or say why there
+    /// is none.
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
-        checks.reserveCapacity(CheckID.all.count + policy.requiredClaims.count)
-        checks.append(formatCheck(token))
-        checks.append(claimsCheck(token))
-
-        let (algorithmResult, algorithm) = algorithmCheck(token)
-        checks.append(algorithmResult)
-        let (keyResult, candidates) = keyCheck(token, algorithm: algorithm)
-        checks.append(keyResult)
-        let (signatureResult, usedKey) = signatureCheck(token, algorithm: algorithm, candidates: candidates)
-        checks.append(signatureResult)
-
+        checks.reserveCapacity(plan.checks.count + policy.requiredClaims.count)
+        var algorithm: JWSAlgorithm?
+        var selection: KeySelection?
+        var usedKey: VerificationKey?
         let claims = token.claims
         let credential = claims.map { CredentialVerdict.classify(claims: $0) }
-        if let claims {
-            let clock = Now(now)
-            checks.append(expiryCheck(claims, now: clock))
-            checks.append(notBeforeCheck(claims, now: clock))
-            checks.append(issuedAtCheck(claims, now: clock))
-            checks.append(issuerCheck(claims))
-            checks.append(audienceCheck(claims))
-            checks.append(tenantCheck(claims))
-            checks.append(clientCheck(claims, credential: credential!))
-            checks.append(credentialCheck(credential!))
-            for requirement in policy.requiredClaims {
-                checks.append(requiredClaimCheck(claims, name: requirement.name, value: requirement.value))
+        let unsignedAccepted = plan.unsignedTokens == .accepted
+            && (token.algorithm?.lowercased() == "none" || token.signature.isEmpty)
+        for check in plan.checks {
+            var result: CheckResult
+            switch check {
+            case .format: result = formatCheck(token)
+            case .claims: result = claimsCheck(token)
+            case .algorithm: (result, algorithm) = algorithmCheck(token)
+            case .key: (result, selection) = keyCheck(token, algorithm: algorithm)
+            case .signature: (result, usedKey) = signatureCheck(token, algorithm: algorithm, selection: selection)
+            case .claim:
+                for requirement in policy.requiredClaims {
+                    checks.append(
+                        claims.map { requiredClaimCheck($0, name: requirement.name, value: requirement.value) }
+                            ?? CheckResult(.claim, .skip, .notRun(.payloadNotClaims(token.claimsProblem)), claim: requirement.name))
+                }
+                continue
+            default:
+                guard let claims, let credential else {
+                    result = CheckResult(check, .skip, .notRun(.payloadNotClaims(token.claimsProblem)))
+                    break
+                }
+                switch check {
+                case .expiry, .notBefore, .issuedAt: result = timeCheck(check, claims, at: now)
+                case .issuer: result = issuerCheck(claims)
+                case .audience: result = audienceCheck(claims)
+                case .tenant: result = tenantCheck(claims)
+                case .client: result = clientCheck(claims, credential: credential)
+                case .credential: result = credentialCheck(credential)
+                case .token, .format, .claims, .algorithm, .key, .signature, .claim, .decryption: continue
+                }
             }
-        } else {
-            let why = "not run: " + (token.claimsProblem ?? "the payload is not a claims set")
-            for id in [
-                CheckID.expiry, CheckID.notBefore, CheckID.issuedAt, CheckID.issuer, CheckID.audience, CheckID.tenant,
-                CheckID.client, CheckID.credential,
-            ] {
-                checks.append(CheckResult(id: id, status: .skip, detail: why))
+            if unsignedAccepted, result.status != .pass, [.algorithm, .key, .signature].contains(check) {
+                result = CheckResult(result.id, .warn, .unsignedAccepted(result.evidence))
             }
-            for requirement in policy.requiredClaims {
-                checks.append(CheckResult(id: CheckID.claim(requirement.name), status: .skip, detail: why))
-            }
+            checks.append(result)
         }
-        return VerificationReport(
-            checks: checks, token: token, parseError: nil, credential: credential, key: usedKey)
+        return VerificationReport(checks: checks, token: token, parseError: nil, credential: credential, key: usedKey)
     }
 }

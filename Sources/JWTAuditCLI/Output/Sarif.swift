@@ -1,11 +1,13 @@
+import JWTAuditCore
+
 /// SARIF 2.1.0 (OASIS Static Analysis Results Interchange Format) for lint findings, so CI code scanning can
 /// show them on the policy's lines. Only the members code-scanning consumers need: the tool driver with its
 /// rules, and one result per finding with `ruleId`, `level`, `message.text` and a physical location whose
 /// region has `startLine`/`startColumn` (SARIF §3.30: lines and columns are 1-based).
-public enum Sarif {
-    public static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
+enum Sarif {
+    static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
 
-    public static func level(_ severity: Finding.Severity) -> String {
+    static func level(_ severity: Finding.Severity) -> String {
         switch severity {
         case .error: return "error"
         case .warning: return "warning"
@@ -15,7 +17,7 @@ public enum Sarif {
 
     /// A file path as a relative URI reference (RFC 3986): APIOps directories have spaces (`policy fragments`)
     /// and code scanning matches `artifactLocation.uri` against the repository's paths only when it is encoded.
-    public static func uri(_ path: String) -> String {
+    static func uri(_ path: String) -> String {
         var out = ""
         for byte in path.utf8 {
             let c = Character(UnicodeScalar(byte))
@@ -26,7 +28,7 @@ public enum Sarif {
         return out
     }
 
-    public static func log(
+    static func log(
         findings: [PolicyLintFinding], rules: [PolicyLintRule] = PolicyLint.rules, toolVersion: String? = nil
     ) -> JSONValue {
         var driver = JSONObject()

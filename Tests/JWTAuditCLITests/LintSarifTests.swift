@@ -1,10 +1,18 @@
+import JWTAuditCore
 import Testing
-@testable import JWTAuditCore
+import TestSupport
+@testable import JWTAuditCLI
+
+func examplePolicy(_ name: String) throws -> PolicyDocument {
+    let path = "examples/policies/" + name
+    let bytes = try #require(PackageFiles.readBytes(PackageFiles.root + "/" + path))
+    return try PolicyDocument(bytes: bytes, sourceName: path)
+}
 
 @Suite("SARIF 2.1.0 for lint findings")
 struct PolicySarifTests {
     @Test func hasTheShapeCodeScanningReads() throws {
-        let doc = try PolicyDocument(bytes: try examplePolicyBytes("weak.xml"), sourceName: "examples/policies/weak.xml")
+        let doc = try examplePolicy("weak.xml")
         let findings = PolicyLint.lint(doc)
         let log = try #require(Sarif.log(findings: findings, toolVersion: "0.1.0").objectValue)
         #expect(log["version"] == "2.1.0")
@@ -47,6 +55,21 @@ struct PolicySarifTests {
         // It is valid JSON that our own strict parser reads back.
         let text = JSONWriter.write(log, style: .compact)
         #expect(try JSONParser.parse(text) == log)
+    }
+}
+
+/// Lint findings as `check-policy --format json` writes them.
+@Suite("Lint findings as JSON")
+struct LintJSONTests {
+    @Test func eachFindingNamesItsFileAndLine() throws {
+        let findings = PolicyLint.lint(try examplePolicy("secret-allowed-v1.xml"))
+        let document = try #require(LintReport.document(findings).objectValue)
+        let first = try #require(document["findings"]?.arrayValue?.first?.objectValue)
+        #expect(first.keys == ["id", "severity", "message", "file", "line", "scope"])
+        #expect(first["scope"] == .null)
+        #expect(first["id"] == "credential-not-enforced" && first["severity"] == "warning")
+        #expect(first["file"] == "examples/policies/secret-allowed-v1.xml")
+        #expect(first["line"]?.numberValue?.int64Value == 6)
     }
 }
 

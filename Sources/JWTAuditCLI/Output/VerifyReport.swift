@@ -11,22 +11,14 @@ enum VerifyReport {
         let report = evaluation.report
         var out = JSONObject()
         out.append("valid", .bool(report.isValid))
-        out.append("checks", .array(report.checks.map { check in
-            var entry = JSONObject()
-            entry.append("id", .string(check.id))
-            entry.append("status", .string(check.status.rawValue))
-            entry.append("expected", check.expected.map(JSONValue.string) ?? .null)
-            entry.append("actual", check.actual.map(JSONValue.string) ?? .null)
-            entry.append("detail", .string(check.detail))
-            return .object(entry)
-        }))
+        out.append("checks", .array(report.checks.map(CheckJSON.json)))
         out.append("credential", report.credential.map { .object(DecodeReport.credential($0)) } ?? .null)
         out.append("key", report.key.map { .object(key($0)) } ?? .null)
         if let outcome = report.decryption {
             out.append("decryption", .object(DecodeReport.decryption(outcome, header: nil, plaintext: false)))
         }
         out.append("notes", .array(evaluation.notes.map(JSONValue.string)))
-        out.append("clockSkew", .number(JSONNumber(Int(evaluation.clockSkew))))
+        out.append("clockSkew", .number(JSONNumber(Int(evaluation.policy.clockSkew))))
         out.append("at", .string(NumericDate.formatRFC3339(evaluation.at)))
         return out
     }
@@ -47,16 +39,18 @@ enum VerifyReport {
     static func text(_ evaluation: VerifyEvaluation, style: TextStyle) -> String {
         let safe = TerminalText.escaped
         let report = evaluation.report
-        let width = min(24, report.checks.map { $0.id.count }.max() ?? 0)
+        let width = min(24, report.checks.map { $0.name.count }.max() ?? 0)
         var out = style.heading("Checks") + "\n"
         for check in report.checks {
             let label = style.status(check.status)
-            let pad = String(repeating: " ", count: max(1, width - check.id.count + 2))
-            out += "  \(label)  \(safe(check.id))\(pad)\(safe(check.detail))\n"
+            let name = check.name
+            let text = check.text
+            let pad = String(repeating: " ", count: max(1, width - name.count + 2))
+            out += "  \(label)  \(safe(name))\(pad)\(safe(text.detail))\n"
             if check.status == .fail || check.status == .warn {
                 let indent = String(repeating: " ", count: 2 + 4 + 2 + width + 2)
-                if let expected = check.expected { out += indent + style.dim("expected: ") + safe(expected) + "\n" }
-                if let actual = check.actual { out += indent + style.dim("actual:   ") + safe(actual) + "\n" }
+                if let expected = text.expected { out += indent + style.dim("expected: ") + safe(expected) + "\n" }
+                if let actual = text.actual { out += indent + style.dim("actual:   ") + safe(actual) + "\n" }
             }
         }
         out += "\n"
@@ -73,7 +67,7 @@ enum VerifyReport {
             if let claim = credential.claim { text += " (\(claim) \"\(safe(credential.value ?? "?"))\")" }
             rows.append(("credential", text))
         }
-        rows.append(("clock", "judged at \(NumericDate.formatRFC3339(evaluation.at)), clock skew \(evaluation.clockSkew) s"))
+        rows.append(("clock", "judged at \(NumericDate.formatRFC3339(evaluation.at)), clock skew \(evaluation.policy.clockSkew) s"))
         for (index, note) in evaluation.notes.enumerated() {
             rows.append((index == 0 ? "notes" : "", "- " + safe(note)))
         }
@@ -84,7 +78,7 @@ enum VerifyReport {
 
     static func verdict(_ report: VerificationReport, style: TextStyle) -> String {
         if report.isValid { return style.green(style.heading("VALID")) + ": every check passed" }
-        let failed = report.failedChecks.map(\.id)
+        let failed = report.failedChecks.map(\.name)
         if report.parseError != nil {
             return style.red(style.heading("REJECTED")) + ": not a token (" + failed.joined(separator: ", ") + ")"
         }

@@ -37,10 +37,11 @@ enum CheckPolicyReport {
         out += "\n\(style.heading("checks"))\n"
         for check in outcome.checks {
             let status = style.status(check.status)
-            out += "  \(status)  \(safe(check.id))\n"
-            if let expected = check.expected { out += "          expected: \(safe(expected))\n" }
-            if let actual = check.actual { out += "          actual:   \(safe(actual))\n" }
-            out += "          \(safe(check.detail))\n"
+            let text = check.text
+            out += "  \(status)  \(safe(check.name))\n"
+            if let expected = text.expected { out += "          expected: \(safe(expected))\n" }
+            if let actual = text.actual { out += "          actual:   \(safe(actual))\n" }
+            out += "          \(safe(text.detail))\n"
         }
         if !evaluation.findings.isEmpty {
             out += "\n\(style.heading("findings")) (lint)\n"
@@ -48,7 +49,7 @@ enum CheckPolicyReport {
                 out += "  \(severity(finding.severity, style))  \(finding.id) (line \(finding.line)): \(safe(finding.message))\n"
             }
         }
-        let notes = evaluation.notes + element.keyNotes + outcome.notes
+        let notes = evaluation.allNotes
         if !notes.isEmpty {
             out += "\n\(style.heading("notes"))\n"
             for note in notes { out += "  - \(safe(note))\n" }
@@ -56,26 +57,45 @@ enum CheckPolicyReport {
         return out
     }
 
-    /// One line per finding (`file:line:column: severity: id: message`, the scope after it for a service's
-    /// sources), then one line per policy that validates no token, then the counts.
-    static func lintText(_ report: PolicyLintReport, style: TextStyle) -> String {
-        let findings = report.findings
-        var out = ""
-        for finding in findings {
-            let safe = TerminalText.escaped
-            let scope = finding.scope.map { " [\($0.description)]" } ?? ""
-            out += "\(safe(finding.source ?? "policy")):\(finding.line):\(finding.column): \(severity(finding.severity, style)): \(finding.id): \(safe(finding.message + scope))\n"
-        }
-        for policy in report.policies where !policy.validatesToken {
-            out += TerminalText.escaped("\(policy.name): validates no token (no validate-jwt or validate-azure-ad-token)") + "\n"
-        }
-        if findings.isEmpty { return out + "no findings\n" }
-        let counts = Finding.Severity.allCases.reversed().compactMap { severity -> String? in
-            let n = findings.filter { $0.severity == severity }.count
-            return n == 0 ? nil : "\(n) \(severity.rawValue)\(n == 1 ? "" : "s")"
-        }
-        out += "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))\n"
-        return out
+    // MARK: JSON
+
+    /// DESIGN.md's `check-policy --json` shape: the request's answer (the decisive element's outcome, or 200 when
+    /// only conditional elements reject), its checks, the lint findings and notes, then every element's outcome.
+    static func json(_ evaluation: PolicyEvaluation) -> JSONValue {
+        let decisive = evaluation.decisive.outcome
+        var object = JSONObject()
+        object.append("accepted", .bool(evaluation.accepted))
+        object.append("statusCode", .number(JSONNumber(evaluation.statusCode)))
+        object.append("body", evaluation.accepted ? .null : decisive.body ?? .null)
+        object.append("lastError", json(evaluation.lastError))
+        object.append("checks", .array(decisive.checks.map(CheckJSON.json)))
+        object.append("findings", LintReport.json(evaluation.findings))
+        object.append("notes", .array(evaluation.allNotes.map(JSONValue.string)))
+        object.append("validations", .array(evaluation.elements.map { element in
+            var entry = JSONObject()
+            entry.append("element", .string(element.policy.kind.rawValue))
+            entry.append("file", element.policy.placement.source.map(JSONValue.string) ?? .null)
+            entry.append("line", .number(JSONNumber(element.policy.placement.line)))
+            entry.append("conditional", .bool(element.conditional))
+            entry.append("reached", .bool(element.reached))
+            let outcome = element.outcome
+            entry.append("accepted", .bool(outcome.accepted))
+            entry.append("statusCode", .number(JSONNumber(outcome.statusCode)))
+            entry.append("body", outcome.body ?? .null)
+            entry.append("lastError", json(outcome.lastError))
+            entry.append("checks", .array(outcome.checks.map(CheckJSON.json)))
+            if !outcome.notes.isEmpty { entry.append("notes", .array(outcome.notes.map(JSONValue.string))) }
+            return .object(entry)
+        }))
+        return .object(object)
+    }
+
+    static func json(_ lastError: PolicyLastError?) -> JSONValue {
+        guard let lastError else { return .null }
+        return .object(JSONObject([
+            ("source", .string(lastError.source)), ("reason", .string(lastError.reason.rawValue)),
+            ("message", .string(lastError.message)),
+        ]))
     }
 
     static func severity(_ severity: Finding.Severity, _ style: TextStyle) -> String {
