@@ -10,6 +10,16 @@ public enum EntraAudience {
             || audience.lowercased() == graphApplicationID
     }
 
+    /// Azure AD Graph, retired: "Azure AD Graph APIs are retired" (Microsoft Entra, "Migrate your apps from Azure
+    /// AD Graph to Microsoft Graph"); its resource is `https://graph.windows.net` or application id
+    /// `00000002-0000-0000-c000-000000000000`.
+    public static let azureADGraphApplicationID = "00000002-0000-0000-c000-000000000000"
+
+    public static func isAzureADGraph(_ audience: String) -> Bool {
+        let lower = audience.lowercased()
+        return lower == azureADGraphApplicationID || lower == "https://graph.windows.net" || lower.hasPrefix("https://graph.windows.net/")
+    }
+
     /// Whether any value of an `aud` claim (a string or an array of strings) is Graph's.
     public static func isGraph(_ aud: JSONValue?) -> Bool {
         guard let aud else { return false }

@@ -20,6 +20,33 @@ public enum EntraAuthority {
     /// Microsoft Entra External ID: `https://{tenant}.ciamlogin.com/{tenant-id}/v2.0/.well-known/openid-configuration`.
     public static let externalIDDomain = "ciamlogin.com"
 
+    /// Azure AD B2C: `https://{tenant}.b2clogin.com/...` (and custom domains, which nothing names). B2C is a separate
+    /// identity service: its tokens carry no `appidacr`/`azpacr`, its policies (user flows) name the metadata.
+    public static let b2cDomain = "b2clogin.com"
+
+    /// Whether `url` names Azure AD B2C: a `*.b2clogin.com` host, or B2C's older form at an Entra host, which names
+    /// the user flow in the path ("https://login.microsoftonline.com/tfp/contoso.onmicrosoft.com/b2c_1_signin/v2.0/
+    /// .well-known/openid-configuration", the validate-jwt reference), or `?p=b2c_1_...`.
+    public static func isB2C(url: String) -> Bool {
+        guard let host = host(ofURL: url) else { return false }
+        if host == b2cDomain || host.hasSuffix("." + b2cDomain) { return true }
+        guard isEntraHost(host) else { return false }
+        let lower = url.lowercased()
+        return lower.contains("/tfp/") || lower.contains("/b2c_1_") || lower.contains("/b2c_1a_")
+            || lower.contains("p=b2c_1")
+    }
+
+    /// The lower-case host of an `http://` or `https://` URL (leading and trailing XML space ignored), without
+    /// judging whether it may be fetched: lint classifies what a policy names, it fetches nothing.
+    public static func host(ofURL url: String) -> String? {
+        let lower = url.trimmingXMLSpace.lowercased()
+        let rest: Substring
+        if lower.hasPrefix("https://") { rest = lower.dropFirst(8) } else if lower.hasPrefix("http://") { rest = lower.dropFirst(7) } else { return nil }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@").last?.prefix { $0 != ":" } ?? ""
+        return host.isEmpty ? nil : String(host)
+    }
+
     /// Whether `host` (lower-case, as `EndpointURL` gives it) is an Entra authority or issuer host.
     public static func isEntraHost(_ host: String) -> Bool {
         loginHosts.contains(host) || stsHosts.contains(host) || host.hasSuffix("." + externalIDDomain)

@@ -180,9 +180,12 @@ extension TokenValidationPolicy {
             return v
         }
         func attr(_ name: String) -> PolicyValue? { value(e.attribute(name), name, line: e.line) }
+        var itemLines: [String: [Int]] = [:]
         func list(_ container: String, _ item: String) -> [PolicyValue]? {
             guard let c = e.firstElement(named: container) else { return nil }
-            return c.elements(named: item).compactMap { value($0.text.trimmingXMLSpace, "\(container)/\(item)", line: $0.line) }
+            let items = c.elements(named: item)
+            itemLines[container] = items.map(\.line)
+            return items.compactMap { value($0.text.trimmingXMLSpace, "\(container)/\(item)", line: $0.line) }
         }
 
         self.kind = kind
@@ -262,6 +265,7 @@ extension TokenValidationPolicy {
         }
         requiredClaims = claims
         childElements = e.elements.map { ($0.name, $0.line) }
+        listItemLines = itemLines
         self.expressions = expressions
     }
 }

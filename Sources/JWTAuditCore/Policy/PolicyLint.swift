@@ -109,77 +109,157 @@ public struct PolicyLintReport: Sendable {
 }
 
 /// A lint rule: a stable id (scripts and code-scanning alerts key on it), a severity and one line saying what it
-/// protects against.
+/// protects against; `catches` and `doesNotClaim` are the README's rule table (generated from this list).
 public struct PolicyLintRule: Sendable, Equatable {
     public let id: String
     public let severity: Finding.Severity
     public let summary: String
+    /// A one-line example of what the rule finds.
+    public let catches: String
+    /// What a finding does not mean, or what the rule leaves alone; empty when there is nothing to say.
+    public let doesNotClaim: String
+    /// When some findings of the rule take another severity: when, in a few words ("info when scp is required").
+    public let otherSeverity: String?
+
+    public init(id: String, severity: Finding.Severity, summary: String, catches: String = "", doesNotClaim: String = "",
+                otherSeverity: String? = nil) {
+        self.id = id
+        self.severity = severity
+        self.summary = summary
+        self.catches = catches
+        self.doesNotClaim = doesNotClaim
+        self.otherSeverity = otherSeverity
+    }
 }
 
 /// Lint for token-validating policies: needs no network and no token.
 public enum PolicyLint {
     public static let rules: [PolicyLintRule] = [
         .init(id: "credential-not-enforced", severity: .warning,
-              summary: "No appidacr/azpacr = 2 requirement: tokens obtained with a client secret are accepted."),
+              summary: "No appidacr/azpacr = 2 requirement: tokens obtained with a client secret are accepted.",
+              catches: "an Entra app-only API without `<claim name=\"appidacr\"><value>2</value></claim>` (`azpacr` for v2.0): clients with a secret get in",
+              doesNotClaim: "that certificates are needed for every API; nothing for B2C, other providers or self-issued (HMAC) tokens",
+              otherSeverity: "info when `scp` is required: delegated user tokens, where `0` is normal"),
         .init(id: "claim-version-mismatch", severity: .error,
-              summary: "Required claim names belong to the other token version than the metadata accepts (appid/appidacr are v1.0, azp/azpacr are v2.0)."),
+              summary: "Required claim names belong to the other token version than the metadata accepts (appid/appidacr are v1.0, azp/azpacr are v2.0).",
+              catches: "v2.0 metadata with `appid`/`appidacr` required (or v1.0 with `azp`/`azpacr`): every token fails",
+              doesNotClaim: "anything for non-Entra issuers"),
         .init(id: "client-not-restricted", severity: .warning,
-              summary: "No appid/azp requirement or client-application-ids: any client application in the tenant is accepted."),
+              summary: "No appid/azp requirement or client-application-ids: any client application in the tenant is accepted.",
+              catches: "an Entra policy with no `appid`/`azp` claim or `client-application-ids`: any client of the tenant gets in",
+              doesNotClaim: "anything for B2C, other providers or self-issued tokens",
+              otherSeverity: "info when app `roles` are required: only clients granted the role get in"),
         .init(id: "audience-not-checked", severity: .error,
-              summary: "No audiences: a token issued for any other API of the issuer is accepted."),
+              summary: "No audiences: a token issued for any other API of the issuer is accepted.",
+              catches: "no `<audiences>` and no required `aud` claim: tokens for other APIs pass",
+              doesNotClaim: "that the validate-azure-ad-token default checks nothing (not documented)"),
         .init(id: "unsigned-tokens-allowed", severity: .error,
-              summary: "require-signed-tokens=\"false\": unsigned tokens can be forged by anyone."),
+              summary: "require-signed-tokens=\"false\": unsigned tokens can be forged by anyone.",
+              catches: "`require-signed-tokens=\"false\"`"),
         .init(id: "expiration-not-required", severity: .warning,
-              summary: "require-expiration-time=\"false\": a token without exp never expires."),
+              summary: "require-expiration-time=\"false\": a token without exp never expires.",
+              catches: "`require-expiration-time=\"false\"`"),
         .init(id: "clock-skew-too-large", severity: .warning,
-              summary: "clock-skew over 300 seconds: expired tokens stay usable longer."),
+              summary: "clock-skew over 300 seconds: expired tokens stay usable longer.",
+              catches: "`clock-skew=\"3600\"` (over 300 seconds)"),
         .init(id: "insecure-metadata-url", severity: .error,
-              summary: "openid-config over plain HTTP: whoever is on the path can supply signing keys."),
+              summary: "openid-config over plain HTTP: whoever is on the path can supply signing keys.",
+              catches: "`<openid-config url=\"http://...\">`"),
         .init(id: "any-tenant-accepted", severity: .error,
-              summary: "common/organizations metadata without an issuer or tid restriction: tokens from any tenant are accepted."),
+              summary: "common/organizations metadata without an issuer or tid restriction: tokens from any tenant are accepted.",
+              catches: "Entra `common`/`organizations` metadata (or `tenant-id`) with no `<issuers>` and no `tid`/`iss` requirement",
+              doesNotClaim: "anything for `common` in another provider's URL"),
         .init(id: "inline-symmetric-key", severity: .warning,
-              summary: "A symmetric key written in the policy file: anyone who reads the file can mint tokens."),
+              summary: "A symmetric key written in the policy file: anyone who reads the file can mint tokens (a decryption key: read them).",
+              catches: "`<issuer-signing-keys><key>c2VjcmV0...</key>` (signing: anyone can mint tokens) or a `decryption-keys` key (anyone can read tokens)",
+              doesNotClaim: "that a `{{named value}}` or a pipeline placeholder (`${key}`, `__KEY__`, `#{key}#`, `$(key)`, `{key}`) is unsafe"),
         .init(id: "element-order", severity: .warning,
-              summary: "Child elements are not in the documented order."),
+              summary: "Child elements are not in the documented order.",
+              catches: "`<audiences>` before `<openid-config>`",
+              doesNotClaim: "that the gateway rejects it"),
         .init(id: "scope-without-separator", severity: .warning,
-              summary: "An scp requirement without separator=\" \": scp is one space-separated string."),
+              summary: "An scp requirement without separator=\" \": scp is one space-separated string.",
+              catches: "an Entra `<claim name=\"scp\">` without `separator=\" \"`",
+              doesNotClaim: "anything for other providers (Okta's `scp` is an array)"),
         .init(id: "scheme-ignored", severity: .warning,
-              summary: "require-scheme has no effect unless the token is read from the Authorization header."),
+              summary: "require-scheme has no effect unless the token is read from the Authorization header.",
+              catches: "`require-scheme` on a token not read from `Authorization`"),
         .init(id: "unevaluable-expression", severity: .info,
-              summary: "A policy expression the offline check cannot evaluate."),
+              summary: "A policy expression the offline check cannot evaluate.",
+              catches: "`<audience>@(context.Variables[\"aud\"])</audience>`",
+              doesNotClaim: "anything about the expression"),
         .init(id: "validation-outside-inbound", severity: .error,
-              summary: "Token validation outside the inbound section: the backend is called before (or without) the check."),
+              summary: "Token validation outside the inbound section: the backend is called before (or without) the check.",
+              catches: "token validation in `backend`, `outbound` or `on-error`"),
+        .init(id: "no-signing-key-source", severity: .error,
+              summary: "validate-jwt with no openid-config and no issuer-signing-keys while signed tokens are required: nothing can pass.",
+              catches: "`<validate-jwt>` with audiences and claims but no `openid-config` or `issuer-signing-keys`",
+              doesNotClaim: "anything when `require-signed-tokens=\"false\"` (that is `unsigned-tokens-allowed`)"),
+        .init(id: "issuer-version-mismatch", severity: .error,
+              summary: "Entra issuers and token versions that no token satisfies: an issuer form Entra never writes, or a required ver/iss of the other version.",
+              catches: "`<issuer>https://sts.windows.net/{tid}/v2.0</issuer>`, or v1.0 metadata with `<claim name=\"ver\"><value>2.0</value>`",
+              doesNotClaim: "that v2.0 metadata with only v1.0 `<issuers>` fails (explicit issuers are honoured; Microsoft's sample does this)",
+              otherSeverity: "info when only the metadata's version and the listed issuers' differ"),
+        .init(id: "foreign-audience", severity: .error,
+              summary: "An accepted audience of Microsoft Graph or the retired Azure AD Graph: tokens meant for another resource.",
+              catches: "`<audience>https://graph.microsoft.com</audience>`, `00000003-0000-0000-c000-000000000000`, `https://graph.windows.net`",
+              doesNotClaim: "anything about other Microsoft resources"),
+        .init(id: "app-id-uri-audience-on-v2", severity: .error,
+              summary: "Only api:// audiences on a policy that accepts v2.0 tokens, which carry the client id (a GUID) in aud: nothing can pass.",
+              catches: "v2.0 metadata with `<audience>api://orders</audience>` and no bare client id",
+              doesNotClaim: "anything for v1.0 metadata, where `aud` can be the App ID URI"),
         // Whole-tree rules: they judge scopes composed into effective policies, per product context.
         .init(id: "validation-dropped-by-missing-base", severity: .error,
-              summary: "A narrower scope's section has no <base />, so the token validation of a broader scope never runs there."),
+              summary: "A narrower scope's section has no <base />, so the token validation of a broader scope never runs there.",
+              catches: "a narrower scope's section without `<base />` drops a broader scope's validation, and nothing validates there",
+              doesNotClaim: "that every missing `<base />` is wrong (only lost token checks are reported)"),
         .init(id: "product-validation-bypassed", severity: .error,
-              summary: "Token validation only in a product policy, while a request with no product (keyless, or an API-scoped, all-APIs or built-in key) reaches the operation."),
+              summary: "Token validation only in a product policy, while a request with no product (keyless, or an API-scoped, all-APIs or built-in key) reaches the operation.",
+              catches: "the token is validated only in a product policy while a request with no product reaches the operation",
+              otherSeverity: "warning with an API-scoped, all-APIs or built-in key"),
         .init(id: "operation-without-validation", severity: .warning,
-              summary: "An operation validates no token while other operations of the same API do."),
+              summary: "An operation validates no token while other operations of the same API do.",
+              catches: "an operation validates no token while other operations of its API do",
+              doesNotClaim: "that an all-public API is wrong"),
         .init(id: "revision-without-validation", severity: .error,
-              summary: "An API revision validates no token while another revision of the same API does; every revision is callable by its URL."),
+              summary: "An API revision validates no token while another revision of the same API does; every revision is callable by its URL.",
+              catches: "an API revision (`;rev=N`) validates no token while another revision of the API does"),
         .init(id: "authorization-rewritten-before-validation", severity: .error,
-              summary: "The Authorization header is set, deleted or replaced (set-header, authentication-*) before the token validation that reads it."),
+              summary: "The Authorization header is set, deleted or replaced (set-header, authentication-*) before the token validation that reads it.",
+              catches: "`set-header name=\"Authorization\"`, `authentication-basic` or `authentication-managed-identity` before the validation that reads that header",
+              doesNotClaim: "moving the client's own header into place (`@(... context.Request.Headers ...)`)"),
         .init(id: "fragment-missing", severity: .error,
-              summary: "include-fragment names a fragment the sources do not define (APIM refuses to save the policy)."),
+              summary: "include-fragment names a fragment the sources do not define (APIM refuses to save the policy).",
+              catches: "`include-fragment` names a fragment the sources do not define",
+              doesNotClaim: "anything for a loose XML file, whose fragments are not known"),
         .init(id: "fragment-nested", severity: .error,
-              summary: "A policy fragment includes another fragment, which APIM does not allow."),
+              summary: "A policy fragment includes another fragment, which APIM does not allow.",
+              catches: "a fragment includes another fragment"),
         .init(id: "fragment-contains-base", severity: .error,
-              summary: "A policy fragment contains <base /> or a section element, which APIM does not allow."),
+              summary: "A policy fragment contains <base /> or a section element, which APIM does not allow.",
+              catches: "a fragment holds `<base />` or a section element"),
         .init(id: "duplicate-base", severity: .error,
-              summary: "More than one <base /> in one section: the broader scope's policies would run twice."),
+              summary: "More than one <base /> in one section: the broader scope's policies would run twice.",
+              catches: "two `<base />` in one section"),
         .init(id: "policy-not-resolvable", severity: .warning,
-              summary: "Policy text that is not known without deploying (a parameter, templatefile(), a -link URL): not linted."),
+              summary: "Policy text that is not known without deploying (a parameter, templatefile(), a -link URL): not linted.",
+              catches: "policy text not known before deployment (parameter, `templatefile`, `-link`)",
+              doesNotClaim: "anything about that text"),
         .init(id: "policy-unreadable", severity: .error,
-              summary: "Policy text in the sources that is not a readable policy (malformed XML, a fragment where a document belongs)."),
+              summary: "Policy text in the sources that is not a readable policy (malformed XML, a fragment where a document belongs).",
+              catches: "policy text in the sources that is not a readable policy (malformed XML, outside the root, binary)"),
         .init(id: "source-file-unreadable", severity: .warning,
-              summary: "A file of the sources that could not be read (information JSON, a specification), so what it says is unknown."),
+              summary: "A file of the sources that could not be read (information JSON, a specification), so what it says is unknown.",
+              catches: "an information file or a specification that cannot be read"),
         .init(id: "named-value-unknown", severity: .info,
-              summary: "A {{named value}} whose value is not in the sources (secret, Key Vault, pipeline placeholder): checks that depend on it are not judged."),
+              summary: "A {{named value}} whose value is not in the sources (secret, Key Vault, pipeline placeholder): checks that depend on it are not judged.",
+              catches: "a `{{named value}}` whose value is not in the sources (secret, Key Vault, pipeline placeholder)"),
         .init(id: "named-value-missing", severity: .warning,
-              summary: "A {{named value}} the sources do not define: APIM refuses to save a policy that uses it."),
+              summary: "A {{named value}} the sources do not define: APIM refuses to save a policy that uses it.",
+              catches: "a `{{named value}}` an APIOps tree does not define (APIM refuses the policy)"),
         .init(id: "template-interpolation", severity: .info,
-              summary: "Policy text with Bicep or Terraform interpolations (${...}), kept as written: values that depend on them are not judged."),
+              summary: "Policy text with Bicep or Terraform interpolations (${...}), kept as written: values that depend on them are not judged.",
+              catches: "Bicep/Terraform `${...}` kept as written in policy text"),
     ]
 
     public static func rule(_ id: String) -> PolicyLintRule { rules.first { $0.id == id }! }
@@ -189,11 +269,12 @@ public enum PolicyLint {
     static let v2Claims: Set<String> = ["azp", "azpacr"]
 
     /// The token version a Microsoft Entra metadata or issuer URL stands for, at any authority jwtaudit knows
-    /// (`EntraAuthority`: the public cloud and the national clouds). Microsoft: v2 metadata is
+    /// (`EntraAuthority`: the public cloud, the national clouds and External ID). Microsoft: v2 metadata is
     /// `https://login.microsoftonline.com/{tenant}/v2.0/.well-known/openid-configuration`, v1 is without `/v2.0`;
-    /// v1 tokens are issued by `https://sts.windows.net/{tid}/`, v2 by `.../{tid}/v2.0`.
+    /// v1 tokens are issued by `https://sts.windows.net/{tid}/`, v2 by `.../{tid}/v2.0`. Azure AD B2C is not
+    /// Entra ID here: its metadata names a user flow and its tokens are its own.
     public static func entraVersion(ofMetadataURL url: String) -> TokenVersion? {
-        guard let host = EntraAuthority.entraHost(ofURL: url) else { return nil }
+        guard let host = EntraAuthority.entraHost(ofURL: url), !EntraAuthority.isB2C(url: url) else { return nil }
         let lower = url.lowercased()
         if lower.contains("/v2.0/.well-known/") || lower.hasSuffix("/v2.0") || lower.contains("/v2.0/") { return .v2 }
         if lower.contains("/.well-known/openid-configuration") || EntraAuthority.stsHosts.contains(host) { return .v1 }
@@ -208,13 +289,13 @@ public enum PolicyLint {
         var out: [PolicyLintFinding] = []
         let place = policy.placement
         let name = policy.kind.rawValue
-        func add(_ id: String, _ message: String, line: Int? = nil) {
+        func add(_ id: String, _ message: String, line: Int? = nil, severity: Finding.Severity? = nil) {
             let r = rule(id)
             out.append(PolicyLintFinding(
-                finding: Finding(id: id, severity: r.severity, message: message), source: place.source,
+                finding: Finding(id: id, severity: severity ?? r.severity, message: message), source: place.source,
                 line: line ?? place.line, column: line == nil ? place.column : 1))
         }
-        let claimNames = policy.requiredClaims.compactMap(\.literalName)
+        let facts = PolicyFacts(policy)
         let isJWT = policy.kind == .validateJWT
 
         // validation-outside-inbound. Microsoft: "Sections: inbound".
@@ -223,33 +304,14 @@ public enum PolicyLint {
                 "\(name) is in the \(section.rawValue) section; it is documented for inbound only, so the request reaches (or has reached) the backend without the token being checked there")
         }
 
-        // credential-not-enforced: "2" means a client certificate (or other signed assertion).
-        let credentialClaims = policy.requiredClaims.filter { clientSecretClaims.contains($0.literalName ?? "") }
-        let enforced = credentialClaims.contains { claim in
-            let values = claim.values.compactMap(\.literal).map(\.trimmingXMLSpace)
-            return !values.isEmpty && values.count == claim.values.count && values.allSatisfy { $0 == "2" }
-        }
-        // A value that is an expression or an unresolved {{named value}} is unknown here: no verdict either way.
-        let credentialUnknown = credentialClaims.contains { claim in
-            claim.values.contains { $0.isExpression || !NamedValues.references(in: $0.description).isEmpty }
-        }
-        if !enforced && !credentialUnknown {
-            add("credential-not-enforced",
-                "no required claim appidacr (v1.0) or azpacr (v2.0) with the value 2: a client that authenticated with a client secret (\"1\"), or a public client (\"0\"), gets through; require <claim name=\"appidacr\"><value>2</value></claim> (or azpacr for v2.0 tokens) to insist on a certificate",
-                line: credentialClaims.first?.line ?? (policy.requiredClaimsLine == 0 ? nil : policy.requiredClaimsLine))
+        // The rules about Entra's own claims judge Entra ID tokens only.
+        if facts.issuerKind.isEntraID {
+            credentialRule(policy, facts, add)
+            clientRule(policy, facts, add)
         }
 
         // claim-version-mismatch.
-        if isJWT {
-            var versions = Set<TokenVersion>()
-            var basis = ""
-            if let issuers = policy.issuers {
-                let known = issuers.compactMap(\.literal).compactMap(entraVersion(ofMetadataURL:))
-                if known.count == issuers.count { versions = Set(known); basis = "the listed issuers" }
-            } else {
-                let known = policy.openIDConfigs.compactMap { $0.url.literal }.compactMap(entraVersion(ofMetadataURL:))
-                if !known.isEmpty && known.count == policy.openIDConfigs.count { versions = Set(known); basis = "the openid-config metadata" }
-            }
+        if isJWT, let (versions, basis) = facts.acceptedVersions {
             let v1Named = policy.requiredClaims.filter { v1Claims.contains($0.literalName ?? "") }
             let v2Named = policy.requiredClaims.filter { v2Claims.contains($0.literalName ?? "") }
             if versions == [.v2], let claim = v1Named.first {
@@ -263,28 +325,21 @@ public enum PolicyLint {
             }
         }
 
-        // client-not-restricted.
-        let restrictsClient = claimNames.contains("appid") || claimNames.contains("azp")
-            || (policy.clientApplicationIDs.map { !$0.isEmpty } ?? false)
-        if !restrictsClient {
-            add("client-not-restricted",
-                "no appid/azp required claim\(isJWT ? "" : " and no client-application-ids"): any client application that can get a token for this audience is accepted")
-        }
-
-        // audience-not-checked.
-        if isJWT {
-            if policy.audiences == nil || policy.audiences?.isEmpty == true {
-                add("audience-not-checked",
-                    "no <audiences>: a token the issuer minted for any other API (Microsoft Graph, another app) is accepted here")
-            }
-        } else if (policy.audiences ?? []).isEmpty && (policy.backendApplicationIDs ?? []).isEmpty {
-            add("audience-not-checked",
-                "no <audiences> or <backend-application-ids>: tokens for other APIs in the tenant may be accepted (whether validate-azure-ad-token then checks the audience at all is not documented: inferred risk)")
-        }
+        audienceRules(policy, facts, add)
 
         if isJWT, policy.requireSignedTokens?.literal?.trimmingXMLSpace.lowercased() == "false" {
             add("unsigned-tokens-allowed",
                 "require-signed-tokens=\"false\": anyone can write an unsigned token (alg none) with whatever claims they like")
+        }
+        // no-signing-key-source. "If used in the policy, the key may be provided either via an OpenID configuration
+        // endpoint, or by providing the ID of an uploaded certificate ... or the modulus-exponent pair"; a symmetric
+        // key "must be provided inline". With neither, IdentityModel answers IDX10500 "Signature validation failed.
+        // No security keys were provided to validate the signature."
+        if isJWT, policy.openIDConfigs.isEmpty, policy.issuerSigningKeys.isEmpty,
+            policy.requireSignedTokens.map({ $0.literal?.trimmingXMLSpace.lowercased() == "true" }) ?? true
+        {
+            add("no-signing-key-source",
+                "validate-jwt has no key source (no <openid-config>, no <issuer-signing-keys>) while signed tokens are required (require-signed-tokens defaults to true): a signed token fails with IDX10500 \"No security keys were provided to validate the signature\" and an unsigned one fails the requirement, so nothing can pass; add the issuer's openid-config, or its keys")
         }
         if isJWT, policy.requireExpirationTime?.literal?.trimmingXMLSpace.lowercased() == "false" {
             add("expiration-not-required",
@@ -302,8 +357,9 @@ public enum PolicyLint {
             }
         }
 
-        // any-tenant-accepted.
-        let multiTenantURL = policy.openIDConfigs.compactMap { $0.url.literal }.first { url in
+        // any-tenant-accepted: Entra's tenant-independent metadata only (`common` in another provider's URL is theirs).
+        let multiTenantURL = policy.openIDConfigs.compactMap { $0.url.literal?.trimmingXMLSpace }.first { url in
+            guard let host = EntraAuthority.host(ofURL: url), EntraAuthority.isEntraHost(host), !EntraAuthority.isB2C(url: url) else { return false }
             let lower = url.lowercased()
             return lower.contains("/common/") || lower.contains("/organizations/")
         }
@@ -311,19 +367,15 @@ public enum PolicyLint {
             let lower = t.trimmingXMLSpace.lowercased()
             return lower == "common" || lower == "organizations" || lower.hasSuffix("/common") || lower.hasSuffix("/organizations")
         } ?? false
-        let restrictsTenant = (policy.issuers.map { !$0.isEmpty } ?? false) || claimNames.contains("tid") || claimNames.contains("iss")
+        let restrictsTenant = (policy.issuers.map { !$0.isEmpty } ?? false) || facts.claimNames.contains("tid") || facts.claimNames.contains("iss")
         if (multiTenantURL != nil || multiTenantID) && !restrictsTenant {
             add("any-tenant-accepted",
                 "\(multiTenantURL.map { "metadata \($0)" } ?? "tenant-id \(policy.tenantID?.description ?? "")") is multi-tenant and nothing restricts the issuer or tid: a token from any Entra tenant (an attacker's own included) can pass; add <issuers> or a tid required claim")
         }
 
-        for key in policy.issuerSigningKeys + policy.decryptionKeys {
-            if let value = key.base64Value?.literal, NamedValues.references(in: value).isEmpty {
-                add("inline-symmetric-key",
-                    "a symmetric key is written in the policy: anyone who can read the policy (repository, portal, backups) can sign tokens that pass; keep it in a secret named value ({{name}}) or Key Vault",
-                    line: key.line)
-            }
-        }
+        if isJWT, facts.issuerKind.isEntraID { issuerVersionRule(policy, facts, add) }
+
+        inlineKeyRule(policy, add)
 
         // element-order: "Set the policy's elements and child elements in the order provided in the policy statement."
         let order = policy.documentedChildOrder
@@ -339,7 +391,9 @@ public enum PolicyLint {
             highest = rank
         }
 
-        for claim in policy.requiredClaims where claim.literalName == "scp" {
+        // scope-without-separator: Entra's scp is one space-separated string ("a space separated list of scopes");
+        // other providers write scp as an array (Okta) or name it scope.
+        for claim in policy.requiredClaims where claim.literalName == "scp" && facts.issuerKind.isEntraID {
             if claim.separator?.literal != " " {
                 add("scope-without-separator",
                     "the scp claim is one space-separated string (\"read write\"), but this requirement has no separator=\" \": a token holding several scopes fails even when it has the one required",

@@ -126,6 +126,9 @@ public struct TokenValidationPolicy: Sendable, Equatable {
     public var backendApplicationIDs: [PolicyValue]?
     /// Child element names in document order with their lines (element-order lint).
     public var childElements: [(name: String, line: Int)]
+    /// The line of each item of `audiences`, `issuers`, `client-application-ids` and `backend-application-ids`,
+    /// keyed by the container's name, in the order of the values (lint points at the one it judges).
+    public var listItemLines: [String: [Int]] = [:]
     /// Every attribute and text value that is a policy expression, with what it is.
     public var expressions: [(what: String, expression: String, line: Int)]
 
