@@ -53,4 +53,21 @@ struct PolicyLintAudienceTests {
         #expect(try !ids(jwt(audiences: "<audiences><audience>api://{client-id}</audience></audiences>")).contains("app-id-uri-audience-on-v2"))
         #expect(try ids(jwt(audiences: "", claims: "<claim name=\"aud\"><value>api://orders</value></claim>")).contains("app-id-uri-audience-on-v2"))
     }
+
+    /// Whoever holds an HMAC key mints the tokens: a missing audience lets through only what the same key signs
+    /// for other services (the policy-snippets "Pre-authorize requests" sample).
+    @Test func selfIssuedTokensWithoutAudienceAreAWarning() throws {
+        let hmac = "<validate-jwt header-name=\"Authorization\"><issuer-signing-keys><key>{{signing-key}}</key></issuer-signing-keys></validate-jwt>"
+        let finding = try #require(try findings(hmac).first { $0.id == "audience-not-checked" })
+        #expect(finding.severity == .warning && finding.message.contains("same key"))
+        let google = "<validate-jwt header-name=\"Authorization\"><openid-config url=\"https://accounts.google.com/.well-known/openid-configuration\" /></validate-jwt>"
+        #expect(try findings(google).first { $0.id == "audience-not-checked" }?.severity == .error)
+    }
+
+    /// Microsoft: "If a client application ID isn't provided, one or more audience claims should be specified."
+    @Test func validateAzureADTokenWithClientIDsOnlyIsInformation() throws {
+        let clients = "<validate-azure-ad-token tenant-id='t'><client-application-ids><application-id>c</application-id></client-application-ids></validate-azure-ad-token>"
+        #expect(try findings(clients).first { $0.id == "audience-not-checked" }?.severity == .info)
+        #expect(try findings("<validate-azure-ad-token tenant-id='t' />").first { $0.id == "audience-not-checked" }?.severity == .error)
+    }
 }

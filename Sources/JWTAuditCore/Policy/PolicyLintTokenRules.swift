@@ -93,14 +93,30 @@ extension PolicyLint {
         let others = facts.issuerKind.isEntraID ? "Microsoft Graph, another app" : "another application of the same issuer"
         if isJWT {
             if (policy.audiences ?? []).isEmpty && audienceClaims.isEmpty {
-                add("audience-not-checked",
-                    "no <audiences> and no required aud claim: a token the issuer minted for any other API (\(others)) is accepted here",
-                    nil, nil)
+                if facts.issuerKind == .selfIssued {
+                    // Whoever holds the key mints the tokens; the audience only tells apart tokens the same key
+                    // signs for other services.
+                    add("audience-not-checked",
+                        "no <audiences> and no required aud claim: a token signed with the same key for another service is accepted here; add the audience this API's tokens carry",
+                        nil, .warning)
+                } else {
+                    add("audience-not-checked",
+                        "no <audiences> and no required aud claim: a token the issuer minted for any other API (\(others)) is accepted here",
+                        nil, nil)
+                }
             }
         } else if (policy.audiences ?? []).isEmpty && (policy.backendApplicationIDs ?? []).isEmpty && audienceClaims.isEmpty {
-            add("audience-not-checked",
-                "no <audiences>, <backend-application-ids> or required aud claim: tokens for other APIs in the tenant may be accepted (whether validate-azure-ad-token then checks the audience at all is not documented: inferred risk)",
-                nil, nil)
+            // Microsoft: "If a client application ID isn't provided, one or more audience claims should be
+            // specified": client-application-ids alone is a documented configuration.
+            if let clients = policy.clientApplicationIDs, !clients.isEmpty {
+                add("audience-not-checked",
+                    "no <audiences>, <backend-application-ids> or required aud claim, only client-application-ids: the listed clients' tokens for other APIs (Microsoft Graph among them) may be accepted too, since whether validate-azure-ad-token then checks the audience at all is not documented; add the API's own audience to be sure",
+                    nil, .info)
+            } else {
+                add("audience-not-checked",
+                    "no <audiences>, <backend-application-ids> or required aud claim: tokens for other APIs in the tenant may be accepted (whether validate-azure-ad-token then checks the audience at all is not documented: inferred risk)",
+                    nil, nil)
+            }
         }
 
         // Every audience the policy accepts, with its line.
