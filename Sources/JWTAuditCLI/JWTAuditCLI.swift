@@ -29,6 +29,7 @@ public enum JWTAuditCLI {
             case "man": streams.writeOutput(ManPageRenderer.render())
             case "bash": streams.writeOutput(CompletionRenderer.bash())
             case "zsh": streams.writeOutput(CompletionRenderer.zsh())
+            case "lint-rules": streams.writeOutput(LintRuleTableRenderer.render())
             default: streams.writeOutput(CompletionRenderer.fish())
             }
             return ExitStatus.success.rawValue

@@ -65,7 +65,7 @@ struct ParsingTests {
         (["decode", "a", "b"], .unexpectedArgument("b"), "decode"),
         (["help", "frobnicate"], .unknownSubcommand("frobnicate"), "help"),
         (["verify", "--version=1"], .unexpectedValue(option: "--version"), "verify"),
-        (["__generate", "tcsh"], .invalidChoice(option: "__generate", value: "tcsh", choices: ["man", "bash", "zsh", "fish"]), ""),
+        (["__generate", "tcsh"], .invalidChoice(option: "__generate", value: "tcsh", choices: ["man", "bash", "zsh", "fish", "lint-rules"]), ""),
     ] as [([String], UsageError.Kind, String)])
     func usageErrors(_ arguments: [String], _ kind: UsageError.Kind, _ command: String) {
         #expect(throws: UsageError(kind, command: command), "\(arguments)") { try CommandLineParser.parse(arguments) }

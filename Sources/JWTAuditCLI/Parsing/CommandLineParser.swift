@@ -4,7 +4,7 @@ import JWTAuditCore
 public enum Invocation: Sendable, Equatable {
     case help(command: String)
     case version
-    /// The hidden documentation generator: `jwtaudit __generate man|bash|zsh|fish`.
+    /// The hidden documentation generator: `jwtaudit __generate man|bash|zsh|fish|lint-rules`.
     case generate(String)
     case run(command: String, ParsedArguments)
 }
@@ -55,7 +55,7 @@ public struct ParsedArguments: Sendable, Equatable {
 /// `OptionTable`.
 public enum CommandLineParser {
     public static let generateCommand = "__generate"
-    public static let generateKinds = ["man", "bash", "zsh", "fish"]
+    public static let generateKinds = ["man", "bash", "zsh", "fish", "lint-rules"]
 
     public static func parse(_ arguments: [String]) throws(UsageError) -> Invocation {
         var index = 0
