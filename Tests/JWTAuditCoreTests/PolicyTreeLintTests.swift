@@ -186,11 +186,22 @@ struct PolicyTreeLintTests {
     }
 
     @Test func aNamedValueNoOneDefinesIsMissingInAnAPIOpsTree() throws {
-        let report = try lint(["art/apis/a/policy.xml": T.policies(T.validateJWT)])
+        let report = try lint([
+            "art/apis/a/policy.xml": T.policies(T.validateJWT),
+            "art/named values/other/namedValueInformation.json": T.namedValue("other", value: "x"),
+        ])
         let missing = findings(report, "named-value-missing")
         #expect(missing.count == 1)
         #expect(missing.first?.line == 5)
         #expect(missing.first?.message.contains("{{tenant-id}} is used, but art defines no named value") == true)
+    }
+
+    /// Issue 19: an extract with no named values directory at all (the extractor told to skip them, the values
+    /// in the publisher's configuration) says nothing about which exist: unknown, not missing.
+    @Test func aTreeThatTracksNoNamedValuesLeavesThemUnknown() throws {
+        let report = try lint(["art/apis/a/policy.xml": T.policies(T.validateJWT)])
+        #expect(findings(report, "named-value-missing").isEmpty)
+        #expect(findings(report, "named-value-unknown").first?.message.contains("{{tenant-id}} is not defined in art") == true)
     }
 
     @Test func reportSaysWhatValidatesNoToken() throws {

@@ -42,7 +42,12 @@ struct APIOpsReader {
 
     static func read(_ directory: String, source: PolicySourceFiles) -> PolicyTree {
         var reader = APIOpsReader(source: source, tree: PolicyTree(path: directory, kind: .apiops))
-        reader.tree.namedValuesComplete = true
+        // An extract that tracks named values holds them all; one with no named values directory at all (the
+        // extractor told to skip them, or the values supplied by the publisher's configuration) says nothing
+        // about which exist, so a name it does not define is unknown, not missing.
+        reader.tree.namedValuesComplete = namedValueDirectories.contains { name in
+            source.entries(directory).contains { $0.kind == .directory && $0.name == name }
+        }
         var service = PolicyServiceScope()
         reader.readLevel(directory, into: &service, workspace: nil)
         reader.tree.service = service
