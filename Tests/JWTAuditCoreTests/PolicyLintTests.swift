@@ -169,6 +169,14 @@ struct PolicyLintTests {
         #expect(found == expected, "weak.xml: missing \(expected.subtracting(found)), extra \(found.subtracting(expected))")
     }
 
+    /// Issue 19: the shipped example of mistakes that let no token through finds each on its line.
+    @Test func nothingPassesExampleFindsEachMistakeOnItsLine() throws {
+        let doc = try PolicyDocument(bytes: try examplePolicyBytes("nothing-passes.xml"), sourceName: "nothing-passes.xml")
+        let found = PolicyLint.lint(doc).map { "\($0.id)@\($0.line)" }
+        #expect(found.sorted() == ["app-id-uri-audience-on-v2@10", "foreign-audience@11", "issuer-version-mismatch@14", "no-signing-key-source@26"],
+                "\(found)")
+    }
+
     @Test func failOn() throws {
         let doc = try PolicyDocument(bytes: try examplePolicyBytes("secret-allowed-v1.xml"), sourceName: "secret-allowed-v1.xml")
         let findings = PolicyLint.lint(doc)
