@@ -37,18 +37,19 @@ struct ExplainCommandTests {
         ])
         #expect(result.status == 1, "\(result.stderr)")
         let object = try #require(try JSONParser.parse(result.stdout).objectValue)
-        #expect(Array(object.keys.prefix(2)) == ["verdict", "token"])
+        #expect(Array(object.keys.prefix(4)) == ["verdict", "status", "exitCode", "token"])
         #expect(object.keys.contains("steps") && object.keys.contains("glossary"))
         let step = try #require(object["steps"]?.arrayValue?.last?.objectValue)
         #expect(step.keys == ["check", "status", "expected", "actual", "explanation", "fix"])
-        #expect(object["verdict"]?.objectValue?["exitCode"] == 1)
+        #expect(object["verdict"]?.objectValue?.keys == ["accepted", "statusCode", "body", "lastError"], "check-policy's verdict")
+        #expect(object["status"] == "rejected" && object["exitCode"] == 1)
     }
 
     @Test func jsonHasTheDocumentedShape() throws {
         let result = Support.run(["explain", "--json", "--at", Self.at, "examples/tokens/managed-identity-v1.jwt"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONParser.parse(result.stdout).objectValue)
-        #expect(object.keys == ["verdict", "token", "evaluator", "steps", "glossary"])
+        #expect(object.keys == ["verdict", "status", "exitCode", "token", "evaluator", "steps", "glossary"])
         #expect(object["verdict"]?.objectValue?.keys == ["status", "httpStatus", "reason", "message", "body", "exitCode"])
         #expect(object["verdict"]?.objectValue?["status"] == "decoded")
         #expect(object["token"]?.objectValue?.keys == ["paragraph", "facts", "findings"])

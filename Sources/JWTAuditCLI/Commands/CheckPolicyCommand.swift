@@ -12,10 +12,11 @@ public enum CheckPolicyCommand {
         let format = parsed.has(.json) ? "json" : (parsed.last(.format) ?? "text")
         let style = TextStyle.resolve(parsed, streams: streams, environment: environment)
         if parsed.all(.policy).isEmpty { throw .usage(.missingOption("--policy"), command) }
-        // The token comes only from the argument (`-` for standard input): lint in CI runs with a non-terminal
-        // standard input and must not wait on it.
-        let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
-        if !wantsToken {
+        // A request is evaluated when anything describes one (a token argument, --request-header, or an
+        // --expression-value, which may carry the token-value); otherwise the policy is linted. The token comes only
+        // from the argument (`-` for standard input): lint in CI runs with a non-terminal standard input and must
+        // not wait on it.
+        if !PolicyConfiguration.describesRequest(parsed) {
             let findings = try lint(parsed)
             switch format {
             case "json": streams.writeOutput(JSONWriter.write(LintReport.document(findings)) + "\n")
@@ -155,19 +156,30 @@ public enum CheckPolicyCommand {
     }
 }
 
-/// The request `check-policy` (and `explain --policy`) evaluates, from the options: the policy scopes and named
-/// values, expression values, certificates, network settings, the instant and the request headers.
+/// The request `check-policy` and `explain --policy` evaluate, read from the same options by both: the policy
+/// scopes and named values, the request (a token argument, or `--request-header` lines exactly as a client sent
+/// them), expression values, certificates and decryption keys, network settings and the instant. Both commands
+/// hand it to the one evaluation in the core, so they cannot reach different verdicts.
 struct PolicyConfiguration {
     var inputs: CheckPolicyCommand.PolicyInputs
     var network: PolicyNetworkOptions
     var at: Int64
     var headerLines: [String]
+    var decryption: DecryptionKeyFiles
 
     static func make(_ parsed: ParsedArguments, command: String, now: Int64) throws(CommandFailure) -> PolicyConfiguration {
         let at = try parsed.instant(now: now, command: command)
         let inputs = try CheckPolicyCommand.inputs(parsed, command: command)
         let network = try PolicyNetworkOptions(parsed, command: command)
-        return PolicyConfiguration(inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader))
+        return PolicyConfiguration(
+            inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader),
+            decryption: DecryptionKeyFiles(parsed))
+    }
+
+    /// Whether the options describe a request to evaluate without a token argument: headers as a client sent them,
+    /// or expression values (a `token-value` expression's value is the token).
+    static func describesRequest(_ parsed: ParsedArguments) -> Bool {
+        parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty || !parsed.all(.expressionValue).isEmpty
     }
 
     /// Evaluates the effective policy (the `--policy` scopes composed, named values substituted) against one
@@ -203,16 +215,18 @@ struct PolicyConfiguration {
         // The cache's freshness is judged by the real clock; --at only moves the token's times.
         let provider = CommandKeyProvider(
             network: network.network, environment: environment, certificates: inputs.certificates, clock: { now })
+        let decryption = decryption
         do {
             return try PolicyEvaluator.evaluate(
                 document,
                 PolicyEvaluationRequest(
                     token: token, request: request, expressionValues: inputs.expressionValues, at: at,
-                    authority: network.authority),
+                    authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() }),
                 keys: KeyResolution(provider: provider))
         } catch {
             // An expression the policy needs has no value: say how to give one.
-            let reason = error.code == .unevaluable ? error.reason + " with --expression-value 'EXPRESSION=VALUE'" : error.reason
+            let reason = error.code == .unevaluable && !error.reason.hasPrefix("named value")
+                ? error.reason + " with --expression-value 'EXPRESSION=VALUE'" : error.reason
             throw .input(JWTAuditError(error.code, reason), what: "cannot evaluate the policy")
         }
     }

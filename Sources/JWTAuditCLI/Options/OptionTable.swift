@@ -141,9 +141,9 @@ public enum OptionTable {
     static let fetching = [verify, checkPolicy, explain]
     /// Commands that read APIM policies.
     static let policyReading = [checkPolicy, explain]
-    /// Commands that decrypt a JWE before judging the token inside (check-policy and explain are to follow, with
-    /// the policy's decryption-keys).
-    static let decrypting = [decode, verify]
+    /// Commands that decrypt a JWE before judging the token inside (check-policy and explain --policy with the
+    /// policy's decryption-keys).
+    static let decrypting = [decode, verify, checkPolicy, explain]
 
     /// Every option, in documentation order (help and the man page list them in this order). Each is a handle
     /// too: commands read their values through it (`parsed.last(.clockSkew)`), so a misspelt option is a compile

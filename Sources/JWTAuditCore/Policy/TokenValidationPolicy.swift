@@ -18,6 +18,11 @@ public struct PolicyPlacement: Sendable, Equatable {
     }
 }
 
+extension PolicyPlacement {
+    /// Where the element starts, as one value: an element is identified by its position.
+    var key: String { "\(source ?? "")\u{0}\(line)\u{0}\(column)" }
+}
+
 public enum PolicySection: String, Sendable, Equatable, CaseIterable {
     case inbound, backend, outbound
     case onError = "on-error"
