@@ -15,6 +15,9 @@ _jwtaudit() {
                 --at)
                     COMPREPLY=()
                     return ;;
+                --pick)
+                    COMPREPLY=()
+                    return ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
                     return ;;
@@ -23,7 +26,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --decryption-key -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -31,6 +34,9 @@ _jwtaudit() {
         verify)
             case "$prev" in
                 --at)
+                    COMPREPLY=()
+                    return ;;
+                --pick)
                     COMPREPLY=()
                     return ;;
                 --color)
@@ -92,7 +98,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -100,6 +106,9 @@ _jwtaudit() {
         check-policy)
             case "$prev" in
                 --at)
+                    COMPREPLY=()
+                    return ;;
+                --pick)
                     COMPREPLY=()
                     return ;;
                 --color)
@@ -146,7 +155,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -154,6 +163,9 @@ _jwtaudit() {
         explain)
             case "$prev" in
                 --at)
+                    COMPREPLY=()
+                    return ;;
+                --pick)
                     COMPREPLY=()
                     return ;;
                 --color)
@@ -230,7 +242,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

@@ -22,6 +22,6 @@ public enum ExitStatus: Int32, Sendable {
         (1, "The token is rejected (a check failed, the policy rejects it, or a JWE does not decrypt and authenticate), or lint found problems."),
         (2, "Could not decide: keys or metadata could not be obtained (network, TLS, offline cache miss)."),
         (3, "Bad input: not a token, an unreadable file, a malformed JWKS, PEM or policy, an unevaluable expression."),
-        (64, "Usage error: an unknown option, a missing value, conflicting options."),
+        (64, "Usage error: an unknown option or subcommand (the closest one is suggested), a missing value, an option given where a value was expected, conflicting options, or no subcommand at all (the subcommands are then listed on standard error)."),
     ]
 }

@@ -76,8 +76,8 @@ struct NetworkCacheTests {
         try overwrite(path, good)
         #expect(cache.read(url: url) == entry, "the unmodified entry still reads")
         // Writable by others: a planted key set would be a planted trust anchor.
-        chmod(path, 0o666)
-        #expect(cache.read(url: url) == nil, "group/other-writable entry refused")
+        chmod(path, 0o646)
+        #expect(cache.read(url: url) == nil, "other-writable entry refused")
     }
 
     @Test func symlinkedEntryIsRefused() throws {
@@ -102,8 +102,9 @@ struct NetworkCacheTests {
         #expect(cache.lookup(url: url) == .ignored("cache entry \(path) ignored: it is a directory, not a regular file"))
         rmdir(path)
         try cache.write(DiskCache.Entry(url: url, content: Array("{}".utf8), fetchedAt: 1, lifetime: 3600))
-        chmod(path, 0o620)
-        #expect(cache.lookup(url: url) == .ignored("cache entry \(path) ignored: it is writable by group or others"))
+        chmod(path, 0o602)
+        #expect(cache.lookup(url: url) == .ignored(
+            "cache entry \(path) ignored: it is writable by others (fix with: chmod go-w \(path), or chmod -R go-w \(tmp.path) for the whole cache)"))
     }
 
     @Test func refusesADirectoryWritableByOthers() throws {

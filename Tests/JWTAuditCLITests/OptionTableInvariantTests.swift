@@ -68,4 +68,40 @@ struct OptionTableInvariantTests {
             #expect(OptionTable.option(spelled: shared, for: OptionTable.decode) != nil, "decode \(shared)")
         }
     }
+
+    /// Issue 17 item 11: help groups options in sections; each option is in exactly one, and every section holds
+    /// an option (a name left over after a rename would silently hide it from help).
+    @Test func everyOptionIsInExactlyOneSection() {
+        let listed = OptionTable.sections.flatMap(\.options)
+        for option in OptionTable.options {
+            #expect(listed.filter { $0 == option.long }.count == 1, "--\(option.long) is in \(listed.filter { $0 == option.long }.count) sections")
+        }
+        for name in listed { #expect(OptionTable.options.contains { $0.long == name }, "section lists unknown --\(name)") }
+        for command in [CommandSpec.topLevel] + OptionTable.commands.map(\.name) {
+            #expect(OptionTable.sectioned(for: command).flatMap(\.options).count == OptionTable.options(for: command).count, "\(command)")
+        }
+    }
+
+    /// The help line says "repeatable" once, from the abstract: renderers add nothing (the doubled
+    /// "(repeatable). (can be repeated)" of issue 17).
+    @Test func aRepeatableOptionSaysSoOnceAndOthersDoNot() {
+        for option in OptionTable.options {
+            let said = option.abstract.ranges(of: "repeatable").count
+            #expect(said == (option.repeatable ? 1 : 0), "--\(option.long): \(option.abstract)")
+        }
+        for command in OptionTable.commands.map(\.name) {
+            let help = HelpRenderer.render(command: command)
+            #expect(!help.contains("can be repeated"), "\(command)")
+        }
+    }
+
+    /// Help shows two examples per subcommand, each a command line that fits the help's width.
+    @Test func everySubcommandHasTwoExamplesInItsHelp() {
+        for command in OptionTable.commands {
+            #expect(command.examples.count >= 2, "\(command.name) has \(command.examples.count) examples")
+            let help = HelpRenderer.render(command: command.name)
+            #expect(help.contains("EXAMPLES:\n"), "\(command.name)")
+            #expect(help.ranges(of: "    $ jwtaudit ").count == 2, "\(command.name)")
+        }
+    }
 }

@@ -58,6 +58,21 @@ enum Support {
         return made.map { String(cString: $0) } ?? "/tmp"
     }()
 
+    /// `posix_spawn(3)` of `executable` with `arguments` (after argv[0]) and exactly `environment`, the C strings
+    /// made for the call only. Returns posix_spawn's status.
+    static func posixSpawn(
+        _ pid: inout pid_t, _ executable: String, _ arguments: [String], environment: [String: String],
+        actions: inout posix_spawn_file_actions_t
+    ) -> Int32 {
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        return posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    }
+
     /// Runs an executable with posix_spawn: standard input from `stdin` (through a file, so a huge input never
     /// blocks the test), standard output and error through pipes, read to EOF.
     static func spawn(_ executable: String, _ arguments: [String], stdin: [UInt8] = [], environment: [String: String] = [:]) -> Result {
@@ -75,14 +90,8 @@ enum Support {
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
         for fd in outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let spawned = posixSpawn(&pid, executable, arguments, environment: environment, actions: &actions)
         close(outPipe[1])
         close(errPipe[1])
         guard spawned == 0 else {

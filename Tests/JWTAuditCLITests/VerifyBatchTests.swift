@@ -62,7 +62,7 @@ struct VerifyBatchTests {
         #expect(result.status == 1)
         #expect(result.stdout == """
             {"line":1,"valid":true,"failed":[],"credential":"certificate"}
-            {"line":4,"valid":false,"failed":["format"],"credential":"unknown","error":"no token found: a JWT is base64url segments separated by dots (header.payload.signature), and the input has no dot"}
+            {"line":4,"valid":false,"failed":["format"],"credential":"unknown","error":"no JWT (eyJ...) found: paste the token alone; a JWT is base64url segments separated by dots, header.payload.signature, its header starting with eyJ"}
             {"line":5,"valid":false,"failed":["credential"],"credential":"secret"}
             {"line":6,"valid":false,"failed":["expiry","credential"],"credential":"secret"}
 

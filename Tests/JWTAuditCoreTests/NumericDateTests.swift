@@ -80,3 +80,18 @@ struct NumericDateTests {
         #expect(NumericDate.relative(now, to: now) == "now")
     }
 }
+
+/// Issue 17 item 11: `--at 2026-01-01`, a date alone, is midnight UTC.
+@Suite("A date alone is midnight UTC")
+struct NumericDateDateOnlyTests {
+    @Test func aFullDateIsMidnightUTC() throws {
+        #expect(try NumericDate.parseTime("2026-01-01") == 1_767_225_600)
+        #expect(try NumericDate.parseTime("2024-02-29") == 1_709_164_800)
+    }
+
+    @Test(arguments: ["2026-1-01", "2026-02-30", "2026-01-01T", "2026/01/01", "2026-13-01", " 2026-01-01"])
+    func aMalformedDateIsRefusedSayingWhatIsAccepted(_ text: String) {
+        let error = #expect(throws: JWTAuditError.self) { try NumericDate.parseTime(text) }
+        #expect(error?.reason.contains("a date such as 2026-01-01") == true, "\(String(describing: error))")
+    }
+}

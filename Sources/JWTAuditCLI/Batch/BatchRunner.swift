@@ -14,6 +14,8 @@ struct BatchItemResult: Sendable {
     var undecided = false
     /// True when the run was interrupted before this line was judged: it is neither printed nor counted.
     var interrupted = false
+    /// True when the line holds more than one token (one was judged, as `--pick` says).
+    var severalTokens = false
 
     /// A line not judged because of an interrupt.
     static let notJudged = BatchItemResult(jsonLine: "", valid: false, failedChecks: [], malformed: false, interrupted: true)
@@ -38,6 +40,8 @@ struct BatchRunner {
         var malformed = 0
         var undecided = 0
         var failedByCheck: [String: Int] = [:]
+        /// Lines that held more than one token.
+        var severalTokens = 0
         var interrupted = false
         var outputClosed = false
     }
@@ -130,6 +134,7 @@ struct BatchRunner {
                     summary.rejected += 1
                 }
                 for id in result.failedChecks { summary.failedByCheck[id, default: 0] += 1 }
+                if result.severalTokens { summary.severalTokens += 1 }
                 out += result.jsonLine
                 out += "\n"
             }

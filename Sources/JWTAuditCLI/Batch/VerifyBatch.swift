@@ -17,8 +17,8 @@ enum VerifyBatch {
     static let interruptedStatus: Int32 = 130
 
     static func run(
-        _ arguments: ParsedArguments, configuration: VerifyConfiguration, environment: [String: String],
-        streams: StandardStreams
+        _ arguments: ParsedArguments, configuration: VerifyConfiguration, pick: Int? = nil,
+        environment: [String: String], streams: StandardStreams
     ) throws(CommandFailure) -> Int32 {
         let quiet = configuration.quiet
 
@@ -68,17 +68,25 @@ enum VerifyBatch {
             verify: { line, number, worker in
                 if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                 let token: CompactToken
+                var tokensOnLine = 1
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
-                    // next one's identical header segment is not decoded and parsed again.
+                    // next one's identical header segment is not decoded and parsed again. (--pick 2 and on look
+                    // for more than a bare token.)
+                    if let pick, pick > 1 { throw JWTAuditError(.malformedToken, "") }
                     token = try CompactToken.parse(line, reusingHeaderOf: previousTokens[worker])
                     previousTokens[worker] = token
                 } catch {
-                    // Not a bare token: extract it as every subcommand does (quotes, Bearer, the whitespace rule).
+                    // Not a bare token: find it as every subcommand does (a pasted header, quotes, the whitespace
+                    // rule, several tokens on the line).
                     do throws(JWTAuditError) {
-                        token = try CompactToken.parse(try TokenInput.extract(line))
+                        let found = try TokenInput.find(line, pick: pick)
+                        tokensOnLine = found.count
+                        token = try CompactToken.parse(try found.whole())
                     } catch {
-                        return malformed(number, error.reason)
+                        var result = malformed(number, error.reason)
+                        result.severalTokens = tokensOnLine > 1
+                        return result
                     }
                 }
                 // A JWE is decrypted first and the token inside is what is verified; a JWS pays one comparison.
@@ -106,8 +114,18 @@ enum VerifyBatch {
                         return keyFailure(number, token: token, error.reason)
                     }
                 }
-                if let outcome { return item(verifier.verify(token, decryption: outcome, at: at), number: number) }
-                return item(verifier.verify(token, at: at), number: number)
+                let result: BatchItemResult
+                if let outcome {
+                    result = item(verifier.verify(token, decryption: outcome, at: at), number: number)
+                } else {
+                    // The bare-token path returns the item as it is (no copy to mark it).
+                    guard tokensOnLine > 1 else { return item(verifier.verify(token, at: at), number: number) }
+                    result = item(verifier.verify(token, at: at), number: number)
+                }
+                guard tokensOnLine > 1 else { return result }
+                var marked = result
+                marked.severalTokens = true
+                return marked
             },
             tooLong: { number, bytes in
                 malformed(number, "the line is \(bytes) bytes, over the \(maxLine)-byte limit for a token")
@@ -134,6 +152,10 @@ enum VerifyBatch {
         if !summary.failedByCheck.isEmpty {
             let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             out += "jwtaudit: failed checks: " + TerminalText.escaped(counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) + "\n"
+        }
+        if summary.severalTokens > 0 {
+            let lines = summary.severalTokens == 1 ? "1 line holds" : "\(summary.severalTokens) lines hold"
+            out += "jwtaudit: note: \(lines) more than one token; the first of each was verified (--pick N takes the Nth)\n"
         }
         if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
         return out

@@ -11,6 +11,10 @@ public enum CheckPolicyCommand {
         let command = OptionTable.checkPolicy
         let format = parsed.has(.json) ? "json" : (parsed.last(.format) ?? "text")
         let style = TextStyle.resolve(parsed, streams: streams, environment: environment)
+        // --json is --format json: with another --format it would silently win over what was asked.
+        if parsed.has(.json), let asked = parsed.last(.format), asked != "json" {
+            throw .usage(.conflictingOptions("--json", "--format \(asked)"), command)
+        }
         if parsed.all(.policy).isEmpty { throw .usage(.missingOption("--policy"), command) }
         // A request is evaluated when anything describes one (a token argument, --request-header, or an
         // --expression-value, which may carry the token-value); otherwise the policy is linted. The token comes only
@@ -31,9 +35,8 @@ public enum CheckPolicyCommand {
                 .invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; give no token to lint"),
                 command)
         }
-        let tokenText = try parsed.positionals.first.map { (argument) throws(CommandFailure) in
-            try TokenSource.read(argument: argument, command: command, streams: streams)
-        }
+        let tokenText = try PolicyConfiguration.tokenText(
+            parsed, command: command, streams: streams, fromStandardInput: false)
         let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
             .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
         if format == "json" {
@@ -174,6 +177,22 @@ struct PolicyConfiguration {
         return PolicyConfiguration(
             inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader),
             decryption: DecryptionKeyFiles(parsed))
+    }
+
+    /// The token of the request: the argument (`-` for standard input), the token `--pick` chooses in it; when
+    /// there is no argument, standard input only if `fromStandardInput` (explain, with nothing else describing the
+    /// request). check-policy and explain read it here, the same way.
+    static func tokenText(
+        _ parsed: ParsedArguments, command: String, streams: StandardStreams, fromStandardInput: Bool
+    ) throws(CommandFailure) -> String? {
+        guard parsed.positionals.first != nil || fromStandardInput else { return nil }
+        let pick = try TokenChoice.pick(parsed, command: command)
+        let input = try TokenSource.read(argument: parsed.positionals.first, command: command, streams: streams)
+        do throws(JWTAuditError) {
+            return try TokenChoice.find(input, pick: pick, streams: streams).whole()
+        } catch {
+            throw .input(error, what: "cannot read the token")
+        }
     }
 
     /// Whether the options describe a request to evaluate without a token argument: headers as a client sent them,

@@ -13,7 +13,8 @@ enum DecodeCommand {
     ) throws(CommandFailure) -> Int32 {
         let command = OptionTable.decode
         let at = try arguments.instant(now: now, command: command)
-        let token = try TokenRequest.read(arguments, command: command, streams: streams).token
+        let request = try TokenRequest.read(arguments, command: command, streams: streams, forReading: true)
+        let token = request.token
         let inspection: TokenInspection
         var status = ExitStatus.success
         if token.kind == .jwe {
@@ -26,13 +27,14 @@ enum DecodeCommand {
             inspection = TokenInspection.inspect(token, decryption: outcome, at: at)
             if outcome.status == .failed { status = .rejected }
         } else {
-            inspection = TokenInspection.inspect(token, at: at)
+            inspection = TokenInspection.inspect(token, at: at, signatureProblem: request.signatureProblem)
         }
         if arguments.has(.json) {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {
             let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
-            streams.writeOutput(DecodeReport.text(inspection, style: style))
+            streams.writeOutput(DecodeReport.text(
+                inspection, style: style, localTime: { LocalTime.format($0, environment: environment) }))
         }
         return status.rawValue
     }

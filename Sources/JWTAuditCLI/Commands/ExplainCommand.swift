@@ -73,10 +73,9 @@ enum ExplainCommand {
     ) throws(CommandFailure) -> Explanation {
         let command = OptionTable.explain
         let configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
-        var tokenText: String?
-        if arguments.positionals.first != nil || !PolicyConfiguration.describesRequest(arguments) {
-            tokenText = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
-        }
+        let tokenText = try PolicyConfiguration.tokenText(
+            arguments, command: command, streams: streams,
+            fromStandardInput: !PolicyConfiguration.describesRequest(arguments))
         do {
             return Explainer.explain(try configuration.evaluate(
                 tokenText: tokenText, environment: environment, now: now, command: command))

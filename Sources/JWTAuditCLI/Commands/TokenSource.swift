@@ -75,16 +75,60 @@ enum TokenSource {
     }
 }
 
-/// What `decode` and `explain` start from: the token text and its compact parse.
+/// Which token of the input a command takes (`--pick N`), and the note that says so when there was a choice.
+enum TokenChoice {
+    /// `--pick`: a whole number from 1; nil when not given.
+    static func pick(_ arguments: ParsedArguments, command: String) throws(CommandFailure) -> Int? {
+        guard let text = arguments.last(.pick) else { return nil }
+        guard let value = Int(text), value >= 1, value <= 100_000 else {
+            throw .usage(.invalidValue(option: "--pick", value: text, reason: "expected the number of a token in the input, from 1"), command)
+        }
+        return value
+    }
+
+    /// The token `--pick` names (or the default one), with the note on stderr when the input held several.
+    static func find(_ input: String, pick: Int?, streams: StandardStreams, quiet: Bool = false) throws(JWTAuditError)
+        -> TokenInput.Found
+    {
+        let found = try TokenInput.find(input, pick: pick)
+        if !quiet, let note = note(found) { streams.writeErrorLine("jwtaudit: note: \(note)") }
+        return found
+    }
+
+    /// "the input holds 2 tokens; using token 1 (line 3); --pick 2 takes the other", or nil for a lone token.
+    static func note(_ found: TokenInput.Found) -> String? {
+        guard found.count > 1 else { return nil }
+        let name = found.label == "access_token" || found.label == "id_token" ? ", \(found.label!)" : ""
+        let other = found.count == 2
+            ? "--pick \(found.number == 1 ? 2 : 1) takes the other"
+            : "--pick N (1 to \(found.count)) takes another"
+        return "the input holds \(found.count) tokens; using token \(found.number) (line \(found.line)\(name)); \(other)"
+    }
+}
+
+/// What `decode` and `explain` start from: the token chosen in the input and its compact parse.
 struct TokenRequest {
+    /// The compact token chosen in the input (`--pick`).
     let text: String
     let token: CompactToken
+    /// Why the signature segment cannot be read (only `forReading`, `CompactToken.parseForReading`).
+    var signatureProblem: String? = nil
 
-    /// The token text (argument, `@FILE`, a file, or standard input) and its compact parse.
-    static func read(_ arguments: ParsedArguments, command: String, streams: StandardStreams) throws(CommandFailure) -> TokenRequest {
+    /// The token text (argument, `@FILE`, a file, or standard input), the token `--pick` chooses in it, and its
+    /// compact parse. `forReading` (`decode`): a signature segment that cannot be read, or a token cut short in
+    /// its signature, is a finding rather than a failure (`CompactToken.parseForReading`).
+    static func read(
+        _ arguments: ParsedArguments, command: String, streams: StandardStreams, forReading: Bool = false
+    ) throws(CommandFailure) -> TokenRequest {
+        let pick = try TokenChoice.pick(arguments, command: command)
         let input = try TokenSource.read(argument: arguments.positionals.first, command: command, streams: streams)
         do {
-            return TokenRequest(text: input, token: try CompactToken.parse(try TokenInput.extract(input)))
+            let found = try TokenChoice.find(input, pick: pick, streams: streams)
+            guard forReading else {
+                return TokenRequest(text: found.token, token: try CompactToken.parse(try found.whole()))
+            }
+            let reading = try CompactToken.parseForReading(found)
+            return TokenRequest(text: found.token, token: reading.token, signatureProblem: reading.signatureProblem)
         } catch {
             throw .input(error, what: "cannot decode the token")
         }

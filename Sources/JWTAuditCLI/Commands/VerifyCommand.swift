@@ -194,11 +194,26 @@ enum VerifyCommand {
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
     ) throws(CommandFailure) -> Int32 {
         let configuration = try VerifyConfiguration.make(arguments, now: now)
+        let pick = try TokenChoice.pick(arguments, command: OptionTable.verify)
         if configuration.batch {
-            return try VerifyBatch.run(arguments, configuration: configuration, environment: environment, streams: streams)
+            return try VerifyBatch.run(
+                arguments, configuration: configuration, pick: pick, environment: environment, streams: streams)
         }
         let input = try TokenSource.read(argument: arguments.positionals.first, command: OptionTable.verify, streams: streams)
-        let evaluation = try evaluate(configuration: configuration, environment: environment, tokenText: input)
+        var tokenText = input
+        var notFound: JWTAuditError?
+        do {
+            tokenText = try TokenChoice.find(input, pick: pick, streams: streams, quiet: configuration.quiet).whole()
+        } catch {
+            notFound = error
+        }
+        let evaluation: VerifyEvaluation
+        if let notFound {
+            // No token, an altered one, one cut short, no token N: the `format` check fails with the reason.
+            evaluation = .notAToken(notFound, policy: configuration.policy, at: configuration.at)
+        } else {
+            evaluation = try evaluate(configuration: configuration, environment: environment, tokenText: tokenText)
+        }
         if !configuration.quiet {
             if configuration.json {
                 streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")

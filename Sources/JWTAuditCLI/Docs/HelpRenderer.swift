@@ -29,14 +29,47 @@ public enum HelpRenderer {
             out += row("<\(argument.lowercased())>", spec.argumentHelp)
             out += "\n"
         }
-        out += "OPTIONS:\n"
-        for option in OptionTable.options(for: spec.name) {
-            var text = option.abstract
-            if option.repeatable { text += " (can be repeated)" }
-            out += row(option.displayName, text)
+        // The options by section (`OptionTable.sections`); an option's abstract says when it is repeatable.
+        for (title, options) in OptionTable.sectioned(for: spec.name) {
+            out += "\(title.uppercased()):\n"
+            for option in options { out += row(option.displayName, option.abstract) }
+            out += "\n"
         }
-        out += "\n" + wrap(spec.discussion, indent: 0, firstIndent: 0) + "\n"
+        if !spec.examples.isEmpty {
+            out += "EXAMPLES:\n"
+            for example in spec.examples.prefix(2) {
+                out += wrap(example.explanation, indent: 2, firstIndent: 2) + "\n"
+                out += commandLine("$ jwtaudit " + example.arguments) + "\n\n"
+            }
+        }
+        out += wrap(spec.discussion, indent: 0, firstIndent: 0) + "\n"
         return out
+    }
+
+    /// `SUBCOMMANDS:` and one row per subcommand: part of the top-level help, and what a bare `jwtaudit` prints.
+    public static func subcommandList() -> String {
+        var out = "SUBCOMMANDS:\n"
+        for command in OptionTable.commands { out += row(command.name, command.abstract) }
+        return out
+    }
+
+    /// An example command, indented by four and broken with shell continuations (` \`) where it is longer than the
+    /// help's width, so that it can still be pasted into a shell as it reads.
+    static func commandLine(_ command: String) -> String {
+        var lines: [String] = []
+        var line = "    "
+        var lineHasWord = false
+        for word in command.split(separator: " ") {
+            if lineHasWord && line.count + 1 + word.count + 2 > width {
+                lines.append(line + " \\")
+                line = "        "
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
     }
 
     public static func renderTopLevel() -> String {
@@ -46,8 +79,7 @@ public enum HelpRenderer {
         for option in OptionTable.options(for: CommandSpec.topLevel) {
             out += row(option.displayName, option.abstract)
         }
-        out += "\nSUBCOMMANDS:\n"
-        for command in OptionTable.commands { out += row(command.name, command.abstract) }
+        out += "\n" + subcommandList()
         out += "\n  See 'jwtaudit help <subcommand>' for detailed help.\n"
         return out
     }

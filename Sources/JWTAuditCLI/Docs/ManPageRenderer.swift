@@ -24,24 +24,31 @@ public enum ManPageRenderer {
             out += ".Ss \(command.name)\n"
             out += sentences(command.abstract)
             if !command.discussion.isEmpty { out += ".Pp\n" + sentences(command.discussion) }
-            let options = OptionTable.options(for: command.name)
-            if command.argument != nil || !options.isEmpty {
-                out += ".Bl -tag -width Ds\n"
-                if let argument = command.argument {
-                    out += ".It Ar \(argument.lowercased())\n" + sentences(command.argumentHelp)
-                }
+            if let argument = command.argument {
+                out += ".Bl -tag -width Ds\n.It Ar \(argument.lowercased())\n" + sentences(command.argumentHelp) + ".El\n"
+            }
+            // The sections --help shows (`OptionTable.sections`).
+            for (title, options) in OptionTable.sectioned(for: command.name) {
+                out += ".Pp\n" + sentences(title + ":") + ".Bl -tag -width Ds\n"
                 for option in options { out += item(option) }
                 out += ".El\n"
             }
         }
         out += ".Sh TOKEN INPUT\n" + sentences(
             "A token is given as an argument, as a file (FILE or @FILE), or on standard input (-, or no argument when "
-                + "standard input is not a terminal). It may be bare, or inside a 'Bearer' value, an 'Authorization:' "
-                + "header line, a token endpoint's JSON response (access_token, then id_token) or a URL with "
-                + "access_token= or id_token=.")
+                + "standard input is not a terminal).")
+        out += ".Pp\n" + sentences(OptionTable.tokenInputForms)
         out += ".Pp\n" + sentences(OptionTable.tokenWhitespaceRule)
         out += ".Sh ENVIRONMENT\n.Bl -tag -width Ds\n.It Ev NO_COLOR\n"
         out += sentences("When set to a non-empty value, text output is not coloured unless --color always is given.")
+        out += ".It Ev TERM\n"
+        out += sentences("When it is dumb, text output is not coloured unless --color always is given.")
+        out += ".It Ev TZ\n"
+        out += sentences("When set, decode shows each time claim in this time zone too, after UTC; JSON output keeps UTC only.")
+        out += ".It Ev COLUMNS\n"
+        out += sentences("The width explain wraps its text to, instead of the terminal's.")
+        out += ".It Ev XDG_CACHE_HOME , HOME\n"
+        out += sentences("The default cache directory is $XDG_CACHE_HOME/jwtaudit, else $HOME/.cache/jwtaudit.")
         out += ".El\n"
         out += ".Sh EXIT STATUS\n.Bl -tag -width Ds\n"
         for (code, meaning) in ExitStatus.documented { out += ".It \(code)\n" + sentences(meaning) }
@@ -69,7 +76,6 @@ public enum ManPageRenderer {
         if option.kind == .value { head += " Ar \(option.valueName!.lowercased())" }
         var body = option.abstract
         if !option.discussion.isEmpty { body += " " + option.discussion }
-        if option.repeatable { body += " May be given more than once." }
         if !option.choices.isEmpty && !option.choices.allSatisfy({ body.contains($0) }) {
             body += " One of: " + option.choices.joined(separator: ", ") + "."
         }

@@ -6,7 +6,8 @@ public import JWTAuditCore
 /// Design: "`$XDG_CACHE_HOME/jwtaudit` (or `~/.cache/jwtaudit`) … Directory 0700, files 0600, written to a
 /// temporary file and renamed, so a killed run never leaves a torn entry; a corrupt entry is ignored and
 /// refetched, never trusted." Entries are also refused when another user owns them or could have written them:
-/// a planted JWKS would be a planted trust anchor.
+/// a planted JWKS would be a planted trust anchor. (Group-writable is not "another user" when the group is the
+/// owner's private group: `writableByOthers`.)
 public struct DiskCache: Sendable {
     /// One cached document. `lastForcedRefetch` is the `RefetchLimiter`'s memory across processes.
     public struct Entry: Sendable, Equatable {
@@ -90,8 +91,8 @@ public struct DiskCache: Sendable {
         guard info.st_uid == geteuid() else {
             return .ignored("cache entry \(path) ignored: it is owned by user \(info.st_uid), not by you")
         }
-        guard info.st_mode & 0o022 == 0 else {
-            return .ignored("cache entry \(path) ignored: it is writable by group or others")
+        if let why = Self.writableByOthers(info, path: path, directory: directory) {
+            return .ignored("cache entry \(path) ignored: \(why)")
         }
         guard info.st_size <= Self.maxEntryBytes else { return .ignored("cache entry \(path) ignored: it is too large") }
         var bytes = [UInt8]()
@@ -158,10 +159,33 @@ public struct DiskCache: Sendable {
         guard (info.st_mode & S_IFMT) == S_IFDIR else {
             throw JWTAuditError(.unavailable, "cache directory \(directory) is not a directory")
         }
-        guard info.st_uid == geteuid(), info.st_mode & 0o022 == 0 else {
+        guard info.st_uid == geteuid() else {
             throw JWTAuditError(.unavailable,
-                "cache directory \(directory) is owned by another user or writable by others; refusing to use it")
+                "cache directory \(directory) is owned by another user (\(info.st_uid)); refusing to use it")
         }
+        if let why = writableByOthers(info, path: directory) {
+            throw JWTAuditError(.unavailable, "cache directory \(directory) refused: \(why)")
+        }
+    }
+
+    /// Why a file or directory of this user's could have been written by someone else, with the command that
+    /// fixes it; nil when it could not. Writable by others: always refused. Writable by its group: accepted when
+    /// the group is the user's private group (`PrivateGroup`: a `git clone` under umask 002 on Debian or Ubuntu
+    /// makes the example cache so).
+    static func writableByOthers(_ info: stat, path: String, directory: String? = nil) -> String? {
+        var fix = "fix with: chmod go-w \(shellQuoted(path))"
+        if let directory { fix += ", or chmod -R go-w \(shellQuoted(directory)) for the whole cache" }
+        if info.st_mode & 0o002 != 0 { return "it is writable by others (\(fix))" }
+        guard info.st_mode & 0o020 != 0, let refusal = PrivateGroupCheck.refusal(group: info.st_gid) else { return nil }
+        return "it is writable by \(refusal.description) (\(fix))"
+    }
+
+    /// `path` as a shell word: unchanged when it is only safe characters, else in single quotes.
+    static func shellQuoted(_ path: String) -> String {
+        let safe = path.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/._-+,:@%=".unicodeScalars.contains(scalar))
+        }
+        return safe && !path.isEmpty ? path : "'" + path.replacing("'", with: "'\\''") + "'"
     }
 
     static func failure(_ what: String) -> JWTAuditError {

@@ -78,8 +78,9 @@ public final class KeyDiscovery: KeyProvider {
         var ignored: String?
         if case .ignored(let why) = lookup { ignored = why }
         if offline {
-            throw JWTAuditError(.unavailable,
-                "--offline: no cached \(what) for \(url) (a run without --offline would fetch it)\(ignored.map { "; \($0)" } ?? "")")
+            // "No cached metadata" would be false when an entry is there but refused: say why, and how to fix it.
+            throw JWTAuditError(.unavailable, ignored.map { "--offline: the cached \(what) for \(url) is not used: \($0)" }
+                ?? "--offline: no cached \(what) for \(url) (a run without --offline would fetch it)")
         }
         let document = try fetchAndStore(url: url, now: now, forcedAt: cached?.lastForcedRefetch, validate: validate)
         guard let ignored else { return document }

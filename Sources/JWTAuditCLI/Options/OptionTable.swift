@@ -12,14 +12,27 @@ public enum OptionTable {
     public static let abstract =
         "Inspect and audit JSON Web Tokens from Microsoft Entra ID and Azure API Management."
 
+    /// Where a token is found in what was pasted (`TokenInput`, `TokenSearch`), as the man page's TOKEN INPUT
+    /// section and `decode --help` say it.
+    public static let tokenInputForms =
+        "The token is found in whatever holds it: bare, after 'Bearer' or 'Authorization:', in a curl command "
+        + "(-H 'authorization: Bearer ...'), the browser's request headers, a PowerShell hashtable, a log line, a "
+        + "quoted e-mail reply, a sentence, a token endpoint's JSON response (access_token is preferred to "
+        + "id_token) or a URL with access_token= or id_token=. A JWT is recognised by its shape: base64url segments "
+        + "separated by dots, the header starting with eyJ. When the input holds several tokens (two pasted one "
+        + "after the other are two tokens, not one JWE), the first is taken, --pick N takes another, and a note on "
+        + "standard error says which token of how many was taken, and its line. A token cut short (ending in ... "
+        + "or …) is refused, saying so."
+
     /// The whitespace rule of `TokenWhitespace`, as the man page's TOKEN INPUT section and `decode --help` say it.
     public static let tokenWhitespaceRule =
-        "Around the token, white space and quotes are removed. Inside it, a line break is removed together with "
-        + "the spaces and tabs next to it, so a token that a terminal or an editor wrapped (even with indented "
-        + "lines) is read whole. Any other white space inside the token (a space or a tab with no line break next "
-        + "to it, a vertical tab, a form feed, a byte order mark) means the token was altered on its way: it is "
-        + "refused as bad input (exit status 3), naming the position and the segment. The rule is the same for "
-        + "every subcommand and for each line of verify --batch."
+        "Inside the token, a line break is removed together with the spaces, tabs and reply marks (>) next to it, "
+        + "so a token that a terminal, an editor or a mail program wrapped (even with indented or quoted lines) is "
+        + "read whole; a line break after a finished token (its segments all there, its signature as long as its "
+        + "algorithm makes them) ends it. Any other white space inside the token (a space or a tab with no line "
+        + "break next to it, a vertical tab, a form feed, a byte order mark) followed by the rest of the token "
+        + "means the token was altered on its way: it is refused as bad input (exit status 3), naming the position "
+        + "and the segment. The rule is the same for every subcommand and for each line of verify --batch."
 
     public static let decode = "decode"
     public static let verify = "verify"
@@ -33,13 +46,15 @@ public enum OptionTable {
             name: decode,
             abstract: "Show what a token holds and how its client authenticated, without verifying it.",
             discussion:
-                "The token may be bare, or inside a 'Bearer' value, an 'Authorization:' header line, a token "
-                + "endpoint's JSON response (access_token, then id_token) or a URL with access_token= or "
-                + "id_token=. " + tokenWhitespaceRule + " "
+                tokenInputForms + " " + tokenWhitespaceRule + " "
                 + "The output lists the header and the claims in the token's own order, the signature, and a "
                 + "summary: the client credential (certificate, secret or public client, read from appidacr in "
                 + "v1.0 tokens and azpacr in v2.0 tokens), any proof-of-possession binding, and findings a "
-                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it. "
+                + "reviewer should see. It never verifies the signature: use it to read a token, not to trust it. So a "
+                + "signature segment that cannot be read (a documentation sample, whose signature is cut mid-way, or "
+                + "a token cut short after its payload) does not stop it: the header and claims are shown, with a "
+                + "signature-unreadable finding, and \"bytes\" is null in --json output; verify refuses such a token "
+                + "(exit status 3). Times are in UTC, and also in local time when the TZ environment variable is set. "
                 + "An encrypted token (JWE) is decrypted with --decryption-key and the token inside it is shown as any "
                 + "token; --json then adds a decryption object: status (decrypted, failed or no-key), algorithm, "
                 + "encryption, kid, keyUsed, plaintext (base64url, only when decrypted), reason, keyChoice, keysTried and "
@@ -127,7 +142,11 @@ public enum OptionTable {
             discussion: "'jwtaudit help decode' prints the same text as 'jwtaudit decode --help'.",
             argument: "SUBCOMMAND",
             argumentHelp: "The subcommand to describe.",
-            argumentCompletion: .choices),
+            argumentCompletion: .choices,
+            examples: [
+                ("help verify", "Show verify's options, grouped by what they are for, with examples."),
+                ("help", "List the subcommands."),
+            ]),
     ]
 
     /// Subcommands that produce a report and so take the shared output options.
@@ -151,6 +170,7 @@ public enum OptionTable {
     public static let options: [OptionSpec] = [
         .json,
         .at,
+        .pick,
         .color,
         // Keys.
         .key,
@@ -196,6 +216,30 @@ public enum OptionTable {
         .version,
     ]
 
+    /// The headings `--help` and the man page group a command's options under, in order, by long name. Every
+    /// option is in exactly one section (OptionTableInvariantTests); within a section, options keep table order.
+    public static let sections: [(title: String, options: [String])] = [
+        ("Input and output", ["json", "at", "pick", "color", "format", "fail-on", "quiet"]),
+        ("Keys", ["key", "jwks", "secret-file", "secret-env", "tenant", "openid-config", "decryption-key"]),
+        ("What the token must say", [
+            "issuer", "any-issuer", "audience", "any-audience", "client-id", "require-certificate", "require-claim", "alg",
+            "clock-skew", "allow-missing-exp",
+        ]),
+        ("Policy", ["policy", "named-value", "named-values", "certificate", "request-header", "expression-value"]),
+        ("Network", ["authority", "cacert", "timeout", "allow-http", "cache-dir", "no-cache", "offline"]),
+        ("Batch", ["batch", "jobs"]),
+        ("General", ["help", "version"]),
+    ]
+
+    /// A command's options by section, leaving out sections it has no option in.
+    public static func sectioned(for command: String) -> [(title: String, options: [OptionSpec])] {
+        let own = options(for: command)
+        return sections.compactMap { section in
+            let members = own.filter { section.options.contains($0.long) }
+            return members.isEmpty ? nil : (section.title, members)
+        }
+    }
+
     public static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }
 
     /// The options a command accepts, in table order.
@@ -217,15 +261,21 @@ extension OptionSpec {
 
     public static let at = OptionSpec(
         long: "at", kind: .value, valueName: "TIME", commands: OptionTable.reporting,
-        abstract: "Judge times as of TIME (RFC 3339 or Unix seconds) instead of now.",
+        abstract: "Judge times as of TIME (RFC 3339, a date, or Unix seconds) instead of now.",
         discussion:
-            "TIME is an RFC 3339 date-time such as 2026-01-01T00:00:00Z or a number of seconds since 1970-01-01T00:00:00Z. Relative times and the expired and not-yet-valid findings use it.")
+            "TIME is an RFC 3339 date-time such as 2026-01-01T00:00:00Z, a date such as 2026-01-01 (midnight UTC), or a number of seconds since 1970-01-01T00:00:00Z. Relative times and the expired and not-yet-valid findings use it.")
+
+    public static let pick = OptionSpec(
+        long: "pick", kind: .value, valueName: "N", commands: OptionTable.reporting,
+        abstract: "Take the Nth token when the input holds several (default: the first, or a response's access_token).",
+        discussion:
+            "Tokens are found in pasted text by their shape (base64url segments separated by dots, the header starting with eyJ) and numbered in the order they come. When there are several, a note on standard error says which one was taken and on which line. With --batch, N counts the tokens of each line.")
 
     public static let color = OptionSpec(
         long: "color", kind: .value, valueName: "WHEN", commands: OptionTable.reporting,
         abstract: "Colour text output: auto, always or never (default auto).",
         discussion:
-            "With auto, text is coloured only when standard output is a terminal and the NO_COLOR environment variable is not set; always and never override both. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
+            "With auto, text is coloured only when standard output is a terminal, the NO_COLOR environment variable is not set and TERM is not dumb; always and never override these. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
         choices: ["auto", "always", "never"], completion: .choices)
 
     // Keys.
@@ -407,7 +457,7 @@ extension OptionSpec {
     public static let format = OptionSpec(
         long: "format", kind: .value, valueName: "FORMAT", commands: [OptionTable.checkPolicy],
         abstract: "Write lint findings as text, json or sarif (SARIF 2.1.0 for code scanning; default text).",
-        discussion: "--json is the same as --format json.",
+        discussion: "--json is the same as --format json; with --format text or sarif it is a usage error (64).",
         choices: ["text", "json", "sarif"], completion: .choices)
 
     public static let failOn = OptionSpec(

@@ -9,7 +9,7 @@ enum DecodeReport {
         var out = JSONObject()
         out.append("header", .object(token.header))
         out.append("claims", token.claims.map(JSONValue.object) ?? .null)
-        out.append("signature", .object(signature(token)))
+        out.append("signature", .object(signature(token, unreadable: inspection.signatureProblem != nil)))
         out.append("credential", .object(credential(inspection.credential)))
         let binding = inspection.binding
         var bind = JSONObject()
@@ -88,14 +88,15 @@ enum DecodeReport {
         return cred
     }
 
-    static func signature(_ token: CompactToken) -> JSONObject {
+    static func signature(_ token: CompactToken, unreadable: Bool = false) -> JSONObject {
         var sig = JSONObject()
         sig.append("algorithm", token.header["alg"] ?? .null)
         if token.kind == .jwe {
             sig.append("encryption", token.header["enc"] ?? .null)
             sig.append("encrypted", .bool(true))
         } else {
-            sig.append("bytes", .number(JSONNumber(token.signature.count)))
+            // null: the signature segment cannot be read (`findings` has signature-unreadable).
+            sig.append("bytes", unreadable ? .null : .number(JSONNumber(token.signature.count)))
         }
         sig.append("kid", token.header["kid"] ?? .null)
         sig.append("verified", .bool(false))
@@ -105,7 +106,10 @@ enum DecodeReport {
     // MARK: Text
 
     /// Every string from the token (names, values, `kid`, what the findings quote) is escaped (`TerminalText`).
-    static func text(_ inspection: TokenInspection, style: TextStyle) -> String {
+    /// `localTime` gives a claim's time in the local time zone when `TZ` asks for it (`LocalTime`).
+    static func text(
+        _ inspection: TokenInspection, style: TextStyle, localTime: (Int64) -> String? = { _ in nil }
+    ) -> String {
         let safe = TerminalText.escaped
         let token = inspection.token
         let heading = inspection.envelope != nil ? "Header (the signed JWT inside the JWE)" : token.kind == .jwe ? "Header (JWE, protected)" : "Header"
@@ -113,7 +117,7 @@ enum DecodeReport {
         out += members(token.header, times: [], style: style)
         out += "\n" + style.heading("Claims") + "\n"
         if let claims = token.claims {
-            out += members(claims, times: inspection.times, style: style)
+            out += members(claims, times: inspection.times, style: style, localTime: localTime)
         } else {
             out += "  " + style.dim(safe(token.claimsProblem ?? "no claims")) + "\n"
         }
@@ -122,6 +126,8 @@ enum DecodeReport {
         if token.kind == .jwe {
             rows.append(("encryption", safe(token.header["enc"].map { JSONWriter.write($0, style: .compact) } ?? "(none)")))
             rows.append(("payload", token.isDecrypted ? "decrypted (see Decryption below); it is not signed" : "encrypted: only the recipient's key can read it"))
+        } else if inspection.signatureProblem != nil {
+            rows.append(("length", style.red("unreadable") + ": the segment is not a whole signature (see findings)"))
         } else {
             rows.append(("length", "\(token.signature.count) bytes"))
         }
@@ -206,7 +212,10 @@ enum DecodeReport {
         return table(rows)
     }
 
-    static func members(_ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle) -> String {
+    static func members(
+        _ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle,
+        localTime: (Int64) -> String? = { _ in nil }
+    ) -> String {
         var rows: [(String, String)] = []
         let safe = TerminalText.escaped
         for member in object.members {
@@ -214,7 +223,8 @@ enum DecodeReport {
             var value = safe(JSONWriter.write(member.value, style: .compact))
             if let time = times.first(where: { $0.name == member.key }), member.value.numberValue != nil || time.problem != nil {
                 if let utc = time.utc, let relative = time.relative {
-                    value += "  " + style.dim("\(utc) (\(relative))")
+                    let local = time.seconds.flatMap(localTime).map { " = \($0)" } ?? ""
+                    value += "  " + style.dim("\(utc)\(local) (\(relative))")
                 } else if let problem = time.problem {
                     value += "  " + style.red(safe(problem))
                 }

@@ -2,7 +2,9 @@ import JWTAuditCore
 /// Whether and how text output is coloured. DESIGN.md: "Text output is coloured only on a terminal and never
 /// when `NO_COLOR` is set; `--color auto|always|never` overrides." no-color.org: "Command-line software which
 /// adds ANSI color to its output by default should check for a NO_COLOR environment variable that, when
-/// present and not an empty string (regardless of its value), prevents the addition of ANSI color."
+/// present and not an empty string (regardless of its value), prevents the addition of ANSI color." A terminal
+/// that says `TERM=dumb` (Emacs shell buffers, some CI consoles) cannot show colours either (terminfo's `dumb`
+/// entry has no `colors` capability), so it gets none unless `--color always` says otherwise.
 struct TextStyle {
     let enabled: Bool
 
@@ -17,7 +19,8 @@ struct TextStyle {
         case "never": return TextStyle(enabled: false)
         default:
             let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-            return TextStyle(enabled: outputIsTerminal && !noColor)
+            let dumb = environment["TERM"] == "dumb"
+            return TextStyle(enabled: outputIsTerminal && !noColor && !dumb)
         }
     }
 

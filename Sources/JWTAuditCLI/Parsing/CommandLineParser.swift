@@ -104,6 +104,15 @@ public enum CommandLineParser {
         return .run(command: command.name, parsed)
     }
 
+    /// Whether `argument` is one of `command`'s option spellings, alone or as `--long=value`, or `--`, which ends
+    /// the options.
+    static func isOption(_ argument: String, of command: CommandSpec) -> Bool {
+        guard argument.hasPrefix("-"), argument != "-" else { return false }
+        if argument == "--" { return true }
+        let spelling = argument.hasPrefix("--") ? String(argument.prefix { $0 != "=" }) : argument
+        return OptionTable.option(spelled: spelling, for: command.name) != nil
+    }
+
     static func parseCommand(_ command: CommandSpec, _ arguments: [String]) throws(UsageError) -> ParsedArguments {
         var parsed = ParsedArguments()
         var index = 0
@@ -151,6 +160,11 @@ public enum CommandLineParser {
                     guard index < arguments.count else { throw UsageError(.missingValue(option: spelling), command: command.name) }
                     value = arguments[index]
                     index += 1
+                    // `--audience --require-certificate`: the value was forgotten, and taking the next option as the
+                    // value would silently drop that option. A value that is an option is written --audience=VALUE.
+                    if isOption(value, of: command) {
+                        throw UsageError(.optionAsValue(option: spelling, value: value), command: command.name)
+                    }
                 }
                 if !option.choices.isEmpty && !option.choices.contains(value) {
                     throw UsageError(

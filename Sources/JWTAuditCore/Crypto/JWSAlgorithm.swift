@@ -31,6 +31,20 @@ public enum JWSAlgorithm: String, Sendable, CaseIterable, Hashable {
         }
     }
 
+    /// The lengths in bytes a signature of this algorithm has: what tells a finished signature segment from one
+    /// that a line wrap or a cut left short (`TokenWhitespace`). HMAC: the hash length (RFC 7518 §3.2). RSA: "k,
+    /// the length in octets of the RSA modulus" (RFC 8017 §8.2.1, §8.1.1), for the 2048-bit keys RFC 7518 §3.3
+    /// requires at least and the sizes above them in use. ECDSA: "the 64-octet sequence" for ES256, 96 for ES384,
+    /// 132 for ES512 (RFC 7518 §3.4). EdDSA: 64 bytes for Ed25519, 114 for Ed448 (RFC 8032 §5.1.6, §5.2.6).
+    public var signatureLengths: [Int] {
+        switch family {
+        case .hmac: return [hashLength ?? 0]
+        case .rsaPKCS1, .rsaPSS: return [256, 384, 512, 1024]
+        case .ecdsa: return [(ecCurve?.coordinateLength ?? 0) * 2]
+        case .eddsa: return [64, 114]
+        }
+    }
+
     /// OpenSSL's name for the digest ("SHA256"...), nil for EdDSA (Ed25519 is a one-shot, pre-hash-free scheme).
     var digestName: String? { hashLength.map { "SHA\($0 * 8)" } }
 

@@ -53,6 +53,44 @@ public struct CompactToken: Sendable {
         try parse(text, limits: limits, reusingHeaderOf: nil)
     }
 
+    /// A token parsed for reading, not for verifying (`parseForReading`).
+    public struct Reading: Sendable {
+        /// The token; without its signature when `signatureProblem` says why it cannot be read.
+        public let token: CompactToken
+        /// Why the signature segment cannot be read: then no verifier may take the token.
+        public let signatureProblem: String?
+    }
+
+    /// Parses the token found in pasted text for reading, not for verifying (`decode`): the header and the payload
+    /// as strictly as `parse`, but a signature segment that is not strict base64url, or a token cut short after its
+    /// payload, is returned as `signatureProblem` with the token parsed without its signature. Microsoft's
+    /// documentation samples are such tokens: "the keys are changed and personal information is removed, which
+    /// prevents token validation" (Entra access token reference), and their signature segment is cut mid-way. A
+    /// token cut before its signature is still refused, saying it was cut. (`parse`, which every verification
+    /// uses, is not touched: this only runs again on what it refused.)
+    public static func parseForReading(_ found: TokenInput.Found, limits: Limits = .default) throws(JWTAuditError)
+        -> Reading
+    {
+        let cutShort = found.cut.map { "the token is cut short: its signature segment ends in '\($0)'" }
+        let failure: JWTAuditError
+        do {
+            let token = try parse(found.token, limits: limits)
+            return Reading(token: token, signatureProblem: token.kind == .jws ? cutShort : nil)
+        } catch {
+            failure = error
+        }
+        // The header and payload alone, with an empty signature: when they parse, what failed was the signature.
+        var dots = found.token.utf8.lazy.filter { $0 == UInt8(ascii: ".") }.makeIterator()
+        let isJWS = dots.next() != nil && dots.next() != nil && dots.next() == nil
+        guard failure.code == .malformedToken, isJWS, let lastDot = found.token.lastIndex(of: "."),
+            let token = try? parse(String(found.token[...lastDot]), limits: limits)
+        else {
+            if found.cut != nil { _ = try found.whole() }
+            throw failure
+        }
+        return Reading(token: token, signatureProblem: cutShort ?? failure.reason)
+    }
+
     /// Parses like `parse(_:limits:)`, but when `previous` has byte for byte the same header segment (and was
     /// parsed under the same JSON limits), takes its decoded header instead of decoding and parsing the segment
     /// again: the result is the same, since the header is a function of those bytes. Tokens signed by one key of

@@ -46,10 +46,17 @@ public enum NumericDate {
             }
             return seconds
         }
-        if let seconds = parseRFC3339(text) { return seconds }
+        if let seconds = parseRFC3339(text) ?? parseDate(text) { return seconds }
         throw JWTAuditError(
             .invalidArgument,
-            "time '\(text)' is neither Unix seconds nor an RFC 3339 date-time such as 2026-01-01T00:00:00Z")
+            "time '\(text)' is neither Unix seconds, an RFC 3339 date-time such as 2026-01-01T00:00:00Z, nor a date such as 2026-01-01")
+    }
+
+    /// RFC 3339 §5.6 `full-date` alone (`2026-01-01`): midnight UTC that day, which is what a person asking "was
+    /// it valid on the first of January" means often enough, and says so in UTC, as every time here is.
+    public static func parseDate(_ text: String) -> Int64? {
+        guard text.utf8.count == 10 else { return nil }
+        return parseRFC3339(text + "T00:00:00Z")
     }
 
     /// RFC 3339 §5.6 `date-time`: `full-date "T" full-time`, with `time-offset` `Z` or `±hh:mm`.

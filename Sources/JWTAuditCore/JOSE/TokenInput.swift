@@ -1,41 +1,105 @@
 /// Finds the compact token in what a person pasted. DESIGN.md: "a bare JWT/JWE; `Bearer <jwt>`; an
 /// `Authorization: Bearer <jwt>` line; a token endpoint's JSON response (`access_token`, `id_token`); a URL or
 /// fragment with `access_token=`/`id_token=`. Surrounding whitespace, quotes and line breaks inside a pasted
-/// token are ignored." Whitespace inside the token follows `TokenWhitespace`'s one rule: a line wrap is undone,
-/// anything else is an altered token. Otherwise nothing is judged here: `CompactToken.parse` says what is wrong
-/// with what is found.
+/// token are ignored." Beyond those forms, a token anywhere in pasted text is found by its shape (`TokenSearch`:
+/// a curl command, the DevTools headers pane, a quoted e-mail, a log line, prose), and several tokens are several
+/// tokens, numbered in the order they come. Whitespace inside the token follows `TokenWhitespace`'s one rule: a
+/// line wrap is undone, anything else is an altered token. Otherwise nothing is judged here: `CompactToken.parse`
+/// says what is wrong with what is found.
 public enum TokenInput {
+    /// The token chosen in the input, and where it was.
+    public struct Found: Sendable, Equatable {
+        /// The compact token text, line wraps removed.
+        public let token: String
+        /// Its number (1-based) among the tokens of the input, in the order they come.
+        public let number: Int
+        /// How many tokens the input holds.
+        public let count: Int
+        /// The line (1-based) where it starts.
+        public let line: Int
+        /// `...` or `…` when the token is cut short there (a documentation sample, a shortened log).
+        public let cut: String?
+        /// What the input calls it (`access_token`, `id_token`), when it names it.
+        public let label: String?
+
+        /// The token, or why a cut one cannot be used whole.
+        public func whole() throws(JWTAuditError) -> String {
+            guard let cut else { return token }
+            throw JWTAuditError(
+                .malformedToken,
+                "the token is cut short: it ends in '\(cut)'\(count > 1 || line > 1 ? " (line \(line))" : ""); paste the whole token, from eyJ to the last character of its signature")
+        }
+    }
+
     /// Returns the compact token text, or throws `.malformedToken` saying what the input looked like.
     public static func extract(_ text: String) throws(JWTAuditError) -> String {
         if isBareCompact(text) { return text }
         return try extractFromSurroundings(text)
     }
 
+    /// The token numbered `pick` (1-based) in the input; without `pick`, the one a token response or a URL names
+    /// `access_token` (the token an API receives, RFC 6749 §5.1), else the first. Throws `.malformedToken` when
+    /// the input holds no token, when a token in it was altered, or when `pick` is past the last one.
+    public static func find(_ text: String, pick: Int? = nil) throws(JWTAuditError) -> Found {
+        if isBareCompact(text) {
+            try check(pick, count: 1)
+            return Found(token: text, number: 1, count: 1, line: 1, cut: nil, label: nil)
+        }
+        let matches = try TokenSearch.matches(in: text)
+        guard !matches.isEmpty else {
+            // No `eyJ` token: the wrappings below, for a token whose header is not serialised as JWTs are.
+            let token = try unwrapped(text)
+            try check(pick, count: 1)
+            return Found(token: token, number: 1, count: 1, line: 1, cut: nil, label: nil)
+        }
+        try check(pick, count: matches.count)
+        let index = pick.map { $0 - 1 } ?? matches.firstIndex { $0.label == "access_token" } ?? 0
+        let match = matches[index]
+        return Found(
+            token: match.text, number: index + 1, count: matches.count, line: match.line, cut: match.cut, label: match.label)
+    }
+
+    private static func check(_ pick: Int?, count: Int) throws(JWTAuditError) {
+        guard let pick else { return }
+        if pick < 1 || pick > count {
+            throw JWTAuditError(
+                .malformedToken,
+                "there is no token \(pick): the input holds \(count == 1 ? "one token" : "\(count) tokens")")
+        }
+    }
+
     /// True when the text is nothing but base64url characters and dots, with at least one dot: a bare compact
     /// token, which `extractFromSurroundings` would return unchanged (every form it unwraps needs a character
-    /// outside that set: a space, a quote, '{', ':' or '='). One pass over the bytes instead of the scalar-by-
-    /// scalar trimming and scanning below, which cost a fifth of a whole `verify` process.
+    /// outside that set: a space, a quote, '{', ':' or '='; and a token cut short ends in three dots). One pass
+    /// over the bytes instead of the search, which cost a fifth of a whole `verify` process.
     static func isBareCompact(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes -> Bool in
             var dots = 0
+            var trailingDots = 0
             for byte in bytes {
                 switch byte {
                 case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                     UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
-                    continue
+                    trailingDots = 0
                 case UInt8(ascii: "."):
                     dots += 1
+                    trailingDots += 1
                 default:
                     return false
                 }
             }
-            return dots > 0
+            return dots > 0 && trailingDots < 3
         }
     }
 
-    /// The general path: every accepted wrapping, one after the other.
+    /// The general path: the token the search finds, whole.
     static func extractFromSurroundings(_ text: String) throws(JWTAuditError) -> String {
+        try find(text).whole()
+    }
+
+    /// The wrappings taken off one after the other, for input where the search finds no `eyJ` token.
+    static func unwrapped(_ text: String) throws(JWTAuditError) -> String {
         var candidate = trimmed(text)
         if candidate.isEmpty { throw JWTAuditError(.malformedToken, "the input is empty: no token found") }
 
@@ -89,12 +153,11 @@ public enum TokenInput {
             }
         }
         candidate = trimmed(candidate)
-        if candidate.isEmpty { throw JWTAuditError(.malformedToken, "no token found in the input") }
-        if !candidate.contains(".") {
+        if candidate.isEmpty || !candidate.contains(".") {
             throw JWTAuditError(
                 .malformedToken,
-                "no token found: a JWT is base64url segments separated by dots (header.payload.signature), "
-                    + "and the input has no dot")
+                "no JWT (eyJ...) found: paste the token alone; a JWT is base64url segments separated by dots, "
+                    + "header.payload.signature, its header starting with eyJ")
         }
         return try TokenWhitespace.removingLineWraps(candidate)
     }

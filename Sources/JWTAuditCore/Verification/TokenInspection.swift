@@ -28,6 +28,9 @@ public struct TokenInspection: Sendable {
 
     /// The token described: for a decrypted JWE that carries a signed JWT, that inner JWT.
     public let token: CompactToken
+    /// Why the signature segment cannot be read, when the token was parsed for reading only
+    /// (`CompactToken.parseForReading`): a `signature-unreadable` finding.
+    public let signatureProblem: String?
     public let now: Int64
     /// The rule the time findings follow (the verifier's; `decode` has no skew, so 0 s).
     public let lifetime: LifetimeRule
@@ -46,10 +49,14 @@ public struct TokenInspection: Sendable {
 
     /// `lifetime`: the rule the time findings follow (the verifier's; `decode` has none of its own, so a skew of
     /// 0 s). `credential`: the verdict the verifier already gave for this token, so that it is classified once.
+    /// `signatureProblem`: why the signature segment of a token parsed for reading cannot be read.
     public static func inspect(
-        _ token: CompactToken, at now: Int64, lifetime: LifetimeRule = LifetimeRule(), credential: CredentialVerdict? = nil
+        _ token: CompactToken, at now: Int64, lifetime: LifetimeRule = LifetimeRule(), credential: CredentialVerdict? = nil,
+        signatureProblem: String? = nil
     ) -> TokenInspection {
-        inspect(token, envelope: nil, decryption: nil, at: now, lifetime: lifetime, credential: credential)
+        inspect(
+            token, envelope: nil, decryption: nil, at: now, lifetime: lifetime, credential: credential,
+            signatureProblem: signatureProblem)
     }
 
     /// A JWE with what decrypting it gave. Decrypted, the token it carries is inspected as any token is (the
@@ -59,16 +66,18 @@ public struct TokenInspection: Sendable {
         _ jwe: CompactToken, decryption: DecryptionOutcome, at now: Int64, lifetime: LifetimeRule = LifetimeRule()
     ) -> TokenInspection {
         guard let opened = jwe.opened(with: decryption) else {
-            return inspect(jwe, envelope: nil, decryption: decryption, at: now, lifetime: lifetime, credential: nil)
+            return inspect(
+                jwe, envelope: nil, decryption: decryption, at: now, lifetime: lifetime, credential: nil,
+                signatureProblem: nil)
         }
         return inspect(
             opened, envelope: opened.kind == .jws ? jwe : nil, decryption: decryption, at: now, lifetime: lifetime,
-            credential: nil)
+            credential: nil, signatureProblem: nil)
     }
 
     private static func inspect(
         _ token: CompactToken, envelope: CompactToken?, decryption: DecryptionOutcome?, at now: Int64,
-        lifetime: LifetimeRule, credential given: CredentialVerdict?
+        lifetime: LifetimeRule, credential given: CredentialVerdict?, signatureProblem: String?
     ) -> TokenInspection {
         let claims = token.claims ?? JSONObject()
         let credential: CredentialVerdict
@@ -96,10 +105,15 @@ public struct TokenInspection: Sendable {
             }
         }
         Self.headerFindings(token, claims: claims, into: &findings)
+        if let problem = signatureProblem {
+            findings.append(Finding(
+                id: "signature-unreadable", severity: .error,
+                message: "\(problem): the header and claims are shown, but no verifier can check this signature (verify refuses the token); documentation samples are cut like this"))
+        }
         let times = Self.timeFindings(token, claims: claims, now: now, rule: lifetime, into: &findings)
         Self.entraFindings(token, claims: claims, into: &findings)
         return TokenInspection(
-            token: token, now: now, lifetime: lifetime, credential: credential, binding: binding, times: times,
+            token: token, signatureProblem: signatureProblem, now: now, lifetime: lifetime, credential: credential, binding: binding, times: times,
             findings: findings, decryption: decryption, envelope: envelope)
     }
 

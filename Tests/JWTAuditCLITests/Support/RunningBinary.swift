@@ -18,14 +18,8 @@ final class RunningBinary {
         posix_spawn_file_actions_addopen(&actions, 0, directory.path + "/stdin", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, directory.path + "/stdout", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, directory.path + "/stderr", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([Support.binaryPath] + arguments).map { strdup($0) } + [nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            for pointer in argv { free(pointer) }
-            for pointer in envp { free(pointer) }
-        }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, Support.binaryPath, &actions, nil, argv, envp)
+        let spawned = Support.posixSpawn(&pid, Support.binaryPath, arguments, environment: environment, actions: &actions)
         guard spawned == 0 else { throw Subprocess.Failure(description: "posix_spawn failed: \(spawned)") }
         self.pid = pid
     }
