@@ -49,6 +49,9 @@ public struct XMLElement: Sendable, Equatable {
 
     public var name: String
     public var attributes: [(name: String, value: String)]
+    /// The line each attribute starts on, in the order of `attributes` (empty for an element built in code):
+    /// lint findings about one attribute cite its own line.
+    public var attributeLines: [Int] = []
     public var children: [Node]
     /// The file the element came from (composed policies mix several files).
     public var source: String?
@@ -69,6 +72,12 @@ public struct XMLElement: Sendable, Equatable {
 
     public func attribute(_ name: String) -> String? {
         attributes.first { $0.name == name }?.value
+    }
+
+    /// The line attribute `name` starts on (the element's own line when it is not known).
+    public func line(ofAttribute name: String) -> Int {
+        guard let index = attributes.firstIndex(where: { $0.name == name }), index < attributeLines.count else { return line }
+        return attributeLines[index]
     }
 
     public var elements: [XMLElement] {
@@ -375,6 +384,7 @@ private struct Parser {
                 throw fail("<\(name)> has more than \(limits.maxAttributes) attributes", at: attributeStart, code: .limitExceeded)
             }
             element.attributes.append((attributeName, value))
+            element.attributeLines.append(position(attributeStart).line)
         }
     }
 
