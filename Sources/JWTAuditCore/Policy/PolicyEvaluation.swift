@@ -255,6 +255,9 @@ extension PolicyEvaluator {
         var notes: [String] = []
         policy.clockSkew = Int64(resolved.clockSkewSeconds)
         policy.requireExpiry = resolved.requireExpirationTime
+        if resolved.kind == .validateAzureADToken {
+            notes.append("validate-azure-ad-token has no clock-skew attribute: lifetimes are judged with a skew of 0 s, as validate-jwt's default, and exp is required (inferred: the values it uses are not documented).")
+        }
         policy.allowedAlgorithms = Set(ResolvedTokenValidation.documentedSigningAlgorithms.compactMap(JWSAlgorithm.init(rawValue:)))
         if let audiences = resolved.acceptedAudiences {
             policy.audiences = audiences
@@ -374,10 +377,16 @@ extension PolicyEvaluator {
         var notes: [String] = []
         if !certificates.isEmpty {
             let given = try request.decryptionKeys()
+            if given.isEmpty && keys.isEmpty {
+                // The gateway holds these keys and would decrypt: without them no answer can be given.
+                throw JWTAuditError(
+                    .unavailable,
+                    "the token is encrypted (JWE) and the policy decrypts it with the certificate\(certificates.count == 1 ? "" : "s") \(certificates.joined(separator: ", ")) held by APIM; give its private key with --decryption-key FILE")
+            }
             keys += given
-            notes.append(given.isEmpty
-                ? "The policy decrypts with the certificate\(certificates.count == 1 ? "" : "s") \(certificates.joined(separator: ", ")) held by APIM; no --decryption-key was given, so those keys could not be tried here."
-                : "The --decryption-key keys were taken as the private keys of the policy's decryption certificate\(certificates.count == 1 ? "" : "s") \(certificates.joined(separator: ", ")).")
+            if !given.isEmpty {
+                notes.append("The --decryption-key keys were taken as the private keys of the policy's decryption certificate\(certificates.count == 1 ? "" : "s") \(certificates.joined(separator: ", ")).")
+            }
         }
         return (JWEDecryptor.decrypt(compact, keys: keys), notes)
     }

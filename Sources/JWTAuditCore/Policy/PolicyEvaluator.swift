@@ -90,7 +90,7 @@ public enum PolicyEvaluator {
         }
         let bodyMessage: String
         if let custom = policy.failedValidationErrorMessage {
-            bodyMessage = try custom.resolved(expressionValues, what: "failed-validation-error-message of \(source)")
+            bodyMessage = try custom.resolved(expressionValues, what: "failed-validation-error-message")
             notes.append("With failed-validation-error-message set, the body keeps the {\"statusCode\", \"message\"} envelope with that message (inferred).")
         } else if first.reason == .tokenNotPresent {
             bodyMessage = "JWT not present."
