@@ -13,6 +13,8 @@ struct GatewayCase: Sendable, CustomTestStringConvertible {
         case example(String)
         /// RS256 over `PolicyTest.claims(changes)`, by the tenant key (or `other`), with the tenant key's kid or `kid`.
         case rs256([Change] = [], otherKey: Bool = false, kid: String? = nil)
+        /// RS256 with no `kid` in the header.
+        case rs256NoKid([Change] = [], otherKey: Bool = false)
         /// HS256 over `PolicyTest.claims(changes)` with the secret given in hex.
         case hs256([Change] = [], secretHex: String, kid: String? = nil)
         /// `alg: none`, no signature.
@@ -27,6 +29,10 @@ struct GatewayCase: Sendable, CustomTestStringConvertible {
                 return try PolicyTest.rs256(
                     PolicyTest.claims(changes.map { ($0.name, $0.json) }), key: otherKey ? PolicyTest.otherKey : PolicyTest.tenantKey,
                     kid: kid)
+            case .rs256NoKid(let changes, let otherKey):
+                return try PolicyTest.sign(
+                    header: #"{"typ":"JWT","alg":"RS256"}"#, payload: PolicyTest.claims(changes.map { ($0.name, $0.json) }),
+                    openssl: ["-sign", otherKey ? PolicyTest.otherKey : PolicyTest.tenantKey])
             case .hs256(let changes, let secretHex, let kid):
                 return try PolicyTest.hs256(PolicyTest.claims(changes.map { ($0.name, $0.json) }), secretHex: secretHex, kid: kid)
             case .unsigned(let changes):
