@@ -288,9 +288,9 @@ extension PolicyEvaluator {
         case .validateJWT:
             sources = resolved.openIDConfigURLs.map { .openIDConfiguration(url: $0) }
         case .validateAzureADToken:
-            if let tenant = resolved.tenantID {
+            if resolved.tenantID != nil {
                 sources = [.entraTenant(
-                    try EntraTenant(EntraAuthority.strippingAuthority(tenant)),
+                    try resolved.azureADTenant,
                     authority: try authority(request.authority, endpoint: validation.authenticationEndpoint, expressionValues))]
             }
         }
@@ -313,9 +313,7 @@ extension PolicyEvaluator {
 
         // Issuers.
         var issuers = resolved.acceptedIssuers
-        if resolved.kind == .validateAzureADToken, let tenant = resolved.tenantID,
-            (try? EntraTenant(EntraAuthority.strippingAuthority(tenant)))?.kind != .guid
-        {
+        if resolved.kind == .validateAzureADToken, resolved.tenantID != nil, (try? resolved.azureADTenant)?.kind != .guid {
             issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
         }
         if let issuers {

@@ -243,11 +243,20 @@ extension ResolvedTokenValidation {
     /// (`https://login.microsoftonline.com/{tid}/v2.0`) forms [inferred: which versions are accepted is not
     /// documented]. nil for validate-jwt, and for `common`/`organizations` (any tenant).
     public var azureADIssuers: [String]? {
-        guard kind == .validateAzureADToken, let tenantID else { return nil }
-        var tenant = EntraAuthority.strippingAuthority(tenantID)
-        if tenant.hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
-        if ["common", "organizations"].contains(tenant.lowercased()) { return nil }
-        return ["https://sts.windows.net/\(tenant)/", "https://login.microsoftonline.com/\(tenant)/v2.0"]
+        guard kind == .validateAzureADToken, let tenant = try? azureADTenant, tenant.kind == .guid else { return nil }
+        return ["https://sts.windows.net/\(tenant.text)/", "https://login.microsoftonline.com/\(tenant.text)/v2.0"]
+    }
+
+    /// validate-azure-ad-token's tenant: "Tenant ID or URL of the Microsoft Entra ID tenant" (the doc's example is
+    /// `https://contoso.onmicrosoft.com`), or `organizations` / `common`, bare or as
+    /// `https://login.microsoftonline.com/organizations`.
+    public var azureADTenant: EntraTenant {
+        get throws(JWTAuditError) {
+            var tenant = EntraAuthority.strippingAuthority(tenantID ?? "")
+            if tenant.lowercased().hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
+            while tenant.hasSuffix("/") { tenant = String(tenant.dropLast()) }
+            return try EntraTenant(tenant)
+        }
     }
 
     /// Audiences validate-azure-ad-token accepts: `audiences` and `backend-application-ids` (as the GUID and as

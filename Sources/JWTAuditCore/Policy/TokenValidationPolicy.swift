@@ -287,6 +287,9 @@ extension TokenValidationPolicy {
         case .tokenValue(let v): location = .tokenValue(try value(v, "token-value") ?? "")
         case .unspecified: location = kind == .validateAzureADToken ? .header("Authorization") : .unspecified
         }
+        if kind == .validateAzureADToken && tenantID == nil {
+            throw JWTAuditError(.malformedPolicy, "validate-azure-ad-token has no tenant-id, which it requires (its keys and issuer come from the tenant)")
+        }
         let status = try int(failedValidationHTTPCode, "failed-validation-httpcode", default: 401)
         guard (100...599).contains(status) else {
             throw JWTAuditError(.malformedPolicy, "failed-validation-httpcode is \(status); not an HTTP status")

@@ -194,3 +194,36 @@ extension PolicyTest {
         """
     }
 }
+
+extension PolicyTest {
+    /// A cache directory holding the examples' entries and `documents`, each `(url, content)` written in
+    /// DiskCache's format (examples/make-cache.sh): a header (magic, url, fetched-at, lifetime, forced-refetch-at,
+    /// length, sha256), a blank line, the content; named by the SHA-256 of the URL.
+    static func cache(with documents: [(url: String, content: String)]) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory()
+        let copied = try Subprocess.run(["sh", "-c", "cp -- \"$0\"/*.entry \"$1\"/", example("cache"), directory.path])
+        try #require(copied == 0, "cannot copy the examples' cache")
+        for (url, content) in documents {
+            let header = "jwtaudit-cache 1\nurl \(url)\nfetched-at 1767225600\nlifetime 3600\nforced-refetch-at -\n"
+                + "length \(content.utf8.count)\nsha256 \(Digest.sha256Hex(Array(content.utf8)))\n\n"
+            try directory.write(Digest.sha256Hex(Array(url.utf8)) + ".entry", header + content)
+        }
+        return directory
+    }
+
+    /// Entra metadata for `tenant` (a domain, common or organizations) at the public cloud, v1.0 and v2.0, whose
+    /// issuer is `issuer(version)` and whose key set is the examples' JWKS.
+    static func entraMetadata(tenant: String, issuerV1: String, issuerV2: String) throws -> [(url: String, content: String)] {
+        let jwks = try #require(Support.readFile("examples/keys/jwks.json"))
+        let base = "https://login.microsoftonline.com/\(tenant)"
+        return [
+            (base + "/.well-known/openid-configuration",
+             #"{"token_endpoint":"\#(base)/oauth2/token","jwks_uri":"\#(base)/discovery/keys","issuer":"\#(issuerV1)"}"#),
+            (base + "/v2.0/.well-known/openid-configuration",
+             #"{"token_endpoint":"\#(base)/oauth2/v2.0/token","jwks_uri":"\#(base)/discovery/v2.0/keys","issuer":"\#(issuerV2)"}"#),
+            (base + "/discovery/keys", jwks),
+            (base + "/discovery/v2.0/keys", jwks),
+        ]
+    }
+}
+
