@@ -132,6 +132,18 @@ _jwtaudit() {
                 --policy)
                     COMPREPLY=($(compgen -f -- "$cur"))
                     return ;;
+                --environment)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --api)
+                    COMPREPLY=()
+                    return ;;
+                --operation)
+                    COMPREPLY=()
+                    return ;;
+                --product)
+                    COMPREPLY=()
+                    return ;;
                 --named-value)
                     COMPREPLY=()
                     return ;;
@@ -155,7 +167,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -225,6 +237,18 @@ _jwtaudit() {
                 --policy)
                     COMPREPLY=($(compgen -f -- "$cur"))
                     return ;;
+                --environment)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --api)
+                    COMPREPLY=()
+                    return ;;
+                --operation)
+                    COMPREPLY=()
+                    return ;;
+                --product)
+                    COMPREPLY=()
+                    return ;;
                 --named-value)
                     COMPREPLY=()
                     return ;;
@@ -242,7 +266,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
