@@ -491,7 +491,7 @@ extension OptionSpec {
         long: "expression-value", kind: .value, valueName: "EXPR=VALUE", commands: OptionTable.policyReading,
         abstract: "Take VALUE as the result of the policy expression EXPR (repeatable).",
         discussion:
-            "Policy expressions (@(...) and @{...}) are C# and cannot run offline. EXPR is the expression exactly as it reads in the policy after named values and XML entities are replaced, from its @ to its closing bracket; the first = after that bracket starts VALUE. Example: --expression-value '@(context.Variables[\"aud\"])=https://myapi.dewi.red'.",
+            "Policy expressions (@(...) and @{...}) are C# and cannot run offline. EXPR is the expression as it reads in the policy after named values and XML entities are replaced, from its @ to its closing bracket (white space may be laid out differently: a multi-line @{...} block matches written on one line); the first = after that bracket starts VALUE. A <when> condition takes true or false, a token-value expression the token itself. Example: --expression-value '@(context.Variables[\"aud\"])=https://myapi.dewi.red'.",
         repeatable: true,
         pair: Pair(.expression, expected: "@(expression)=VALUE or @{statements}=VALUE, the expression exactly as in the policy"))
 

@@ -177,7 +177,8 @@ extension PolicyEvaluator {
         /// One element, its errors prefixed with where it is.
         mutating func evaluate(_ validation: TokenValidationPolicy) throws(JWTAuditError) -> PolicyEvaluation.Element {
             var expressionValues = request.expressionValues
-            if case .tokenValue(.expression(let expression)) = validation.tokenLocation, expressionValues[expression] == nil,
+            if case .tokenValue(.expression(let expression)) = validation.tokenLocation,
+                PolicyValue.suppliedValue(of: expression, in: expressionValues) == nil,
                 let token = request.token
             {
                 expressionValues[expression] = token

@@ -149,7 +149,7 @@ public enum PolicyFlow {
             return (constant, false)
         case .expression(let expression):
             if let constant = constant(expression) { return (constant, false) }
-            guard let supplied = expressionValues[expression] else { return nil }
+            guard let supplied = PolicyValue.suppliedValue(of: expression, in: expressionValues) else { return nil }
             guard let value = boolean(supplied) else {
                 throw JWTAuditError(
                     .invalidArgument,
