@@ -143,6 +143,17 @@ private struct Parser {
 
     // MARK: positions and errors
 
+    /// The line of `offset` alone (a binary search: no column to count, which on a one-line file would scan it).
+    func line(at offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
+    }
+
     func position(_ offset: Int) -> (line: Int, column: Int) {
         if let embedded { return embedded.embeddedPosition(offset)! }
         var low = 0
@@ -413,7 +424,7 @@ private struct Parser {
                 throw fail("<\(name)> has more than \(limits.maxAttributes) attributes", at: attributeStart, code: .limitExceeded)
             }
             element.attributes.append((attributeName, value))
-            element.attributeLines.append(position(attributeStart).line)
+            element.attributeLines.append(self.line(at: attributeStart))
         }
     }
 
