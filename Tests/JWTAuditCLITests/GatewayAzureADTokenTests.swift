@@ -29,6 +29,11 @@ struct GatewayAzureADTokenTests {
     }
 
     static let v2 = GatewayCase.Token.rs256(GatewayCase.Change.v2 + [.string("aud", apiGUID)])
+    /// A v2.0 token of the consumer tenant (personal Microsoft accounts).
+    static let personal = GatewayCase.Token.rs256(GatewayCase.Change.v2 + [
+        .string("aud", apiGUID), .string("iss", "https://login.microsoftonline.com/\(EntraTenant.consumersTenantID)/v2.0"),
+        .string("tid", EntraTenant.consumersTenantID),
+    ])
 
     static let cases: [GatewayCase] = [
         GatewayCase("tenant GUID: a v1.0 token of the tenant, read from Authorization: Bearer by default", policy: policy(), token: .rs256(), .accepted),
@@ -96,6 +101,10 @@ struct GatewayAzureADTokenTests {
         GatewayCase("organizations: a token of any organizational tenant is accepted", policy: policy(tenant: "organizations"), token: .rs256(), .accepted),
         GatewayCase("organizations: a v2.0 token of another tenant is accepted", policy: policy(tenant: "organizations", audiences: [apiGUID]),
                     token: .rs256(GatewayCase.Change.v2 + [.string("aud", apiGUID), .string("iss", "https://login.microsoftonline.com/\(otherTenant)/v2.0"), .string("tid", otherTenant)]), .accepted),
+        GatewayCase("organizations: a personal Microsoft account's token (the consumer tenant) is refused (inferred)",
+                    policy: policy(tenant: "organizations", audiences: [apiGUID]), token: personal, .rejected(401, "TokenIssuerNotAllowed")),
+        GatewayCase("common: a personal Microsoft account's token is accepted", policy: policy(tenant: "common", audiences: [apiGUID]),
+                    token: personal, .accepted),
         GatewayCase("common: the issuer must still be the token's own tenant (tid)", policy: policy(tenant: "common"),
                     token: .rs256([.string("iss", "https://sts.windows.net/\(otherTenant)/"), .string("tid", tenant)]), .rejected(401, "TokenIssuerNotAllowed")),
     ]

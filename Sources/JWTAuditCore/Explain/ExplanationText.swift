@@ -21,7 +21,7 @@ public enum ExplanationText {
         let summary = explanation.token
         out += paint("What this token is", .heading) + "\n"
         out += wrap(e(summary.paragraph), width: width, indent: 2)
-        out += "\n"
+        if !summary.facts.isEmpty { out += "\n" }
         let labelWidth = min(summary.facts.map(\.label.count).max() ?? 0, 12) + 2
         for fact in summary.facts {
             out += labelled(e(fact.label), e(fact.value), labelIndent: 2, labelWidth: labelWidth, width: width, paint: paint, role: .label)

@@ -337,9 +337,15 @@ extension PolicyEvaluator {
             return verifier.verify(token, at: at)
         }
         let reports = keySets.isEmpty ? [run(nil)] : keySets.map(run)
-        let chosen = reports.first { $0[.signature]?.status == .pass }
+        var chosen = reports.first { $0[.signature]?.status == .pass }
             ?? reports.first { $0[.key]?.status == .pass }
             ?? reports[0]
+        if resolved.kind == .validateAzureADToken, (try? resolved.azureADTenant)?.kind == .organizations,
+            let refused = refusingPersonalAccount(chosen)
+        {
+            chosen = refused
+            notes.append("tenant-id organizations allows \"tokens from accounts in any organizational directory\"; tid \(EntraTenant.consumersTenantID) is the tenant of personal Microsoft accounts, which only common allows, so the issuer is refused (inferred: TokenIssuerNotAllowed).")
+        }
         if keySets.count > 1 {
             notes.append("\(keySets.count) key sources were tried (\(keySets.map(\.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
         }
@@ -349,6 +355,22 @@ extension PolicyEvaluator {
             notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
         }
         return Verification(report: chosen, lookup: lookup, notes: notes)
+    }
+
+    /// The report with its passing issuer check failed, when the token is a personal Microsoft account's: Microsoft
+    /// (validate-azure-ad-token, tenant-id): "`organizations` ... to allow tokens from accounts in any
+    /// organizational directory; `common` ... and from personal Microsoft accounts". The `{tenantid}` template of
+    /// the organizations metadata matches any tenant, the consumer tenant too, so the template alone cannot say it.
+    static func refusingPersonalAccount(_ report: VerificationReport) -> VerificationReport? {
+        guard let tid = report.token?.claims?["tid"]?.stringValue, EntraTenant.sameID(tid, EntraTenant.consumersTenantID),
+            let index = report.checks.firstIndex(where: { $0.id == .issuer }), report.checks[index].status == .pass,
+            case .issuer(let evidence) = report.checks[index].evidence, case .accepted(let iss) = evidence.finding
+        else { return nil }
+        var checks = report.checks
+        checks[index] = CheckResult(.issuer, .fail, .issuer(IssuerEvidence(rule: evidence.rule, finding: .rejected(iss, .unrelated))))
+        return VerificationReport(
+            checks: checks, token: report.token, parseError: report.parseError, credential: report.credential,
+            key: report.key, decryption: report.decryption)
     }
 
     /// A JWE: decrypted with the policy's `<decryption-keys>` ("each key is tried"): its inline Base64 symmetric
