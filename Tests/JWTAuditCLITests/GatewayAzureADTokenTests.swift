@@ -105,6 +105,12 @@ struct GatewayAzureADTokenTests {
                     policy: policy(tenant: "organizations", audiences: [apiGUID]), token: personal, .rejected(401, "TokenIssuerNotAllowed")),
         GatewayCase("common: a personal Microsoft account's token is accepted", policy: policy(tenant: "common", audiences: [apiGUID]),
                     token: personal, .accepted),
+        GatewayCase("authentication-endpoint: the metadata comes from that cloud (prefix https:// optional), its issuer accepted",
+                    policy: policy(attributes: #"authentication-endpoint="login.microsoftonline.us""#, audiences: [apiGUID]),
+                    token: .rs256(GatewayCase.Change.v2 + [.string("aud", apiGUID), .string("iss", "https://login.microsoftonline.us/\(tenant)/v2.0")]),
+                    .accepted),
+        GatewayCase("authentication-endpoint: a public-cloud token is still the tenant's (inferred)",
+                    policy: policy(attributes: #"authentication-endpoint="https://login.microsoftonline.us""#), token: .rs256(), .accepted),
         GatewayCase("common: the issuer must still be the token's own tenant (tid)", policy: policy(tenant: "common"),
                     token: .rs256([.string("iss", "https://sts.windows.net/\(otherTenant)/"), .string("tid", tenant)]), .rejected(401, "TokenIssuerNotAllowed")),
     ]
@@ -115,6 +121,9 @@ struct GatewayAzureADTokenTests {
             tenant: "contoso.onmicrosoft.com", issuerV1: PolicyTest.v1Issuer, issuerV2: PolicyTest.v2Issuer)
             + PolicyTest.entraMetadata(tenant: "common", issuerV1: "https://sts.windows.net/{tenantid}/", issuerV2: "https://login.microsoftonline.com/{tenantid}/v2.0")
             + PolicyTest.entraMetadata(tenant: "organizations", issuerV1: "https://sts.windows.net/{tenantid}/", issuerV2: "https://login.microsoftonline.com/{tenantid}/v2.0")
+            + PolicyTest.entraMetadata(
+                tenant: Self.tenant, issuerV1: "https://sts.windows.net/\(Self.tenant)/", issuerV2: "https://login.microsoftonline.us/\(Self.tenant)/v2.0",
+                authority: "https://login.microsoftonline.us")
         let cache = try PolicyTest.cache(with: documents)
         try gatewayCase.check(cacheDirectory: cache.path)
     }

@@ -53,6 +53,12 @@ struct PolicyLintGatewayRulesTests {
         #expect(try !findings(#"<validate-jwt header-name="Authorization"/>"#).contains { $0.id == "several-token-sources" })
     }
 
+    @Test func validateJWTWithNoTokenSource() throws {
+        let finding = try #require(try findings("<validate-jwt>\n<audiences><audience>a</audience></audiences></validate-jwt>").first { $0.id == "token-source-missing" })
+        #expect(finding.severity == .error && finding.line == 1)
+        #expect(try !findings(#"<validate-azure-ad-token tenant-id="t"/>"#).contains { $0.id == "token-source-missing" }, "Authorization by default")
+    }
+
     @Test func anExpressionAsTheOutputVariableName() throws {
         let xml = "<validate-jwt header-name=\"Authorization\"\n output-token-variable-name=\"@(&quot;jwt&quot;)\"/>"
         let finding = try #require(try findings(xml).first { $0.id == "output-variable-expression" })
@@ -69,7 +75,7 @@ struct PolicyLintGatewayRulesTests {
     }
 
     @Test func theNewRulesHaveStableIdsBesideTheSecurityRules() {
-        #expect(PolicyLint.gatewayRules.map(\.id) == ["undocumented-attribute", "undocumented-element", "several-token-sources", "output-variable-expression"])
-        #expect(PolicyLint.rules.suffix(4).map(\.id) == PolicyLint.gatewayRules.map(\.id))
+        #expect(PolicyLint.gatewayRules.map(\.id) == ["undocumented-attribute", "undocumented-element", "several-token-sources", "token-source-missing", "output-variable-expression"])
+        #expect(PolicyLint.rules.suffix(5).map(\.id) == PolicyLint.gatewayRules.map(\.id))
     }
 }

@@ -316,6 +316,9 @@ extension PolicyEvaluator {
         var issuers = resolved.acceptedIssuers
         if resolved.kind == .validateAzureADToken, resolved.tenantID != nil, (try? resolved.azureADTenant)?.kind != .guid {
             issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
+        } else if resolved.kind == .validateAzureADToken, let tenantIssuers = issuers {
+            // A national cloud's metadata (authentication-endpoint, --authority) names its own issuer host.
+            issuers = tenantIssuers + metadataIssuers.filter { !tenantIssuers.contains($0) }
         }
         if let issuers {
             policy.issuers = issuers

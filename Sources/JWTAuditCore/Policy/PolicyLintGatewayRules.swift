@@ -9,6 +9,8 @@ extension PolicyLint {
               summary: "A child element the element does not have (such as validate-jwt's issuers on validate-azure-ad-token): it is not applied."),
         .init(id: "several-token-sources", severity: .error,
               summary: "More than one of header-name, query-parameter-name and token-value: exactly one says where the token is."),
+        .init(id: "token-source-missing", severity: .error,
+              summary: "validate-jwt names none of header-name, query-parameter-name and token-value: it has nowhere to read a token."),
         .init(id: "output-variable-expression", severity: .error,
               summary: "output-token-variable-name is a policy expression; it must be a plain variable name."),
     ]
@@ -49,6 +51,14 @@ extension PolicyLint {
             add("several-token-sources",
                 "\(name) names \(sources.joined(separator: " and ")): only one may say where the token is (the policy toolkit refuses more than one; which one the gateway uses is not documented, jwtaudit reads \(sources[0]))",
                 policy.attributeLines[sources[1]] ?? policy.placement.line)
+        }
+
+        // token-source-missing. validate-azure-ad-token reads Authorization by default; validate-jwt documents no
+        // default ("N/A").
+        if policy.kind == .validateJWT && sources.isEmpty {
+            add("token-source-missing",
+                "validate-jwt names none of header-name, query-parameter-name and token-value; Microsoft: \"One of header-name, query-parameter-name or token-value must be specified\" (there is no default: every request is answered TokenNotPresent)",
+                policy.placement.line)
         }
 
         // output-variable-expression. Microsoft: output-token-variable-name, "Policy expressions aren't allowed."

@@ -213,9 +213,11 @@ extension PolicyTest {
 
     /// Entra metadata for `tenant` (a domain, common or organizations) at the public cloud, v1.0 and v2.0, whose
     /// issuer is `issuer(version)` and whose key set is the examples' JWKS.
-    static func entraMetadata(tenant: String, issuerV1: String, issuerV2: String) throws -> [(url: String, content: String)] {
+    static func entraMetadata(
+        tenant: String, issuerV1: String, issuerV2: String, authority: String = "https://login.microsoftonline.com"
+    ) throws -> [(url: String, content: String)] {
         let jwks = try #require(Support.readFile("examples/keys/jwks.json"))
-        let base = "https://login.microsoftonline.com/\(tenant)"
+        let base = "\(authority)/\(tenant)"
         return [
             (base + "/.well-known/openid-configuration",
              #"{"token_endpoint":"\#(base)/oauth2/token","jwks_uri":"\#(base)/discovery/keys","issuer":"\#(issuerV1)"}"#),
