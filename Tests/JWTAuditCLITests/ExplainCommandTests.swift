@@ -98,6 +98,20 @@ struct ExplainCommandTests {
         #expect(try mode(["--jwks", "examples/keys/jwks.json", "--any-audience"]) == .verify)
         #expect(try mode(["--require-certificate"]) == .verify)
         #expect(try mode(["--offline"]) == .verify)
+        #expect(try mode(["--decryption-key", "k.pem"]) == .token, "decode's options choose no mode")
+        #expect(try mode(["--decryption-key", "k.pem", "--policy", "p.xml"]) == .policy)
+        #expect(try mode(["--request-header", "X: 1"]) == .policy)
+    }
+
+    @Test func aTokenAloneInsideAJWEIsDescribedWithTheDecryptionKey() {
+        let result = Support.run([
+            "explain", "--at", Self.at, "--decryption-key", "examples/keys/api-encryption.pem",
+            "examples/tokens/encrypted-certificate-v1.jwe",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("The client authenticated with a certificate (appidacr \"2\")"), "\(result.stdout)")
+        let without = Support.run(["explain", "--at", Self.at, "examples/tokens/encrypted-certificate-v1.jwe"])
+        #expect(without.stdout.contains("An encrypted token (JWE)"), "\(without.stdout)")
     }
 
     @Test func theVerifyModeNarratesVerifysReportWithTheSameExitStatus() {
