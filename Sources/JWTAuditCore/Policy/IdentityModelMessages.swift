@@ -67,6 +67,16 @@ public enum IdentityModelMessages {
         "IDX10214: Audience validation failed. Audiences: '\(audiences.joined(separator: ", "))'. Did not match: validationParameters.ValidAudience: 'null' or validationParameters.ValidAudiences: '\(validAudiences.joined(separator: ", "))'."
     }
 
+    /// IDX10206: the token names no audience.
+    public static let noAudience = "IDX10206: Unable to validate audience. The 'audiences' parameter is empty."
+
+    /// IDX10211: the token names no issuer.
+    public static let noIssuer = "IDX10211: Unable to validate issuer. The 'issuer' parameter is null or whitespace."
+
+    /// IDX10204: no issuer to compare with (an empty `<issuers>`).
+    public static let noValidIssuers =
+        "IDX10204: Unable to validate issuer. validationParameters.ValidIssuer is null or whitespace AND validationParameters.ValidIssuers is null or empty."
+
     /// IDX10205. APIM's own trace once showed the policy's issuers as `ValidIssuers` (azure-docs#12552).
     public static func issuerNotMatched(issuer: String, validIssuers: [String]) -> String {
         "IDX10205: Issuer validation failed. Issuer: '\(issuer)'. Did not match: validationParameters.ValidIssuer: 'null' or validationParameters.ValidIssuers: '\(validIssuers.joined(separator: ", "))' or validationParameters.ConfigurationManager.CurrentConfiguration.Issuer: 'Null'. For more details, see https://aka.ms/IdentityModel/issuer-validation."

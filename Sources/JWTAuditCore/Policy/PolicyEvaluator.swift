@@ -176,7 +176,7 @@ public enum PolicyEvaluator {
                 payload.append(denied(.tokenAudienceNotAllowed, IdentityModelMessages.audienceNotMatched(
                     audiences: AudienceEvidence.values(of: aud), validAudiences: evidence.accepted)))
             default:
-                payload.append(denied(.tokenAudienceNotAllowed, "IDX10206: Unable to validate audience. The 'audiences' parameter is empty."))
+                payload.append(denied(.tokenAudienceNotAllowed, IdentityModelMessages.noAudience))
             }
         }
         if let issuer = failed(.issuer), case .issuer(let evidence) = issuer.evidence {
@@ -185,9 +185,9 @@ public enum PolicyEvaluator {
                 payload.append(denied(.tokenIssuerNotAllowed, IdentityModelMessages.issuerNotMatched(
                     issuer: iss, validIssuers: evidence.rule.accepted)))
             case .noneConfigured:
-                payload.append(denied(.tokenIssuerNotAllowed, "IDX10204: Unable to validate issuer. validationParameters.ValidIssuer is null or whitespace AND validationParameters.ValidIssuers is null or empty."))
+                payload.append(denied(.tokenIssuerNotAllowed, IdentityModelMessages.noValidIssuers))
             default:
-                payload.append(denied(.tokenIssuerNotAllowed, "IDX10211: Unable to validate issuer. The 'issuer' parameter is null or whitespace."))
+                payload.append(denied(.tokenIssuerNotAllowed, IdentityModelMessages.noIssuer))
             }
         }
         guard let signature else { return payload }
