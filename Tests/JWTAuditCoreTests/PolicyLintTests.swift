@@ -189,6 +189,6 @@ struct PolicyLintTests {
     @Test func everyRuleIdIsUniqueAndKnown() {
         let ids = PolicyLint.rules.map(\.id)
         #expect(Set(ids).count == ids.count)
-        #expect(ids.count == 34)
+        #expect(ids.count == 39)
     }
 }
