@@ -19,6 +19,11 @@ public enum CheckPolicyCommand {
         // The token comes only from the argument (`-` for standard input): lint in CI runs with a non-terminal
         // standard input and must not wait on it.
         let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
+        if parsed.has(.matrix) {
+            return try AdmissionMatrixRun.run(
+                parsed, wantsToken: wantsToken, format: format, style: style, environment: environment, streams: streams,
+                now: now)
+        }
         if !wantsToken {
             let report = try lint(parsed)
             switch format {

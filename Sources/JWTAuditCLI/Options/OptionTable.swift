@@ -221,6 +221,7 @@ public enum OptionTable {
         .expressionValue,
         .format,
         .failOn,
+        .matrix,
         // verify only.
         .quiet,
         .batch,
@@ -232,7 +233,7 @@ public enum OptionTable {
     /// The headings `--help` and the man page group a command's options under, in order, by long name. Every
     /// option is in exactly one section (OptionTableInvariantTests); within a section, options keep table order.
     public static let sections: [(title: String, options: [String])] = [
-        ("Input and output", ["json", "at", "pick", "color", "format", "fail-on", "quiet"]),
+        ("Input and output", ["json", "at", "pick", "color", "format", "fail-on", "matrix", "quiet"]),
         ("Keys", ["key", "jwks", "secret-file", "secret-env", "tenant", "openid-config", "decryption-key"]),
         ("What the token must say", [
             "issuer", "any-issuer", "audience", "any-audience", "client-id", "require-certificate", "require-claim", "alg",
@@ -505,6 +506,12 @@ extension OptionSpec {
         long: "fail-on", kind: .value, valueName: "LEVEL", commands: [OptionTable.checkPolicy],
         abstract: "Exit 1 when lint finds something at LEVEL or above: error, warning, info or never (default warning).",
         choices: ["error", "warning", "info", "never"], completion: .choices)
+
+    public static let matrix = OptionSpec(
+        long: "matrix", kind: .flag, commands: [OptionTable.checkPolicy],
+        abstract: "Show which client tokens each effective policy admits: v1.0 and v2.0, app, managed identity, user.",
+        discussion:
+            "One row per kind of token: an app with a certificate, an app with a secret, a public client (on a user's behalf), a managed identity and a user through a client with a certificate, each as v1.0 and v2.0 tokens; each row says whether the gateway admits it, the status, the LastError reason and the claim that decided. The tokens are made from the policy's own tenant, audiences, allowed clients and required claims, and their signatures are assumed valid (the output says so): everything else is evaluated as with a token. Every operation in every product context is shown, or the one --api, --operation, --product or --no-product choose. The issuer an openid-config names comes from the cache (never the network), else from its URL (said to be inferred). Exit status 0: it is a report (a policy that cannot be evaluated, a named value without a value, is listed with the reason); 3 when the sources cannot be read, 64 with a token.")
 
     // verify only.
     public static let quiet = OptionSpec(

@@ -54,6 +54,10 @@ public struct PolicyEvaluationRequest: Sendable {
     /// validate-azure-ad-token's authority (`--authority`); nil: the policy's `authentication-endpoint`, else
     /// the public cloud.
     public var authority: String?
+    /// Whether signatures are checked: always `.verified` for a request anyone outside the core makes (the
+    /// initializer takes no choice and the setter is internal); only `AdmissionMatrix` sets `.assumed`, for the
+    /// tokens it synthesizes.
+    public internal(set) var signatures: VerificationPlan.Signatures = .verified
 
     public init(
         token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?
@@ -162,7 +166,7 @@ extension PolicyEvaluator {
         _ text: String, _ resolved: ResolvedTokenValidation, authenticationEndpoint: PolicyValue?,
         _ request: PolicyEvaluationRequest, keys: KeyResolution, expressionValues: [String: String]
     ) throws(JWTAuditError) -> (report: VerificationReport, notes: [String]) {
-        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens)
+        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens, signatures: request.signatures)
         let at = request.at
         var policy = VerificationPolicy()
         var notes: [String] = []
@@ -196,13 +200,23 @@ extension PolicyEvaluator {
         var metadataIssuers: [String] = []
         var metadataURLs: [String] = []
         for source in sources {
+            if request.signatures == .assumed {
+                // No key is needed: only the issuer the metadata names (cached, else inferred from the URL).
+                let known = try keys.metadataIssuers(source, for: token)
+                metadataIssuers += known.issuers
+                metadataURLs.append(known.url)
+                notes += known.notes
+                continue
+            }
             let resolvedKeys = try keys.keys(source, for: token)
             keySets.append(resolvedKeys.keySet)
             metadataIssuers += resolvedKeys.issuers
             metadataURLs += resolvedKeys.metadataURL.map { [$0] } ?? []
             notes += resolvedKeys.notes
         }
-        keySets += try keys.policyKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues)
+        if request.signatures == .verified {
+            keySets += try keys.policyKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues)
+        }
 
         // Issuers.
         var issuers = resolved.acceptedIssuers
@@ -222,7 +236,9 @@ extension PolicyEvaluator {
             policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
         } else {
             policy.anyIssuer = true
-            notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
+            if sources.isEmpty {
+                notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
+            }
         }
 
         let reports = keySets.isEmpty
