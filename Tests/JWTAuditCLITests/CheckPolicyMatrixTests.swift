@@ -221,4 +221,29 @@ struct CheckPolicyMatrixTests {
         let json = try run(["--policy", policy.path, "--matrix", "--json"])
         #expect(try rows(json).first?.object["claims"]?.objectValue?["aud"]?.stringValue == "api://x\u{9B}31m\nVALID")
     }
+
+    /// The README's runs of tree evaluation and --matrix show real output.
+    @Test func theREADMEShowsTheRealOutput() throws {
+        let readme = try #require(Support.readFile("README.md"))
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        /// The lines shown after the command that starts with `command`, up to the block's end.
+        func shown(_ command: String) throws -> [String] {
+            let start = try #require(lines.firstIndex { $0.hasPrefix("$ jwtaudit " + command) }, "README has no run of \(command)")
+            var first = start + 1
+            while lines[first - 1].hasSuffix("\\") { first += 1 }
+            let end = try #require(lines[first...].firstIndex(of: "```"))
+            return Array(lines[first..<end])
+        }
+        let matrix = Support.run(["check-policy", "--policy", "examples/policies/certificate-only-v1.xml", "--matrix", "--cache-dir", "examples/cache"])
+        #expect(try shown("check-policy --policy examples/policies/certificate-only-v1.xml --matrix").joined(separator: "\n") + "\n" == matrix.stdout,
+                "README's matrix is stale")
+        let tree = Support.run(["check-policy", "--policy", "examples/apimartifacts", "--api", "orders", "--operation", "get-order", "--product",
+                                "starter", "examples/tokens/secret-v1.jwt", "--offline", "--cache-dir", "examples/cache", "--at", PolicyTest.at])
+        let treeShown = try shown("check-policy --policy examples/apimartifacts --api orders --operation get-order")
+        #expect(tree.stdout.hasPrefix(treeShown.joined(separator: "\n") + "\n"), "README's tree evaluation is stale")
+        let ambiguous = Support.run(["check-policy", "--policy", "examples/apimartifacts", "--api", "orders", "examples/tokens/secret-v1.jwt"])
+        #expect(try shown("check-policy --policy examples/apimartifacts --api orders examples") == [ambiguous.stderr.trimmed(), String(ambiguous.status)])
+        let whole = Support.run(["check-policy", "--policy", "examples/apimartifacts", "--matrix", "--cache-dir", "examples/cache"])
+        #expect(try shown("check-policy --policy examples/apimartifacts --matrix") == [String(whole.stdout.trimmed().split(separator: "\n").last ?? "")])
+    }
 }

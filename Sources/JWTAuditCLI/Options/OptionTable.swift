@@ -108,8 +108,12 @@ public enum OptionTable {
                 + "artifacts directory, a Bicep file, an ARM template, Terraform, or a repository to walk; a "
                 + "service's policies are composed into each operation's effective policy in each product "
                 + "context (global, workspace, product, API, operation through <base />, fragments inlined, "
-                + "named values substituted) and linted whole. The XML is read as the gateway reads rawxml "
-                + "(expressions run to their matching bracket), with no DTD and no entity expansion.",
+                + "named values substituted) and linted whole; with a token, --api, --operation, --product or "
+                + "--no-product choose the effective policy it is evaluated against. --matrix shows, for every "
+                + "effective policy, which kinds of client token it admits (v1.0 and v2.0; app with a certificate "
+                + "or a secret, public client, managed identity, user), with signatures assumed valid. The XML is "
+                + "read as the gateway reads rawxml (expressions run to their matching bracket), with no DTD and no "
+                + "entity expansion.",
             argument: "TOKEN",
             argumentHelp: "The token to evaluate (as for decode). Without one, the policy is linted.",
             argumentCompletion: .file,
@@ -126,6 +130,10 @@ public enum OptionTable {
                  "Lint every APIOps tree, Bicep, ARM and Terraform file and policy of a repository in one run."),
                 ("check-policy --policy examples/apimartifacts --api orders --operation create-order --no-product",
                  "Lint one operation's effective policy with no product (keyless, or an API-scoped key)."),
+                ("check-policy --policy examples/apimartifacts --api orders --operation get-order --product starter examples/tokens/secret-v1.jwt --offline --cache-dir examples/cache",
+                 "Evaluate a token against one operation of an APIOps tree, in the starter product's context."),
+                ("check-policy --policy examples/policies/certificate-only-v1.xml --matrix",
+                 "Which client tokens does the policy admit? (v1.0 certificate: yes; v1.0 secret: no; v2.0: no.)"),
             ]),
         CommandSpec(
             name: explain,
@@ -447,7 +455,7 @@ extension OptionSpec {
     public static let api = OptionSpec(
         long: "api", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
         abstract: "Choose the API NAME of a policy tree or template (a revision is NAME;rev=N; a workspace's is WORKSPACE/NAME).",
-        discussion: "With --operation, --product or --no-product it picks one effective policy; when a choice is missing, the error lists the choices. Lint then judges that effective policy only.")
+        discussion: "With --operation, --product or --no-product it picks one effective policy; when a choice is missing, the error lists the choices (exit 3). Lint then judges that effective policy only, and a token is evaluated against it; --matrix shows every effective policy the options leave.")
 
     public static let operation = OptionSpec(
         long: "operation", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,

@@ -27,7 +27,10 @@ enum AdmissionMatrixReport {
             for member in group.members {
                 let place = "(\(member.file):\(member.line))"
                 out += style.heading(HelpRenderer.wrap(safe(member.label), indent: 2, firstIndent: 0, width: width)) + "\n"
-                out += style.dim(HelpRenderer.wrap(safe(place), indent: 2, firstIndent: 2, width: width)) + "\n"
+                // A file read on its own is labelled by its path already.
+                if member.policy != nil {
+                    out += style.dim(HelpRenderer.wrap(safe(place), indent: 2, firstIndent: 2, width: width)) + "\n"
+                }
             }
             switch group.members[0].outcome {
             case .failure(let error):
