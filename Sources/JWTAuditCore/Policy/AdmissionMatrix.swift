@@ -136,7 +136,7 @@ public enum AdmissionMatrix {
             for note in evaluation.notes + evaluation.elements.flatMap(\.keyNotes) where !notes.contains(note) {
                 notes.append(note)
             }
-            let refusing = evaluation.accepted ? nil : evaluation.elements.first { !$0.conditional && !$0.outcome.accepted }
+            let refusing: PolicyEvaluation.Element? = evaluation.accepted ? nil : evaluation.decisive
             let decidedBy = refusing.flatMap { decidingClaim($0.outcome, version: kind.version) }
             var refusedBy = decidedBy.map { [$0] } ?? []
             for check in refusing?.outcome.checks ?? [] where check.status == .fail {
