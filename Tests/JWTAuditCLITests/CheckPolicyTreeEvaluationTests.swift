@@ -239,6 +239,9 @@ struct CheckPolicyTreeEvaluationTests {
             #expect(result.stderr.contains("give it as the only --policy"), "\(result.stderr)")
             #expect(result.stdout.isEmpty)
         }
+        let environment = try run(["check-policy", "--policy", PolicyTest.example("policies/certificate-only-v1.xml"),
+                                   "--environment", PolicyTest.example("policies/apiops/named-values.json")] + PolicyTest.offline + [token])
+        #expect(environment.status == 64 && environment.stderr.contains("--environment applies to an APIOps tree"), "\(environment.stderr)")
         // A single file with a selection: as for lint, there is nothing to choose among.
         let single = try run(["check-policy", "--policy", PolicyTest.example("policies/certificate-only-v1.xml"), "--api", "orders"]
             + PolicyTest.offline + [token])

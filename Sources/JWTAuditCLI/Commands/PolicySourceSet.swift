@@ -16,10 +16,17 @@ enum PolicySourceChoice: Equatable {
         if paths.isEmpty { throw .usage(.missingOption("--policy"), command) }
         let environment = parsed.last(.environment)
         let tree = paths.first(where: isTree)
-        if selection.isEmpty && environment == nil && tree == nil { return .scopeFiles }
+        if selection.isEmpty && tree == nil {
+            guard environment == nil else {
+                throw .usage(
+                    .invalidCombination("--environment applies to an APIOps tree: give the tree as --policy, not XML scope files"),
+                    command)
+            }
+            return .scopeFiles
+        }
         guard paths.count == 1 else {
             let why = tree.map { "--policy \($0) is a tree or a template" }
-                ?? (selection.isEmpty ? "--environment applies to an APIOps tree" : "--api, --operation, --product and --no-product choose in a tree or a template")
+                ?? "--api, --operation, --product and --no-product choose in a tree or a template"
             throw .usage(
                 .invalidCombination(
                     "a token is evaluated against one effective policy: \(why), so give it as the only --policy (several --policy are XML files, outermost scope first)"),
