@@ -16,15 +16,18 @@ public enum CheckPolicyCommand {
             throw .usage(.conflictingOptions("--json", "--format \(asked)"), command)
         }
         if parsed.all(.policy).isEmpty { throw .usage(.missingOption("--policy"), command) }
-        // The token comes only from the argument (`-` for standard input): lint in CI runs with a non-terminal
-        // standard input and must not wait on it.
-        let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
+        // --matrix is a report on the policies themselves: a token or request headers are a usage error there.
         if parsed.has(.matrix) {
+            let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
             return try AdmissionMatrixRun.run(
                 parsed, wantsToken: wantsToken, format: format, style: style, environment: environment, streams: streams,
                 now: now)
         }
-        if !wantsToken {
+        // A request is evaluated when anything describes one (a token argument, --request-header, or an
+        // --expression-value, which may carry the token-value); otherwise the policy is linted. The token comes only
+        // from the argument (`-` for standard input): lint in CI runs with a non-terminal standard input and must
+        // not wait on it.
+        if !PolicyConfiguration.describesRequest(parsed) {
             let report = try lint(parsed)
             switch format {
             case "json": streams.writeOutput(JSONWriter.write(LintReport.document(report.findings)) + "\n")
@@ -39,15 +42,8 @@ public enum CheckPolicyCommand {
                 .invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; give no token to lint"),
                 command)
         }
-        let pick = try TokenChoice.pick(parsed, command: command)
-        let tokenText = try parsed.positionals.first.map { (argument) throws(CommandFailure) in
-            let input = try TokenSource.read(argument: argument, command: command, streams: streams)
-            do throws(JWTAuditError) {
-                return try TokenChoice.find(input, pick: pick, streams: streams).whole()
-            } catch {
-                throw .input(error, what: "cannot read the token")
-            }
-        }
+        let tokenText = try PolicyConfiguration.tokenText(
+            parsed, command: command, streams: streams, fromStandardInput: false)
         let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
             .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
         if format == "json" {
@@ -178,13 +174,16 @@ public enum CheckPolicyCommand {
     }
 }
 
-/// The request `check-policy` (and `explain --policy`) evaluates, from the options: the policy scopes and named
-/// values, expression values, certificates, network settings, the instant and the request headers.
+/// The request `check-policy` and `explain --policy` evaluate, read from the same options by both: the policy
+/// scopes and named values, the request (a token argument, or `--request-header` lines exactly as a client sent
+/// them), expression values, certificates and decryption keys, network settings and the instant. Both commands
+/// hand it to the one evaluation in the core, so they cannot reach different verdicts.
 struct PolicyConfiguration {
     var inputs: CheckPolicyCommand.PolicyInputs
     var network: PolicyNetworkOptions
     var at: Int64
     var headerLines: [String]
+    var decryption: DecryptionKeyFiles
     /// Where the effective policy comes from: XML scope files, or one operation of a tree or a template.
     var sources: PolicySourceChoice
 
@@ -194,7 +193,8 @@ struct PolicyConfiguration {
         let inputs = try CheckPolicyCommand.inputs(parsed, command: command, readingPolicyFiles: sources == .scopeFiles)
         let network = try PolicyNetworkOptions(parsed, command: command)
         return PolicyConfiguration(
-            inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader), sources: sources)
+            inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader),
+            decryption: DecryptionKeyFiles(parsed), sources: sources)
     }
 
     /// The effective policy to evaluate: the `--policy` XML files composed as scopes, or the operation and
@@ -217,6 +217,28 @@ struct PolicyConfiguration {
                 throw .input(error, what: "cannot evaluate the policy")
             }
         }
+    }
+
+    /// The token of the request: the argument (`-` for standard input), the token `--pick` chooses in it; when
+    /// there is no argument, standard input only if `fromStandardInput` (explain, with nothing else describing the
+    /// request). check-policy and explain read it here, the same way.
+    static func tokenText(
+        _ parsed: ParsedArguments, command: String, streams: StandardStreams, fromStandardInput: Bool
+    ) throws(CommandFailure) -> String? {
+        guard parsed.positionals.first != nil || fromStandardInput else { return nil }
+        let pick = try TokenChoice.pick(parsed, command: command)
+        let input = try TokenSource.read(argument: parsed.positionals.first, command: command, streams: streams)
+        do throws(JWTAuditError) {
+            return try TokenChoice.find(input, pick: pick, streams: streams).whole()
+        } catch {
+            throw .input(error, what: "cannot read the token")
+        }
+    }
+
+    /// Whether the options describe a request to evaluate without a token argument: headers as a client sent them,
+    /// or expression values (a `token-value` expression's value is the token).
+    static func describesRequest(_ parsed: ParsedArguments) -> Bool {
+        parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty || !parsed.all(.expressionValue).isEmpty
     }
 
     /// Evaluates the effective policy (the `--policy` scopes composed, named values substituted) against one
@@ -247,12 +269,13 @@ struct PolicyConfiguration {
         // The cache's freshness is judged by the real clock; --at only moves the token's times.
         let provider = CommandKeyProvider(
             network: network.network, environment: environment, certificates: inputs.certificates, clock: { now })
+        let decryption = decryption
         do {
             return try PolicyEvaluator.evaluate(
                 document,
                 PolicyEvaluationRequest(
                     token: token, request: request, expressionValues: inputs.expressionValues, at: at,
-                    authority: network.authority),
+                    authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() }),
                 keys: KeyResolution(provider: provider))
         } catch {
             throw .input(Self.withOption(error), what: "cannot evaluate the policy")

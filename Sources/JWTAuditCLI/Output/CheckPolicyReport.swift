@@ -7,35 +7,35 @@ import JWTAuditCore
 enum CheckPolicyReport {
     static func text(_ evaluation: PolicyEvaluation, style: TextStyle) -> String {
         let safe = TerminalText.escaped
-        let element = evaluation.decisive
-        let outcome = element.outcome
+        let verdict = evaluation.verdict
         var out = ""
-        let verdict = evaluation.accepted
-            ? style.green("accepted")
-            : style.red("rejected")
-        out += "\(style.heading("verdict")) \(verdict): \(evaluation.accepted ? 200 : outcome.statusCode)"
-        if let lastError = outcome.lastError, !evaluation.accepted { out += " \(lastError.reason.rawValue)" }
+        out += "\(style.heading("verdict")) \(verdict.accepted ? style.green("accepted") : style.red("rejected")): \(verdict.statusCode)"
+        if let lastError = verdict.lastError { out += " \(lastError.reason.rawValue)" }
         out += "\n"
-        out += row("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))")
-        out += row("status", evaluation.accepted ? "200 (the request goes on to the backend)" : String(outcome.statusCode))
-        if let lastError = outcome.lastError, !evaluation.accepted {
+        if let element = evaluation.decisive {
+            out += row("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))")
+        } else {
+            out += row("policy", "no token-validating element runs for this request")
+        }
+        out += row("status", verdict.accepted ? "200 (the request goes on to the backend)" : String(verdict.statusCode))
+        if let lastError = verdict.lastError {
             out += row("source", safe(lastError.source))
             out += row("reason", lastError.reason.rawValue)
             out += row("message", safe(lastError.message))
         }
-        if let body = outcome.body, !evaluation.accepted {
-            out += row("body", safe(JSONWriter.write(body, style: .compact)))
+        if let body = verdict.body {
+            out += row("body", safe(JSONWriter.write(body.json, style: .compact)))
+        }
+        for (index, decision) in evaluation.decisions.enumerated() {
+            out += row(index == 0 ? "branches" : "", safe(decision.summary))
         }
         for (index, other) in evaluation.elements.enumerated() where evaluation.elements.count > 1 {
             let mark = index == evaluation.decisiveIndex ? "*" : "-"
             let state = other.outcome.accepted ? "accepted" : "rejected \(other.outcome.statusCode) \(other.outcome.lastError?.reason.rawValue ?? "")"
-            var flags: [String] = []
-            if other.conditional { flags.append("conditional") }
-            if !other.reached { flags.append("not reached") }
-            out += row(index == 0 ? "elements" : "", "\(mark) \(other.policy.kind.rawValue) at \(location(other.policy.placement)): \(state)\(flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))")")
+            out += row(index == 0 ? "elements" : "", "\(mark) \(other.policy.kind.rawValue) at \(location(other.policy.placement)): \(state)")
         }
         out += "\n\(style.heading("checks"))\n"
-        for check in outcome.checks {
+        for check in evaluation.decisive?.outcome.checks ?? [] {
             let status = style.status(check.status)
             let text = check.text
             out += "  \(status)  \(safe(check.name))\n"
@@ -59,43 +59,48 @@ enum CheckPolicyReport {
 
     // MARK: JSON
 
-    /// DESIGN.md's `check-policy --json` shape: the request's answer (the decisive element's outcome, or 200 when
-    /// only conditional elements reject), its checks, the lint findings and notes, then every element's outcome.
+    /// DESIGN.md's `check-policy --json` shape: the verdict's members (`VerdictJSON`, the object explain embeds),
+    /// the decisive element's checks, the lint findings and notes, then the branches taken and every element
+    /// that ran.
     static func json(_ evaluation: PolicyEvaluation) -> JSONValue {
-        let decisive = evaluation.decisive.outcome
-        var object = JSONObject()
-        object.append("accepted", .bool(evaluation.accepted))
-        object.append("statusCode", .number(JSONNumber(evaluation.statusCode)))
-        object.append("body", evaluation.accepted ? .null : decisive.body ?? .null)
-        object.append("lastError", json(evaluation.lastError))
-        object.append("checks", .array(decisive.checks.map(CheckJSON.json)))
+        var object = JSONObject(VerdictJSON.members(evaluation.verdict))
+        object.append("checks", .array((evaluation.decisive?.outcome.checks ?? []).map(CheckJSON.json)))
         object.append("findings", LintReport.json(evaluation.findings))
         object.append("notes", .array(evaluation.allNotes.map(JSONValue.string)))
+        object.append("branches", .array(evaluation.decisions.map { decision in
+            var entry = JSONObject()
+            entry.append("line", .number(JSONNumber(decision.line)))
+            switch decision.branch {
+            case .when(_, let line):
+                entry.append("taken", .string("when"))
+                entry.append("takenLine", .number(JSONNumber(line)))
+            case .otherwise:
+                entry.append("taken", .string("otherwise"))
+                entry.append("takenLine", .null)
+            case .none:
+                entry.append("taken", .null)
+                entry.append("takenLine", .null)
+            }
+            entry.append("conditions", .array(decision.conditions.map { condition in
+                .object(JSONObject([
+                    ("expression", .string(condition.text)), ("value", .bool(condition.value)),
+                    ("supplied", .bool(condition.supplied)),
+                ]))
+            }))
+            return .object(entry)
+        }))
         object.append("validations", .array(evaluation.elements.map { element in
             var entry = JSONObject()
             entry.append("element", .string(element.policy.kind.rawValue))
             entry.append("file", element.policy.placement.source.map(JSONValue.string) ?? .null)
             entry.append("line", .number(JSONNumber(element.policy.placement.line)))
             entry.append("conditional", .bool(element.conditional))
-            entry.append("reached", .bool(element.reached))
-            let outcome = element.outcome
-            entry.append("accepted", .bool(outcome.accepted))
-            entry.append("statusCode", .number(JSONNumber(outcome.statusCode)))
-            entry.append("body", outcome.body ?? .null)
-            entry.append("lastError", json(outcome.lastError))
-            entry.append("checks", .array(outcome.checks.map(CheckJSON.json)))
-            if !outcome.notes.isEmpty { entry.append("notes", .array(outcome.notes.map(JSONValue.string))) }
+            for (name, value) in VerdictJSON.members(element.outcome.verdict) { entry.append(name, value) }
+            entry.append("checks", .array(element.outcome.checks.map(CheckJSON.json)))
+            if !element.outcome.notes.isEmpty { entry.append("notes", .array(element.outcome.notes.map(JSONValue.string))) }
             return .object(entry)
         }))
         return .object(object)
-    }
-
-    static func json(_ lastError: PolicyLastError?) -> JSONValue {
-        guard let lastError else { return .null }
-        return .object(JSONObject([
-            ("source", .string(lastError.source)), ("reason", .string(lastError.reason.rawValue)),
-            ("message", .string(lastError.message)),
-        ]))
     }
 
     static func severity(_ severity: Finding.Severity, _ style: TextStyle) -> String {

@@ -14,7 +14,10 @@ enum ExplainReport {
         streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter, escape: TerminalText.escaped))
     }
 
-    /// DESIGN.md / issue 6: `{"verdict", "token", "steps", "glossary"}` (plus `notes` when there are any).
+    /// DESIGN.md / issue 6: `{"verdict", "status", "exitCode", "token", "evaluator", "steps", "glossary"}` (plus
+    /// `notes` when there are any). With `--policy`, `"verdict"` is check-policy's verdict object (`VerdictJSON`,
+    /// null when the policy cannot be evaluated); with a token alone or verify's options, it states that
+    /// evaluation (`status`, `httpStatus`, `reason`, `message`, `body`, `exitCode`).
     static func json(_ explanation: Explanation) -> JSONValue {
         func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         var verdictObject = JSONObject()
@@ -36,7 +39,10 @@ enum ExplainReport {
             ]))
         }))
         var object = JSONObject()
-        object.append("verdict", .object(verdictObject))
+        let isPolicy = explanation.verdict.policy != nil || explanation.verdict.status == "cannot-evaluate"
+        object.append("verdict", isPolicy ? explanation.verdict.policy.map(VerdictJSON.object) ?? .null : .object(verdictObject))
+        object.append("status", .string(explanation.verdict.status))
+        object.append("exitCode", .number(JSONNumber(Int(explanation.verdict.exitCode))))
         object.append("token", .object(tokenObject))
         object.append("evaluator", optional(explanation.evaluator))
         object.append("steps", .array(explanation.steps.map { step in

@@ -31,37 +31,56 @@ public enum Explainer {
             glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
     }
 
-    /// The gateway's evaluation of a request carrying `token`: the decisive element's steps in the gateway's
-    /// (inferred) order, ending with the response APIM would send.
-    public static func explain(_ evaluation: PolicyEvaluation, of token: CompactToken) -> Explanation {
-        let element = evaluation.decisive
+    /// The gateway's evaluation of a request: the decisive element's steps in the gateway's (inferred) order,
+    /// ending with the response APIM would send. The token described is the one that element read (the token
+    /// inside a decrypted JWE); a request in which it found none, or found something that is not a JWT, is
+    /// explained as such.
+    public static func explain(_ evaluation: PolicyEvaluation) -> Explanation {
+        let verdict = policyVerdict(evaluation.verdict)
+        guard let element = evaluation.decisive else {
+            return Explanation(
+                verdict: verdict, token: TokenNarrative.noToken("no token-validating element runs for this request"),
+                evaluator: nil, steps: [], glossary: [], notes: evaluation.notes)
+        }
         let outcome = element.outcome
         let policy = element.resolved
+        let evaluator = policy.kind.rawValue
+        let notes = evaluation.notes + element.keyNotes + outcome.notes
+        guard let token = element.report?.token else {
+            // No token where the policy reads it, or something that is not a compact token: the steps say why.
+            let context = StepContext(inspection: nil, metadataURLs: policy.openIDConfigURLs, policyKind: evaluator)
+            let why = outcome.checks.first { $0.status == .fail }.map { $0.text.detail } ?? "the request carries no token"
+            return Explanation(
+                verdict: verdict, token: TokenNarrative.noToken(why), evaluator: evaluator,
+                steps: outcome.checks.map { context.step(for: $0) }, glossary: [], notes: notes)
+        }
         let inspection = TokenInspection.inspect(
             token, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(policy.clockSkewSeconds)),
             credential: element.report?.credential)
         let context = StepContext(
-            inspection: inspection, metadataURLs: policy.openIDConfigURLs, policyKind: policy.kind.rawValue)
-        let steps = outcome.checks.map { context.step(for: $0) }
-        let verdict: Explanation.Verdict
-        if outcome.accepted {
-            verdict = .init(
-                status: "accepted", httpStatus: outcome.statusCode, reason: nil,
-                message: "the policy lets the request through to the backend", body: nil, exitCode: 0)
-        } else {
-            verdict = .init(
-                status: "rejected", httpStatus: outcome.statusCode, reason: outcome.lastError?.reason.rawValue,
-                message: outcome.lastError?.message, body: outcome.bodyMessage, exitCode: 1)
-        }
+            inspection: inspection, metadataURLs: policy.openIDConfigURLs, policyKind: evaluator)
         return Explanation(
-            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: policy.kind.rawValue, steps: steps,
-            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: outcome.notes)
+            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: evaluator,
+            steps: outcome.checks.map { context.step(for: $0) },
+            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: notes)
+    }
+
+    /// The gateway's verdict, as explain states it: check-policy's value, with the headline and exit status.
+    static func policyVerdict(_ verdict: PolicyVerdict) -> Explanation.Verdict {
+        guard let lastError = verdict.lastError, !verdict.accepted else {
+            return .init(
+                status: "accepted", httpStatus: verdict.statusCode, reason: nil,
+                message: "the policy lets the request through to the backend", body: nil, exitCode: 0, policy: verdict)
+        }
+        return .init(
+            status: "rejected", httpStatus: verdict.statusCode, reason: lastError.reason.rawValue,
+            message: lastError.message, body: verdict.body?.message, exitCode: 1, policy: verdict)
     }
 
     /// A policy that cannot be evaluated offline (`.unevaluable` from named-value or expression resolution):
     /// one step that says which value is missing and how to supply it; exit 3 as DESIGN.md's "unevaluable
-    /// expression".
-    public static func explain(_ inspection: TokenInspection, unevaluable error: JWTAuditError, policySource: String? = nil) -> Explanation {
+    /// expression". `inspection` is nil when the request carries no token of its own (`--request-header`).
+    public static func explain(_ inspection: TokenInspection?, unevaluable error: JWTAuditError, policySource: String? = nil) -> Explanation {
         let narration = ExplanationCatalog.narration(for: ExplanationCatalog.unevaluableCheckID)!
         let isNamedValue = error.reason.hasPrefix("named value")
         let cause = isNamedValue
@@ -75,21 +94,23 @@ public enum Explainer {
             verdict: .init(
                 status: "cannot-evaluate", httpStatus: nil, reason: isNamedValue ? "named value not supplied" : "expression not evaluable",
                 message: error.reason, body: nil, exitCode: 3),
-            token: TokenNarrative.summary(inspection), evaluator: policySource, steps: [step],
-            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
+            token: inspection.map(TokenNarrative.summary) ?? TokenNarrative.noToken("the request was given as headers"),
+            evaluator: policySource, steps: [step],
+            glossary: inspection.map { TokenNarrative.glossary($0.token, now: $0.now) } ?? [], notes: [])
     }
 }
 
 /// What the step narrations need besides the check itself.
 struct StepContext {
-    let inspection: TokenInspection
+    /// nil when the request carried no token (the failing step is then the `token` step).
+    let inspection: TokenInspection?
     let metadataURLs: [String]
     /// `validate-jwt` / `validate-azure-ad-token`, nil for the verifier.
     let policyKind: String?
 
-    var token: CompactToken { inspection.token }
-    var claims: JSONObject { inspection.token.claims ?? JSONObject() }
-    var version: TokenVersion? { inspection.credential.tokenVersion }
+    var token: CompactToken? { inspection?.token }
+    var claims: JSONObject { inspection?.token.claims ?? JSONObject() }
+    var version: TokenVersion? { inspection?.credential.tokenVersion }
     var who: String { policyKind.map { "the \($0) policy" } ?? "the verifier" }
 
     func step(for check: CheckResult) -> Explanation.Step {
@@ -194,10 +215,10 @@ struct StepContext {
     }
 
     /// A Graph token: its header carries a `nonce`, or its audience is Graph's.
-    var isGraphToken: Bool { token.header["nonce"] != nil || EntraAudience.isGraph(claims["aud"]) }
+    var isGraphToken: Bool { token?.header["nonce"] != nil || EntraAudience.isGraph(claims["aud"]) }
 
     var graphExplanation: String {
-        "This is a Microsoft Graph token (\(token.header["nonce"] != nil ? "its header carries a nonce" : "aud is Microsoft Graph")): Graph tokens are signed over a transformed header (the nonce is hashed first), so no one but Graph can verify them, and Microsoft says validate-jwt is not meant for them."
+        "This is a Microsoft Graph token (\(token?.header["nonce"] != nil ? "its header carries a nonce" : "aud is Microsoft Graph")): Graph tokens are signed over a transformed header (the nonce is hashed first), so no one but Graph can verify them, and Microsoft says validate-jwt is not meant for them."
     }
 
     var graphFix: String {
@@ -216,7 +237,7 @@ struct StepContext {
         case .algorithmRefused, .selected:
             break
         }
-        let kid = token.keyID.map { "\"\($0)\"" } ?? "(none)"
+        let kid = token?.keyID.map { "\"\($0)\"" } ?? "(none)"
         var where_ = text.expected.map { " (\($0))" } ?? ""
         if let url = metadataURLs.first { where_ = " in the keys of the metadata the policy points at, \(url)" }
         var cause = "No trusted key has the token's kid \(kid)\(where_). Entra rotates its signing keys, so either the key set is older than the token, or the token was signed by a key this tenant and version do not publish (another tenant, an app-specific signing key, or a forger)."
@@ -237,10 +258,10 @@ struct StepContext {
 
     func signatureFailure(_ text: CheckText) -> (String, String) {
         if isGraphToken { return (graphExplanation, graphFix) }
-        if token.signature.isEmpty {
+        if token?.signature.isEmpty == true {
             return ("The token has no signature.", "Treat it as forged; a real access token is signed.")
         }
-        return ("The signature does not verify with the key chosen by kid \(token.keyID.map { "\"\($0)\"" } ?? "(none)"): \(text.detail). The token was changed after it was signed, or another key with the same kid signed it.",
+        return ("The signature does not verify with the key chosen by kid \(token?.keyID.map { "\"\($0)\"" } ?? "(none)"): \(text.detail). The token was changed after it was signed, or another key with the same kid signed it.",
                 "Do not trust this token. Obtain a fresh one from the token endpoint, unmodified (no re-encoding, no edited claims).")
     }
 
@@ -368,7 +389,9 @@ struct StepContext {
                     "Either require \(other) in the policy (for \(tokenVersion.label) tokens; one validate-jwt per version if both must pass), or set requestedAccessTokenVersion to \(nameVersion == .v1 ? "1 (or null)" : "2") in the API's app registration manifest so Entra issues \(nameVersion.label) tokens with \(name).")
         }
         let isCredentialClaim = name == TokenVersion.v1.credentialClaim || name == TokenVersion.v2.credentialClaim
-        if present, isCredentialClaim, requiresCertificate, let story = credentialFailure(inspection.credential) {
+        if present, isCredentialClaim, requiresCertificate, let credential = inspection?.credential,
+            let story = credentialFailure(credential)
+        {
             return story
         }
         if !present {

@@ -18,6 +18,9 @@ public struct Explanation: Sendable, Equatable {
         public var body: String?
         /// DESIGN.md's exit status: 0 decoded/valid/accepted, 1 rejected, 3 bad input (unevaluable).
         public var exitCode: Int32
+        /// Policy mode: the gateway's verdict, the very value `check-policy` reports (`explain --json` writes it
+        /// as its `"verdict"`).
+        public var policy: PolicyVerdict? = nil
     }
 
     /// One labelled fact in the token summary ("issuer", "credential", ...).

@@ -21,7 +21,7 @@ public enum ExplanationText {
         let summary = explanation.token
         out += paint("What this token is", .heading) + "\n"
         out += wrap(e(summary.paragraph), width: width, indent: 2)
-        out += "\n"
+        if !summary.facts.isEmpty { out += "\n" }
         let labelWidth = min(summary.facts.map(\.label.count).max() ?? 0, 12) + 2
         for fact in summary.facts {
             out += labelled(e(fact.label), e(fact.value), labelIndent: 2, labelWidth: labelWidth, width: width, paint: paint, role: .label)
@@ -96,8 +96,9 @@ public enum ExplanationText {
         if let message = verdict.message {
             out += labelled("message", e(message), labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
         }
-        if let body = verdict.body {
-            out += labelled("body", e("{\"statusCode\": \(verdict.httpStatus ?? 0), \"message\": \"\(body)\"}"), labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
+        if let body = verdict.policy?.body {
+            let message = JSONWriter.write(.string(body.message), style: .compact)
+            out += labelled("body", e("{\"statusCode\": \(body.statusCode), \"message\": \(message)}"), labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
         }
         out += labelled("exit", String(verdict.exitCode), labelIndent: 2, labelWidth: 9, width: width, paint: paint, role: .label)
         return out
