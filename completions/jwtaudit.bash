@@ -167,7 +167,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on --matrix -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

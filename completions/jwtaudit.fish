@@ -74,6 +74,7 @@ complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l request-he
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l expression-value -x -d 'Take VALUE as the result of the policy expression EXPR (repeatable).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l format -x -a 'text json sarif' -d 'Write lint findings as text, json or sarif (SARIF 2.1.0 for code scanning; default text).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l fail-on -x -a 'error warning info never' -d 'Exit 1 when lint finds something at LEVEL or above: error, warning, info or never (default warning).'
+complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l matrix -d 'Show which client tokens each effective policy admits: v1.0 and v2.0, app, managed identity, user.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -s h -l help -d 'Show help information.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -l version -d 'Show the version, the OpenSSL it runs on, the Swift that built it and its git commit.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from check-policy' -F

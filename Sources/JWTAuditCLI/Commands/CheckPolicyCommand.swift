@@ -16,6 +16,13 @@ public enum CheckPolicyCommand {
             throw .usage(.conflictingOptions("--json", "--format \(asked)"), command)
         }
         if parsed.all(.policy).isEmpty { throw .usage(.missingOption("--policy"), command) }
+        // --matrix is a report on the policies themselves: a token or request headers are a usage error there.
+        if parsed.has(.matrix) {
+            let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
+            return try AdmissionMatrixRun.run(
+                parsed, wantsToken: wantsToken, format: format, style: style, environment: environment, streams: streams,
+                now: now)
+        }
         // A request is evaluated when anything describes one (a token argument, --request-header, or an
         // --expression-value, which may carry the token-value); otherwise the policy is linted. The token comes only
         // from the argument (`-` for standard input): lint in CI runs with a non-terminal standard input and must
@@ -68,10 +75,10 @@ public enum CheckPolicyCommand {
         var certificates: [String: String]
     }
 
-    /// `readingPolicyFiles`: token evaluation reads the `--policy` files as XML scopes; lint reads sources.
+    /// `readingPolicyFiles`: token evaluation over XML scopes (`PolicySourceChoice.scopeFiles`) reads the
+    /// `--policy` files here; lint and trees read sources.
     static func inputs(_ parsed: ParsedArguments, command: String, readingPolicyFiles: Bool = true) throws(CommandFailure) -> PolicyInputs {
         var files: [(bytes: [UInt8], sourceName: String)] = []
-        if readingPolicyFiles { try requireXMLScopes(parsed, command: command) }
         for path in parsed.all(.policy) where readingPolicyFiles {
             do {
                 // One byte past XMLReader's limit, so that the reader names the limit.
@@ -93,26 +100,6 @@ public enum CheckPolicyCommand {
         var certificates: [String: String] = [:]
         for (id, path) in parsed.pairs(.certificate) { certificates[id] = path }
         return PolicyInputs(files: files, namedValues: named, expressionValues: expressions, certificates: certificates)
-    }
-
-    /// Token evaluation takes `--policy` XML files as scopes. Choosing an operation of an APIOps tree or a
-    /// template (the core's `PolicyService.select`) is not wired into evaluation yet: say so rather than read a
-    /// directory as XML or ignore the choice.
-    static func requireXMLScopes(_ parsed: ParsedArguments, command: String) throws(CommandFailure) {
-        let files = PosixPolicyFileSystem()
-        var offending = [OptionSpec.api, .operation, .product, .environment].first { parsed.last($0) != nil }.map(\.longSpelling)
-        if offending == nil && parsed.has(.noProduct) { offending = "--no-product" }
-        if offending == nil, let source = parsed.all(.policy).first(where: { path in
-            let lower = path.lowercased()
-            return files.kind(of: path) == .directory || lower.hasSuffix(".bicep") || lower.hasSuffix(".tf") || lower.hasSuffix(".json")
-        }) {
-            offending = "--policy \(source)"
-        }
-        guard let offending else { return }
-        throw .usage(
-            .invalidCombination(
-                "a token cannot be evaluated with \(offending) yet: evaluating against an APIOps tree or a template, or choosing an operation with --api, --operation, --product or --no-product, is not available; lint the sources without a token, or give the scopes as XML files, outermost first"),
-            command)
     }
 
     static func namedValuesFile(_ path: String) throws(CommandFailure) -> [String: String] {
@@ -157,32 +144,10 @@ public enum CheckPolicyCommand {
     /// is chosen and judged.
     static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(CommandFailure) -> PolicyLintReport {
         let inputs = try inputs(parsed, command: command, readingPolicyFiles: false)
-        let selection = policySelection(parsed)
-        if selection.product != nil && selection.noProduct {
-            throw .usage(.conflictingOptions("--product", "--no-product"), command)
-        }
-        let files = PosixPolicyFileSystem()
-        var environment: (bytes: [UInt8], file: String)?
-        if let path = parsed.last(.environment) {
-            do {
-                environment = (try FileReader.readWhole(path: path, limit: 16 << 20, what: "environment configuration"), path)
-            } catch {
-                throw .input(error, what: "cannot read the environment configuration")
-            }
-        }
+        let selection = try policySelection(parsed, command: command)
         var report = PolicyLintReport()
-        for path in parsed.all(.policy) {
-            let service: [PolicyService]
-            do {
-                var trees = try PolicySources.load(path, source: PolicySourceFiles(files: files, root: files.root(for: path)))
-                if let environment { try PolicySources.applyEnvironment(environment.bytes, file: environment.file, to: &trees) }
-                var services: [PolicyService] = []
-                for tree in trees { services.append(try PolicyService(tree: tree, namedValues: inputs.namedValues)) }
-                service = services
-            } catch {
-                throw .input(error, what: "cannot read the policy")
-            }
-            for each in service {
+        for (_, services) in try PolicySourceSet.services(parsed, namedValues: inputs.namedValues) {
+            for each in services {
                 if selection.isEmpty {
                     report.merge(each.lint())
                 } else {
@@ -197,11 +162,15 @@ public enum CheckPolicyCommand {
         return report
     }
 
-    /// `--api`, `--operation`, `--product`, `--no-product`.
-    static func policySelection(_ parsed: ParsedArguments) -> PolicySelection {
-        PolicySelection(
+    /// `--api`, `--operation`, `--product`, `--no-product` (the last two exclude each other).
+    static func policySelection(_ parsed: ParsedArguments, command: String) throws(CommandFailure) -> PolicySelection {
+        let selection = PolicySelection(
             api: parsed.last(.api), operation: parsed.last(.operation), product: parsed.last(.product),
             noProduct: parsed.has(.noProduct))
+        if selection.product != nil && selection.noProduct {
+            throw .usage(.conflictingOptions("--product", "--no-product"), command)
+        }
+        return selection
     }
 }
 
@@ -215,14 +184,39 @@ struct PolicyConfiguration {
     var at: Int64
     var headerLines: [String]
     var decryption: DecryptionKeyFiles
+    /// Where the effective policy comes from: XML scope files, or one operation of a tree or a template.
+    var sources: PolicySourceChoice
 
     static func make(_ parsed: ParsedArguments, command: String, now: Int64) throws(CommandFailure) -> PolicyConfiguration {
         let at = try parsed.instant(now: now, command: command)
-        let inputs = try CheckPolicyCommand.inputs(parsed, command: command)
+        let sources = try PolicySourceChoice.make(parsed, command: command)
+        let inputs = try CheckPolicyCommand.inputs(parsed, command: command, readingPolicyFiles: sources == .scopeFiles)
         let network = try PolicyNetworkOptions(parsed, command: command)
         return PolicyConfiguration(
             inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader),
-            decryption: DecryptionKeyFiles(parsed))
+            decryption: DecryptionKeyFiles(parsed), sources: sources)
+    }
+
+    /// The effective policy to evaluate: the `--policy` XML files composed as scopes, or the operation and
+    /// product context the selection names in a tree or a template (its chain composed, fragments inlined,
+    /// named values substituted; what the validation needs and the sources do not hold is bad input, named).
+    func document() throws(CommandFailure) -> PolicyDocument {
+        switch sources {
+        case .scopeFiles:
+            do {
+                return try PolicyDocument(scopes: inputs.files, namedValues: inputs.namedValues ?? [:])
+            } catch {
+                throw .input(error, what: "cannot read the policy")
+            }
+        case .tree(let path, let selection, let environment):
+            let (service, policy) = try PolicySourceSet.choose(
+                selection, path: path, environment: environment, namedValues: inputs.namedValues)
+            do {
+                return try service.evaluationDocument(policy)
+            } catch {
+                throw .input(error, what: "cannot evaluate the policy")
+            }
+        }
     }
 
     /// The token of the request: the argument (`-` for standard input), the token `--pick` chooses in it; when
@@ -271,12 +265,7 @@ struct PolicyConfiguration {
                 .invalidValue(option: "--request-header", value: headerLines.joined(separator: " | "), reason: error.reason),
                 command)
         }
-        let document: PolicyDocument
-        do {
-            document = try PolicyDocument(scopes: inputs.files, namedValues: inputs.namedValues ?? [:])
-        } catch {
-            throw .input(error, what: "cannot read the policy")
-        }
+        let document = try document()
         // The cache's freshness is judged by the real clock; --at only moves the token's times.
         let provider = CommandKeyProvider(
             network: network.network, environment: environment, certificates: inputs.certificates, clock: { now })
@@ -289,11 +278,14 @@ struct PolicyConfiguration {
                     authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() }),
                 keys: KeyResolution(provider: provider))
         } catch {
-            // An expression the policy needs has no value: say how to give one.
-            let reason = error.code == .unevaluable && !error.reason.hasPrefix("named value")
-                ? error.reason + " with --expression-value 'EXPRESSION=VALUE'" : error.reason
-            throw .input(JWTAuditError(error.code, reason), what: "cannot evaluate the policy")
+            throw .input(Self.withOption(error), what: "cannot evaluate the policy")
         }
+    }
+
+    /// An expression the policy needs has no value: the core says "supply its value"; this says how.
+    static func withOption(_ error: JWTAuditError) -> JWTAuditError {
+        guard error.code == .unevaluable, error.reason.contains("supply its value") else { return error }
+        return JWTAuditError(error.code, error.reason + " with --expression-value 'EXPRESSION=VALUE'")
     }
 }
 

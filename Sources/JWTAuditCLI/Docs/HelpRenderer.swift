@@ -94,8 +94,8 @@ public enum HelpRenderer {
         return padded + wrap(text, indent: column, firstIndent: column).dropFirst(column) + "\n"
     }
 
-    /// Greedy word wrap to `width` columns.
-    static func wrap(_ text: String, indent: Int, firstIndent: Int) -> String {
+    /// Greedy word wrap to `width` columns (help's 80 unless said).
+    static func wrap(_ text: String, indent: Int, firstIndent: Int, width: Int = width) -> String {
         var lines: [String] = []
         var line = String(repeating: " ", count: firstIndent)
         var lineHasWord = false

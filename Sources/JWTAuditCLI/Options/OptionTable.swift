@@ -141,11 +141,14 @@ public enum OptionTable {
                 + "artifacts directory, a Bicep file, an ARM template, Terraform, or a repository to walk; a "
                 + "service's policies are composed into each operation's effective policy in each product "
                 + "context (global, workspace, product, API, operation through <base />, fragments inlined, "
-                + "named values substituted) and linted whole. The XML is read as the gateway reads rawxml "
-                + "(expressions run to their matching bracket), with no DTD and no entity expansion. A request is "
-                + "the token argument, --request-header lines exactly as a client sends them, or a token-value given "
-                + "with --expression-value; <choose> runs its first true <when>; see POLICY EVALUATION in the man "
-                + "page for the request, the <choose> rule and the verdict JSON.",
+                + "named values substituted) and linted whole; with a token, --api, --operation, --product or "
+                + "--no-product choose the effective policy it is evaluated against. --matrix shows, for every "
+                + "effective policy, which kinds of client token it admits (v1.0 and v2.0; app with a certificate "
+                + "or a secret, public client, managed identity, user), with signatures assumed valid. The XML is "
+                + "read as the gateway reads rawxml (expressions run to their matching bracket), with no DTD and no "
+                + "entity expansion. A request is the token argument, --request-header lines exactly as a client "
+                + "sends them, or a token-value given with --expression-value; <choose> runs its first true <when>; "
+                + "see POLICY EVALUATION in the man page for the request, the <choose> rule and the verdict JSON.",
             argument: "TOKEN",
             argumentHelp: "The token to evaluate (as for decode). Without one, and without --request-header or --expression-value, the policy is linted.",
             argumentCompletion: .file,
@@ -162,6 +165,10 @@ public enum OptionTable {
                  "Lint every APIOps tree, Bicep, ARM and Terraform file and policy of a repository in one run."),
                 ("check-policy --policy examples/apimartifacts --api orders --operation create-order --no-product",
                  "Lint one operation's effective policy with no product (keyless, or an API-scoped key)."),
+                ("check-policy --policy examples/apimartifacts --api orders --operation get-order --product starter examples/tokens/secret-v1.jwt --offline --cache-dir examples/cache",
+                 "Evaluate a token against one operation of an APIOps tree, in the starter product's context."),
+                ("check-policy --policy examples/policies/certificate-only-v1.xml --matrix",
+                 "Which client tokens does the policy admit? (v1.0 certificate: yes; v1.0 secret: no; v2.0: no.)"),
             ]),
         CommandSpec(
             name: explain,
@@ -260,6 +267,7 @@ public enum OptionTable {
         .expressionValue,
         .format,
         .failOn,
+        .matrix,
         // verify only.
         .quiet,
         .batch,
@@ -271,7 +279,7 @@ public enum OptionTable {
     /// The headings `--help` and the man page group a command's options under, in order, by long name. Every
     /// option is in exactly one section (OptionTableInvariantTests); within a section, options keep table order.
     public static let sections: [(title: String, options: [String])] = [
-        ("Input and output", ["json", "at", "pick", "color", "format", "fail-on", "quiet"]),
+        ("Input and output", ["json", "at", "pick", "color", "format", "fail-on", "matrix", "quiet"]),
         ("Keys", ["key", "jwks", "secret-file", "secret-env", "tenant", "openid-config", "decryption-key"]),
         ("What the token must say", [
             "issuer", "any-issuer", "audience", "any-audience", "client-id", "require-certificate", "require-claim", "alg",
@@ -485,7 +493,7 @@ extension OptionSpec {
     public static let api = OptionSpec(
         long: "api", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
         abstract: "Choose the API NAME of a policy tree or template (a revision is NAME;rev=N; a workspace's is WORKSPACE/NAME).",
-        discussion: "With --operation, --product or --no-product it picks one effective policy; when a choice is missing, the error lists the choices. Lint then judges that effective policy only.")
+        discussion: "With --operation, --product or --no-product it picks one effective policy; when a choice is missing, the error lists the choices (exit 3). Lint then judges that effective policy only, and a token is evaluated against it; --matrix shows every effective policy the options leave.")
 
     public static let operation = OptionSpec(
         long: "operation", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
@@ -544,6 +552,12 @@ extension OptionSpec {
         long: "fail-on", kind: .value, valueName: "LEVEL", commands: [OptionTable.checkPolicy],
         abstract: "Exit 1 when lint finds something at LEVEL or above: error, warning, info or never (default warning).",
         choices: ["error", "warning", "info", "never"], completion: .choices)
+
+    public static let matrix = OptionSpec(
+        long: "matrix", kind: .flag, commands: [OptionTable.checkPolicy],
+        abstract: "Show which client tokens each effective policy admits: v1.0 and v2.0, app, managed identity, user.",
+        discussion:
+            "One row per kind of token: an app with a certificate, an app with a secret, a public client (on a user's behalf), a managed identity and a user through a client with a certificate, each as v1.0 and v2.0 tokens; each row says whether the gateway admits it, the status, the LastError reason and the claim that decided. The tokens are made from the policy's own tenant, audiences, allowed clients and required claims, and their signatures are assumed valid (the output says so): everything else is evaluated as with a token. Every operation in every product context is shown, or the one --api, --operation, --product or --no-product choose. The issuer an openid-config names comes from the cache (never the network), else from its URL (said to be inferred). Exit status 0: it is a report (a policy that cannot be evaluated, a named value without a value, is listed with the reason); 3 when the sources cannot be read, 64 with a token.")
 
     // verify only.
     public static let quiet = OptionSpec(

@@ -60,16 +60,17 @@ public struct PolicyDocument: Sendable {
     /// Reads `--policy` files given outermost scope first, to evaluate a token: one file is read as it is (a
     /// whole document or a bare fragment); several are composed with `<base />`. Named values are substituted
     /// after composition, so a missing name anywhere in the effective policy is reported together with all the
-    /// others. A policy that validates no token has nothing to evaluate a token against: bad input.
+    /// others. A policy that validates no token has nothing to evaluate a token against: bad input, unless
+    /// `requireValidation` is false (the admission matrix: such a policy admits every request).
     public init(scopes: [(bytes: [UInt8], sourceName: String)], namedValues: [String: String]? = nil,
-                limits: XMLReader.Limits = .default) throws(JWTAuditError) {
+                limits: XMLReader.Limits = .default, requireValidation: Bool = true) throws(JWTAuditError) {
         var parsed: [[XMLElement]] = []
         for scope in scopes { parsed.append(try XMLReader.parse(scope.bytes, sourceName: scope.sourceName, limits: limits)) }
         guard !parsed.isEmpty else { throw JWTAuditError(.invalidArgument, "no policy given") }
         var roots = parsed.count == 1 ? parsed[0] : try PolicyDocument.compose(scopes: parsed)
         if let namedValues { roots = try NamedValues.resolve(roots, values: namedValues) }
         try self.init(roots: roots)
-        if validations.isEmpty {
+        if validations.isEmpty && requireValidation {
             let first = roots[0]
             throw JWTAuditError(
                 .malformedPolicy,

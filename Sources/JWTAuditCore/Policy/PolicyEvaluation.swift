@@ -62,6 +62,10 @@ public struct PolicyEvaluationRequest: Sendable {
     /// The private keys of the policy's `<decryption-keys>` certificates (`--decryption-key`), read only when a
     /// token is a JWE.
     public var decryptionKeys: @Sendable () throws(JWTAuditError) -> [DecryptionKey]
+    /// Whether signatures are checked: always `.verified` for a request anyone outside the core makes (the
+    /// initializer takes no choice and the setter is internal); only `AdmissionMatrix` sets `.assumed`, for the
+    /// tokens it synthesizes.
+    public internal(set) var signatures: VerificationPlan.Signatures = .verified
 
     public init(
         token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?,
@@ -250,7 +254,7 @@ extension PolicyEvaluator {
         _ text: String, _ resolved: ResolvedTokenValidation, _ validation: TokenValidationPolicy,
         _ request: PolicyEvaluationRequest, keys: KeyResolution, expressionValues: [String: String]
     ) throws(JWTAuditError) -> Verification {
-        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens)
+        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens, signatures: request.signatures)
         let at = request.at
         var policy = VerificationPolicy()
         var notes: [String] = []
@@ -299,13 +303,23 @@ extension PolicyEvaluator {
         var metadataIssuers: [String] = []
         var metadataURLs: [String] = []
         for source in sources {
+            if request.signatures == .assumed {
+                // No key is needed: only the issuer the metadata names (cached, else inferred from the URL).
+                let known = try keys.metadataIssuers(source, for: token)
+                metadataIssuers += known.issuers
+                metadataURLs.append(known.url)
+                notes += known.notes
+                continue
+            }
             let resolvedKeys = try keys.keys(source, for: token)
             metadataSets.append(resolvedKeys.keySet)
             metadataIssuers += resolvedKeys.issuers
             metadataURLs += resolvedKeys.metadataURL.map { [$0] } ?? []
             notes += resolvedKeys.notes
         }
-        let policyKeys = try keys.policyKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues)
+        // Signatures assumed: no key is read (a certificate-id would need --certificate for nothing).
+        let policyKeys = request.signatures == .verified
+            ? try keys.policyKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues) : []
         let lookup = KeyLookup(token: token, metadataSets: metadataSets, policyKeys: policyKeys)
         // The library tries the keys the kid names; only when none does, every key (TryAllIssuerSigningKeys).
         let keySets = lookup.kidMatched
@@ -331,7 +345,9 @@ extension PolicyEvaluator {
             policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
         } else {
             policy.anyIssuer = true
-            notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
+            if sources.isEmpty {
+                notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
+            }
         }
 
         func run(_ keys: KeySet?) -> VerificationReport {

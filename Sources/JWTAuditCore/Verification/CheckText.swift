@@ -56,6 +56,7 @@ public struct CheckText: Sendable, Equatable {
         case .policyClaimsUnreadable: return "the token's payload is not a readable claims set (encrypted or not JSON)"
         case .notDecrypted: return "not run: the token could not be decrypted"
         case .plaintextNotSigned: return "not run: the decrypted plaintext is not signed"
+        case .assumed: return "not run: assumed valid (a token the admission matrix synthesized, which no key signed)"
         }
     }
 

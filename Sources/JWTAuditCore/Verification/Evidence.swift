@@ -49,6 +49,9 @@ public enum NotRun: Sendable, Equatable {
     case notDecrypted
     /// A decrypted JWE whose plaintext is not a signed JWT: there is no signature to check.
     case plaintextNotSigned
+    /// The admission matrix's synthesized tokens: no key signed them, and the signature is assumed valid
+    /// (`VerificationPlan.Signatures.assumed`). Never in a report of a real token.
+    case assumed
 }
 
 /// `format`: the compact structure.

@@ -14,10 +14,21 @@ public struct VerificationPlan: Sendable, Equatable {
         case accepted
     }
 
+    /// Whether the signature is checked at all.
+    public enum Signatures: Sendable, Equatable {
+        /// Checked: the algorithm, key and signature checks run (every plan anyone can make outside the core).
+        case verified
+        /// Not checked: the algorithm, key and signature checks are skipped with `.notRun(.assumed)`. Only the
+        /// admission matrix (`AdmissionMatrix`) uses it, for the tokens it synthesizes, which no key signed; the
+        /// plan has no public way to be made, so `verify`, `check-policy` and `explain` cannot reach it.
+        case assumed
+    }
+
     /// The checks, in order. `claim` stands for one `claim:<name>` check per required claim of the policy
     /// (`--require-claim`); `token` is not the verifier's (the policy evaluator adds it).
     public let checks: [CheckID]
     public let unsignedTokens: UnsignedTokens
+    public let signatures: Signatures
 
     /// `verify`: every check, in the order of DESIGN.md's contract.
     public static let verify = VerificationPlan(
@@ -25,7 +36,7 @@ public struct VerificationPlan: Sendable, Equatable {
             .format, .claims, .algorithm, .key, .signature, .expiry, .notBefore, .issuedAt, .issuer, .audience, .tenant,
             .client, .credential, .claim,
         ],
-        unsignedTokens: .refused)
+        unsignedTokens: .refused, signatures: .verified)
 
     /// The gateway's `validate-jwt` / `validate-azure-ad-token`: structure, then Microsoft.IdentityModel's order
     /// (signature, then lifetime, then audience, then issuer) [inferred, research §1.7: APIM's order is not
@@ -33,8 +44,17 @@ public struct VerificationPlan: Sendable, Equatable {
     /// does not run (validate-azure-ad-token's client restriction and required claims are the policy
     /// evaluator's).
     public static func apim(requireSignedTokens: Bool) -> VerificationPlan {
+        apim(requireSignedTokens: requireSignedTokens, signatures: .verified)
+    }
+
+    /// The gateway's plan with the signature checked or assumed: internal, so that only the core's admission
+    /// matrix can ask for `.assumed`.
+    static func apim(requireSignedTokens: Bool, signatures: Signatures) -> VerificationPlan {
         VerificationPlan(
             checks: [.format, .claims, .algorithm, .key, .signature, .expiry, .notBefore, .audience, .issuer],
-            unsignedTokens: requireSignedTokens ? .refused : .accepted)
+            unsignedTokens: requireSignedTokens ? .refused : .accepted, signatures: signatures)
     }
+
+    /// The checks a `.assumed` plan skips.
+    static let signatureChecks: Set<CheckID> = [.algorithm, .key, .signature]
 }

@@ -58,6 +58,19 @@ public struct PolicyService: Sendable {
     /// The effective policy that `selection` names, or an error listing the choices (exit 3): every dimension
     /// with more than one choice left must be chosen.
     public func select(_ selection: PolicySelection) throws(JWTAuditError) -> EffectivePolicy {
+        try narrow(selection, toOne: true)[0]
+    }
+
+    /// Every effective policy `selection` leaves (all of them when it is empty); a name it gives that the tree
+    /// does not hold is an error listing the choices, as for `select`.
+    public func matching(_ selection: PolicySelection) throws(JWTAuditError) -> [EffectivePolicy] {
+        try narrow(selection, toOne: false)
+    }
+
+    /// Narrows the effective policies dimension by dimension (API, operation, product context); with `toOne`,
+    /// a dimension left with several choices is an error naming them.
+    func narrow(_ selection: PolicySelection, toOne: Bool) throws(JWTAuditError) -> [EffectivePolicy] {
+        if !toOne && selection.isEmpty { return policies }
         if tree.kind == .xml {
             throw JWTAuditError(
                 .invalidArgument,
@@ -80,9 +93,11 @@ public struct PolicyService: Sendable {
             }
             candidates = matching
         }
-        if Set(candidates.map(apiName)).count > 1 {
+        if toOne && Set(candidates.map(apiName)).count > 1 {
             throw JWTAuditError(.invalidArgument, "choose an API with --api: \(choices(candidates.map(apiName)))")
         }
+        func apis() -> String { "API\(Set(candidates.map(apiName)).count == 1 ? "" : "s") \(choices(candidates.map(apiName)))" }
+        func its() -> String { Set(candidates.map(apiName)).count == 1 ? "its" : "their" }
         func operationName(_ p: EffectivePolicy) -> String {
             guard let name = p.operation else { return "*" }
             let route = [p.method, p.urlTemplate].compactMap { $0 }.joined(separator: " ")
@@ -98,11 +113,11 @@ public struct PolicyService: Sendable {
             guard !matching.isEmpty else {
                 throw JWTAuditError(
                     .invalidArgument,
-                    "no operation \(operation) in API \(apiName(candidates[0])); its operations are: \(choices(candidates.map(operationName)))")
+                    "no operation \(operation) in \(apis()); \(its()) operations are: \(choices(candidates.map(operationName)))")
             }
             candidates = matching
         }
-        if Set(candidates.map(operationName)).count > 1 {
+        if toOne && Set(candidates.map(operationName)).count > 1 {
             throw JWTAuditError(
                 .invalidArgument,
                 "choose an operation of API \(apiName(candidates[0])) with --operation (its name, or METHOD /url): \(choices(candidates.map(operationName)))")
@@ -113,18 +128,18 @@ public struct PolicyService: Sendable {
             guard !matching.isEmpty else {
                 throw JWTAuditError(
                     .invalidArgument,
-                    "API \(apiName(candidates[0])) is not in product \(product); its contexts are: \(choices(candidates.map(contextName)))")
+                    "\(apis()) \(Set(candidates.map(apiName)).count == 1 ? "is" : "are") not in product \(product); \(its()) contexts are: \(choices(candidates.map(contextName)))")
             }
             candidates = matching
         } else if selection.noProduct {
             candidates = candidates.filter { $0.context.productName == nil }
         }
-        if candidates.count > 1 {
+        if toOne && candidates.count > 1 {
             throw JWTAuditError(
                 .invalidArgument,
                 "choose a product context for API \(apiName(candidates[0])): \(choices(candidates.map(contextName))) (at most one product policy runs per request)")
         }
-        return candidates[0]
+        return candidates
     }
 
     // MARK: where text is
