@@ -116,10 +116,13 @@ struct VerifyBatchTests {
         #expect(result.stderr.contains("/nonexistent/tokens.txt"))
     }
 
-    @Test func quietPrintsNothing() throws {
-        let result = try run(try Self.token("secret-v1.jwt") + "\n", ["--quiet"])
+    @Test func quietPrintsOnlyOneLineNamingTheRejections() throws {
+        let result = try run(try Self.token("secret-v1.jwt") + "\n" + (try Self.token("certificate-v1.jwt")) + "\n", ["--quiet"])
         #expect(result.status == 1)
-        #expect(result.stdout.isEmpty && result.stderr.isEmpty)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "jwtaudit: rejected: 1 of 2 tokens (credential 1)\n")
+        let valid = try run(try Self.token("certificate-v1.jwt") + "\n", ["--quiet"])
+        #expect(valid.status == 0 && valid.stdout.isEmpty && valid.stderr.isEmpty)
     }
 
     @Test func aClosedStandardOutputEndsTheRunQuietlyWithSuccess() throws {

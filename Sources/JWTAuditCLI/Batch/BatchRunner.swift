@@ -16,6 +16,8 @@ struct BatchItemResult: Sendable {
     var interrupted = false
     /// True when the line holds more than one token (one was judged, as `--pick` says).
     var severalTokens = false
+    /// Why the keys could not be obtained, for an undecided token (`--quiet` says the first).
+    var undecidedReason: String? = nil
 
     /// A line not judged because of an interrupt.
     static let notJudged = BatchItemResult(jsonLine: "", valid: false, failedChecks: [], malformed: false, interrupted: true)
@@ -42,6 +44,8 @@ struct BatchRunner {
         var failedByCheck: [String: Int] = [:]
         /// Lines that held more than one token.
         var severalTokens = 0
+        /// Why the keys of the first undecided token could not be obtained.
+        var firstUndecidedReason: String?
         var interrupted = false
         var outputClosed = false
     }
@@ -128,6 +132,7 @@ struct BatchRunner {
                     summary.malformed += 1
                 } else if result.undecided {
                     summary.undecided += 1
+                    if summary.firstUndecidedReason == nil { summary.firstUndecidedReason = result.undecidedReason }
                 } else if result.valid {
                     summary.valid += 1
                 } else {

@@ -137,7 +137,11 @@ enum VerifyBatch {
         if summary.total == 0 && !summary.interrupted {
             throw .input(JWTAuditError(.invalidArgument, "blank lines are skipped"), what: "no tokens in the input")
         }
-        if !quiet { streams.writeError(render(summary)) }
+        if quiet {
+            if let line = quietLine(summary) { streams.writeErrorLine(line) }
+        } else {
+            streams.writeError(render(summary))
+        }
         if summary.interrupted { return interruptedStatus }
         if summary.undecided > 0 { return ExitStatus.undecided.rawValue }
         if summary.valid == summary.total { return ExitStatus.success.rawValue }
@@ -159,6 +163,19 @@ enum VerifyBatch {
         }
         if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
         return out
+    }
+
+    /// What `--quiet` says about a run (`QuietReport`): nothing when every token is valid; the keys that could not
+    /// be obtained (exit 2); else how many tokens were rejected and the checks they failed.
+    static func quietLine(_ summary: BatchRunner.Summary) -> String? {
+        let of = "of \(summary.total) token\(summary.total == 1 ? "" : "s")"
+        if summary.interrupted { return "jwtaudit: interrupted after \(summary.total) token\(summary.total == 1 ? "" : "s")" }
+        if summary.undecided > 0 {
+            return "jwtaudit: error: cannot obtain the keys for \(summary.undecided) \(of) (\(summary.firstUndecidedReason ?? "no reason given"))"
+        }
+        guard summary.valid < summary.total else { return nil }
+        let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return "jwtaudit: rejected: \(summary.total - summary.valid) \(of) (" + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
     }
 
     /// `{"line": N, "valid": bool, "failed": [ids], "credential": kind}`, written directly (no JSON tree, no
@@ -203,7 +220,8 @@ enum VerifyBatch {
         line += "],\"credential\":\"\(credential.rawValue)\",\"error\":"
         JSONWriter.writeString(reason, into: &line)
         line += "}"
-        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [check.rawValue], malformed: false, undecided: true)
+        return BatchItemResult(
+            jsonLine: line, valid: false, failedChecks: [check.rawValue], malformed: false, undecided: true, undecidedReason: reason)
     }
 
     /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).

@@ -21,13 +21,18 @@ public enum CheckPolicyCommand {
         let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
         if !wantsToken {
             let findings = try lint(parsed)
+            let fails = PolicyLint.fails(findings, failOn: failOn(parsed))
+            if parsed.has(.quiet) {
+                if fails { streams.writeErrorLine(LintReport.quietLine(findings, failOn: failOn(parsed))) }
+                return fails ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
+            }
             switch format {
             case "json": streams.writeOutput(JSONWriter.write(LintReport.document(findings)) + "\n")
             case "sarif":
                 streams.writeOutput(JSONWriter.write(Sarif.log(findings: findings, toolVersion: OptionTable.version)) + "\n")
             default: streams.writeOutput(LintReport.text(findings, style: style))
             }
-            return PolicyLint.fails(findings, failOn: failOn(parsed)) ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
+            return fails ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
         }
         if parsed.has(.format) && format == "sarif" {
             throw .usage(
@@ -45,7 +50,9 @@ public enum CheckPolicyCommand {
         }
         let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
             .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
-        if format == "json" {
+        if parsed.has(.quiet) {
+            if let line = CheckPolicyReport.quietLine(evaluation) { streams.writeErrorLine(line) }
+        } else if format == "json" {
             streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation)) + "\n")
         } else {
             streams.writeOutput(CheckPolicyReport.text(evaluation, style: style))

@@ -140,7 +140,6 @@ struct VerifyConfiguration: Sendable {
         let batch = arguments.has(.batch)
         let quiet = arguments.has(.quiet)
         let json = arguments.has(.json)
-        if quiet && json { throw usage("--quiet and --json exclude each other") }
         var jobs = onlineCores()
         if let value = try integer(.jobs, range: 1...1024, what: "threads") {
             guard batch else { throw usage("--jobs applies to --batch only") }
@@ -148,6 +147,10 @@ struct VerifyConfiguration: Sendable {
         }
         if !batch && arguments.positionals.count > 1 {
             throw .usage(.unexpectedArgument(arguments.positionals[1]), command)
+        }
+        // An empty argument is a variable that expanded to nothing: say so rather than "not a file".
+        if batch && arguments.positionals.contains("") {
+            throw usage("--batch was given an empty argument where a file of tokens was expected; if it comes from a variable, that variable is empty or unset")
         }
         // A path that does not exist is reported when it is opened (3); text that is neither a file nor a path is
         // a token pasted where --batch expects files.
@@ -214,7 +217,9 @@ enum VerifyCommand {
         } else {
             evaluation = try evaluate(configuration: configuration, environment: environment, tokenText: tokenText)
         }
-        if !configuration.quiet {
+        if configuration.quiet {
+            if let line = VerifyReport.quietLine(evaluation.report) { streams.writeErrorLine(line) }
+        } else {
             if configuration.json {
                 streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")
             } else {

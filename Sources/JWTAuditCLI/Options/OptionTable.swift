@@ -172,6 +172,7 @@ public enum OptionTable {
         .at,
         .pick,
         .color,
+        .quiet,
         // Keys.
         .key,
         .jwks,
@@ -209,7 +210,6 @@ public enum OptionTable {
         .format,
         .failOn,
         // verify only.
-        .quiet,
         .batch,
         .jobs,
         .help,
@@ -219,7 +219,7 @@ public enum OptionTable {
     /// The headings `--help` and the man page group a command's options under, in order, by long name. Every
     /// option is in exactly one section (OptionTableInvariantTests); within a section, options keep table order.
     public static let sections: [(title: String, options: [String])] = [
-        ("Input and output", ["json", "at", "pick", "color", "format", "fail-on", "quiet"]),
+        ("Input and output", ["json", "at", "pick", "color", "quiet", "format", "fail-on"]),
         ("Keys", ["key", "jwks", "secret-file", "secret-env", "tenant", "openid-config", "decryption-key"]),
         ("What the token must say", [
             "issuer", "any-issuer", "audience", "any-audience", "client-id", "require-certificate", "require-claim", "alg",
@@ -277,6 +277,12 @@ extension OptionSpec {
         discussion:
             "With auto, text is coloured only when standard output is a terminal, the NO_COLOR environment variable is not set and TERM is not dumb; always and never override these. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
         choices: ["auto", "always", "never"], completion: .choices)
+
+    public static let quiet = OptionSpec(
+        long: "quiet", short: "q", kind: .flag, commands: OptionTable.reporting,
+        abstract: "Print no report: errors only, and one line naming what failed when the token is rejected.",
+        discussion:
+            "For CI logs: the exit status says the answer, and standard error says why when it is not 0. A rejection is one line such as 'jwtaudit: rejected: expiry, audience' (check-policy adds the gateway's status and reason; verify --batch counts the tokens); keys that could not be obtained, bad input and usage errors are reported as always. Notes (which of several tokens was taken, the batch summary) are left out. --quiet with --json (or check-policy's --format json or sarif) is a usage error.")
 
     // Keys.
     public static let key = OptionSpec(
@@ -466,10 +472,6 @@ extension OptionSpec {
         choices: ["error", "warning", "info", "never"], completion: .choices)
 
     // verify only.
-    public static let quiet = OptionSpec(
-        long: "quiet", short: "q", kind: .flag, commands: [OptionTable.verify],
-        abstract: "Print nothing; the exit status says everything.")
-
     public static let batch = OptionSpec(
         long: "batch", kind: .flag, commands: [OptionTable.verify],
         abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",

@@ -57,6 +57,15 @@ enum CheckPolicyReport {
         return out
     }
 
+    /// What `--quiet` says (`QuietReport`): nothing when the request is accepted; else the decisive element's failed
+    /// checks and the gateway's answer (`jwtaudit: rejected: claim:appidacr (401 TokenClaimValueNotAllowed)`).
+    static func quietLine(_ evaluation: PolicyEvaluation) -> String? {
+        guard !evaluation.accepted else { return nil }
+        let answer = [String(evaluation.statusCode), evaluation.lastError?.reason.rawValue].compactMap { $0 }
+        let failed = evaluation.decisive.outcome.checks.filter { $0.status == .fail }.map(\.name)
+        return QuietReport.rejected(failed, because: answer.joined(separator: " "))
+    }
+
     // MARK: JSON
 
     /// DESIGN.md's `check-policy --json` shape: the request's answer (the decisive element's outcome, or 200 when

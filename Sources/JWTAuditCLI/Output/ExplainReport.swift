@@ -5,6 +5,10 @@ import JWTAuditCore
 enum ExplainReport {
     /// Renders the explanation, JSON or text, in one write (nothing partial on stdout).
     static func write(_ explanation: Explanation, arguments: ParsedArguments, environment: [String: String], streams: StandardStreams) {
+        if arguments.has(.quiet) {
+            if let line = quietLine(explanation) { streams.writeErrorLine(line) }
+            return
+        }
         if arguments.has(.json) {
             streams.writeOutput(JSONWriter.write(json(explanation)) + "\n")
             return
@@ -12,6 +16,21 @@ enum ExplainReport {
         let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
         let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
         streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter, escape: TerminalText.escaped))
+    }
+
+    /// What `--quiet` says (`QuietReport`), from the verdict: the failed steps of a rejection (with the gateway's
+    /// answer in policy mode), or why the policy could not be evaluated; nothing otherwise.
+    static func quietLine(_ explanation: Explanation) -> String? {
+        let verdict = explanation.verdict
+        switch verdict.exitCode {
+        case 0: return nil
+        case 1:
+            let failed = explanation.steps.filter { $0.status == .fail }.map(\.check)
+            let answer = [verdict.httpStatus.map(String.init), verdict.httpStatus == nil ? nil : verdict.reason].compactMap { $0 }
+            return QuietReport.rejected(failed, because: answer.isEmpty ? nil : answer.joined(separator: " "))
+        default:
+            return "jwtaudit: error: \(verdict.status) (\(verdict.message ?? verdict.reason ?? "no reason given"))"
+        }
     }
 
     /// DESIGN.md / issue 6: `{"verdict", "token", "steps", "glossary"}` (plus `notes` when there are any).

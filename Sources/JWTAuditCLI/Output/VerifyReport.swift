@@ -76,6 +76,14 @@ enum VerifyReport {
         return out
     }
 
+    /// What `--quiet` says about a report (`QuietReport`): nothing when it is valid; the reason when the text is
+    /// not a token (exit 3, as the error it is); else the failed checks.
+    static func quietLine(_ report: VerificationReport) -> String? {
+        if report.isValid { return nil }
+        if let error = report.parseError { return "jwtaudit: error: cannot read the token (\(error.reason))" }
+        return QuietReport.rejected(report.failedChecks.map(\.name))
+    }
+
     static func verdict(_ report: VerificationReport, style: TextStyle) -> String {
         if report.isValid { return style.green(style.heading("VALID")) + ": every check passed" }
         let failed = report.failedChecks.map(\.name)
