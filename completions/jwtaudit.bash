@@ -236,7 +236,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --glossary --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

@@ -78,6 +78,7 @@ complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l at -x -d 'Judge
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l pick -x -d 'Take the Nth token when the input holds several (default: the first, or a response\'s access_token).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l color -x -a 'auto always never' -d 'Colour text output: auto, always or never (default auto).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -s q -l quiet -d 'Print no report: errors only, and one line naming what failed when the token is rejected.'
+complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l glossary -d 'End with what each of the token\'s claims means (the glossary).'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l key -r -F -d 'Verify with the key in FILE: a PEM public key or certificate, a JWK, or a JWK set.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l jwks -r -F -d 'Verify with a JWK set from FILE or an https URL.'
 complete -c jwtaudit -n '__fish_seen_subcommand_from explain' -l secret-file -r -F -d 'Verify HS256/384/512 with the shared secret in FILE (raw bytes).'

@@ -26,18 +26,21 @@ struct VerifyCommandTests {
         let result = verify("certificate-v1.jwt", Self.jwks + Self.expectations + ["--require-certificate"] + Self.at)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
-        #expect(result.stdout.contains("  pass  signature"))
-        #expect(result.stdout.hasSuffix("VALID: every check passed\n"))
-        #expect(result.stdout.contains("thumbprint zJodRfgOc31wRNKL7cRjnvSmhpakIr3evEvzNYjHXCA"))
+        // The answer first; the passed checks on one line, in order.
+        #expect(result.stdout.hasPrefix("VALID: every check passed\n"))
+        #expect(Support.unwrapped(result.stdout).contains("pass  format, claims, algorithm, key, signature, expiry, not-before, issued-at, issuer, audience, tenant, credential "))
+        #expect(Support.unwrapped(result.stdout).contains("thumbprint zJodRfgOc31wRNKL7cRjnvSmhpakIr3evEvzNYjHXCA"))
+        // No pointer to explain when there is nothing to explain.
+        #expect(!result.stdout.contains("jwtaudit explain"))
     }
 
     @Test func aSecretTokenIsRejectedOnTheCredentialCheckWithExpectedAndActual() {
         let result = verify("secret-v1.jwt", Self.jwks + Self.expectations + ["--require-certificate"] + Self.at)
         #expect(result.status == 1)
-        #expect(result.stdout.contains("  fail  credential"))
-        #expect(result.stdout.contains("expected: certificate (appidacr = \"2\")"))
-        #expect(result.stdout.contains("actual:   secret (appidacr = \"1\")"))
-        #expect(result.stdout.contains("REJECTED: 1 check failed (credential)"))
+        #expect(result.stdout.hasPrefix("REJECTED: 1 check failed (credential)\n\nChecks\n  fail  credential: the client authenticated with a client secret\n"))
+        #expect(result.stdout.contains("\n        expected  certificate (appidacr = \"2\")\n        actual    secret (appidacr = \"1\")\n        fix       Add a certificate"))
+        // The last line points to explain.
+        #expect(Support.unwrapped(result.stdout).hasSuffix("'jwtaudit explain' with the same options tells what the token is and the cause of each failure."))
     }
 
     @Test func anExpiredTokenIsRejectedAndTheClockIsPrinted() {

@@ -55,7 +55,7 @@ public enum CheckPolicyCommand {
         } else if format == "json" {
             streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation)) + "\n")
         } else {
-            streams.writeOutput(CheckPolicyReport.text(evaluation, style: style))
+            streams.writeOutput(CheckPolicyReport.text(evaluation, layout: TextStyle.layout(parsed, streams: streams, environment: environment)))
         }
         return evaluation.accepted ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue
     }

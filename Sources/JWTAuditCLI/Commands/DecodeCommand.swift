@@ -39,7 +39,8 @@ enum DecodeCommand {
         } else {
             let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
             streams.writeOutput(DecodeReport.text(
-                inspection, style: style, localTime: { LocalTime.format($0, environment: environment) }))
+                inspection, style: style, layout: TextStyle.layout(arguments, streams: streams, environment: environment),
+                localTime: { LocalTime.format($0, environment: environment) }))
         }
         return status.rawValue
     }

@@ -16,7 +16,7 @@ enum ExplainCommand {
     }
 
     /// Options every reporting command has; they choose no mode.
-    static let reportingOptions: Set<String> = Set([OptionSpec.json, .at, .pick, .color, .quiet, .help].map(\.long))
+    static let reportingOptions: Set<String> = Set([OptionSpec.json, .at, .pick, .color, .quiet, .glossary, .help].map(\.long))
 
     /// The mode is chosen by the options given: any option explain shares with check-policy but not with
     /// verify (the `--policy` family) means policy mode; any other option it shares with verify (keys,

@@ -223,8 +223,8 @@ enum VerifyCommand {
             if configuration.json {
                 streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")
             } else {
-                let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
-                streams.writeOutput(VerifyReport.text(evaluation, style: style))
+                let layout = TextStyle.layout(arguments, streams: streams, environment: environment)
+                streams.writeOutput(VerifyReport.text(evaluation, layout: layout))
             }
         }
         return evaluation.exitStatus.rawValue

@@ -173,6 +173,7 @@ public enum OptionTable {
         .pick,
         .color,
         .quiet,
+        .glossary,
         // Keys.
         .key,
         .jwks,
@@ -219,7 +220,7 @@ public enum OptionTable {
     /// The headings `--help` and the man page group a command's options under, in order, by long name. Every
     /// option is in exactly one section (OptionTableInvariantTests); within a section, options keep table order.
     public static let sections: [(title: String, options: [String])] = [
-        ("Input and output", ["json", "at", "pick", "color", "quiet", "format", "fail-on"]),
+        ("Input and output", ["json", "at", "pick", "color", "quiet", "glossary", "format", "fail-on"]),
         ("Keys", ["key", "jwks", "secret-file", "secret-env", "tenant", "openid-config", "decryption-key"]),
         ("What the token must say", [
             "issuer", "any-issuer", "audience", "any-audience", "client-id", "require-certificate", "require-claim", "alg",
@@ -283,6 +284,12 @@ extension OptionSpec {
         abstract: "Print no report: errors only, and one line naming what failed when the token is rejected.",
         discussion:
             "For CI logs: the exit status says the answer, and standard error says why when it is not 0. A rejection is one line such as 'jwtaudit: rejected: expiry, audience' (check-policy adds the gateway's status and reason; verify --batch counts the tokens); keys that could not be obtained, bad input and usage errors are reported as always. Notes (which of several tokens was taken, the batch summary) are left out. --quiet with --json (or check-policy's --format json or sarif) is a usage error.")
+
+    public static let glossary = OptionSpec(
+        long: "glossary", kind: .flag, commands: [OptionTable.explain],
+        abstract: "End with what each of the token's claims means (the glossary).",
+        discussion:
+            "Every claim in the token's order, its value (times also in UTC and relative) and one line on its meaning. Without it, explain ends with the notes and says how many claims the glossary would explain. --json always holds the glossary.")
 
     // Keys.
     public static let key = OptionSpec(

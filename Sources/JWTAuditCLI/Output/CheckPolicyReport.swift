@@ -1,30 +1,28 @@
 import JWTAuditCore
 
-/// Text output of `check-policy`: the gateway's answer first (verdict, status, LastError, body), then every
-/// check and what is inferred; for lint, one finding per line as `file:line: severity: id: message`.
-/// Every string from the evaluation is escaped (`TerminalText`): messages quote the token's claims and `kid`, the
-/// policy's text and what a provider sent.
+/// Text output of `check-policy`: the gateway's answer first (the verdict, the decisive element, LastError, the
+/// body), then the checks in `CheckLayout`'s one layout (each failure with its fix), the lint findings and the
+/// notes; for lint, one finding per line as `file:line: severity: id: message`. Every string from the evaluation
+/// is escaped by the layout: messages quote the token's claims and `kid`, the policy's text and what a provider sent.
 enum CheckPolicyReport {
-    static func text(_ evaluation: PolicyEvaluation, style: TextStyle) -> String {
-        let safe = TerminalText.escaped
+    static func text(_ evaluation: PolicyEvaluation, layout: TextLayout) -> String {
+        let e = layout.escape
         let element = evaluation.decisive
         let outcome = element.outcome
-        var out = ""
-        let verdict = evaluation.accepted
-            ? style.green("accepted")
-            : style.red("rejected")
-        out += "\(style.heading("verdict")) \(verdict): \(evaluation.accepted ? 200 : outcome.statusCode)"
-        if let lastError = outcome.lastError, !evaluation.accepted { out += " \(lastError.reason.rawValue)" }
-        out += "\n"
-        out += row("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))")
-        out += row("status", evaluation.accepted ? "200 (the request goes on to the backend)" : String(outcome.statusCode))
+        var out: String
+        if evaluation.accepted {
+            out = CheckLayout.verdict("ACCEPTED", "HTTP 200, the request goes on to the backend", role: .pass, layout: layout)
+        } else {
+            let reason = outcome.lastError.map { ", \($0.reason.rawValue)" } ?? ""
+            out = CheckLayout.verdict("REJECTED", "HTTP \(outcome.statusCode)\(reason)", role: .fail, layout: layout)
+        }
+        var rows: [(String, String)] = [("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))")]
         if let lastError = outcome.lastError, !evaluation.accepted {
-            out += row("source", safe(lastError.source))
-            out += row("reason", lastError.reason.rawValue)
-            out += row("message", safe(lastError.message))
+            rows.append(("source", e(lastError.source)))
+            rows.append(("message", e(lastError.message)))
         }
         if let body = outcome.body, !evaluation.accepted {
-            out += row("body", safe(JSONWriter.write(body, style: .compact)))
+            rows.append(("body", e(JSONWriter.write(body, style: .compact))))
         }
         for (index, other) in evaluation.elements.enumerated() where evaluation.elements.count > 1 {
             let mark = index == evaluation.decisiveIndex ? "*" : "-"
@@ -32,28 +30,23 @@ enum CheckPolicyReport {
             var flags: [String] = []
             if other.conditional { flags.append("conditional") }
             if !other.reached { flags.append("not reached") }
-            out += row(index == 0 ? "elements" : "", "\(mark) \(other.policy.kind.rawValue) at \(location(other.policy.placement)): \(state)\(flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))")")
+            rows.append((index == 0 ? "elements" : "", "\(mark) \(other.policy.kind.rawValue) at \(location(other.policy.placement)): \(state)\(flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))")"))
         }
-        out += "\n\(style.heading("checks"))\n"
-        for check in outcome.checks {
-            let status = style.status(check.status)
-            let text = check.text
-            out += "  \(status)  \(safe(check.name))\n"
-            if let expected = text.expected { out += "          expected: \(safe(expected))\n" }
-            if let actual = text.actual { out += "          actual:   \(safe(actual))\n" }
-            out += "          \(safe(text.detail))\n"
-        }
+        out += layout.rows(rows)
+        out += "\n" + layout.heading("Checks") + CheckLayout.render(Explainer.steps(evaluation), layout: layout)
         if !evaluation.findings.isEmpty {
-            out += "\n\(style.heading("findings")) (lint)\n"
+            out += "\n" + layout.heading("Findings (lint)")
             for finding in evaluation.findings {
-                out += "  \(severity(finding.severity, style))  \(finding.id) (line \(finding.line)): \(safe(finding.message))\n"
+                let (word, role) = severity(finding.severity)
+                out += layout.labelled(word, e("\(finding.id) (line \(finding.line)): \(finding.message)"), indent: 2, labelWidth: 9, role: role)
             }
         }
         let notes = evaluation.allNotes
         if !notes.isEmpty {
-            out += "\n\(style.heading("notes"))\n"
-            for note in notes { out += "  - \(safe(note))\n" }
+            out += "\n" + layout.heading("Notes")
+            for note in notes { out += layout.wrap("- " + e(note), indent: 2, hanging: 2) }
         }
+        if !evaluation.accepted { out += "\n" + ExplainReport.pointer(layout: layout) }
         return out
     }
 
@@ -108,10 +101,16 @@ enum CheckPolicyReport {
     }
 
     static func severity(_ severity: Finding.Severity, _ style: TextStyle) -> String {
+        let (word, role) = self.severity(severity)
+        return style.painter(word, role)
+    }
+
+    /// A finding's severity as reports show it: error red, warning yellow, info cyan.
+    static func severity(_ severity: Finding.Severity) -> (String, TextLayout.Role) {
         switch severity {
-        case .error: return style.red("error")
-        case .warning: return style.yellow("warning")
-        case .info: return style.cyan("info")
+        case .error: return ("error", .fail)
+        case .warning: return ("warning", .warn)
+        case .info: return ("info", .label)
         }
     }
 
@@ -119,8 +118,4 @@ enum CheckPolicyReport {
         TerminalText.escaped("\(placement.source.map { "\($0) " } ?? "")line \(placement.line)")
     }
 
-    static func row(_ label: String, _ value: String) -> String {
-        let padded = label + String(repeating: " ", count: max(0, 9 - label.count))
-        return "  \(padded)\(value)\n"
-    }
 }

@@ -13,9 +13,14 @@ enum ExplainReport {
             streams.writeOutput(JSONWriter.write(json(explanation)) + "\n")
             return
         }
-        let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
-        let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
-        streams.writeOutput(ExplanationText.render(explanation, width: width, paint: style.painter, escape: TerminalText.escaped))
+        let layout = TextStyle.layout(arguments, streams: streams, environment: environment)
+        let text = ExplanationText.render(explanation, layout: layout, glossary: arguments.has(.glossary))
+        Pager.write(text, streams: streams, environment: environment)
+    }
+
+    /// The last line of a rejection in verify and check-policy: where the whole story is told.
+    static func pointer(layout: TextLayout) -> String {
+        layout.wrap("'jwtaudit explain' with the same options tells what the token is and the cause of each failure.", indent: 0, role: .dim)
     }
 
     /// What `--quiet` says (`QuietReport`), from the verdict: the failed steps of a rejection (with the gateway's
@@ -33,7 +38,8 @@ enum ExplainReport {
         }
     }
 
-    /// DESIGN.md / issue 6: `{"verdict", "token", "steps", "glossary"}` (plus `notes` when there are any).
+    /// DESIGN.md / issue 6: `{"verdict", "token", "steps", "glossary"}` (plus `notes` when there are any); each
+    /// step is the check record of verify and check-policy with explain's prose added (`CheckJSON`).
     static func json(_ explanation: Explanation) -> JSONValue {
         func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         var verdictObject = JSONObject()
@@ -58,13 +64,7 @@ enum ExplainReport {
         object.append("verdict", .object(verdictObject))
         object.append("token", .object(tokenObject))
         object.append("evaluator", optional(explanation.evaluator))
-        object.append("steps", .array(explanation.steps.map { step in
-            .object(JSONObject([
-                ("check", .string(step.check)), ("status", .string(step.status.rawValue)),
-                ("expected", optional(step.expected)), ("actual", optional(step.actual)),
-                ("explanation", .string(step.explanation)), ("fix", optional(step.fix)),
-            ]))
-        }))
+        object.append("steps", .array(explanation.steps.map(CheckJSON.json)))
         object.append("glossary", .array(explanation.glossary.map { entry in
             .object(JSONObject([
                 ("claim", .string(entry.claim)), ("value", .string(entry.value)), ("meaning", .string(entry.meaning)),
@@ -72,22 +72,5 @@ enum ExplainReport {
         }))
         if !explanation.notes.isEmpty { object.append("notes", .array(explanation.notes.map(JSONValue.string))) }
         return .object(object)
-    }
-}
-
-extension TextStyle {
-    /// Colours as decode does: bold headings, green for passes and fixes, red for failures, yellow warnings.
-    var painter: ExplanationText.Painter {
-        let style = self
-        return { text, role in
-            switch role {
-            case .heading: return style.heading(text)
-            case .label: return style.cyan(text)
-            case .pass: return style.green(text)
-            case .fail: return style.red(text)
-            case .warn: return style.yellow(text)
-            case .skip, .dim: return style.dim(text)
-            }
-        }
     }
 }

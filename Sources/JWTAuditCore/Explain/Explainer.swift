@@ -14,25 +14,39 @@ public enum Explainer {
             glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
     }
 
-    /// `verify`'s evaluation of `token`, step by step.
+    /// `verify`'s evaluation of `token`, step by step, with the notes verify prints (a stale cache, a refetch).
     public static func explain(_ evaluation: VerifyEvaluation, of token: CompactToken) -> Explanation {
         let report = evaluation.report
         let inspection = TokenInspection.inspect(
             token, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
-        let context = StepContext(inspection: inspection, metadataURLs: [], policyKind: nil)
-        let steps = report.checks.map { context.step(for: $0) }
         let firstFailure = report.failedChecks.first
         let verdict = Explanation.Verdict(
             status: report.isValid ? "valid" : "rejected", httpStatus: nil, reason: firstFailure?.name,
             message: firstFailure?.detail ?? (report.isValid ? "every check passed and the signature was verified" : "the signature was not verified"),
             body: nil, exitCode: report.isValid ? 0 : 1)
         return Explanation(
-            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: "jwtaudit verifier", steps: steps,
-            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
+            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: "jwtaudit verifier",
+            steps: steps(report, inspection: inspection),
+            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: evaluation.notes)
+    }
+
+    /// verify's checks as steps, each failure with its cause and fix: what `verify` shows under each failure.
+    public static func steps(_ evaluation: VerifyEvaluation) -> [Explanation.Step] {
+        let report = evaluation.report
+        let inspection = report.token.map {
+            TokenInspection.inspect($0, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        }
+        return steps(report, inspection: inspection)
+    }
+
+    static func steps(_ report: VerificationReport, inspection: TokenInspection?) -> [Explanation.Step] {
+        let context = StepContext(inspection: inspection, metadataURLs: [], policyKind: nil)
+        return report.checks.map { context.step(for: $0) }
     }
 
     /// The gateway's evaluation of a request carrying `token`: the decisive element's steps in the gateway's
-    /// (inferred) order, ending with the response APIM would send.
+    /// (inferred) order, ending with the response APIM would send, and every note check-policy prints (where
+    /// the keys came from, what is inferred).
     public static func explain(_ evaluation: PolicyEvaluation, of token: CompactToken) -> Explanation {
         let element = evaluation.decisive
         let outcome = element.outcome
@@ -40,9 +54,6 @@ public enum Explainer {
         let inspection = TokenInspection.inspect(
             token, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(policy.clockSkewSeconds)),
             credential: element.report?.credential)
-        let context = StepContext(
-            inspection: inspection, metadataURLs: policy.openIDConfigURLs, policyKind: policy.kind.rawValue)
-        let steps = outcome.checks.map { context.step(for: $0) }
         let verdict: Explanation.Verdict
         if outcome.accepted {
             verdict = .init(
@@ -54,8 +65,27 @@ public enum Explainer {
                 message: outcome.lastError?.message, body: outcome.bodyMessage, exitCode: 1)
         }
         return Explanation(
-            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: policy.kind.rawValue, steps: steps,
-            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: outcome.notes)
+            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: policy.kind.rawValue,
+            steps: steps(element, inspection: inspection),
+            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: evaluation.allNotes)
+    }
+
+    /// The decisive element's checks as steps, each failure with its cause and fix: what `check-policy` shows.
+    public static func steps(_ evaluation: PolicyEvaluation) -> [Explanation.Step] {
+        let element = evaluation.decisive
+        let inspection = element.report?.token.map {
+            TokenInspection.inspect(
+                $0, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(element.resolved.clockSkewSeconds)),
+                credential: element.report?.credential)
+        }
+        return steps(element, inspection: inspection)
+    }
+
+    static func steps(_ element: PolicyEvaluation.Element, inspection: TokenInspection?) -> [Explanation.Step] {
+        let context = StepContext(
+            inspection: inspection, metadataURLs: element.resolved.openIDConfigURLs,
+            policyKind: element.resolved.kind.rawValue)
+        return element.outcome.checks.map { context.step(for: $0) }
     }
 
     /// A policy that cannot be evaluated offline (`.unevaluable` from named-value or expression resolution):
@@ -70,7 +100,7 @@ public enum Explainer {
         let step = Explanation.Step(
             check: ExplanationCatalog.unevaluableCheckID, status: .fail,
             expected: "a value for every named value and expression the evaluation needs", actual: error.reason,
-            explanation: cause, fix: narration.fix.prefix(1).uppercased() + narration.fix.dropFirst() + ".")
+            detail: "the policy cannot be evaluated offline", explanation: cause, fix: narration.fix.prefix(1).uppercased() + narration.fix.dropFirst() + ".")
         return Explanation(
             verdict: .init(
                 status: "cannot-evaluate", httpStatus: nil, reason: isNamedValue ? "named value not supplied" : "expression not evaluable",
@@ -82,14 +112,15 @@ public enum Explainer {
 
 /// What the step narrations need besides the check itself.
 struct StepContext {
-    let inspection: TokenInspection
+    /// nil when the request carried no token (check-policy's `token` step fails; nothing else ran).
+    let inspection: TokenInspection?
     let metadataURLs: [String]
     /// `validate-jwt` / `validate-azure-ad-token`, nil for the verifier.
     let policyKind: String?
 
-    var token: CompactToken { inspection.token }
-    var claims: JSONObject { inspection.token.claims ?? JSONObject() }
-    var version: TokenVersion? { inspection.credential.tokenVersion }
+    var token: CompactToken? { inspection?.token }
+    var claims: JSONObject { inspection?.token.claims ?? JSONObject() }
+    var version: TokenVersion? { inspection?.credential.tokenVersion }
     var who: String { policyKind.map { "the \($0) policy" } ?? "the verifier" }
 
     func step(for check: CheckResult) -> Explanation.Step {
@@ -103,13 +134,14 @@ struct StepContext {
             }
             return Explanation.Step(
                 check: check.name, status: check.status, expected: text.expected, actual: text.actual,
-                explanation: explanation, fix: nil)
+                detail: text.detail, explanation: explanation, fix: nil)
         case .fail:
             let (cause, fix) = failure(check, text) ?? (
                 sentence((narration?.cause ?? "the check failed") + ": " + text.detail),
                 sentence(narration?.fix ?? "see the detail"))
             return Explanation.Step(
-                check: check.name, status: .fail, expected: text.expected, actual: text.actual, explanation: cause, fix: fix)
+                check: check.name, status: .fail, expected: text.expected, actual: text.actual, detail: text.detail,
+                explanation: cause, fix: fix)
         }
     }
 
@@ -194,10 +226,10 @@ struct StepContext {
     }
 
     /// A Graph token: its header carries a `nonce`, or its audience is Graph's.
-    var isGraphToken: Bool { token.header["nonce"] != nil || EntraAudience.isGraph(claims["aud"]) }
+    var isGraphToken: Bool { token?.header["nonce"] != nil || EntraAudience.isGraph(claims["aud"]) }
 
     var graphExplanation: String {
-        "This is a Microsoft Graph token (\(token.header["nonce"] != nil ? "its header carries a nonce" : "aud is Microsoft Graph")): Graph tokens are signed over a transformed header (the nonce is hashed first), so no one but Graph can verify them, and Microsoft says validate-jwt is not meant for them."
+        "This is a Microsoft Graph token (\(token?.header["nonce"] != nil ? "its header carries a nonce" : "aud is Microsoft Graph")): Graph tokens are signed over a transformed header (the nonce is hashed first), so no one but Graph can verify them, and Microsoft says validate-jwt is not meant for them."
     }
 
     var graphFix: String {
@@ -216,7 +248,7 @@ struct StepContext {
         case .algorithmRefused, .selected:
             break
         }
-        let kid = token.keyID.map { "\"\($0)\"" } ?? "(none)"
+        let kid = token?.keyID.map { "\"\($0)\"" } ?? "(none)"
         var where_ = text.expected.map { " (\($0))" } ?? ""
         if let url = metadataURLs.first { where_ = " in the keys of the metadata the policy points at, \(url)" }
         var cause = "No trusted key has the token's kid \(kid)\(where_). Entra rotates its signing keys, so either the key set is older than the token, or the token was signed by a key this tenant and version do not publish (another tenant, an app-specific signing key, or a forger)."
@@ -237,10 +269,10 @@ struct StepContext {
 
     func signatureFailure(_ text: CheckText) -> (String, String) {
         if isGraphToken { return (graphExplanation, graphFix) }
-        if token.signature.isEmpty {
+        if token?.signature.isEmpty == true {
             return ("The token has no signature.", "Treat it as forged; a real access token is signed.")
         }
-        return ("The signature does not verify with the key chosen by kid \(token.keyID.map { "\"\($0)\"" } ?? "(none)"): \(text.detail). The token was changed after it was signed, or another key with the same kid signed it.",
+        return ("The signature does not verify with the key chosen by kid \(token?.keyID.map { "\"\($0)\"" } ?? "(none)"): \(text.detail). The token was changed after it was signed, or another key with the same kid signed it.",
                 "Do not trust this token. Obtain a fresh one from the token endpoint, unmodified (no re-encoding, no edited claims).")
     }
 
@@ -368,7 +400,7 @@ struct StepContext {
                     "Either require \(other) in the policy (for \(tokenVersion.label) tokens; one validate-jwt per version if both must pass), or set requestedAccessTokenVersion to \(nameVersion == .v1 ? "1 (or null)" : "2") in the API's app registration manifest so Entra issues \(nameVersion.label) tokens with \(name).")
         }
         let isCredentialClaim = name == TokenVersion.v1.credentialClaim || name == TokenVersion.v2.credentialClaim
-        if present, isCredentialClaim, requiresCertificate, let story = credentialFailure(inspection.credential) {
+        if present, isCredentialClaim, requiresCertificate, let inspection, let story = credentialFailure(inspection.credential) {
             return story
         }
         if !present {

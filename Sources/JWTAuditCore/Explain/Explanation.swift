@@ -41,13 +41,16 @@ public struct Explanation: Sendable, Equatable {
         public var findings: [FindingNote]
     }
 
-    /// One check, in the order the verifier or gateway runs it. Failing steps carry a cause (`explanation`) and
-    /// a `fix`; passing ones a short sentence.
+    /// One check, in the order the verifier or gateway runs it: the check as every report shows it (its id,
+    /// status, expected, actual and detail: `CheckText`'s words), and explain's prose. Failing steps carry a
+    /// cause (`explanation`) and a `fix`; the others a sentence.
     public struct Step: Sendable, Equatable {
         public var check: String
         public var status: CheckResult.Status
         public var expected: String?
         public var actual: String?
+        /// One sentence: why it passed, failed or was skipped.
+        public var detail: String
         public var explanation: String
         public var fix: String?
     }
