@@ -129,6 +129,18 @@ _jwtaudit() {
                 --policy)
                     COMPREPLY=($(compgen -f -- "$cur"))
                     return ;;
+                --environment)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --api)
+                    COMPREPLY=()
+                    return ;;
+                --operation)
+                    COMPREPLY=()
+                    return ;;
+                --product)
+                    COMPREPLY=()
+                    return ;;
                 --named-value)
                     COMPREPLY=()
                     return ;;
@@ -152,7 +164,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -219,6 +231,18 @@ _jwtaudit() {
                 --policy)
                     COMPREPLY=($(compgen -f -- "$cur"))
                     return ;;
+                --environment)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
+                --api)
+                    COMPREPLY=()
+                    return ;;
+                --operation)
+                    COMPREPLY=()
+                    return ;;
+                --product)
+                    COMPREPLY=()
+                    return ;;
                 --named-value)
                     COMPREPLY=()
                     return ;;
@@ -236,7 +260,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --glossary --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --glossary --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harness (the whole core compiled with -sanitize=fuzzer,address) and fuzzes one parser.
-# usage: fuzz/run.sh TARGET SECONDS      TARGET: token json jwk pem policy-xml jwe decryption-key | all
+# usage: fuzz/run.sh TARGET SECONDS      TARGET: token json jwk pem policy-xml jwe decryption-key bicep terraform arm yaml | all
 #        fuzz/run.sh --build-only
 # Crashes land in fuzz/artifacts/TARGET/; every crash found becomes a regression test in Tests/.
 set -euo pipefail
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 out="$root/.build-fuzz"
 mkdir -p "$out/modules"
-targets=(token json jwk pem policy-xml jwe decryption-key)
+targets=(token json jwk pem policy-xml jwe decryption-key bicep terraform arm yaml)
 
 build() {
   local stamp="$out/stamp" newest
@@ -51,6 +51,6 @@ case "${1:-}" in
     build; failed=0
     for t in "${targets[@]}"; do run "$t" "${2:-60}" || failed=1; done
     exit "$failed" ;;
-  token|json|jwk|pem|policy-xml|jwe|decryption-key) build; run "$1" "${2:-60}" ;;
-  *) echo "usage: fuzz/run.sh {token|json|jwk|pem|policy-xml|jwe|decryption-key|all} SECONDS | --build-only" >&2; exit 64 ;;
+  token|json|jwk|pem|policy-xml|jwe|decryption-key|bicep|terraform|arm|yaml) build; run "$1" "${2:-60}" ;;
+  *) echo "usage: fuzz/run.sh {token|json|jwk|pem|policy-xml|jwe|decryption-key|bicep|terraform|arm|yaml|all} SECONDS | --build-only" >&2; exit 64 ;;
 esac

@@ -120,7 +120,8 @@ struct CheckPolicyLintTests {
     @Test func jsonFindingsCarryIdSeverityMessageLineAndFile() throws {
         let result = try lint([PolicyTest.example("policies/secret-allowed-v1.xml")], ["--format", "json"])
         let finding = try #require(try PolicyTest.json(result)["findings"]?.arrayValue?.first?.objectValue)
-        #expect(finding.keys == ["id", "severity", "message", "file", "line"])
+        #expect(finding.keys == ["id", "severity", "message", "file", "line", "scope"])
+        #expect(finding["scope"] == .null)
         #expect(finding["severity"] == .string("warning"))
         #expect(finding["line"]?.numberValue?.int64Value == 6)
     }
@@ -190,9 +191,41 @@ struct CheckPolicyLintTests {
         #expect(result.stderr.contains("line 1, column"), "\(result.stderr)")
     }
 
-    @Test func aFileWithNoValidationElementIsBadInput() throws {
-        let result = try lint([PolicyTest.example("policies/apiops/api.xml")])
+    @Test func aPolicyWithNoTokenValidationLintsCleanAndSaysSo() throws {
+        let path = PolicyTest.example("policies/apiops/api.xml")
+        let result = try lint([path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout == "\(path): validates no token (no validate-jwt or validate-azure-ad-token)\nno findings\n")
+        let json = try lint([path], ["--json"])
+        #expect(json.status == 0)
+        #expect(try ids(json).isEmpty)
+    }
+
+    @Test func aFragmentWithNoTokenValidationLintsClean() throws {
+        let (directory, path) = try PolicyTest.policy("""
+            <fragment>
+              <set-header name="X-Trace" exists-action="override"><value>@(context.RequestId.ToString())</value></set-header>
+            </fragment>
+            """)
+        _ = directory
+        let result = try lint([path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("validates no token"))
+    }
+
+    @Test func whatIsNotAPolicyAtAllIsBadInputWithTheLineAndWhatWasExpected() throws {
+        let (directory, path) = try PolicyTest.policy("<?xml version=\"1.0\"?>\n<project>\n  <modelVersion>4.0.0</modelVersion>\n</project>\n", name: "pom.xml")
+        _ = directory
+        let result = try lint([path])
         #expect(result.status == 3)
-        #expect(result.stderr.contains("no validate-jwt or validate-azure-ad-token element"))
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("\(path): line 2, column 1: <project> is not an APIM policy: expected <policies>, <fragment>"), "\(result.stderr)")
+    }
+
+    @Test func tokenEvaluationStillNeedsATokenValidatingPolicy() throws {
+        let result = try PolicyTest.run(["check-policy", "--policy", PolicyTest.example("policies/apiops/api.xml"), PolicyTest.example("tokens/certificate-v1.jwt")] + PolicyTest.offline)
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("no validate-jwt or validate-azure-ad-token element in the policy"), "\(result.stderr)")
     }
 }

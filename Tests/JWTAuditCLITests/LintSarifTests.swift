@@ -65,9 +65,19 @@ struct LintJSONTests {
         let findings = PolicyLint.lint(try examplePolicy("secret-allowed-v1.xml"))
         let document = try #require(LintReport.document(findings).objectValue)
         let first = try #require(document["findings"]?.arrayValue?.first?.objectValue)
-        #expect(first.keys == ["id", "severity", "message", "file", "line"])
+        #expect(first.keys == ["id", "severity", "message", "file", "line", "scope"])
+        #expect(first["scope"] == .null)
         #expect(first["id"] == "credential-not-enforced" && first["severity"] == "warning")
         #expect(first["file"] == "examples/policies/secret-allowed-v1.xml")
         #expect(first["line"]?.numberValue?.int64Value == 6)
+    }
+}
+
+@Suite("SARIF artifact locations")
+struct SarifURITests {
+    @Test func pathsAreEncodedAsRelativeURIs() {
+        #expect(Sarif.uri("apimartifacts/policy fragments/jwt/policy.xml") == "apimartifacts/policy%20fragments/jwt/policy.xml")
+        #expect(Sarif.uri("apis/orders;rev=2/policy.xml") == "apis/orders;rev=2/policy.xml")
+        #expect(Sarif.uri("a/é#1.xml") == "a/%C3%A9%231.xml")
     }
 }

@@ -128,8 +128,14 @@ struct PolicyModelTests {
         #expect(found.map(\.tokenLocation) == [.header(.literal("A")), .header(.literal("B"))])
     }
 
-    @Test func refusesAPolicyWithoutValidationOrWithBrokenStructure() {
-        #expect(throws: JWTAuditError.self) { try policy("<policies><inbound/></policies>") }
+    @Test func readsAPolicyWithoutValidationAndRefusesBrokenStructure() throws {
+        #expect(try policy("<policies><inbound/></policies>").validatesToken == false)
+        #expect(throws: JWTAuditError(.malformedPolicy, "p.xml: line 1, column 1: <html> is not an APIM policy: expected <policies>, <fragment>, a section such as <inbound>, or policy statements such as <validate-jwt>")) {
+            try policy("<html><body/></html>")
+        }
+        #expect(throws: JWTAuditError.self) {
+            try PolicyDocument(scopes: [(Array("<policies><inbound/></policies>".utf8), "p.xml")])
+        }
         #expect(throws: JWTAuditError(.malformedPolicy, "p.xml: line 1, column 32: <claim> has no name attribute")) {
             try policy("<validate-jwt><required-claims><claim><value>x</value></claim></required-claims></validate-jwt>")
         }

@@ -30,6 +30,10 @@ enum FuzzTargets {
         "policy-xml": policyXML,
         "jwe": jwe,
         "decryption-key": decryptionKey,
+        "bicep": { policySource($0, file: "main.bicep") },
+        "terraform": { policySource($0, file: "main.tf") },
+        "arm": { policySource($0, file: "template.json") },
+        "yaml": yaml,
     ]
 
     /// The test keys of Tests/Vectors/jwe (every algorithm's kind of key), read once; run.sh runs from the root.
@@ -123,4 +127,38 @@ enum FuzzTargets {
               let document = try? PolicyDocument(roots: roots) else { return }
         _ = PolicyLint.lint(document)
     }
+
+    /// A template read as the only file of a tree, composed and linted: the lexers, the value parser, the
+    /// position tables and the composition must hold for any bytes.
+    static func policySource(_ bytes: [UInt8], file: String) {
+        let source = PolicySourceFiles(files: OneFile(name: file, bytes: bytes), root: nil)
+        guard let trees = try? PolicySources.load(file, source: source) else { return }
+        for tree in trees {
+            guard let service = try? PolicyService(tree: tree) else { continue }
+            let report = service.lint()
+            for finding in report.findings { precondition(finding.line >= 1, "finding without a line") }
+        }
+    }
+
+    /// An APIOps configuration: the YAML reader with positions, then the overrides.
+    static func yaml(_ bytes: [UInt8]) {
+        var tree = PolicyTree(path: "art", kind: .apiops)
+        try? APIOpsConfiguration.apply(bytes, file: "configuration.yaml", to: &tree)
+        _ = try? YAMLReader.parse(bytes, file: "spec.yaml").jsonValue
+    }
+}
+
+/// A file system of one file, for the source targets.
+struct OneFile: PolicyFileSystem {
+    let name: String
+    let bytes: [UInt8]
+
+    func kind(of path: String) -> PolicyFileKind? { path == name ? .file : nil }
+    func entries(of directory: String) throws(JWTAuditError) -> [PolicyDirectoryEntry] { [] }
+    func read(_ path: String, limit: Int) throws(JWTAuditError) -> [UInt8] {
+        guard path == name else { throw JWTAuditError(.invalidArgument, "no \(path)") }
+        guard bytes.count <= limit else { throw JWTAuditError(.limitExceeded, "too large") }
+        return bytes
+    }
+    func realPath(_ path: String) -> String? { path == name ? "/" + name : nil }
 }

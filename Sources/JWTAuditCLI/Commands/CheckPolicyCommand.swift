@@ -20,17 +20,17 @@ public enum CheckPolicyCommand {
         // standard input and must not wait on it.
         let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
         if !wantsToken {
-            let findings = try lint(parsed)
-            let fails = PolicyLint.fails(findings, failOn: failOn(parsed))
+            let report = try lint(parsed)
+            let fails = PolicyLint.fails(report.findings, failOn: failOn(parsed))
             if parsed.has(.quiet) {
-                if fails { streams.writeErrorLine(LintReport.quietLine(findings, failOn: failOn(parsed))) }
+                if fails { streams.writeErrorLine(LintReport.quietLine(report.findings, failOn: failOn(parsed))) }
                 return fails ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
             }
             switch format {
-            case "json": streams.writeOutput(JSONWriter.write(LintReport.document(findings)) + "\n")
+            case "json": streams.writeOutput(JSONWriter.write(LintReport.document(report.findings)) + "\n")
             case "sarif":
-                streams.writeOutput(JSONWriter.write(Sarif.log(findings: findings, toolVersion: OptionTable.version)) + "\n")
-            default: streams.writeOutput(LintReport.text(findings, style: style))
+                streams.writeOutput(JSONWriter.write(Sarif.log(findings: report.findings, toolVersion: OptionTable.version)) + "\n")
+            default: streams.writeOutput(LintReport.text(report, style: style))
             }
             return fails ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
         }
@@ -81,9 +81,11 @@ public enum CheckPolicyCommand {
         var certificates: [String: String]
     }
 
-    static func inputs(_ parsed: ParsedArguments, command: String) throws(CommandFailure) -> PolicyInputs {
+    /// `readingPolicyFiles`: token evaluation reads the `--policy` files as XML scopes; lint reads sources.
+    static func inputs(_ parsed: ParsedArguments, command: String, readingPolicyFiles: Bool = true) throws(CommandFailure) -> PolicyInputs {
         var files: [(bytes: [UInt8], sourceName: String)] = []
-        for path in parsed.all(.policy) {
+        if readingPolicyFiles { try requireXMLScopes(parsed, command: command) }
+        for path in parsed.all(.policy) where readingPolicyFiles {
             do {
                 // One byte past XMLReader's limit, so that the reader names the limit.
                 files.append((try FileReader.read(path: path, maxBytes: XMLReader.Limits.default.maxBytes + 1), path))
@@ -104,6 +106,26 @@ public enum CheckPolicyCommand {
         var certificates: [String: String] = [:]
         for (id, path) in parsed.pairs(.certificate) { certificates[id] = path }
         return PolicyInputs(files: files, namedValues: named, expressionValues: expressions, certificates: certificates)
+    }
+
+    /// Token evaluation takes `--policy` XML files as scopes. Choosing an operation of an APIOps tree or a
+    /// template (the core's `PolicyService.select`) is not wired into evaluation yet: say so rather than read a
+    /// directory as XML or ignore the choice.
+    static func requireXMLScopes(_ parsed: ParsedArguments, command: String) throws(CommandFailure) {
+        let files = PosixPolicyFileSystem()
+        var offending = [OptionSpec.api, .operation, .product, .environment].first { parsed.last($0) != nil }.map(\.longSpelling)
+        if offending == nil && parsed.has(.noProduct) { offending = "--no-product" }
+        if offending == nil, let source = parsed.all(.policy).first(where: { path in
+            let lower = path.lowercased()
+            return files.kind(of: path) == .directory || lower.hasSuffix(".bicep") || lower.hasSuffix(".tf") || lower.hasSuffix(".json")
+        }) {
+            offending = "--policy \(source)"
+        }
+        guard let offending else { return }
+        throw .usage(
+            .invalidCombination(
+                "a token cannot be evaluated with \(offending) yet: evaluating against an APIOps tree or a template, or choosing an operation with --api, --operation, --product or --no-product, is not available; lint the sources without a token, or give the scopes as XML files, outermost first"),
+            command)
     }
 
     static func namedValuesFile(_ path: String) throws(CommandFailure) -> [String: String] {
@@ -140,35 +162,59 @@ public enum CheckPolicyCommand {
 
     // MARK: lint
 
-    /// Lint without a token. Each `--policy` file is linted on its own (findings name their file and line):
-    /// lint judges what each file says, and CI lints every file of a repository, most of which are not scopes of
-    /// one another. A file with no token-validating element has nothing to lint; if no file has one, that is bad
-    /// input (exit 3) as it is when evaluating.
-    static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(CommandFailure) -> [PolicyLintFinding] {
-        let inputs = try inputs(parsed, command: command)
-        var findings: [PolicyLintFinding] = []
-        var linted = 0
-        var lastError: JWTAuditError?
-        for file in inputs.files {
+    /// Lint without a token. Each `--policy` PATH is read on its own into one or more trees (a loose file, an
+    /// APIOps tree, a template, a repository's worth), each tree composed and linted as one service; findings
+    /// name the file and line where the text is. A policy that validates no token is linted all the same (most
+    /// policies at most scopes validate none) and the report says so; only what is not a policy at all, or a
+    /// PATH that cannot be read, is bad input. With --api/--operation/--product/--no-product, one effective policy
+    /// is chosen and judged.
+    static func lint(_ parsed: ParsedArguments, command: String = OptionTable.checkPolicy) throws(CommandFailure) -> PolicyLintReport {
+        let inputs = try inputs(parsed, command: command, readingPolicyFiles: false)
+        let selection = policySelection(parsed)
+        if selection.product != nil && selection.noProduct {
+            throw .usage(.conflictingOptions("--product", "--no-product"), command)
+        }
+        let files = PosixPolicyFileSystem()
+        var environment: (bytes: [UInt8], file: String)?
+        if let path = parsed.last(.environment) {
             do {
-                var roots = try XMLReader.parse(file.bytes, sourceName: file.sourceName)
-                if let named = inputs.namedValues { roots = try NamedValues.resolve(roots, values: named) }
-                guard containsValidation(roots) else {
-                    lastError = JWTAuditError(.malformedPolicy, "\(file.sourceName): no validate-jwt or validate-azure-ad-token element in the policy")
-                    continue
-                }
-                findings += PolicyLint.lint(try PolicyDocument(roots: roots))
-                linted += 1
+                environment = (try FileReader.readWhole(path: path, limit: 16 << 20, what: "environment configuration"), path)
+            } catch {
+                throw .input(error, what: "cannot read the environment configuration")
+            }
+        }
+        var report = PolicyLintReport()
+        for path in parsed.all(.policy) {
+            let service: [PolicyService]
+            do {
+                var trees = try PolicySources.load(path, source: PolicySourceFiles(files: files, root: files.root(for: path)))
+                if let environment { try PolicySources.applyEnvironment(environment.bytes, file: environment.file, to: &trees) }
+                var services: [PolicyService] = []
+                for tree in trees { services.append(try PolicyService(tree: tree, namedValues: inputs.namedValues)) }
+                service = services
             } catch {
                 throw .input(error, what: "cannot read the policy")
             }
+            for each in service {
+                if selection.isEmpty {
+                    report.merge(each.lint())
+                } else {
+                    do {
+                        report.merge(try each.lint(selecting: selection))
+                    } catch {
+                        throw .input(error, what: "cannot choose one effective policy")
+                    }
+                }
+            }
         }
-        if linted == 0, let lastError { throw .input(lastError, what: "cannot read the policy") }
-        return findings
+        return report
     }
 
-    static func containsValidation(_ elements: [XMLElement]) -> Bool {
-        elements.contains { TokenValidationKind(rawValue: $0.name) != nil || containsValidation($0.elements) }
+    /// `--api`, `--operation`, `--product`, `--no-product`.
+    static func policySelection(_ parsed: ParsedArguments) -> PolicySelection {
+        PolicySelection(
+            api: parsed.last(.api), operation: parsed.last(.operation), product: parsed.last(.product),
+            noProduct: parsed.has(.noProduct))
     }
 }
 

@@ -103,9 +103,13 @@ public enum OptionTable {
             discussion:
                 "Given a policy and a token, check-policy answers what the gateway would: accepted or not, the "
                 + "HTTP status, the response body and context.LastError (source, reason, message), with every "
-                + "check listed. Given only a policy, it lints it: findings with stable ids, a severity and a "
-                + "line. validate-jwt and validate-azure-ad-token elements are read from whole policy documents "
-                + "or fragments; the XML is read with no DTD and no entity expansion.",
+                + "check listed. Given only policies, it lints them: findings with stable ids, a severity, the "
+                + "file and line where the text is, and the scope. --policy takes an XML file, an APIOps "
+                + "artifacts directory, a Bicep file, an ARM template, Terraform, or a repository to walk; a "
+                + "service's policies are composed into each operation's effective policy in each product "
+                + "context (global, workspace, product, API, operation through <base />, fragments inlined, "
+                + "named values substituted) and linted whole. The XML is read as the gateway reads rawxml "
+                + "(expressions run to their matching bracket), with no DTD and no entity expansion.",
             argument: "TOKEN",
             argumentHelp: "The token to evaluate (as for decode). Without one, the policy is linted.",
             argumentCompletion: .file,
@@ -118,6 +122,10 @@ public enum OptionTable {
                  "Lint a policy: credential-not-enforced (tokens from client secrets pass)."),
                 ("check-policy --policy examples/policies/weak.xml --format sarif > policy.sarif",
                  "Lint a policy and write SARIF for code scanning."),
+                ("check-policy --policy . --format sarif --fail-on never > jwtaudit.sarif",
+                 "Lint every APIOps tree, Bicep, ARM and Terraform file and policy of a repository in one run."),
+                ("check-policy --policy examples/apimartifacts --api orders --operation create-order --no-product",
+                 "Lint one operation's effective policy with no product (keyless, or an API-scoped key)."),
             ]),
         CommandSpec(
             name: explain,
@@ -203,6 +211,11 @@ public enum OptionTable {
         .offline,
         // Policies (check-policy; explain narrates the same evaluation).
         .policy,
+        .environment,
+        .api,
+        .operation,
+        .product,
+        .noProduct,
         .namedValue,
         .namedValues,
         .certificate,
@@ -226,7 +239,10 @@ public enum OptionTable {
             "issuer", "any-issuer", "audience", "any-audience", "client-id", "require-certificate", "require-claim", "alg",
             "clock-skew", "allow-missing-exp",
         ]),
-        ("Policy", ["policy", "named-value", "named-values", "certificate", "request-header", "expression-value"]),
+        ("Policy", [
+            "policy", "environment", "api", "operation", "product", "no-product", "named-value", "named-values", "certificate",
+            "request-header", "expression-value",
+        ]),
         ("Network", ["authority", "cacert", "timeout", "allow-http", "cache-dir", "no-cache", "offline"]),
         ("Batch", ["batch", "jobs"]),
         ("General", ["help", "version"]),
@@ -427,11 +443,36 @@ extension OptionSpec {
 
     // Policies (check-policy; explain narrates the same evaluation).
     public static let policy = OptionSpec(
-        long: "policy", kind: .value, valueName: "FILE", commands: OptionTable.policyReading,
-        abstract: "Read the APIM policy in FILE (repeatable: outermost scope first, composed with <base />).",
+        long: "policy", kind: .value, valueName: "PATH", commands: OptionTable.policyReading,
+        abstract: "Read APIM policies from PATH: an XML file, an APIOps tree, a .bicep, ARM .json or Terraform file, or a directory (repeatable).",
         discussion:
-            "A whole <policies> document or a bare validate-jwt or validate-azure-ad-token fragment. Give the scopes global, product, API, operation in that order to check an operation's effective policy. Without a token each file is linted on its own.",
+            "An XML file is a whole <policies> document, a <fragment> or bare policy statements; several XML files with a token are scopes, outermost first, composed with <base />. An APIOps artifacts directory (policy.xml at every scope, products, fragments, named values, workspaces, revisions), a .bicep file (policy resources with inline text or loadTextContent), an ARM template or a Terraform file is read as one service: every operation's effective policy in every product context is composed (global, workspace, product, API, operation), fragments inlined and named values substituted. Any other directory is walked for all of these (hidden directories and symbolic links to directories are not entered). Files a template loads are read only inside the directory jwtaudit runs in (or PATH's own directory when PATH is elsewhere). Without a token, each PATH is linted, and findings name the file and line where the text is.",
         completion: .file, repeatable: true)
+
+    public static let environment = OptionSpec(
+        long: "environment", kind: .value, valueName: "FILE", commands: OptionTable.policyReading,
+        abstract: "Apply an APIOps configuration.<env>.yaml: its named values and policies override the tree's.",
+        discussion:
+            "The publisher's overrides per environment: namedValues, policies, apis (with operations), products, policyFragments and workspaces, as lists of {name, properties} or maps keyed by name. Lint then judges the policies as deployed to that environment.",
+        completion: .file)
+
+    public static let api = OptionSpec(
+        long: "api", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
+        abstract: "Choose the API NAME of a policy tree or template (a revision is NAME;rev=N; a workspace's is WORKSPACE/NAME).",
+        discussion: "With --operation, --product or --no-product it picks one effective policy; when a choice is missing, the error lists the choices. Lint then judges that effective policy only.")
+
+    public static let operation = OptionSpec(
+        long: "operation", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
+        abstract: "Choose the operation NAME (its name, or METHOD /url as in the API's specification).")
+
+    public static let product = OptionSpec(
+        long: "product", kind: .value, valueName: "NAME", commands: OptionTable.policyReading,
+        abstract: "Choose the context of product NAME: its policy runs (with its key, or keyless for an open product).",
+        discussion: "At most one product policy runs per request: the product of the subscription key, or the API's open product when no key is sent.")
+
+    public static let noProduct = OptionSpec(
+        long: "no-product", kind: .flag, commands: OptionTable.policyReading,
+        abstract: "Choose the context with no product policy (keyless, or an API-scoped, all-APIs or built-in key).")
 
     public static let namedValue = OptionSpec(
         long: "named-value", kind: .value, valueName: "NAME=VALUE", commands: OptionTable.policyReading,

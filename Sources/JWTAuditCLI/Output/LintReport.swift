@@ -3,13 +3,20 @@ import JWTAuditCore
 /// `check-policy`'s lint output without a token: one finding per line as `file:line:column: severity: id:
 /// message` for people, DESIGN.md's `{"findings": [...]}` for scripts (SARIF is `Sarif`).
 enum LintReport {
-    static func text(_ findings: [PolicyLintFinding], style: TextStyle) -> String {
-        if findings.isEmpty { return "no findings\n" }
+    /// One line per finding (`file:line:column: severity: id: message`, the scope after it in brackets for a
+    /// service's sources), then one line per policy that validates no token, then the counts.
+    static func text(_ report: PolicyLintReport, style: TextStyle) -> String {
+        let findings = report.findings
         var out = ""
         let safe = TerminalText.escaped
         for finding in findings {
-            out += "\(safe(finding.source ?? "policy")):\(finding.line):\(finding.column): \(CheckPolicyReport.severity(finding.severity, style)): \(finding.id): \(safe(finding.message))\n"
+            let scope = finding.scope.map { " [\($0.description)]" } ?? ""
+            out += "\(safe(finding.source ?? "policy")):\(finding.line):\(finding.column): \(CheckPolicyReport.severity(finding.severity, style)): \(finding.id): \(safe(finding.message + scope))\n"
         }
+        for policy in report.policies where !policy.validatesToken {
+            out += safe("\(policy.name): validates no token (no validate-jwt or validate-azure-ad-token)") + "\n"
+        }
+        if findings.isEmpty { return out + "no findings\n" }
         let counts = Finding.Severity.allCases.reversed().compactMap { severity -> String? in
             let n = findings.filter { $0.severity == severity }.count
             return n == 0 ? nil : "\(n) \(severity.rawValue)\(n == 1 ? "" : "s")"
@@ -27,8 +34,8 @@ enum LintReport {
         return "jwtaudit: lint: \(failing.count) finding\(failing.count == 1 ? "" : "s") at or above \(level) (\(ids.joined(separator: ", ")))"
     }
 
-    /// `{"findings": [{"id", "severity", "message", "file", "line"}]}`: the file each finding is in (several
-    /// files, or composed scopes, can be linted at once) and its line.
+    /// `{"findings": [{"id", "severity", "message", "file", "line", "scope"}]}`: the file and line where the
+    /// text really is, and the scope (`{"workspace", "product", "api", "operation"}`; null for a loose file).
     static func document(_ findings: [PolicyLintFinding]) -> JSONValue {
         .object(JSONObject([("findings", json(findings))]))
     }
@@ -42,6 +49,7 @@ enum LintReport {
             object.append("message", .string(finding.message))
             object.append("file", finding.source.map(JSONValue.string) ?? .null)
             object.append("line", .number(JSONNumber(finding.line)))
+            object.append("scope", finding.scope?.jsonValue ?? .null)
             return .object(object)
         })
     }

@@ -15,6 +15,19 @@ enum Sarif {
         }
     }
 
+    /// A file path as a relative URI reference (RFC 3986): APIOps directories have spaces (`policy fragments`)
+    /// and code scanning matches `artifactLocation.uri` against the repository's paths only when it is encoded.
+    static func uri(_ path: String) -> String {
+        var out = ""
+        for byte in path.utf8 {
+            let c = Character(UnicodeScalar(byte))
+            let unreserved = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+                || "-._~/!$&'()*+,;=:@".contains(c)
+            out += unreserved ? String(c) : "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+        }
+        return out
+    }
+
     static func log(
         findings: [PolicyLintFinding], rules: [PolicyLintRule] = PolicyLint.rules, toolVersion: String? = nil
     ) -> JSONValue {
@@ -37,7 +50,7 @@ enum Sarif {
             result.append("level", .string(level(finding.severity)))
             result.append("message", .object(JSONObject([("text", .string(finding.message))])))
             var physical = JSONObject()
-            physical.append("artifactLocation", .object(JSONObject([("uri", .string(finding.source ?? "policy.xml"))])))
+            physical.append("artifactLocation", .object(JSONObject([("uri", .string(uri(finding.source ?? "policy.xml")))])))
             physical.append("region", .object(JSONObject([
                 ("startLine", .number(JSONNumber(max(1, finding.line)))),
                 ("startColumn", .number(JSONNumber(max(1, finding.column)))),

@@ -1,14 +1,52 @@
-/// A policy as APIM would run it: one whole `<policies>` document, a bare fragment (one or more
-/// `validate-jwt`/`validate-azure-ad-token` elements, maybe wrapped), or several scopes composed into one.
+/// A policy as APIM would run it: one whole `<policies>` document, a `<fragment>`, bare policy statements (one
+/// or more `validate-jwt`/`validate-azure-ad-token` elements, maybe wrapped), or several scopes composed into one.
+///
+/// Most policies at most scopes validate no token (a product's rate limit, an API's backend): such a document is
+/// read all the same, with no validations, and lint says it validates none. Only evaluating a token needs one.
 public struct PolicyDocument: Sendable {
     /// The top-level elements after composition and named-value substitution.
     public let roots: [XMLElement]
-    /// Every token-validating policy, in document order.
+    /// Every token-validating policy, in document order (none for most policies).
     public let validations: [TokenValidationPolicy]
 
     public init(roots: [XMLElement]) throws(JWTAuditError) {
+        try PolicyDocument.requirePolicy(roots)
         self.roots = roots
         self.validations = try PolicyDocument.findValidations(in: roots)
+    }
+
+    /// Whether the policy validates a token at all (somewhere, maybe under a condition).
+    public var validatesToken: Bool { !validations.isEmpty }
+
+    /// The top-level elements an APIM policy file can hold: a whole document, a fragment, a section, or policy
+    /// statements given bare (snippets, the examples of Microsoft's policy reference). Anything else, a Maven
+    /// `<project>` or an XHTML page, is not a policy at all.
+    public static let rootElements: Set<String> = [
+        "policies", "fragment", "inbound", "backend", "outbound", "on-error",
+        "authentication-basic", "authentication-certificate", "authentication-managed-identity", "base",
+        "cache-lookup", "cache-lookup-value", "cache-remove-value", "cache-store", "cache-store-value",
+        "check-header", "choose", "cors", "cosmosdb-data-source", "cross-domain", "emit-metric",
+        "find-and-replace", "forward-request", "get-authorization-context", "http-data-source", "include-fragment",
+        "invoke-dapr-binding", "ip-filter", "json-to-xml", "jsonp", "limit-concurrency", "log-to-eventhub",
+        "mock-response", "proxy", "publish-event", "publish-to-dapr", "quota", "quota-by-key", "rate-limit",
+        "rate-limit-by-key", "redirect-content-urls", "retry", "return-response", "rewrite-uri",
+        "send-one-way-request", "send-request", "send-service-bus-message", "set-backend-service", "set-body",
+        "set-graphql-resolver", "set-header", "set-method", "set-query-parameter", "set-status", "set-variable",
+        "sql-data-source", "trace", "validate-azure-ad-token", "validate-client-certificate", "validate-content",
+        "validate-graphql-request", "validate-headers", "validate-jwt", "validate-odata-request",
+        "validate-parameters", "validate-status-code", "wait", "xml-to-json", "xsl-transform",
+    ]
+
+    /// Refuses what is not a policy at all (exit 3 with the line and what was expected). The AI gateway's
+    /// families (`llm-*`, `azure-openai-*`) grow every few months, so they are accepted by prefix.
+    public static func requirePolicy(_ roots: [XMLElement]) throws(JWTAuditError) {
+        for root in roots where !rootElements.contains(root.name)
+            && !root.name.hasPrefix("llm-") && !root.name.hasPrefix("azure-openai-")
+        {
+            throw JWTAuditError(
+                .malformedPolicy,
+                "\(root.source.map { "\($0): " } ?? "")line \(root.line), column \(root.column): <\(root.name)> is not an APIM policy: expected <policies>, <fragment>, a section such as <inbound>, or policy statements such as <validate-jwt>")
+        }
     }
 
     /// Reads one file: XML, then named values (every missing name reported at once), then the model.
@@ -19,9 +57,10 @@ public struct PolicyDocument: Sendable {
         try self.init(roots: roots)
     }
 
-    /// Reads `--policy` files given outermost scope first: one file is read as it is (a whole document or a bare
-    /// fragment); several are composed with `<base />`. Named values are substituted after composition, so a
-    /// missing name anywhere in the effective policy is reported together with all the others.
+    /// Reads `--policy` files given outermost scope first, to evaluate a token: one file is read as it is (a
+    /// whole document or a bare fragment); several are composed with `<base />`. Named values are substituted
+    /// after composition, so a missing name anywhere in the effective policy is reported together with all the
+    /// others. A policy that validates no token has nothing to evaluate a token against: bad input.
     public init(scopes: [(bytes: [UInt8], sourceName: String)], namedValues: [String: String]? = nil,
                 limits: XMLReader.Limits = .default) throws(JWTAuditError) {
         var parsed: [[XMLElement]] = []
@@ -30,6 +69,12 @@ public struct PolicyDocument: Sendable {
         var roots = parsed.count == 1 ? parsed[0] : try PolicyDocument.compose(scopes: parsed)
         if let namedValues { roots = try NamedValues.resolve(roots, values: namedValues) }
         try self.init(roots: roots)
+        if validations.isEmpty {
+            let first = roots[0]
+            throw JWTAuditError(
+                .malformedPolicy,
+                "\(first.source.map { "\($0): " } ?? "")no validate-jwt or validate-azure-ad-token element in the policy: it validates no token, so there is nothing to evaluate a token against")
+        }
     }
 
     /// Composes scopes given outermost first (global, product, API, operation), as APIM does: in each section
@@ -40,27 +85,34 @@ public struct PolicyDocument: Sendable {
         guard var effective = scopes.first else { return [] }
         for inner in scopes.dropFirst() {
             let outerPolicies = try policiesElement(effective, role: "an outer scope")
-            var innerPolicies = try policiesElement(inner, role: "an inner scope")
-            var children: [XMLElement.Node] = []
-            var seen = Set<String>()
-            for child in innerPolicies.children {
-                guard case .element(let section) = child, PolicySection(rawValue: section.name) != nil else {
-                    children.append(child)
-                    continue
-                }
-                seen.insert(section.name)
-                let outerSection = outerPolicies.firstElement(named: section.name)
-                children.append(.element(replacingBase(in: section, with: outerSection?.children ?? [])))
-            }
-            for section in PolicySection.allCases where !seen.contains(section.rawValue) {
-                if let outerSection = outerPolicies.firstElement(named: section.rawValue) {
-                    children.append(.element(outerSection))
-                }
-            }
-            innerPolicies.children = children
-            effective = [innerPolicies]
+            let innerPolicies = try policiesElement(inner, role: "an inner scope")
+            effective = [composeStep(outer: outerPolicies, inner: innerPolicies)]
         }
         return effective
+    }
+
+    /// One step of the chain: the inner scope's `<policies>` with each `<base />` replaced by the outer scope's
+    /// section, and the sections it leaves out inherited whole.
+    public static func composeStep(outer outerPolicies: XMLElement, inner innerPolicies: XMLElement) -> XMLElement {
+        var composed = innerPolicies
+        var children: [XMLElement.Node] = []
+        var seen = Set<String>()
+        for child in innerPolicies.children {
+            guard case .element(let section) = child, PolicySection(rawValue: section.name) != nil else {
+                children.append(child)
+                continue
+            }
+            seen.insert(section.name)
+            let outerSection = outerPolicies.firstElement(named: section.name)
+            children.append(.element(replacingBase(in: section, with: outerSection?.children ?? [])))
+        }
+        for section in PolicySection.allCases where !seen.contains(section.rawValue) {
+            if let outerSection = outerPolicies.firstElement(named: section.rawValue) {
+                children.append(.element(outerSection))
+            }
+        }
+        composed.children = children
+        return composed
     }
 
     static func policiesElement(_ roots: [XMLElement], role: String) throws(JWTAuditError) -> XMLElement {
@@ -111,12 +163,6 @@ public struct PolicyDocument: Sendable {
         }
         for root in roots { visit(root, section: nil, conditional: false) }
         if let failure { throw failure }
-        if found.isEmpty {
-            let first = roots[0]
-            throw JWTAuditError(
-                .malformedPolicy,
-                "\(first.source.map { "\($0): " } ?? "")no validate-jwt or validate-azure-ad-token element in the policy")
-        }
         return found
     }
 }

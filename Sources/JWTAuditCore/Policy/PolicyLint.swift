@@ -1,13 +1,111 @@
-/// One lint finding: a `Finding` plus where it is (file and line, for text output and SARIF regions).
+/// One lint finding: a `Finding` plus where it is (file and line, for text output and SARIF regions) and, for a
+/// policy read from a service's sources, the scope it concerns.
 public struct PolicyLintFinding: Sendable, Equatable {
     public var finding: Finding
     public var source: String?
     public var line: Int
     public var column: Int
+    /// nil for a loose policy file, whose scope nobody said.
+    public var scope: PolicyScope?
+    /// Whole-tree rules judge a context (a product, an operation), not only a place in a file: two contexts can
+    /// share the line and still be two findings.
+    var distinctPerScope = false
+
+    public init(finding: Finding, source: String?, line: Int, column: Int, scope: PolicyScope? = nil) {
+        self.finding = finding
+        self.source = source
+        self.line = line
+        self.column = column
+        self.scope = scope
+    }
 
     public var id: String { finding.id }
     public var severity: Finding.Severity { finding.severity }
     public var message: String { finding.message }
+}
+
+/// Where in an API Management service a policy applies. The global (service) scope has none of the four; a
+/// finding on an operation's effective policy names all that lead to it.
+public struct PolicyScope: Sendable, Hashable {
+    public var workspace: String?
+    public var product: String?
+    public var api: String?
+    public var operation: String?
+
+    public init(workspace: String? = nil, product: String? = nil, api: String? = nil, operation: String? = nil) {
+        self.workspace = workspace
+        self.product = product
+        self.api = api
+        self.operation = operation
+    }
+
+    public static let global = PolicyScope()
+
+    /// `{"workspace", "product", "api", "operation"}`, null where the scope does not narrow.
+    public var jsonValue: JSONValue {
+        .object(JSONObject([
+            ("workspace", workspace.map(JSONValue.string) ?? .null),
+            ("product", product.map(JSONValue.string) ?? .null),
+            ("api", api.map(JSONValue.string) ?? .null),
+            ("operation", operation.map(JSONValue.string) ?? .null),
+        ]))
+    }
+
+    /// "workspace sales, product starter, API orders, operation get-order"; "global" for the service scope.
+    public var description: String {
+        var parts: [String] = []
+        if let workspace { parts.append("workspace \(workspace)") }
+        if let product { parts.append("product \(product)") }
+        if let api { parts.append("API \(api)") }
+        if let operation { parts.append("operation \(operation)") }
+        return parts.isEmpty ? "global" : parts.joined(separator: ", ")
+    }
+}
+
+/// Everything lint found, and what it read: each policy (a file, or an operation's effective policy in one
+/// product context) with whether it validates a token, so the report can say which validate none.
+public struct PolicyLintReport: Sendable {
+    public struct Policy: Sendable, Equatable {
+        public var name: String
+        public var file: String?
+        public var line: Int
+        public var scope: PolicyScope?
+        public var validatesToken: Bool
+
+        public init(name: String, file: String?, line: Int, scope: PolicyScope? = nil, validatesToken: Bool) {
+            self.name = name
+            self.file = file
+            self.line = line
+            self.scope = scope
+            self.validatesToken = validatesToken
+        }
+    }
+
+    public private(set) var findings: [PolicyLintFinding] = []
+    public var policies: [Policy] = []
+    private var seen = Set<String>()
+
+    public init() {}
+
+    /// Adds another report's findings (each once) and policies.
+    public mutating func merge(_ other: PolicyLintReport) {
+        add(other.findings)
+        policies += other.policies
+    }
+
+    mutating func sortFindings(by areInIncreasingOrder: (PolicyLintFinding, PolicyLintFinding) -> Bool) {
+        findings.sort(by: areInIncreasingOrder)
+    }
+
+    /// Adds findings, each once: text that appears in many effective policies (a global policy, a fragment) is
+    /// one finding, keyed by rule, file and line (and by scope for the whole-tree rules, which judge contexts).
+    public mutating func add(_ new: [PolicyLintFinding]) {
+        for finding in new {
+            var key = "\(finding.id)\u{0}\(finding.source ?? "")\u{0}\(finding.line)"
+            if finding.distinctPerScope, let scope = finding.scope { key += "\u{0}\(scope.description)" }
+            if seen.insert(key).inserted { findings.append(finding) }
+        }
+    }
 }
 
 /// A lint rule: a stable id (scripts and code-scanning alerts key on it), a severity and one line saying what it
@@ -51,6 +149,37 @@ public enum PolicyLint {
               summary: "A policy expression the offline check cannot evaluate."),
         .init(id: "validation-outside-inbound", severity: .error,
               summary: "Token validation outside the inbound section: the backend is called before (or without) the check."),
+        // Whole-tree rules: they judge scopes composed into effective policies, per product context.
+        .init(id: "validation-dropped-by-missing-base", severity: .error,
+              summary: "A narrower scope's section has no <base />, so the token validation of a broader scope never runs there."),
+        .init(id: "product-validation-bypassed", severity: .error,
+              summary: "Token validation only in a product policy, while a request with no product (keyless, or an API-scoped, all-APIs or built-in key) reaches the operation."),
+        .init(id: "operation-without-validation", severity: .warning,
+              summary: "An operation validates no token while other operations of the same API do."),
+        .init(id: "revision-without-validation", severity: .error,
+              summary: "An API revision validates no token while another revision of the same API does; every revision is callable by its URL."),
+        .init(id: "authorization-rewritten-before-validation", severity: .error,
+              summary: "The Authorization header is set, deleted or replaced (set-header, authentication-*) before the token validation that reads it."),
+        .init(id: "fragment-missing", severity: .error,
+              summary: "include-fragment names a fragment the sources do not define (APIM refuses to save the policy)."),
+        .init(id: "fragment-nested", severity: .error,
+              summary: "A policy fragment includes another fragment, which APIM does not allow."),
+        .init(id: "fragment-contains-base", severity: .error,
+              summary: "A policy fragment contains <base /> or a section element, which APIM does not allow."),
+        .init(id: "duplicate-base", severity: .error,
+              summary: "More than one <base /> in one section: the broader scope's policies would run twice."),
+        .init(id: "policy-not-resolvable", severity: .warning,
+              summary: "Policy text that is not known without deploying (a parameter, templatefile(), a -link URL): not linted."),
+        .init(id: "policy-unreadable", severity: .error,
+              summary: "Policy text in the sources that is not a readable policy (malformed XML, a fragment where a document belongs)."),
+        .init(id: "source-file-unreadable", severity: .warning,
+              summary: "A file of the sources that could not be read (information JSON, a specification), so what it says is unknown."),
+        .init(id: "named-value-unknown", severity: .info,
+              summary: "A {{named value}} whose value is not in the sources (secret, Key Vault, pipeline placeholder): checks that depend on it are not judged."),
+        .init(id: "named-value-missing", severity: .warning,
+              summary: "A {{named value}} the sources do not define: APIM refuses to save a policy that uses it."),
+        .init(id: "template-interpolation", severity: .info,
+              summary: "Policy text with Bicep or Terraform interpolations (${...}), kept as written: values that depend on them are not judged."),
     ]
 
     public static func rule(_ id: String) -> PolicyLintRule { rules.first { $0.id == id }! }

@@ -103,6 +103,36 @@ public enum NamedValues {
         return elements.map(visit)
     }
 
+    /// Replaces the `{{name}}`s whose value `lookup` knows and leaves the others as written (a secret or Key
+    /// Vault value is not in any repository; lint then reads the reference as an unknown value). Returns each
+    /// reference left, with the element it is in, once per name and element.
+    public static func substituteKnown(
+        _ elements: [XMLElement], _ lookup: (String) -> String?
+    ) -> (elements: [XMLElement], unresolved: [(name: String, element: XMLElement)]) {
+        var unresolved: [(name: String, element: XMLElement)] = []
+        func visit(_ e: XMLElement) -> XMLElement {
+            var copy = e
+            var left: [String] = []
+            func keep(_ name: String) -> String? {
+                if let value = lookup(name) { return value }
+                if !left.contains(name) { left.append(name) }
+                return nil
+            }
+            copy.attributes = e.attributes.map { ($0.name, substitute($0.value, keep)) }
+            var children: [XMLElement.Node] = []
+            for child in e.children {
+                switch child {
+                case .element(let c): children.append(.element(visit(c)))
+                case .text(let t): children.append(.text(substitute(t, keep)))
+                }
+            }
+            copy.children = children
+            for name in left { unresolved.append((name, e)) }
+            return copy
+        }
+        return (elements.map(visit), unresolved)
+    }
+
     static func substitute(_ text: String, _ lookup: (String) -> String?) -> String {
         guard text.contains("{{") else { return text }
         var out = ""

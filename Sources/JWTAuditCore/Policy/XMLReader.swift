@@ -4,7 +4,15 @@
 /// the offline path must not pull in an XML stack. A `<!DOCTYPE` or `<!ENTITY` anywhere is refused at once, so an
 /// XXE file or a billion-laughs file costs nothing: there is nothing to expand. Only the five predefined
 /// entities (XML 1.0 §4.6) and numeric character references (§4.1) are understood. Processing instructions and
-/// comments are skipped. APIM's `{{named-value}}` and `@(...)`/`@{...}` are not XML syntax and are kept as text.
+/// comments are skipped. APIM's `{{named-value}}` is not XML syntax and is kept as text.
+///
+/// Policy expressions are read as the gateway reads them. Policies exported with `format=rawxml`, kept in
+/// APIOps trees or deployed from Bicep and Terraform, write C# as it is: `condition="@(context.Variables.
+/// GetValueOrDefault<bool>("isMobile"))"`, `@{ ... }` blocks with `<`, `>` and `&&` in text. So in attribute values
+/// and text, an expression runs from `@(` to its matching `)` and from `@{` to its matching `}` (brackets inside C#
+/// string and character literals, verbatim and interpolated strings and comments do not count), and inside it the
+/// attribute's quote, `<` and a bare `&` are C#, not markup. The five entities are still decoded there, so the
+/// entity-escaped form of `format=xml` (`@(&quot;id&quot;)`) reads the same. Nothing else is relaxed.
 public enum XMLReader {
     public struct Limits: Sendable, Equatable {
         public var maxBytes: Int
@@ -24,19 +32,31 @@ public enum XMLReader {
     public static func parse(
         _ bytes: [UInt8], sourceName: String? = nil, limits: Limits = .default
     ) throws(JWTAuditError) -> [XMLElement] {
-        if bytes.count > limits.maxBytes {
-            throw JWTAuditError(
-                .limitExceeded,
-                "\(sourceName.map { "\($0): " } ?? "")policy XML is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes")
-        }
-        var parser = Parser(bytes: bytes, sourceName: sourceName, limits: limits)
-        return try parser.parseDocument()
+        try parse(bytes, sourceName: sourceName, embedded: nil, limits: limits)
     }
 
     public static func parse(
         _ text: String, sourceName: String? = nil, limits: Limits = .default
     ) throws(JWTAuditError) -> [XMLElement] {
         try parse(Array(text.utf8), sourceName: sourceName, limits: limits)
+    }
+
+    /// Reads policy text taken out of another file (a template's string): elements and errors carry the
+    /// template's file, line and column.
+    public static func parse(_ text: PolicyText, limits: Limits = .default) throws(JWTAuditError) -> [XMLElement] {
+        try parse(text.bytes, sourceName: text.file, embedded: text.isEmbedded ? text : nil, limits: limits)
+    }
+
+    static func parse(
+        _ bytes: [UInt8], sourceName: String?, embedded: PolicyText?, limits: Limits
+    ) throws(JWTAuditError) -> [XMLElement] {
+        if bytes.count > limits.maxBytes {
+            throw JWTAuditError(
+                .limitExceeded,
+                "\(sourceName.map { "\($0): " } ?? "")policy XML is \(bytes.count) bytes; the limit is \(limits.maxBytes) bytes")
+        }
+        var parser = Parser(bytes: bytes, sourceName: sourceName, embedded: embedded, limits: limits)
+        return try parser.parseDocument()
     }
 }
 
@@ -95,6 +115,8 @@ public struct XMLElement: Sendable, Equatable {
 private struct Parser {
     let bytes: [UInt8]
     let sourceName: String?
+    /// Text taken out of a template: positions come from its table, not from these bytes' own lines.
+    let embedded: PolicyText?
     let limits: XMLReader.Limits
     var index = 0
     var lineStarts: [Int] = [0]
@@ -102,9 +124,10 @@ private struct Parser {
     /// found by counting on from the previous one (linear overall, even for a 1 MiB file on one line).
     var cursor: (offset: Int, line: Int, column: Int) = (0, 1, 1)
 
-    init(bytes: [UInt8], sourceName: String?, limits: XMLReader.Limits) {
+    init(bytes: [UInt8], sourceName: String?, embedded: PolicyText?, limits: XMLReader.Limits) {
         self.bytes = bytes
         self.sourceName = sourceName
+        self.embedded = embedded
         self.limits = limits
         for (offset, byte) in bytes.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
     }
@@ -112,6 +135,7 @@ private struct Parser {
     // MARK: positions and errors
 
     func position(_ offset: Int) -> (line: Int, column: Int) {
+        if let embedded { return embedded.embeddedPosition(offset)! }
         var low = 0
         var high = lineStarts.count - 1
         while low < high {
@@ -129,7 +153,7 @@ private struct Parser {
     }
 
     mutating func advancingPosition(to offset: Int) -> (line: Int, column: Int) {
-        guard offset >= cursor.offset else { return position(offset) }
+        guard embedded == nil, offset >= cursor.offset else { return position(offset) }
         var (i, line, column) = cursor
         while i < offset {
             if bytes[i] == 0x0A {
@@ -324,6 +348,11 @@ private struct Parser {
             } else if peek("<?") {
                 try skipProcessingInstruction()
             } else if peek("<") {
+                if !stack.isEmpty, let generic = genericCall(at: index) {
+                    throw fail(
+                        "'\(generic.text)' reads as a C# generic call, not as an element: it is C# outside a policy expression (an expression runs from @( to its matching ) or from @{ to its matching }); check that the expression starts with @ and that its brackets balance",
+                        at: generic.start)
+                }
                 if stack.count >= limits.maxDepth {
                     throw fail("elements are nested deeper than \(limits.maxDepth) levels", code: .limitExceeded)
                 }
@@ -385,7 +414,16 @@ private struct Parser {
             let b = bytes[index]
             if b == UInt8(ascii: "&") {
                 out += try parseReference()
+            } else if b == UInt8(ascii: "@"), index + 1 < bytes.count,
+                bytes[index + 1] == UInt8(ascii: "(") || bytes[index + 1] == UInt8(ascii: "{")
+            {
+                out += try parseExpression(inAttribute: inAttribute)
             } else if inAttribute && b == UInt8(ascii: "<") {
+                if let generic = genericCall(at: index) {
+                    throw fail(
+                        "'\(generic.text)' reads as a C# generic call in an attribute value that is not a policy expression (an expression runs from @( to its matching ) or from @{ to its matching }); check that the value starts with @ and that its brackets balance",
+                        at: generic.start)
+                }
                 throw fail("'<' is not allowed in an attribute value (write &lt;)")
             } else if !inAttribute && b == UInt8(ascii: "]") && peek("]]>") {
                 throw fail("']]>' is not allowed in text")
@@ -400,11 +438,21 @@ private struct Parser {
 
     mutating func parseReference() throws(JWTAuditError) -> [UInt8] {
         let start = index
+        if let decoded = try decodeReference(strict: true) { return decoded }
+        throw fail("'&' must start a reference such as &amp; (write &amp; for a literal '&')", at: start)
+    }
+
+    /// The reference at `index` decoded (and consumed); nil, consuming nothing, when `&` does not start one.
+    /// `strict`: an unknown entity or a bad character reference is an error (markup); otherwise (C# inside an
+    /// expression, where `a && b; c` is code) it is not a reference, and nil.
+    mutating func decodeReference(strict: Bool) throws(JWTAuditError) -> [UInt8]? {
+        let start = index
         index += 1
         let nameStart = index
         while !atEnd, bytes[index] != UInt8(ascii: ";"), index - nameStart < 12 { index += 1 }
         guard !atEnd, bytes[index] == UInt8(ascii: ";") else {
-            throw fail("'&' must start a reference such as &amp; (write &amp; for a literal '&')", at: start)
+            index = start
+            return nil
         }
         let name = string(nameStart..<index)
         index += 1
@@ -424,15 +472,227 @@ private struct Parser {
             } else {
                 value = digits.isEmpty ? nil : UInt32(digits, radix: 10)
             }
-            guard let value, let scalar = Unicode.Scalar(value),
+            if let value, let scalar = Unicode.Scalar(value),
                 value == 0x9 || value == 0xA || value == 0xD || (value >= 0x20 && value != 0xFFFE && value != 0xFFFF)
-            else {
-                throw fail("&\(name); is not a valid character reference", at: start)
+            {
+                return Array(String(Character(scalar)).utf8)
             }
-            return Array(String(Character(scalar)).utf8)
+            guard strict else {
+                index = start
+                return nil
+            }
+            throw fail("&\(name); is not a valid character reference", at: start)
+        }
+        guard strict else {
+            index = start
+            return nil
         }
         throw fail(
             "undefined entity &\(name); (only &amp; &lt; &gt; &quot; &apos; and numeric references are allowed; no DTD entities)",
             at: start)
     }
+
+    // MARK: policy expressions
+
+    /// Where the scanner is inside the C# of an expression.
+    private enum ExpressionMode {
+        case code
+        /// A string literal: `"..."` (backslash escapes), `@"..."` (verbatim: `""` is a quote), `$"..."` with
+        /// `{hole}`s of code (`{{` is a brace).
+        case string(verbatim: Bool, interpolated: Bool)
+        /// A verbatim string's `"`: the end of the string, or the first half of `""`.
+        case verbatimQuote(interpolated: Bool)
+        /// An interpolated string's `{`: a hole, or the first half of `{{`.
+        case interpolationBrace(verbatim: Bool)
+        /// After a backslash in a regular string or character literal.
+        case escape(inCharacter: Bool, interpolated: Bool)
+        case character
+        case lineComment
+        case blockComment(star: Bool)
+
+        var isCode: Bool { if case .code = self { return true } else { return false } }
+    }
+
+    /// What must close next: a bracket, or an interpolation hole that returns to its string.
+    private enum ExpressionFrame: Equatable {
+        case bracket(UInt8)
+        case hole(verbatim: Bool)
+    }
+
+    /// Reads `@(...)` or `@{...}` at `index` to its matching bracket and returns its text (references decoded;
+    /// in an attribute, white space normalised as XML does for the rest of the value). The brackets that count
+    /// are those of C# code: not those in string or character literals, in an interpolated string's text, or in
+    /// comments. A bracket that closes the wrong kind, or the end of the file, is an error at the expression's
+    /// start, naming it.
+    mutating func parseExpression(inAttribute: Bool) throws(JWTAuditError) -> [UInt8] {
+        let start = index
+        let opener = bytes[index + 1]
+        var out: [UInt8] = [bytes[index], opener]
+        index += 2
+        var frames: [ExpressionFrame] = [.bracket(opener == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "}"))]
+        var mode = ExpressionMode.code
+        var previous: (UInt8, UInt8) = (0, 0)  // the last two characters of code, for @" $" // /*
+        while !atEnd {
+            var character = bytes[index]
+            var decoded: [UInt8] = [character]
+            if character == UInt8(ascii: "&"), let reference = try decodeReference(strict: false) {
+                decoded = reference
+                character = reference[0]
+            } else {
+                index += 1
+            }
+            for byte in decoded {
+                out.append(inAttribute && (byte == 0x09 || byte == 0x0A || byte == 0x0D) ? 0x20 : byte)
+            }
+            var reprocess = true
+            while reprocess {
+                reprocess = false
+                switch mode {
+                case .code:
+                    switch character {
+                    case UInt8(ascii: "\""):
+                        let verbatim = previous.1 == UInt8(ascii: "@") || (previous.1 == UInt8(ascii: "$") && previous.0 == UInt8(ascii: "@"))
+                        let interpolated = previous.1 == UInt8(ascii: "$") || (previous.1 == UInt8(ascii: "@") && previous.0 == UInt8(ascii: "$"))
+                        mode = .string(verbatim: verbatim, interpolated: interpolated)
+                    case UInt8(ascii: "'"):
+                        mode = .character
+                    case UInt8(ascii: "/") where previous.1 == UInt8(ascii: "/"):
+                        mode = .lineComment
+                    case UInt8(ascii: "*") where previous.1 == UInt8(ascii: "/"):
+                        mode = .blockComment(star: false)
+                    case UInt8(ascii: "("): frames.append(.bracket(UInt8(ascii: ")")))
+                    case UInt8(ascii: "["): frames.append(.bracket(UInt8(ascii: "]")))
+                    case UInt8(ascii: "{"): frames.append(.bracket(UInt8(ascii: "}")))
+                    case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+                        let top = frames.removeLast()
+                        if case .hole(let verbatim) = top, character == UInt8(ascii: "}") {
+                            mode = .string(verbatim: verbatim, interpolated: true)
+                        } else if top != .bracket(character) {
+                            let expected: String
+                            if case .bracket(let closer) = top { expected = String(UnicodeScalar(closer)) } else { expected = "}" }
+                            throw fail(
+                                "the policy expression \(expressionSnippet(from: start)) has '\(UnicodeScalar(character))' where '\(expected)' was expected (at \(describePosition(index - 1)))",
+                                at: start)
+                        } else if frames.isEmpty {
+                            return out
+                        }
+                    default: break
+                    }
+                    previous = mode.isCode ? (previous.1, character) : (0, 0)
+                case .string(let verbatim, let interpolated):
+                    if character == UInt8(ascii: "\"") {
+                        mode = verbatim ? .verbatimQuote(interpolated: interpolated) : .code
+                    } else if !verbatim && character == UInt8(ascii: "\\") {
+                        mode = .escape(inCharacter: false, interpolated: interpolated)
+                    } else if interpolated && character == UInt8(ascii: "{") {
+                        mode = .interpolationBrace(verbatim: verbatim)
+                    } else if !verbatim && character == 0x0A {
+                        mode = .code  // C# ends nothing here; the gateway would refuse the code, not the XML
+                    }
+                case .verbatimQuote(let interpolated):
+                    if character == UInt8(ascii: "\"") {
+                        mode = .string(verbatim: true, interpolated: interpolated)
+                    } else {
+                        mode = .code
+                        previous = (0, 0)
+                        reprocess = true
+                    }
+                case .interpolationBrace(let verbatim):
+                    if character == UInt8(ascii: "{") {
+                        mode = .string(verbatim: verbatim, interpolated: true)
+                    } else {
+                        frames.append(.hole(verbatim: verbatim))
+                        mode = .code
+                        previous = (0, 0)
+                        reprocess = true
+                    }
+                case .escape(let inCharacter, let interpolated):
+                    mode = inCharacter ? .character : .string(verbatim: false, interpolated: interpolated)
+                case .character:
+                    if character == UInt8(ascii: "'") || character == 0x0A {
+                        mode = .code
+                    } else if character == UInt8(ascii: "\\") {
+                        mode = .escape(inCharacter: true, interpolated: false)
+                    }
+                case .lineComment:
+                    if character == 0x0A { mode = .code }
+                case .blockComment(let star):
+                    if star && character == UInt8(ascii: "/") {
+                        mode = .code
+                        previous = (0, 0)
+                    } else {
+                        mode = .blockComment(star: character == UInt8(ascii: "*"))
+                    }
+                }
+            }
+        }
+        let missing: String
+        switch mode {
+        case .string, .verbatimQuote, .interpolationBrace, .escape: missing = "a string literal in it is not closed"
+        case .character: missing = "a character literal in it is not closed"
+        case .blockComment: missing = "a /* comment in it is not closed"
+        default:
+            if case .bracket(let closer)? = frames.last {
+                missing = "'\(UnicodeScalar(closer == UInt8(ascii: ")") ? UInt8(ascii: "(") : closer == UInt8(ascii: "]") ? UInt8(ascii: "[") : UInt8(ascii: "{")))' has no matching '\(UnicodeScalar(closer))'"
+            } else {
+                missing = "an interpolation hole '{' has no matching '}'"
+            }
+        }
+        throw fail(
+            "the policy expression \(expressionSnippet(from: start)) is not closed before the end of the file: \(missing) (an expression runs from @( to its matching ) or from @{ to its matching })",
+            at: start)
+    }
+
+    /// The first characters of the expression at `start`, on one line, for error messages.
+    func expressionSnippet(from start: Int) -> String {
+        var end = start
+        var characters = 0
+        while end < bytes.count, characters < 48, bytes[end] != 0x0A, bytes[end] != 0x0D {
+            if bytes[end] & 0xC0 != 0x80 { characters += 1 }
+            end += 1
+        }
+        while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+        let more = end < bytes.count && bytes[end] != 0x0A && bytes[end] != 0x0D
+        return string(start..<end) + (more ? "..." : "")
+    }
+
+    func describePosition(_ offset: Int) -> String {
+        let (line, column) = position(offset)
+        return "line \(line), column \(column)"
+    }
+
+    static func isIdentifierByte(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
+    }
+
+    /// C# that reads as a start tag: `GetValueOrDefault<string>(` or `Body.As<JObject>()` outside an expression.
+    /// A `<` right after an identifier (no space), closed by `>` with no attribute in between, and followed by
+    /// `(` or preceded by a dotted member chain, is a generic call, not an element; naming it beats the "end tag
+    /// does not match" error the reader would give lines later.
+    func genericCall(at lessThan: Int) -> (text: String, start: Int)? {
+        guard lessThan > 0, Parser.isIdentifierByte(bytes[lessThan - 1]),
+            lessThan + 1 < bytes.count, Parser.isNameStart(bytes[lessThan + 1])
+        else { return nil }
+        var close = lessThan + 1
+        while close < bytes.count, close - lessThan < 200 {
+            let b = bytes[close]
+            if b == UInt8(ascii: ">") { break }
+            if b == UInt8(ascii: "<") || b == UInt8(ascii: "=") || b == UInt8(ascii: "\"") || b == UInt8(ascii: "'")
+                || b == 0x0A || b == UInt8(ascii: "/")
+            {
+                return nil
+            }
+            close += 1
+        }
+        guard close < bytes.count, bytes[close] == UInt8(ascii: ">") else { return nil }
+        var chainStart = lessThan
+        while chainStart > 0, Parser.isIdentifierByte(bytes[chainStart - 1]) || bytes[chainStart - 1] == UInt8(ascii: ".") {
+            chainStart -= 1
+        }
+        let called = close + 1 < bytes.count && bytes[close + 1] == UInt8(ascii: "(")
+        let dotted = bytes[chainStart..<lessThan].contains(UInt8(ascii: "."))
+        guard called || dotted else { return nil }
+        return (string(chainStart..<(close + 1)) + (called ? "(" : ""), chainStart)
+    }
 }
+
