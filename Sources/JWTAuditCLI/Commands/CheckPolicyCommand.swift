@@ -237,8 +237,19 @@ struct PolicyConfiguration {
     /// request, in the core: the token placed where each element reads it, or the `--request-header` lines
     /// exactly as given. Keys come through the CLI's provider: `openid-config` metadata through the cache and
     /// network, `--certificate` files for the policy's certificate ids.
+    /// The CLI's key provider for this request: metadata through the cache and network, `--certificate` files
+    /// for the policy's certificate ids. The cache's freshness is judged by the real clock; --at only moves the
+    /// token's times.
+    func makeProvider(environment: [String: String], now: Int64) -> CommandKeyProvider {
+        CommandKeyProvider(network: network.network, environment: environment, certificates: inputs.certificates, clock: { now })
+    }
+
+    /// `provider`: the one to fetch through (explain asks it afterwards what failed); `undecidedWithoutKeys`:
+    /// keys that cannot be obtained leave the elements undecided (`PolicyEvaluation.keysFailure`) instead of
+    /// failing the run.
     func evaluate(
-        tokenText: String?, environment: [String: String], now: Int64, command: String
+        tokenText: String?, environment: [String: String], now: Int64, command: String,
+        provider given: CommandKeyProvider? = nil, undecidedWithoutKeys: Bool = false
     ) throws(CommandFailure) -> PolicyEvaluation {
         if tokenText != nil && !headerLines.isEmpty { throw .usage(.conflictingOptions("TOKEN", "--request-header"), command) }
         var token: String?
@@ -263,15 +274,13 @@ struct PolicyConfiguration {
         } catch {
             throw .input(error, what: "cannot read the policy")
         }
-        // The cache's freshness is judged by the real clock; --at only moves the token's times.
-        let provider = CommandKeyProvider(
-            network: network.network, environment: environment, certificates: inputs.certificates, clock: { now })
+        let provider = given ?? makeProvider(environment: environment, now: now)
         do {
             return try PolicyEvaluator.evaluate(
                 document,
                 PolicyEvaluationRequest(
                     token: token, request: request, expressionValues: inputs.expressionValues, at: at,
-                    authority: network.authority),
+                    authority: network.authority, undecidedWithoutKeys: undecidedWithoutKeys),
                 keys: KeyResolution(provider: provider))
         } catch {
             // An expression the policy needs has no value: say how to give one.

@@ -36,7 +36,11 @@ enum ExplainCommand {
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
     ) throws(CommandFailure) -> Int32 {
         let command = OptionTable.explain
-        let explanation: Explanation
+        var explanation: Explanation
+        // Keys that cannot be obtained (no network, nothing cached) do not end explain in one line: the token and
+        // every check that needs no key are still told, the verdict is undecided (exit 2), and a cached copy that
+        // --offline would use is named.
+        var provider: CommandKeyProvider?
         switch mode(arguments) {
         case .token:
             let at = try arguments.instant(now: now, command: command)
@@ -45,14 +49,19 @@ enum ExplainCommand {
         case .verify:
             let configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
             let token = try TokenRequest.read(arguments, command: command, streams: streams).token
-            let evaluation = try VerifyCommand.evaluate(configuration: configuration, environment: environment, token: token)
+            provider = configuration.makeProvider(environment: environment)
+            let evaluation = try VerifyCommand.evaluate(
+                configuration: configuration, environment: environment, token: token, provider: provider,
+                undecidedWithoutKeys: true)
             explanation = Explainer.explain(evaluation, of: token)
         case .policy:
             let configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
             let token = try TokenRequest.read(arguments, command: command, streams: streams).token
+            provider = configuration.makeProvider(environment: environment, now: now)
             do {
                 let evaluation = try configuration.evaluate(
-                    tokenText: token.text, environment: environment, now: now, command: command)
+                    tokenText: token.text, environment: environment, now: now, command: command, provider: provider,
+                    undecidedWithoutKeys: true)
                 explanation = Explainer.explain(evaluation, of: token)
             } catch {
                 // A missing named value or an expression the tool cannot run is still explained: what is
@@ -63,6 +72,7 @@ enum ExplainCommand {
                     policySource: arguments.all(.policy).first)
             }
         }
+        if explanation.verdict.status == "undecided" { explanation.verdict.hint = provider?.offlineHint() }
         ExplainReport.write(explanation, arguments: arguments, environment: environment, streams: streams)
         return explanation.verdict.exitCode
     }

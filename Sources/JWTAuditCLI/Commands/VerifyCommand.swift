@@ -170,8 +170,12 @@ struct VerifyConfiguration: Sendable {
     /// Key resolution for this configuration: the CLI's fetcher and cache behind it, made on first use. It keeps
     /// what it resolved, so a batch fetches each metadata URL once.
     func makeKeyResolution(environment: [String: String]) -> KeyResolution {
-        KeyResolution(
-            provider: CommandKeyProvider(network: keySource.network, environment: environment, clock: { Int64(time(nil)) }))
+        KeyResolution(provider: makeProvider(environment: environment))
+    }
+
+    /// The CLI's key provider for these network options.
+    func makeProvider(environment: [String: String]) -> CommandKeyProvider {
+        CommandKeyProvider(network: keySource.network, environment: environment, clock: { Int64(time(nil)) })
     }
 
     /// The key source, with local key files read now.
@@ -261,18 +265,25 @@ enum VerifyCommand {
         return outcome
     }
 
-    /// One parsed token (`explain`'s), with the keys its options name; a JWE is decrypted first.
+    /// One parsed token (`explain`'s), with the keys its options name; a JWE is decrypted first. `provider`: the
+    /// one to fetch through (explain asks it afterwards what failed); `undecidedWithoutKeys`: keys that cannot be
+    /// obtained give an undecided evaluation (`VerifyEvaluation.undecided`) instead of failing.
     static func evaluate(
-        configuration: VerifyConfiguration, environment: [String: String], token: CompactToken
+        configuration: VerifyConfiguration, environment: [String: String], token: CompactToken,
+        provider: CommandKeyProvider? = nil, undecidedWithoutKeys: Bool = false
     ) throws(CommandFailure) -> VerifyEvaluation {
         var decryption: DecryptionOutcome?
         if token.kind == .jwe, let files = configuration.decryption { decryption = try decrypt(token, with: files) }
         let source = try configuration.source(environment: environment)
+        let resolution = provider.map { KeyResolution(provider: $0) } ?? configuration.makeKeyResolution(environment: environment)
         do {
             return try VerifyEvaluation.evaluate(
-                token, decryption: decryption, policy: configuration.policy, keys: source,
-                resolution: configuration.makeKeyResolution(environment: environment), at: configuration.at)
+                token, decryption: decryption, policy: configuration.policy, keys: source, resolution: resolution,
+                at: configuration.at)
         } catch {
+            if undecidedWithoutKeys && error.code == .unavailable {
+                return .undecided(token, decryption: decryption, policy: configuration.policy, failure: error, at: configuration.at)
+            }
             throw .input(error, what: VerifyConfiguration.keysFailure(error))
         }
     }

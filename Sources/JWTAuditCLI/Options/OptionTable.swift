@@ -131,11 +131,17 @@ public enum OptionTable {
             name: explain,
             abstract: "Explain a token, or why it is refused, in plain language with the fix.",
             discussion:
-                "With a token alone, explain says what the token is: issuer and tenant, version, app-only or "
-                + "delegated, which client and how it authenticated, how long it lives, and a glossary of its "
-                + "claims. With verify's options or with --policy, it tells the evaluation step by step, in the "
-                + "order the verifier or the gateway runs it, and for each failure the cause and the fix. The "
-                + "exit status is the one verify or check-policy would give.",
+                "It leads with the answer: the verdict, then each failed step with its cause and fix, then the "
+                + "passed steps on one line; what the token is (issuer and tenant, version, app-only or delegated, "
+                + "which client and how it authenticated, how long it lives), its findings and the notes follow, "
+                + "and --glossary adds what each claim means. With a token alone nothing is verified; with verify's "
+                + "options or with --policy, the steps are the evaluation in the order the verifier or the gateway "
+                + "runs it. The exit status is the one verify or check-policy would give. When the keys or the "
+                + "metadata cannot be obtained (no network), explain still shows the token and every check that "
+                + "needs no key, the signature marked not checked, says the verdict is undecided (exit 2) and, when "
+                + "the cache holds a copy, that --offline would use it and from when. On a terminal the text goes "
+                + "through $PAGER (less when unset, with LESS=FRX unless LESS is set; PAGER=cat or an empty PAGER "
+                + "for none); never when the output is a pipe or a file.",
             argument: "TOKEN",
             argumentHelp: "The token (as for decode).",
             argumentCompletion: .file,

@@ -33,6 +33,8 @@ enum ExplainReport {
             let failed = explanation.steps.filter { $0.status == .fail }.map(\.check)
             let answer = [verdict.httpStatus.map(String.init), verdict.httpStatus == nil ? nil : verdict.reason].compactMap { $0 }
             return QuietReport.rejected(failed, because: answer.isEmpty ? nil : answer.joined(separator: " "))
+        case 2:
+            return "jwtaudit: error: cannot obtain the keys (\(verdict.message ?? "no reason given"))"
         default:
             return "jwtaudit: error: \(verdict.status) (\(verdict.message ?? verdict.reason ?? "no reason given"))"
         }
@@ -49,6 +51,7 @@ enum ExplainReport {
         verdictObject.append("message", optional(explanation.verdict.message))
         verdictObject.append("body", optional(explanation.verdict.body))
         verdictObject.append("exitCode", .number(JSONNumber(Int(explanation.verdict.exitCode))))
+        if let hint = explanation.verdict.hint { verdictObject.append("hint", .string(hint)) }
         var tokenObject = JSONObject()
         tokenObject.append("paragraph", .string(explanation.token.paragraph))
         var facts = JSONObject()

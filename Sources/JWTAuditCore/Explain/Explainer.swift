@@ -20,7 +20,7 @@ public enum Explainer {
         let inspection = TokenInspection.inspect(
             token, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
         let firstFailure = report.failedChecks.first
-        let verdict = Explanation.Verdict(
+        let verdict = evaluation.keysFailure.map(undecided) ?? Explanation.Verdict(
             status: report.isValid ? "valid" : "rejected", httpStatus: nil, reason: firstFailure?.name,
             message: firstFailure?.detail ?? (report.isValid ? "every check passed and the signature was verified" : "the signature was not verified"),
             body: nil, exitCode: report.isValid ? 0 : 1)
@@ -55,7 +55,9 @@ public enum Explainer {
             token, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(policy.clockSkewSeconds)),
             credential: element.report?.credential)
         let verdict: Explanation.Verdict
-        if outcome.accepted {
+        if let failure = evaluation.keysFailure {
+            verdict = undecided(failure)
+        } else if outcome.accepted {
             verdict = .init(
                 status: "accepted", httpStatus: outcome.statusCode, reason: nil,
                 message: "the policy lets the request through to the backend", body: nil, exitCode: 0)
@@ -86,6 +88,14 @@ public enum Explainer {
             inspection: inspection, metadataURLs: element.resolved.openIDConfigURLs,
             policyKind: element.resolved.kind.rawValue)
         return element.outcome.checks.map { context.step(for: $0) }
+    }
+
+    /// The verdict when the keys or metadata could not be obtained: undecided (exit 2, as verify and check-policy
+    /// exit), with why; the steps still show what the token fails whatever the keys say.
+    static func undecided(_ failure: JWTAuditError) -> Explanation.Verdict {
+        Explanation.Verdict(
+            status: "undecided", httpStatus: nil, reason: "the keys could not be obtained", message: failure.reason,
+            body: nil, exitCode: 2)
     }
 
     /// A policy that cannot be evaluated offline (`.unevaluable` from named-value or expression resolution):

@@ -6,7 +6,8 @@ public struct Explanation: Sendable, Equatable {
     /// The answer as the verifier or the gateway gives it, and the exit status that goes with it.
     public struct Verdict: Sendable, Equatable {
         /// `decoded` (token alone, nothing verified), `valid` / `rejected` (verifier), `accepted` / `rejected`
-        /// (policy), `cannot-evaluate` (an expression or named value has no value).
+        /// (policy), `undecided` (the keys or metadata could not be obtained), `cannot-evaluate` (an expression or
+        /// named value has no value).
         public var status: String
         /// The HTTP status the gateway answers with (policy mode only).
         public var httpStatus: Int?
@@ -16,8 +17,11 @@ public struct Explanation: Sendable, Equatable {
         public var message: String?
         /// The response body's message (policy mode, when rejected).
         public var body: String?
-        /// DESIGN.md's exit status: 0 decoded/valid/accepted, 1 rejected, 3 bad input (unevaluable).
+        /// DESIGN.md's exit status: 0 decoded/valid/accepted, 1 rejected, 2 undecided (the keys could not be
+        /// obtained), 3 bad input (unevaluable).
         public var exitCode: Int32
+        /// What to do to reach a verdict, when there is something (`--offline` with a cached copy).
+        public var hint: String? = nil
     }
 
     /// One labelled fact in the token summary ("issuer", "credential", ...).

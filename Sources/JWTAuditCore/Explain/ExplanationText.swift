@@ -78,8 +78,14 @@ public enum ExplanationText {
                     ? "the signature was not verified"
                     : "\(failed.count) check\(failed.count == 1 ? "" : "s") failed (\(failed.joined(separator: ", ")))"
             }
+        case "undecided":
+            role = .warn
+            summary = "the keys could not be obtained, so the signature was not checked"
+            if !failed.isEmpty {
+                summary += "; whatever the keys say, the token fails \(failed.joined(separator: ", "))"
+            }
         default:
-            role = verdict.exitCode == 2 ? .warn : .fail
+            role = .fail
             summary = verdict.reason ?? verdict.status
         }
         var out = CheckLayout.verdict(verdict.status.uppercased().replacing("-", with: " "), summary, role: role, layout: layout)
@@ -91,6 +97,7 @@ public enum ExplanationText {
         if let body = verdict.body {
             rows.append(("body", e("{\"statusCode\": \(verdict.httpStatus ?? 0), \"message\": \"\(body)\"}")))
         }
+        if let hint = verdict.hint { rows.append(("hint", e(hint))) }
         rows.append(("exit", String(verdict.exitCode)))
         out += layout.rows(rows)
         return out

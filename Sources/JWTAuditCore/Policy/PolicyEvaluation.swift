@@ -16,6 +16,9 @@ public struct PolicyEvaluation: Sendable {
         public let reached: Bool
         /// Where the keys and issuers came from ("JWKS from the cache is stale ...").
         public let keyNotes: [String]
+        /// Why the element's keys or metadata could not be obtained, when the request asked to judge the token
+        /// without them (`PolicyEvaluationRequest.undecidedWithoutKeys`): its report leaves the signature unchecked.
+        public var keysFailure: JWTAuditError? = nil
     }
 
     public let elements: [Element]
@@ -39,6 +42,9 @@ public struct PolicyEvaluation: Sendable {
 
     /// Every note, in the order a reader takes them: the run's, the decisive element's keys', its outcome's.
     public var allNotes: [String] { notes + decisive.keyNotes + decisive.outcome.notes }
+    /// Why some element's keys could not be obtained: the gateway's answer is then undecided, whatever the checks
+    /// that need no key say.
+    public var keysFailure: JWTAuditError? { elements.lazy.compactMap(\.keysFailure).first }
 }
 
 /// One request as the gateway receives it, offline.
@@ -54,15 +60,20 @@ public struct PolicyEvaluationRequest: Sendable {
     /// validate-azure-ad-token's authority (`--authority`); nil: the policy's `authentication-endpoint`, else
     /// the public cloud.
     public var authority: String?
+    /// Keys or metadata that cannot be obtained leave the element undecided (`Element.keysFailure`) rather than
+    /// failing the evaluation: explain then still shows every check that needs no key.
+    public var undecidedWithoutKeys: Bool
 
     public init(
-        token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?
+        token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?,
+        undecidedWithoutKeys: Bool = false
     ) {
         self.token = token
         self.request = request
         self.expressionValues = expressionValues
         self.at = at
         self.authority = authority
+        self.undecidedWithoutKeys = undecidedWithoutKeys
     }
 }
 
@@ -129,16 +140,19 @@ extension PolicyEvaluator {
         }
         var report: VerificationReport?
         var keyNotes: [String] = []
+        var keysFailure: JWTAuditError?
         if case .token(let text, _) = extraction {
             let verified = try verify(
                 text, resolved, authenticationEndpoint: validation.authenticationEndpoint, request, keys: keys,
                 expressionValues: expressionValues)
             report = verified.report
             keyNotes = verified.notes
+            keysFailure = verified.keysFailure
         }
         let outcome = try evaluate(resolved, extraction: extraction, report: report, expressionValues: expressionValues)
         return PolicyEvaluation.Element(
-            policy: validation, resolved: resolved, outcome: outcome, report: report, reached: reached, keyNotes: keyNotes)
+            policy: validation, resolved: resolved, outcome: outcome, report: report, reached: reached, keyNotes: keyNotes,
+            keysFailure: keysFailure)
     }
 
     /// Where jwtaudit placed the token for this element.
@@ -161,7 +175,7 @@ extension PolicyEvaluator {
     static func verify(
         _ text: String, _ resolved: ResolvedTokenValidation, authenticationEndpoint: PolicyValue?,
         _ request: PolicyEvaluationRequest, keys: KeyResolution, expressionValues: [String: String]
-    ) throws(JWTAuditError) -> (report: VerificationReport, notes: [String]) {
+    ) throws(JWTAuditError) -> (report: VerificationReport, notes: [String], keysFailure: JWTAuditError?) {
         let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens)
         let at = request.at
         var policy = VerificationPolicy()
@@ -177,7 +191,7 @@ extension PolicyEvaluator {
         }
         guard let token = try? CompactToken.parse(text) else {
             // Not a token: nothing to fetch keys for; the verifier's format check says why.
-            return (Verifier(keys: nil, policy: policy, plan: plan).verify(text: text, at: at), notes)
+            return (Verifier(keys: nil, policy: policy, plan: plan).verify(text: text, at: at), notes, nil)
         }
 
         // Keys and metadata issuers.
@@ -195,8 +209,15 @@ extension PolicyEvaluator {
         var keySets: [KeySet] = []
         var metadataIssuers: [String] = []
         var metadataURLs: [String] = []
+        var unavailable: JWTAuditError?
         for source in sources {
-            let resolvedKeys = try keys.keys(source, for: token)
+            let resolvedKeys: ResolvedKeys
+            do {
+                resolvedKeys = try keys.keys(source, for: token)
+            } catch where error.code == .unavailable && request.undecidedWithoutKeys {
+                unavailable = unavailable ?? error
+                continue
+            }
             keySets.append(resolvedKeys.keySet)
             metadataIssuers += resolvedKeys.issuers
             metadataURLs += resolvedKeys.metadataURL.map { [$0] } ?? []
@@ -220,6 +241,8 @@ extension PolicyEvaluator {
         } else if !metadataIssuers.isEmpty {
             policy.issuers = metadataIssuers
             policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
+        } else if unavailable != nil {
+            // The issuer was to come from the metadata that could not be obtained: left undecided.
         } else {
             policy.anyIssuer = true
             notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
@@ -228,9 +251,15 @@ extension PolicyEvaluator {
         let reports = keySets.isEmpty
             ? [Verifier(keys: nil, policy: policy, plan: plan).verify(token, at: at)]
             : keySets.map { Verifier(keys: $0, policy: policy, plan: plan).verify(token, at: at) }
-        let chosen = reports.first { $0[.signature]?.status == .pass }
+        var chosen = reports.first { $0[.signature]?.status == .pass }
             ?? reports.first { $0[.key]?.status == .pass }
             ?? reports[0]
+        if unavailable != nil {
+            // Another source's keys verified it: the missing ones change nothing. Otherwise the signature is
+            // undecided, and the report holds the checks that need no key.
+            if chosen[.signature]?.status == .pass { unavailable = nil }
+            else { chosen = Verifier(keys: nil, policy: policy, plan: plan, keysUnavailable: true).verify(token, at: at) }
+        }
         if keySets.count > 1 {
             notes.append("\(keySets.count) key sources were tried (\(keySets.map(\.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
         }
@@ -239,7 +268,7 @@ extension PolicyEvaluator {
         {
             notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
         }
-        return (chosen, notes)
+        return (chosen, notes, unavailable)
     }
 
     /// The authority validate-azure-ad-token's metadata comes from: `--authority`, else the policy's

@@ -49,6 +49,9 @@ public enum NotRun: Sendable, Equatable {
     case notDecrypted
     /// A decrypted JWE whose plaintext is not a signed JWT: there is no signature to check.
     case plaintextNotSigned
+    /// The keys (or the metadata that names the accepted issuer) could not be obtained: the check that needs
+    /// them is left undecided, and every other check still runs (`Verifier(keysUnavailable:)`).
+    case keysUnavailable
 }
 
 /// `format`: the compact structure.

@@ -10,7 +10,11 @@ extension Verifier {
             return result(.fail, claims["iss"] == nil ? .absent : .notAString)
         }
         if policy.anyIssuer { return result(.skip, .anyAccepted(iss)) }
-        if rule.accepted.isEmpty { return result(.fail, .noneConfigured(iss)) }
+        if rule.accepted.isEmpty {
+            // The accepted issuer was to come from the metadata, which could not be obtained.
+            if keysUnavailable { return CheckResult(.issuer, .skip, .notRun(.keysUnavailable)) }
+            return result(.fail, .noneConfigured(iss))
+        }
         let tid = claims["tid"]?.stringValue
         if rule.templates.contains(where: { $0.matches(issuer: iss, tokenTenantID: tid) }) {
             return result(.pass, .accepted(iss))
