@@ -59,12 +59,16 @@ struct BatchRunner {
     /// the closure may keep per-worker state there without a lock.
     let verify: @Sendable (_ line: String, _ number: Int, _ worker: Int) -> BatchItemResult
     let tooLong: @Sendable (_ number: Int, _ bytes: Int) -> BatchItemResult
+    /// Counts the lines judged for the progress line, when there is one.
+    let progress: BatchProgress?
 
     init(
         jobs: Int, maxLineBytes: Int,
         verify: @escaping @Sendable (String, Int, Int) -> BatchItemResult,
-        tooLong: @escaping @Sendable (Int, Int) -> BatchItemResult
+        tooLong: @escaping @Sendable (Int, Int) -> BatchItemResult,
+        progress: BatchProgress? = nil
     ) {
+        self.progress = progress
         self.jobs = max(1, jobs)
         self.maxLineBytes = maxLineBytes
         self.chunkSize = max(64, 1024 * max(1, jobs))
@@ -101,6 +105,7 @@ struct BatchRunner {
             let workers = min(jobs, work.count)
             let verify = self.verify
             let tooLong = self.tooLong
+            let progress = self.progress
             let stride = workers
             let body: @Sendable (Int) -> Void = { worker in
                 var index = worker
@@ -109,6 +114,7 @@ struct BatchRunner {
                     case .text(let text, let number): slots.pointer[index] = verify(text, number, worker)
                     case .tooLong(let number, let bytes): slots.pointer[index] = tooLong(number, bytes)
                     }
+                    progress?.judged(worker: worker)
                     index += stride
                 }
             }

@@ -59,6 +59,8 @@ enum TokenSource {
         switch argument {
         case nil, "-"?:
             origin = .standardInput
+            // `-` on a terminal: the token is to be pasted; say so rather than seem to hang.
+            if streams.inputIsTerminal { streams.writeErrorLine("jwtaudit: reading the token from standard input (Ctrl-D ends)") }
             bytes = try streams.readInput(maxInputBytes + 1)
         case let value? where value.hasPrefix("@"):
             let path = String(value.dropFirst())

@@ -102,8 +102,7 @@ extension Verifier {
     /// `client`: which application asked for the token: `appid` in v1.0 tokens, `azp` in v2.0 tokens.
     func clientCheck(_ claims: JSONObject, credential: CredentialVerdict) -> CheckResult {
         let version = credential.tokenVersion ?? .v1
-        let readFrom = claims[version.clientClaim]?.stringValue != nil ? version : version.other
-        let value = claims[readFrom.clientClaim]?.stringValue
+        let (readFrom, value) = ClientEvidence.client(in: claims, version: version)
         let evidence = Evidence.client(
             ClientEvidence(accepted: policy.clientIDs, tokenVersion: version, readFrom: readFrom, value: value))
         guard !policy.clientIDs.isEmpty else { return CheckResult(.client, .skip, evidence) }
