@@ -63,6 +63,13 @@ struct QuietModeTests {
         #expect(explain.status == 1)
         #expect(explain.stdout.isEmpty)
         #expect(explain.stderr == "jwtaudit: rejected: claim:appidacr (401 TokenClaimValueNotAllowed)\n")
+        let unevaluable = run([
+            "explain", "-q", "--policy", Self.path("examples/policies/apiops/global.xml"), "--policy",
+            Self.path("examples/policies/apiops/api.xml"), "--offline", "--cache-dir", Self.path("examples/cache"),
+            Self.path("examples/tokens/certificate-v1.jwt"),
+        ])
+        #expect(unevaluable.status == 3 && unevaluable.stdout.isEmpty)
+        #expect(unevaluable.stderr.hasPrefix("jwtaudit: error: cannot evaluate the policy (named value not supplied: tenant-id"), "\(unevaluable.stderr)")
         let decode = run(["decode", "-q", Self.path("examples/tokens/secret-v1.jwt")])
         #expect(decode.status == 0 && decode.stdout.isEmpty && decode.stderr.isEmpty)
         let notAToken = run(["decode", "-q", "hello"])

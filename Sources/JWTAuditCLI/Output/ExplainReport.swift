@@ -36,7 +36,8 @@ enum ExplainReport {
         case 2:
             return "jwtaudit: error: cannot obtain the keys (\(verdict.message ?? "no reason given"))"
         default:
-            return "jwtaudit: error: \(verdict.status) (\(verdict.message ?? verdict.reason ?? "no reason given"))"
+            // The policy cannot be evaluated offline (3): said as check-policy says it.
+            return "jwtaudit: error: cannot evaluate the policy (\(verdict.message ?? verdict.reason ?? "no reason given"))"
         }
     }
 
