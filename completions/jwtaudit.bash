@@ -114,6 +114,9 @@ _jwtaudit() {
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
                     return ;;
+                --decryption-key)
+                    COMPREPLY=($(compgen -f -- "$cur"))
+                    return ;;
                 --authority)
                     COMPREPLY=()
                     return ;;
@@ -164,7 +167,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -197,6 +200,9 @@ _jwtaudit() {
                     return ;;
                 --openid-config)
                     COMPREPLY=()
+                    return ;;
+                --decryption-key)
+                    COMPREPLY=($(compgen -f -- "$cur"))
                     return ;;
                 --issuer)
                     COMPREPLY=()
@@ -260,7 +266,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --glossary --key --jwks --secret-file --secret-env --tenant --openid-config --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --glossary --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

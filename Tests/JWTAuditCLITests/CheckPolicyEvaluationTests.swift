@@ -321,8 +321,9 @@ struct CheckPolicyEvaluationTests {
         _ = directory
         let good = try evaluate(path, PolicyTest.example("tokens/certificate-v1.jwt"))
         #expect(good.status == 0, "no key id matches the kid, so every key is tried: \(good.stdout)")
+        // No key has the forged token's kid, so every key is tried and none verifies: the key was not found.
         let forged = try evaluate(path, PolicyTest.example("tokens/unknown-kid-v1.jwt"))
-        #expect(try PolicyTest.reason(forged) == "TokenSignatureInvalid")
+        #expect(try PolicyTest.reason(forged) == "TokenSignatureKeyNotFound")
     }
 
     @Test func symmetricKey() throws {
@@ -337,8 +338,9 @@ struct CheckPolicyEvaluationTests {
         _ = directory
         let good = try evaluate(path, try PolicyTest.hs256(PolicyTest.claims(), secretHex: secretHex))
         #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        // No kid: every key is tried and none verifies, IDX10517 (the key was not found).
         let bad = try evaluate(path, try PolicyTest.hs256(PolicyTest.claims(), secretHex: String(repeating: "6c", count: 32)))
-        #expect(try PolicyTest.reason(bad) == "TokenSignatureInvalid")
+        #expect(try PolicyTest.reason(bad) == "TokenSignatureKeyNotFound")
     }
 
     @Test func certificateIDComesFromTheCertificateOption() throws {
@@ -379,7 +381,7 @@ struct CheckPolicyEvaluationTests {
         #expect(try PolicyTest.reason(other) == "TokenAudienceNotAllowed")
     }
 
-    @Test func conditionalElementsAreReportedButDoNotDecide() throws {
+    @Test func theElementInTheBranchTakenDecides() throws {
         let (directory, path) = try PolicyTest.policy("""
             <policies><inbound>
               <validate-jwt header-name="Authorization">
@@ -396,15 +398,16 @@ struct CheckPolicyEvaluationTests {
             """)
         _ = directory
         let result = try evaluate(path, PolicyTest.example("tokens/secret-v1.jwt"))
-        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.status == 1, "\(result.stdout)")
+        #expect(try PolicyTest.reason(result) == "TokenAudienceNotAllowed")
         let elements = (try PolicyTest.json(result)["validations"]?.arrayValue ?? []).compactMap(\.objectValue)
         #expect(elements.map { $0["conditional"] } == [.bool(false), .bool(true)])
         #expect(elements.map { $0["accepted"] } == [.bool(true), .bool(false)])
     }
 
-    @Test func aRequestOnlyConditionalElementsRejectIsNotRejected() throws {
+    @Test func anElementInABranchNotTakenDoesNotRun() throws {
         let (directory, path) = try PolicyTest.policy("""
-            <policies><inbound><choose><when condition="@(true)">
+            <policies><inbound><choose><when condition="@(false)">
               <validate-jwt header-name="Authorization">
                 <openid-config url="https://login.microsoftonline.com/\(PolicyTest.tenant)/.well-known/openid-configuration" />
                 <audiences><audience>https://elsewhere.example</audience></audiences>
@@ -417,7 +420,8 @@ struct CheckPolicyEvaluationTests {
         let json = try PolicyTest.json(result)
         #expect(json["statusCode"]?.numberValue?.int64Value == 200)
         #expect(json["lastError"] == .null)
-        #expect(json["validations"]?.arrayValue?.first?.objectValue?["accepted"] == .bool(false), "still reported")
+        #expect(json["validations"]?.arrayValue == [], "nothing ran")
+        #expect(json["branches"]?.arrayValue?.first?.objectValue?["taken"] == .null)
     }
 
     // MARK: keys that cannot be obtained

@@ -44,20 +44,21 @@ struct ExplainCommandTests {
         ])
         #expect(result.status == 1, "\(result.stderr)")
         let object = try #require(try JSONParser.parse(result.stdout).objectValue)
-        #expect(Array(object.keys.prefix(2)) == ["verdict", "token"])
+        #expect(Array(object.keys.prefix(4)) == ["verdict", "status", "exitCode", "token"])
         #expect(object.keys.contains("steps") && object.keys.contains("glossary"))
         let step = try #require(object["steps"]?.arrayValue?.last?.objectValue)
         // The check record of verify and check-policy, with explain's prose added.
         #expect(step.keys == ["id", "status", "expected", "actual", "detail", "explanation", "fix"])
         #expect(step["id"] == "claim:appidacr" && step["detail"] == "match=any is not satisfied (TokenClaimValueNotAllowed)")
-        #expect(object["verdict"]?.objectValue?["exitCode"] == 1)
+        #expect(object["verdict"]?.objectValue?.keys == ["accepted", "statusCode", "body", "lastError"], "check-policy's verdict")
+        #expect(object["status"] == "rejected" && object["exitCode"] == 1)
     }
 
     @Test func jsonHasTheDocumentedShape() throws {
         let result = Support.run(["explain", "--json", "--at", Self.at, "examples/tokens/managed-identity-v1.jwt"])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONParser.parse(result.stdout).objectValue)
-        #expect(object.keys == ["verdict", "token", "evaluator", "steps", "glossary"])
+        #expect(object.keys == ["verdict", "status", "exitCode", "token", "evaluator", "steps", "glossary"])
         #expect(object["verdict"]?.objectValue?.keys == ["status", "httpStatus", "reason", "message", "body", "exitCode"])
         #expect(object["verdict"]?.objectValue?["status"] == "decoded")
         #expect(object["token"]?.objectValue?.keys == ["paragraph", "facts", "findings"])
@@ -107,6 +108,20 @@ struct ExplainCommandTests {
         #expect(try mode(["--jwks", "examples/keys/jwks.json", "--any-audience"]) == .verify)
         #expect(try mode(["--require-certificate"]) == .verify)
         #expect(try mode(["--offline"]) == .verify)
+        #expect(try mode(["--decryption-key", "k.pem"]) == .token, "decode's options choose no mode")
+        #expect(try mode(["--decryption-key", "k.pem", "--policy", "p.xml"]) == .policy)
+        #expect(try mode(["--request-header", "X: 1"]) == .policy)
+    }
+
+    @Test func aTokenAloneInsideAJWEIsDescribedWithTheDecryptionKey() {
+        let result = Support.run([
+            "explain", "--at", Self.at, "--decryption-key", "examples/keys/api-encryption.pem",
+            "examples/tokens/encrypted-certificate-v1.jwe",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("The client authenticated with a certificate (appidacr \"2\")"), "\(result.stdout)")
+        let without = Support.run(["explain", "--at", Self.at, "examples/tokens/encrypted-certificate-v1.jwe"])
+        #expect(without.stdout.contains("An encrypted token (JWE)"), "\(without.stdout)")
     }
 
     @Test func theVerifyModeNarratesVerifysReportWithTheSameExitStatus() {

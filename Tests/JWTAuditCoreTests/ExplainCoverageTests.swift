@@ -62,9 +62,10 @@ struct ExplainCoverageTests {
         for request in [PolicyRequest(), PolicyRequest(headers: [("Authorization", "DPoP abc.def.ghi")])] {
             let outcome = try PolicyEvaluator.evaluate(p, extraction: .extract(from: request, for: p), report: nil)
             let element = PolicyEvaluation.Element(
-                policy: validation, resolved: p, outcome: outcome, report: nil, reached: true, keyNotes: [])
-            let evaluation = PolicyEvaluation(elements: [element], decisiveIndex: 0, findings: [], notes: [], at: S.at)
-            let e = Explainer.explain(evaluation, of: try Fixtures.example("secret-v1.jwt"))
+                policy: validation, resolved: p, outcome: outcome, report: nil, path: [], keyNotes: [])
+            let evaluation = PolicyEvaluation(
+                elements: [element], decisions: [], verdict: outcome.verdict, findings: [], notes: [], at: S.at)
+            let e = Explainer.explain(evaluation)
             let step = try #require(e.steps.first)
             seen.insert(step.check)
             #expect(step.status == .fail && step.fix?.contains("Authorization") == true, "\(step.explanation)")

@@ -19,7 +19,12 @@ struct ExplainGoldenTests {
         #expect(e.verdict == .init(
             status: "rejected", httpStatus: 401, reason: "TokenClaimValueNotAllowed",
             message: "Claim appidacr value of 1 is not allowed. Access denied.",
-            body: "Unauthorized - Failed policy requirements, or token is invalid or missing.", exitCode: 1))
+            body: "Unauthorized - Failed policy requirements, or token is invalid or missing.", exitCode: 1,
+            policy: .rejected(
+                status: 401, message: "Unauthorized - Failed policy requirements, or token is invalid or missing.",
+                lastError: PolicyLastError(
+                    source: "validate-jwt", reason: .tokenClaimValueNotAllowed,
+                    message: "Claim appidacr value of 1 is not allowed. Access denied."))))
         let step = try failing(e, "claim:appidacr")
         #expect(step.explanation.contains("appidacr is \"1\"") && step.explanation.contains("client secret"))
         let fix = try #require(step.fix)

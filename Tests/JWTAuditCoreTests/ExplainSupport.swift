@@ -45,9 +45,10 @@ enum ExplainSupport {
         let resolved = try validation.resolved()
         let (outcome, report) = try policyElement(token, resolved: resolved, at: at)
         let element = PolicyEvaluation.Element(
-            policy: validation, resolved: resolved, outcome: outcome, report: report, reached: true, keyNotes: [])
-        let evaluation = PolicyEvaluation(elements: [element], decisiveIndex: 0, findings: [], notes: [], at: at)
-        return Explainer.explain(evaluation, of: token)
+            policy: validation, resolved: resolved, outcome: outcome, report: report, path: [], keyNotes: [])
+        let evaluation = PolicyEvaluation(
+            elements: [element], decisions: [], verdict: outcome.verdict, findings: [], notes: [], at: at)
+        return Explainer.explain(evaluation)
     }
 
     /// What the verifier is asked for one policy element, with the examples' JWKS standing in for the keys of

@@ -31,9 +31,9 @@ struct PolicyEvaluationTests {
         #expect(evaluation.accepted == accepted, "\(file): \(evaluation.lastError?.message ?? "")")
         #expect(evaluation.lastError?.reason == reason, "\(file)")
         #expect(evaluation.statusCode == (accepted ? 200 : 401))
-        let issuer = try #require(evaluation.decisive.outcome.checks.first { $0.id == .issuer })
+        let issuer = try #require(evaluation.decisive?.outcome.checks.first { $0.id == .issuer })
         #expect(issuer.detail.hasSuffix("(issuer from \(Self.v1Metadata))"), "the metadata's issuer: \(issuer.detail)")
-        #expect(evaluation.decisive.outcome.checks.map(\.id).prefix(10)
+        #expect(try #require(evaluation.decisive).outcome.checks.map(\.id).prefix(10)
             == [.token, .format, .claims, .algorithm, .key, .signature, .expiry, .notBefore, .audience, .issuer])
     }
 
@@ -42,8 +42,8 @@ struct PolicyEvaluationTests {
         let provider = try FileKeyProvider()
         let evaluation = try evaluate(try examplePolicyBytes("azure-ad-token.xml"), try example(file), provider: provider)
         #expect(provider.requests.first == "metadata \(metadata)", "\(provider.requests)")
-        #expect(evaluation.decisive.outcome.checks.first { $0.id == .signature }?.status == .pass)
-        #expect(evaluation.decisive.outcome.checks.contains { $0.id == .client && $0.status == .pass })
+        #expect(evaluation.decisive?.outcome.checks.first { $0.id == .signature }?.status == .pass)
+        #expect(evaluation.decisive?.outcome.checks.contains { $0.id == .client && $0.status == .pass } == true)
     }
 
     @Test func anUnknownKidIsRefetchedAndSaid() throws {
@@ -54,33 +54,46 @@ struct PolicyEvaluationTests {
         #expect(evaluation.allNotes.contains { $0.contains("was not in the cached JWKS; refetched") }, "\(evaluation.allNotes)")
     }
 
-    @Test func aConditionalElementDoesNotDecideAndALaterOneIsNotReachedAfterARejection() throws {
+    @Test func theBranchTakenDecidesAndNothingRunsAfterARejection() throws {
         let seed = String(decoding: try examplePolicyBytes("certificate-only-v1.xml"), as: UTF8.self)
         let open = #"<validate-jwt header-name="Authorization"><openid-config url="\#(Self.v1Metadata)" /><audiences><audience>https://myapi.dewi.red</audience></audiences></validate-jwt>"#
         let xml = """
             <policies><inbound>
-            <choose><when condition="@(true)">\(seed)</when></choose>
+            <choose><when condition="@(false)">\(open)</when><otherwise>\(open)</otherwise></choose>
             \(open)
-            \(seed)
+            <choose><when condition="@(true)">\(seed)</when></choose>
             \(open)
             </inbound></policies>
             """
         let evaluation = try evaluate(Array(xml.utf8), try example("secret-v1.jwt"))
-        #expect(evaluation.elements.map(\.conditional) == [true, false, false, false])
-        #expect(evaluation.elements.map(\.outcome.accepted) == [false, true, false, true])
-        #expect(evaluation.elements.map(\.reached) == [true, true, true, false])
-        #expect(evaluation.decisiveIndex == 2)
+        #expect(evaluation.elements.map(\.policy.placement.line) == [2, 3, 4])
+        #expect(evaluation.elements.map(\.conditional) == [true, false, true])
+        #expect(evaluation.elements.map(\.outcome.accepted) == [true, true, false])
+        #expect(evaluation.decisions.map(\.branch) == [.otherwise, .when(position: 1, line: 4)])
         #expect(!evaluation.accepted && evaluation.lastError?.reason == .tokenClaimValueNotAllowed)
-        #expect(evaluation.notes.contains { $0.contains("inside <choose>") })
-        #expect(evaluation.notes.contains { $0.contains("never reached") })
+        #expect(evaluation.notes.contains { $0.contains("line 2 does not run: it is in a <choose> branch") })
+        #expect(evaluation.notes.contains { $0.hasSuffix("does not run: the gateway stops at the first element that rejects the request.") })
     }
 
-    @Test func onlyAConditionalRejectionLetsTheRequestThrough() throws {
+    @Test func aFalseBranchLetsTheRequestThrough() throws {
         let seed = String(decoding: try examplePolicyBytes("certificate-only-v1.xml"), as: UTF8.self)
-        let xml = #"<policies><inbound><choose><when condition="@(true)">\#(seed)</when></choose></inbound></policies>"#
+        let xml = #"<policies><inbound><choose><when condition="@(false)">\#(seed)</when></choose></inbound></policies>"#
         let evaluation = try evaluate(Array(xml.utf8), try example("secret-v1.jwt"))
-        #expect(!evaluation.decisive.outcome.accepted)
+        #expect(evaluation.decisive == nil)
         #expect(evaluation.accepted && evaluation.statusCode == 200 && evaluation.lastError == nil)
+    }
+
+    @Test func aConditionNobodySuppliedIsNamed() throws {
+        let seed = String(decoding: try examplePolicyBytes("certificate-only-v1.xml"), as: UTF8.self)
+        let condition = #"@(context.Request.Headers.GetValueOrDefault("X-Mobile","") == "1")"#
+        let xml = #"<policies><inbound><choose><when condition='\#(condition)'>\#(seed)</when></choose></inbound></policies>"#
+        var caught: JWTAuditError?
+        do { _ = try evaluate(Array(xml.utf8), try example("secret-v1.jwt")) } catch let error as JWTAuditError { caught = error }
+        #expect(caught?.code == .unevaluable)
+        #expect(caught?.reason.contains(condition) == true, "\(caught?.reason ?? "")")
+        let supplied = try evaluate(Array(xml.utf8), try example("secret-v1.jwt"), expressionValues: [condition: "True"])
+        #expect(supplied.decisions.first?.conditions.first?.supplied == true)
+        #expect(!supplied.accepted)
     }
 
     @Test func requireSignedTokensFalseIsARuleOfTheAPIMPlan() throws {
@@ -88,7 +101,7 @@ struct PolicyEvaluationTests {
         let unsigned = Base64URL.encode(Array(#"{"alg":"none","typ":"JWT"}"#.utf8)) + "." + Base64URL.encode(claims) + "."
         let xml = #"<validate-jwt header-name="Authorization" require-signed-tokens="false"><audiences><audience>https://myapi.dewi.red</audience></audiences></validate-jwt>"#
         let evaluation = try evaluate(Array(xml.utf8), unsigned)
-        let checks = evaluation.decisive.outcome.checks
+        let checks = try #require(evaluation.decisive).outcome.checks
         for id in [CheckID.algorithm, .key, .signature] {
             let check = try #require(checks.first { $0.id == id })
             #expect(check.status == .warn, "\(id)")
@@ -124,6 +137,6 @@ struct PolicyEvaluationTests {
     @Test func aHugePolicyClockSkewIsJudgedNotTrapped() throws {
         let xml = #"<validate-jwt header-name="Authorization" clock-skew="9223372036854775807"><openid-config url="\#(Self.v1Metadata)" /><audiences><audience>https://myapi.dewi.red</audience></audiences></validate-jwt>"#
         let evaluation = try evaluate(Array(xml.utf8), try example("expired-v1.jwt"))
-        #expect(evaluation.decisive.outcome.checks.first { $0.id == .expiry }?.status == .pass)
+        #expect(evaluation.decisive?.outcome.checks.first { $0.id == .expiry }?.status == .pass)
     }
 }

@@ -38,7 +38,7 @@ struct PolicyEvaluatorTests {
     @Test func seedAcceptsAV1CertificateToken() throws {
         let outcome = try evaluate(try seed(), v1Certificate)
         #expect(outcome.accepted && outcome.statusCode == 200)
-        #expect(outcome.lastError == nil && outcome.body == nil)
+        #expect(outcome.lastError == nil && outcome.verdict.body?.json == nil)
         #expect(outcome.checks.map(\.name) == ["token", "format", "claims", "algorithm", "key", "signature", "expiry", "not-before", "audience", "issuer", "claim:appid", "claim:appidacr"])
         #expect(outcome.checks.allSatisfy { $0.status != .fail })
     }
@@ -47,7 +47,7 @@ struct PolicyEvaluatorTests {
         let outcome = try evaluate(try seed(), v1Secret)
         #expect(!outcome.accepted && outcome.statusCode == 401)
         #expect(outcome.lastError == PolicyLastError(source: "validate-jwt", reason: .tokenClaimValueNotAllowed, message: "Claim appidacr value of 1 is not allowed. Access denied."))
-        #expect(outcome.body == .object(JSONObject([("statusCode", 401), ("message", "Unauthorized - Failed policy requirements, or token is invalid or missing.")])))
+        #expect(outcome.verdict.body?.json == .object(JSONObject([("statusCode", 401), ("message", "Unauthorized - Failed policy requirements, or token is invalid or missing.")])))
         #expect(outcome.notes.contains { $0.contains("inferred") })
     }
 
@@ -72,7 +72,7 @@ struct PolicyEvaluatorTests {
         let outcome = try PolicyEvaluator.evaluate(p, extraction: .extract(from: PolicyRequest(), for: p), report: nil)
         #expect(outcome.statusCode == 403)
         #expect(outcome.lastError == PolicyLastError(source: "validate-jwt", reason: .tokenNotPresent, message: "JWT not present."))
-        #expect(outcome.body == .object(JSONObject([("statusCode", 403), ("message", "JWT not present.")])))
+        #expect(outcome.verdict.body?.json == .object(JSONObject([("statusCode", 403), ("message", "JWT not present.")])))
         #expect(outcome.checks.map(\.name) == ["token"])
     }
 
@@ -109,7 +109,8 @@ struct PolicyEvaluatorTests {
         let tampered = try CompactToken.parse("\(parts[0]).\(parts[1]).\(Base64URL.encode(signature))")
         let outcome = try S.policyOutcome(tampered, resolved: try seed())
         #expect(outcome.lastError?.reason == .tokenSignatureInvalid)
-        #expect(outcome.lastError?.message == "IDX10503: Signature validation failed. Access denied.")
+        #expect(outcome.lastError?.message.hasPrefix("IDX10511: Signature validation failed. Keys tried: '") == true, "\(outcome.lastError?.message ?? "")")
+        #expect(outcome.lastError?.message.hasSuffix("See https://aka.ms/IDX10511 for details. Access denied.") == true)
     }
 
     @Test func theAPIMPlansOrderDecides() throws {
@@ -144,7 +145,7 @@ struct PolicyEvaluatorTests {
         let outcome = try PolicyEvaluator.evaluate(p, extraction: extraction, report: nil)
         #expect(outcome.lastError?.reason == .jwtInvalid)
         #expect(outcome.notes.contains { $0.contains("JwtInvalid is inferred") })
-        #expect(outcome.body?.objectValue?["message"] == "Invalid JWT.")
+        #expect(outcome.verdict.body?.json.objectValue?["message"] == "Invalid JWT.")
     }
 
     @Test func errorMessageExpressionNeedsAValueOnlyWhenRejecting() throws {
@@ -153,7 +154,7 @@ struct PolicyEvaluatorTests {
         #expect(try evaluate(p, v1Certificate).accepted)
         #expect(throws: JWTAuditError.self) { try evaluate(p, v1Secret) }
         let outcome = try evaluate(p, v1Secret, expressionValues: [#"@((string)context.Variables["m"])"#: "custom"])
-        #expect(outcome.body?.objectValue?["message"] == "custom")
+        #expect(outcome.verdict.body?.json.objectValue?["message"] == "custom")
     }
 
     @Test func validateAzureADTokenRestrictsTheClient() throws {

@@ -181,6 +181,6 @@ struct PolicyLintTests {
     @Test func everyRuleIdIsUniqueAndKnown() {
         let ids = PolicyLint.rules.map(\.id)
         #expect(Set(ids).count == ids.count)
-        #expect(ids.count == 30)
+        #expect(ids.count == 35)
     }
 }

@@ -191,7 +191,7 @@ struct PolicyNamedValueTests {
         let p = try policy(xml).validations[0]
         #expect(p.expressions.map(\.expression) == ["@(30)", "@(context.Request.OriginalUrl.Host)"])
         #expect(p.audiences == [.expression("@(context.Request.OriginalUrl.Host)")])
-        #expect(throws: JWTAuditError(.unevaluable, "clock-skew of validate-jwt at line 1 is the policy expression @(30), which cannot be run offline; supply its value")) {
+        #expect(throws: JWTAuditError(.unevaluable, "clock-skew is the policy expression @(30), which cannot be run offline; supply its value")) {
             try p.resolved()
         }
         let r = try p.resolved(expressionValues: ["@(30)": "30", "@(context.Request.OriginalUrl.Host)": "api.example"])

@@ -108,7 +108,7 @@ struct PolicyRequiredClaimsTests {
         #expect(RequiredClaims.evaluate([Claim(name: "roles", match: .any, values: ["C"])], claims: token).checks[0].status == .fail)
         let outcome = RequiredClaims.evaluate([Claim(name: "appidacr", match: .any, values: ["2"])], claims: token)
         #expect(outcome.firstValueNotAllowed?.name == "appidacr")
-        #expect(outcome.firstValueNotAllowed?.tokenValue == "1")
+        #expect(outcome.firstValueNotAllowed?.value == "1")
         #expect(outcome.missing == [])
     }
 

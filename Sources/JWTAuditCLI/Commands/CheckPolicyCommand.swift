@@ -16,10 +16,11 @@ public enum CheckPolicyCommand {
             throw .usage(.conflictingOptions("--json", "--format \(asked)"), command)
         }
         if parsed.all(.policy).isEmpty { throw .usage(.missingOption("--policy"), command) }
-        // The token comes only from the argument (`-` for standard input): lint in CI runs with a non-terminal
-        // standard input and must not wait on it.
-        let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
-        if !wantsToken {
+        // A request is evaluated when anything describes one (a token argument, --request-header, or an
+        // --expression-value, which may carry the token-value); otherwise the policy is linted. The token comes only
+        // from the argument (`-` for standard input): lint in CI runs with a non-terminal standard input and must
+        // not wait on it.
+        if !PolicyConfiguration.describesRequest(parsed) {
             let report = try lint(parsed)
             let fails = PolicyLint.fails(report.findings, failOn: failOn(parsed))
             if parsed.has(.quiet) {
@@ -39,15 +40,8 @@ public enum CheckPolicyCommand {
                 .invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; give no token to lint"),
                 command)
         }
-        let pick = try TokenChoice.pick(parsed, command: command)
-        let tokenText = try parsed.positionals.first.map { (argument) throws(CommandFailure) in
-            let input = try TokenSource.read(argument: argument, command: command, streams: streams)
-            do throws(JWTAuditError) {
-                return try TokenChoice.find(input, pick: pick, streams: streams).whole()
-            } catch {
-                throw .input(error, what: "cannot read the token")
-            }
-        }
+        let tokenText = try PolicyConfiguration.tokenText(
+            parsed, command: command, streams: streams, fromStandardInput: false)
         let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
             .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
         if parsed.has(.quiet) {
@@ -218,19 +212,46 @@ public enum CheckPolicyCommand {
     }
 }
 
-/// The request `check-policy` (and `explain --policy`) evaluates, from the options: the policy scopes and named
-/// values, expression values, certificates, network settings, the instant and the request headers.
+/// The request `check-policy` and `explain --policy` evaluate, read from the same options by both: the policy
+/// scopes and named values, the request (a token argument, or `--request-header` lines exactly as a client sent
+/// them), expression values, certificates and decryption keys, network settings and the instant. Both commands
+/// hand it to the one evaluation in the core, so they cannot reach different verdicts.
 struct PolicyConfiguration {
     var inputs: CheckPolicyCommand.PolicyInputs
     var network: PolicyNetworkOptions
     var at: Int64
     var headerLines: [String]
+    var decryption: DecryptionKeyFiles
 
     static func make(_ parsed: ParsedArguments, command: String, now: Int64) throws(CommandFailure) -> PolicyConfiguration {
         let at = try parsed.instant(now: now, command: command)
         let inputs = try CheckPolicyCommand.inputs(parsed, command: command)
         let network = try PolicyNetworkOptions(parsed, command: command)
-        return PolicyConfiguration(inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader))
+        return PolicyConfiguration(
+            inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader),
+            decryption: DecryptionKeyFiles(parsed))
+    }
+
+    /// The token of the request: the argument (`-` for standard input), the token `--pick` chooses in it; when
+    /// there is no argument, standard input only if `fromStandardInput` (explain, with nothing else describing the
+    /// request). check-policy and explain read it here, the same way.
+    static func tokenText(
+        _ parsed: ParsedArguments, command: String, streams: StandardStreams, fromStandardInput: Bool
+    ) throws(CommandFailure) -> String? {
+        guard parsed.positionals.first != nil || fromStandardInput else { return nil }
+        let pick = try TokenChoice.pick(parsed, command: command)
+        let input = try TokenSource.read(argument: parsed.positionals.first, command: command, streams: streams)
+        do throws(JWTAuditError) {
+            return try TokenChoice.find(input, pick: pick, streams: streams).whole()
+        } catch {
+            throw .input(error, what: "cannot read the token")
+        }
+    }
+
+    /// Whether the options describe a request to evaluate without a token argument: headers as a client sent them,
+    /// or expression values (a `token-value` expression's value is the token).
+    static func describesRequest(_ parsed: ParsedArguments) -> Bool {
+        parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty || !parsed.all(.expressionValue).isEmpty
     }
 
     /// Evaluates the effective policy (the `--policy` scopes composed, named values substituted) against one
@@ -275,16 +296,19 @@ struct PolicyConfiguration {
             throw .input(error, what: "cannot read the policy")
         }
         let provider = given ?? makeProvider(environment: environment, now: now)
+        let decryption = decryption
         do {
             return try PolicyEvaluator.evaluate(
                 document,
                 PolicyEvaluationRequest(
                     token: token, request: request, expressionValues: inputs.expressionValues, at: at,
-                    authority: network.authority, undecidedWithoutKeys: undecidedWithoutKeys),
+                    authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() },
+                    undecidedWithoutKeys: undecidedWithoutKeys),
                 keys: KeyResolution(provider: provider))
         } catch {
             // An expression the policy needs has no value: say how to give one.
-            let reason = error.code == .unevaluable ? error.reason + " with --expression-value 'EXPRESSION=VALUE'" : error.reason
+            let reason = error.code == .unevaluable && !error.reason.hasPrefix("named value")
+                ? error.reason + " with --expression-value 'EXPRESSION=VALUE'" : error.reason
             throw .input(JWTAuditError(error.code, reason), what: "cannot evaluate the policy")
         }
     }

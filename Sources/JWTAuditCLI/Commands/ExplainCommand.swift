@@ -15,15 +15,15 @@ enum ExplainCommand {
         case policy
     }
 
-    /// Options every reporting command has; they choose no mode.
-    static let reportingOptions: Set<String> = Set([OptionSpec.json, .at, .pick, .color, .quiet, .glossary, .help].map(\.long))
+    /// Options that choose no mode: those `decode` takes too (the output options, `--at`, `--decryption-key`).
+    static let modelessOptions: Set<String> = Set(OptionTable.options(for: OptionTable.decode).map(\.long))
 
     /// The mode is chosen by the options given: any option explain shares with check-policy but not with
     /// verify (the `--policy` family) means policy mode; any other option it shares with verify (keys,
     /// expectations, network) means verify mode. Deriving it from the option table keeps it right as options
     /// are added.
     static func mode(_ arguments: ParsedArguments) -> Mode {
-        let given = Set(arguments.values.map(\.option)).subtracting(reportingOptions)
+        let given = Set(arguments.values.map(\.option)).subtracting(modelessOptions)
         let specs = OptionTable.options(for: OptionTable.explain).filter { given.contains($0.long) }
         if specs.contains(where: { $0.applies(to: OptionTable.checkPolicy) && !$0.applies(to: OptionTable.verify) }) {
             return .policy
@@ -45,7 +45,17 @@ enum ExplainCommand {
         case .token:
             let at = try arguments.instant(now: now, command: command)
             let token = try TokenRequest.read(arguments, command: command, streams: streams).token
-            explanation = Explainer.explain(TokenInspection.inspect(token, at: at))
+            if token.kind == .jwe {
+                let outcome: DecryptionOutcome
+                do {
+                    outcome = try DecryptionKeyFiles(arguments).decrypt(token)
+                } catch {
+                    throw .input(error, what: "cannot use the decryption key")
+                }
+                explanation = Explainer.explain(TokenInspection.inspect(token, decryption: outcome, at: at))
+            } else {
+                explanation = Explainer.explain(TokenInspection.inspect(token, at: at))
+            }
         case .verify:
             let configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
             let token = try TokenRequest.read(arguments, command: command, streams: streams).token
@@ -55,25 +65,38 @@ enum ExplainCommand {
                 undecidedWithoutKeys: true)
             explanation = Explainer.explain(evaluation, of: token)
         case .policy:
-            let configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
-            let token = try TokenRequest.read(arguments, command: command, streams: streams).token
-            provider = configuration.makeProvider(environment: environment, now: now)
-            do {
-                let evaluation = try configuration.evaluate(
-                    tokenText: token.text, environment: environment, now: now, command: command, provider: provider,
-                    undecidedWithoutKeys: true)
-                explanation = Explainer.explain(evaluation, of: token)
-            } catch {
-                // A missing named value or an expression the tool cannot run is still explained: what is
-                // missing and how to supply it.
-                guard case .input(let failure, _) = error, failure.code == .unevaluable else { throw error }
-                explanation = Explainer.explain(
-                    TokenInspection.inspect(token, at: configuration.at), unevaluable: failure,
-                    policySource: arguments.all(.policy).first)
-            }
+            (explanation, provider) = try policy(arguments, environment: environment, streams: streams, now: now)
         }
         if explanation.verdict.status == "undecided" { explanation.verdict.hint = provider?.offlineHint() }
         ExplainReport.write(explanation, arguments: arguments, environment: environment, streams: streams)
         return explanation.verdict.exitCode
+    }
+
+    /// check-policy's evaluation of the same request, narrated: the same options read the same way
+    /// (`PolicyConfiguration`), the token argument optional when `--request-header` or `--expression-value`
+    /// describe the request. A value the evaluation needs and nobody supplied is said as check-policy says it (the
+    /// same error on standard error, exit 3), and explained on standard output.
+    static func policy(
+        _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
+    ) throws(CommandFailure) -> (Explanation, CommandKeyProvider) {
+        let command = OptionTable.explain
+        let configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
+        let tokenText = try PolicyConfiguration.tokenText(
+            arguments, command: command, streams: streams,
+            fromStandardInput: !PolicyConfiguration.describesRequest(arguments))
+        let provider = configuration.makeProvider(environment: environment, now: now)
+        do {
+            let evaluation = try configuration.evaluate(
+                tokenText: tokenText, environment: environment, now: now, command: command, provider: provider,
+                undecidedWithoutKeys: true)
+            return (Explainer.explain(evaluation), provider)
+        } catch {
+            guard case .input(let failure, _) = error, failure.code == .unevaluable else { throw error }
+            streams.writeError(error.message)
+            let token = tokenText.flatMap { try? CompactToken.parse(try TokenInput.extract($0)) }
+            return (Explainer.explain(
+                token.map { TokenInspection.inspect($0, at: configuration.at) }, unevaluable: failure,
+                policySource: arguments.all(.policy).first), provider)
+        }
     }
 }

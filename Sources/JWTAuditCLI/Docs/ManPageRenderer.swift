@@ -39,6 +39,9 @@ public enum ManPageRenderer {
                 + "standard input is not a terminal).")
         out += ".Pp\n" + sentences(OptionTable.tokenInputForms)
         out += ".Pp\n" + sentences(OptionTable.tokenWhitespaceRule)
+        out += ".Sh POLICY EVALUATION\n" + sentences(OptionTable.policyRequestInputs)
+        out += ".Pp\n" + sentences(OptionTable.policyChooseRule)
+        out += ".Pp\n" + sentences(OptionTable.policyVerdictJSON)
         out += ".Sh ENVIRONMENT\n.Bl -tag -width Ds\n.It Ev NO_COLOR\n"
         out += sentences("When set to a non-empty value, text output is not coloured unless --color always is given.")
         out += ".It Ev TERM\n"

@@ -14,6 +14,39 @@ public enum OptionTable {
 
     /// Where a token is found in what was pasted (`TokenInput`, `TokenSearch`), as the man page's TOKEN INPUT
     /// section and `decode --help` say it.
+    /// How check-policy and explain --policy take a request: the man page's POLICY EVALUATION section.
+    public static let policyRequestInputs =
+        "check-policy and explain --policy take the same request and reach the same verdict through one evaluation. "
+        + "The request is a token argument, which jwtaudit places where each element reads it (Authorization: Bearer, "
+        + "a custom header, a query parameter or the token-value), or --request-header lines exactly as a client "
+        + "sends them, scheme and all, so that a missing header, a Basic or DPoP scheme or a value that is not a JWT "
+        + "is answered as the gateway answers it (TokenNotPresent, JwtInvalid). --expression-value gives the result "
+        + "of each policy expression the evaluation needs: a <when> condition (true or false), a token-value (the "
+        + "token itself, with no token argument needed), an audience, a message. --named-value and --named-values "
+        + "give named values, --certificate the certificates the policy names by certificate-id, --decryption-key "
+        + "the private keys of its decryption certificates (an encrypted token is decrypted with the policy's "
+        + "decryption-keys; with none, it is refused as the gateway cannot decrypt it)."
+
+    /// The `<choose>` rule, for the man page.
+    public static let policyChooseRule =
+        "The elements run in document order, and the first that refuses answers: nothing after it runs. Inside "
+        + "<choose>, the first <when> whose condition is true runs, else <otherwise>, else nothing; a condition is "
+        + "a constant (true, @(false)) or the value given with --expression-value. When the verdict depends on a "
+        + "condition nobody supplied, both commands stop with exit status 3, naming the expression and "
+        + "--expression-value. Elements in <on-error> are not on a request's way through. The branches taken are in "
+        + "check-policy's branches and explain's notes."
+
+    /// The verdict object, for the man page.
+    public static let policyVerdictJSON =
+        "check-policy --json writes the verdict's members first: {\"accepted\": true or false, \"statusCode\": the "
+        + "HTTP status (200 when accepted), \"body\": the response body, {\"statusCode\", \"message\"}, or null when "
+        + "accepted, \"lastError\": context.LastError, {\"source\", \"reason\", \"message\"}, or null when accepted}, "
+        + "then checks, findings, notes, branches and validations (each element that ran, with its own verdict). "
+        + "explain --json writes the same verdict object as \"verdict\", with \"status\" and \"exitCode\" beside it. "
+        + "Where Microsoft documents no reason or message (a wrong scheme, a token not yet valid, a missing exp, a "
+        + "decryption failure), the reason is JwtInvalid and the notes say it is inferred; library messages follow "
+        + "Microsoft.IdentityModel's wording."
+
     public static let tokenInputForms =
         "The token is found in whatever holds it: bare, after 'Bearer' or 'Authorization:', in a curl command "
         + "(-H 'authorization: Bearer ...'), the browser's request headers, a PowerShell hashtable, a log line, a "
@@ -109,9 +142,12 @@ public enum OptionTable {
                 + "service's policies are composed into each operation's effective policy in each product "
                 + "context (global, workspace, product, API, operation through <base />, fragments inlined, "
                 + "named values substituted) and linted whole. The XML is read as the gateway reads rawxml "
-                + "(expressions run to their matching bracket), with no DTD and no entity expansion.",
+                + "(expressions run to their matching bracket), with no DTD and no entity expansion. A request is "
+                + "the token argument, --request-header lines exactly as a client sends them, or a token-value given "
+                + "with --expression-value; <choose> runs its first true <when>; see POLICY EVALUATION in the man "
+                + "page for the request, the <choose> rule and the verdict JSON.",
             argument: "TOKEN",
-            argumentHelp: "The token to evaluate (as for decode). Without one, the policy is linted.",
+            argumentHelp: "The token to evaluate (as for decode). Without one, and without --request-header or --expression-value, the policy is linted.",
             argumentCompletion: .file,
             examples: [
                 ("check-policy --policy examples/policies/certificate-only-v1.xml examples/tokens/secret-v1.jwt --offline --cache-dir examples/cache",
@@ -136,14 +172,17 @@ public enum OptionTable {
                 + "which client and how it authenticated, how long it lives), its findings and the notes follow, "
                 + "and --glossary adds what each claim means. With a token alone nothing is verified; with verify's "
                 + "options or with --policy, the steps are the evaluation in the order the verifier or the gateway "
-                + "runs it. The exit status is the one verify or check-policy would give. When the keys or the "
+                + "runs it. The exit status is the one verify or check-policy would give. With --policy it takes "
+                + "check-policy's request (the token argument, or --request-header lines alone: a request with no "
+                + "token is explained too) and narrates check-policy's own evaluation; --json's \"verdict\" is "
+                + "check-policy's verdict object. When the keys or the "
                 + "metadata cannot be obtained (no network), explain still shows the token and every check that "
                 + "needs no key, the signature marked not checked, says the verdict is undecided (exit 2) and, when "
                 + "the cache holds a copy, that --offline would use it and from when. On a terminal the text goes "
                 + "through $PAGER (less when unset, with LESS=FRX unless LESS is set; PAGER=cat or an empty PAGER "
                 + "for none); never when the output is a pipe or a file.",
             argument: "TOKEN",
-            argumentHelp: "The token (as for decode).",
+            argumentHelp: "The token (as for decode); with --policy, optional when --request-header or --expression-value describe the request.",
             argumentCompletion: .file,
             examples: [
                 ("explain --policy examples/policies/certificate-only-v1.xml examples/tokens/secret-v1.jwt",
@@ -174,9 +213,9 @@ public enum OptionTable {
     static let fetching = [verify, checkPolicy, explain]
     /// Commands that read APIM policies.
     static let policyReading = [checkPolicy, explain]
-    /// Commands that decrypt a JWE before judging the token inside (check-policy and explain are to follow, with
-    /// the policy's decryption-keys).
-    static let decrypting = [decode, verify]
+    /// Commands that decrypt a JWE before judging the token inside (check-policy and explain --policy with the
+    /// policy's decryption-keys).
+    static let decrypting = [decode, verify, checkPolicy, explain]
 
     /// Every option, in documentation order (help and the man page list them in this order). Each is a handle
     /// too: commands read their values through it (`parsed.last(.clockSkew)`), so a misspelt option is a compile
@@ -510,7 +549,7 @@ extension OptionSpec {
         long: "expression-value", kind: .value, valueName: "EXPR=VALUE", commands: OptionTable.policyReading,
         abstract: "Take VALUE as the result of the policy expression EXPR (repeatable).",
         discussion:
-            "Policy expressions (@(...) and @{...}) are C# and cannot run offline. EXPR is the expression exactly as it reads in the policy after named values and XML entities are replaced, from its @ to its closing bracket; the first = after that bracket starts VALUE. Example: --expression-value '@(context.Variables[\"aud\"])=https://myapi.dewi.red'.",
+            "Policy expressions (@(...) and @{...}) are C# and cannot run offline. EXPR is the expression as it reads in the policy after named values and XML entities are replaced, from its @ to its closing bracket (white space may be laid out differently: a multi-line @{...} block matches written on one line); the first = after that bracket starts VALUE. A <when> condition takes true or false, a token-value expression the token itself. Example: --expression-value '@(context.Variables[\"aud\"])=https://myapi.dewi.red'.",
         repeatable: true,
         pair: Pair(.expression, expected: "@(expression)=VALUE or @{statements}=VALUE, the expression exactly as in the policy"))
 

@@ -1,39 +1,45 @@
 import JWTAuditCore
 
 /// Text output of `check-policy`: the gateway's answer first (the verdict, the decisive element, LastError, the
-/// body), then the checks in `CheckLayout`'s one layout (each failure with its fix), the lint findings and the
-/// notes; for lint, one finding per line as `file:line: severity: id: message`. Every string from the evaluation
-/// is escaped by the layout: messages quote the token's claims and `kid`, the policy's text and what a provider sent.
+/// body, the branches taken), then the checks in `CheckLayout`'s one layout (each failure with its fix), the lint
+/// findings and the notes, and for a rejection where explain tells the rest; for lint, one finding per line as
+/// `file:line: severity: id: message`. Every string from the evaluation is escaped by the layout: messages quote
+/// the token's claims and `kid`, the policy's text and what a provider sent.
 enum CheckPolicyReport {
     static func text(_ evaluation: PolicyEvaluation, layout: TextLayout) -> String {
         let e = layout.escape
-        let element = evaluation.decisive
-        let outcome = element.outcome
+        let verdict = evaluation.verdict
         var out: String
-        if evaluation.accepted {
-            out = CheckLayout.verdict("ACCEPTED", "HTTP 200, the request goes on to the backend", role: .pass, layout: layout)
+        if verdict.accepted {
+            out = CheckLayout.verdict("ACCEPTED", "HTTP \(verdict.statusCode), the request goes on to the backend", role: .pass, layout: layout)
         } else {
-            let reason = outcome.lastError.map { ", \($0.reason.rawValue)" } ?? ""
-            out = CheckLayout.verdict("REJECTED", "HTTP \(outcome.statusCode)\(reason)", role: .fail, layout: layout)
+            let reason = verdict.lastError.map { ", \($0.reason.rawValue)" } ?? ""
+            out = CheckLayout.verdict("REJECTED", "HTTP \(verdict.statusCode)\(reason)", role: .fail, layout: layout)
         }
-        var rows: [(String, String)] = [("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))")]
-        if let lastError = outcome.lastError, !evaluation.accepted {
+        var rows: [(String, String)] = []
+        if let element = evaluation.decisive {
+            rows.append(("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))"))
+        } else {
+            rows.append(("policy", "no token-validating element runs for this request"))
+        }
+        if let lastError = verdict.lastError {
             rows.append(("source", e(lastError.source)))
             rows.append(("message", e(lastError.message)))
         }
-        if let body = outcome.body, !evaluation.accepted {
-            rows.append(("body", e(JSONWriter.write(body, style: .compact))))
+        if let body = verdict.body {
+            rows.append(("body", e(JSONWriter.write(body.json, style: .compact))))
+        }
+        for (index, decision) in evaluation.decisions.enumerated() {
+            rows.append((index == 0 ? "branches" : "", e(decision.summary)))
         }
         for (index, other) in evaluation.elements.enumerated() where evaluation.elements.count > 1 {
             let mark = index == evaluation.decisiveIndex ? "*" : "-"
             let state = other.outcome.accepted ? "accepted" : "rejected \(other.outcome.statusCode) \(other.outcome.lastError?.reason.rawValue ?? "")"
-            var flags: [String] = []
-            if other.conditional { flags.append("conditional") }
-            if !other.reached { flags.append("not reached") }
-            rows.append((index == 0 ? "elements" : "", "\(mark) \(other.policy.kind.rawValue) at \(location(other.policy.placement)): \(state)\(flags.isEmpty ? "" : " (\(flags.joined(separator: ", ")))")"))
+            rows.append((index == 0 ? "elements" : "", "\(mark) \(other.policy.kind.rawValue) at \(location(other.policy.placement)): \(state)"))
         }
         out += layout.rows(rows)
-        out += "\n" + layout.heading("Checks") + CheckLayout.render(Explainer.steps(evaluation), layout: layout)
+        let steps = Explainer.steps(evaluation)
+        if !steps.isEmpty { out += "\n" + layout.heading("Checks") + CheckLayout.render(steps, layout: layout) }
         if !evaluation.findings.isEmpty {
             out += "\n" + layout.heading("Findings (lint)")
             for finding in evaluation.findings {
@@ -46,7 +52,7 @@ enum CheckPolicyReport {
             out += "\n" + layout.heading("Notes")
             for note in notes { out += layout.wrap("- " + e(note), indent: 2, hanging: 2) }
         }
-        if !evaluation.accepted { out += "\n" + ExplainReport.pointer(layout: layout) }
+        if !verdict.accepted { out += "\n" + ExplainReport.pointer(layout: layout) }
         return out
     }
 
@@ -55,49 +61,54 @@ enum CheckPolicyReport {
     static func quietLine(_ evaluation: PolicyEvaluation) -> String? {
         guard !evaluation.accepted else { return nil }
         let answer = [String(evaluation.statusCode), evaluation.lastError?.reason.rawValue].compactMap { $0 }
-        let failed = evaluation.decisive.outcome.checks.filter { $0.status == .fail }.map(\.name)
+        let failed = (evaluation.decisive?.outcome.checks ?? []).filter { $0.status == .fail }.map(\.name)
         return QuietReport.rejected(failed, because: answer.joined(separator: " "))
     }
 
     // MARK: JSON
 
-    /// DESIGN.md's `check-policy --json` shape: the request's answer (the decisive element's outcome, or 200 when
-    /// only conditional elements reject), its checks, the lint findings and notes, then every element's outcome.
+    /// DESIGN.md's `check-policy --json` shape: the verdict's members (`VerdictJSON`, the object explain embeds),
+    /// the decisive element's checks, the lint findings and notes, then the branches taken and every element
+    /// that ran.
     static func json(_ evaluation: PolicyEvaluation) -> JSONValue {
-        let decisive = evaluation.decisive.outcome
-        var object = JSONObject()
-        object.append("accepted", .bool(evaluation.accepted))
-        object.append("statusCode", .number(JSONNumber(evaluation.statusCode)))
-        object.append("body", evaluation.accepted ? .null : decisive.body ?? .null)
-        object.append("lastError", json(evaluation.lastError))
-        object.append("checks", .array(decisive.checks.map(CheckJSON.json)))
+        var object = JSONObject(VerdictJSON.members(evaluation.verdict))
+        object.append("checks", .array((evaluation.decisive?.outcome.checks ?? []).map(CheckJSON.json)))
         object.append("findings", LintReport.json(evaluation.findings))
         object.append("notes", .array(evaluation.allNotes.map(JSONValue.string)))
+        object.append("branches", .array(evaluation.decisions.map { decision in
+            var entry = JSONObject()
+            entry.append("line", .number(JSONNumber(decision.line)))
+            switch decision.branch {
+            case .when(_, let line):
+                entry.append("taken", .string("when"))
+                entry.append("takenLine", .number(JSONNumber(line)))
+            case .otherwise:
+                entry.append("taken", .string("otherwise"))
+                entry.append("takenLine", .null)
+            case .none:
+                entry.append("taken", .null)
+                entry.append("takenLine", .null)
+            }
+            entry.append("conditions", .array(decision.conditions.map { condition in
+                .object(JSONObject([
+                    ("expression", .string(condition.text)), ("value", .bool(condition.value)),
+                    ("supplied", .bool(condition.supplied)),
+                ]))
+            }))
+            return .object(entry)
+        }))
         object.append("validations", .array(evaluation.elements.map { element in
             var entry = JSONObject()
             entry.append("element", .string(element.policy.kind.rawValue))
             entry.append("file", element.policy.placement.source.map(JSONValue.string) ?? .null)
             entry.append("line", .number(JSONNumber(element.policy.placement.line)))
             entry.append("conditional", .bool(element.conditional))
-            entry.append("reached", .bool(element.reached))
-            let outcome = element.outcome
-            entry.append("accepted", .bool(outcome.accepted))
-            entry.append("statusCode", .number(JSONNumber(outcome.statusCode)))
-            entry.append("body", outcome.body ?? .null)
-            entry.append("lastError", json(outcome.lastError))
-            entry.append("checks", .array(outcome.checks.map(CheckJSON.json)))
-            if !outcome.notes.isEmpty { entry.append("notes", .array(outcome.notes.map(JSONValue.string))) }
+            for (name, value) in VerdictJSON.members(element.outcome.verdict) { entry.append(name, value) }
+            entry.append("checks", .array(element.outcome.checks.map(CheckJSON.json)))
+            if !element.outcome.notes.isEmpty { entry.append("notes", .array(element.outcome.notes.map(JSONValue.string))) }
             return .object(entry)
         }))
         return .object(object)
-    }
-
-    static func json(_ lastError: PolicyLastError?) -> JSONValue {
-        guard let lastError else { return .null }
-        return .object(JSONObject([
-            ("source", .string(lastError.source)), ("reason", .string(lastError.reason.rawValue)),
-            ("message", .string(lastError.message)),
-        ]))
     }
 
     static func severity(_ severity: Finding.Severity, _ style: TextStyle) -> String {
@@ -117,5 +128,4 @@ enum CheckPolicyReport {
     static func location(_ placement: PolicyPlacement) -> String {
         TerminalText.escaped("\(placement.source.map { "\($0) " } ?? "")line \(placement.line)")
     }
-
 }

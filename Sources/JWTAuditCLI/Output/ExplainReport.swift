@@ -24,7 +24,7 @@ enum ExplainReport {
     }
 
     /// What `--quiet` says (`QuietReport`), from the verdict: the failed steps of a rejection (with the gateway's
-    /// answer in policy mode), or why the policy could not be evaluated; nothing otherwise.
+    /// answer in policy mode), or why the keys could not be obtained; nothing otherwise.
     static func quietLine(_ explanation: Explanation) -> String? {
         let verdict = explanation.verdict
         switch verdict.exitCode {
@@ -36,13 +36,18 @@ enum ExplainReport {
         case 2:
             return "jwtaudit: error: cannot obtain the keys (\(verdict.message ?? "no reason given"))"
         default:
-            // The policy cannot be evaluated offline (3): said as check-policy says it.
-            return "jwtaudit: error: cannot evaluate the policy (\(verdict.message ?? verdict.reason ?? "no reason given"))"
+            // The policy cannot be evaluated offline (3): explain has already said so on standard error, in
+            // check-policy's words (`ExplainCommand.policy`).
+            return nil
         }
     }
 
-    /// DESIGN.md / issue 6: `{"verdict", "token", "steps", "glossary"}` (plus `notes` when there are any); each
-    /// step is the check record of verify and check-policy with explain's prose added (`CheckJSON`).
+    /// DESIGN.md / issue 6: `{"verdict", "status", "exitCode", "token", "evaluator", "steps", "glossary"}` (plus
+    /// `notes` when there are any). With `--policy`, `"verdict"` is check-policy's verdict object (`VerdictJSON`,
+    /// null when the policy cannot be evaluated); with a token alone or verify's options, it states that
+    /// evaluation (`status`, `httpStatus`, `reason`, `message`, `body`, `exitCode`). Each step is the check record
+    /// of verify and check-policy with explain's prose added (`CheckJSON`). When the keys could not be obtained,
+    /// `status` is `undecided` (the policy's verdict is then null) and `hint` names what `--offline` would use.
     static func json(_ explanation: Explanation) -> JSONValue {
         func optional(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         var verdictObject = JSONObject()
@@ -52,7 +57,6 @@ enum ExplainReport {
         verdictObject.append("message", optional(explanation.verdict.message))
         verdictObject.append("body", optional(explanation.verdict.body))
         verdictObject.append("exitCode", .number(JSONNumber(Int(explanation.verdict.exitCode))))
-        if let hint = explanation.verdict.hint { verdictObject.append("hint", .string(hint)) }
         var tokenObject = JSONObject()
         tokenObject.append("paragraph", .string(explanation.token.paragraph))
         var facts = JSONObject()
@@ -65,7 +69,13 @@ enum ExplainReport {
             ]))
         }))
         var object = JSONObject()
-        object.append("verdict", .object(verdictObject))
+        // Policy mode: the gateway's verdict, or null when there is none (cannot evaluate, keys unavailable).
+        let isPolicy = explanation.verdict.policy != nil || explanation.verdict.status == "cannot-evaluate"
+            || (explanation.evaluator != nil && explanation.evaluator != "jwtaudit verifier")
+        object.append("verdict", isPolicy ? explanation.verdict.policy.map(VerdictJSON.object) ?? .null : .object(verdictObject))
+        object.append("status", .string(explanation.verdict.status))
+        object.append("exitCode", .number(JSONNumber(Int(explanation.verdict.exitCode))))
+        if let hint = explanation.verdict.hint { object.append("hint", .string(hint)) }
         object.append("token", .object(tokenObject))
         object.append("evaluator", optional(explanation.evaluator))
         object.append("steps", .array(explanation.steps.map(CheckJSON.json)))

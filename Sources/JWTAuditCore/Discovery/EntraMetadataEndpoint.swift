@@ -28,6 +28,10 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
             "tenant '\(text)' is not a tenant ID (GUID), a domain, 'common', 'organizations' or 'consumers'")
     }
 
+    /// The tenant of personal Microsoft accounts: Microsoft (access token claims reference), "the consumer tenant
+    /// ... `9188040d-6c67-4c5b-b112-36a304b66dad`".
+    public static let consumersTenantID = "9188040d-6c67-4c5b-b112-36a304b66dad"
+
     /// True for `common`/`organizations`/`consumers`: the metadata's issuer is templated, so any tenant's
     /// token passes the issuer check unless the token's tenant is checked separately.
     public var isMultiTenant: Bool { kind != .guid && kind != .domain }

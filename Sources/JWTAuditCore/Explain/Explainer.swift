@@ -44,37 +44,9 @@ public enum Explainer {
         return report.checks.map { context.step(for: $0) }
     }
 
-    /// The gateway's evaluation of a request carrying `token`: the decisive element's steps in the gateway's
-    /// (inferred) order, ending with the response APIM would send, and every note check-policy prints (where
-    /// the keys came from, what is inferred).
-    public static func explain(_ evaluation: PolicyEvaluation, of token: CompactToken) -> Explanation {
-        let element = evaluation.decisive
-        let outcome = element.outcome
-        let policy = element.resolved
-        let inspection = TokenInspection.inspect(
-            token, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(policy.clockSkewSeconds)),
-            credential: element.report?.credential)
-        let verdict: Explanation.Verdict
-        if let failure = evaluation.keysFailure {
-            verdict = undecided(failure)
-        } else if outcome.accepted {
-            verdict = .init(
-                status: "accepted", httpStatus: outcome.statusCode, reason: nil,
-                message: "the policy lets the request through to the backend", body: nil, exitCode: 0)
-        } else {
-            verdict = .init(
-                status: "rejected", httpStatus: outcome.statusCode, reason: outcome.lastError?.reason.rawValue,
-                message: outcome.lastError?.message, body: outcome.bodyMessage, exitCode: 1)
-        }
-        return Explanation(
-            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: policy.kind.rawValue,
-            steps: steps(element, inspection: inspection),
-            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: evaluation.allNotes)
-    }
-
     /// The decisive element's checks as steps, each failure with its cause and fix: what `check-policy` shows.
     public static func steps(_ evaluation: PolicyEvaluation) -> [Explanation.Step] {
-        let element = evaluation.decisive
+        guard let element = evaluation.decisive else { return [] }
         let inspection = element.report?.token.map {
             TokenInspection.inspect(
                 $0, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(element.resolved.clockSkewSeconds)),
@@ -98,10 +70,53 @@ public enum Explainer {
             body: nil, exitCode: 2)
     }
 
+    /// The gateway's evaluation of a request: the decisive element's steps in the gateway's (inferred) order,
+    /// ending with the response APIM would send. The token described is the one that element read (the token
+    /// inside a decrypted JWE); a request in which it found none, or found something that is not a JWT, is
+    /// explained as such.
+    public static func explain(_ evaluation: PolicyEvaluation) -> Explanation {
+        let verdict = evaluation.keysFailure.map(undecided) ?? policyVerdict(evaluation.verdict)
+        guard let element = evaluation.decisive else {
+            return Explanation(
+                verdict: verdict, token: TokenNarrative.noToken("no token-validating element runs for this request"),
+                evaluator: nil, steps: [], glossary: [], notes: evaluation.notes)
+        }
+        let outcome = element.outcome
+        let policy = element.resolved
+        let evaluator = policy.kind.rawValue
+        let notes = evaluation.notes + element.keyNotes + outcome.notes
+        guard let token = element.report?.token else {
+            // No token where the policy reads it, or something that is not a compact token: the steps say why.
+            let why = outcome.checks.first { $0.status == .fail }.map { $0.text.detail } ?? "the request carries no token"
+            return Explanation(
+                verdict: verdict, token: TokenNarrative.noToken(why), evaluator: evaluator,
+                steps: steps(element, inspection: nil), glossary: [], notes: notes)
+        }
+        let inspection = TokenInspection.inspect(
+            token, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(policy.clockSkewSeconds)),
+            credential: element.report?.credential)
+        return Explanation(
+            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: evaluator,
+            steps: steps(element, inspection: inspection),
+            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: notes)
+    }
+
+    /// The gateway's verdict, as explain states it: check-policy's value, with the headline and exit status.
+    static func policyVerdict(_ verdict: PolicyVerdict) -> Explanation.Verdict {
+        guard let lastError = verdict.lastError, !verdict.accepted else {
+            return .init(
+                status: "accepted", httpStatus: verdict.statusCode, reason: nil,
+                message: "the policy lets the request through to the backend", body: nil, exitCode: 0, policy: verdict)
+        }
+        return .init(
+            status: "rejected", httpStatus: verdict.statusCode, reason: lastError.reason.rawValue,
+            message: lastError.message, body: verdict.body?.message, exitCode: 1, policy: verdict)
+    }
+
     /// A policy that cannot be evaluated offline (`.unevaluable` from named-value or expression resolution):
     /// one step that says which value is missing and how to supply it; exit 3 as DESIGN.md's "unevaluable
-    /// expression".
-    public static func explain(_ inspection: TokenInspection, unevaluable error: JWTAuditError, policySource: String? = nil) -> Explanation {
+    /// expression". `inspection` is nil when the request carries no token of its own (`--request-header`).
+    public static func explain(_ inspection: TokenInspection?, unevaluable error: JWTAuditError, policySource: String? = nil) -> Explanation {
         let narration = ExplanationCatalog.narration(for: ExplanationCatalog.unevaluableCheckID)!
         let isNamedValue = error.reason.hasPrefix("named value")
         let cause = isNamedValue
@@ -115,14 +130,15 @@ public enum Explainer {
             verdict: .init(
                 status: "cannot-evaluate", httpStatus: nil, reason: isNamedValue ? "named value not supplied" : "expression not evaluable",
                 message: error.reason, body: nil, exitCode: 3),
-            token: TokenNarrative.summary(inspection), evaluator: policySource, steps: [step],
-            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
+            token: inspection.map(TokenNarrative.summary) ?? TokenNarrative.noToken("the request was given as headers"),
+            evaluator: policySource, steps: [step],
+            glossary: inspection.map { TokenNarrative.glossary($0.token, now: $0.now) } ?? [], notes: [])
     }
 }
 
 /// What the step narrations need besides the check itself.
 struct StepContext {
-    /// nil when the request carried no token (check-policy's `token` step fails; nothing else ran).
+    /// nil when the request carried no token (the failing step is then the `token` step).
     let inspection: TokenInspection?
     let metadataURLs: [String]
     /// `validate-jwt` / `validate-azure-ad-token`, nil for the verifier.
@@ -410,7 +426,9 @@ struct StepContext {
                     "Either require \(other) in the policy (for \(tokenVersion.label) tokens; one validate-jwt per version if both must pass), or set requestedAccessTokenVersion to \(nameVersion == .v1 ? "1 (or null)" : "2") in the API's app registration manifest so Entra issues \(nameVersion.label) tokens with \(name).")
         }
         let isCredentialClaim = name == TokenVersion.v1.credentialClaim || name == TokenVersion.v2.credentialClaim
-        if present, isCredentialClaim, requiresCertificate, let inspection, let story = credentialFailure(inspection.credential) {
+        if present, isCredentialClaim, requiresCertificate, let credential = inspection?.credential,
+            let story = credentialFailure(credential)
+        {
             return story
         }
         if !present {

@@ -20,6 +20,9 @@ public struct Explanation: Sendable, Equatable {
         /// DESIGN.md's exit status: 0 decoded/valid/accepted, 1 rejected, 2 undecided (the keys could not be
         /// obtained), 3 bad input (unevaluable).
         public var exitCode: Int32
+        /// Policy mode: the gateway's verdict, the very value `check-policy` reports (`explain --json` writes it
+        /// as its `"verdict"`).
+        public var policy: PolicyVerdict? = nil
         /// What to do to reach a verdict, when there is something (`--offline` with a cached copy).
         public var hint: String? = nil
     }

@@ -16,8 +16,8 @@ public enum ExplanationText {
         }
 
         let summary = explanation.token
-        var token = layout.heading("What this token is") + layout.wrap(e(summary.paragraph), indent: 2) + "\n"
-        token += layout.rows(summary.facts.map { (e($0.label), e($0.value)) }, maxLabel: 12)
+        var token = layout.heading("What this token is") + layout.wrap(e(summary.paragraph), indent: 2)
+        if !summary.facts.isEmpty { token += "\n" + layout.rows(summary.facts.map { (e($0.label), e($0.value)) }, maxLabel: 12) }
         sections.append(token)
 
         if !summary.findings.isEmpty {
@@ -94,8 +94,9 @@ public enum ExplanationText {
         if let message, !explanation.steps.contains(where: { $0.status == .fail && $0.detail == message }) {
             rows.append(("message", e(message)))
         }
-        if let body = verdict.body {
-            rows.append(("body", e("{\"statusCode\": \(verdict.httpStatus ?? 0), \"message\": \"\(body)\"}")))
+        if let body = verdict.policy?.body {
+            let message = JSONWriter.write(.string(body.message), style: .compact)
+            rows.append(("body", e("{\"statusCode\": \(body.statusCode), \"message\": \(message)}")))
         }
         if let hint = verdict.hint { rows.append(("hint", e(hint))) }
         rows.append(("exit", String(verdict.exitCode)))

@@ -8,6 +8,11 @@
 /// the user or service principal"; the version "The values of null and 1 result in v1.0 tokens, and the value
 /// of 2 results in v2.0 tokens" (requestedAccessTokenVersion of the resource's app registration).
 enum TokenNarrative {
+    /// The summary when the request carried no token to describe: `why` says what was found instead.
+    static func noToken(_ why: String) -> Explanation.TokenSummary {
+        Explanation.TokenSummary(paragraph: sentence("No token to describe: " + why), facts: [], findings: [])
+    }
+
     static func summary(_ inspection: TokenInspection) -> Explanation.TokenSummary {
         let token = inspection.token
         let findings = inspection.findings.map { finding in

@@ -181,6 +181,9 @@ public enum NumericDate {
         return era * 146_097 + doe - 719_468
     }
 
+    /// The (year, month, day) of a day counted from 1970-01-01, for other date notations (IdentityModel's).
+    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) { civilFromDays(days) }
+
     /// The inverse of `daysFromCivil` (Hinnant's `civil_from_days`).
     private static func civilFromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468

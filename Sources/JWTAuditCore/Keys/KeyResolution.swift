@@ -157,12 +157,12 @@ public final class KeyResolution: Sendable {
 
 extension KeyResolution {
     /// Key sets for a policy's `issuer-signing-keys`, each tried on its own (so that a symmetric secret and public
-    /// keys never share a set, RFC 8725 §3.1), those whose `id` equals the token's `kid` first. Microsoft: "If no
-    /// keys match the claim, API Management will attempt each specified key", so every inline key is a lone key,
-    /// used whatever the `kid`.
+    /// keys never share a set, RFC 8725 §3.1), each marked whether its `id` equals the token's `kid`. Microsoft:
+    /// "If no keys match the claim, API Management will attempt each specified key", so every inline key is a
+    /// lone key, used whatever the `kid` when none matches.
     func policyKeySets(
         _ keys: [PolicyKey], kid: String?, expressionValues: [String: String]
-    ) throws(JWTAuditError) -> [KeySet] {
+    ) throws(JWTAuditError) -> [(matches: Bool, set: KeySet)] {
         var sets: [(matches: Bool, set: KeySet)] = []
         for key in keys {
             let label = "issuer-signing-keys key at line \(key.line)\(key.id.map { " (id \($0))" } ?? "")"
@@ -192,9 +192,9 @@ extension KeyResolution {
             } else {
                 continue
             }
-            sets.append((kid != nil && key.id == kid, set))
+            sets.append((kid != nil && kid != "" && key.id == kid, set))
         }
-        return sets.filter(\.matches).map(\.set) + sets.filter { !$0.matches }.map(\.set)
+        return sets
     }
 
     /// Standard Base64 (RFC 4648 §4) with padding; the base64url spelling is accepted too, since whether APIM

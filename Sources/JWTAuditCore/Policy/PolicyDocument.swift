@@ -179,9 +179,34 @@ extension TokenValidationPolicy {
             if case .expression(let text) = v { expressions.append((what, text, line)) }
             return v
         }
-        func attr(_ name: String) -> PolicyValue? { value(e.attribute(name), name, line: e.line) }
+        let documented = Set(kind.documentedAttributes)
+        let other: TokenValidationKind = kind == .validateJWT ? .validateAzureADToken : .validateJWT
+        /// A documented attribute's value. An attribute the element does not have is not applied (lint names it;
+        /// whether the gateway refuses such a policy when it is saved, or ignores the attribute, is not documented).
+        func attr(_ name: String) -> PolicyValue? {
+            guard documented.contains(name) else { return nil }
+            return value(e.attribute(name), name, line: e.line(ofAttribute: name))
+        }
+        var undocumented: [UndocumentedPart] = []
+        for attribute in e.attributes where !documented.contains(attribute.name) {
+            undocumented.append(UndocumentedPart(
+                kind: .attribute, name: attribute.name, line: e.line(ofAttribute: attribute.name),
+                otherKind: other.documentedAttributes.contains(attribute.name) ? other : nil))
+        }
+        for child in e.elements where !kind.documentedChildren.contains(child.name) {
+            undocumented.append(UndocumentedPart(
+                kind: .element, name: child.name, line: child.line,
+                otherKind: other.documentedChildren.contains(child.name) ? other : nil))
+        }
+        self.undocumented = undocumented
+        attributeLines = Dictionary(e.attributes.map { ($0.name, e.line(ofAttribute: $0.name)) }, uniquingKeysWith: { a, _ in a })
+        /// Child elements the element documents; another policy's (validate-jwt's `issuers` inside
+        /// validate-azure-ad-token) are not applied either.
+        func children(_ name: String) -> [XMLElement] {
+            kind.documentedChildren.contains(name) ? e.elements(named: name) : []
+        }
         func list(_ container: String, _ item: String) -> [PolicyValue]? {
-            guard let c = e.firstElement(named: container) else { return nil }
+            guard let c = children(container).first else { return nil }
             return c.elements(named: item).compactMap { value($0.text.trimmingXMLSpace, "\(container)/\(item)", line: $0.line) }
         }
 
@@ -202,12 +227,12 @@ extension TokenValidationPolicy {
         requireScheme = attr("require-scheme")
         requireSignedTokens = attr("require-signed-tokens")
         clockSkew = attr("clock-skew")
-        outputTokenVariableName = e.attribute("output-token-variable-name")
+        outputTokenVariableName = documented.contains("output-token-variable-name") ? e.attribute("output-token-variable-name") : nil
         tenantID = attr("tenant-id")
         authenticationEndpoint = attr("authentication-endpoint")
 
         var configs: [OpenIDConfig] = []
-        for c in e.elements(named: "openid-config") {
+        for c in children("openid-config") {
             guard let url = c.attribute("url") else {
                 throw JWTAuditError(.malformedPolicy, "\(at) \(c.line), column \(c.column): <openid-config> has no url attribute")
             }
@@ -217,7 +242,7 @@ extension TokenValidationPolicy {
         openIDConfigs = configs
 
         func keys(_ container: String) throws(JWTAuditError) -> [PolicyKey] {
-            guard let c = e.firstElement(named: container) else { return [] }
+            guard let c = children(container).first else { return [] }
             var out: [PolicyKey] = []
             for k in c.elements(named: "key") {
                 let text = k.text.trimmingXMLSpace
@@ -247,7 +272,7 @@ extension TokenValidationPolicy {
         backendApplicationIDs = list("backend-application-ids", "application-id")
 
         var claims: [ClaimRequirement] = []
-        let claimsElement = e.firstElement(named: "required-claims")
+        let claimsElement = children("required-claims").first
         requiredClaimsLine = claimsElement?.line ?? 0
         for c in claimsElement?.elements(named: "claim") ?? [] {
             guard let name = c.attribute("name"), !name.trimmingXMLSpace.isEmpty else {

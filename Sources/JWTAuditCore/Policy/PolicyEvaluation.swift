@@ -1,47 +1,51 @@
-/// What the gateway would do with one request, for every token-validating element of an effective policy: the
-/// answer `check-policy` prints and `explain --policy` narrates (cedar's `is_authorized` shape: one call, all in
-/// the core).
+/// What the gateway would do with one request: the token-validating elements on the request's path through the
+/// effective policy, each with its outcome, and the one verdict they give. `check-policy` prints it and `explain
+/// --policy` narrates it (cedar's `is_authorized` shape: one call, all in the core).
 public struct PolicyEvaluation: Sendable {
-    /// One `validate-jwt` / `validate-azure-ad-token` element of the effective policy, in document order.
+    /// One `validate-jwt` / `validate-azure-ad-token` element that ran for this request.
     public struct Element: Sendable {
         public let policy: TokenValidationPolicy
         public let resolved: ResolvedTokenValidation
         public let outcome: PolicyOutcome
         /// The verifier's report under the APIM plan, when the element found a token (its checks are in
-        /// `outcome.checks`; the report keeps the token and its credential verdict for `explain`).
+        /// `outcome.checks`; the report keeps the token, the one inside a decrypted JWE, and its credential verdict
+        /// for `explain`).
         public let report: VerificationReport?
-        /// Inside `<choose>`: runs only when its condition holds, so it does not decide the verdict here.
-        public var conditional: Bool { policy.placement.conditional }
-        /// False when an earlier unconditional element already rejected the request (APIM stops there).
-        public let reached: Bool
+        /// The `<choose>` branches taken to reach it, outermost first; empty outside `<choose>`.
+        public let path: [PolicyFlow.Decision]
         /// Where the keys and issuers came from ("JWKS from the cache is stale ...").
         public let keyNotes: [String]
         /// Why the element's keys or metadata could not be obtained, when the request asked to judge the token
         /// without them (`PolicyEvaluationRequest.undecidedWithoutKeys`): its report leaves the signature unchecked.
         public var keysFailure: JWTAuditError? = nil
+
+        /// Inside `<choose>`: it ran because of the branches in `path`.
+        public var conditional: Bool { !path.isEmpty }
     }
 
+    /// The elements that ran, in order. The gateway stops at the first that rejects, so only the last may reject.
     public let elements: [Element]
-    /// The index in `elements` of the element whose outcome is the response: the first unconditional one that
-    /// rejects, else the last unconditional one (accepted), else the first element.
-    public let decisiveIndex: Int
-    public var decisive: Element { elements[decisiveIndex] }
-    /// The request passes only if every unconditional element accepts it.
-    public var accepted: Bool { elements.allSatisfy { $0.conditional || $0.outcome.accepted } }
-    /// The HTTP status the gateway answers with: the decisive element's, or 200 when only conditional elements
-    /// reject (the request as such goes on).
-    public var statusCode: Int { accepted ? 200 : decisive.outcome.statusCode }
-    /// The response's LastError, when the request is rejected.
-    public var lastError: PolicyLastError? { accepted ? nil : decisive.outcome.lastError }
+    /// Every `<choose>` decided on the way, in order.
+    public let decisions: [PolicyFlow.Decision]
+    /// The answer: the rejecting element's, else accepted.
+    public let verdict: PolicyVerdict
     /// Lint findings for the effective policy (the same rules as `check-policy` without a token).
     public let findings: [PolicyLintFinding]
-    /// Statements about the run as a whole (conditional elements, several elements).
+    /// Statements about the run as a whole (branches taken, elements that did not run).
     public let notes: [String]
     /// The instant the token's times were judged at.
     public let at: Int64
 
+    /// The element whose outcome is the response: the one that rejected, else the last that ran; nil when no
+    /// token-validating element is on the request's path (every one is in a branch not taken).
+    public var decisiveIndex: Int? { elements.isEmpty ? nil : elements.count - 1 }
+    public var decisive: Element? { decisiveIndex.map { elements[$0] } }
+    public var accepted: Bool { verdict.accepted }
+    public var statusCode: Int { verdict.statusCode }
+    public var lastError: PolicyLastError? { verdict.lastError }
+
     /// Every note, in the order a reader takes them: the run's, the decisive element's keys', its outcome's.
-    public var allNotes: [String] { notes + decisive.keyNotes + decisive.outcome.notes }
+    public var allNotes: [String] { notes + (decisive.map { $0.keyNotes + $0.outcome.notes } ?? []) }
     /// Why some element's keys could not be obtained: the gateway's answer is then undecided, whatever the checks
     /// that need no key say.
     public var keysFailure: JWTAuditError? { elements.lazy.compactMap(\.keysFailure).first }
@@ -49,23 +53,28 @@ public struct PolicyEvaluation: Sendable {
 
 /// One request as the gateway receives it, offline.
 public struct PolicyEvaluationRequest: Sendable {
-    /// The token, placed where each element reads it (nil when `request` is given).
+    /// The token, placed where each element reads it (nil when `request` is given, or when nothing carries one).
     public var token: String?
     /// The request exactly as a client sent it (`--request-header`), instead of a placed token.
     public var request: PolicyRequest?
-    /// Values for the policy expressions the evaluation needs (they cannot run offline).
+    /// Values for the policy expressions the evaluation needs (they cannot run offline): conditions,
+    /// `token-value`, any attribute written as an expression; keyed by the expression's exact text.
     public var expressionValues: [String: String]
     /// The instant the token's times are judged at.
     public var at: Int64
     /// validate-azure-ad-token's authority (`--authority`); nil: the policy's `authentication-endpoint`, else
     /// the public cloud.
     public var authority: String?
+    /// The private keys of the policy's `<decryption-keys>` certificates (`--decryption-key`), read only when a
+    /// token is a JWE.
+    public var decryptionKeys: @Sendable () throws(JWTAuditError) -> [DecryptionKey]
     /// Keys or metadata that cannot be obtained leave the element undecided (`Element.keysFailure`) rather than
     /// failing the evaluation: explain then still shows every check that needs no key.
     public var undecidedWithoutKeys: Bool
 
     public init(
         token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?,
+        decryptionKeys: @escaping @Sendable () throws(JWTAuditError) -> [DecryptionKey] = { [] },
         undecidedWithoutKeys: Bool = false
     ) {
         self.token = token
@@ -73,86 +82,154 @@ public struct PolicyEvaluationRequest: Sendable {
         self.expressionValues = expressionValues
         self.at = at
         self.authority = authority
+        self.decryptionKeys = decryptionKeys
         self.undecidedWithoutKeys = undecidedWithoutKeys
     }
 }
 
 extension PolicyEvaluator {
-    /// Evaluates the effective policy against one request with APIM's semantics: each token-validating element
-    /// in document order, the token read where the element reads it, verified with the element's keys (its
-    /// metadata, `issuer-signing-keys` and certificates, through `keys`) and parameters by the shared verifier
-    /// under the APIM plan, then the element's own rules. The first unconditional element that rejects answers
-    /// the request. An element that cannot be evaluated (an expression without a value, keys that cannot be
-    /// obtained) fails the whole evaluation, with the element named in the reason.
+    /// Evaluates the effective policy against one request with APIM's semantics: the token-validating elements on
+    /// the request's path (`PolicyFlow`: document order, `<choose>` taking its first true `<when>`, else
+    /// `<otherwise>`), each reading the token where it reads it, verified with its keys (its metadata,
+    /// `issuer-signing-keys` and certificates, through `keys`) and parameters by the shared verifier under the
+    /// APIM plan, then its own rules. The first element that rejects answers the request, and nothing after it
+    /// runs. What cannot be evaluated fails the whole evaluation, naming what is missing: a condition or an
+    /// attribute whose expression has no value (`.unevaluable`), keys that cannot be obtained.
     public static func evaluate(
         _ document: PolicyDocument, _ request: PolicyEvaluationRequest, keys: KeyResolution
     ) throws(JWTAuditError) -> PolicyEvaluation {
+        var walk = Walk(request: request, keys: keys)
+        try walk.run(PolicyFlow.nodes(of: document))
+        var notes = walk.notes
+        for decision in walk.decisions { notes.append(decision.summary + ".") }
+        for validation in walk.notTaken {
+            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) does not run: it is in a <choose> branch this request does not take.")
+        }
+        for validation in walk.notReached {
+            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) does not run: the gateway stops at the first element that rejects the request.")
+        }
+        for node in PolicyFlow.nodes(of: document) {
+            guard case .onError(let validation) = node else { continue }
+            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) is in <on-error>, which runs only after an error: it is not on the request's way through.")
+        }
+        if walk.elements.isEmpty {
+            notes.append("No token-validating element runs for this request, so nothing here refuses it.")
+        }
+        let verdict = walk.elements.last.map { $0.outcome.verdict } ?? .accepted
+        return PolicyEvaluation(
+            elements: walk.elements, decisions: walk.decisions, verdict: verdict, findings: PolicyLint.lint(document),
+            notes: notes, at: request.at)
+    }
+
+    /// The request's way through the flow: elements run in order until one rejects.
+    struct Walk {
+        let request: PolicyEvaluationRequest
+        let keys: KeyResolution
         var elements: [PolicyEvaluation.Element] = []
-        var rejectedBefore = false
+        var decisions: [PolicyFlow.Decision] = []
         var notes: [String] = []
-        for validation in document.validations {
+        var path: [PolicyFlow.Decision] = []
+        var stopped = false
+        /// Elements in branches not taken, and elements after the rejection: for the notes.
+        var notTaken: [TokenValidationPolicy] = []
+        var notReached: [TokenValidationPolicy] = []
+
+        mutating func run(_ nodes: [PolicyFlow.Node]) throws(JWTAuditError) {
+            for (index, node) in nodes.enumerated() {
+                if stopped {
+                    notReached += PolicyFlow.validations(in: Array(nodes[index...])).filter { $0.placement.section != .onError }
+                    return
+                }
+                switch node {
+                case .onError:
+                    continue
+                case .validation(let validation):
+                    let element = try evaluate(validation)
+                    elements.append(element)
+                    if !element.outcome.accepted { stopped = true }
+                case .choose(let choose):
+                    guard choose.validates else { continue }
+                    let (decision, body) = try decide(choose)
+                    let taken = Set(PolicyFlow.validations(in: body).map(\.placement.key))
+                    notTaken += PolicyFlow.validations(in: [node]).filter { !taken.contains($0.placement.key) }
+                    decisions.append(decision)
+                    path.append(decision)
+                    try run(body)
+                    path.removeLast()
+                }
+            }
+        }
+
+        /// The branch the gateway takes: the first `<when>` whose condition is true, else `<otherwise>`. A
+        /// condition with no value stops the evaluation, naming the expression.
+        func decide(_ choose: PolicyFlow.Choose) throws(JWTAuditError) -> (PolicyFlow.Decision, [PolicyFlow.Node]) {
+            var conditions: [(text: String, value: Bool, supplied: Bool)] = []
+            let at = "\(choose.source.map { "\($0) " } ?? "")line"
+            for (index, when) in choose.whens.enumerated() {
+                guard let condition = when.condition else {
+                    throw JWTAuditError(.malformedPolicy, "<when> at \(at) \(when.line) has no condition attribute")
+                }
+                guard let value = try PolicyFlow.condition(condition, expressionValues: request.expressionValues, line: when.line) else {
+                    throw JWTAuditError(
+                        .unevaluable,
+                        "the condition of <when> at \(at) \(when.line) is the policy expression \(condition.description), which cannot be run offline, and which branch runs decides the verdict; supply its value (true or false)")
+                }
+                conditions.append((condition.description.trimmingXMLSpace, value.value, value.supplied))
+                if value.value {
+                    return (PolicyFlow.Decision(line: choose.line, branch: .when(position: index + 1, line: when.line), conditions: conditions), when.nodes)
+                }
+            }
+            if let otherwise = choose.otherwise {
+                return (PolicyFlow.Decision(line: choose.line, branch: .otherwise, conditions: conditions), otherwise)
+            }
+            return (PolicyFlow.Decision(line: choose.line, branch: .none, conditions: conditions), [])
+        }
+
+        /// One element, its errors prefixed with where it is.
+        mutating func evaluate(_ validation: TokenValidationPolicy) throws(JWTAuditError) -> PolicyEvaluation.Element {
             var expressionValues = request.expressionValues
-            if case .tokenValue(.expression(let expression)) = validation.tokenLocation, expressionValues[expression] == nil,
+            if case .tokenValue(.expression(let expression)) = validation.tokenLocation,
+                PolicyValue.suppliedValue(of: expression, in: expressionValues) == nil,
                 let token = request.token
             {
                 expressionValues[expression] = token
                 notes.append("The token argument was taken as the value of the token-value expression \(expression).")
             }
-            let element: PolicyEvaluation.Element
             do {
-                element = try evaluate(
-                    validation, request, expressionValues: expressionValues, keys: keys, reached: !rejectedBefore)
+                return try PolicyEvaluator.evaluate(
+                    validation, request, expressionValues: expressionValues, keys: keys, path: path)
             } catch {
                 let place = validation.placement
                 throw JWTAuditError(
                     error.code,
                     "\(validation.kind.rawValue) at \(place.source.map { "\($0) " } ?? "")line \(place.line): \(error.reason)")
             }
-            if !element.conditional && !element.outcome.accepted { rejectedBefore = true }
-            elements.append(element)
         }
-        let decisive = elements.firstIndex { !$0.conditional && !$0.outcome.accepted }
-            ?? elements.lastIndex { !$0.conditional } ?? 0
-        if elements.count > 1 {
-            notes.append("The policy has \(elements.count) token-validating elements; they run in document order, and the first unconditional one that rejects answers the request.")
-        }
-        for element in elements where element.conditional {
-            notes.append("\(element.policy.kind.rawValue) at line \(element.policy.placement.line) is inside <choose>: it runs only when its condition holds, so its outcome (\(element.outcome.accepted ? "accepted" : "rejected, \(element.outcome.lastError?.reason.rawValue ?? "")")) is reported but does not decide the verdict.")
-        }
-        for element in elements where !element.reached {
-            notes.append("\(element.policy.kind.rawValue) at line \(element.policy.placement.line) is never reached for this request: an earlier element already rejected it (its outcome is shown for reference).")
-        }
-        return PolicyEvaluation(
-            elements: elements, decisiveIndex: decisive, findings: PolicyLint.lint(document), notes: notes, at: request.at)
     }
 
     /// One element: resolve it, read the token as it would, verify with its keys and parameters, evaluate.
     static func evaluate(
         _ validation: TokenValidationPolicy, _ request: PolicyEvaluationRequest, expressionValues: [String: String],
-        keys: KeyResolution, reached: Bool
+        keys: KeyResolution, path: [PolicyFlow.Decision]
     ) throws(JWTAuditError) -> PolicyEvaluation.Element {
         let resolved = try validation.resolved(expressionValues: expressionValues)
         let sent = request.request ?? request.token.map { PolicyRequest.carrying($0, for: resolved) } ?? PolicyRequest()
         var extraction = TokenExtraction.extract(from: sent, for: resolved)
-        if request.request == nil, case .token(let text, _) = extraction {
+        if request.request == nil, request.token != nil, case .token(let text, _) = extraction {
             // jwtaudit placed the token itself, so the way it was read is not in question.
             extraction = .token(text, note: "the token was sent where the policy reads it: \(placement(of: resolved)) (give --request-header to send it exactly as a client does)")
         }
-        var report: VerificationReport?
-        var keyNotes: [String] = []
-        var keysFailure: JWTAuditError?
+        var verified: Verification?
         if case .token(let text, _) = extraction {
-            let verified = try verify(
-                text, resolved, authenticationEndpoint: validation.authenticationEndpoint, request, keys: keys,
-                expressionValues: expressionValues)
-            report = verified.report
-            keyNotes = verified.notes
-            keysFailure = verified.keysFailure
+            verified = try verify(
+                text, resolved, validation, request, keys: keys, expressionValues: expressionValues)
         }
-        let outcome = try evaluate(resolved, extraction: extraction, report: report, expressionValues: expressionValues)
+        let outcome = try evaluate(
+            resolved, extraction: extraction, report: verified?.report, keyLookup: verified?.lookup,
+            expressionValues: expressionValues)
         return PolicyEvaluation.Element(
-            policy: validation, resolved: resolved, outcome: outcome, report: report, reached: reached, keyNotes: keyNotes,
-            keysFailure: keysFailure)
+            policy: validation, resolved: resolved, outcome: outcome, report: verified?.report, path: path,
+            keyNotes: verified?.notes ?? [], keysFailure: verified?.keysFailure)
     }
 
     /// Where jwtaudit placed the token for this element.
@@ -167,21 +244,34 @@ extension PolicyEvaluator {
         }
     }
 
+    /// What the shared verifier found for one element, and how the keys were looked up.
+    struct Verification {
+        var report: VerificationReport
+        var lookup: KeyLookup?
+        var notes: [String]
+        /// Why the keys could not be obtained (`PolicyEvaluationRequest.undecidedWithoutKeys`).
+        var keysFailure: JWTAuditError? = nil
+    }
+
     /// The shared verifier, asked what this element asks: its keys, its audiences and issuers (or the metadata's
     /// issuer), its clock skew and `require-expiration-time`, the algorithms Microsoft documents, under the APIM
     /// plan (`require-signed-tokens` is its rule). Microsoft: "If multiple security keys are present, then each
     /// key is tried until either all are exhausted (in which case validation fails) or one succeeds": one
-    /// verifier per key set, the first that verifies (else the closest attempt) reported.
+    /// verifier per key set, the first that verifies (else the closest attempt) reported. A JWE is decrypted
+    /// first, with the policy's `<decryption-keys>`, and the token inside it is verified.
     static func verify(
-        _ text: String, _ resolved: ResolvedTokenValidation, authenticationEndpoint: PolicyValue?,
+        _ text: String, _ resolved: ResolvedTokenValidation, _ validation: TokenValidationPolicy,
         _ request: PolicyEvaluationRequest, keys: KeyResolution, expressionValues: [String: String]
-    ) throws(JWTAuditError) -> (report: VerificationReport, notes: [String], keysFailure: JWTAuditError?) {
+    ) throws(JWTAuditError) -> Verification {
         let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens)
         let at = request.at
         var policy = VerificationPolicy()
         var notes: [String] = []
         policy.clockSkew = Int64(resolved.clockSkewSeconds)
         policy.requireExpiry = resolved.requireExpirationTime
+        if resolved.kind == .validateAzureADToken {
+            notes.append("validate-azure-ad-token has no clock-skew attribute: lifetimes are judged with a skew of 0 s, as validate-jwt's default, and exp is required (inferred: the values it uses are not documented).")
+        }
         policy.allowedAlgorithms = Set(ResolvedTokenValidation.documentedSigningAlgorithms.compactMap(JWSAlgorithm.init(rawValue:)))
         if let audiences = resolved.acceptedAudiences {
             policy.audiences = audiences
@@ -189,9 +279,21 @@ extension PolicyEvaluator {
             policy.anyAudience = true
             notes.append("The policy names no audiences, so the audience is not validated (inferred: the library's ValidAudiences is empty).")
         }
-        guard let token = try? CompactToken.parse(text) else {
+        guard let envelope = try? CompactToken.parse(text) else {
             // Not a token: nothing to fetch keys for; the verifier's format check says why.
-            return (Verifier(keys: nil, policy: policy, plan: plan).verify(text: text, at: at), notes, nil)
+            return Verification(report: Verifier(keys: nil, policy: policy, plan: plan).verify(text: text, at: at), lookup: nil, notes: notes)
+        }
+        var token = envelope
+        var decryption: DecryptionOutcome?
+        if envelope.kind == .jwe {
+            let outcome = try decrypt(envelope, resolved, request)
+            decryption = outcome.outcome
+            notes += outcome.notes
+            guard let inner = envelope.opened(with: outcome.outcome) else {
+                let report = Verifier(keys: nil, policy: policy, plan: plan).verify(envelope, decryption: outcome.outcome, at: at)
+                return Verification(report: report, lookup: nil, notes: notes)
+            }
+            token = inner
         }
 
         // Keys and metadata issuers.
@@ -200,13 +302,13 @@ extension PolicyEvaluator {
         case .validateJWT:
             sources = resolved.openIDConfigURLs.map { .openIDConfiguration(url: $0) }
         case .validateAzureADToken:
-            if let tenant = resolved.tenantID {
+            if resolved.tenantID != nil {
                 sources = [.entraTenant(
-                    try EntraTenant(EntraAuthority.strippingAuthority(tenant)),
-                    authority: try authority(request.authority, endpoint: authenticationEndpoint, expressionValues))]
+                    try resolved.azureADTenant,
+                    authority: try authority(request.authority, endpoint: validation.authenticationEndpoint, expressionValues))]
             }
         }
-        var keySets: [KeySet] = []
+        var metadataSets: [KeySet] = []
         var metadataIssuers: [String] = []
         var metadataURLs: [String] = []
         var unavailable: JWTAuditError?
@@ -218,19 +320,25 @@ extension PolicyEvaluator {
                 unavailable = unavailable ?? error
                 continue
             }
-            keySets.append(resolvedKeys.keySet)
+            metadataSets.append(resolvedKeys.keySet)
             metadataIssuers += resolvedKeys.issuers
             metadataURLs += resolvedKeys.metadataURL.map { [$0] } ?? []
             notes += resolvedKeys.notes
         }
-        keySets += try keys.policyKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues)
+        let policyKeys = try keys.policyKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues)
+        let lookup = KeyLookup(token: token, metadataSets: metadataSets, policyKeys: policyKeys)
+        // The library tries the keys the kid names; only when none does, every key (TryAllIssuerSigningKeys).
+        let keySets = lookup.kidMatched
+            ? metadataSets.filter { $0.keys.contains { $0.kid == token.keyID } } + policyKeys.filter(\.matches).map(\.set)
+            : metadataSets + policyKeys.map(\.set)
 
         // Issuers.
         var issuers = resolved.acceptedIssuers
-        if resolved.kind == .validateAzureADToken, let tenant = resolved.tenantID,
-            (try? EntraTenant(EntraAuthority.strippingAuthority(tenant)))?.kind != .guid
-        {
+        if resolved.kind == .validateAzureADToken, resolved.tenantID != nil, (try? resolved.azureADTenant)?.kind != .guid {
             issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
+        } else if resolved.kind == .validateAzureADToken, let tenantIssuers = issuers {
+            // A national cloud's metadata (authentication-endpoint, --authority) names its own issuer host.
+            issuers = tenantIssuers + metadataIssuers.filter { !tenantIssuers.contains($0) }
         }
         if let issuers {
             policy.issuers = issuers
@@ -248,17 +356,25 @@ extension PolicyEvaluator {
             notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
         }
 
-        let reports = keySets.isEmpty
-            ? [Verifier(keys: nil, policy: policy, plan: plan).verify(token, at: at)]
-            : keySets.map { Verifier(keys: $0, policy: policy, plan: plan).verify(token, at: at) }
+        func run(_ keys: KeySet?) -> VerificationReport {
+            let verifier = Verifier(keys: keys, policy: policy, plan: plan, keysUnavailable: unavailable != nil)
+            if let decryption { return verifier.verify(envelope, decryption: decryption, at: at) }
+            return verifier.verify(token, at: at)
+        }
+        let reports = keySets.isEmpty ? [run(nil)] : keySets.map(run)
         var chosen = reports.first { $0[.signature]?.status == .pass }
             ?? reports.first { $0[.key]?.status == .pass }
             ?? reports[0]
         if unavailable != nil {
             // Another source's keys verified it: the missing ones change nothing. Otherwise the signature is
             // undecided, and the report holds the checks that need no key.
-            if chosen[.signature]?.status == .pass { unavailable = nil }
-            else { chosen = Verifier(keys: nil, policy: policy, plan: plan, keysUnavailable: true).verify(token, at: at) }
+            if chosen[.signature]?.status == .pass { unavailable = nil } else { chosen = run(nil) }
+        }
+        if resolved.kind == .validateAzureADToken, (try? resolved.azureADTenant)?.kind == .organizations,
+            let refused = refusingPersonalAccount(chosen)
+        {
+            chosen = refused
+            notes.append("tenant-id organizations allows \"tokens from accounts in any organizational directory\"; tid \(EntraTenant.consumersTenantID) is the tenant of personal Microsoft accounts, which only common allows, so the issuer is refused (inferred: TokenIssuerNotAllowed).")
         }
         if keySets.count > 1 {
             notes.append("\(keySets.count) key sources were tried (\(keySets.map(\.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
@@ -268,7 +384,62 @@ extension PolicyEvaluator {
         {
             notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
         }
-        return (chosen, notes, unavailable)
+        return Verification(report: chosen, lookup: lookup, notes: notes, keysFailure: unavailable)
+    }
+
+    /// The report with its passing issuer check failed, when the token is a personal Microsoft account's: Microsoft
+    /// (validate-azure-ad-token, tenant-id): "`organizations` ... to allow tokens from accounts in any
+    /// organizational directory; `common` ... and from personal Microsoft accounts". The `{tenantid}` template of
+    /// the organizations metadata matches any tenant, the consumer tenant too, so the template alone cannot say it.
+    static func refusingPersonalAccount(_ report: VerificationReport) -> VerificationReport? {
+        guard let tid = report.token?.claims?["tid"]?.stringValue, EntraTenant.sameID(tid, EntraTenant.consumersTenantID),
+            let index = report.checks.firstIndex(where: { $0.id == .issuer }), report.checks[index].status == .pass,
+            case .issuer(let evidence) = report.checks[index].evidence, case .accepted(let iss) = evidence.finding
+        else { return nil }
+        var checks = report.checks
+        checks[index] = CheckResult(.issuer, .fail, .issuer(IssuerEvidence(rule: evidence.rule, finding: .rejected(iss, .unrelated))))
+        return VerificationReport(
+            checks: checks, token: report.token, parseError: report.parseError, credential: report.credential,
+            key: report.key, decryption: report.decryption)
+    }
+
+    /// A JWE: decrypted with the policy's `<decryption-keys>` ("each key is tried"): its inline Base64 symmetric
+    /// keys, and for `certificate-id` keys the private keys given with `--decryption-key`. A policy without
+    /// `<decryption-keys>` gives the library no key to try [inferred: IDX10609, JwtInvalid].
+    static func decrypt(
+        _ jwe: CompactToken, _ resolved: ResolvedTokenValidation, _ request: PolicyEvaluationRequest
+    ) throws(JWTAuditError) -> (outcome: DecryptionOutcome, notes: [String]) {
+        let compact = try CompactJWE(jwe)
+        guard !resolved.decryptionKeys.isEmpty else {
+            return (JWEDecryptor.decrypt(compact, keys: []), [
+                "The token is encrypted (JWE) and the policy has no <decryption-keys>, so the gateway has no key to decrypt it with (inferred: IDX10609, JwtInvalid).",
+            ])
+        }
+        var keys: [DecryptionKey] = []
+        var certificates: [String] = []
+        for key in resolved.decryptionKeys {
+            if let value = key.base64Value?.literal {
+                keys.append(try DecryptionKey.symmetric(
+                    base64: value, kid: key.id, source: "decryption-keys key at line \(key.line)"))
+            } else if let id = key.certificateID {
+                certificates.append(id)
+            }
+        }
+        var notes: [String] = []
+        if !certificates.isEmpty {
+            let given = try request.decryptionKeys()
+            if given.isEmpty && keys.isEmpty {
+                // The gateway holds these keys and would decrypt: without them no answer can be given.
+                throw JWTAuditError(
+                    .unavailable,
+                    "the token is encrypted (JWE) and the policy decrypts it with the certificate\(certificates.count == 1 ? "" : "s") \(certificates.joined(separator: ", ")) held by APIM; give its private key with --decryption-key FILE")
+            }
+            keys += given
+            if !given.isEmpty {
+                notes.append("The --decryption-key keys were taken as the private keys of the policy's decryption certificate\(certificates.count == 1 ? "" : "s") \(certificates.joined(separator: ", ")).")
+            }
+        }
+        return (JWEDecryptor.decrypt(compact, keys: keys), notes)
     }
 
     /// The authority validate-azure-ad-token's metadata comes from: `--authority`, else the policy's
@@ -283,5 +454,49 @@ extension PolicyEvaluator {
             return endpoint.hasPrefix("https://") || endpoint.hasPrefix("http://") ? endpoint : "https://" + endpoint
         }
         return EntraMetadataEndpoint.defaultAuthority
+    }
+}
+
+/// How the gateway's library looks up a signing key for a token, and what it then reports when no key verifies
+/// (JsonWebTokenHandler.ValidateSignature): the keys whose `kid` (`KeyId`) equals the token's `kid` are tried;
+/// when none does, every key is ("TryAllIssuerSigningKeys"). Microsoft, for issuer-signing-keys: "If no keys match
+/// the claim, API Management will attempt each specified key." Keys in the policy are the library's
+/// `TokenValidationParameters` keys, keys from `openid-config` its `Configuration` keys.
+public struct KeyLookup: Sendable, Equatable {
+    /// The token's `kid`; nil when it has none (or an empty one).
+    public let kid: String?
+    /// Some key has the token's `kid`.
+    public let kidMatched: Bool
+    /// Where the matching key is: "TokenValidationParameters" or "Configuration".
+    public let matchedIn: String?
+    /// The keys tried, by `kid` ("(no kid)" for a key without one).
+    public let keysTried: [String]
+    public let keysInParameters: Int
+    public let keysInConfiguration: Int
+
+    /// The lookup a report's `key` check made, its one key set taken as the library's `Configuration` keys: for
+    /// an element evaluated on its own, with keys given directly.
+    init?(report: VerificationReport) {
+        guard let token = report.token, let check = report[.key], case .key(let evidence) = check.evidence,
+            case .selected(let selection) = evidence.finding
+        else { return nil }
+        self.init(token: token, metadataSets: [selection.keys], policyKeys: [])
+    }
+
+    init(token: CompactToken, metadataSets: [KeySet], policyKeys: [(matches: Bool, set: KeySet)]) {
+        let kid = token.keyID.flatMap { $0.isEmpty ? nil : $0 }
+        self.kid = kid
+        let inConfiguration = metadataSets.contains { $0.keys.contains { $0.kid != nil && $0.kid == kid } }
+        let inParameters = policyKeys.contains(where: \.matches)
+        kidMatched = kid != nil && (inConfiguration || inParameters)
+        matchedIn = inParameters ? "TokenValidationParameters" : inConfiguration ? "Configuration" : nil
+        func kids(_ sets: [KeySet], _ admit: (VerificationKey) -> Bool = { _ in true }) -> [String] {
+            sets.flatMap { $0.keys.filter(admit).map { $0.kid ?? "(no kid)" } }
+        }
+        keysTried = kidMatched
+            ? kids(policyKeys.filter(\.matches).map(\.set)) + kids(metadataSets) { $0.kid == kid }
+            : kids(policyKeys.map(\.set) + metadataSets)
+        keysInParameters = policyKeys.reduce(0) { $0 + $1.set.keys.count }
+        keysInConfiguration = metadataSets.reduce(0) { $0 + $1.keys.count }
     }
 }

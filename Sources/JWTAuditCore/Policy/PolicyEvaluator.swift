@@ -8,19 +8,21 @@
 /// restriction of validate-azure-ad-token, required claims, and which failure APIM reports first, with its
 /// LastError reason, message, status code and body.
 public enum PolicyEvaluator {
-    /// `report` is nil when no token was found where the policy reads it; the first failure in the report's
-    /// (the plan's) order decides, then the client restriction, then the required claims [inferred, research
-    /// §1.7].
+    /// `report` is nil when no token was found where the policy reads it. The failures come in the library's
+    /// order (signature, lifetime, audience, issuer; research §1.7, inferred), then the client restriction, then
+    /// the required claims; the first is the answer. `keyLookup` says how the keys were looked up, which decides
+    /// between TokenSignatureKeyNotFound and TokenSignatureInvalid.
     public static func evaluate(
         _ policy: ResolvedTokenValidation,
         extraction: TokenExtraction,
         report: VerificationReport?,
+        keyLookup: KeyLookup? = nil,
         expressionValues: [String: String] = [:]
     ) throws(JWTAuditError) -> PolicyOutcome {
         let token = report?.token
         var checks: [CheckResult] = []
         var notes: [String] = [
-            "APIM's gateway is closed source: the order of checks, and the library text in LastError messages, are inferred from Microsoft.IdentityModel; reasons and the JSON body follow Microsoft's documentation.",
+            "APIM's gateway is closed source: the order of checks is inferred from Microsoft.IdentityModel, and \(IdentityModelMessages.provenance); reasons and the JSON body follow Microsoft's documentation.",
         ]
         var failures: [PolicyLastError] = []
         let source = policy.kind.rawValue
@@ -41,23 +43,11 @@ public enum PolicyEvaluator {
             checks.append(CheckResult(.token, .pass, location))
         }
 
-        if case .token = extraction {
-            for check in report?.checks ?? [] {
-                checks.append(check)
-                if check.status == .fail, let failure = lastError(for: check, policy: policy, token: token) {
-                    failures.append(failure)
-                    if failure.reason == .jwtInvalid && check.id != .format && check.id != .claims {
-                        notes.append("The reason JwtInvalid for a failed \(check.name) check is inferred (Microsoft documents no specific reason for it).")
-                    }
-                }
-            }
+        if case .token = extraction, let report {
+            checks += report.checks
+            failures += libraryFailures(report, policy, keyLookup ?? KeyLookup(report: report), notes: &notes)
             let claims = token?.claims
-            if token?.kind == .jwe {
-                notes.append(policy.decryptionKeys.isEmpty
-                    ? "The token is encrypted (JWE) and the policy has no decryption-keys: APIM cannot read it (inferred: JwtInvalid)."
-                    : "The token is encrypted (JWE): decrypting with the policy's decryption-keys is not implemented yet, so its claims were not checked.")
-            }
-            if policy.kind == .validateAzureADToken, let allowed = policy.clientApplicationIDs {
+            if policy.kind == .validateAzureADToken, let allowed = policy.clientApplicationIDs, claims != nil {
                 let client = claims?["appid"]?.stringValue ?? claims?["azp"]?.stringValue
                 let ok = client.map(allowed.contains) ?? false
                 checks.append(CheckResult(
@@ -80,8 +70,10 @@ public enum PolicyEvaluator {
                 if let bad = result.firstValueNotAllowed {
                     failures.append(PolicyLastError(
                         source: source, reason: .tokenClaimValueNotAllowed,
-                        message: "Claim \(bad.name) value of \(bad.tokenValue) is not allowed. Access denied."))
-                    notes.append("Which value APIM prints in \"Claim {name} value of {value} is not allowed.\" is not documented; the token's value is shown (inferred).")
+                        message: "Claim \(bad.name) value of \(bad.value) is not allowed. Access denied."))
+                    notes.append(bad.match == .all
+                        ? "Which value APIM prints in \"Claim {name} value of {value} is not allowed.\" is not documented; with match=\"all\" the required value the token lacks is shown (inferred)."
+                        : "Which value APIM prints in \"Claim {name} value of {value} is not allowed.\" is not documented; with match=\"any\" the token's value is shown (inferred).")
                 }
                 if !result.missing.isEmpty && result.firstValueNotAllowed != nil {
                     notes.append("Missing claims are reported before mismatched values (inferred).")
@@ -94,12 +86,11 @@ public enum PolicyEvaluator {
         }
 
         guard let first = failures.first else {
-            return PolicyOutcome(
-                accepted: true, statusCode: 200, bodyMessage: nil, lastError: nil, checks: checks, notes: notes)
+            return PolicyOutcome(verdict: .accepted, checks: checks, notes: notes)
         }
         let bodyMessage: String
         if let custom = policy.failedValidationErrorMessage {
-            bodyMessage = try custom.resolved(expressionValues, what: "failed-validation-error-message of \(source)")
+            bodyMessage = try custom.resolved(expressionValues, what: "failed-validation-error-message")
             notes.append("With failed-validation-error-message set, the body keeps the {\"statusCode\", \"message\"} envelope with that message (inferred).")
         } else if first.reason == .tokenNotPresent {
             bodyMessage = "JWT not present."
@@ -111,51 +102,139 @@ public enum PolicyEvaluator {
             notes.append("\(failures.count) checks failed (\(failures.map(\.reason.rawValue).joined(separator: ", "))); the response reports the first in the inferred order.")
         }
         return PolicyOutcome(
-            accepted: false, statusCode: policy.failedValidationHTTPCode, bodyMessage: bodyMessage, lastError: first,
+            verdict: .rejected(status: policy.failedValidationHTTPCode, message: bodyMessage, lastError: first),
             checks: checks, notes: notes)
     }
 
-    /// Maps a failed verifier check to the LastError APIM would set, by what the check found. The library message
-    /// text is modelled on Microsoft.IdentityModel's IDX messages (inferred); the documented form is "<message
-    /// from jwt library>. Access denied." (JwtInvalid: without "Access denied.").
-    static func lastError(for check: CheckResult, policy: ResolvedTokenValidation, token: CompactToken?) -> PolicyLastError? {
+    /// The LastErrors the library's validation gives, in its order, read from what the verifier's checks found:
+    /// decryption, structure, the signature, the lifetime, the audience, the issuer. The library stops at the first;
+    /// the others are listed for the reader. Documented reasons get the documented form "<message from jwt
+    /// library>. Access denied."; JwtInvalid is "<message from jwt library>".
+    static func libraryFailures(
+        _ report: VerificationReport, _ policy: ResolvedTokenValidation, _ lookup: KeyLookup?, notes: inout [String]
+    ) -> [PolicyLastError] {
         let source = policy.kind.rawValue
         func denied(_ reason: PolicyFailureReason, _ library: String) -> PolicyLastError {
             PolicyLastError(source: source, reason: reason, message: "\(library) Access denied.")
         }
-        let unsigned = PolicyLastError(
-            source: source, reason: .jwtInvalid, message: "IDX10504: Unable to validate signature, token does not have a signature.")
-        let text = check.text
-        switch check.id {
-        case .format, .claims:
-            return PolicyLastError(source: source, reason: .jwtInvalid, message: "JWT is not well formed: \(text.detail)")
-        case .algorithm:
-            if token?.algorithm == "none" || token?.signature.isEmpty == true { return unsigned }
-            return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed. Algorithm '\(text.actual ?? token?.algorithm ?? "")' is not allowed.")
-        case .key:
-            return denied(.tokenSignatureKeyNotFound, "IDX10501: Signature validation failed. Unable to match key: kid: '\(token?.keyID ?? text.actual ?? "")'.")
-        case .signature:
-            if token?.signature.isEmpty == true { return unsigned }
-            return denied(.tokenSignatureInvalid, "IDX10503: Signature validation failed.")
-        case .expiry:
-            if case .time(let time) = check.evidence, case .value = time.finding {
-                return denied(.tokenExpired, "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '\(text.actual ?? "")'.")
-            }
-            return PolicyLastError(
-                source: source, reason: .jwtInvalid,
-                message: "IDX10225: Lifetime validation failed. The token is missing an Expiration Time.")
-        case .notBefore:
-            return PolicyLastError(
-                source: source, reason: .jwtInvalid,
-                message: "IDX10222: Lifetime validation failed. The token is not yet valid. ValidFrom: '\(text.actual ?? "")'.")
-        case .audience:
-            return denied(.tokenAudienceNotAllowed, "IDX10214: Audience validation failed. Audiences: '\(text.actual ?? "")'. Did not match: validationParameters.ValidAudiences: '\(text.expected ?? (policy.audiences ?? []).joined(separator: ", "))'.")
-        case .issuer:
-            return denied(.tokenIssuerNotAllowed, "IDX10205: Issuer validation failed. Issuer: '\(text.actual ?? "")'. Did not match: validationParameters.ValidIssuers: '\(text.expected ?? (policy.issuers ?? []).joined(separator: ", "))'.")
-        case .token, .issuedAt, .tenant, .client, .credential, .claim, .decryption:
-            // Not part of APIM's signature and lifetime validation; listed, not decisive.
-            return nil
+        func invalid(_ library: String, inferred: String? = nil) -> PolicyLastError {
+            if let inferred { notes.append("The reason JwtInvalid for \(inferred) is inferred (Microsoft documents no specific reason for it).") }
+            return PolicyLastError(source: source, reason: .jwtInvalid, message: library)
         }
+        func failed(_ id: CheckID) -> CheckResult? { report[id].flatMap { $0.status == .fail ? $0 : nil } }
+        let token = report.token
+
+        if let decryption = failed(.decryption) {
+            guard case .decryption(let outcome) = decryption.evidence else { return [] }
+            let tried = outcome.attempts.map { $0.key.kid ?? $0.key.summary }
+            return [invalid(
+                tried.isEmpty ? IdentityModelMessages.noDecryptionKeys : IdentityModelMessages.decryptionFailed(keysTried: tried),
+                inferred: "a token that cannot be decrypted")]
+        }
+        if let format = failed(.format) {
+            if case .format(.unsignedPlaintext) = format.evidence {
+                if policy.requireSignedTokens { return [invalid(IdentityModelMessages.unsigned, inferred: "an unsigned token inside a JWE")] }
+            } else {
+                return [invalid("JWT is not well formed: \(format.text.detail)")]
+            }
+        }
+        if let claims = failed(.claims) { return [invalid("JWT is not well formed: \(claims.text.detail)")] }
+
+        var signature: PolicyLastError?
+        var signatureLast = false
+        if failed(.algorithm) != nil || failed(.key) != nil || failed(.signature) != nil {
+            if token?.algorithm?.lowercased() == "none" || token?.signature.isEmpty == true {
+                signature = invalid(IdentityModelMessages.unsigned)
+            } else if let lookup, lookup.keysInParameters + lookup.keysInConfiguration > 0 {
+                if let kid = lookup.kid, lookup.kidMatched {
+                    signature = denied(.tokenSignatureInvalid, IdentityModelMessages.signatureInvalid(
+                        kid: kid, keysTried: lookup.keysTried, inParameters: lookup.keysInParameters,
+                        inConfiguration: lookup.keysInConfiguration, matchedIn: lookup.matchedIn ?? "Configuration"))
+                } else if let kid = lookup.kid {
+                    signature = denied(.tokenSignatureKeyNotFound, IdentityModelMessages.kidNotMatched(
+                        kid: kid, keysTried: lookup.keysTried, inParameters: lookup.keysInParameters,
+                        inConfiguration: lookup.keysInConfiguration))
+                    // The library then validates the lifetime, audience and issuer first (ValidateAfterSignatureFailed).
+                    signatureLast = true
+                } else {
+                    signature = denied(.tokenSignatureKeyNotFound, IdentityModelMessages.kidMissing(
+                        keysTried: lookup.keysTried, inParameters: lookup.keysInParameters,
+                        inConfiguration: lookup.keysInConfiguration))
+                }
+            } else {
+                signature = denied(.tokenSignatureKeyNotFound, IdentityModelMessages.noKeys)
+            }
+        }
+
+        var payload: [PolicyLastError] = []
+        if let lifetime = lifetimeFailure(expiry: report[.expiry], notBefore: report[.notBefore], source: source, notes: &notes) {
+            payload.append(lifetime)
+        }
+        if let audience = failed(.audience), case .audience(let evidence) = audience.evidence {
+            switch evidence.finding {
+            case .rejected(let aud, _):
+                payload.append(denied(.tokenAudienceNotAllowed, IdentityModelMessages.audienceNotMatched(
+                    audiences: AudienceEvidence.values(of: aud), validAudiences: evidence.accepted)))
+            default:
+                payload.append(denied(.tokenAudienceNotAllowed, IdentityModelMessages.noAudience))
+            }
+        }
+        if let issuer = failed(.issuer), case .issuer(let evidence) = issuer.evidence {
+            switch evidence.finding {
+            case .rejected(let iss, _):
+                payload.append(denied(.tokenIssuerNotAllowed, IdentityModelMessages.issuerNotMatched(
+                    issuer: iss, validIssuers: evidence.rule.accepted)))
+            case .noneConfigured:
+                payload.append(denied(.tokenIssuerNotAllowed, IdentityModelMessages.noValidIssuers))
+            default:
+                payload.append(denied(.tokenIssuerNotAllowed, IdentityModelMessages.noIssuer))
+            }
+        }
+        guard let signature else { return payload }
+        if signatureLast && !payload.isEmpty {
+            notes.append("No key has the token's kid; the library then validates the lifetime, audience and issuer before it reports the missing key (ValidateAfterSignatureFailed), so \(payload[0].reason.rawValue) answers first.")
+        }
+        return signatureLast ? payload + [signature] : [signature] + payload
+    }
+
+    /// The lifetime as one step, in `ValidatorUtilities.ValidateLifetime`'s order: a missing `exp` (IDX10225), `nbf`
+    /// after `exp` (IDX10224), not yet valid (IDX10222), expired (IDX10223). Only the last has a documented
+    /// reason (TokenExpired); the others are JwtInvalid [inferred].
+    static func lifetimeFailure(
+        expiry: CheckResult?, notBefore: CheckResult?, source: String, notes: inout [String]
+    ) -> PolicyLastError? {
+        func evidence(_ check: CheckResult?) -> TimeEvidence? {
+            guard let check, case .time(let time) = check.evidence else { return nil }
+            return time
+        }
+        func invalid(_ message: String, _ what: String) -> PolicyLastError {
+            notes.append("The reason JwtInvalid for \(what) is inferred (Microsoft documents no specific reason for it).")
+            return PolicyLastError(source: source, reason: .jwtInvalid, message: message)
+        }
+        let exp = evidence(expiry)
+        let nbf = evidence(notBefore)
+        if expiry?.status == .fail, let exp {
+            switch exp.finding {
+            case .absent: return invalid(IdentityModelMessages.missingExpiration(), "a token without exp")
+            case .invalid(let why): return invalid("JWT is not well formed: \(why)", "an exp that is not a NumericDate")
+            default: break
+            }
+        }
+        if notBefore?.status == .fail, let nbf, case .invalid(let why) = nbf.finding {
+            return invalid("JWT is not well formed: \(why)", "an nbf that is not a NumericDate")
+        }
+        if let nbf, case .neverValid(let notBefore, let expires) = nbf.finding {
+            return invalid(IdentityModelMessages.notBeforeAfterExpires(nbf: notBefore, exp: expires), "a token whose nbf is after its exp")
+        }
+        if notBefore?.status == .fail, let nbf, case .value(let notBefore) = nbf.finding {
+            return invalid(IdentityModelMessages.notYetValid(nbf: notBefore, now: nbf.now), "a token that is not yet valid")
+        }
+        if expiry?.status == .fail, let exp, case .value(let expires) = exp.finding {
+            return PolicyLastError(
+                source: source, reason: .tokenExpired,
+                message: "\(IdentityModelMessages.expired(exp: expires, now: exp.now)) Access denied.")
+        }
+        return nil
     }
 }
 
@@ -164,11 +243,20 @@ extension ResolvedTokenValidation {
     /// (`https://login.microsoftonline.com/{tid}/v2.0`) forms [inferred: which versions are accepted is not
     /// documented]. nil for validate-jwt, and for `common`/`organizations` (any tenant).
     public var azureADIssuers: [String]? {
-        guard kind == .validateAzureADToken, let tenantID else { return nil }
-        var tenant = EntraAuthority.strippingAuthority(tenantID)
-        if tenant.hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
-        if ["common", "organizations"].contains(tenant.lowercased()) { return nil }
-        return ["https://sts.windows.net/\(tenant)/", "https://login.microsoftonline.com/\(tenant)/v2.0"]
+        guard kind == .validateAzureADToken, let tenant = try? azureADTenant, tenant.kind == .guid else { return nil }
+        return ["https://sts.windows.net/\(tenant.text)/", "https://login.microsoftonline.com/\(tenant.text)/v2.0"]
+    }
+
+    /// validate-azure-ad-token's tenant: "Tenant ID or URL of the Microsoft Entra ID tenant" (the doc's example is
+    /// `https://contoso.onmicrosoft.com`), or `organizations` / `common`, bare or as
+    /// `https://login.microsoftonline.com/organizations`.
+    public var azureADTenant: EntraTenant {
+        get throws(JWTAuditError) {
+            var tenant = EntraAuthority.strippingAuthority(tenantID ?? "")
+            if tenant.lowercased().hasPrefix("https://") { tenant = String(tenant.dropFirst(8)) }
+            while tenant.hasSuffix("/") { tenant = String(tenant.dropLast()) }
+            return try EntraTenant(tenant)
+        }
     }
 
     /// Audiences validate-azure-ad-token accepts: `audiences` and `backend-application-ids` (as the GUID and as

@@ -118,7 +118,9 @@ public struct PolicyLintRule: Sendable, Equatable {
 
 /// Lint for token-validating policies: needs no network and no token.
 public enum PolicyLint {
-    public static let rules: [PolicyLintRule] = [
+    public static let rules: [PolicyLintRule] = securityRules + gatewayRules
+
+    static let securityRules: [PolicyLintRule] = [
         .init(id: "credential-not-enforced", severity: .warning,
               summary: "No appidacr/azpacr = 2 requirement: tokens obtained with a client secret are accepted."),
         .init(id: "claim-version-mismatch", severity: .error,
@@ -219,9 +221,18 @@ public enum PolicyLint {
 
         // validation-outside-inbound. Microsoft: "Sections: inbound".
         if let section = place.section, section != .inbound {
+            let effect: String
+            switch section {
+            case .outbound: effect = "it runs after the backend has answered, so the request was served before the token was checked"
+            case .onError: effect = "it runs only after an error, so an ordinary request is never checked"
+            case .backend: effect = "it runs where the request is forwarded, after inbound has let it through"
+            case .inbound: effect = ""
+            }
             add("validation-outside-inbound",
-                "\(name) is in the \(section.rawValue) section; it is documented for inbound only, so the request reaches (or has reached) the backend without the token being checked there")
+                "\(name) is in the \(section.rawValue) section, and it is documented for inbound only: \(effect)")
         }
+
+        gatewayFindings(policy) { id, message, line in add(id, message, line: line) }
 
         // credential-not-enforced: "2" means a client certificate (or other signed assertion).
         let credentialClaims = policy.requiredClaims.filter { clientSecretClaims.contains($0.literalName ?? "") }

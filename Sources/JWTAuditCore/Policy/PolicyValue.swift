@@ -34,11 +34,38 @@ public enum PolicyValue: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .literal(let s): return s
         case .expression(let e):
-            if let value = expressionValues[e] { return value }
+            if let value = PolicyValue.suppliedValue(of: e, in: expressionValues) { return value }
             throw JWTAuditError(
                 .unevaluable,
                 "\(what) is the policy expression \(e), which cannot be run offline; supply its value")
         }
+    }
+}
+
+extension PolicyValue {
+    /// The value supplied for `expression`: given exactly as the policy reads, or with its white space laid out
+    /// differently. A multi-line `@{ ... }` block in an attribute reaches the gateway with its line breaks turned
+    /// into spaces (XML 1.0 §3.3.3, attribute-value normalization), so a value keyed by the block as a person
+    /// copied it from the file must still find it; white space is compared as "some", never as "none".
+    public static func suppliedValue(of expression: String, in values: [String: String]) -> String? {
+        if let exact = values[expression] { return exact }
+        let wanted = collapsingSpace(expression)
+        return values.first { collapsingSpace($0.key) == wanted }?.value
+    }
+
+    static func collapsingSpace(_ text: String) -> String {
+        var out = ""
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" {
+                pendingSpace = !out.isEmpty
+            } else {
+                if pendingSpace { out.unicodeScalars.append(" ") }
+                pendingSpace = false
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

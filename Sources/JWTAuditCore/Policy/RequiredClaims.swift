@@ -15,13 +15,17 @@ public enum RequiredClaims {
         public var checks: [CheckResult]
         /// Names of absent claims, in policy order (for "JWT is missing the following claims: a, b").
         public var missing: [String]
-        /// The first claim whose values do not satisfy `match`, with the token value printed.
-        public var firstValueNotAllowed: (name: String, tokenValue: String)?
+        /// The first claim whose values do not satisfy `match`, with the value printed in "Claim {name} value of
+        /// {value} is not allowed.": for `all`, the first required value the token lacks (what is missing); for
+        /// `any`, the token's value(s), none of which is allowed [inferred: which value APIM prints is not
+        /// documented].
+        public var firstValueNotAllowed: (name: String, value: String, match: ClaimMatch)?
 
         public static func == (lhs: Outcome, rhs: Outcome) -> Bool {
             lhs.checks == rhs.checks && lhs.missing == rhs.missing
                 && lhs.firstValueNotAllowed?.name == rhs.firstValueNotAllowed?.name
-                && lhs.firstValueNotAllowed?.tokenValue == rhs.firstValueNotAllowed?.tokenValue
+                && lhs.firstValueNotAllowed?.value == rhs.firstValueNotAllowed?.value
+                && lhs.firstValueNotAllowed?.match == rhs.firstValueNotAllowed?.match
         }
     }
 
@@ -86,7 +90,11 @@ public enum RequiredClaims {
                 check(.pass, values, .satisfied)
             } else {
                 let printed = values.joined(separator: ", ")
-                if outcome.firstValueNotAllowed == nil { outcome.firstValueNotAllowed = (requirement.name, printed) }
+                let lacking = requirement.values.first { !values.contains($0) } ?? printed
+                if outcome.firstValueNotAllowed == nil {
+                    outcome.firstValueNotAllowed = (
+                        requirement.name, requirement.match == .all ? lacking : printed, requirement.match)
+                }
                 let looksMultiValued = values.count == 1 && requirement.separator == nil
                     && requirement.values.contains(where: { printed.contains($0) })
                 check(.fail, values, .notSatisfied(looksMultiValued: looksMultiValued))

@@ -18,6 +18,11 @@ public struct PolicyPlacement: Sendable, Equatable {
     }
 }
 
+extension PolicyPlacement {
+    /// Where the element starts, as one value: an element is identified by its position.
+    var key: String { "\(source ?? "")\u{0}\(line)\u{0}\(column)" }
+}
+
 public enum PolicySection: String, Sendable, Equatable, CaseIterable {
     case inbound, backend, outbound
     case onError = "on-error"
@@ -28,6 +33,48 @@ public enum PolicySection: String, Sendable, Equatable, CaseIterable {
 public enum TokenValidationKind: String, Sendable, Equatable {
     case validateJWT = "validate-jwt"
     case validateAzureADToken = "validate-azure-ad-token"
+
+    /// The attributes Microsoft documents for the element, and `id` (every policy may carry one: it is
+    /// `context.LastError.PolicyId`). validate-azure-ad-token has "no `require-scheme`, `require-expiration-time`,
+    /// `require-signed-tokens`, `clock-skew`, `openid-config`, `issuer-signing-keys` or `issuers`" (research §2.2,
+    /// from its policy reference and the policy toolkit's `ValidateAzureAdTokenConfig`).
+    public var documentedAttributes: [String] {
+        switch self {
+        case .validateJWT:
+            return [
+                "header-name", "query-parameter-name", "token-value", "failed-validation-httpcode",
+                "failed-validation-error-message", "require-expiration-time", "require-scheme", "require-signed-tokens",
+                "clock-skew", "output-token-variable-name", "id",
+            ]
+        case .validateAzureADToken:
+            return [
+                "tenant-id", "header-name", "query-parameter-name", "token-value", "authentication-endpoint",
+                "failed-validation-httpcode", "failed-validation-error-message", "output-token-variable-name", "id",
+            ]
+        }
+    }
+
+    /// The child elements of the policy statement, in the documented order: "Set the policy's elements and child
+    /// elements in the order provided in the policy statement."
+    public var documentedChildren: [String] {
+        switch self {
+        case .validateJWT:
+            return ["openid-config", "issuer-signing-keys", "decryption-keys", "audiences", "issuers", "required-claims"]
+        case .validateAzureADToken:
+            return ["backend-application-ids", "client-application-ids", "audiences", "required-claims", "decryption-keys"]
+        }
+    }
+}
+
+/// An attribute or child element the element does not have (another policy's, or misspelt): not applied by the
+/// evaluation, named by lint.
+public struct UndocumentedPart: Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable { case attribute, element }
+    public var kind: Kind
+    public var name: String
+    public var line: Int
+    /// The other token-validating policy documents it (a validate-jwt attribute on validate-azure-ad-token).
+    public var otherKind: TokenValidationKind?
 }
 
 /// Where the policy reads the token. Microsoft: "One of `header-name`, `query-parameter-name` or `token-value`
@@ -128,6 +175,10 @@ public struct TokenValidationPolicy: Sendable, Equatable {
     public var childElements: [(name: String, line: Int)]
     /// Every attribute and text value that is a policy expression, with what it is.
     public var expressions: [(what: String, expression: String, line: Int)]
+    /// Attributes and child elements the element does not have, in document order: not read, not applied.
+    public var undocumented: [UndocumentedPart]
+    /// Where each attribute starts, by name (lint cites an attribute's own line).
+    public var attributeLines: [String: Int]
 
     public static func == (lhs: TokenValidationPolicy, rhs: TokenValidationPolicy) -> Bool {
         lhs.kind == rhs.kind && lhs.placement == rhs.placement && lhs.tokenLocation == rhs.tokenLocation
@@ -139,7 +190,7 @@ public struct TokenValidationPolicy: Sendable, Equatable {
             && lhs.issuerSigningKeys == rhs.issuerSigningKeys && lhs.decryptionKeys == rhs.decryptionKeys
             && lhs.audiences == rhs.audiences && lhs.issuers == rhs.issuers && lhs.requiredClaims == rhs.requiredClaims
             && lhs.tenantID == rhs.tenantID && lhs.clientApplicationIDs == rhs.clientApplicationIDs
-            && lhs.backendApplicationIDs == rhs.backendApplicationIDs
+            && lhs.backendApplicationIDs == rhs.backendApplicationIDs && lhs.undocumented == rhs.undocumented
     }
 
     /// The name APIM reports as `context.LastError.Source`.
@@ -147,14 +198,7 @@ public struct TokenValidationPolicy: Sendable, Equatable {
 
     /// The documented child order: "Set the policy's elements and child elements in the order provided in the
     /// policy statement."
-    public var documentedChildOrder: [String] {
-        switch kind {
-        case .validateJWT:
-            return ["openid-config", "issuer-signing-keys", "decryption-keys", "audiences", "issuers", "required-claims"]
-        case .validateAzureADToken:
-            return ["backend-application-ids", "client-application-ids", "audiences", "required-claims", "decryption-keys"]
-        }
-    }
+    public var documentedChildOrder: [String] { kind.documentedChildren }
 }
 
 /// The policy's parameters with every value resolved to a concrete one and every default applied: what the
@@ -210,23 +254,22 @@ extension TokenValidationPolicy {
     /// Applies the documented defaults and resolves expressions from `expressionValues` (keyed by exact
     /// expression text). The error message stays a `PolicyValue`: it matters only when the token is rejected.
     public func resolved(expressionValues: [String: String] = [:]) throws(JWTAuditError) -> ResolvedTokenValidation {
-        let at = "\(kind.rawValue) at line \(placement.line)"
         func value(_ v: PolicyValue?, _ what: String) throws(JWTAuditError) -> String? {
             guard let v else { return nil }
-            return try v.resolved(expressionValues, what: "\(what) of \(at)").trimmingXMLSpace
+            return try v.resolved(expressionValues, what: what).trimmingXMLSpace
         }
         func bool(_ v: PolicyValue?, _ what: String, default d: Bool) throws(JWTAuditError) -> Bool {
             guard let text = try value(v, what) else { return d }
             switch text.lowercased() {
             case "true": return true
             case "false": return false
-            default: throw JWTAuditError(.malformedPolicy, "\(what) of \(at) is \"\(text)\"; expected true or false")
+            default: throw JWTAuditError(.malformedPolicy, "\(what) is \"\(text)\"; expected true or false")
             }
         }
         func int(_ v: PolicyValue?, _ what: String, default d: Int) throws(JWTAuditError) -> Int {
             guard let text = try value(v, what) else { return d }
             guard let n = Int(text), n >= 0 else {
-                throw JWTAuditError(.malformedPolicy, "\(what) of \(at) is \"\(text)\"; expected a whole number")
+                throw JWTAuditError(.malformedPolicy, "\(what) is \"\(text)\"; expected a whole number")
             }
             return n
         }
@@ -244,9 +287,12 @@ extension TokenValidationPolicy {
         case .tokenValue(let v): location = .tokenValue(try value(v, "token-value") ?? "")
         case .unspecified: location = kind == .validateAzureADToken ? .header("Authorization") : .unspecified
         }
+        if kind == .validateAzureADToken && tenantID == nil {
+            throw JWTAuditError(.malformedPolicy, "validate-azure-ad-token has no tenant-id, which it requires (its keys and issuer come from the tenant)")
+        }
         let status = try int(failedValidationHTTPCode, "failed-validation-httpcode", default: 401)
         guard (100...599).contains(status) else {
-            throw JWTAuditError(.malformedPolicy, "failed-validation-httpcode of \(at) is \(status); not an HTTP status")
+            throw JWTAuditError(.malformedPolicy, "failed-validation-httpcode is \(status); not an HTTP status")
         }
         var claims: [ResolvedTokenValidation.Claim] = []
         for claim in requiredClaims {
@@ -257,12 +303,12 @@ extension TokenValidationPolicy {
             case nil: match = .all
             case let text?:
                 guard let m = ClaimMatch(rawValue: text) else {
-                    throw JWTAuditError(.malformedPolicy, "match of claim \(name) in \(at) is \"\(text)\"; expected all or any")
+                    throw JWTAuditError(.malformedPolicy, "match of claim \(name) is \"\(text)\"; expected all or any")
                 }
                 match = m
             }
             // The separator is not trimmed: separator=" " is the common (and only right) one for `scp`.
-            let separator = try claim.separator?.resolved(expressionValues, what: "separator of claim \(name) in \(at)")
+            let separator = try claim.separator?.resolved(expressionValues, what: "separator of claim \(name)")
             var values: [String] = []
             for v in claim.values { values.append(try value(v, "a value of claim \(name)") ?? "") }
             claims.append(.init(name: name, match: match, separator: separator?.isEmpty == true ? nil : separator, values: values))

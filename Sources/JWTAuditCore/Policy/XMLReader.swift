@@ -69,6 +69,9 @@ public struct XMLElement: Sendable, Equatable {
 
     public var name: String
     public var attributes: [(name: String, value: String)]
+    /// The line each attribute starts on, in the order of `attributes` (empty for an element built in code):
+    /// lint findings about one attribute cite its own line.
+    public var attributeLines: [Int] = []
     public var children: [Node]
     /// The file the element came from (composed policies mix several files).
     public var source: String?
@@ -89,6 +92,12 @@ public struct XMLElement: Sendable, Equatable {
 
     public func attribute(_ name: String) -> String? {
         attributes.first { $0.name == name }?.value
+    }
+
+    /// The line attribute `name` starts on (the element's own line when it is not known).
+    public func line(ofAttribute name: String) -> Int {
+        guard let index = attributes.firstIndex(where: { $0.name == name }), index < attributeLines.count else { return line }
+        return attributeLines[index]
     }
 
     public var elements: [XMLElement] {
@@ -133,6 +142,17 @@ private struct Parser {
     }
 
     // MARK: positions and errors
+
+    /// The line of `offset` alone (a binary search: no column to count, which on a one-line file would scan it).
+    func line(at offset: Int) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
+    }
 
     func position(_ offset: Int) -> (line: Int, column: Int) {
         if let embedded { return embedded.embeddedPosition(offset)! }
@@ -404,6 +424,7 @@ private struct Parser {
                 throw fail("<\(name)> has more than \(limits.maxAttributes) attributes", at: attributeStart, code: .limitExceeded)
             }
             element.attributes.append((attributeName, value))
+            element.attributeLines.append(self.line(at: attributeStart))
         }
     }
 
