@@ -26,7 +26,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --decryption-key -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -98,7 +98,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline -q --quiet --batch -j --jobs -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --batch -j --jobs -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -167,7 +167,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on --matrix -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --decryption-key --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value --format --fail-on --matrix -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi
@@ -266,7 +266,7 @@ _jwtaudit() {
                     return ;;
             esac
             if [[ "$cur" == -* ]]; then
-                COMPREPLY=($(compgen -W "--json --at --pick --color --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --at --pick --color -q --quiet --glossary --key --jwks --secret-file --secret-env --tenant --openid-config --decryption-key --issuer --any-issuer --audience --any-audience --client-id --require-certificate --require-claim --alg --clock-skew --allow-missing-exp --authority --cacert --timeout --allow-http --cache-dir --no-cache --offline --policy --environment --api --operation --product --no-product --named-value --named-values --certificate --request-header --expression-value -h --help --version" -- "$cur"))
             else
                 COMPREPLY=($(compgen -f -- "$cur"))
             fi

@@ -36,6 +36,7 @@ public enum JWTAuditCLI {
         case .run(let command, let parsed):
             let clock = now ?? Int64(time(nil))
             do throws(CommandFailure) {
+                try QuietReport.checkConflicts(parsed, command: command)
                 switch command {
                 case OptionTable.decode:
                     return try DecodeCommand.run(parsed, environment: environment, streams: streams, now: clock)
@@ -49,15 +50,15 @@ public enum JWTAuditCLI {
                     throw .usage(.unknownSubcommand(command), CommandSpec.topLevel)
                 }
             } catch {
-                return report(error, streams, quiet: parsed.has(.quiet))
+                return report(error, streams)
             }
         }
     }
 
-    /// The one place a failure is said: on stderr, nothing on stdout, with its exit status. `verify --quiet`
-    /// says nothing, not even why it could not decide; a usage error is always said.
-    static func report(_ failure: CommandFailure, _ streams: StandardStreams, quiet: Bool = false) -> Int32 {
-        if case .input = failure, quiet { return failure.exitStatus.rawValue }
+    /// The one place a failure is said: on stderr, nothing on stdout, with its exit status. Always, `--quiet` or
+    /// not: `--quiet` drops the report, never the reason a run could not give one (a CI log that shows only an
+    /// exit status 2 sends people guessing).
+    static func report(_ failure: CommandFailure, _ streams: StandardStreams) -> Int32 {
         streams.writeError(failure.message)
         return failure.exitStatus.rawValue
     }

@@ -97,7 +97,7 @@ struct GatewayChooseTests {
         #expect(condition["expression"]?.stringValue == Self.mobileText && condition["value"] == .bool(true) && condition["supplied"] == .bool(true))
         #expect(json["validations"]?.arrayValue?.count == 1)
         let text = try PolicyTest.run(["check-policy"] + arguments)
-        #expect(text.stdout.contains("  branches <choose> at line 3: <when> 1 (line 4) runs, because \(Self.mobileText) is true (--expression-value)"), "\(text.stdout)")
+        #expect(Support.unwrapped(text.stdout).contains("branches  <choose> at line 3: <when> 1 (line 4) runs, because \(Self.mobileText) is true (--expression-value)"), "\(text.stdout)")
         let explained = try PolicyTest.json(try PolicyTest.run(["explain", "--json"] + arguments))
         let notes = (explained["notes"]?.arrayValue ?? []).compactMap(\.stringValue)
         #expect(notes.contains { $0.hasPrefix("<choose> at line 3: <when> 1 (line 4) runs") }, "\(notes)")

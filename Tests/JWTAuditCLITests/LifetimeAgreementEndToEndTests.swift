@@ -29,7 +29,7 @@ struct LifetimeAgreementEndToEndTests {
             let explain = Support.run(["explain", "--at", at, Self.token] + options)
             #expect(explain.status == (expired ? 1 : 0), "\(explain.stdout)")
             #expect(explain.stdout.contains("error    expired:") == expired, "\(explain.stdout)")
-            #expect(explain.stdout.contains("FAIL  expiry") == expired, "\(explain.stdout)")
+            #expect(explain.stdout.contains("  fail  expiry (step ") == expired, "\(explain.stdout)")
         }
     }
 }

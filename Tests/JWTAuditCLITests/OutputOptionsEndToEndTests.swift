@@ -51,8 +51,8 @@ struct OutputOptionsEndToEndTests {
     @Test func decodeShowsLocalTimeWhenTZIsSetAndJSONStaysUTC() throws {
         let arguments = ["decode", "--at", "2026-01-01T00:10:00Z", Self.token]
         let local = try run(arguments, environment: ["TZ": "JST-9"])
-        let iat = try #require(local.stdout.split(separator: "\n").first { $0.hasPrefix("  iat") })
-        #expect(iat.hasSuffix("1767225600  2026-01-01T00:00:00Z = 2026-01-01 09:00:00 JST (10 min ago)"), "\(iat)")
+        // Wrapped at 80 columns: the relative time, whole, goes to the next line, under the value.
+        #expect(local.stdout.contains("  iat       1767225600  2026-01-01T00:00:00Z = 2026-01-01 09:00:00 JST\n            (10 min ago)\n"), "\(local.stdout)")
         let plain = try run(arguments)
         #expect(!plain.stdout.contains(" = 2026-01-01"), "no TZ, no local time")
         let json = try run(["decode", "--json"] + arguments.dropFirst(), environment: ["TZ": "JST-9"])

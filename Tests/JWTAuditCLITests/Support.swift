@@ -12,6 +12,25 @@ enum Support {
     /// The instant every test runs at unless it says otherwise: 2026-01-01T00:10:00Z.
     static let now: Int64 = 1_767_225_600 + 600
 
+    /// Text output with its wrapped lines joined again (a line break and the indentation after it become one
+    /// space), for tests that look for a sentence whatever the width it was wrapped at.
+    static func unwrapped(_ text: String) -> String {
+        var out = ""
+        var pendingBreak = false
+        for character in text {
+            if character == "\n" {
+                pendingBreak = true
+            } else if pendingBreak && character == " " {
+                continue
+            } else {
+                if pendingBreak { out += out.isEmpty || out.hasSuffix(" ") ? "" : " " }
+                pendingBreak = false
+                out.append(character)
+            }
+        }
+        return out
+    }
+
     /// A file's text; a relative path is taken from the package root.
     static func readFile(_ path: String) -> String? {
         readBytes(path).map { String(decoding: $0, as: UTF8.self) }

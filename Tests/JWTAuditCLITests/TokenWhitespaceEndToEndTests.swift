@@ -55,7 +55,7 @@ struct TokenWhitespaceEndToEndTests {
                 let result = Support.spawn(Support.binaryPath, arguments, stdin: viaStdin ? Array(altered.utf8) : [])
                 let how = "\(name)\(viaStdin ? " (stdin)" : "")"
                 #expect(result.status == 3, "\(how): \(result.stdout)\(result.stderr)")
-                let said = result.stdout + result.stderr
+                let said = Support.unwrapped(result.stdout) + result.stderr
                 #expect(said.contains("the token was altered: a space at character"), "\(how): \(said)")
                 #expect(said.contains("in the payload (segment 2)"), "\(how): \(said)")
                 if name != "verify" { #expect(result.stdout.isEmpty, "\(how): partial stdout") }

@@ -14,6 +14,16 @@ struct VerifyBatchTests {
          "--audience", VerifyCommandTests.audience, "--require-certificate", "--at", "2026-01-01T02:00:00Z"]
     }
 
+    /// Who an example token is, as a batch line says it after `credential`: its client, version, audience,
+    /// expiry and kid.
+    static func identity(exp: Int = 4_102_444_800) -> String {
+        #","client":"1105ae9f-6be2-42a2-9439-7a17934226ac","tokenVersion":"1.0","aud":"https://myapi.dewi.red","exp":\#(exp),"kid":"9Wh64EM5eR56Me2_zr_PkWvJ2vQ""#
+    }
+    /// A line that is not a token: no identity at all.
+    static let noIdentity = #","client":null,"tokenVersion":null,"aud":null,"exp":null,"kid":null"#
+    static let secretReason = #""credential":"the client authenticated with a client secret (expected certificate (appidacr = \"2\"); found secret (appidacr = \"1\"))""#
+    static let validCertificate = #"{"line":1,"valid":true,"failed":[],"credential":"certificate""# + identity() + #","reasons":{}}"#
+
     static func token(_ name: String) throws -> String {
         let text = try #require(Support.readFile("examples/tokens/" + name))
         return text.trimmingWhitespace
@@ -60,18 +70,38 @@ struct VerifyBatchTests {
         let input = [certificate, "", "   ", "not a token", secret, expired, "\r"].joined(separator: "\n") + "\n"
         let result = try run(input)
         #expect(result.status == 1)
-        #expect(result.stdout == """
-            {"line":1,"valid":true,"failed":[],"credential":"certificate"}
-            {"line":4,"valid":false,"failed":["format"],"credential":"unknown","error":"no JWT (eyJ...) found: paste the token alone; a JWT is base64url segments separated by dots, header.payload.signature, its header starting with eyJ"}
-            {"line":5,"valid":false,"failed":["credential"],"credential":"secret"}
-            {"line":6,"valid":false,"failed":["expiry","credential"],"credential":"secret"}
-
-            """)
+        let noJWT = "no JWT (eyJ...) found: paste the token alone; a JWT is base64url segments separated by dots, header.payload.signature, its header starting with eyJ"
+        #expect(result.stdout == [
+            Self.validCertificate,
+            #"{"line":4,"valid":false,"failed":["format"],"credential":"unknown""# + Self.noIdentity
+                + #","reasons":{"format":"\#(noJWT)"},"error":"\#(noJWT)"}"#,
+            #"{"line":5,"valid":false,"failed":["credential"],"credential":"secret""# + Self.identity() + #","reasons":{"# + Self.secretReason + "}}",
+            #"{"line":6,"valid":false,"failed":["expiry","credential"],"credential":"secret""# + Self.identity(exp: 1_767_229_200)
+                + #","reasons":{"expiry":"expired 1 h ago (expected not after 2026-01-01T01:00:00Z (clock skew 0 s); found now 2026-01-01T02:00:00Z)","#
+                + Self.secretReason + "}}",
+        ].joined(separator: "\n") + "\n", "\(result.stdout)")
         #expect(result.stderr == """
             jwtaudit: 4 tokens: 1 valid, 2 rejected, 1 malformed
             jwtaudit: failed checks: credential 2, expiry 1, format 1
 
             """)
+    }
+
+    /// Each line answers "who?": the client (azp in a v2.0 token), the version, the audience, the expiry and the
+    /// kid, read from the token; and why each failed check failed.
+    @Test func eachLineSaysWhoTheTokenIsAndWhyItFailed() throws {
+        let result = Support.spawn(Support.binaryPath, [
+            "verify", "--batch", "--jwks", VerifyCommandTests.path("examples/keys/jwks.json"), "--any-issuer",
+            "--audience", "api://other", "--at", "2026-01-01T02:00:00Z",
+        ], stdin: Array((try Self.token("certificate-v2.jwt") + "\n").utf8))
+        #expect(result.status == 1)
+        let line = try #require(try JSONParser.parse(result.stdout).objectValue)
+        #expect(line.keys == ["line", "valid", "failed", "credential", "client", "tokenVersion", "aud", "exp", "kid", "reasons"])
+        #expect(line["client"] == "1105ae9f-6be2-42a2-9439-7a17934226ac" && line["tokenVersion"] == "2.0")
+        #expect(line["aud"] == "c9a3b3d1-7c4e-4a55-9d8f-2f0e6b1a5c77" && line["exp"]?.numberValue?.text == "4102444800")
+        #expect(line["kid"] == "9Wh64EM5eR56Me2_zr_PkWvJ2vQ")
+        #expect(line["failed"] == .array(["audience"]))
+        #expect(line["reasons"]?.objectValue?["audience"] == "the token is meant for another audience (expected api://other; found c9a3b3d1-7c4e-4a55-9d8f-2f0e6b1a5c77)")
     }
 
     @Test func aLineOverTheLimitIsReportedAndTheRunGoesOn() throws {
@@ -83,7 +113,7 @@ struct VerifyBatchTests {
         try #require(lines.count == 2)
         #expect(lines[0].contains(#""line":1,"valid":false"#))
         #expect(lines[0].contains("over the 262144-byte limit"))
-        #expect(lines[1] == #"{"line":2,"valid":true,"failed":[],"credential":"certificate"}"#)
+        #expect(lines[1] == Self.validCertificate.replacing(#""line":1"#, with: #""line":2"#))
     }
 
     @Test func everyTokenValidExitsZeroAndFilesAreReadInOrder() throws {
@@ -95,8 +125,8 @@ struct VerifyBatchTests {
         #expect(result.status == 0, "\(result.stderr)")
         // Line numbers run on across the files, as if they were concatenated.
         #expect(result.stdout == """
-            {"line":1,"valid":true,"failed":[],"credential":"certificate"}
-            {"line":2,"valid":true,"failed":[],"credential":"certificate"}
+            \(Self.validCertificate)
+            {"line":2,"valid":true,"failed":[],"credential":"certificate"\(Self.identity()),"reasons":{}}
 
             """)
         #expect(result.stderr == "jwtaudit: 2 tokens: 2 valid, 0 rejected, 0 malformed\n")
@@ -116,10 +146,13 @@ struct VerifyBatchTests {
         #expect(result.stderr.contains("/nonexistent/tokens.txt"))
     }
 
-    @Test func quietPrintsNothing() throws {
-        let result = try run(try Self.token("secret-v1.jwt") + "\n", ["--quiet"])
+    @Test func quietPrintsOnlyOneLineNamingTheRejections() throws {
+        let result = try run(try Self.token("secret-v1.jwt") + "\n" + (try Self.token("certificate-v1.jwt")) + "\n", ["--quiet"])
         #expect(result.status == 1)
-        #expect(result.stdout.isEmpty && result.stderr.isEmpty)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "jwtaudit: rejected: 1 of 2 tokens (credential 1)\n")
+        let valid = try run(try Self.token("certificate-v1.jwt") + "\n", ["--quiet"])
+        #expect(valid.status == 0 && valid.stdout.isEmpty && valid.stderr.isEmpty)
     }
 
     @Test func aClosedStandardOutputEndsTheRunQuietlyWithSuccess() throws {

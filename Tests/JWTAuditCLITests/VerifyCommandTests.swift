@@ -26,18 +26,21 @@ struct VerifyCommandTests {
         let result = verify("certificate-v1.jwt", Self.jwks + Self.expectations + ["--require-certificate"] + Self.at)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
-        #expect(result.stdout.contains("  pass  signature"))
-        #expect(result.stdout.hasSuffix("VALID: every check passed\n"))
-        #expect(result.stdout.contains("thumbprint zJodRfgOc31wRNKL7cRjnvSmhpakIr3evEvzNYjHXCA"))
+        // The answer first; the passed checks on one line, in order.
+        #expect(result.stdout.hasPrefix("VALID: every check passed\n"))
+        #expect(Support.unwrapped(result.stdout).contains("pass  format, claims, algorithm, key, signature, expiry, not-before, issued-at, issuer, audience, tenant, credential "))
+        #expect(Support.unwrapped(result.stdout).contains("thumbprint zJodRfgOc31wRNKL7cRjnvSmhpakIr3evEvzNYjHXCA"))
+        // No pointer to explain when there is nothing to explain.
+        #expect(!result.stdout.contains("jwtaudit explain"))
     }
 
     @Test func aSecretTokenIsRejectedOnTheCredentialCheckWithExpectedAndActual() {
         let result = verify("secret-v1.jwt", Self.jwks + Self.expectations + ["--require-certificate"] + Self.at)
         #expect(result.status == 1)
-        #expect(result.stdout.contains("  fail  credential"))
-        #expect(result.stdout.contains("expected: certificate (appidacr = \"2\")"))
-        #expect(result.stdout.contains("actual:   secret (appidacr = \"1\")"))
-        #expect(result.stdout.contains("REJECTED: 1 check failed (credential)"))
+        #expect(result.stdout.hasPrefix("REJECTED: 1 check failed (credential)\n\nChecks\n  fail  credential: the client authenticated with a client secret\n"))
+        #expect(result.stdout.contains("\n        expected  certificate (appidacr = \"2\")\n        actual    secret (appidacr = \"1\")\n        fix       Add a certificate"))
+        // The last line points to explain.
+        #expect(Support.unwrapped(result.stdout).hasSuffix("'jwtaudit explain' with the same options tells what the token is and the cause of each failure."))
     }
 
     @Test func anExpiredTokenIsRejectedAndTheClockIsPrinted() {
@@ -101,7 +104,7 @@ struct VerifyCommandTests {
         ("jobs without batch", ["--key", "k.pem", "--any-issuer", "--any-audience", "--jobs", "2"], "--jobs applies to --batch only"),
         ("timeout not a number", ["--tenant", "common", "--any-audience", "--timeout", "ten"], "'--timeout'"),
         ("bad --at", ["--key", "k.pem", "--any-issuer", "--any-audience", "--at", "yesterday"], "'--at'"),
-        ("quiet and json", ["--key", "k.pem", "--any-issuer", "--any-audience", "--quiet", "--json"], "exclude each other"),
+        ("quiet and json", ["--key", "k.pem", "--any-issuer", "--any-audience", "--quiet", "--json"], "'--quiet' and '--json' cannot be used together"),
         ("two tokens without --batch", ["a.jwt", "b.jwt", "--key", "k.pem", "--any-issuer", "--any-audience"], "unexpected argument 'b.jwt'"),
         ("a tenant that is no tenant", ["--tenant", "not a/tenant", "--any-audience"], "'--tenant'"),
         ("plain http key set", ["--jwks", "http://127.0.0.1:9/keys", "--any-issuer", "--any-audience"], "plain HTTP"),
@@ -178,16 +181,18 @@ struct VerifyCommandTests {
         }
     }
 
-    @Test func quietPrintsNothingAndKeepsTheExitCode() {
+    @Test func quietDropsTheReportButNotWhyItFailed() {
         let valid = verify("certificate-v1.jwt", Self.jwks + Self.expectations + ["--quiet"] + Self.at)
         #expect(valid.status == 0)
         #expect(valid.stdout.isEmpty && valid.stderr.isEmpty)
         let rejected = verify("secret-v1.jwt", Self.jwks + Self.expectations + ["-q", "--require-certificate"] + Self.at)
         #expect(rejected.status == 1)
-        #expect(rejected.stdout.isEmpty && rejected.stderr.isEmpty)
+        #expect(rejected.stdout.isEmpty)
+        #expect(rejected.stderr == "jwtaudit: rejected: credential\n")
         let missing = verify("certificate-v1.jwt", ["--key", "/nonexistent.pem", "-q"] + Self.expectations + Self.at)
         #expect(missing.status == 3)
-        #expect(missing.stdout.isEmpty && missing.stderr.isEmpty)
+        #expect(missing.stdout.isEmpty)
+        #expect(missing.stderr.hasPrefix("jwtaudit: error: cannot use the keys ("), "\(missing.stderr)")
     }
 
     @Test func coloursFollowTheTerminalNoColorAndTheOption() {

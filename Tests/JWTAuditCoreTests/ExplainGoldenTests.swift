@@ -165,7 +165,7 @@ struct ExplainGoldenTests {
     func tokenAlone(_ name: String) throws {
         let token = try Fixtures.example(name + ".jwt")
         let e = Explainer.explain(TokenInspection.inspect(token, at: S.at))
-        S.expectGolden(e, "token-\(name)")
+        S.expectGolden(e, "token-\(name)", glossary: true)
         #expect(e.verdict.status == "decoded" && e.verdict.exitCode == 0 && e.steps.isEmpty)
     }
 
@@ -182,14 +182,16 @@ struct ExplainGoldenTests {
         #expect(try facts("expired-v1.jwt")["lifetime"]?.contains("expires 2026-01-01T01:00:00Z (in 3 min") == true)
     }
 
-    @Test func textWrapsToTheWidthGiven() throws {
+    @Test func textWrapsToTheWidthGivenAndProseStopsNearAHundredColumns() throws {
         let e = try S.explainPolicy(try Fixtures.example("secret-v1.jwt"), policyFile: "certificate-only-v1.xml")
-        for width in [60, 80, 120] {
-            let lines = ExplanationText.render(e, width: width, escape: { $0 }).split(separator: "\n")
-            // Only unbreakable words (URLs, GUIDs) may overflow.
-            for line in lines where line.unicodeScalars.count > width {
-                #expect(!String(line).trimmingXMLSpace.contains(" ") || line.split(separator: " ").contains { $0.count > width / 2 }, "width \(width): \(line)")
+        for width in [60, 80, 120, 200] {
+            let limit = min(width, TextLayout.proseColumns)
+            let lines = ExplanationText.render(e, layout: TextLayout(width: width, escape: { $0 }), glossary: true).split(separator: "\n")
+            // Only unbreakable words (URLs, GUIDs) may overflow, alone on their line after the indentation.
+            for line in lines where line.unicodeScalars.count > limit {
+                #expect(line.split(separator: " ").contains { $0.count > limit / 2 }, "width \(width): \(line)")
             }
+            if width > 100 { #expect(lines.contains { $0.count > 90 }, "width \(width): the text does not use the width") }
         }
     }
 }

@@ -117,10 +117,13 @@ enum ExplainSupport {
 
     static let goldenDirectory = Fixtures.packageRoot + "/Tests/JWTAuditCoreTests/Golden/"
 
-    /// Compares the rendered text (80 columns, no colour) with `Golden/<name>.txt`. With
+    /// Compares the rendered text (80 columns, no colour; the claims glossary only when asked, as explain does)
+    /// with `Golden/<name>.txt`. With
     /// JWTAUDIT_UPDATE_GOLDEN=1 in the environment the file is (re)written instead, for review in the diff.
-    static func expectGolden(_ explanation: Explanation, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let text = ExplanationText.render(explanation, width: 80, escape: { $0 })
+    static func expectGolden(
+        _ explanation: Explanation, _ name: String, glossary: Bool = false, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let text = ExplanationText.render(explanation, layout: TextLayout(width: 80, escape: { $0 }), glossary: glossary)
         let path = goldenDirectory + name + ".txt"
         if let update = getenv("JWTAUDIT_UPDATE_GOLDEN"), String(cString: update) == "1" {
             CryptoTestSupport.writeFile(path, Array(text.utf8))

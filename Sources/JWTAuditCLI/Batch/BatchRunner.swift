@@ -16,6 +16,8 @@ struct BatchItemResult: Sendable {
     var interrupted = false
     /// True when the line holds more than one token (one was judged, as `--pick` says).
     var severalTokens = false
+    /// Why the keys could not be obtained, for an undecided token (`--quiet` says the first).
+    var undecidedReason: String? = nil
 
     /// A line not judged because of an interrupt.
     static let notJudged = BatchItemResult(jsonLine: "", valid: false, failedChecks: [], malformed: false, interrupted: true)
@@ -42,6 +44,8 @@ struct BatchRunner {
         var failedByCheck: [String: Int] = [:]
         /// Lines that held more than one token.
         var severalTokens = 0
+        /// Why the keys of the first undecided token could not be obtained.
+        var firstUndecidedReason: String?
         var interrupted = false
         var outputClosed = false
     }
@@ -55,12 +59,16 @@ struct BatchRunner {
     /// the closure may keep per-worker state there without a lock.
     let verify: @Sendable (_ line: String, _ number: Int, _ worker: Int) -> BatchItemResult
     let tooLong: @Sendable (_ number: Int, _ bytes: Int) -> BatchItemResult
+    /// Counts the lines judged for the progress line, when there is one.
+    let progress: BatchProgress?
 
     init(
         jobs: Int, maxLineBytes: Int,
         verify: @escaping @Sendable (String, Int, Int) -> BatchItemResult,
-        tooLong: @escaping @Sendable (Int, Int) -> BatchItemResult
+        tooLong: @escaping @Sendable (Int, Int) -> BatchItemResult,
+        progress: BatchProgress? = nil
     ) {
+        self.progress = progress
         self.jobs = max(1, jobs)
         self.maxLineBytes = maxLineBytes
         self.chunkSize = max(64, 1024 * max(1, jobs))
@@ -97,6 +105,7 @@ struct BatchRunner {
             let workers = min(jobs, work.count)
             let verify = self.verify
             let tooLong = self.tooLong
+            let progress = self.progress
             let stride = workers
             let body: @Sendable (Int) -> Void = { worker in
                 var index = worker
@@ -105,6 +114,7 @@ struct BatchRunner {
                     case .text(let text, let number): slots.pointer[index] = verify(text, number, worker)
                     case .tooLong(let number, let bytes): slots.pointer[index] = tooLong(number, bytes)
                     }
+                    progress?.judged(worker: worker)
                     index += stride
                 }
             }
@@ -128,6 +138,7 @@ struct BatchRunner {
                     summary.malformed += 1
                 } else if result.undecided {
                     summary.undecided += 1
+                    if summary.firstUndecidedReason == nil { summary.firstUndecidedReason = result.undecidedReason }
                 } else if result.valid {
                     summary.valid += 1
                 } else {

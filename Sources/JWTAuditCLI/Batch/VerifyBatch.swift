@@ -36,6 +36,10 @@ enum VerifyBatch {
             descriptors.append(fd)
         }
         if descriptors.isEmpty { descriptors = [0] }
+        // Someone at a terminal is to type (or paste) the tokens: say so, rather than seem to hang.
+        if !quiet && streams.inputIsTerminal && descriptors.contains(0) {
+            streams.writeErrorLine("jwtaudit: reading tokens from standard input, one per line (Ctrl-D ends)")
+        }
 
         // Local keys are read and parsed once, before any output, so a bad key file fails the run at once (3)
         // rather than on every line.
@@ -62,6 +66,7 @@ enum VerifyBatch {
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
         let previousTokens = PreviousTokens(workers: configuration.jobs)
+        let progress = !quiet && streams.errorIsTerminal ? BatchProgress(workers: configuration.jobs) : nil
 
         let runner = BatchRunner(
             jobs: configuration.jobs, maxLineBytes: maxLine,
@@ -129,15 +134,22 @@ enum VerifyBatch {
             },
             tooLong: { number, bytes in
                 malformed(number, "the line is \(bytes) bytes, over the \(maxLine)-byte limit for a token")
-            })
+            },
+            progress: progress)
 
         BatchRunner.installSignalHandlers()
+        progress?.begin()
         let summary = runner.run(inputs: descriptors) { text in quiet ? true : writeOutput(text) }
+        progress?.end()
         if summary.outputClosed { return ExitStatus.success.rawValue }
         if summary.total == 0 && !summary.interrupted {
             throw .input(JWTAuditError(.invalidArgument, "blank lines are skipped"), what: "no tokens in the input")
         }
-        if !quiet { streams.writeError(render(summary)) }
+        if quiet {
+            if let line = quietLine(summary) { streams.writeErrorLine(line) }
+        } else {
+            streams.writeError(render(summary))
+        }
         if summary.interrupted { return interruptedStatus }
         if summary.undecided > 0 { return ExitStatus.undecided.rawValue }
         if summary.valid == summary.total { return ExitStatus.success.rawValue }
@@ -161,35 +173,83 @@ enum VerifyBatch {
         return out
     }
 
-    /// `{"line": N, "valid": bool, "failed": [ids], "credential": kind}`, written directly (no JSON tree, no
-    /// round trip): this runs once per token.
+    /// What `--quiet` says about a run (`QuietReport`): nothing when every token is valid; the keys that could not
+    /// be obtained (exit 2); else how many tokens were rejected and the checks they failed.
+    static func quietLine(_ summary: BatchRunner.Summary) -> String? {
+        let of = "of \(summary.total) token\(summary.total == 1 ? "" : "s")"
+        if summary.interrupted { return "jwtaudit: interrupted after \(summary.total) token\(summary.total == 1 ? "" : "s")" }
+        if summary.undecided > 0 {
+            return "jwtaudit: error: cannot obtain the keys for \(summary.undecided) \(of) (\(summary.firstUndecidedReason ?? "no reason given"))"
+        }
+        guard summary.valid < summary.total else { return nil }
+        let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        return "jwtaudit: rejected: \(summary.total - summary.valid) \(of) (" + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+    }
+
+    /// `{"line", "valid", "failed", "credential", "client", "tokenVersion", "aud", "exp", "kid", "reasons"}`,
+    /// written directly (no JSON tree, no round trip): this runs once per token. Who the token is (client, version,
+    /// audience, expiry, key id) is read from what the report already holds, the parsed token and its credential
+    /// verdict; the reasons are written only for the checks that failed, so a valid token pays for no text.
     static func item(_ report: VerificationReport, number: Int) -> BatchItemResult {
         let valid = report.isValid
         var failed: [String] = []
         let checks = report.checks
         for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].name) }
-        // One allocation: the line is about 60 bytes plus the failed ids, and growing it step by step cost
-        // more than writing it.
-        var line = ""
-        line.reserveCapacity(80 + failed.count * 16)
-        line += "{\"line\":"
-        line += String(number)
-        line += valid ? ",\"valid\":true,\"failed\":[" : ",\"valid\":false,\"failed\":["
+        var line = JSONLineWriter(capacity: 320 + failed.count * 160)
+        line.raw("{\"line\":")
+        line.number(number)
+        line.raw(valid ? ",\"valid\":true,\"failed\":[" : ",\"valid\":false,\"failed\":[")
         for (index, id) in failed.enumerated() {
-            if index > 0 { line += "," }
-            JSONWriter.writeString(id, into: &line)
+            if index > 0 { line.raw(",") }
+            line.string(id)
         }
-        line += "],\"credential\":\""
-        line += (report.credential?.kind ?? .unknown).rawValue
-        line += "\"}"
-        return BatchItemResult(jsonLine: line, valid: valid, failedChecks: failed, malformed: report.parseError != nil)
+        line.raw("],\"credential\":")
+        line.string((report.credential?.kind ?? .unknown).rawValue)
+        identity(report.token, credential: report.credential, into: &line)
+        line.raw(",\"reasons\":{")
+        var first = true
+        for index in checks.indices where checks[index].status == .fail {
+            if !first { line.raw(",") }
+            first = false
+            line.string(checks[index].name)
+            line.raw(":")
+            line.string(reason(checks[index].text))
+        }
+        line.raw("}}")
+        return BatchItemResult(jsonLine: line.text, valid: valid, failedChecks: failed, malformed: report.parseError != nil)
     }
 
-    /// A line that is not a token: `format` failed, with the reason in `error`.
+    /// Why a check failed, in one string: its detail, and what was expected and found when the check says.
+    static func reason(_ text: CheckText) -> String {
+        var reason = text.detail
+        switch (text.expected, text.actual) {
+        case let (expected?, actual?): reason += " (expected \(expected); found \(actual))"
+        case let (expected?, nil): reason += " (expected \(expected))"
+        case let (nil, actual?): reason += " (found \(actual))"
+        case (nil, nil): break
+        }
+        return reason
+    }
+
+    /// Who the token is, as every line carries it: `client` (`appid`, or `azp` in v2.0), `tokenVersion`, `aud`
+    /// and `exp` exactly as the token has them, `kid`; null where the token has none (or is not a token).
+    static func identity(_ token: CompactToken?, credential: CredentialVerdict?, into line: inout JSONLineWriter) {
+        let claims = token?.claims
+        line.raw(",\"client\":")
+        line.string(claims.flatMap { ClientEvidence.client(in: $0, version: credential?.tokenVersion ?? .v1).value })
+        line.raw(",\"tokenVersion\":")
+        line.string(credential?.versionText)
+        line.raw(",\"aud\":")
+        line.value(claims?["aud"])
+        line.raw(",\"exp\":")
+        line.value(claims?["exp"])
+        line.raw(",\"kid\":")
+        line.string(token?.keyID)
+    }
+
+    /// A line that is not a token: `format` failed, with the reason in `error` (and `reasons`).
     static func malformed(_ number: Int, _ reason: String) -> BatchItemResult {
-        var line = "{\"line\":\(number),\"valid\":false,\"failed\":[\"format\"],\"credential\":\"unknown\",\"error\":"
-        JSONWriter.writeString(reason, into: &line)
-        line += "}"
+        let line = undecidedOrMalformed(number, check: .format, credential: nil, token: nil, reason: reason)
         return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format.rawValue], malformed: true)
     }
 
@@ -197,13 +257,33 @@ enum VerifyBatch {
     /// `key` check could not run, so the token is undecided, neither valid nor rejected, and the reason is given.
     /// For a JWE with no usable decryption key, the check that could not run is `decryption`.
     static func keyFailure(_ number: Int, token: CompactToken, _ reason: String, check: CheckID = .key) -> BatchItemResult {
-        let credential = token.claims.map { CredentialVerdict.classify(claims: $0).kind } ?? .unknown
-        var line = "{\"line\":\(number),\"valid\":false,\"failed\":["
-        JSONWriter.writeString(check.rawValue, into: &line)
-        line += "],\"credential\":\"\(credential.rawValue)\",\"error\":"
-        JSONWriter.writeString(reason, into: &line)
-        line += "}"
-        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [check.rawValue], malformed: false, undecided: true)
+        let credential = token.claims.map { CredentialVerdict.classify(claims: $0) }
+        let line = undecidedOrMalformed(number, check: check, credential: credential, token: token, reason: reason)
+        return BatchItemResult(
+            jsonLine: line, valid: false, failedChecks: [check.rawValue], malformed: false, undecided: true, undecidedReason: reason)
+    }
+
+    /// The line of a token that could not be judged: the one check that could not run, with the reason in `reasons`
+    /// and in `error`.
+    static func undecidedOrMalformed(
+        _ number: Int, check: CheckID, credential: CredentialVerdict?, token: CompactToken?, reason: String
+    ) -> String {
+        var line = JSONLineWriter(capacity: 512)
+        line.raw("{\"line\":")
+        line.number(number)
+        line.raw(",\"valid\":false,\"failed\":[")
+        line.string(check.rawValue)
+        line.raw("],\"credential\":")
+        line.string((credential?.kind ?? .unknown).rawValue)
+        identity(token, credential: credential, into: &line)
+        line.raw(",\"reasons\":{")
+        line.string(check.rawValue)
+        line.raw(":")
+        line.string(reason)
+        line.raw("},\"error\":")
+        line.string(reason)
+        line.raw("}")
+        return line.text
     }
 
     /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).

@@ -29,13 +29,18 @@ public enum CheckPolicyCommand {
         // not wait on it.
         if !PolicyConfiguration.describesRequest(parsed) {
             let report = try lint(parsed)
+            let fails = PolicyLint.fails(report.findings, failOn: failOn(parsed))
+            if parsed.has(.quiet) {
+                if fails { streams.writeErrorLine(LintReport.quietLine(report.findings, failOn: failOn(parsed))) }
+                return fails ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
+            }
             switch format {
             case "json": streams.writeOutput(JSONWriter.write(LintReport.document(report.findings)) + "\n")
             case "sarif":
                 streams.writeOutput(JSONWriter.write(Sarif.log(findings: report.findings, toolVersion: OptionTable.version)) + "\n")
             default: streams.writeOutput(LintReport.text(report, style: style))
             }
-            return PolicyLint.fails(report.findings, failOn: failOn(parsed)) ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
+            return fails ? ExitStatus.rejected.rawValue : ExitStatus.success.rawValue
         }
         if parsed.has(.format) && format == "sarif" {
             throw .usage(
@@ -46,10 +51,12 @@ public enum CheckPolicyCommand {
             parsed, command: command, streams: streams, fromStandardInput: false)
         let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
             .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
-        if format == "json" {
+        if parsed.has(.quiet) {
+            if let line = CheckPolicyReport.quietLine(evaluation) { streams.writeErrorLine(line) }
+        } else if format == "json" {
             streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation)) + "\n")
         } else {
-            streams.writeOutput(CheckPolicyReport.text(evaluation, style: style))
+            streams.writeOutput(CheckPolicyReport.text(evaluation, layout: TextStyle.layout(parsed, streams: streams, environment: environment)))
         }
         return evaluation.accepted ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue
     }
@@ -241,12 +248,22 @@ struct PolicyConfiguration {
         parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty || !parsed.all(.expressionValue).isEmpty
     }
 
-    /// Evaluates the effective policy (the `--policy` scopes composed, named values substituted) against one
-    /// request, in the core: the token placed where each element reads it, or the `--request-header` lines
-    /// exactly as given. Keys come through the CLI's provider: `openid-config` metadata through the cache and
-    /// network, `--certificate` files for the policy's certificate ids.
+    /// The CLI's key provider for this request: metadata through the cache and network, `--certificate` files
+    /// for the policy's certificate ids. The cache's freshness is judged by the real clock; --at only moves the
+    /// token's times.
+    func makeProvider(environment: [String: String], now: Int64) -> CommandKeyProvider {
+        CommandKeyProvider(network: network.network, environment: environment, certificates: inputs.certificates, clock: { now })
+    }
+
+    /// Evaluates the effective policy (the `--policy` scopes composed, or the selection in a tree or template)
+    /// against one request, in the core: the token placed where each element reads it, or the
+    /// `--request-header` lines exactly as given.
+    /// `provider`: the one to fetch through (explain asks it afterwards what failed); `undecidedWithoutKeys`:
+    /// keys that cannot be obtained leave the elements undecided (`PolicyEvaluation.keysFailure`) instead of
+    /// failing the run.
     func evaluate(
-        tokenText: String?, environment: [String: String], now: Int64, command: String
+        tokenText: String?, environment: [String: String], now: Int64, command: String,
+        provider given: CommandKeyProvider? = nil, undecidedWithoutKeys: Bool = false
     ) throws(CommandFailure) -> PolicyEvaluation {
         if tokenText != nil && !headerLines.isEmpty { throw .usage(.conflictingOptions("TOKEN", "--request-header"), command) }
         var token: String?
@@ -266,16 +283,15 @@ struct PolicyConfiguration {
                 command)
         }
         let document = try document()
-        // The cache's freshness is judged by the real clock; --at only moves the token's times.
-        let provider = CommandKeyProvider(
-            network: network.network, environment: environment, certificates: inputs.certificates, clock: { now })
+        let provider = given ?? makeProvider(environment: environment, now: now)
         let decryption = decryption
         do {
             return try PolicyEvaluator.evaluate(
                 document,
                 PolicyEvaluationRequest(
                     token: token, request: request, expressionValues: inputs.expressionValues, at: at,
-                    authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() }),
+                    authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() },
+                    undecidedWithoutKeys: undecidedWithoutKeys),
                 keys: KeyResolution(provider: provider))
         } catch {
             throw .input(Self.withOption(error), what: "cannot evaluate the policy")

@@ -29,12 +29,18 @@ enum DecodeCommand {
         } else {
             inspection = TokenInspection.inspect(token, at: at, signatureProblem: request.signatureProblem)
         }
-        if arguments.has(.json) {
+        if arguments.has(.quiet) {
+            // A JWE that does not decrypt is decode's one rejection (`QuietReport`).
+            if status == .rejected, let outcome = inspection.decryption {
+                streams.writeErrorLine(QuietReport.rejected(["decryption"], because: outcome.reason))
+            }
+        } else if arguments.has(.json) {
             streams.writeOutput(JSONWriter.write(.object(DecodeReport.json(inspection))) + "\n")
         } else {
             let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
             streams.writeOutput(DecodeReport.text(
-                inspection, style: style, localTime: { LocalTime.format($0, environment: environment) }))
+                inspection, style: style, layout: TextStyle.layout(arguments, streams: streams, environment: environment),
+                localTime: { LocalTime.format($0, environment: environment) }))
         }
         return status.rawValue
     }

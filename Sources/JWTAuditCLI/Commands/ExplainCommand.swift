@@ -36,7 +36,11 @@ enum ExplainCommand {
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
     ) throws(CommandFailure) -> Int32 {
         let command = OptionTable.explain
-        let explanation: Explanation
+        var explanation: Explanation
+        // Keys that cannot be obtained (no network, nothing cached) do not end explain in one line: the token and
+        // every check that needs no key are still told, the verdict is undecided (exit 2), and a cached copy that
+        // --offline would use is named.
+        var provider: CommandKeyProvider?
         switch mode(arguments) {
         case .token:
             let at = try arguments.instant(now: now, command: command)
@@ -55,11 +59,15 @@ enum ExplainCommand {
         case .verify:
             let configuration = try VerifyConfiguration.make(arguments, now: now, command: command)
             let token = try TokenRequest.read(arguments, command: command, streams: streams).token
-            let evaluation = try VerifyCommand.evaluate(configuration: configuration, environment: environment, token: token)
+            provider = configuration.makeProvider(environment: environment)
+            let evaluation = try VerifyCommand.evaluate(
+                configuration: configuration, environment: environment, token: token, provider: provider,
+                undecidedWithoutKeys: true)
             explanation = Explainer.explain(evaluation, of: token)
         case .policy:
-            explanation = try policy(arguments, environment: environment, streams: streams, now: now)
+            (explanation, provider) = try policy(arguments, environment: environment, streams: streams, now: now)
         }
+        if explanation.verdict.status == "undecided" { explanation.verdict.hint = provider?.offlineHint() }
         ExplainReport.write(explanation, arguments: arguments, environment: environment, streams: streams)
         return explanation.verdict.exitCode
     }
@@ -70,22 +78,25 @@ enum ExplainCommand {
     /// same error on standard error, exit 3), and explained on standard output.
     static func policy(
         _ arguments: ParsedArguments, environment: [String: String], streams: StandardStreams, now: Int64
-    ) throws(CommandFailure) -> Explanation {
+    ) throws(CommandFailure) -> (Explanation, CommandKeyProvider) {
         let command = OptionTable.explain
         let configuration = try PolicyConfiguration.make(arguments, command: command, now: now)
         let tokenText = try PolicyConfiguration.tokenText(
             arguments, command: command, streams: streams,
             fromStandardInput: !PolicyConfiguration.describesRequest(arguments))
+        let provider = configuration.makeProvider(environment: environment, now: now)
         do {
-            return Explainer.explain(try configuration.evaluate(
-                tokenText: tokenText, environment: environment, now: now, command: command))
+            let evaluation = try configuration.evaluate(
+                tokenText: tokenText, environment: environment, now: now, command: command, provider: provider,
+                undecidedWithoutKeys: true)
+            return (Explainer.explain(evaluation), provider)
         } catch {
             guard case .input(let failure, _) = error, failure.code == .unevaluable else { throw error }
             streams.writeError(error.message)
             let token = tokenText.flatMap { try? CompactToken.parse(try TokenInput.extract($0)) }
-            return Explainer.explain(
+            return (Explainer.explain(
                 token.map { TokenInspection.inspect($0, at: configuration.at) }, unevaluable: failure,
-                policySource: arguments.all(.policy).first)
+                policySource: arguments.all(.policy).first), provider)
         }
     }
 }

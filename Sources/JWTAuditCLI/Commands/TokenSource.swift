@@ -9,50 +9,86 @@ enum TokenSource {
     static let maxInputBytes = CompactToken.Limits.default.maxTokenBytes
 
     /// The text, or why it could not be read: a usage error (no argument and a terminal on standard input), or
-    /// "cannot read the token".
+    /// "cannot read the token"; input that holds no token at all (an empty argument, an empty standard input,
+    /// `Bearer ` with nothing after it: an unset CI secret) is "no token", in one line, whatever the command.
     static func read(argument: String?, command: String, streams: StandardStreams) throws(CommandFailure) -> String {
         if argument == nil && streams.inputIsTerminal { throw .usage(.missingArgument("token"), command) }
+        let read: (text: String, origin: Origin)
         do {
-            return try text(argument: argument, streams: streams)
+            read = try text(argument: argument, streams: streams)
         } catch {
             throw .input(error, what: "cannot read the token")
         }
+        if let emptiness = TokenInput.emptiness(of: read.text) {
+            throw .input(JWTAuditError(.malformedToken, read.origin.describe(emptiness)), what: "no token")
+        }
+        return read.text
     }
 
-    private static func text(argument: String?, streams: StandardStreams) throws(JWTAuditError) -> String {
+    /// Where the text came from, for the messages.
+    enum Origin: Equatable {
+        case argument
+        case standardInput
+        case file(String)
+
+        var name: String {
+            switch self {
+            case .argument: return "the argument"
+            case .standardInput: return "standard input"
+            case .file(let path): return "'\(path)'"
+            }
+        }
+
+        /// "the argument is empty; ..." for `TokenInput.emptiness`. An empty argument is nearly always a
+        /// variable that expanded to nothing, and saying so is the fix.
+        func describe(_ emptiness: TokenInput.Emptiness) -> String {
+            let what: String
+            switch emptiness {
+            case .empty: what = "\(name) is empty"
+            case .blank: what = "\(name) holds only white space"
+            case .prefixOnly(let prefix): what = "\(name) is '\(prefix)' with no token after it"
+            }
+            guard self == .argument else { return what }
+            return what + "; if it comes from a variable (\"$TOKEN\", a CI secret), that variable is empty or unset"
+        }
+    }
+
+    private static func text(argument: String?, streams: StandardStreams) throws(JWTAuditError) -> (text: String, origin: Origin) {
         let bytes: [UInt8]
-        let origin: String
+        let origin: Origin
         switch argument {
         case nil, "-"?:
-            origin = "standard input"
+            origin = .standardInput
+            // `-` on a terminal: the token is to be pasted; say so rather than seem to hang.
+            if streams.inputIsTerminal { streams.writeErrorLine("jwtaudit: reading the token from standard input (Ctrl-D ends)") }
             bytes = try streams.readInput(maxInputBytes + 1)
         case let value? where value.hasPrefix("@"):
             let path = String(value.dropFirst())
             if path.isEmpty { throw JWTAuditError(.invalidArgument, "'@' must be followed by a file name") }
-            origin = "'\(path)'"
+            origin = .file(path)
             bytes = try FileReader.read(path: path, maxBytes: maxInputBytes + 1)
         case let value? where FileReader.isRegularFile(value):
             // README's first command: `jwtaudit decode examples/tokens/secret-v1.jwt`.
-            origin = "'\(value)'"
+            origin = .file(value)
             bytes = try FileReader.read(path: value, maxBytes: maxInputBytes + 1)
         case let value? where looksLikeAPath(value):
             // A mistyped file name would otherwise be judged as a token ("3 segments; this one has 2").
             throw JWTAuditError(.invalidArgument, "'\(value)' is not a readable file, nor a token")
         case let value?:
-            origin = "the argument"
+            origin = .argument
             bytes = Array(value.utf8.prefix(maxInputBytes + 1))
         }
         if bytes.count > maxInputBytes {
-            throw JWTAuditError(.limitExceeded, "\(origin) is larger than \(maxInputBytes) bytes, the limit for token text")
+            throw JWTAuditError(.limitExceeded, "\(origin.name) is larger than \(maxInputBytes) bytes, the limit for token text")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let offset = firstInvalidUTF8(bytes)
-            throw JWTAuditError(.malformedToken, "\(origin) is not text: invalid UTF-8 at byte \(offset + 1)")
+            throw JWTAuditError(.malformedToken, "\(origin.name) is not text: invalid UTF-8 at byte \(offset + 1)")
         }
         if text.unicodeScalars.contains(where: { $0.value == 0 }) {
-            throw JWTAuditError(.malformedToken, "\(origin) is not text: it contains a NUL byte")
+            throw JWTAuditError(.malformedToken, "\(origin.name) is not text: it contains a NUL byte")
         }
-        return text
+        return (text, origin)
     }
 
     /// A path, not a token: has a slash or a file extension, and none of a token's `eyJ` segments.

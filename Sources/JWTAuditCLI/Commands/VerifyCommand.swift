@@ -140,7 +140,6 @@ struct VerifyConfiguration: Sendable {
         let batch = arguments.has(.batch)
         let quiet = arguments.has(.quiet)
         let json = arguments.has(.json)
-        if quiet && json { throw usage("--quiet and --json exclude each other") }
         var jobs = onlineCores()
         if let value = try integer(.jobs, range: 1...1024, what: "threads") {
             guard batch else { throw usage("--jobs applies to --batch only") }
@@ -148,6 +147,10 @@ struct VerifyConfiguration: Sendable {
         }
         if !batch && arguments.positionals.count > 1 {
             throw .usage(.unexpectedArgument(arguments.positionals[1]), command)
+        }
+        // An empty argument is a variable that expanded to nothing: say so rather than "not a file".
+        if batch && arguments.positionals.contains("") {
+            throw usage("--batch was given an empty argument where a file of tokens was expected; if it comes from a variable, that variable is empty or unset")
         }
         // A path that does not exist is reported when it is opened (3); text that is neither a file nor a path is
         // a token pasted where --batch expects files.
@@ -167,8 +170,12 @@ struct VerifyConfiguration: Sendable {
     /// Key resolution for this configuration: the CLI's fetcher and cache behind it, made on first use. It keeps
     /// what it resolved, so a batch fetches each metadata URL once.
     func makeKeyResolution(environment: [String: String]) -> KeyResolution {
-        KeyResolution(
-            provider: CommandKeyProvider(network: keySource.network, environment: environment, clock: { Int64(time(nil)) }))
+        KeyResolution(provider: makeProvider(environment: environment))
+    }
+
+    /// The CLI's key provider for these network options.
+    func makeProvider(environment: [String: String]) -> CommandKeyProvider {
+        CommandKeyProvider(network: keySource.network, environment: environment, clock: { Int64(time(nil)) })
     }
 
     /// The key source, with local key files read now.
@@ -214,12 +221,14 @@ enum VerifyCommand {
         } else {
             evaluation = try evaluate(configuration: configuration, environment: environment, tokenText: tokenText)
         }
-        if !configuration.quiet {
+        if configuration.quiet {
+            if let line = VerifyReport.quietLine(evaluation.report) { streams.writeErrorLine(line) }
+        } else {
             if configuration.json {
                 streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")
             } else {
-                let style = TextStyle.resolve(arguments, streams: streams, environment: environment)
-                streams.writeOutput(VerifyReport.text(evaluation, style: style))
+                let layout = TextStyle.layout(arguments, streams: streams, environment: environment)
+                streams.writeOutput(VerifyReport.text(evaluation, layout: layout))
             }
         }
         return evaluation.exitStatus.rawValue
@@ -256,18 +265,25 @@ enum VerifyCommand {
         return outcome
     }
 
-    /// One parsed token (`explain`'s), with the keys its options name; a JWE is decrypted first.
+    /// One parsed token (`explain`'s), with the keys its options name; a JWE is decrypted first. `provider`: the
+    /// one to fetch through (explain asks it afterwards what failed); `undecidedWithoutKeys`: keys that cannot be
+    /// obtained give an undecided evaluation (`VerifyEvaluation.undecided`) instead of failing.
     static func evaluate(
-        configuration: VerifyConfiguration, environment: [String: String], token: CompactToken
+        configuration: VerifyConfiguration, environment: [String: String], token: CompactToken,
+        provider: CommandKeyProvider? = nil, undecidedWithoutKeys: Bool = false
     ) throws(CommandFailure) -> VerifyEvaluation {
         var decryption: DecryptionOutcome?
         if token.kind == .jwe, let files = configuration.decryption { decryption = try decrypt(token, with: files) }
         let source = try configuration.source(environment: environment)
+        let resolution = provider.map { KeyResolution(provider: $0) } ?? configuration.makeKeyResolution(environment: environment)
         do {
             return try VerifyEvaluation.evaluate(
-                token, decryption: decryption, policy: configuration.policy, keys: source,
-                resolution: configuration.makeKeyResolution(environment: environment), at: configuration.at)
+                token, decryption: decryption, policy: configuration.policy, keys: source, resolution: resolution,
+                at: configuration.at)
         } catch {
+            if undecidedWithoutKeys && error.code == .unavailable {
+                return .undecided(token, decryption: decryption, policy: configuration.policy, failure: error, at: configuration.at)
+            }
             throw .input(error, what: VerifyConfiguration.keysFailure(error))
         }
     }

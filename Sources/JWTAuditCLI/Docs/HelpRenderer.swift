@@ -1,3 +1,5 @@
+import JWTAuditCore
+
 /// `--help` text, rendered from the table in swift-argument-parser's layout: upper-case headings, two-space
 /// indent, help text at column 26, wrapped at 80.
 public enum HelpRenderer {
@@ -94,21 +96,12 @@ public enum HelpRenderer {
         return padded + wrap(text, indent: column, firstIndent: column).dropFirst(column) + "\n"
     }
 
-    /// Greedy word wrap to `width` columns (help's 80 unless said).
+    /// Wrapped to `width` columns (help's 80 unless said) by the one wrapping renderer (`TextLayout.lines`):
+    /// help is text output too.
     static func wrap(_ text: String, indent: Int, firstIndent: Int, width: Int = width) -> String {
-        var lines: [String] = []
-        var line = String(repeating: " ", count: firstIndent)
-        var lineHasWord = false
-        for word in text.split(separator: " ") {
-            if lineHasWord && line.count + 1 + word.count > width {
-                lines.append(line)
-                line = String(repeating: " ", count: indent)
-                lineHasWord = false
-            }
-            line += (lineHasWord ? " " : "") + word
-            lineHasWord = true
-        }
-        lines.append(line)
-        return lines.joined(separator: "\n")
+        let lines = TextLayout.lines(of: text, first: width - firstIndent, rest: width - indent)
+        return lines.enumerated().map { index, line in
+            String(repeating: " ", count: index == 0 ? firstIndent : indent) + line
+        }.joined(separator: "\n")
     }
 }

@@ -10,6 +10,10 @@ final class CommandKeyProvider: KeyProvider {
     private let clock: @Sendable () -> Int64
     private let certificates: [String: String]
     private let made = Mutex<KeyDiscovery?>(nil)
+    private let failed = Mutex<[String]>([])
+
+    /// The URLs whose metadata or key set could not be obtained, in the order they were asked for.
+    var failedURLs: [String] { failed.withLock { $0 } }
 
     init(
         network: NetworkOptions, environment: [String: String], certificates: [String: String] = [:],
@@ -31,10 +35,43 @@ final class CommandKeyProvider: KeyProvider {
     }
 
     func metadata(url: String) throws(JWTAuditError) -> (configuration: OpenIDConfiguration, document: DiscoveryDocument) {
-        try discovery.metadata(url: url)
+        do {
+            return try discovery.metadata(url: url)
+        } catch {
+            failed.withLock { $0.append(url) }
+            throw error
+        }
     }
 
-    func jwks(url: String) throws(JWTAuditError) -> DiscoveryDocument { try discovery.jwks(url: url) }
+    func jwks(url: String) throws(JWTAuditError) -> DiscoveryDocument {
+        do {
+            return try discovery.jwks(url: url)
+        } catch {
+            failed.withLock { $0.append(url) }
+            throw error
+        }
+    }
+
+    /// What would reach a verdict when the network did not: a cached copy of a document that could not be
+    /// fetched, used with `--offline` (an entry past its lifetime is used only then), with its date. Nil when
+    /// already offline, with `--no-cache`, or when nothing is cached.
+    func offlineHint() -> String? {
+        guard !network.offline, !network.noCache,
+            let directory = network.cacheDir ?? DiskCache.defaultDirectory(environment: environment)
+        else { return nil }
+        let cache = DiskCache(directory: directory)
+        for url in failedURLs {
+            switch cache.lookup(url: url) {
+            case .entry(let entry):
+                return "add --offline to use the cached copy of \(url) from \(NumericDate.formatRFC3339(entry.fetchedAt)) (in \(directory))"
+            case .ignored(let why):
+                return "a cached copy is there but cannot be used with --offline: \(why)"
+            case .missing:
+                continue
+            }
+        }
+        return nil
+    }
 
     func refetchJWKSForUnknownKid(url: String) throws(JWTAuditError) -> JWKSRefetch {
         try discovery.refetchJWKSForUnknownKid(url: url)

@@ -174,14 +174,20 @@ public enum OptionTable {
             name: explain,
             abstract: "Explain a token, or why it is refused, in plain language with the fix.",
             discussion:
-                "With a token alone, explain says what the token is: issuer and tenant, version, app-only or "
-                + "delegated, which client and how it authenticated, how long it lives, and a glossary of its "
-                + "claims. With verify's options or with --policy, it tells the evaluation step by step, in the "
-                + "order the verifier or the gateway runs it, and for each failure the cause and the fix. The "
-                + "exit status is the one verify or check-policy would give. With --policy it takes check-policy's "
-                + "request (the token argument, or --request-header lines alone: a request with no token is "
-                + "explained too) and narrates check-policy's own evaluation; --json's \"verdict\" is check-policy's "
-                + "verdict object.",
+                "It leads with the answer: the verdict, then each failed step with its cause and fix, then the "
+                + "passed steps on one line; what the token is (issuer and tenant, version, app-only or delegated, "
+                + "which client and how it authenticated, how long it lives), its findings and the notes follow, "
+                + "and --glossary adds what each claim means. With a token alone nothing is verified; with verify's "
+                + "options or with --policy, the steps are the evaluation in the order the verifier or the gateway "
+                + "runs it. The exit status is the one verify or check-policy would give. With --policy it takes "
+                + "check-policy's request (the token argument, or --request-header lines alone: a request with no "
+                + "token is explained too) and narrates check-policy's own evaluation; --json's \"verdict\" is "
+                + "check-policy's verdict object. When the keys or the "
+                + "metadata cannot be obtained (no network), explain still shows the token and every check that "
+                + "needs no key, the signature marked not checked, says the verdict is undecided (exit 2) and, when "
+                + "the cache holds a copy, that --offline would use it and from when. On a terminal the text goes "
+                + "through $PAGER (less when unset, with LESS=FRX unless LESS is set; PAGER=cat or an empty PAGER "
+                + "for none); never when the output is a pipe or a file.",
             argument: "TOKEN",
             argumentHelp: "The token (as for decode); with --policy, optional when --request-header or --expression-value describe the request.",
             argumentCompletion: .file,
@@ -226,6 +232,8 @@ public enum OptionTable {
         .at,
         .pick,
         .color,
+        .quiet,
+        .glossary,
         // Keys.
         .key,
         .jwks,
@@ -269,7 +277,6 @@ public enum OptionTable {
         .failOn,
         .matrix,
         // verify only.
-        .quiet,
         .batch,
         .jobs,
         .help,
@@ -279,7 +286,7 @@ public enum OptionTable {
     /// The headings `--help` and the man page group a command's options under, in order, by long name. Every
     /// option is in exactly one section (OptionTableInvariantTests); within a section, options keep table order.
     public static let sections: [(title: String, options: [String])] = [
-        ("Input and output", ["json", "at", "pick", "color", "format", "fail-on", "matrix", "quiet"]),
+        ("Input and output", ["json", "at", "pick", "color", "quiet", "glossary", "format", "fail-on", "matrix"]),
         ("Keys", ["key", "jwks", "secret-file", "secret-env", "tenant", "openid-config", "decryption-key"]),
         ("What the token must say", [
             "issuer", "any-issuer", "audience", "any-audience", "client-id", "require-certificate", "require-claim", "alg",
@@ -340,6 +347,18 @@ extension OptionSpec {
         discussion:
             "With auto, text is coloured only when standard output is a terminal, the NO_COLOR environment variable is not set and TERM is not dumb; always and never override these. Whatever the text output quotes from a token, a provider, a key or a policy has its control characters escaped (\\u001b, \\n), whatever the colour setting; --json keeps the exact values.",
         choices: ["auto", "always", "never"], completion: .choices)
+
+    public static let quiet = OptionSpec(
+        long: "quiet", short: "q", kind: .flag, commands: OptionTable.reporting,
+        abstract: "Print no report: errors only, and one line naming what failed when the token is rejected.",
+        discussion:
+            "For CI logs: the exit status says the answer, and standard error says why when it is not 0. A rejection is one line such as 'jwtaudit: rejected: expiry, audience' (check-policy adds the gateway's status and reason; verify --batch counts the tokens); keys that could not be obtained, bad input and usage errors are reported as always. Notes (which of several tokens was taken, the batch summary) are left out. --quiet with --json (or check-policy's --format json or sarif) is a usage error.")
+
+    public static let glossary = OptionSpec(
+        long: "glossary", kind: .flag, commands: [OptionTable.explain],
+        abstract: "End with what each of the token's claims means (the glossary).",
+        discussion:
+            "Every claim in the token's order, its value (times also in UTC and relative) and one line on its meaning. Without it, explain ends with the notes and says how many claims the glossary would explain. --json always holds the glossary.")
 
     // Keys.
     public static let key = OptionSpec(
@@ -560,15 +579,11 @@ extension OptionSpec {
             "One row per kind of token: an app with a certificate, an app with a secret, a public client (on a user's behalf), a managed identity and a user through a client with a certificate, each as v1.0 and v2.0 tokens; each row says whether the gateway admits it, the status, the LastError reason and the claim that decided. The tokens are made from the policy's own tenant, audiences, allowed clients and required claims, and their signatures are assumed valid (the output says so): everything else is evaluated as with a token. Every operation in every product context is shown, or the one --api, --operation, --product or --no-product choose. The issuer an openid-config names comes from the cache (never the network), else from its URL (said to be inferred). Exit status 0: it is a report (a policy that cannot be evaluated, a named value without a value, is listed with the reason); 3 when the sources cannot be read, 64 with a token.")
 
     // verify only.
-    public static let quiet = OptionSpec(
-        long: "quiet", short: "q", kind: .flag, commands: [OptionTable.verify],
-        abstract: "Print nothing; the exit status says everything.")
-
     public static let batch = OptionSpec(
         long: "batch", kind: .flag, commands: [OptionTable.verify],
         abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",
         discussion:
-            "Blank lines are skipped. Each output line has the input line number (counted across the files as if they were concatenated), valid, the failed check ids and the credential kind, in input order; a line that is not a token also has an error (failed format), and so does a token whose keys could not be obtained (failed key; it is counted as undecided). A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when the keys of any token could not be obtained (2 wins over 1: the run could not decide on every token), 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed; an interrupt also stops fetches in flight). A closed standard output ends the run quietly. Memory stays flat whatever the input size.")
+            "Blank lines are skipped. Each output line, in input order, is {\"line\", \"valid\", \"failed\", \"credential\", \"client\", \"tokenVersion\", \"aud\", \"exp\", \"kid\", \"reasons\"}: the input line number (counted across the files as if they were concatenated), whether the token is valid, the failed check ids, the credential kind; who the token is: the client (appid, or azp in v2.0), the token version, aud and exp exactly as the token has them, the kid (null where the token has none); and reasons, an object giving for each failed check why (its detail, with what was expected and found). A line that is not a token also has an error (failed format), and so does a token whose keys could not be obtained (failed key; it is counted as undecided). A summary goes to standard error. When standard error is a terminal and the run takes more than a second, a progress line there counts the lines, the rate and the time elapsed, and is erased before the summary; when standard input is a terminal, a line says that tokens are read from it. The exit status is 0 only when every token is valid, 1 when some are not, 2 when the keys of any token could not be obtained (2 wins over 1: the run could not decide on every token), 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed; an interrupt also stops fetches in flight). A closed standard output ends the run quietly. Memory stays flat whatever the input size.")
 
     public static let jobs = OptionSpec(
         long: "jobs", short: "j", kind: .value, valueName: "N", commands: [OptionTable.verify],

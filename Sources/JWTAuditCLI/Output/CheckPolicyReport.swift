@@ -1,60 +1,68 @@
 import JWTAuditCore
 
-/// Text output of `check-policy`: the gateway's answer first (verdict, status, LastError, body), then every
-/// check and what is inferred; for lint, one finding per line as `file:line: severity: id: message`.
-/// Every string from the evaluation is escaped (`TerminalText`): messages quote the token's claims and `kid`, the
-/// policy's text and what a provider sent.
+/// Text output of `check-policy`: the gateway's answer first (the verdict, the decisive element, LastError, the
+/// body, the branches taken), then the checks in `CheckLayout`'s one layout (each failure with its fix), the lint
+/// findings and the notes, and for a rejection where explain tells the rest; for lint, one finding per line as
+/// `file:line: severity: id: message`. Every string from the evaluation is escaped by the layout: messages quote
+/// the token's claims and `kid`, the policy's text and what a provider sent.
 enum CheckPolicyReport {
-    static func text(_ evaluation: PolicyEvaluation, style: TextStyle) -> String {
-        let safe = TerminalText.escaped
+    static func text(_ evaluation: PolicyEvaluation, layout: TextLayout) -> String {
+        let e = layout.escape
         let verdict = evaluation.verdict
-        var out = ""
-        out += "\(style.heading("verdict")) \(verdict.accepted ? style.green("accepted") : style.red("rejected")): \(verdict.statusCode)"
-        if let lastError = verdict.lastError { out += " \(lastError.reason.rawValue)" }
-        out += "\n"
-        if let element = evaluation.decisive {
-            out += row("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))")
+        var out: String
+        if verdict.accepted {
+            out = CheckLayout.verdict("ACCEPTED", "HTTP \(verdict.statusCode), the request goes on to the backend", role: .pass, layout: layout)
         } else {
-            out += row("policy", "no token-validating element runs for this request")
+            let reason = verdict.lastError.map { ", \($0.reason.rawValue)" } ?? ""
+            out = CheckLayout.verdict("REJECTED", "HTTP \(verdict.statusCode)\(reason)", role: .fail, layout: layout)
         }
-        out += row("status", verdict.accepted ? "200 (the request goes on to the backend)" : String(verdict.statusCode))
+        var rows: [(String, String)] = []
+        if let element = evaluation.decisive {
+            rows.append(("policy", "\(element.policy.kind.rawValue) at \(location(element.policy.placement))"))
+        } else {
+            rows.append(("policy", "no token-validating element runs for this request"))
+        }
         if let lastError = verdict.lastError {
-            out += row("source", safe(lastError.source))
-            out += row("reason", lastError.reason.rawValue)
-            out += row("message", safe(lastError.message))
+            rows.append(("source", e(lastError.source)))
+            rows.append(("message", e(lastError.message)))
         }
         if let body = verdict.body {
-            out += row("body", safe(JSONWriter.write(body.json, style: .compact)))
+            rows.append(("body", e(JSONWriter.write(body.json, style: .compact))))
         }
         for (index, decision) in evaluation.decisions.enumerated() {
-            out += row(index == 0 ? "branches" : "", safe(decision.summary))
+            rows.append((index == 0 ? "branches" : "", e(decision.summary)))
         }
         for (index, other) in evaluation.elements.enumerated() where evaluation.elements.count > 1 {
             let mark = index == evaluation.decisiveIndex ? "*" : "-"
             let state = other.outcome.accepted ? "accepted" : "rejected \(other.outcome.statusCode) \(other.outcome.lastError?.reason.rawValue ?? "")"
-            out += row(index == 0 ? "elements" : "", "\(mark) \(other.policy.kind.rawValue) at \(location(other.policy.placement)): \(state)")
+            rows.append((index == 0 ? "elements" : "", "\(mark) \(other.policy.kind.rawValue) at \(location(other.policy.placement)): \(state)"))
         }
-        out += "\n\(style.heading("checks"))\n"
-        for check in evaluation.decisive?.outcome.checks ?? [] {
-            let status = style.status(check.status)
-            let text = check.text
-            out += "  \(status)  \(safe(check.name))\n"
-            if let expected = text.expected { out += "          expected: \(safe(expected))\n" }
-            if let actual = text.actual { out += "          actual:   \(safe(actual))\n" }
-            out += "          \(safe(text.detail))\n"
-        }
+        out += layout.rows(rows)
+        let steps = Explainer.steps(evaluation)
+        if !steps.isEmpty { out += "\n" + layout.heading("Checks") + CheckLayout.render(steps, layout: layout) }
         if !evaluation.findings.isEmpty {
-            out += "\n\(style.heading("findings")) (lint)\n"
+            out += "\n" + layout.heading("Findings (lint)")
             for finding in evaluation.findings {
-                out += "  \(severity(finding.severity, style))  \(finding.id) (line \(finding.line)): \(safe(finding.message))\n"
+                let (word, role) = severity(finding.severity)
+                out += layout.labelled(word, e("\(finding.id) (line \(finding.line)): \(finding.message)"), indent: 2, labelWidth: 9, role: role)
             }
         }
         let notes = evaluation.allNotes
         if !notes.isEmpty {
-            out += "\n\(style.heading("notes"))\n"
-            for note in notes { out += "  - \(safe(note))\n" }
+            out += "\n" + layout.heading("Notes")
+            for note in notes { out += layout.wrap("- " + e(note), indent: 2, hanging: 2) }
         }
+        if !verdict.accepted { out += "\n" + ExplainReport.pointer(layout: layout) }
         return out
+    }
+
+    /// What `--quiet` says (`QuietReport`): nothing when the request is accepted; else the decisive element's failed
+    /// checks and the gateway's answer (`jwtaudit: rejected: claim:appidacr (401 TokenClaimValueNotAllowed)`).
+    static func quietLine(_ evaluation: PolicyEvaluation) -> String? {
+        guard !evaluation.accepted else { return nil }
+        let answer = [String(evaluation.statusCode), evaluation.lastError?.reason.rawValue].compactMap { $0 }
+        let failed = (evaluation.decisive?.outcome.checks ?? []).filter { $0.status == .fail }.map(\.name)
+        return QuietReport.rejected(failed, because: answer.joined(separator: " "))
     }
 
     // MARK: JSON
@@ -104,19 +112,20 @@ enum CheckPolicyReport {
     }
 
     static func severity(_ severity: Finding.Severity, _ style: TextStyle) -> String {
+        let (word, role) = self.severity(severity)
+        return style.painter(word, role)
+    }
+
+    /// A finding's severity as reports show it: error red, warning yellow, info cyan.
+    static func severity(_ severity: Finding.Severity) -> (String, TextLayout.Role) {
         switch severity {
-        case .error: return style.red("error")
-        case .warning: return style.yellow("warning")
-        case .info: return style.cyan("info")
+        case .error: return ("error", .fail)
+        case .warning: return ("warning", .warn)
+        case .info: return ("info", .label)
         }
     }
 
     static func location(_ placement: PolicyPlacement) -> String {
         TerminalText.escaped("\(placement.source.map { "\($0) " } ?? "")line \(placement.line)")
-    }
-
-    static func row(_ label: String, _ value: String) -> String {
-        let padded = label + String(repeating: " ", count: max(0, 9 - label.count))
-        return "  \(padded)\(value)\n"
     }
 }

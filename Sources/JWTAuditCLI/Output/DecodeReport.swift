@@ -108,16 +108,16 @@ enum DecodeReport {
     /// Every string from the token (names, values, `kid`, what the findings quote) is escaped (`TerminalText`).
     /// `localTime` gives a claim's time in the local time zone when `TZ` asks for it (`LocalTime`).
     static func text(
-        _ inspection: TokenInspection, style: TextStyle, localTime: (Int64) -> String? = { _ in nil }
+        _ inspection: TokenInspection, style: TextStyle, layout: TextLayout, localTime: (Int64) -> String? = { _ in nil }
     ) -> String {
         let safe = TerminalText.escaped
         let token = inspection.token
         let heading = inspection.envelope != nil ? "Header (the signed JWT inside the JWE)" : token.kind == .jwe ? "Header (JWE, protected)" : "Header"
         var out = style.heading(heading) + "\n"
-        out += members(token.header, times: [], style: style)
+        out += members(token.header, times: [], style: style, layout: layout)
         out += "\n" + style.heading("Claims") + "\n"
         if let claims = token.claims {
-            out += members(claims, times: inspection.times, style: style, localTime: localTime)
+            out += members(claims, times: inspection.times, style: style, layout: layout, localTime: localTime)
         } else {
             out += "  " + style.dim(safe(token.claimsProblem ?? "no claims")) + "\n"
         }
@@ -133,9 +133,9 @@ enum DecodeReport {
         }
         if let kid = token.header["kid"] { rows.append(("key id", safe(kid.stringValue ?? JSONWriter.write(kid, style: .compact)))) }
         rows.append(("verified", style.yellow("no") + (token.isDecrypted ? ": the plaintext is not signed; there is nothing to verify" : ": decode does not verify the signature")))
-        out += table(rows)
+        out += layout.rows(rows, role: nil)
         if let outcome = inspection.decryption {
-            out += "\n" + style.heading("Decryption") + "\n" + decryptionText(outcome, inspection: inspection, style: style)
+            out += "\n" + style.heading("Decryption") + "\n" + decryptionText(outcome, inspection: inspection, style: style, layout: layout)
         }
 
         out += "\n" + style.heading("Summary") + "\n"
@@ -167,13 +167,15 @@ enum DecodeReport {
                 summary.append((index == 0 ? "findings" : "", "\(label) \(finding.id): \(safe(finding.message))"))
             }
         }
-        out += table(summary)
+        out += layout.rows(summary, role: nil)
         return out
     }
 
     /// The Decryption section: how the JWE opened, or why not. Token-supplied text is escaped (`TerminalText`);
     /// the plaintext is shown only as the token it carries (above), or by its length.
-    static func decryptionText(_ outcome: DecryptionOutcome, inspection: TokenInspection, style: TextStyle) -> String {
+    static func decryptionText(
+        _ outcome: DecryptionOutcome, inspection: TokenInspection, style: TextStyle, layout: TextLayout
+    ) -> String {
         let printable = TerminalText.escaped
         var rows: [(String, String)] = []
         switch outcome.status {
@@ -209,11 +211,11 @@ enum DecodeReport {
         if let envelope = inspection.envelope {
             rows.append(("JWE header", printable(JSONWriter.write(.object(envelope.header), style: .compact))))
         }
-        return table(rows)
+        return layout.rows(rows, role: nil)
     }
 
     static func members(
-        _ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle,
+        _ object: JSONObject, times: [TokenInspection.TimeClaim], style: TextStyle, layout: TextLayout,
         localTime: (Int64) -> String? = { _ in nil }
     ) -> String {
         var rows: [(String, String)] = []
@@ -231,18 +233,7 @@ enum DecodeReport {
             }
             rows.append((safe(member.key), value))
         }
-        return table(rows)
-    }
-
-    /// Two columns, the first padded to its widest entry (at most 24).
-    static func table(_ rows: [(String, String)]) -> String {
-        let width = min(24, rows.map { $0.0.count }.max() ?? 0)
-        var out = ""
-        for (label, value) in rows {
-            let pad = max(1, width - label.count + 2)
-            out += "  " + label + String(repeating: " ", count: pad) + value + "\n"
-        }
-        return out
+        return layout.rows(rows, role: nil)
     }
 }
 

@@ -25,6 +25,15 @@ enum LintReport {
         return out
     }
 
+    /// What `--quiet` says when lint fails (`QuietReport`): how many findings reach `--fail-on`, and their ids.
+    static func quietLine(_ findings: [PolicyLintFinding], failOn: Finding.Severity?) -> String {
+        let failing = findings.filter { finding in failOn.map { finding.severity >= $0 } ?? false }
+        var ids: [String] = []
+        for finding in failing where !ids.contains(finding.id) { ids.append(finding.id) }
+        let level = failOn?.rawValue ?? "never"
+        return "jwtaudit: lint: \(failing.count) finding\(failing.count == 1 ? "" : "s") at or above \(level) (\(ids.joined(separator: ", ")))"
+    }
+
     /// `{"findings": [{"id", "severity", "message", "file", "line", "scope"}]}`: the file and line where the
     /// text really is, and the scope (`{"workspace", "product", "api", "operation"}`; null for a loose file).
     static func document(_ findings: [PolicyLintFinding]) -> JSONValue {

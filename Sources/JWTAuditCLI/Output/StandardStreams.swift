@@ -13,16 +13,24 @@ public struct StandardStreams {
     public var outputIsTerminal: Bool
     public var writeOutput: (String) -> Void
     public var writeError: (String) -> Void
+    /// Whether standard error is a terminal (`verify --batch`'s progress line goes there only then).
+    public var errorIsTerminal: Bool
+    /// Shows text through a pager command (`Pager.run`); nil when output cannot be paged (in-process runs).
+    /// Returns false when the pager could not be started.
+    public var page: ((_ text: String, _ command: String, _ environment: [String: String]) -> Bool)?
 
     public init(
         readInput: @escaping (_ maxBytes: Int) throws(JWTAuditError) -> [UInt8], inputIsTerminal: Bool,
-        outputIsTerminal: Bool, writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void
+        outputIsTerminal: Bool, writeOutput: @escaping (String) -> Void, writeError: @escaping (String) -> Void,
+        errorIsTerminal: Bool = false, page: ((String, String, [String: String]) -> Bool)? = nil
     ) {
         self.readInput = readInput
         self.inputIsTerminal = inputIsTerminal
         self.outputIsTerminal = outputIsTerminal
         self.writeOutput = writeOutput
         self.writeError = writeError
+        self.errorIsTerminal = errorIsTerminal
+        self.page = page
     }
 
     /// The real file descriptors 0, 1 and 2.
@@ -32,7 +40,8 @@ public struct StandardStreams {
                 try FileReader.read(descriptor: 0, name: "standard input", maxBytes: maxBytes)
             },
             inputIsTerminal: isatty(0) == 1, outputIsTerminal: isatty(1) == 1,
-            writeOutput: { FileReader.writeAll($0, to: 1) }, writeError: { FileReader.writeAll($0, to: 2) })
+            writeOutput: { FileReader.writeAll($0, to: 1) }, writeError: { FileReader.writeAll($0, to: 2) },
+            errorIsTerminal: isatty(2) == 1, page: { Pager.run($0, command: $1, environment: $2) })
     }
 
     /// The process environment, read from `environ`.

@@ -32,6 +32,32 @@ struct TextStyle {
     func yellow(_ text: String) -> String { paint(text, "33") }
     func cyan(_ text: String) -> String { paint(text, "36") }
 
+    /// The layout every text report is written with: this style's colours, the terminal's width (`TerminalWidth`)
+    /// and the escaping of untrusted text (`TerminalText`).
+    static func layout(
+        _ arguments: ParsedArguments, streams: StandardStreams, environment: [String: String]
+    ) -> TextLayout {
+        let style = resolve(arguments, streams: streams, environment: environment)
+        let width = TerminalWidth.columns(environment: environment, outputIsTerminal: streams.outputIsTerminal)
+        return TextLayout(width: width, paint: style.painter, escape: TerminalText.escaped)
+    }
+
+    /// Colours as every report uses them: bold headings, green for passes and fixes, red for failures, yellow
+    /// warnings, cyan labels.
+    var painter: TextLayout.Painter {
+        let style = self
+        return { text, role in
+            switch role {
+            case .heading: return style.heading(text)
+            case .label: return style.cyan(text)
+            case .pass: return style.green(text)
+            case .fail: return style.red(text)
+            case .warn: return style.yellow(text)
+            case .skip, .dim: return style.dim(text)
+            }
+        }
+    }
+
     /// A check's status as every report shows it: pass green, fail red, warn yellow, skip dim.
     func status(_ status: CheckResult.Status) -> String {
         switch status {

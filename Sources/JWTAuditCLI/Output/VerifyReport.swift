@@ -34,58 +34,60 @@ enum VerifyReport {
 
     // MARK: Text
 
-    /// Every string from the report is escaped (`TerminalText`): details quote the token's `kid`, `iss`, claim
-    /// values and what the key source said.
-    static func text(_ evaluation: VerifyEvaluation, style: TextStyle) -> String {
-        let safe = TerminalText.escaped
+    /// The verdict first, then the checks in `CheckLayout`'s one layout (each failure with its fix), then the key,
+    /// the credential, the clock and the notes. Every string from the report is escaped by the layout: details
+    /// quote the token's `kid`, `iss`, claim values and what the key source said.
+    static func text(_ evaluation: VerifyEvaluation, layout: TextLayout) -> String {
         let report = evaluation.report
-        let width = min(24, report.checks.map { $0.name.count }.max() ?? 0)
-        var out = style.heading("Checks") + "\n"
-        for check in report.checks {
-            let label = style.status(check.status)
-            let name = check.name
-            let text = check.text
-            let pad = String(repeating: " ", count: max(1, width - name.count + 2))
-            out += "  \(label)  \(safe(name))\(pad)\(safe(text.detail))\n"
-            if check.status == .fail || check.status == .warn {
-                let indent = String(repeating: " ", count: 2 + 4 + 2 + width + 2)
-                if let expected = text.expected { out += indent + style.dim("expected: ") + safe(expected) + "\n" }
-                if let actual = text.actual { out += indent + style.dim("actual:   ") + safe(actual) + "\n" }
-            }
-        }
-        out += "\n"
+        let e = layout.escape
+        var out = verdict(report, layout: layout) + "\n"
+        out += layout.heading("Checks") + CheckLayout.render(Explainer.steps(evaluation), layout: layout) + "\n"
         var rows: [(String, String)] = []
         if let key = report.key {
-            var text = safe(key.summary)
+            var text = e(key.summary)
             if key.keyType != "oct" { text += ", thumbprint " + key.thumbprint }
             rows.append(("key", text))
         } else {
-            rows.append(("key", style.dim("none verified the signature")))
+            rows.append(("key", layout.paint("none verified the signature", .dim)))
+        }
+        // Where the accepted issuer came from, when the keys' metadata named it (--tenant, --openid-config).
+        if let source = evaluation.policy.issuerSource, !evaluation.policy.issuers.isEmpty {
+            rows.append(("issuer", e(evaluation.policy.issuers.joined(separator: " | ") + " (\(source))")))
         }
         if let credential = report.credential {
             var text = credential.kind.rawValue
-            if let claim = credential.claim { text += " (\(claim) \"\(safe(credential.value ?? "?"))\")" }
+            if let claim = credential.claim { text += " (\(claim) \"\(e(credential.value ?? "?"))\")" }
             rows.append(("credential", text))
         }
         rows.append(("clock", "judged at \(NumericDate.formatRFC3339(evaluation.at)), clock skew \(evaluation.policy.clockSkew) s"))
         for (index, note) in evaluation.notes.enumerated() {
-            rows.append((index == 0 ? "notes" : "", "- " + safe(note)))
+            rows.append((index == 0 ? "notes" : "", "- " + e(note)))
         }
-        out += DecodeReport.table(rows)
-        out += "\n" + verdict(report, style: style) + "\n"
+        out += layout.rows(rows)
+        if !report.isValid && report.parseError == nil { out += "\n" + ExplainReport.pointer(layout: layout) }
         return out
     }
 
-    static func verdict(_ report: VerificationReport, style: TextStyle) -> String {
-        if report.isValid { return style.green(style.heading("VALID")) + ": every check passed" }
+    /// `VALID: every check passed`, or what was rejected.
+    static func verdict(_ report: VerificationReport, layout: TextLayout) -> String {
+        if report.isValid { return CheckLayout.verdict("VALID", "every check passed", role: .pass, layout: layout) }
         let failed = report.failedChecks.map(\.name)
+        let summary: String
         if report.parseError != nil {
-            return style.red(style.heading("REJECTED")) + ": not a token (" + failed.joined(separator: ", ") + ")"
+            summary = "not a token (" + failed.joined(separator: ", ") + ")"
+        } else if failed.isEmpty {
+            summary = "the signature was not verified"
+        } else {
+            summary = "\(failed.count) check\(failed.count == 1 ? "" : "s") failed (" + failed.joined(separator: ", ") + ")"
         }
-        if failed.isEmpty {
-            return style.red(style.heading("REJECTED")) + ": the signature was not verified"
-        }
-        let noun = failed.count == 1 ? "check" : "checks"
-        return style.red(style.heading("REJECTED")) + ": \(failed.count) \(noun) failed (" + TerminalText.escaped(failed.joined(separator: ", ")) + ")"
+        return CheckLayout.verdict("REJECTED", summary, role: .fail, layout: layout)
+    }
+
+    /// What `--quiet` says about a report (`QuietReport`): nothing when it is valid; the reason when the text is
+    /// not a token (exit 3, as the error it is); else the failed checks.
+    static func quietLine(_ report: VerificationReport) -> String? {
+        if report.isValid { return nil }
+        if let error = report.parseError { return "jwtaudit: error: cannot read the token (\(error.reason))" }
+        return QuietReport.rejected(report.failedChecks.map(\.name))
     }
 }

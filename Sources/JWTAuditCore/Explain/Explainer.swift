@@ -14,21 +14,60 @@ public enum Explainer {
             glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
     }
 
-    /// `verify`'s evaluation of `token`, step by step.
+    /// `verify`'s evaluation of `token`, step by step, with the notes verify prints (a stale cache, a refetch).
     public static func explain(_ evaluation: VerifyEvaluation, of token: CompactToken) -> Explanation {
         let report = evaluation.report
         let inspection = TokenInspection.inspect(
             token, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
-        let context = StepContext(inspection: inspection, metadataURLs: [], policyKind: nil)
-        let steps = report.checks.map { context.step(for: $0) }
         let firstFailure = report.failedChecks.first
-        let verdict = Explanation.Verdict(
+        let verdict = evaluation.keysFailure.map(undecided) ?? Explanation.Verdict(
             status: report.isValid ? "valid" : "rejected", httpStatus: nil, reason: firstFailure?.name,
             message: firstFailure?.detail ?? (report.isValid ? "every check passed and the signature was verified" : "the signature was not verified"),
             body: nil, exitCode: report.isValid ? 0 : 1)
         return Explanation(
-            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: "jwtaudit verifier", steps: steps,
-            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: [])
+            verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: "jwtaudit verifier",
+            steps: steps(report, inspection: inspection),
+            glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: evaluation.notes)
+    }
+
+    /// verify's checks as steps, each failure with its cause and fix: what `verify` shows under each failure.
+    public static func steps(_ evaluation: VerifyEvaluation) -> [Explanation.Step] {
+        let report = evaluation.report
+        let inspection = report.token.map {
+            TokenInspection.inspect($0, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        }
+        return steps(report, inspection: inspection)
+    }
+
+    static func steps(_ report: VerificationReport, inspection: TokenInspection?) -> [Explanation.Step] {
+        let context = StepContext(inspection: inspection, metadataURLs: [], policyKind: nil)
+        return report.checks.map { context.step(for: $0) }
+    }
+
+    /// The decisive element's checks as steps, each failure with its cause and fix: what `check-policy` shows.
+    public static func steps(_ evaluation: PolicyEvaluation) -> [Explanation.Step] {
+        guard let element = evaluation.decisive else { return [] }
+        let inspection = element.report?.token.map {
+            TokenInspection.inspect(
+                $0, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(element.resolved.clockSkewSeconds)),
+                credential: element.report?.credential)
+        }
+        return steps(element, inspection: inspection)
+    }
+
+    static func steps(_ element: PolicyEvaluation.Element, inspection: TokenInspection?) -> [Explanation.Step] {
+        let context = StepContext(
+            inspection: inspection, metadataURLs: element.resolved.openIDConfigURLs,
+            policyKind: element.resolved.kind.rawValue)
+        return element.outcome.checks.map { context.step(for: $0) }
+    }
+
+    /// The verdict when the keys or metadata could not be obtained: undecided (exit 2, as verify and check-policy
+    /// exit), with why; the steps still show what the token fails whatever the keys say.
+    static func undecided(_ failure: JWTAuditError) -> Explanation.Verdict {
+        Explanation.Verdict(
+            status: "undecided", httpStatus: nil, reason: "the keys could not be obtained", message: failure.reason,
+            body: nil, exitCode: 2)
     }
 
     /// The gateway's evaluation of a request: the decisive element's steps in the gateway's (inferred) order,
@@ -36,7 +75,7 @@ public enum Explainer {
     /// inside a decrypted JWE); a request in which it found none, or found something that is not a JWT, is
     /// explained as such.
     public static func explain(_ evaluation: PolicyEvaluation) -> Explanation {
-        let verdict = policyVerdict(evaluation.verdict)
+        let verdict = evaluation.keysFailure.map(undecided) ?? policyVerdict(evaluation.verdict)
         guard let element = evaluation.decisive else {
             return Explanation(
                 verdict: verdict, token: TokenNarrative.noToken("no token-validating element runs for this request"),
@@ -48,20 +87,17 @@ public enum Explainer {
         let notes = evaluation.notes + element.keyNotes + outcome.notes
         guard let token = element.report?.token else {
             // No token where the policy reads it, or something that is not a compact token: the steps say why.
-            let context = StepContext(inspection: nil, metadataURLs: policy.openIDConfigURLs, policyKind: evaluator)
             let why = outcome.checks.first { $0.status == .fail }.map { $0.text.detail } ?? "the request carries no token"
             return Explanation(
                 verdict: verdict, token: TokenNarrative.noToken(why), evaluator: evaluator,
-                steps: outcome.checks.map { context.step(for: $0) }, glossary: [], notes: notes)
+                steps: steps(element, inspection: nil), glossary: [], notes: notes)
         }
         let inspection = TokenInspection.inspect(
             token, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(policy.clockSkewSeconds)),
             credential: element.report?.credential)
-        let context = StepContext(
-            inspection: inspection, metadataURLs: policy.openIDConfigURLs, policyKind: evaluator)
         return Explanation(
             verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: evaluator,
-            steps: outcome.checks.map { context.step(for: $0) },
+            steps: steps(element, inspection: inspection),
             glossary: TokenNarrative.glossary(inspection.token, now: inspection.now), notes: notes)
     }
 
@@ -89,7 +125,7 @@ public enum Explainer {
         let step = Explanation.Step(
             check: ExplanationCatalog.unevaluableCheckID, status: .fail,
             expected: "a value for every named value and expression the evaluation needs", actual: error.reason,
-            explanation: cause, fix: narration.fix.prefix(1).uppercased() + narration.fix.dropFirst() + ".")
+            detail: "the policy cannot be evaluated offline", explanation: cause, fix: narration.fix.prefix(1).uppercased() + narration.fix.dropFirst() + ".")
         return Explanation(
             verdict: .init(
                 status: "cannot-evaluate", httpStatus: nil, reason: isNamedValue ? "named value not supplied" : "expression not evaluable",
@@ -124,13 +160,14 @@ struct StepContext {
             }
             return Explanation.Step(
                 check: check.name, status: check.status, expected: text.expected, actual: text.actual,
-                explanation: explanation, fix: nil)
+                detail: text.detail, explanation: explanation, fix: nil)
         case .fail:
             let (cause, fix) = failure(check, text) ?? (
                 sentence((narration?.cause ?? "the check failed") + ": " + text.detail),
                 sentence(narration?.fix ?? "see the detail"))
             return Explanation.Step(
-                check: check.name, status: .fail, expected: text.expected, actual: text.actual, explanation: cause, fix: fix)
+                check: check.name, status: .fail, expected: text.expected, actual: text.actual, detail: text.detail,
+                explanation: cause, fix: fix)
         }
     }
 

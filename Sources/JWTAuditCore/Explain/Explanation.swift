@@ -6,7 +6,8 @@ public struct Explanation: Sendable, Equatable {
     /// The answer as the verifier or the gateway gives it, and the exit status that goes with it.
     public struct Verdict: Sendable, Equatable {
         /// `decoded` (token alone, nothing verified), `valid` / `rejected` (verifier), `accepted` / `rejected`
-        /// (policy), `cannot-evaluate` (an expression or named value has no value).
+        /// (policy), `undecided` (the keys or metadata could not be obtained), `cannot-evaluate` (an expression or
+        /// named value has no value).
         public var status: String
         /// The HTTP status the gateway answers with (policy mode only).
         public var httpStatus: Int?
@@ -16,11 +17,14 @@ public struct Explanation: Sendable, Equatable {
         public var message: String?
         /// The response body's message (policy mode, when rejected).
         public var body: String?
-        /// DESIGN.md's exit status: 0 decoded/valid/accepted, 1 rejected, 3 bad input (unevaluable).
+        /// DESIGN.md's exit status: 0 decoded/valid/accepted, 1 rejected, 2 undecided (the keys could not be
+        /// obtained), 3 bad input (unevaluable).
         public var exitCode: Int32
         /// Policy mode: the gateway's verdict, the very value `check-policy` reports (`explain --json` writes it
         /// as its `"verdict"`).
         public var policy: PolicyVerdict? = nil
+        /// What to do to reach a verdict, when there is something (`--offline` with a cached copy).
+        public var hint: String? = nil
     }
 
     /// One labelled fact in the token summary ("issuer", "credential", ...).
@@ -44,13 +48,16 @@ public struct Explanation: Sendable, Equatable {
         public var findings: [FindingNote]
     }
 
-    /// One check, in the order the verifier or gateway runs it. Failing steps carry a cause (`explanation`) and
-    /// a `fix`; passing ones a short sentence.
+    /// One check, in the order the verifier or gateway runs it: the check as every report shows it (its id,
+    /// status, expected, actual and detail: `CheckText`'s words), and explain's prose. Failing steps carry a
+    /// cause (`explanation`) and a `fix`; the others a sentence.
     public struct Step: Sendable, Equatable {
         public var check: String
         public var status: CheckResult.Status
         public var expected: String?
         public var actual: String?
+        /// One sentence: why it passed, failed or was skipped.
+        public var detail: String
         public var explanation: String
         public var fix: String?
     }

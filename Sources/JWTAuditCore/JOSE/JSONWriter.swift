@@ -49,6 +49,19 @@ public enum JSONWriter {
 
     /// RFC 8259 §7 escaping; control characters as \u00XX; everything else verbatim (UTF-8 output).
     public static func writeString(_ string: String, into out: inout String) {
+        // Nearly every string a report writes (ids, claims, kids, URLs) is printable ASCII with nothing to escape:
+        // one pass over the bytes, then one append.
+        var plain = string
+        let needsNoEscape = plain.withUTF8 { utf8 -> Bool in
+            for byte in utf8 where byte < 0x20 || byte >= 0x7F || byte == 0x22 || byte == 0x5C { return false }
+            return true
+        }
+        if needsNoEscape {
+            out += "\""
+            out += string
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in string.unicodeScalars {
             switch scalar {

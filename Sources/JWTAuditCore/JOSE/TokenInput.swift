@@ -93,6 +93,31 @@ public enum TokenInput {
         }
     }
 
+    /// Input that holds no token at all: nothing, white space, or only the words that come before a token.
+    public enum Emptiness: Sendable, Equatable {
+        /// Not one byte.
+        case empty
+        /// Only white space (and quotes).
+        case blank
+        /// Only a scheme or header name with nothing after it (`Bearer `, `Authorization: Bearer`), as written.
+        case prefixOnly(String)
+    }
+
+    /// Whether `text` holds no token at all, and how: the shape of an unset CI secret or a variable that expanded
+    /// to nothing (`"Bearer $TOKEN"` with `TOKEN` unset). Such input deserves one line saying so, not a report of
+    /// checks that could not run. Only short input is looked at: a token is far longer than any of these forms.
+    public static func emptiness(of text: String) -> Emptiness? {
+        if text.isEmpty { return .empty }
+        guard text.utf8.count <= 64 else { return nil }
+        let candidate = trimmed(text)
+        if candidate.isEmpty { return .blank }
+        var rest = Substring(candidate)
+        for word in ["authorization:", "bearer"] where lowercasedASCII(rest).hasPrefix(word) {
+            rest = Substring(trimmed(String(rest.dropFirst(word.count))))
+        }
+        return rest.isEmpty ? .prefixOnly(candidate) : nil
+    }
+
     /// The general path: the token the search finds, whole.
     static func extractFromSurroundings(_ text: String) throws(JWTAuditError) -> String {
         try find(text).whole()

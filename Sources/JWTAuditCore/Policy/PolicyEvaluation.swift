@@ -15,6 +15,9 @@ public struct PolicyEvaluation: Sendable {
         public let path: [PolicyFlow.Decision]
         /// Where the keys and issuers came from ("JWKS from the cache is stale ...").
         public let keyNotes: [String]
+        /// Why the element's keys or metadata could not be obtained, when the request asked to judge the token
+        /// without them (`PolicyEvaluationRequest.undecidedWithoutKeys`): its report leaves the signature unchecked.
+        public var keysFailure: JWTAuditError? = nil
 
         /// Inside `<choose>`: it ran because of the branches in `path`.
         public var conditional: Bool { !path.isEmpty }
@@ -43,6 +46,9 @@ public struct PolicyEvaluation: Sendable {
 
     /// Every note, in the order a reader takes them: the run's, the decisive element's keys', its outcome's.
     public var allNotes: [String] { notes + (decisive.map { $0.keyNotes + $0.outcome.notes } ?? []) }
+    /// Why some element's keys could not be obtained: the gateway's answer is then undecided, whatever the checks
+    /// that need no key say.
+    public var keysFailure: JWTAuditError? { elements.lazy.compactMap(\.keysFailure).first }
 }
 
 /// One request as the gateway receives it, offline.
@@ -66,10 +72,14 @@ public struct PolicyEvaluationRequest: Sendable {
     /// initializer takes no choice and the setter is internal); only `AdmissionMatrix` sets `.assumed`, for the
     /// tokens it synthesizes.
     public internal(set) var signatures: VerificationPlan.Signatures = .verified
+    /// Keys or metadata that cannot be obtained leave the element undecided (`Element.keysFailure`) rather than
+    /// failing the evaluation: explain then still shows every check that needs no key.
+    public var undecidedWithoutKeys: Bool
 
     public init(
         token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?,
-        decryptionKeys: @escaping @Sendable () throws(JWTAuditError) -> [DecryptionKey] = { [] }
+        decryptionKeys: @escaping @Sendable () throws(JWTAuditError) -> [DecryptionKey] = { [] },
+        undecidedWithoutKeys: Bool = false
     ) {
         self.token = token
         self.request = request
@@ -77,6 +87,7 @@ public struct PolicyEvaluationRequest: Sendable {
         self.at = at
         self.authority = authority
         self.decryptionKeys = decryptionKeys
+        self.undecidedWithoutKeys = undecidedWithoutKeys
     }
 }
 
@@ -222,7 +233,7 @@ extension PolicyEvaluator {
             expressionValues: expressionValues)
         return PolicyEvaluation.Element(
             policy: validation, resolved: resolved, outcome: outcome, report: verified?.report, path: path,
-            keyNotes: verified?.notes ?? [])
+            keyNotes: verified?.notes ?? [], keysFailure: verified?.keysFailure)
     }
 
     /// Where jwtaudit placed the token for this element.
@@ -242,6 +253,8 @@ extension PolicyEvaluator {
         var report: VerificationReport
         var lookup: KeyLookup?
         var notes: [String]
+        /// Why the keys could not be obtained (`PolicyEvaluationRequest.undecidedWithoutKeys`).
+        var keysFailure: JWTAuditError? = nil
     }
 
     /// The shared verifier, asked what this element asks: its keys, its audiences and issuers (or the metadata's
@@ -302,6 +315,7 @@ extension PolicyEvaluator {
         var metadataSets: [KeySet] = []
         var metadataIssuers: [String] = []
         var metadataURLs: [String] = []
+        var unavailable: JWTAuditError?
         for source in sources {
             if request.signatures == .assumed {
                 // No key is needed: only the issuer the metadata names (cached, else inferred from the URL).
@@ -311,7 +325,13 @@ extension PolicyEvaluator {
                 notes += known.notes
                 continue
             }
-            let resolvedKeys = try keys.keys(source, for: token)
+            let resolvedKeys: ResolvedKeys
+            do {
+                resolvedKeys = try keys.keys(source, for: token)
+            } catch where error.code == .unavailable && request.undecidedWithoutKeys {
+                unavailable = unavailable ?? error
+                continue
+            }
             metadataSets.append(resolvedKeys.keySet)
             metadataIssuers += resolvedKeys.issuers
             metadataURLs += resolvedKeys.metadataURL.map { [$0] } ?? []
@@ -343,6 +363,8 @@ extension PolicyEvaluator {
         } else if !metadataIssuers.isEmpty {
             policy.issuers = metadataIssuers
             policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
+        } else if unavailable != nil {
+            // The issuer was to come from the metadata that could not be obtained: left undecided.
         } else {
             policy.anyIssuer = true
             if sources.isEmpty {
@@ -351,7 +373,7 @@ extension PolicyEvaluator {
         }
 
         func run(_ keys: KeySet?) -> VerificationReport {
-            let verifier = Verifier(keys: keys, policy: policy, plan: plan)
+            let verifier = Verifier(keys: keys, policy: policy, plan: plan, keysUnavailable: unavailable != nil)
             if let decryption { return verifier.verify(envelope, decryption: decryption, at: at) }
             return verifier.verify(token, at: at)
         }
@@ -359,6 +381,11 @@ extension PolicyEvaluator {
         var chosen = reports.first { $0[.signature]?.status == .pass }
             ?? reports.first { $0[.key]?.status == .pass }
             ?? reports[0]
+        if unavailable != nil {
+            // Another source's keys verified it: the missing ones change nothing. Otherwise the signature is
+            // undecided, and the report holds the checks that need no key.
+            if chosen[.signature]?.status == .pass { unavailable = nil } else { chosen = run(nil) }
+        }
         if resolved.kind == .validateAzureADToken, (try? resolved.azureADTenant)?.kind == .organizations,
             let refused = refusingPersonalAccount(chosen)
         {
@@ -373,7 +400,7 @@ extension PolicyEvaluator {
         {
             notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
         }
-        return Verification(report: chosen, lookup: lookup, notes: notes)
+        return Verification(report: chosen, lookup: lookup, notes: notes, keysFailure: unavailable)
     }
 
     /// The report with its passing issuer check failed, when the token is a personal Microsoft account's: Microsoft

@@ -18,7 +18,7 @@ public struct CheckText: Sendable, Equatable {
 
     private static func write(_ id: CheckID, _ status: CheckResult.Status, _ evidence: Evidence, claim: String?) -> CheckText {
         switch evidence {
-        case .notRun(let why): return CheckText(notRun(why))
+        case .notRun(let why): return CheckText(notRun(why, id: id))
         case .format(let format): return Self.format(format)
         case .claimsSet(let claims): return Self.claims(claims)
         case .algorithm(let algorithm): return Self.algorithm(algorithm)
@@ -46,13 +46,16 @@ public struct CheckText: Sendable, Equatable {
         }
     }
 
-    static func notRun(_ why: NotRun) -> String {
+    static func notRun(_ why: NotRun, id: CheckID) -> String {
         switch why {
         case .notAToken: return "not run: the text is not a token"
         case .payloadNotClaims(let problem): return "not run: " + (problem ?? "the payload is not a claims set")
         case .encrypted: return "not run: the token is encrypted"
         case .algorithmRefused: return "not run: the algorithm was refused"
         case .noKey: return "not run: no key to verify with"
+        case .keysUnavailable where id == .issuer:
+            return "not checked: the accepted issuer comes from the metadata, which could not be obtained"
+        case .keysUnavailable: return "signature not checked: the keys could not be obtained"
         case .policyClaimsUnreadable: return "the token's payload is not a readable claims set (encrypted or not JSON)"
         case .notDecrypted: return "not run: the token could not be decrypted"
         case .plaintextNotSigned: return "not run: the decrypted plaintext is not signed"

@@ -52,6 +52,9 @@ public enum NotRun: Sendable, Equatable {
     /// The admission matrix's synthesized tokens: no key signed them, and the signature is assumed valid
     /// (`VerificationPlan.Signatures.assumed`). Never in a report of a real token.
     case assumed
+    /// The keys (or the metadata that names the accepted issuer) could not be obtained: the check that needs
+    /// them is left undecided, and every other check still runs (`Verifier(keysUnavailable:)`).
+    case keysUnavailable
 }
 
 /// `format`: the compact structure.
@@ -279,6 +282,13 @@ public enum TenantEvidence: Sendable {
 
 /// `client`: `appid` (v1.0) or `azp` (v2.0) against the accepted client ids.
 public struct ClientEvidence: Sendable {
+    /// The client that asked for the token: the claim its version names (`appid` in v1.0, `azp` in v2.0), else
+    /// the other version's, for a token that mixes them; and which version's claim held it.
+    public static func client(in claims: JSONObject, version: TokenVersion) -> (readFrom: TokenVersion, value: String?) {
+        if let value = claims[version.clientClaim]?.stringValue { return (version, value) }
+        return (version.other, claims[version.other.clientClaim]?.stringValue)
+    }
+
     public let accepted: [String]
     /// The token's version (v1.0 when it says nothing), which names the claim it should carry.
     public let tokenVersion: TokenVersion

@@ -18,11 +18,16 @@ public final class Verifier: Sendable {
     /// The accepted issuers as templates, made once rather than per token.
     let issuerRule: IssuerRule
     public let lifetime: LifetimeRule
+    /// The keys could not be obtained (no network, an offline cache miss): the checks that need them are left
+    /// undecided (`skip`) instead of failing as with no key source, and every other check runs, so that a reader
+    /// still learns what the token is and what it fails whatever the keys say.
+    public let keysUnavailable: Bool
 
-    public init(keys: KeySet?, policy: VerificationPolicy, plan: VerificationPlan = .verify) {
+    public init(keys: KeySet?, policy: VerificationPolicy, plan: VerificationPlan = .verify, keysUnavailable: Bool = false) {
         self.keys = keys
         self.policy = policy
         self.plan = plan
+        self.keysUnavailable = keysUnavailable && keys == nil
         self.allowList = AlgorithmAllowList(
             algorithms: policy.allowedAlgorithms ?? Self.defaultAllowedAlgorithms(keys),
             givenByCaller: policy.allowedAlgorithms != nil, keys: keys)

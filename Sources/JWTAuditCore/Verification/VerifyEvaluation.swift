@@ -7,12 +7,27 @@ public struct VerifyEvaluation: Sendable {
     public let notes: [String]
     /// The instant the times were judged at.
     public let at: Int64
+    /// Why the keys could not be obtained, when they could not (`undecided`): the report then holds every check
+    /// that needs no key, and leaves the signature unchecked.
+    public var keysFailure: JWTAuditError? = nil
     /// The lifetime rule the report applied; `explain`'s token summary applies it too.
     public var lifetime: LifetimeRule { LifetimeRule(clockSkew: policy.clockSkew) }
 
     /// A text that is not a token (`error` says why): the `format` check fails and the rest is skipped, with no key.
     public static func notAToken(_ error: JWTAuditError, policy: VerificationPolicy, at: Int64) -> VerifyEvaluation {
         VerifyEvaluation(report: Verifier(keys: nil, policy: policy).notAToken(error), policy: policy, notes: [], at: at)
+    }
+
+    /// The token judged without its keys, which could not be obtained (`failure` says why): every check that
+    /// needs no key runs; the algorithm (unless the caller named the allowed ones), the key, the signature and an
+    /// issuer that was to come from the metadata are left undecided. `explain` shows it rather than one line.
+    public static func undecided(
+        _ token: CompactToken, decryption: DecryptionOutcome? = nil, policy: VerificationPolicy, failure: JWTAuditError,
+        at: Int64
+    ) -> VerifyEvaluation {
+        let verifier = Verifier(keys: nil, policy: policy, keysUnavailable: true)
+        let report = decryption.map { verifier.verify(token, decryption: $0, at: at) } ?? verifier.verify(token, at: at)
+        return VerifyEvaluation(report: report, policy: policy, notes: [], at: at, keysFailure: failure)
     }
 
     /// Verifies `token` as of `at` with the keys `source` gives, under `verify`'s plan. A JWE comes with what

@@ -10,7 +10,11 @@ extension Verifier {
             return result(.fail, claims["iss"] == nil ? .absent : .notAString)
         }
         if policy.anyIssuer { return result(.skip, .anyAccepted(iss)) }
-        if rule.accepted.isEmpty { return result(.fail, .noneConfigured(iss)) }
+        if rule.accepted.isEmpty {
+            // The accepted issuer was to come from the metadata, which could not be obtained.
+            if keysUnavailable { return CheckResult(.issuer, .skip, .notRun(.keysUnavailable)) }
+            return result(.fail, .noneConfigured(iss))
+        }
         let tid = claims["tid"]?.stringValue
         if rule.templates.contains(where: { $0.matches(issuer: iss, tokenTenantID: tid) }) {
             return result(.pass, .accepted(iss))
@@ -98,8 +102,7 @@ extension Verifier {
     /// `client`: which application asked for the token: `appid` in v1.0 tokens, `azp` in v2.0 tokens.
     func clientCheck(_ claims: JSONObject, credential: CredentialVerdict) -> CheckResult {
         let version = credential.tokenVersion ?? .v1
-        let readFrom = claims[version.clientClaim]?.stringValue != nil ? version : version.other
-        let value = claims[readFrom.clientClaim]?.stringValue
+        let (readFrom, value) = ClientEvidence.client(in: claims, version: version)
         let evidence = Evidence.client(
             ClientEvidence(accepted: policy.clientIDs, tokenVersion: version, readFrom: readFrom, value: value))
         guard !policy.clientIDs.isEmpty else { return CheckResult(.client, .skip, evidence) }

@@ -34,6 +34,10 @@ extension Verifier {
         // RFC 7797: with "b64": false the signing input is the raw payload, a different message from the one
         // every other reader sees. Not supported, so refused rather than misverified.
         if let b64 = token.header["b64"], b64 != .bool(true) { return (result(.unencodedPayload), algorithm) }
+        // Without the keys, an allow-list drawn from them is unknown: only the caller's own list can be judged.
+        if keysUnavailable && !allowList.givenByCaller {
+            return (CheckResult(.algorithm, .skip, .notRun(.keysUnavailable)), algorithm)
+        }
         guard allowList.algorithms.contains(algorithm) else { return (result(.notAllowed(algorithm)), algorithm) }
         if let keys, !keys.keys.contains(where: { $0.compatibleAlgorithms.contains(algorithm) }) {
             return (result(.noCompatibleKey(algorithm)), algorithm)
@@ -49,7 +53,10 @@ extension Verifier {
         func result(_ status: CheckResult.Status, _ finding: KeyEvidence.Finding) -> CheckResult {
             CheckResult(.key, status, .key(KeyEvidence(kid: kid, ignored: ignored, finding: finding)))
         }
-        guard let keys else { return (result(.fail, .noKeySource), nil) }
+        guard let keys else {
+            if keysUnavailable { return (CheckResult(.key, .skip, .notRun(.keysUnavailable)), nil) }
+            return (result(.fail, .noKeySource), nil)
+        }
         guard let algorithm else {
             // A refused key the token names is worth saying even so: it is often why the algorithm was refused.
             let refused = kid.flatMap { kid in keys.refused.first { $0.kid == kid } }
@@ -80,7 +87,9 @@ extension Verifier {
             return (CheckResult(.signature, .skip, .notRun(token.isDecrypted ? .plaintextNotSigned : .encrypted)), nil)
         }
         guard let algorithm else { return (CheckResult(.signature, .skip, .notRun(.algorithmRefused)), nil) }
-        guard let selection else { return (CheckResult(.signature, .skip, .notRun(.noKey)), nil) }
+        guard let selection else {
+            return (CheckResult(.signature, .skip, .notRun(keysUnavailable ? .keysUnavailable : .noKey)), nil)
+        }
         var failures: [SignatureFailure] = []
         for key in selection.keys.keys where selection.admits(key) && Self.issuerMayUse(key, token) {
             switch verifySignature(algorithm: algorithm, key: key, message: token.signingInput, signature: token.signature) {
