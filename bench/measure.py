@@ -10,6 +10,10 @@ p.add_argument("--cores", type=int, required=True)
 p.add_argument("--cold-runs", type=int, default=200)
 p.add_argument("--repeats", type=int, default=3, help="best of N for every throughput, ours and the reference alike")
 p.add_argument("--decode-runs", type=int, default=300)
+p.add_argument("--cost", choices=["auto", "only", "no"], default="auto",
+               help="instructions and heap allocations per token under valgrind: auto (when valgrind is installed), "
+                    "only (print them and stop), no")
+p.add_argument("--cost-tokens", type=int, default=1000)
 a = p.parse_args()
 W = a.work
 ISS = ["--issuer", "https://bench.example/", "--audience", "api://bench"]
@@ -74,6 +78,62 @@ def best(measure, *args, **kwargs):
     return max(measure(*args, **kwargs) for _ in range(a.repeats))
 
 
+def valgrind_total(tool, cmd, stdin_path):
+    """(instructions, heap allocations) of one run: callgrind's 'Collected' count, memcheck's 'total heap usage'."""
+    with open(stdin_path, "rb") as f:
+        if tool == "callgrind":
+            r = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] + cmd,
+                               stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            return int(re.findall(r"Collected : (\d+)", r.stderr)[-1])
+        r = subprocess.run(["valgrind", "--tool=memcheck", "--leak-check=no"] + cmd,
+                           stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        return int(re.findall(r"total heap usage: ([\d,]+) allocs", r.stderr)[-1].replace(",", ""))
+
+
+def per_token_cost(cmd, alg):
+    """Instructions and allocations per token: the difference between a run over 2N tokens and one over N, divided
+    by N, so that start-up, key loading and exit are not counted. Exact counts: no noise, no repeats needed."""
+    n = a.cost_tokens
+    lines = open(f"{W}/{alg}.tokens", "rb").readlines()
+    paths = []
+    for k in (n, 2 * n):
+        path = f"{W}/{alg}.{k}.cost"
+        with open(path, "wb") as f:
+            f.writelines(lines[i % len(lines)] for i in range(k))
+        paths.append(path)
+    return tuple((valgrind_total(tool, cmd, paths[1]) - valgrind_total(tool, cmd, paths[0])) / n
+                 for tool in ("callgrind", "memcheck"))
+
+
+def key_args(alg):
+    return ["--secret-file", f"{W}/HS256.key"] if alg == "HS256" else ["--key", f"{W}/{alg}.key"]
+
+
+def cost_table():
+    """jwtaudit against the C floor (floor_verify.c: the same lines, checks and prepared libcrypto calls)."""
+    # Valgrind 3.19 cannot read the release binary's DWARF: a copy without debug info (symbols stay).
+    stripped = f"{W}/jwtaudit.stripped"
+    subprocess.run(["strip", "--strip-debug", "-o", stripped, a.bin], check=True)
+    print()
+    print(f"per token under valgrind ({a.cost_tokens} tokens; --jobs 1, issuer and audience checks):")
+    print(f"{'alg':7} {'instr/token':>12} {'C floor':>10} {'ratio':>6} {'target':>7}   {'allocs/token':>12} {'C floor':>8} {'beyond':>7}")
+    targets = {"HS256": 1.5, "RS256": 1.05, "ES256": 1.05, "EdDSA": 1.05}
+    for alg in ("HS256", "RS256", "ES256", "EdDSA"):
+        ours = per_token_cost([stripped, "verify", "--batch", "--jobs", "1"] + key_args(alg) + ISS, alg)
+        floor = per_token_cost([f"{W}/floor_verify", alg, f"{W}/{alg}.key", ISS[1], ISS[3]], alg)
+        ratio = ours[0] / floor[0]
+        print(f"{alg:7} {ours[0]:12,.0f} {floor[0]:10,.0f} {ratio:6.3f} {'<= %.2f' % targets[alg]:>7} "
+              f"{'met' if ratio <= targets[alg] else 'NOT MET':7}  {ours[1]:8.1f} {floor[1]:10.1f} {ours[1] - floor[1]:7.1f}",
+              flush=True)
+
+
+have_valgrind = subprocess.run(["sh", "-c", "command -v valgrind"], capture_output=True).returncode == 0
+if a.cost == "only":
+    if not have_valgrind:
+        sys.exit("valgrind is not installed")
+    cost_table()
+    sys.exit(0)
+
 rows = []
 
 
@@ -95,6 +155,18 @@ row("EdDSA batch, --jobs 1, core 0", best(batch, "EdDSA", 1, pin=0), best(ec_ver
 hs_ours = best(batch, "HS256", 1, pin=0)
 hs_ref = best(hmac_per_s, 0)
 rows.append(("HS256 batch, --jobs 1, core 0", hs_ours, hs_ref, "verify/s", hs_ours / hs_ref, "report", f"overhead {1e6 / hs_ours - 1e6 / hs_ref:.2f} us/token"))
+
+
+def floor_batch(alg, pin=None):
+    """The C floor (floor_verify.c) over the same file: the same lines, checks and prepared libcrypto calls."""
+    cmd = (["taskset", "-c", str(pin)] if pin is not None else []) + [f"{W}/floor_verify", alg, f"{W}/{alg}.key", ISS[1], ISS[3]]
+    with open(f"{W}/{alg}.tokens", "rb") as f:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, check=True)
+        return a.count / (time.perf_counter() - t0)
+
+
+row("HS256 batch vs the C floor, core 0", hs_ours, best(floor_batch, "HS256", 0), "tokens/s", 0.50)
 
 # 4. Cold start: one offline verify against the minimal C program.
 token = open(f"{W}/RS256.tokens").readline().strip()
@@ -138,4 +210,6 @@ if decode_rate:
     print(f"{decode_how} throughput: {decode_rate:.0f} tokens/s")
 # What the cold start pays for: the shared libraries the binary needs (Package.swift's release link flags).
 needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", subprocess.run(["readelf", "-d", a.bin], capture_output=True, text=True).stdout)
+if a.cost == "auto" and have_valgrind:
+    cost_table()
 print(f"release binary needs: {', '.join(needed)}; {os.path.getsize(a.bin) / 1e6:.1f} MB")

@@ -15,6 +15,7 @@ make --no-print-directory build >&2
 bin="$root/.build/release/jwtaudit"
 cc -O2 -o "$work/gen_tokens" bench/gen_tokens.c -lcrypto
 cc -O2 -o "$work/ref_verify" bench/ref_verify.c -lcrypto
+cc -O2 -o "$work/floor_verify" bench/floor_verify.c -lcrypto
 for alg in RS256 ES256 EdDSA HS256; do "$work/gen_tokens" "$alg" "$count" "$work"; done
 
-python3 bench/measure.py --bin "$bin" --work "$work" --count "$count" --cores "$cores"
+python3 bench/measure.py --bin "$bin" --work "$work" --count "$count" --cores "$cores" "${@:2}"

@@ -15,16 +15,19 @@ public func verifySignature(
         return .invalid("\(key.summary) cannot verify \(algorithm.rawValue) (it can verify: \(can))")
     }
     switch (algorithm.family, key.material) {
-    case (.hmac, .secret(let secret)):
+    case (.hmac, .secret):
         // RFC 7518 §3.2: the MAC is the full HMAC output; truncated tags are not JWS.
         let length = algorithm.hashLength!
         guard signature.count == length else {
             return .invalid("an \(algorithm.rawValue) signature is \(length) bytes; this one is \(signature.count)")
         }
-        guard let tag = OpenSSLSignature.hmac(digestName: algorithm.digestName!, key: secret, message: message) else {
-            return .invalid("HMAC could not be computed")
+        let matches = message.withUnsafeBytes { message in
+            signature.withUnsafeBytes { tag in
+                key.hmacKey?.verify(digestName: algorithm.digestName!, message: message, tag: tag)
+            }
         }
-        return OpenSSLSignature.constantTimeEqual(tag, signature) ? .valid : .invalid("the HMAC does not match")
+        guard let matches else { return .invalid("HMAC could not be computed") }
+        return matches ? .valid : .invalid("the HMAC does not match")
 
     case (.rsaPKCS1, .publicKey(let openSSLKey, .rsa(let n, _))), (.rsaPSS, .publicKey(let openSSLKey, .rsa(let n, _))):
         // RFC 8017 §8.2.2 step 1 / §8.1.2 step 1: "If the length of the signature S is not k octets, output

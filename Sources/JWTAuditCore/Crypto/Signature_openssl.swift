@@ -70,7 +70,8 @@ enum OpenSSLSignature {
         return true
     }
 
-    /// HMAC (RFC 2104) with the named SHA-2 hash; returns the full tag.
+    /// HMAC (RFC 2104) with the named SHA-2 hash; returns the full tag. One-shot (the digest looked up and the key
+    /// hashed on each call): verification uses `HMACKey`'s keyed contexts; the tests sign with this.
     static func hmac(digestName: String, key: [UInt8], message: [UInt8]) -> [UInt8]? {
         OpenSSLErrorQueue.drain()
         defer { OpenSSLErrorQueue.drain() }
@@ -84,14 +85,6 @@ enum OpenSSLSignature {
         }
         guard produced != nil else { return nil }
         return Array(tag.prefix(Int(length)))
-    }
-
-    /// RFC 8725 §3.6 asks for constant-time comparison of MACs: `CRYPTO_memcmp` takes time independent of where
-    /// the inputs differ. Lengths are public (the algorithm fixes them) and are compared first.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        if a.isEmpty { return true }
-        return a.withUnsafeBytes { pa in b.withUnsafeBytes { pb in CRYPTO_memcmp(pa.baseAddress, pb.baseAddress, a.count) } } == 0
     }
 
     /// Empty Swift arrays may have a nil base address; OpenSSL wants a valid pointer even for zero bytes.

@@ -30,6 +30,8 @@ public final class VerificationKey: Sendable {
     }
 
     let material: Material
+    /// The secret keyed into OpenSSL once (an `oct` key only): every HS* token is checked on a keyed context.
+    let hmacKey: HMACKey?
 
     init(
         material: Material, kid: String?, declaredAlgorithm: JWSAlgorithm?, use: String?, keyOps: [String]?,
@@ -46,11 +48,13 @@ public final class VerificationKey: Sendable {
         self.compatibleAlgorithms = Self.compatible(declaredAlgorithm, material)
         switch material {
         case .publicKey(_, let components):
+            hmacKey = nil
             keyType = components.keyType
             curve = components.curveName
             bits = components.bits
             thumbprint = Base64URL.encode(Digest.sha256(Array(components.thumbprintInput.utf8)))
         case .secret(let secret):
+            hmacKey = HMACKey(secret: secret)
             keyType = "oct"
             curve = nil
             bits = secret.count * 8
