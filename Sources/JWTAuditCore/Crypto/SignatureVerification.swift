@@ -10,6 +10,14 @@ public enum SignatureOutcome: Sendable, Equatable {
 public func verifySignature(
     algorithm: JWSAlgorithm, key: VerificationKey, message: [UInt8], signature: [UInt8]
 ) -> SignatureOutcome {
+    message.withUnsafeBytes { verifySignature(algorithm: algorithm, key: key, message: $0, signature: signature) }
+}
+
+/// The same over borrowed bytes: the verifier passes the token's own text (`CompactToken.withSigningInput`), so
+/// the signing input is never copied.
+func verifySignature(
+    algorithm: JWSAlgorithm, key: VerificationKey, message: UnsafeRawBufferPointer, signature: [UInt8]
+) -> SignatureOutcome {
     guard key.compatibleAlgorithms.contains(algorithm) else {
         let can = key.compatibleAlgorithms.map(\.rawValue).sorted().joined(separator: ", ")
         return .invalid("\(key.summary) cannot verify \(algorithm.rawValue) (it can verify: \(can))")
@@ -21,10 +29,8 @@ public func verifySignature(
         guard signature.count == length else {
             return .invalid("an \(algorithm.rawValue) signature is \(length) bytes; this one is \(signature.count)")
         }
-        let matches = message.withUnsafeBytes { message in
-            signature.withUnsafeBytes { tag in
-                key.hmacKey?.verify(digestName: algorithm.digestName!, message: message, tag: tag)
-            }
+        let matches = signature.withUnsafeBytes { tag in
+            key.hmacKey?.verify(digestName: algorithm.digestName!, message: message, tag: tag)
         }
         guard let matches else { return .invalid("HMAC could not be computed") }
         return matches ? .valid : .invalid("the HMAC does not match")

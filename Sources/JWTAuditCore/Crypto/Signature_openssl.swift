@@ -16,7 +16,7 @@ enum OpenSSLSignature {
     /// copying a prepared `EVP_MD_CTX` per call, as before, still allocated and duplicated two contexts.
     /// A context serves one thread at a time: the key keeps a small pool (see `OpenSSLPublicKey.takePrepared`).
     static func verify(
-        key: OpenSSLPublicKey, digestName: String?, padding: Padding?, message: [UInt8], signature: [UInt8]
+        key: OpenSSLPublicKey, digestName: String?, padding: Padding?, message: UnsafeRawBufferPointer, signature: [UInt8]
     ) -> Bool {
         OpenSSLErrorQueue.drain()
         defer { OpenSSLErrorQueue.drain() }
@@ -35,7 +35,7 @@ enum OpenSSLSignature {
         return verified
     }
 
-    private static func digestVerify(_ context: OpaquePointer, message: [UInt8], signature: [UInt8]) -> Bool {
+    private static func digestVerify(_ context: OpaquePointer, message: UnsafeRawBufferPointer, signature: [UInt8]) -> Bool {
         let result = withNonNilPointer(signature) { signaturePointer, signatureCount in
             withNonNilPointer(message) { messagePointer, messageCount in
                 EVP_DigestVerify(context, signaturePointer, signatureCount, messagePointer, messageCount)
@@ -89,11 +89,15 @@ enum OpenSSLSignature {
 
     /// Empty Swift arrays may have a nil base address; OpenSSL wants a valid pointer even for zero bytes.
     private static func withNonNilPointer<R>(_ bytes: [UInt8], _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
-        if bytes.isEmpty {
+        bytes.withUnsafeBytes { withNonNilPointer($0, body) }
+    }
+
+    private static func withNonNilPointer<R>(_ bytes: UnsafeRawBufferPointer, _ body: (UnsafePointer<UInt8>, Int) -> R) -> R {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
             var dummy: UInt8 = 0
             return body(&dummy, 0)
         }
-        return bytes.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+        return body(base.assumingMemoryBound(to: UInt8.self), bytes.count)
     }
 }
 
@@ -181,14 +185,12 @@ final class PreparedVerification: @unchecked Sendable {
     }
 
     /// Hashes `message` and verifies `signature` over the hash.
-    func verify(message: [UInt8], signature: [UInt8]) -> Bool {
+    func verify(message: UnsafeRawBufferPointer, signature: [UInt8]) -> Bool {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { hash -> Bool in
             var hashLength: UInt32 = 0
-            let hashed = message.withUnsafeBufferPointer { bytes -> Bool in
-                EVP_DigestInit_ex2(digestContext, digest, nil) == 1
-                    && EVP_DigestUpdate(digestContext, bytes.baseAddress, bytes.count) == 1
-                    && EVP_DigestFinal_ex(digestContext, hash.baseAddress, &hashLength) == 1
-            }
+            let hashed = EVP_DigestInit_ex2(digestContext, digest, nil) == 1
+                && EVP_DigestUpdate(digestContext, message.baseAddress, message.count) == 1
+                && EVP_DigestFinal_ex(digestContext, hash.baseAddress, &hashLength) == 1
             guard hashed, !signature.isEmpty else { return false }
             return signature.withUnsafeBufferPointer {
                 EVP_PKEY_verify(keyContext, $0.baseAddress, $0.count, hash.baseAddress, Int(hashLength))

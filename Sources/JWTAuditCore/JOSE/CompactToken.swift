@@ -30,8 +30,18 @@ public struct CompactToken: Sendable {
     public let payloadBytes: [UInt8]
     /// Decoded signature bytes (JWS only). Empty for an unsecured JWS (`alg: none`, RFC 7515 §A.5).
     public let signature: [UInt8]
-    /// The bytes the signature covers, exactly as received.
-    public let signingInput: [UInt8]
+    /// The bytes the signature covers, exactly as received: the first `signingInputLength` bytes of `text` (its
+    /// first two segments and the dot between them). Not copied out when the token is parsed: the signature is
+    /// verified over `text`'s own bytes (`withSigningInput`); this copy is for readers that want an array.
+    public var signingInput: [UInt8] { withSigningInput { Array($0) } }
+    /// 0 for a JWE and for the plaintext of one (`opened(with:)`), which no signature covers.
+    let signingInputLength: Int
+
+    /// Calls `body` with the signing input, borrowed from `text`'s storage.
+    func withSigningInput<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        var text = self.text
+        return try text.withUTF8 { bytes in try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<signingInputLength])) }
+    }
     /// The payload as a JSON object, when it is one (a JWT claims set, RFC 7519 §7.2 step 10).
     public let claims: JSONObject?
     /// Why the payload is not a claims set, when it is not (a JWS may legitimately carry any payload).
@@ -236,7 +246,7 @@ public struct CompactToken: Sendable {
             for index in 1..<5 { _ = try decode(index) }
             return CompactToken(
                 kind: .jwe, text: text, header: header, headerBytes: headerBytes, payloadBytes: [], signature: [],
-                signingInput: [], claims: nil, claimsProblem: "the payload is encrypted (JWE)", isDecrypted: false,
+                signingInputLength: 0, claims: nil, claimsProblem: "the payload is encrypted (JWE)", isDecrypted: false,
                 headerSegmentLength: dots[0], headerLimits: limits.json)
         }
 
@@ -258,7 +268,7 @@ public struct CompactToken: Sendable {
         }
         return CompactToken(
             kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
-            signature: signature, signingInput: Array(UnsafeBufferPointer(rebasing: bytes[0..<dots[1]])), claims: claims,
+            signature: signature, signingInputLength: dots[1], claims: claims,
             claimsProblem: claimsProblem, isDecrypted: false, headerSegmentLength: dots[0], headerLimits: limits.json)
     }
 

@@ -38,7 +38,7 @@ extension CompactToken {
     private func decrypted(_ plaintext: [UInt8], claims: JSONObject?, problem: String?) -> CompactToken {
         CompactToken(
             kind: .jwe, text: text, header: header, headerBytes: headerBytes, payloadBytes: plaintext, signature: [],
-            signingInput: [], claims: claims, claimsProblem: problem, isDecrypted: true,
+            signingInputLength: 0, claims: claims, claimsProblem: problem, isDecrypted: true,
             headerSegmentLength: headerSegmentLength, headerLimits: headerLimits)
     }
 }

@@ -92,7 +92,10 @@ extension Verifier {
         }
         var failures: [SignatureFailure] = []
         for key in selection.keys.keys where selection.admits(key) && Self.issuerMayUse(key, token) {
-            switch verifySignature(algorithm: algorithm, key: key, message: token.signingInput, signature: token.signature) {
+            let outcome = token.withSigningInput {
+                verifySignature(algorithm: algorithm, key: key, message: $0, signature: token.signature)
+            }
+            switch outcome {
             case .valid:
                 return (CheckResult(.signature, .pass, .signature(.verified(algorithm, key))), key)
             case .invalid(let reason):
