@@ -40,4 +40,47 @@ struct TokenInputFastPathTests {
             #expect(!TokenInput.isBareCompact(input), "input \(input.debugDescription)")
         }
     }
+
+    /// Log text a batch refuses without the search: wherever `cannotHoldToken` says so, the general path (the
+    /// search, then every unwrapping) ends in the same refusal. Handpicked lines, then 5,000 lines drawn from an
+    /// alphabet of the characters the unwrapping looks at, by a fixed-seed generator.
+    @Test func textThatCannotHoldATokenIsRefusedAsTheGeneralPathRefusesIt() throws {
+        var inputs = [
+            "GET /api/orders HTTP/1 200", "Bearer abc", "Authorization: Bearer xyz", "access_token=abc&x=y",
+            "#id_token=abc", "'abc'", "\"abc\"", "> authorization: bearer q", "a\tb", "eyI eyK ey J",
+        ]
+        let alphabet = Array("abeyJ AZ09-_=:;&#?'\"\t>/+".unicodeScalars)
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        let words = ["access_token=", "id_token=", "Bearer ", "authorization: ", "ey", "J"]
+        for _ in 0..<5_000 {
+            var line = ""
+            for _ in 0..<(1 + next() % 12) {
+                if next() % 4 == 0 { line += words[next() % words.count] } else {
+                    line.unicodeScalars.append(alphabet[next() % alphabet.count])
+                }
+            }
+            inputs.append(line)
+        }
+        var refused = 0
+        for input in inputs where TokenInput.cannotHoldToken(input) {
+            refused += 1
+            #expect(try TokenSearch.matches(in: input).isEmpty, "input \(input.debugDescription)")
+            #expect(throws: TokenInput.noTokenFound, "input \(input.debugDescription)") { try TokenInput.unwrapped(input) }
+            #expect(throws: TokenInput.noTokenFound) { try TokenInput.find(input) }
+        }
+        #expect(refused > 1_000)
+    }
+
+    @Test func textThatMightHoldATokenTakesTheGeneralPath() {
+        for input in [
+            "a.b", "a%2Eb", "{\"access_token\":\"a\\u002eb\"}", "eyJhbGciOi JIUzI1NiJ9", "\"\"", "''", "\u{FEFF}abc",
+            "eyJabc\u{2026}", "a\rb", "", "   ", "a\\b",
+        ] {
+            #expect(!TokenInput.cannotHoldToken(input), "input \(input.debugDescription)")
+        }
+    }
 }

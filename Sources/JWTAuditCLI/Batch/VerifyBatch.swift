@@ -74,6 +74,8 @@ enum VerifyBatch {
                 if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                 let token: CompactToken
                 var tokensOnLine = 1
+                // Log text with no token in it is refused at once, as the search below would refuse it.
+                if TokenInput.cannotHoldToken(line) { return malformed(number, TokenInput.noTokenFound.reason) }
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
                     // next one's identical header segment is not decoded and parsed again. (--pick 2 and on look
@@ -249,9 +251,23 @@ enum VerifyBatch {
 
     /// A line that is not a token: `format` failed, with the reason in `error` (and `reasons`).
     static func malformed(_ number: Int, _ reason: String) -> BatchItemResult {
-        let line = undecidedOrMalformed(number, check: .format, credential: nil, token: nil, reason: reason)
+        let line: String
+        if reason == TokenInput.noTokenFound.reason {
+            var start = "{\"line\":"
+            start += String(number)
+            line = start + noTokenLineTail
+        } else {
+            line = undecidedOrMalformed(number, check: .format, credential: nil, token: nil, reason: reason)
+        }
         return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.format.rawValue], malformed: true)
     }
+
+    /// What follows the line number in the line of a text that holds no token: the same for every such line (a
+    /// log has many), so written once.
+    static let noTokenLineTail: String = {
+        let line = undecidedOrMalformed(0, check: .format, credential: nil, token: nil, reason: TokenInput.noTokenFound.reason)
+        return String(line.dropFirst("{\"line\":0".count))
+    }()
 
     /// A token whose keys could not be obtained or used (the provider failed, the cache is empty offline): the
     /// `key` check could not run, so the token is undecided, neither valid nor rejected, and the reason is given.

@@ -45,6 +45,7 @@ public enum TokenInput {
             try check(pick, count: 1)
             return Found(token: text, number: 1, count: 1, line: 1, cut: nil, label: nil)
         }
+        if cannotHoldToken(text) { throw noTokenFound }
         let matches = try TokenSearch.matches(in: text)
         guard !matches.isEmpty else {
             // No `eyJ` token: the wrappings below, for a token whose header is not serialised as JWTs are.
@@ -90,6 +91,45 @@ public enum TokenInput {
                 }
             }
             return dots > 0 && trailingDots < 3
+        }
+    }
+
+    /// Why text that holds no token is refused (`unwrapped`'s last word, and `cannotHoldToken`'s).
+    public static let noTokenFound = JWTAuditError(
+        .malformedToken,
+        "no JWT (eyJ...) found: paste the token alone; a JWT is base64url segments separated by dots, "
+            + "header.payload.signature, its header starting with eyJ")
+
+    /// True when `find` would end in `noTokenFound` whatever else it tried, decided in one pass over the bytes:
+    /// a batch reads logs, and a line of log text went through the search and every unwrapping (some 160,000
+    /// instructions for a 30-byte line; a GiB of such lines took minutes). That is so when the text is printable
+    /// ASCII (no line break, no Unicode space or `…` to unwrap or cut at) with a letter or digit (so not empty
+    /// once trimmed) and holds none of what could make a dot or a token: no `.` (every token has one, and
+    /// `unwrapped` refuses a candidate without), no `eyJ` (the search's start), no `%` (a percent-encoded query
+    /// value), and no `{` or `\` (a JSON token response, whose escapes could spell a dot). Everything `unwrapped`
+    /// does to such text takes parts of it away and adds nothing, so no dot can appear.
+    public static func cannotHoldToken(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
+            var alphanumeric = false
+            var previous: (UInt8, UInt8) = (0, 0)
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "."), UInt8(ascii: "%"), UInt8(ascii: "{"), UInt8(ascii: "\\"):
+                    return false
+                case UInt8(ascii: "J") where previous == (UInt8(ascii: "e"), UInt8(ascii: "y")):
+                    return false
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                    UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    alphanumeric = true
+                case 0x20..<0x7F, UInt8(ascii: "\t"):
+                    break
+                default:
+                    return false
+                }
+                previous = (previous.1, byte)
+            }
+            return alphanumeric
         }
     }
 
@@ -178,12 +218,7 @@ public enum TokenInput {
             }
         }
         candidate = trimmed(candidate)
-        if candidate.isEmpty || !candidate.contains(".") {
-            throw JWTAuditError(
-                .malformedToken,
-                "no JWT (eyJ...) found: paste the token alone; a JWT is base64url segments separated by dots, "
-                    + "header.payload.signature, its header starting with eyJ")
-        }
+        if candidate.isEmpty || !candidate.contains(".") { throw noTokenFound }
         return try TokenWhitespace.removingLineWraps(candidate)
     }
 
