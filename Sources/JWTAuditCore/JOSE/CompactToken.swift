@@ -104,7 +104,8 @@ public struct CompactToken: Sendable {
     /// Parses like `parse(_:limits:)`, but when `previous` has byte for byte the same header segment (and was
     /// parsed under the same JSON limits), takes its decoded header instead of decoding and parsing the segment
     /// again: the result is the same, since the header is a function of those bytes. Tokens signed by one key of
-    /// one issuer share their header, and in batch verification its decoding was a tenth of the parsing.
+    /// one issuer share their header, and in batch verification its decoding was a tenth of the parsing. The
+    /// payload's string claims that repeat `previous`'s byte for byte (issuer, tenant, client) share its Strings.
     public static func parse(_ text: String, limits: Limits = .default, reusingHeaderOf previous: CompactToken?)
         throws(JWTAuditError) -> CompactToken
     {
@@ -255,7 +256,9 @@ public struct CompactToken: Sendable {
         var claims: JSONObject?
         var claimsProblem: String?
         do {
-            if let object = try JSONParser.parse(bytes: payloadBytes, limits: limits.json).objectValue {
+            // The previous token's claims lend the strings this payload repeats (see `JSONParser.parse`).
+            let recent = previous?.headerLimits == limits.json ? previous?.claims : nil
+            if let object = try JSONParser.parse(bytes: payloadBytes, limits: limits.json, reusingStringsOf: recent).objectValue {
                 claims = object
             } else {
                 claimsProblem = "the payload is JSON but not a JSON object"

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A strict RFC 8259 JSON parser of the project's own, because token auditing needs what general parsers
 /// throw away: member order, exact number text, duplicate member names (RFC 7515 §5.2 says a JOSE header with
 /// duplicate names MUST be rejected or use the last one; RFC 8725 asks auditors to notice), and hard limits so
@@ -61,20 +63,31 @@ public struct JSONParser {
     }
 
     public static func parse(bytes: [UInt8], limits: Limits = .default) throws(ParseError) -> JSONValue {
+        try parse(bytes: bytes, limits: limits, reusingStringsOf: nil)
+    }
+
+    /// Parses like `parse(bytes:limits:)`, taking the top-level string values of `recent` where this document
+    /// has, at the same member position and under the same name, exactly the same bytes: the result is the same,
+    /// and the String is shared instead of allocated, copied and freed again. Tokens of one batch repeat their
+    /// issuer, tenant, client and more (`CompactToken.parse(_:limits:reusingHeaderOf:)` passes the worker's
+    /// previous claims).
+    static func parse(bytes: [UInt8], limits: Limits, reusingStringsOf recent: JSONObject?) throws(ParseError) -> JSONValue {
         if bytes.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(ParseError) -> JSONValue in
-            try parse(buffer: buffer, limits: limits)
+            try parse(buffer: buffer, limits: limits, reusingStringsOf: recent)
         }
     }
 
     /// Parses the bytes in place: the cursor reads through a raw pointer, so no byte is copied, bounds-checked twice
     /// or retained on the way; only the values themselves (Strings, arrays, objects) are allocated.
-    static func parse(buffer: UnsafeBufferPointer<UInt8>, limits: Limits) throws(ParseError) -> JSONValue {
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, limits: Limits, reusingStringsOf recent: JSONObject? = nil)
+        throws(ParseError) -> JSONValue
+    {
         if buffer.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
         guard let base = buffer.baseAddress, buffer.count > 0 else {
             throw ParseError(kind: .syntax("unexpected end of input"), offset: 0)
         }
-        var parser = Cursor(bytes: base, count: buffer.count, limits: limits)
+        var parser = Cursor(bytes: base, count: buffer.count, limits: limits, recent: recent)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -89,12 +102,34 @@ public struct JSONParser {
         let bytes: UnsafePointer<UInt8>
         let count: Int
         let limits: Limits
+        /// The members of a previous document's top-level object, whose string values may be taken
+        /// (`reusedString`); empty when there is none.
+        let recent: [(key: String, value: JSONValue)]
         var position = 0
 
-        init(bytes: UnsafePointer<UInt8>, count: Int, limits: Limits) {
+        init(bytes: UnsafePointer<UInt8>, count: Int, limits: Limits, recent: JSONObject? = nil) {
             self.bytes = bytes
             self.count = count
             self.limits = limits
+            self.recent = recent?.members ?? []
+        }
+
+        /// The string value of `recent`'s member `index` when it has the name `key` and the document's value here
+        /// is a string of exactly its bytes with no escape: printable ASCII up to the closing quote (the scan
+        /// `parseString` makes), equal to the previous value (`memcmp`). Then it is the same String. Only strings
+        /// over 15 bytes are looked at: shorter ones are stored inline and cost no allocation anyway.
+        mutating func reusedString(member index: Int, key: String) -> JSONValue? {
+            guard index < recent.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+            let start = position + 1
+            let end = plainRunEnd(from: start)
+            let length = end - start
+            guard length > 15, end < count, bytes[end] == UInt8(ascii: "\""),
+                case .string(let text) = recent[index].value, text.utf8.count == length, recent[index].key == key
+            else { return nil }
+            let same = text.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes + start, length) == 0 }
+            guard same == true else { return nil }
+            position = end + 1
+            return .string(text)
         }
 
         func error(_ message: String) -> ParseError { ParseError(kind: .syntax(message), offset: position) }
@@ -181,7 +216,12 @@ public struct JSONParser {
                 }
                 position += 1
                 skipWhitespace()
-                let value = try parseValue(depth: depth)
+                let value: JSONValue
+                if depth == 1, let reused = reusedString(member: members.count, key: key) {
+                    value = reused
+                } else {
+                    value = try parseValue(depth: depth)
+                }
                 if members.count >= limits.maxContainerCount {
                     throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
                 }
