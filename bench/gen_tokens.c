@@ -73,9 +73,9 @@ int main(int argc, char **argv) {
     for (long i = 0; i < distinct; i++) {
         char claims[1024], cb64[1500], input[2000], sb64[800];  /* 600-byte signature -> 800 chars */
         snprintf(claims, sizeof claims,
-                 "{\"aud\":\"api://bench\",\"iss\":\"https://bench.example/\",\"iat\":1767225600,\"nbf\":1767225600,"
+                 "{\"aud\":\"api://bench\",\"iss\":\"https://sts.windows.net/3d6e366f-9587-413b-ab6b-0a851b1b91ba/\",\"iat\":1767225600,\"nbf\":1767225600,"
                  "\"exp\":4102444800,\"aio\":\"E2ZgYDjy9Lj7nVbKp3bgq4TqRmGgAQ==\",\"appid\":\"1105ae9f-6be2-42a2-9439-7a17934226ac\","
-                 "\"appidacr\":\"2\",\"idp\":\"https://bench.example/\",\"idtyp\":\"app\",\"oid\":\"a3f0c2d4-1b6e-4c8a-9e2f-%012ld\","
+                 "\"appidacr\":\"2\",\"idp\":\"https://sts.windows.net/3d6e366f-9587-413b-ab6b-0a851b1b91ba/\",\"idtyp\":\"app\",\"oid\":\"a3f0c2d4-1b6e-4c8a-9e2f-%012ld\","
                  "\"rh\":\"0.AXQAb2ZtPYeVO0GrlAqFGxuRuhYgu8BuulNDkXjQaKn5UrAAAA.\",\"roles\":[\"Data.Read\",\"Data.Write\"],"
                  "\"sub\":\"a3f0c2d4-1b6e-4c8a-9e2f-%012ld\",\"tid\":\"3d6e366f-9587-413b-ab6b-0a851b1b91ba\","
                  "\"uti\":\"bench%08ld\",\"ver\":\"1.0\",\"xms_tcdt\":1600000000}", i, i, i);

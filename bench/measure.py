@@ -16,7 +16,7 @@ p.add_argument("--cost", choices=["auto", "only", "no"], default="auto",
 p.add_argument("--cost-tokens", type=int, default=1000)
 a = p.parse_args()
 W = a.work
-ISS = ["--issuer", "https://bench.example/", "--audience", "api://bench"]
+ISS = ["--issuer", "https://sts.windows.net/3d6e366f-9587-413b-ab6b-0a851b1b91ba/", "--audience", "api://bench"]
 
 
 def openssl_speed(args, pin=None):
