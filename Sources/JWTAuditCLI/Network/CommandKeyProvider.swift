@@ -11,6 +11,8 @@ final class CommandKeyProvider: KeyProvider {
     private let certificates: [String: String]
     private let made = Mutex<KeyDiscovery?>(nil)
     private let failed = Mutex<[String]>([])
+    /// Certificates already read: a batch asks for the policy's certificate once per token.
+    private let loaded = Mutex<[String: KeySet]>([:])
 
     /// The URLs whose metadata or key set could not be obtained, in the order they were asked for.
     var failedURLs: [String] { failed.withLock { $0 } }
@@ -79,12 +81,15 @@ final class CommandKeyProvider: KeyProvider {
 
     func certificate(id: String) throws(JWTAuditError) -> KeySet? {
         guard let path = certificates[id] else { return nil }
+        if let kept = loaded.withLock({ $0[id] }) { return kept }
         let bytes: [UInt8]
         do {
             bytes = try FileReader.readWhole(path: path, what: "certificate file")
         } catch {
             throw JWTAuditError(error.code, "--certificate \(id): \(error.reason)")
         }
-        return try KeySet.load(bytes, source: "certificate \(id) (\(path))")
+        let set = try KeySet.load(bytes, source: "certificate \(id) (\(path))")
+        loaded.withLock { $0[id] = set }
+        return set
     }
 }
