@@ -31,7 +31,10 @@ enum PolicyBatch {
         let configuration = try PolicyConfiguration.make(parsed, command: command, now: now)
         // The policy is read and composed once, before any output: a policy that cannot be read fails the run (3)
         // rather than every line.
-        let prepared = try configuration.prepare(command: command)
+        var prepared = try configuration.prepare(command: command)
+        // The lines carry no findings, and the findings depend on the policy alone: lint once, not per token.
+        prepared.findings = PolicyLint.lint(prepared.document)
+        let shared = prepared
         let keys = KeyResolution(provider: configuration.makeProvider(environment: environment, now: now))
         let atChoice = configuration.atChoice
         let session = try BatchSession(parsed, jobs: jobs, quiet: quiet, streams: streams)
@@ -59,7 +62,7 @@ enum PolicyBatch {
                 }
                 var result: BatchItemResult
                 do throws(JWTAuditError) {
-                    let evaluation = try configuration.evaluate(token: token, prepared, at: at, keys: keys)
+                    let evaluation = try configuration.evaluate(token: token, shared, at: at, keys: keys)
                     result = item(evaluation, number: number, caller: caller(of: token, evaluation), summaryOnly: summaryOnly)
                 } catch {
                     // A fetch stopped by ^C says nothing about the token.

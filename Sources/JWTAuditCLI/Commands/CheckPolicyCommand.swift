@@ -315,6 +315,8 @@ struct PolicyConfiguration {
     struct Prepared: Sendable {
         var document: PolicyDocument
         var request: PolicyRequest?
+        /// The document's lint findings, made once for a batch (nil: each evaluation lints, as one token does).
+        var findings: [PolicyLintFinding]? = nil
     }
 
     func prepare(command: String) throws(CommandFailure) -> Prepared {
@@ -335,13 +337,12 @@ struct PolicyConfiguration {
         token: String?, _ prepared: Prepared, at: Int64, keys: KeyResolution, undecidedWithoutKeys: Bool = false
     ) throws(JWTAuditError) -> PolicyEvaluation {
         let decryption = decryption
-        return try PolicyEvaluator.evaluate(
-            prepared.document,
-            PolicyEvaluationRequest(
-                token: token, request: prepared.request, expressionValues: inputs.expressionValues, at: at,
-                authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() },
-                undecidedWithoutKeys: undecidedWithoutKeys),
-            keys: keys)
+        var request = PolicyEvaluationRequest(
+            token: token, request: prepared.request, expressionValues: inputs.expressionValues, at: at,
+            authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() },
+            undecidedWithoutKeys: undecidedWithoutKeys)
+        request.findings = prepared.findings
+        return try PolicyEvaluator.evaluate(prepared.document, request, keys: keys)
     }
 
     /// The instant an extracted token is judged at: the fixed one, or under `--at iat` its own `iat`. A token

@@ -75,6 +75,9 @@ public struct PolicyEvaluationRequest: Sendable {
     /// Keys or metadata that cannot be obtained leave the element undecided (`Element.keysFailure`) rather than
     /// failing the evaluation: explain then still shows every check that needs no key.
     public var undecidedWithoutKeys: Bool
+    /// The lint findings of the document, when the caller made them already: they depend on the document alone, so
+    /// a batch (`check-policy --batch`) lints once rather than once per token. nil: lint here.
+    public var findings: [PolicyLintFinding]? = nil
 
     public init(
         token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?,
@@ -121,7 +124,7 @@ extension PolicyEvaluator {
         }
         let verdict = walk.elements.last.map { $0.outcome.verdict } ?? .accepted
         return PolicyEvaluation(
-            elements: walk.elements, decisions: walk.decisions, verdict: verdict, findings: PolicyLint.lint(document),
+            elements: walk.elements, decisions: walk.decisions, verdict: verdict, findings: request.findings ?? PolicyLint.lint(document),
             notes: notes, at: request.at)
     }
 
