@@ -199,12 +199,23 @@ struct NestedJWEEndToEndTests {
             #expect(result.status == 2, "\(command): \(result.stderr)")
             #expect(result.stdout.isEmpty, "\(command): \(result.stdout)")
             #expect(result.stderr.contains("--certificate api-encryption=\(nested.recipient.certificate)"), "\(result.stderr)")
-            #expect(result.stderr.contains("not its private key"), "\(result.stderr)")
+            #expect(result.stderr.contains("not the private key"), "\(result.stderr)")
         }
         // Without --certificate or --decryption-key: undecided too, naming both ways to give the key.
         let unmapped = try PolicyTest.run(["check-policy", "--policy", policy] + PolicyTest.offline + [nested.certificateJWE])
         #expect(unmapped.status == 2)
         #expect(unmapped.stderr.contains("--certificate api-encryption=FILE"), "\(unmapped.stderr)")
+
+        // An inline key that does not open the token beside a certificate not given: the gateway would try that
+        // certificate's key too, so still undecided; with the key, decided.
+        let (inlineDirectory, inline) = try PolicyTest.policy(PolicyTest.tenantJWT("", """
+            <decryption-keys><key>AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=</key><key certificate-id="api-encryption" /></decryption-keys>
+            """))
+        defer { _ = inlineDirectory }
+        let undecided = try PolicyTest.run(["check-policy", "--policy", inline] + PolicyTest.offline + [nested.certificateJWE])
+        #expect(undecided.status == 2, "\(undecided.stderr)")
+        let decided = try PolicyTest.run(["check-policy", "--policy", inline, "--decryption-key", nested.recipient.key] + PolicyTest.offline + [nested.certificateJWE])
+        #expect(decided.status == 0, "\(decided.stderr)")
     }
 
     @Test func explainNarratesTheDecryptionThenTheInnerTokensChecks() throws {

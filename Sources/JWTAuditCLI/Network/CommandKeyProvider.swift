@@ -95,7 +95,7 @@ final class CommandKeyProvider: KeyProvider {
             guard (try? KeySet.load(bytes, source: path)) != nil else { throw error }
             throw JWTAuditError(
                 .unavailable,
-                "--certificate \(id)=\(path) holds the certificate but not its private key, and the policy decrypts tokens with certificate-id \"\(id)\": APIM holds that certificate's private key (certificates are uploaded as PFX) and would decrypt the token; give a file that holds the private key too (PEM: the key alone, or the certificate and the key; or a JWK with \"d\")")
+                "--certificate \(id)=\(path) holds the public half only (a certificate or public key), not the private key, and the policy decrypts tokens with certificate-id \"\(id)\": APIM holds that certificate's private key (certificates are uploaded as PFX) and would decrypt the token; give a file that holds the private key too (PEM: the key alone, or the certificate and the key; or a JWK with \"d\")")
         }
     }
 

@@ -18,10 +18,13 @@ public enum Explainer {
     public static func explain(_ evaluation: VerifyEvaluation, of token: CompactToken) -> Explanation {
         let report = evaluation.report
         // A JWE is told as the token inside it, with how it was decrypted.
-        let inspection = token.kind == .jwe && report.decryption != nil
-            ? TokenInspection.inspect(
-                token, decryption: report.decryption!, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
-            : TokenInspection.inspect(token, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        let inspection: TokenInspection
+        if token.kind == .jwe, let decryption = report.decryption {
+            inspection = TokenInspection.inspect(
+                token, decryption: decryption, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        } else {
+            inspection = TokenInspection.inspect(token, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        }
         let firstFailure = report.failedChecks.first
         let verdict = evaluation.keysFailure.map(undecided) ?? Explanation.Verdict(
             status: report.isValid ? "valid" : "rejected", httpStatus: nil, reason: firstFailure?.name,
