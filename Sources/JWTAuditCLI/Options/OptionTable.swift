@@ -23,9 +23,13 @@ public enum OptionTable {
         + "is answered as the gateway answers it (TokenNotPresent, JwtInvalid). --expression-value gives the result "
         + "of each policy expression the evaluation needs: a <when> condition (true or false), a token-value (the "
         + "token itself, with no token argument needed), an audience, a message. --named-value and --named-values "
-        + "give named values, --certificate the certificates the policy names by certificate-id, --decryption-key "
-        + "the private keys of its decryption certificates (an encrypted token is decrypted with the policy's "
-        + "decryption-keys; with none, it is refused as the gateway cannot decrypt it)."
+        + "give named values, --certificate the certificates the policy names by certificate-id (for a "
+        + "decryption-keys certificate, the file holding its private key), --decryption-key private keys for "
+        + "decryption certificates not given with --certificate. An encrypted token (JWE) is decrypted with the "
+        + "policy's decryption-keys, then the token inside it is judged; with no decryption-keys, or when no key "
+        + "decrypts it (a wrong key, a changed tag), the answer is the gateway's: 401 JwtInvalid with IDX10609 or "
+        + "IDX10603, and nothing of the plaintext is shown; a plaintext that is not a signed JWT is refused as "
+        + "unsigned (IDX10504). A decryption certificate whose private key was not given stops with exit status 2."
 
     /// The `<choose>` rule, for the man page.
     public static let policyChooseRule =
@@ -90,9 +94,11 @@ public enum OptionTable {
                 + "(exit status 3). Times are in UTC, and also in local time when the TZ environment variable is set. "
                 + "An encrypted token (JWE) is decrypted with --decryption-key and the token inside it is shown as any "
                 + "token; --json then adds a decryption object: status (decrypted, failed or no-key), algorithm, "
-                + "encryption, kid, keyUsed, plaintext (base64url, only when decrypted), reason, keyChoice, keysTried and "
+                + "encryption, kid, keyUsed ({kid, summary, source}), plaintext (base64url, only when decrypted), reason, "
+                + "keyChoice, keysTried ([{key, reason}]) and "
                 + "the JWE's protected header. Without a usable key only the protected header is shown (no-key, exit 0); "
-                + "a JWE that does not decrypt and authenticate exits 1 and shows no plaintext.",
+                + "a JWE that does not decrypt and authenticate exits 1 and shows no plaintext; input that is not a "
+                + "token, or a JWE in the JSON serialization, exits 3.",
             argument: "TOKEN",
             argumentHelp:
                 "The token, a file holding it (FILE or @FILE), or - for standard input. When omitted, standard input is read if it is not a terminal.",
@@ -547,7 +553,7 @@ extension OptionSpec {
         long: "certificate", kind: .value, valueName: "ID=FILE", commands: OptionTable.policyReading,
         abstract: "Use the certificate (PEM) in FILE for the policy's certificate-id ID (repeatable).",
         discussion:
-            "APIM keys named by certificate-id are certificates uploaded to the service; give the public certificate (or public key) here.",
+            "APIM keys named by certificate-id are certificates uploaded to the service; give the public certificate (or public key) here. For a <decryption-keys> certificate-id, FILE must hold the private key (APIM's certificates are PFX files with their key): PEM (PKCS#8, PKCS#1, SEC1, alone or with the certificate) or a JWK with private members; a certificate alone cannot decrypt, and the run stops with exit status 2, naming ID and FILE.",
         repeatable: true, pair: Pair(valueRequired: true, expected: "ID=FILE"))
 
     public static let requestHeader = OptionSpec(
