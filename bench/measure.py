@@ -183,13 +183,14 @@ rss_ref = peak_rss_kib([f"{W}/ref_verify", token, f"{W}/RS256.key"])
 #    on the first --decode-runs distinct tokens: an honest floor for "decode --json" as scripts call it.
 decode_rate = None
 decode_how = ""
-help_text = subprocess.run([a.bin, "decode", "--help"], capture_output=True, text=True).stdout
-if "--batch" in help_text:
+# decode --batch exists when the binary accepts it: help text mentions "verify --batch" elsewhere, so ask the binary.
+probe = subprocess.run([a.bin, "decode", "--batch"], input=open(f"{W}/RS256.tokens").readline(), capture_output=True, text=True)
+if probe.returncode == 0:
     with open(f"{W}/RS256.tokens", "rb") as f:
         t0 = time.perf_counter()
-        subprocess.run([a.bin, "decode", "--json", "--batch"], stdin=f, stdout=subprocess.DEVNULL, check=True)
+        subprocess.run([a.bin, "decode", "--batch"], stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         decode_rate = a.count / (time.perf_counter() - t0)
-        decode_how = "decode --json --batch"
+        decode_how = "decode --batch (one decode --json document per line)"
 else:
     with open(f"{W}/RS256.tokens") as f:
         tokens = [next(f).strip() for _ in range(min(a.decode_runs, a.count))]
@@ -198,6 +199,37 @@ else:
         subprocess.run([a.bin, "decode", "--json", t], stdout=subprocess.DEVNULL, check=True)
     decode_rate = len(tokens) / (time.perf_counter() - t0)
     decode_how = f"decode --json, one process per token ({len(tokens)} runs, process start included)"
+
+# 7. The policy dry run (check-policy --batch) against verify --batch on the same tokens and key: a validate-jwt
+#    with the same issuer, audience and key (as an uploaded certificate), and appidacr required as the seed policy.
+with open(f"{W}/bench-policy.xml", "w") as f:
+    f.write('<validate-jwt header-name="Authorization"><issuer-signing-keys><key certificate-id="bench" /></issuer-signing-keys>'
+            '<audiences><audience>api://bench</audience></audiences><issuers><issuer>https://bench.example/</issuer></issuers>'
+            '<required-claims><claim name="appidacr"><value>2</value></claim></required-claims></validate-jwt>\n')
+
+
+def policy_batch(jobs, summary=False):
+    cmd = [a.bin, "check-policy", "--batch", "--jobs", str(jobs), "--policy", f"{W}/bench-policy.xml",
+           "--certificate", f"bench={W}/RS256.key"] + (["--summary"] if summary else [])
+    with open(f"{W}/RS256.tokens", "rb") as f:
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        dt = time.perf_counter() - t0
+    if r.returncode != 0:
+        sys.exit(f"check-policy --batch failed ({r.returncode}): {r.stderr.decode()[-500:]}")
+    return a.count / dt
+
+
+policy_rows = []
+if subprocess.run([a.bin, "check-policy", "--help"], capture_output=True, text=True).stdout.count("--summary"):
+    for jobs in (1, a.cores):
+        ours = best(policy_batch, jobs)
+        ref = best(batch, "RS256", jobs, extra=["--require-claim", "appidacr=2"])
+        row(f"check-policy --batch vs verify --batch, -j{jobs}", ours, ref, "tokens/s", 1 / 1.5)
+    rss_policy = peak_rss_kib([a.bin, "check-policy", "--batch", "--policy", f"{W}/bench-policy.xml",
+                               "--certificate", f"bench={W}/RS256.key"], f"{W}/RS256.tokens")
+    policy_rows.append(f"peak RSS: check-policy --batch of {a.count} tokens {rss_policy} KiB (verify --batch {rss_batch} KiB)")
+    policy_rows.append(f"check-policy --batch --summary: {best(policy_batch, a.cores, True):.0f} tokens/s")
 
 print()
 print(f"{'measure':42} {'jwtaudit':>12} {'reference':>12} {'unit':9} {'ratio':>6}  target")
@@ -208,6 +240,8 @@ print()
 print(f"peak RSS: batch of {a.count} RS256 tokens {rss_batch} KiB; one decode {rss_decode} KiB; C reference {rss_ref} KiB")
 if decode_rate:
     print(f"{decode_how} throughput: {decode_rate:.0f} tokens/s")
+for line in policy_rows:
+    print(line)
 # What the cold start pays for: the shared libraries the binary needs (Package.swift's release link flags).
 needed = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", subprocess.run(["readelf", "-d", a.bin], capture_output=True, text=True).stdout)
 if a.cost == "auto" and have_valgrind:

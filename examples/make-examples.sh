@@ -128,4 +128,5 @@ with open("keys/jwks.json", "w") as f:
     json.dump({"keys": [jwk_of("rollover-signing"), jwk_of(T)]}, f, indent=2)
     f.write("\n")
 PY
+python3 make-traffic.py
 echo "examples regenerated"

@@ -91,6 +91,30 @@ struct ExplainCoverageTests {
         #expect(ids.count >= 15, "\(ids.sorted())")
     }
 
+    /// Every check id, decryption included (a JWE's first step), has words: not only the verifier's fixed list.
+    @Test func everyCheckIDHasANarration() {
+        for id in CheckID.allCases where id != .claim {
+            let narration = ExplanationCatalog.narration(for: id.rawValue)
+            #expect(narration.map { !$0.purpose.isEmpty && !$0.cause.isEmpty && !$0.fix.isEmpty } == true, "no narration for \(id.rawValue)")
+        }
+    }
+
+    /// The findings of decrypted JWEs (the independent round-trip set: RSA1_5, zip DEF, claims that nobody
+    /// signed) each have a meaning, and the JWE ones are among them.
+    @Test func everyFindingOfADecryptedJWEHasAMeaning() throws {
+        var ids = Set<String>()
+        for vector in JWEVectors.roundTrip.tokens {
+            let compact = try #require(vector["compact"]?.stringValue)
+            let token = try CompactToken.parse(compact)
+            let outcome = try JWEVectors.decrypt(compact, keys: JWEVectors.roundTripKeys)
+            for finding in TokenInspection.inspect(token, decryption: outcome, at: S.at).findings {
+                ids.insert(finding.id)
+                #expect(ExplanationCatalog.meaning(ofFinding: finding.id) != nil, "no meaning for finding \(finding.id)")
+            }
+        }
+        #expect(ids.isSuperset(of: ["jwe-rsa1_5", "jwe-compression", "jwe-unsigned"]), "\(ids.sorted())")
+    }
+
     @Test func theGlossaryCoversEveryClaimInTheExamples() throws {
         let names = CryptoTestSupport.listDirectory(Fixtures.packageRoot + "/examples/tokens").filter { $0.hasSuffix(".jwt") }
         for name in names {

@@ -18,6 +18,8 @@ struct BatchItemResult: Sendable {
     var severalTokens = false
     /// Why the keys could not be obtained, for an undecided token (`--quiet` says the first).
     var undecidedReason: String? = nil
+    /// What the line adds to `--summary` (who sent it, admitted or not, why); nil when no summary is asked for.
+    var tally: BatchTally.Entry? = nil
 
     /// A line not judged because of an interrupt.
     static let notJudged = BatchItemResult(jsonLine: "", valid: false, failedChecks: [], malformed: false, interrupted: true)
@@ -48,6 +50,8 @@ struct BatchRunner {
         var firstUndecidedReason: String?
         var interrupted = false
         var outputClosed = false
+        /// The `--summary` rows, from the lines' `tally` entries.
+        var tally = BatchTally()
     }
 
     let jobs: Int
@@ -146,10 +150,13 @@ struct BatchRunner {
                 }
                 for id in result.failedChecks { summary.failedByCheck[id, default: 0] += 1 }
                 if result.severalTokens { summary.severalTokens += 1 }
+                if let entry = result.tally { summary.tally.add(entry) }
+                // A summary-only run (`--summary`) writes no line per token.
+                if result.jsonLine.isEmpty { continue }
                 out += result.jsonLine
                 out += "\n"
             }
-            if !write(out) {
+            if !out.isEmpty && !write(out) {
                 summary.outputClosed = true
                 return false
             }

@@ -22,24 +22,7 @@ enum VerifyBatch {
     ) throws(CommandFailure) -> Int32 {
         let quiet = configuration.quiet
 
-        var descriptors: [Int32] = []
-        defer { for fd in descriptors where fd != 0 { close(fd) } }
-        for path in arguments.positionals {
-            if path == "-" {
-                descriptors.append(0)
-                continue
-            }
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            if fd < 0 {
-                throw .input(JWTAuditError(.invalidArgument, String(cString: strerror(errno))), what: "cannot open '\(path)'")
-            }
-            descriptors.append(fd)
-        }
-        if descriptors.isEmpty { descriptors = [0] }
-        // Someone at a terminal is to type (or paste) the tokens: say so, rather than seem to hang.
-        if !quiet && streams.inputIsTerminal && descriptors.contains(0) {
-            streams.writeErrorLine("jwtaudit: reading tokens from standard input, one per line (Ctrl-D ends)")
-        }
+        let session = try BatchSession(arguments, jobs: configuration.jobs, quiet: quiet, streams: streams)
 
         // Local keys are read and parsed once, before any output, so a bad key file fails the run at once (3)
         // rather than on every line.
@@ -66,7 +49,8 @@ enum VerifyBatch {
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
         let previousTokens = PreviousTokens(workers: configuration.jobs)
-        let progress = !quiet && streams.errorIsTerminal ? BatchProgress(workers: configuration.jobs) : nil
+        let progress = session.progress
+        let atChoice = configuration.atChoice
 
         let runner = BatchRunner(
             jobs: configuration.jobs, maxLineBytes: maxLine,
@@ -121,6 +105,23 @@ enum VerifyBatch {
                         return keyFailure(number, token: token, error.reason)
                     }
                 }
+                // --at iat: each token as of its own iat; a token without one is refused, saying so.
+                if atChoice.isIssuedAt {
+                    let judged = outcome.flatMap { token.opened(with: $0) } ?? token
+                    let instant: Int64
+                    do throws(JWTAuditError) {
+                        instant = try atChoice.instant(claims: judged.claims)
+                    } catch {
+                        let credential = judged.claims.map { CredentialVerdict.classify(claims: $0) }
+                        let line = undecidedOrMalformed(number, check: .issuedAt, credential: credential, token: judged, reason: error.reason)
+                        return BatchItemResult(jsonLine: line, valid: false, failedChecks: [CheckID.issuedAt.rawValue], malformed: false)
+                    }
+                    var result = outcome.map { item(verifier.verify(token, decryption: $0, at: instant), number: number) }
+                        ?? item(verifier.verify(token, at: instant), number: number)
+                    result.jsonLine = BatchSession.withInstant(result.jsonLine, instant)
+                    result.severalTokens = tokensOnLine > 1
+                    return result
+                }
                 let result: BatchItemResult
                 if let outcome {
                     result = item(verifier.verify(token, decryption: outcome, at: at), number: number)
@@ -139,10 +140,7 @@ enum VerifyBatch {
             },
             progress: progress)
 
-        BatchRunner.installSignalHandlers()
-        progress?.begin()
-        let summary = runner.run(inputs: descriptors) { text in quiet ? true : writeOutput(text) }
-        progress?.end()
+        let summary = session.run(runner) { text in quiet ? true : BatchSession.writeOutput(text) }
         if summary.outputClosed { return ExitStatus.success.rawValue }
         if summary.total == 0 && !summary.interrupted {
             throw .input(JWTAuditError(.invalidArgument, "blank lines are skipped"), what: "no tokens in the input")
@@ -325,20 +323,4 @@ enum VerifyBatch {
         }
     }
 
-    /// Writes to standard output; false once the reader has gone (EPIPE), which ends the run quietly.
-    static func writeOutput(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
-    }
 }

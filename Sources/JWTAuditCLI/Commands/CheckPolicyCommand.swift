@@ -17,6 +17,18 @@ public enum CheckPolicyCommand {
         }
         if parsed.all(.policy).isEmpty { throw .usage(.missingOption("--policy"), command) }
         // --matrix is a report on the policies themselves: a token or request headers are a usage error there.
+        if parsed.has(.summary) && !parsed.has(.batch) {
+            throw .usage(.invalidCombination("--summary summarizes a --batch run: give --batch"), command)
+        }
+        _ = try BatchSession.jobs(parsed, command: command)  // --jobs without --batch is a usage error
+        // A dry run over traffic: a token per line, the same evaluation as for one token.
+        if parsed.has(.batch) {
+            if parsed.has(.matrix) { throw .usage(.conflictingOptions("--batch", "--matrix"), command) }
+            if format == "sarif" {
+                throw .usage(.invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; --batch evaluates tokens"), command)
+            }
+            return try PolicyBatch.run(parsed, environment: environment, streams: streams, now: now)
+        }
         if parsed.has(.matrix) {
             let wantsToken = parsed.positionals.first != nil || !parsed.all(.requestHeader).isEmpty
             return try AdmissionMatrixRun.run(
@@ -47,16 +59,18 @@ public enum CheckPolicyCommand {
                 .invalidValue(option: "--format", value: "sarif", reason: "SARIF is for lint findings; give no token to lint"),
                 command)
         }
+        let configuration = try PolicyConfiguration.make(parsed, command: command, now: now)
         let tokenText = try PolicyConfiguration.tokenText(
             parsed, command: command, streams: streams, fromStandardInput: false)
-        let evaluation = try PolicyConfiguration.make(parsed, command: command, now: now)
-            .evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
+        let evaluation = try configuration.evaluate(tokenText: tokenText, environment: environment, now: now, command: command)
+        let atIssuedAt = configuration.atChoice.isIssuedAt && tokenText != nil
         if parsed.has(.quiet) {
             if let line = CheckPolicyReport.quietLine(evaluation) { streams.writeErrorLine(line) }
         } else if format == "json" {
-            streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation)) + "\n")
+            streams.writeOutput(JSONWriter.write(CheckPolicyReport.json(evaluation, atIssuedAt: atIssuedAt)) + "\n")
         } else {
-            streams.writeOutput(CheckPolicyReport.text(evaluation, layout: TextStyle.layout(parsed, streams: streams, environment: environment)))
+            streams.writeOutput(CheckPolicyReport.text(
+                evaluation, layout: TextStyle.layout(parsed, streams: streams, environment: environment), atIssuedAt: atIssuedAt))
         }
         return evaluation.accepted ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue
     }
@@ -188,19 +202,24 @@ public enum CheckPolicyCommand {
 struct PolicyConfiguration {
     var inputs: CheckPolicyCommand.PolicyInputs
     var network: PolicyNetworkOptions
+    /// The fixed instant (`--at TIME`, else now); under `--at iat` (check-policy only) each token is judged as of
+    /// its own `iat` (`atChoice`).
     var at: Int64
+    var atChoice: AtChoice
     var headerLines: [String]
     var decryption: DecryptionKeyFiles
     /// Where the effective policy comes from: XML scope files, or one operation of a tree or a template.
     var sources: PolicySourceChoice
 
     static func make(_ parsed: ParsedArguments, command: String, now: Int64) throws(CommandFailure) -> PolicyConfiguration {
-        let at = try parsed.instant(now: now, command: command)
+        let atChoice = command == OptionTable.checkPolicy
+            ? try AtChoice.parse(parsed, now: now, command: command) : .fixed(try parsed.instant(now: now, command: command))
+        let at = atChoice.fixedInstant ?? now
         let sources = try PolicySourceChoice.make(parsed, command: command)
         let inputs = try CheckPolicyCommand.inputs(parsed, command: command, readingPolicyFiles: sources == .scopeFiles)
         let network = try PolicyNetworkOptions(parsed, command: command)
         return PolicyConfiguration(
-            inputs: inputs, network: network, at: at, headerLines: parsed.all(.requestHeader),
+            inputs: inputs, network: network, at: at, atChoice: atChoice, headerLines: parsed.all(.requestHeader),
             decryption: DecryptionKeyFiles(parsed), sources: sources)
     }
 
@@ -274,6 +293,33 @@ struct PolicyConfiguration {
                 throw .input(error, what: "cannot read the token")
             }
         }
+        let prepared = try prepare(command: command)
+        var at = self.at
+        if let token {
+            do {
+                at = try instant(token: token)
+            } catch {
+                throw .input(error, what: "cannot judge the token as of its iat")
+            }
+        }
+        let provider = given ?? makeProvider(environment: environment, now: now)
+        do {
+            return try evaluate(token: token, prepared, at: at, keys: KeyResolution(provider: provider), undecidedWithoutKeys: undecidedWithoutKeys)
+        } catch {
+            throw .input(Self.withOption(error), what: "cannot evaluate the policy")
+        }
+    }
+
+    /// What every request against this configuration shares, made once (a batch evaluates many tokens against it):
+    /// the effective policy and the `--request-header` request.
+    struct Prepared: Sendable {
+        var document: PolicyDocument
+        var request: PolicyRequest?
+        /// The document's lint findings, made once for a batch (nil: each evaluation lints, as one token does).
+        var findings: [PolicyLintFinding]? = nil
+    }
+
+    func prepare(command: String) throws(CommandFailure) -> Prepared {
         let request: PolicyRequest?
         do {
             request = headerLines.isEmpty ? nil : try PolicyRequest.parsing(headerLines: headerLines)
@@ -282,20 +328,29 @@ struct PolicyConfiguration {
                 .invalidValue(option: "--request-header", value: headerLines.joined(separator: " | "), reason: error.reason),
                 command)
         }
-        let document = try document()
-        let provider = given ?? makeProvider(environment: environment, now: now)
+        return Prepared(document: try document(), request: request)
+    }
+
+    /// The one evaluation in the core, of one extracted token (or the `--request-header` request) as of `at`:
+    /// `check-policy`, `explain --policy` and each line of `check-policy --batch` come through here.
+    func evaluate(
+        token: String?, _ prepared: Prepared, at: Int64, keys: KeyResolution, undecidedWithoutKeys: Bool = false
+    ) throws(JWTAuditError) -> PolicyEvaluation {
         let decryption = decryption
-        do {
-            return try PolicyEvaluator.evaluate(
-                document,
-                PolicyEvaluationRequest(
-                    token: token, request: request, expressionValues: inputs.expressionValues, at: at,
-                    authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() },
-                    undecidedWithoutKeys: undecidedWithoutKeys),
-                keys: KeyResolution(provider: provider))
-        } catch {
-            throw .input(Self.withOption(error), what: "cannot evaluate the policy")
-        }
+        var request = PolicyEvaluationRequest(
+            token: token, request: prepared.request, expressionValues: inputs.expressionValues, at: at,
+            authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() },
+            undecidedWithoutKeys: undecidedWithoutKeys)
+        request.findings = prepared.findings
+        return try PolicyEvaluator.evaluate(prepared.document, request, keys: keys)
+    }
+
+    /// The instant an extracted token is judged at: the fixed one, or under `--at iat` its own `iat`. A token
+    /// that does not parse has none: it is judged as of now, and its verdict is that it is not well formed,
+    /// whatever the instant.
+    func instant(token: String) throws(JWTAuditError) -> Int64 {
+        guard atChoice.isIssuedAt, let parsed = try? CompactToken.parse(token) else { return at }
+        return try atChoice.instant(claims: parsed.claims)
     }
 
     /// An expression the policy needs has no value: the core says "supply its value"; this says how.

@@ -13,7 +13,10 @@ extension VerifyEvaluation {
 struct VerifyConfiguration: Sendable {
     var policy = VerificationPolicy()
     var keySource = KeySourceOptions()
+    /// The fixed instant (`--at TIME`, else now); under `--at iat` the instant a token that cannot be read is
+    /// reported at, each token being judged as of its own `iat` (`atChoice`).
     var at: Int64
+    var atChoice: AtChoice
     var json: Bool
     var quiet: Bool
     var batch: Bool
@@ -40,7 +43,10 @@ struct VerifyConfiguration: Sendable {
             return value
         }
 
-        let at = try arguments.instant(now: now, command: command)
+        // explain narrates one token as of one instant: --at iat is for the commands that judge logs.
+        let atChoice = command == OptionTable.verify
+            ? try AtChoice.parse(arguments, now: now, command: command) : .fixed(try arguments.instant(now: now, command: command))
+        let at = atChoice.fixedInstant ?? now
 
         var keys = KeySourceOptions()
         keys.keyFile = arguments.last(.key)
@@ -140,27 +146,13 @@ struct VerifyConfiguration: Sendable {
         let batch = arguments.has(.batch)
         let quiet = arguments.has(.quiet)
         let json = arguments.has(.json)
-        var jobs = onlineCores()
-        if let value = try integer(.jobs, range: 1...1024, what: "threads") {
-            guard batch else { throw usage("--jobs applies to --batch only") }
-            jobs = Int(value)
-        }
+        let jobs = try BatchSession.jobs(arguments, command: command)
         if !batch && arguments.positionals.count > 1 {
             throw .usage(.unexpectedArgument(arguments.positionals[1]), command)
         }
-        // An empty argument is a variable that expanded to nothing: say so rather than "not a file".
-        if batch && arguments.positionals.contains("") {
-            throw usage("--batch was given an empty argument where a file of tokens was expected; if it comes from a variable, that variable is empty or unset")
-        }
-        // A path that does not exist is reported when it is opened (3); text that is neither a file nor a path is
-        // a token pasted where --batch expects files.
-        if batch && arguments.positionals.contains(where: {
-            $0 != "-" && !FileReader.isRegularFile($0) && !TokenSource.looksLikeAPath($0)
-        }) {
-            throw usage("--batch reads tokens from files or standard input, not from the command line: put the token in a file or pipe it in")
-        }
+        if batch { try BatchSession.checkArguments(arguments.positionals, command: command) }
         return VerifyConfiguration(
-            policy: policy, keySource: keys, at: at, json: json, quiet: quiet, batch: batch, jobs: jobs,
+            policy: policy, keySource: keys, at: at, atChoice: atChoice, json: json, quiet: quiet, batch: batch, jobs: jobs,
             decryption: OptionTable.decrypting.contains(command) ? DecryptionKeyFiles(arguments) : nil)
     }
 
@@ -225,10 +217,10 @@ enum VerifyCommand {
             if let line = VerifyReport.quietLine(evaluation.report) { streams.writeErrorLine(line) }
         } else {
             if configuration.json {
-                streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation))) + "\n")
+                streams.writeOutput(JSONWriter.write(.object(VerifyReport.json(evaluation, atIssuedAt: configuration.atChoice.isIssuedAt))) + "\n")
             } else {
                 let layout = TextStyle.layout(arguments, streams: streams, environment: environment)
-                streams.writeOutput(VerifyReport.text(evaluation, layout: layout))
+                streams.writeOutput(VerifyReport.text(evaluation, layout: layout, atIssuedAt: configuration.atChoice.isIssuedAt))
             }
         }
         return evaluation.exitStatus.rawValue
@@ -274,6 +266,11 @@ enum VerifyCommand {
     ) throws(CommandFailure) -> VerifyEvaluation {
         var decryption: DecryptionOutcome?
         if token.kind == .jwe, let files = configuration.decryption { decryption = try decrypt(token, with: files) }
+        var configuration = configuration
+        if configuration.atChoice.isIssuedAt {
+            configuration.at = try DecodeCommand.instant(
+                configuration.atChoice, claims: (decryption.flatMap { token.opened(with: $0) } ?? token).claims)
+        }
         let source = try configuration.source(environment: environment)
         let resolution = provider.map { KeyResolution(provider: $0) } ?? configuration.makeKeyResolution(environment: environment)
         do {

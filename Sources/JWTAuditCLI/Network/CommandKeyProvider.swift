@@ -11,6 +11,8 @@ final class CommandKeyProvider: KeyProvider {
     private let certificates: [String: String]
     private let made = Mutex<KeyDiscovery?>(nil)
     private let failed = Mutex<[String]>([])
+    /// Certificates already read: a batch asks for the policy's certificate once per token.
+    private let loaded = Mutex<[String: KeySet]>([:])
 
     /// The URLs whose metadata or key set could not be obtained, in the order they were asked for.
     var failedURLs: [String] { failed.withLock { $0 } }
@@ -79,12 +81,34 @@ final class CommandKeyProvider: KeyProvider {
 
     func certificate(id: String) throws(JWTAuditError) -> KeySet? {
         guard let path = certificates[id] else { return nil }
-        let bytes: [UInt8]
+        if let kept = loaded.withLock({ $0[id] }) { return kept }
+        let set = try KeySet.load(try read(id, path), source: "certificate \(id) (\(path))")
+        loaded.withLock { $0[id] = set }
+        return set
+    }
+
+    /// The private key in the `--certificate ID=FILE` file: PEM (PKCS#8, PKCS#1, SEC1, alone or with its
+    /// certificate) or a JWK / JWK set with private members. A file that holds the certificate only is
+    /// `.unavailable` (exit 2): APIM holds the private key of every certificate it has (they are uploaded as
+    /// PKCS#12), so the gateway would decrypt, and only that key can say what it would then find.
+    func decryptionKeys(certificateID id: String) throws(JWTAuditError) -> DecryptionKeySet? {
+        guard let path = certificates[id] else { return nil }
+        let bytes = try read(id, path)
         do {
-            bytes = try FileReader.readWhole(path: path, what: "certificate file")
+            return try DecryptionKeySet.load(bytes, source: "certificate \(id) (\(path))")
+        } catch {
+            guard (try? KeySet.load(bytes, source: path)) != nil else { throw error }
+            throw JWTAuditError(
+                .unavailable,
+                "--certificate \(id)=\(path) holds the public half only (a certificate or public key), not the private key, and the policy decrypts tokens with certificate-id \"\(id)\": APIM holds that certificate's private key (certificates are uploaded as PFX) and would decrypt the token; give a file that holds the private key too (PEM: the key alone, or the certificate and the key; or a JWK with \"d\")")
+        }
+    }
+
+    private func read(_ id: String, _ path: String) throws(JWTAuditError) -> [UInt8] {
+        do {
+            return try FileReader.readWhole(path: path, what: "certificate file")
         } catch {
             throw JWTAuditError(error.code, "--certificate \(id): \(error.reason)")
         }
-        return try KeySet.load(bytes, source: "certificate \(id) (\(path))")
     }
 }

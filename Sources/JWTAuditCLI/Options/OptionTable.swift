@@ -23,9 +23,13 @@ public enum OptionTable {
         + "is answered as the gateway answers it (TokenNotPresent, JwtInvalid). --expression-value gives the result "
         + "of each policy expression the evaluation needs: a <when> condition (true or false), a token-value (the "
         + "token itself, with no token argument needed), an audience, a message. --named-value and --named-values "
-        + "give named values, --certificate the certificates the policy names by certificate-id, --decryption-key "
-        + "the private keys of its decryption certificates (an encrypted token is decrypted with the policy's "
-        + "decryption-keys; with none, it is refused as the gateway cannot decrypt it)."
+        + "give named values, --certificate the certificates the policy names by certificate-id (for a "
+        + "decryption-keys certificate, the file holding its private key), --decryption-key private keys for "
+        + "decryption certificates not given with --certificate. An encrypted token (JWE) is decrypted with the "
+        + "policy's decryption-keys, then the token inside it is judged; with no decryption-keys, or when no key "
+        + "decrypts it (a wrong key, a changed tag), the answer is the gateway's: 401 JwtInvalid with IDX10609 or "
+        + "IDX10603, and nothing of the plaintext is shown; a plaintext that is not a signed JWT is refused as "
+        + "unsigned (IDX10504). A decryption certificate whose private key was not given stops with exit status 2."
 
     /// The `<choose>` rule, for the man page.
     public static let policyChooseRule =
@@ -90,9 +94,11 @@ public enum OptionTable {
                 + "(exit status 3). Times are in UTC, and also in local time when the TZ environment variable is set. "
                 + "An encrypted token (JWE) is decrypted with --decryption-key and the token inside it is shown as any "
                 + "token; --json then adds a decryption object: status (decrypted, failed or no-key), algorithm, "
-                + "encryption, kid, keyUsed, plaintext (base64url, only when decrypted), reason, keyChoice, keysTried and "
+                + "encryption, kid, keyUsed ({kid, summary, source}), plaintext (base64url, only when decrypted), reason, "
+                + "keyChoice, keysTried ([{key, reason}]) and "
                 + "the JWE's protected header. Without a usable key only the protected header is shown (no-key, exit 0); "
-                + "a JWE that does not decrypt and authenticate exits 1 and shows no plaintext.",
+                + "a JWE that does not decrypt and authenticate exits 1 and shows no plaintext; input that is not a "
+                + "token, or a JWE in the JSON serialization, exits 3.",
             argument: "TOKEN",
             argumentHelp:
                 "The token, a file holding it (FILE or @FILE), or - for standard input. When omitted, standard input is read if it is not a terminal.",
@@ -220,6 +226,8 @@ public enum OptionTable {
     static let fetching = [verify, checkPolicy, explain]
     /// Commands that read APIM policies.
     static let policyReading = [checkPolicy, explain]
+    /// Commands that read tokens one per line with --batch.
+    static let batching = [decode, verify, checkPolicy]
     /// Commands that decrypt a JWE before judging the token inside (check-policy and explain --policy with the
     /// policy's decryption-keys).
     static let decrypting = [decode, verify, checkPolicy, explain]
@@ -276,8 +284,9 @@ public enum OptionTable {
         .format,
         .failOn,
         .matrix,
-        // verify only.
+        // Batch.
         .batch,
+        .summary,
         .jobs,
         .help,
         .version,
@@ -297,7 +306,7 @@ public enum OptionTable {
             "request-header", "expression-value",
         ]),
         ("Network", ["authority", "cacert", "timeout", "allow-http", "cache-dir", "no-cache", "offline"]),
-        ("Batch", ["batch", "jobs"]),
+        ("Batch", ["batch", "summary", "jobs"]),
         ("General", ["help", "version"]),
     ]
 
@@ -331,9 +340,10 @@ extension OptionSpec {
 
     public static let at = OptionSpec(
         long: "at", kind: .value, valueName: "TIME", commands: OptionTable.reporting,
-        abstract: "Judge times as of TIME (RFC 3339, a date, or Unix seconds) instead of now.",
+        abstract: "Judge times as of TIME (RFC 3339, a date, or Unix seconds) instead of now; iat: as of each token's own iat.",
         discussion:
-            "TIME is an RFC 3339 date-time such as 2026-01-01T00:00:00Z, a date such as 2026-01-01 (midnight UTC), or a number of seconds since 1970-01-01T00:00:00Z. Relative times and the expired and not-yet-valid findings use it.")
+            "TIME is an RFC 3339 date-time such as 2026-01-01T00:00:00Z, a date such as 2026-01-01 (midnight UTC), or a number of seconds since 1970-01-01T00:00:00Z. Relative times and the expired and not-yet-valid findings use it. "
+            + "--at iat (decode, verify and check-policy, one token or --batch) judges each token as of its own issue time, so that tokens taken from last month's logs are judged on everything except having expired since; the output says so (text: judged at its iat; JSON: \"at\" is that instant and \"atFrom\" is \"iat\"; batch lines carry \"at\"). A token without a usable iat, or an encrypted one under check-policy, cannot be judged so: one token is bad input (exit status 3), a batch line is refused with an error saying why.")
 
     public static let pick = OptionSpec(
         long: "pick", kind: .value, valueName: "N", commands: OptionTable.reporting,
@@ -543,7 +553,7 @@ extension OptionSpec {
         long: "certificate", kind: .value, valueName: "ID=FILE", commands: OptionTable.policyReading,
         abstract: "Use the certificate (PEM) in FILE for the policy's certificate-id ID (repeatable).",
         discussion:
-            "APIM keys named by certificate-id are certificates uploaded to the service; give the public certificate (or public key) here.",
+            "APIM keys named by certificate-id are certificates uploaded to the service; give the public certificate (or public key) here. For a <decryption-keys> certificate-id, FILE must hold the private key (APIM's certificates are PFX files with their key): PEM (PKCS#8, PKCS#1, SEC1, alone or with the certificate) or a JWK with private members; a certificate alone cannot decrypt, and the run stops with exit status 2, naming ID and FILE.",
         repeatable: true, pair: Pair(valueRequired: true, expected: "ID=FILE"))
 
     public static let requestHeader = OptionSpec(
@@ -578,16 +588,26 @@ extension OptionSpec {
         discussion:
             "One row per kind of token: an app with a certificate, an app with a secret, a public client (on a user's behalf), a managed identity and a user through a client with a certificate, each as v1.0 and v2.0 tokens; each row says whether the gateway admits it, the status, the LastError reason and the claim that decided. The tokens are made from the policy's own tenant, audiences, allowed clients and required claims, and their signatures are assumed valid (the output says so): everything else is evaluated as with a token. Every operation in every product context is shown, or the one --api, --operation, --product or --no-product choose. The issuer an openid-config names comes from the cache (never the network), else from its URL (said to be inferred). Exit status 0: it is a report (a policy that cannot be evaluated, a named value without a value, is listed with the reason); 3 when the sources cannot be read, 64 with a token.")
 
-    // verify only.
+    // Batch.
     public static let batch = OptionSpec(
-        long: "batch", kind: .flag, commands: [OptionTable.verify],
+        long: "batch", kind: .flag, commands: OptionTable.batching,
         abstract: "Read tokens one per line (files or standard input) and write one JSON object per line.",
         discussion:
-            "Blank lines are skipped. Each output line, in input order, is {\"line\", \"valid\", \"failed\", \"credential\", \"client\", \"tokenVersion\", \"aud\", \"exp\", \"kid\", \"reasons\"}: the input line number (counted across the files as if they were concatenated), whether the token is valid, the failed check ids, the credential kind; who the token is: the client (appid, or azp in v2.0), the token version, aud and exp exactly as the token has them, the kid (null where the token has none); and reasons, an object giving for each failed check why (its detail, with what was expected and found). A line that is not a token also has an error (failed format), and so does a token whose keys could not be obtained (failed key; it is counted as undecided). A summary goes to standard error. When standard error is a terminal and the run takes more than a second, a progress line there counts the lines, the rate and the time elapsed, and is erased before the summary; when standard input is a terminal, a line says that tokens are read from it. The exit status is 0 only when every token is valid, 1 when some are not, 2 when the keys of any token could not be obtained (2 wins over 1: the run could not decide on every token), 3 when the input holds no token, and 130 after an interrupt (the summary so far is printed; an interrupt also stops fetches in flight). A closed standard output ends the run quietly. Memory stays flat whatever the input size.")
+            "A line may hold the token bare, after Bearer, or in an Authorization: header line as gateway and proxy logs write it (the token is found as for one token). Blank lines are skipped. Lines are numbered across the files as if they were concatenated, and answered in input order, using every core; memory stays flat whatever the input size. "
+            + "verify: each output line is {\"line\", \"valid\", \"failed\", \"credential\", \"client\", \"tokenVersion\", \"aud\", \"exp\", \"kid\", \"reasons\"}: the failed check ids, the credential kind; who the token is: the client (appid, or azp in v2.0), the token version, aud and exp exactly as the token has them, the kid (null where the token has none); and reasons, an object giving for each failed check why (its detail, with what was expected and found). A line that is not a token also has an error (failed format), and so does a token whose keys could not be obtained (failed key; it is counted as undecided). A summary goes to standard error. The exit status is 0 only when every token is valid, 1 when some are not, 2 when the keys of any token could not be obtained (2 wins over 1: the run could not decide on every token), 3 when the input holds no token. "
+            + "check-policy (a dry run of the policy over real traffic): each line is evaluated against the effective policy exactly as one token is, with the same keys; each output line is {\"line\", \"accepted\", \"statusCode\", \"lastError\" ({\"source\", \"reason\", \"message\"}, null when accepted), \"tenant\", \"client\", \"tokenVersion\", \"credential\"}, and an \"error\" (with statusCode and lastError null) for a line that holds no token, a token whose keys could not be obtained, or one --at iat cannot judge. The exit status is 0 when every line is admitted, 1 when any is refused or holds no token, 2 when the keys of any could not be obtained, 3 when no line holds a token. "
+            + "decode: each output line is the decode --json document of the line's token, with \"line\" first; a line that holds no token is {\"line\", \"error\"}; exit status 0 when every line was decoded, 1 when some were not, 3 when none held a token. "
+            + "When standard error is a terminal and the run takes more than a second, a progress line there counts the lines, the rate and the time elapsed, and is erased before the summary; when standard input is a terminal, a line says that tokens are read from it. After an interrupt the exit status is 130 (the summary so far is printed; an interrupt also stops fetches in flight). A closed standard output ends the run quietly.")
+
+    public static let summary = OptionSpec(
+        long: "summary", kind: .flag, commands: [OptionTable.checkPolicy, OptionTable.decode],
+        abstract: "With --batch, print one row per caller (tenant, client, token version, credential) instead of a line per token.",
+        discussion:
+            "check-policy: the tokens each caller sent, how many the policy admits and refuses, and the main refusal reason with its count; the callers that would break come first, then totals. decode: the same callers without a policy, the inventory to write one from. Lines that hold no token are a row of their own, never dropped. Text is a table per tenant that fits 100 columns; with --json, one document: {\"groups\": [{\"tenant\", \"client\", \"tokenVersion\", \"credential\", \"tokens\", \"admitted\", \"refused\", \"reasons\": {REASON: COUNT}}], \"totals\": {\"lines\", \"malformed\", \"groups\", \"tokens\", \"admitted\", \"refused\", \"reasons\"}, \"at\"} (decode has no admitted and refused). The reasons are the gateway's LastError reasons, and malformed, keys-unavailable and no-iat for lines that could not be judged. At most 10,000 callers are kept apart; more are counted as (other callers). The exit status is the one the batch would have.")
 
     public static let jobs = OptionSpec(
-        long: "jobs", short: "j", kind: .value, valueName: "N", commands: [OptionTable.verify],
-        abstract: "Verify with N threads in --batch mode (default: the number of cores).")
+        long: "jobs", short: "j", kind: .value, valueName: "N", commands: OptionTable.batching,
+        abstract: "Work with N threads in --batch mode (default: the number of cores).")
 
     public static let help = OptionSpec(
         long: "help", short: "h", kind: .flag, commands: [CommandSpec.topLevel] + OptionTable.commands.map(\.name),

@@ -6,7 +6,7 @@ import JWTAuditCore
 /// `file:line: severity: id: message`. Every string from the evaluation is escaped by the layout: messages quote
 /// the token's claims and `kid`, the policy's text and what a provider sent.
 enum CheckPolicyReport {
-    static func text(_ evaluation: PolicyEvaluation, layout: TextLayout) -> String {
+    static func text(_ evaluation: PolicyEvaluation, layout: TextLayout, atIssuedAt: Bool = false) -> String {
         let e = layout.escape
         let verdict = evaluation.verdict
         var out: String
@@ -29,6 +29,7 @@ enum CheckPolicyReport {
         if let body = verdict.body {
             rows.append(("body", e(JSONWriter.write(body.json, style: .compact))))
         }
+        if atIssuedAt { rows.append(("judged at", AtChoice.issuedAtText(evaluation.at))) }
         for (index, decision) in evaluation.decisions.enumerated() {
             rows.append((index == 0 ? "branches" : "", e(decision.summary)))
         }
@@ -70,8 +71,14 @@ enum CheckPolicyReport {
     /// DESIGN.md's `check-policy --json` shape: the verdict's members (`VerdictJSON`, the object explain embeds),
     /// the decisive element's checks, the lint findings and notes, then the branches taken and every element
     /// that ran.
-    static func json(_ evaluation: PolicyEvaluation) -> JSONValue {
+    /// `atIssuedAt` (`--at iat`): `"at"` and `"atFrom": "iat"` follow the verdict, saying the token was judged as
+    /// of its own `iat`.
+    static func json(_ evaluation: PolicyEvaluation, atIssuedAt: Bool = false) -> JSONValue {
         var object = JSONObject(VerdictJSON.members(evaluation.verdict))
+        if atIssuedAt {
+            object.append("at", .string(NumericDate.formatRFC3339(evaluation.at)))
+            object.append("atFrom", .string(AtChoice.issuedAtSpelling))
+        }
         object.append("checks", .array((evaluation.decisive?.outcome.checks ?? []).map(CheckJSON.json)))
         object.append("findings", LintReport.json(evaluation.findings))
         object.append("notes", .array(evaluation.allNotes.map(JSONValue.string)))

@@ -4,7 +4,9 @@ import JWTAuditCore
 enum DecodeReport {
     // MARK: JSON
 
-    static func json(_ inspection: TokenInspection) -> JSONObject {
+    /// `atIssuedAt` (`--at iat`): the document says the times were judged as of the token's own `iat`
+    /// (`"at"`, `"atFrom": "iat"`); otherwise neither member is written, as before.
+    static func json(_ inspection: TokenInspection, atIssuedAt: Bool = false) -> JSONObject {
         let token = inspection.token
         var out = JSONObject()
         out.append("header", .object(token.header))
@@ -32,6 +34,10 @@ enum DecodeReport {
             times.append(time.name, .object(entry))
         }
         out.append("times", .object(times))
+        if atIssuedAt {
+            out.append("at", .string(NumericDate.formatRFC3339(inspection.now)))
+            out.append("atFrom", .string(AtChoice.issuedAtSpelling))
+        }
         out.append("findings", .array(inspection.findings.map { finding in
             var entry = JSONObject()
             entry.append("id", .string(finding.id))
@@ -108,7 +114,8 @@ enum DecodeReport {
     /// Every string from the token (names, values, `kid`, what the findings quote) is escaped (`TerminalText`).
     /// `localTime` gives a claim's time in the local time zone when `TZ` asks for it (`LocalTime`).
     static func text(
-        _ inspection: TokenInspection, style: TextStyle, layout: TextLayout, localTime: (Int64) -> String? = { _ in nil }
+        _ inspection: TokenInspection, style: TextStyle, layout: TextLayout, localTime: (Int64) -> String? = { _ in nil },
+        atIssuedAt: Bool = false
     ) -> String {
         let safe = TerminalText.escaped
         let token = inspection.token
@@ -154,6 +161,7 @@ enum DecodeReport {
         var summary: [(String, String)] = [("credential", verdict)]
         for note in credential.notes { summary.append(("", "- " + safe(note))) }
         summary.append(("binding", safe(inspection.binding.kind == .none ? "none: " + inspection.binding.note.dropPrefix("bearer token: ") : inspection.binding.note)))
+        if atIssuedAt { summary.append(("judged at", AtChoice.issuedAtText(inspection.now))) }
         if inspection.findings.isEmpty {
             summary.append(("findings", "none"))
         } else {

@@ -7,7 +7,8 @@ import JWTAuditCore
 enum VerifyReport {
     // MARK: JSON
 
-    static func json(_ evaluation: VerifyEvaluation) -> JSONObject {
+    /// `atIssuedAt` (`--at iat`): `"at"` is the token's own `iat`, and `"atFrom": "iat"` says so.
+    static func json(_ evaluation: VerifyEvaluation, atIssuedAt: Bool = false) -> JSONObject {
         let report = evaluation.report
         var out = JSONObject()
         out.append("valid", .bool(report.isValid))
@@ -20,6 +21,7 @@ enum VerifyReport {
         out.append("notes", .array(evaluation.notes.map(JSONValue.string)))
         out.append("clockSkew", .number(JSONNumber(Int(evaluation.policy.clockSkew))))
         out.append("at", .string(NumericDate.formatRFC3339(evaluation.at)))
+        if atIssuedAt { out.append("atFrom", .string(AtChoice.issuedAtSpelling)) }
         return out
     }
 
@@ -37,7 +39,7 @@ enum VerifyReport {
     /// The verdict first, then the checks in `CheckLayout`'s one layout (each failure with its fix), then the key,
     /// the credential, the clock and the notes. Every string from the report is escaped by the layout: details
     /// quote the token's `kid`, `iss`, claim values and what the key source said.
-    static func text(_ evaluation: VerifyEvaluation, layout: TextLayout) -> String {
+    static func text(_ evaluation: VerifyEvaluation, layout: TextLayout, atIssuedAt: Bool = false) -> String {
         let report = evaluation.report
         let e = layout.escape
         var out = verdict(report, layout: layout) + "\n"
@@ -59,7 +61,8 @@ enum VerifyReport {
             if let claim = credential.claim { text += " (\(claim) \"\(e(credential.value ?? "?"))\")" }
             rows.append(("credential", text))
         }
-        rows.append(("clock", "judged at \(NumericDate.formatRFC3339(evaluation.at)), clock skew \(evaluation.policy.clockSkew) s"))
+        let instant = atIssuedAt ? "as of " + AtChoice.issuedAtText(evaluation.at) : "at " + NumericDate.formatRFC3339(evaluation.at)
+        rows.append(("clock", "judged \(instant), clock skew \(evaluation.policy.clockSkew) s"))
         for (index, note) in evaluation.notes.enumerated() {
             rows.append((index == 0 ? "notes" : "", "- " + e(note)))
         }

@@ -72,14 +72,16 @@ public struct UsageError: Error, Sendable, Equatable {
         return ""
     }
 
-    /// " (did you mean '--audience'?)" from the command's own options; else which commands take the option, or
-    /// that options come after the subcommand.
+    /// Which commands take the option, exactly as spelt (`decode --jwks` is verify's option, not a typo of
+    /// decode's `--jobs`), or that options come after the subcommand; else " (did you mean '--audience'?)" from
+    /// the command's own options.
     static func hint(option spelling: String, command: String) -> String {
         let own = OptionTable.options(for: command)
         let spellings = spelling.hasPrefix("--") ? own.map(\.longSpelling) : own.compactMap(\.shortSpelling)
-        if let closest = Suggestion.closest(to: spelling, among: spellings) { return " (did you mean '\(closest)'?)" }
         let takers = OptionTable.commands.map(\.name).filter { OptionTable.option(spelled: spelling, for: $0) != nil }
-        guard !takers.isEmpty else { return "" }
+        guard !takers.isEmpty else {
+            return Suggestion.closest(to: spelling, among: spellings).map { " (did you mean '\($0)'?)" } ?? ""
+        }
         if command == CommandSpec.topLevel {
             return " (options come after the subcommand: jwtaudit \(takers[0]) \(spelling) ...)"
         }

@@ -14,11 +14,18 @@ public protocol KeyProvider: Sendable {
 
     /// A certificate uploaded to the gateway (a policy's `certificate-id`); nil when none was supplied for `id`.
     func certificate(id: String) throws(JWTAuditError) -> KeySet?
+
+    /// The private key of a certificate uploaded to the gateway, for a policy's `<decryption-keys><key
+    /// certificate-id>`; nil when none was supplied for `id`. APIM's certificate entities are PKCS#12 ("Base 64
+    /// encoded certificate using the application/x-pkcs12 representation"), so the gateway always holds the key:
+    /// a supplied certificate without it is `.unavailable` (no answer can be given), not a decryption failure.
+    func decryptionKeys(certificateID id: String) throws(JWTAuditError) -> DecryptionKeySet?
 }
 
 extension KeyProvider {
     /// Providers of metadata only hold no gateway certificates.
     public func certificate(id: String) throws(JWTAuditError) -> KeySet? { nil }
+    public func decryptionKeys(certificateID id: String) throws(JWTAuditError) -> DecryptionKeySet? { nil }
 }
 
 /// A document a provider supplied, and where it came from (a report says when it is a stale cache entry).

@@ -17,8 +17,14 @@ public enum Explainer {
     /// `verify`'s evaluation of `token`, step by step, with the notes verify prints (a stale cache, a refetch).
     public static func explain(_ evaluation: VerifyEvaluation, of token: CompactToken) -> Explanation {
         let report = evaluation.report
-        let inspection = TokenInspection.inspect(
-            token, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        // A JWE is told as the token inside it, with how it was decrypted.
+        let inspection: TokenInspection
+        if token.kind == .jwe, let decryption = report.decryption {
+            inspection = TokenInspection.inspect(
+                token, decryption: decryption, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        } else {
+            inspection = TokenInspection.inspect(token, at: evaluation.at, lifetime: evaluation.lifetime, credential: report.credential)
+        }
         let firstFailure = report.failedChecks.first
         let verdict = evaluation.keysFailure.map(undecided) ?? Explanation.Verdict(
             status: report.isValid ? "valid" : "rejected", httpStatus: nil, reason: firstFailure?.name,
@@ -47,12 +53,7 @@ public enum Explainer {
     /// The decisive element's checks as steps, each failure with its cause and fix: what `check-policy` shows.
     public static func steps(_ evaluation: PolicyEvaluation) -> [Explanation.Step] {
         guard let element = evaluation.decisive else { return [] }
-        let inspection = element.report?.token.map {
-            TokenInspection.inspect(
-                $0, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(element.resolved.clockSkewSeconds)),
-                credential: element.report?.credential)
-        }
-        return steps(element, inspection: inspection)
+        return steps(element, inspection: element.inspection(at: evaluation.at))
     }
 
     static func steps(_ element: PolicyEvaluation.Element, inspection: TokenInspection?) -> [Explanation.Step] {
@@ -85,16 +86,13 @@ public enum Explainer {
         let policy = element.resolved
         let evaluator = policy.kind.rawValue
         let notes = evaluation.notes + element.keyNotes + outcome.notes
-        guard let token = element.report?.token else {
+        guard let inspection = element.inspection(at: evaluation.at) else {
             // No token where the policy reads it, or something that is not a compact token: the steps say why.
             let why = outcome.checks.first { $0.status == .fail }.map { $0.text.detail } ?? "the request carries no token"
             return Explanation(
                 verdict: verdict, token: TokenNarrative.noToken(why), evaluator: evaluator,
                 steps: steps(element, inspection: nil), glossary: [], notes: notes)
         }
-        let inspection = TokenInspection.inspect(
-            token, at: evaluation.at, lifetime: LifetimeRule(clockSkew: Int64(policy.clockSkewSeconds)),
-            credential: element.report?.credential)
         return Explanation(
             verdict: verdict, token: TokenNarrative.summary(inspection), evaluator: evaluator,
             steps: steps(element, inspection: inspection),
@@ -155,6 +153,12 @@ struct StepContext {
         switch check.status {
         case .pass, .skip, .warn:
             var explanation = text.detail.hasSuffix(".") ? text.detail : text.detail + "."
+            if case .decryption(let outcome) = check.evidence, outcome.status == .decrypted {
+                explanation = "The token is a JWE (key management \(outcome.algorithm ?? "?"), content encryption \(outcome.encryption ?? "?")): "
+                    + explanation.prefix(1).lowercased() + explanation.dropFirst()
+                    + (outcome.keyChoice.map { " The key was chosen because \($0)." } ?? "")
+                    + " The steps after this one judge the token inside it."
+            }
             if check.status == .warn, let purpose = narration?.purpose {
                 explanation = "Passed with a warning (\(purpose)): " + explanation
             }
@@ -217,8 +221,31 @@ struct StepContext {
             return claimFailure(
                 name: claim.requirement.name, present: claim.values != nil,
                 requiresCertificate: claim.requirement.values.contains("2"), looksMultiValued: looksMultiValued, text)
-        case .notRun, .format, .claimsSet, .unsignedAccepted, .decryption:
+        case .decryption(let outcome):
+            return decryptionFailure(outcome)
+        case .notRun, .format, .claimsSet, .unsignedAccepted:
             return nil
+        }
+    }
+
+    /// A JWE that did not open: no key for it, a key that does not open it (or a token altered on the way), or a
+    /// JWE that breaks the rules. No plaintext is ever narrated: nothing of it was released.
+    func decryptionFailure(_ outcome: DecryptionOutcome) -> (String, String) {
+        let algorithms = "key management \(outcome.algorithm ?? "(none)"), content encryption \(outcome.encryption ?? "(none)")"
+        let why = outcome.reason ?? "not decrypted"
+        let keys = policyKind == nil
+            ? "Give the recipient's private key with --decryption-key FILE (PEM, or a JWK with its private members)."
+            : "Give the gateway's decryption key: the policy's <decryption-keys> lists it (a certificate-id is the certificate uploaded to APIM: map it with --certificate ID=FILE to a file holding its private key)."
+        switch outcome.failure {
+        case .noKeys?, .noSuitableKey?:
+            return ("The token is encrypted (JWE, \(algorithms)) and \(who) has no key that can decrypt it: \(why). Without decryption nothing inside it can be judged.",
+                    keys + " The key must fit the token's alg: an RSA key for RSA-OAEP*, an EC key on the epk's curve for ECDH-ES*.")
+        case .unwrapFailed?, .authenticationFailed?, .everyKeyFailed?, .contentKeyLength?, .keyAgreementFailed?:
+            return ("The token is encrypted (JWE, \(algorithms)) and no key tried decrypted it: \(why). Either it was encrypted to another key (the API's token encryption certificate was replaced, or the token is for another API), or it was altered on the way; nothing of its content is released.",
+                    "Check that the certificate the API's app registration encrypts tokens to (tokenEncryptionKeyId) is the one whose private key is configured here; if it is, treat the token as tampered and get a fresh one.")
+        default:
+            return ("The token is a JWE that cannot be decrypted as it is (\(algorithms)): \(why).",
+                    "Send the token exactly as the identity provider issued it; a JWE must be compact, use an algorithm pair jwtaudit and the gateway support (not PBES2, no crit), and have exact IV and tag lengths.")
         }
     }
 

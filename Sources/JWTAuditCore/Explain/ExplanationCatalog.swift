@@ -84,6 +84,10 @@ public enum ExplanationCatalog {
             purpose: "the client authenticated with a certificate (appidacr or azpacr \"2\")",
             cause: "the client authenticated with a client secret, or is a public client",
             fix: "add a certificate to the client's app registration and request tokens with a client assertion"),
+        "decryption": Narration(
+            purpose: "an encrypted token (JWE) decrypts and authenticates with a key the verifier or the gateway holds, before anything inside it is judged",
+            cause: "no key given fits the token, the token was encrypted to another key, or it was altered (a failed tag)",
+            fix: "give the recipient's private key (--decryption-key, or the policy's decryption-keys with --certificate ID=FILE); if the key is right, treat the token as tampered"),
         "claim:*": Narration(
             purpose: "a claim the policy or --require-claim names carries an accepted value",
             cause: "the claim is absent, or carries none of the accepted values",
@@ -126,6 +130,10 @@ public enum ExplanationCatalog {
         "graph-audience": "the client asked for a Microsoft Graph scope, so the token is not for your API",
         "duplicate-key": "two readers may see different values for the same name; verifiers reject it",
         "encrypted-payload": "the claims are encrypted for their recipient; only the header can be read",
+        "jwe-rsa1_5": "RSA1_5 key encryption is deprecated (RFC 8725 §3.2): a recipient that answers differently to bad padding is a Bleichenbacher oracle; encrypt with RSA-OAEP-256 or ECDH-ES instead",
+        "jwe-compression": "compressing before encrypting lets the ciphertext length leak how compressible the plaintext is (RFC 8725 §3.6); encrypt tokens uncompressed",
+        "jwe-unsigned": "encrypted but not signed: anyone holding the recipient's public key could have written these claims, so none can be trusted; the issuer must sign, then encrypt (RFC 7519 §11.2)",
+        "signature-unreadable": "the signature segment is cut or damaged, so no verifier can check it; only the header and claims can be read",
         "payload-not-claims": "the payload is not a JSON claims set, so no claim can be checked",
         "time-claim-invalid": "a time claim is not a number of seconds, so lifetime cannot be judged",
         "missing-exp": "a token without exp never dies: a leaked copy works forever",

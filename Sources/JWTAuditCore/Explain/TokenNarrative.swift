@@ -21,17 +21,33 @@ enum TokenNarrative {
                 meaning: ExplanationCatalog.meaning(ofFinding: finding.id)
                     ?? (finding.severity == .info ? "for information" : "a reviewer should look at this"))
         }
+        let envelope = decryptionDescription(inspection)
         guard token.kind == .jws, let claims = token.claims else {
-            let paragraph = token.kind == .jwe
-                ? "An encrypted token (JWE): only its protected header can be read; its claims are for the holder of the decryption key."
-                : "A signed token whose payload is not a JSON claims set (\(token.claimsProblem ?? "unreadable")), so nothing can be said about its claims."
+            var paragraph: String
+            if token.kind != .jwe {
+                paragraph = "A signed token whose payload is not a JSON claims set (\(token.claimsProblem ?? "unreadable")), so nothing can be said about its claims."
+            } else if token.isDecrypted {
+                paragraph = token.claims != nil
+                    ? "An encrypted token (JWE) whose plaintext is a claims set that nobody signed: whoever can encrypt to the recipient could have written it, so no claim in it can be trusted."
+                    : "An encrypted token (JWE) whose plaintext is not a signed JWT: \(token.claimsProblem ?? "unreadable")."
+            } else if let outcome = inspection.decryption, outcome.failure != .noKeys {
+                paragraph = "An encrypted token (JWE) that did not \(outcome.status == .noKey ? "decrypt: no key given fits it" : "decrypt"); only its protected header can be read, and nothing it carries is shown."
+            } else {
+                paragraph = "An encrypted token (JWE): only its protected header can be read; its claims are for the holder of the decryption key."
+            }
+            if let envelope, token.isDecrypted { paragraph = envelope.sentence + " " + paragraph }
             var facts = [Explanation.Fact(label: "algorithm", value: token.algorithm ?? "(none)")]
             if let enc = token.header["enc"]?.stringValue { facts.append(.init(label: "encryption", value: enc)) }
+            if let envelope { facts.append(envelope.fact) }
             return Explanation.TokenSummary(paragraph: paragraph, facts: facts, findings: findings)
         }
 
         var facts: [Explanation.Fact] = []
         var sentences: [String] = []
+        if let envelope {
+            facts.append(envelope.fact)
+            sentences.append(envelope.sentence)
+        }
         let iss = claims["iss"]?.stringValue
         let entra = iss.flatMap(EntraIssuer.init)
         let credential = inspection.credential
@@ -149,6 +165,21 @@ enum TokenNarrative {
             sentences.append("\(serious.count) finding\(serious.count == 1 ? "" : "s") below need\(serious.count == 1 ? "s" : "") attention.")
         }
         return Explanation.TokenSummary(paragraph: sentences.joined(separator: " "), facts: facts, findings: findings)
+    }
+
+    /// How a JWE was opened, for the summary: the decryption step told before the token inside is.
+    static func decryptionDescription(_ inspection: TokenInspection) -> (fact: Explanation.Fact, sentence: String)? {
+        guard let outcome = inspection.decryption else { return nil }
+        let algorithms = "\(outcome.algorithm ?? "(no alg)") + \(outcome.encryption ?? "(no enc)")"
+        guard outcome.status == .decrypted, let key = outcome.keyUsed else {
+            let why = outcome.reason ?? "not decrypted"
+            return (Explanation.Fact(label: "decryption", value: "\(algorithms): \(outcome.status.rawValue): \(why)"),
+                    "The token is encrypted (JWE, \(algorithms)) and was not decrypted: \(why).")
+        }
+        let inner = inspection.envelope != nil ? "the signed token inside it is described below" : "its plaintext is described below"
+        let choice = outcome.keyChoice.map { " (\($0))" } ?? ""
+        return (Explanation.Fact(label: "decryption", value: "\(algorithms), decrypted with \(key.summary)\(choice)"),
+                "The token arrived encrypted (JWE, key management \(outcome.algorithm ?? "?"), content encryption \(outcome.encryption ?? "?")) and was decrypted with \(key.summary); \(inner).")
     }
 
     static func audienceText(_ aud: JSONValue?) -> String? {

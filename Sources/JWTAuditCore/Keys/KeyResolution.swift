@@ -156,6 +156,12 @@ public final class KeyResolution: Sendable {
 }
 
 extension KeyResolution {
+    /// The private key supplied for a `<decryption-keys>` certificate (`KeyProvider.decryptionKeys`); nil when
+    /// none was.
+    func decryptionKeys(certificateID id: String) throws(JWTAuditError) -> DecryptionKeySet? {
+        try provider?.decryptionKeys(certificateID: id)
+    }
+
     /// Key sets for a policy's `issuer-signing-keys`, each tried on its own (so that a symmetric secret and public
     /// keys never share a set, RFC 8725 §3.1), each marked whether its `id` equals the token's `kid`. Microsoft:
     /// "If no keys match the claim, API Management will attempt each specified key", so every inline key is a

@@ -18,6 +18,19 @@ public struct PolicyEvaluation: Sendable {
         /// Why the element's keys or metadata could not be obtained, when the request asked to judge the token
         /// without them (`PolicyEvaluationRequest.undecidedWithoutKeys`): its report leaves the signature unchecked.
         public var keysFailure: JWTAuditError? = nil
+        /// The JWE the token came in, when it was encrypted (`report.decryption` says how it was opened).
+        public var envelope: CompactToken? = nil
+
+        /// decode's inspection of the token the element judged, at `at`, under its clock skew and with the
+        /// verifier's credential verdict: for a JWE, the token inside it with the decryption told.
+        public func inspection(at: Int64) -> TokenInspection? {
+            guard let report, let token = report.token else { return nil }
+            let lifetime = LifetimeRule(clockSkew: Int64(resolved.clockSkewSeconds))
+            if let envelope, let decryption = report.decryption {
+                return TokenInspection.inspect(envelope, decryption: decryption, at: at, lifetime: lifetime, credential: report.credential)
+            }
+            return TokenInspection.inspect(token, at: at, lifetime: lifetime, credential: report.credential)
+        }
 
         /// Inside `<choose>`: it ran because of the branches in `path`.
         public var conditional: Bool { !path.isEmpty }
@@ -75,6 +88,9 @@ public struct PolicyEvaluationRequest: Sendable {
     /// Keys or metadata that cannot be obtained leave the element undecided (`Element.keysFailure`) rather than
     /// failing the evaluation: explain then still shows every check that needs no key.
     public var undecidedWithoutKeys: Bool
+    /// The lint findings of the document, when the caller made them already: they depend on the document alone, so
+    /// a batch (`check-policy --batch`) lints once rather than once per token. nil: lint here.
+    public var findings: [PolicyLintFinding]? = nil
 
     public init(
         token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?,
@@ -121,7 +137,7 @@ extension PolicyEvaluator {
         }
         let verdict = walk.elements.last.map { $0.outcome.verdict } ?? .accepted
         return PolicyEvaluation(
-            elements: walk.elements, decisions: walk.decisions, verdict: verdict, findings: PolicyLint.lint(document),
+            elements: walk.elements, decisions: walk.decisions, verdict: verdict, findings: request.findings ?? PolicyLint.lint(document),
             notes: notes, at: request.at)
     }
 
@@ -233,7 +249,7 @@ extension PolicyEvaluator {
             expressionValues: expressionValues)
         return PolicyEvaluation.Element(
             policy: validation, resolved: resolved, outcome: outcome, report: verified?.report, path: path,
-            keyNotes: verified?.notes ?? [], keysFailure: verified?.keysFailure)
+            keyNotes: verified?.notes ?? [], keysFailure: verified?.keysFailure, envelope: verified?.envelope)
     }
 
     /// Where jwtaudit placed the token for this element.
@@ -255,6 +271,8 @@ extension PolicyEvaluator {
         var notes: [String]
         /// Why the keys could not be obtained (`PolicyEvaluationRequest.undecidedWithoutKeys`).
         var keysFailure: JWTAuditError? = nil
+        /// The JWE the token came in.
+        var envelope: CompactToken? = nil
     }
 
     /// The shared verifier, asked what this element asks: its keys, its audiences and issuers (or the metadata's
@@ -290,12 +308,12 @@ extension PolicyEvaluator {
         var token = envelope
         var decryption: DecryptionOutcome?
         if envelope.kind == .jwe {
-            let outcome = try decrypt(envelope, resolved, request)
+            let outcome = try decrypt(envelope, resolved, request, keys: keys)
             decryption = outcome.outcome
             notes += outcome.notes
             guard let inner = envelope.opened(with: outcome.outcome) else {
                 let report = Verifier(keys: nil, policy: policy, plan: plan).verify(envelope, decryption: outcome.outcome, at: at)
-                return Verification(report: report, lookup: nil, notes: notes)
+                return Verification(report: report, lookup: nil, notes: notes, envelope: envelope)
             }
             token = inner
         }
@@ -400,7 +418,8 @@ extension PolicyEvaluator {
         {
             notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
         }
-        return Verification(report: chosen, lookup: lookup, notes: notes, keysFailure: unavailable)
+        return Verification(
+            report: chosen, lookup: lookup, notes: notes, keysFailure: unavailable, envelope: decryption == nil ? nil : envelope)
     }
 
     /// The report with its passing issuer check failed, when the token is a personal Microsoft account's: Microsoft
@@ -420,10 +439,13 @@ extension PolicyEvaluator {
     }
 
     /// A JWE: decrypted with the policy's `<decryption-keys>` ("each key is tried"): its inline Base64 symmetric
-    /// keys, and for `certificate-id` keys the private keys given with `--decryption-key`. A policy without
-    /// `<decryption-keys>` gives the library no key to try [inferred: IDX10609, JwtInvalid].
+    /// keys, and for each `certificate-id` the private key the `--certificate ID=FILE` file holds (the provider's
+    /// `decryptionKeys(certificateID:)`), else the keys given with `--decryption-key`. A policy without
+    /// `<decryption-keys>` gives the library no key to try [inferred: IDX10609, JwtInvalid]. A certificate whose
+    /// private key was not supplied leaves the answer undecided unless the other keys decrypt the token: the
+    /// gateway holds that key and would try it too.
     static func decrypt(
-        _ jwe: CompactToken, _ resolved: ResolvedTokenValidation, _ request: PolicyEvaluationRequest
+        _ jwe: CompactToken, _ resolved: ResolvedTokenValidation, _ request: PolicyEvaluationRequest, keys resolution: KeyResolution
     ) throws(JWTAuditError) -> (outcome: DecryptionOutcome, notes: [String]) {
         let compact = try CompactJWE(jwe)
         guard !resolved.decryptionKeys.isEmpty else {
@@ -432,28 +454,36 @@ extension PolicyEvaluator {
             ])
         }
         var keys: [DecryptionKey] = []
-        var certificates: [String] = []
+        var unmapped: [String] = []
+        var notes: [String] = []
         for key in resolved.decryptionKeys {
             if let value = key.base64Value?.literal {
                 keys.append(try DecryptionKey.symmetric(
                     base64: value, kid: key.id, source: "decryption-keys key at line \(key.line)"))
             } else if let id = key.certificateID {
-                certificates.append(id)
+                if let set = try resolution.decryptionKeys(certificateID: id) {
+                    keys += set.keys
+                    notes.append("The decryption-keys certificate-id \"\(id)\" was given with --certificate: \(set.keys.map(\.summary).joined(separator: "; ")).")
+                } else {
+                    unmapped.append(id)
+                }
             }
         }
-        var notes: [String] = []
-        if !certificates.isEmpty {
+        if !unmapped.isEmpty {
             let given = try request.decryptionKeys()
-            if given.isEmpty && keys.isEmpty {
-                // The gateway holds these keys and would decrypt: without them no answer can be given.
-                throw JWTAuditError(
-                    .unavailable,
-                    "the token is encrypted (JWE) and the policy decrypts it with the certificate\(certificates.count == 1 ? "" : "s") \(certificates.joined(separator: ", ")) held by APIM; give its private key with --decryption-key FILE")
+            let names = "certificate\(unmapped.count == 1 ? "" : "s") \(unmapped.joined(separator: ", "))"
+            if given.isEmpty {
+                let outcome = keys.isEmpty ? nil : JWEDecryptor.decrypt(compact, keys: keys)
+                guard let outcome, outcome.status == .decrypted else {
+                    // The gateway holds these keys and would try them: without them no answer can be given.
+                    throw JWTAuditError(
+                        .unavailable,
+                        "the token is encrypted (JWE) and the policy decrypts it with the \(names) held by APIM; give the private key with --certificate \(unmapped[0])=FILE (or --decryption-key FILE)")
+                }
+                return (outcome, notes)
             }
             keys += given
-            if !given.isEmpty {
-                notes.append("The --decryption-key keys were taken as the private keys of the policy's decryption certificate\(certificates.count == 1 ? "" : "s") \(certificates.joined(separator: ", ")).")
-            }
+            notes.append("The --decryption-key keys were taken as the private keys of the policy's decryption \(names).")
         }
         return (JWEDecryptor.decrypt(compact, keys: keys), notes)
     }

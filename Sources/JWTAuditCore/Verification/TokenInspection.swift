@@ -62,8 +62,10 @@ public struct TokenInspection: Sendable {
     /// A JWE with what decrypting it gave. Decrypted, the token it carries is inspected as any token is (the
     /// nested JWS when there is one, else the JWE with its plaintext as the payload), with the JWE header's own
     /// findings added; not decrypted, only the protected header is (as `inspect(_:at:)` does), with the outcome.
+    /// `credential`: the verifier's verdict on the token inside, when it gave one.
     public static func inspect(
-        _ jwe: CompactToken, decryption: DecryptionOutcome, at now: Int64, lifetime: LifetimeRule = LifetimeRule()
+        _ jwe: CompactToken, decryption: DecryptionOutcome, at now: Int64, lifetime: LifetimeRule = LifetimeRule(),
+        credential: CredentialVerdict? = nil
     ) -> TokenInspection {
         guard let opened = jwe.opened(with: decryption) else {
             return inspect(
@@ -72,7 +74,7 @@ public struct TokenInspection: Sendable {
         }
         return inspect(
             opened, envelope: opened.kind == .jws ? jwe : nil, decryption: decryption, at: now, lifetime: lifetime,
-            credential: nil, signatureProblem: nil)
+            credential: credential, signatureProblem: nil)
     }
 
     private static func inspect(

@@ -1,0 +1,98 @@
+import Glibc
+import JWTAuditCore
+
+/// What every `--batch` run shares around `BatchRunner` (verify, check-policy, decode): its arguments are files of
+/// tokens (standard input when none), opened before any output so that a missing file fails the run at once (3);
+/// a hint when the tokens are to be typed at a terminal; the progress line on a terminal; SIGINT and a closed
+/// standard output.
+final class BatchSession {
+    /// The input descriptors, in the order given; standard input (0) is never closed.
+    let inputs: [Int32]
+    let progress: BatchProgress?
+
+    init(_ arguments: ParsedArguments, jobs: Int, quiet: Bool, streams: StandardStreams) throws(CommandFailure) {
+        var descriptors: [Int32] = []
+        for path in arguments.positionals {
+            if path == "-" {
+                descriptors.append(0)
+                continue
+            }
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            if fd < 0 {
+                let failure = JWTAuditError(.invalidArgument, String(cString: strerror(errno)))
+                for fd in descriptors where fd != 0 { close(fd) }
+                throw .input(failure, what: "cannot open '\(path)'")
+            }
+            descriptors.append(fd)
+        }
+        if descriptors.isEmpty { descriptors = [0] }
+        inputs = descriptors
+        // Someone at a terminal is to type (or paste) the tokens: say so, rather than seem to hang.
+        if !quiet && streams.inputIsTerminal && descriptors.contains(0) {
+            streams.writeErrorLine("jwtaudit: reading tokens from standard input, one per line (Ctrl-D ends)")
+        }
+        progress = !quiet && streams.errorIsTerminal ? BatchProgress(workers: jobs) : nil
+    }
+
+    deinit {
+        for fd in inputs where fd != 0 { close(fd) }
+    }
+
+    /// Runs `runner` over the inputs with the signal handlers in place and the progress line shown.
+    func run(_ runner: BatchRunner, write: (String) -> Bool) -> BatchRunner.Summary {
+        BatchRunner.installSignalHandlers()
+        progress?.begin()
+        let summary = runner.run(inputs: inputs, write: write)
+        progress?.end()
+        return summary
+    }
+
+    /// The usage rules on a batch's arguments, before anything is read: an empty argument is a variable that
+    /// expanded to nothing; text that is neither a file nor a path is a token pasted where files are expected. A
+    /// path that does not exist is reported when it is opened (3).
+    static func checkArguments(_ positionals: [String], command: String) throws(CommandFailure) {
+        if positionals.contains("") {
+            throw .usage(.invalidCombination(
+                "--batch was given an empty argument where a file of tokens was expected; if it comes from a variable, that variable is empty or unset"),
+                command)
+        }
+        if positionals.contains(where: { $0 != "-" && !FileReader.isRegularFile($0) && !TokenSource.looksLikeAPath($0) }) {
+            throw .usage(.invalidCombination(
+                "--batch reads tokens from files or standard input, not from the command line: put the token in a file or pipe it in"),
+                command)
+        }
+    }
+
+    /// `--jobs`: 1 to 1024 threads, for --batch only; the number of cores when not given.
+    static func jobs(_ arguments: ParsedArguments, command: String) throws(CommandFailure) -> Int {
+        guard let text = arguments.last(.jobs) else { return VerifyConfiguration.onlineCores() }
+        guard let value = Int(text), (1...1024).contains(value) else {
+            throw .usage(.invalidValue(option: "--jobs", value: text, reason: "expected threads, a whole number from 1 to 1024"), command)
+        }
+        guard arguments.has(.batch) else { throw .usage(.invalidCombination("--jobs applies to --batch only"), command) }
+        return value
+    }
+
+    /// Writes to standard output; false once the reader has gone (EPIPE), which ends the run quietly.
+    static func writeOutput(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    /// `,"at":"2025-12-03T10:15:00Z"` appended to a batch line under `--at iat`: the instant the token was judged at.
+    static func withInstant(_ line: String, _ instant: Int64) -> String {
+        guard line.hasSuffix("}") else { return line }
+        return String(line.dropLast()) + ",\"at\":\"\(NumericDate.formatRFC3339(instant))\"}"
+    }
+}
