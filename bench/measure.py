@@ -204,7 +204,7 @@ else:
 #    with the same issuer, audience and key (as an uploaded certificate), and appidacr required as the seed policy.
 with open(f"{W}/bench-policy.xml", "w") as f:
     f.write('<validate-jwt header-name="Authorization"><issuer-signing-keys><key certificate-id="bench" /></issuer-signing-keys>'
-            '<audiences><audience>api://bench</audience></audiences><issuers><issuer>https://bench.example/</issuer></issuers>'
+            f'<audiences><audience>api://bench</audience></audiences><issuers><issuer>{ISS[1]}</issuer></issuers>'
             '<required-claims><claim name="appidacr"><value>2</value></claim></required-claims></validate-jwt>\n')
 
 

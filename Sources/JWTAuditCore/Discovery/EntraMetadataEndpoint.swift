@@ -1,3 +1,5 @@
+import Glibc
+
 /// The `--tenant` value: a tenant GUID, a verified domain, or one of Entra's tenant-independent names.
 ///
 /// Microsoft identity platform, OpenID Connect: "`{tenant}` … can take one of four types of values:
@@ -77,6 +79,9 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
         // index walk below cost some 4,000 instructions a token.
         let fast = x.withContiguousStorageIfAvailable { xs in
             y.withContiguousStorageIfAvailable { ys -> Bool? in
+                // Byte for byte equal, the usual case (`tid` and the issuer's tenant are written by one service):
+                // no folding needed, whatever the bytes.
+                if xs.count == 0 || memcmp(xs.baseAddress!, ys.baseAddress!, xs.count) == 0 { return true }
                 for offset in 0..<xs.count {
                     if xs[offset] >= 0x80 || ys[offset] >= 0x80 { return nil }
                     if foldASCII(xs[offset]) != foldASCII(ys[offset]) { return false }
