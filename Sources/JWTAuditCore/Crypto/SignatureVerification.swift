@@ -56,8 +56,8 @@ func verifySignature(
             return .invalid(
                 "an \(algorithm.rawValue) signature is \(2 * half) bytes (R || S); this one is \(signature.count)\(signature.first == 0x30 ? " and looks like DER, which JWS does not use" : "")")
         }
-        let r = Array(signature[0..<half])
-        let s = Array(signature[half...])
+        let r = signature[0..<half]
+        let s = signature[half...]
         guard r.contains(where: { $0 != 0 }), s.contains(where: { $0 != 0 }) else {
             return .invalid("ECDSA r or s is zero, which no valid signature has")
         }
@@ -80,23 +80,51 @@ func verifySignature(
     }
 }
 
-/// The DER form OpenSSL verifies: `SEQUENCE { INTEGER r, INTEGER s }` (RFC 3279 §2.2.3).
+/// The DER form OpenSSL verifies: `SEQUENCE { INTEGER r, INTEGER s }` (RFC 3279 §2.2.3), written into one array
+/// (an ES256 batch made some ten small arrays per token putting it together from pieces).
 enum ECDSASignature {
-    static func der(r: [UInt8], s: [UInt8]) -> [UInt8] {
-        let body = integer(r) + integer(s)
-        return [0x30] + length(body.count) + body
+    static func der(r: ArraySlice<UInt8>, s: ArraySlice<UInt8>) -> [UInt8] {
+        let (rDigits, rPad) = content(r)
+        let (sDigits, sPad) = content(s)
+        let rLength = rDigits.count + (rPad ? 1 : 0)
+        let sLength = sDigits.count + (sPad ? 1 : 0)
+        let body = 1 + lengthSize(rLength) + rLength + 1 + lengthSize(sLength) + sLength
+        var out: [UInt8] = []
+        out.reserveCapacity(1 + lengthSize(body) + body)
+        out.append(0x30)
+        appendLength(body, to: &out)
+        appendInteger(rDigits, pad: rPad, length: rLength, to: &out)
+        appendInteger(sDigits, pad: sPad, length: sLength, to: &out)
+        return out
     }
 
-    private static func integer(_ value: [UInt8]) -> [UInt8] {
-        var content = BigEndian.stripLeadingZeros(value)
-        if content.isEmpty { content = [0] }
-        if content[0] & 0x80 != 0 { content.insert(0, at: 0) }
-        return [0x02] + length(content.count) + content
+    /// An INTEGER's content: minimal (leading zeros dropped, one kept for zero) and positive (a 0x00 goes before a
+    /// high bit).
+    private static func content(_ value: ArraySlice<UInt8>) -> (digits: ArraySlice<UInt8>, pad: Bool) {
+        var digits = value.drop { $0 == 0 }
+        if digits.isEmpty { digits = value.suffix(1) }
+        return (digits, (digits.first ?? 0) & 0x80 != 0)
     }
 
-    private static func length(_ count: Int) -> [UInt8] {
-        if count < 0x80 { return [UInt8(count)] }
-        if count < 0x100 { return [0x81, UInt8(count)] }
-        return [0x82, UInt8(count >> 8), UInt8(count & 0xFF)]
+    private static func appendInteger(_ digits: ArraySlice<UInt8>, pad: Bool, length: Int, to out: inout [UInt8]) {
+        out.append(0x02)
+        appendLength(length, to: &out)
+        if pad { out.append(0) }
+        out.append(contentsOf: digits)
+    }
+
+    private static func lengthSize(_ count: Int) -> Int { count < 0x80 ? 1 : count < 0x100 ? 2 : 3 }
+
+    private static func appendLength(_ count: Int, to out: inout [UInt8]) {
+        if count < 0x80 {
+            out.append(UInt8(count))
+        } else if count < 0x100 {
+            out.append(0x81)
+            out.append(UInt8(count))
+        } else {
+            out.append(0x82)
+            out.append(UInt8(count >> 8))
+            out.append(UInt8(count & 0xFF))
+        }
     }
 }
