@@ -88,9 +88,6 @@ public struct PolicyEvaluationRequest: Sendable {
     /// Keys or metadata that cannot be obtained leave the element undecided (`Element.keysFailure`) rather than
     /// failing the evaluation: explain then still shows every check that needs no key.
     public var undecidedWithoutKeys: Bool
-    /// The lint findings of the document, when the caller made them already: they depend on the document alone, so
-    /// a batch (`check-policy --batch`) lints once rather than once per token. nil: lint here.
-    public var findings: [PolicyLintFinding]? = nil
 
     public init(
         token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?,
@@ -114,37 +111,20 @@ extension PolicyEvaluator {
     /// `issuer-signing-keys` and certificates, through `keys`) and parameters by the shared verifier under the
     /// APIM plan, then its own rules. The first element that rejects answers the request, and nothing after it
     /// runs. What cannot be evaluated fails the whole evaluation, naming what is missing: a condition or an
-    /// attribute whose expression has no value (`.unevaluable`), keys that cannot be obtained.
+    /// attribute whose expression has no value (`.unevaluable`), keys that cannot be obtained. One request; many
+    /// against one policy prepare it once (`PreparedPolicy`), which is what this does for one.
     public static func evaluate(
         _ document: PolicyDocument, _ request: PolicyEvaluationRequest, keys: KeyResolution
     ) throws(JWTAuditError) -> PolicyEvaluation {
-        var walk = Walk(request: request, keys: keys)
-        try walk.run(PolicyFlow.nodes(of: document))
-        var notes = walk.notes
-        for decision in walk.decisions { notes.append(decision.summary + ".") }
-        for validation in walk.notTaken {
-            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) does not run: it is in a <choose> branch this request does not take.")
-        }
-        for validation in walk.notReached {
-            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) does not run: the gateway stops at the first element that rejects the request.")
-        }
-        for node in PolicyFlow.nodes(of: document) {
-            guard case .onError(let validation) = node else { continue }
-            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) is in <on-error>, which runs only after an error: it is not on the request's way through.")
-        }
-        if walk.elements.isEmpty {
-            notes.append("No token-validating element runs for this request, so nothing here refuses it.")
-        }
-        let verdict = walk.elements.last.map { $0.outcome.verdict } ?? .accepted
-        return PolicyEvaluation(
-            elements: walk.elements, decisions: walk.decisions, verdict: verdict, findings: request.findings ?? PolicyLint.lint(document),
-            notes: notes, at: request.at)
+        try PreparedPolicy(document, shared: request, keys: keys).evaluate(token: request.token, at: request.at)
     }
 
     /// The request's way through the flow: elements run in order until one rejects.
     struct Walk {
+        let prepared: PreparedPolicy
         let request: PolicyEvaluationRequest
-        let keys: KeyResolution
+        /// The request's token, parsed by the caller already.
+        let parsed: CompactToken?
         var elements: [PolicyEvaluation.Element] = []
         var decisions: [PolicyFlow.Decision] = []
         var notes: [String] = []
@@ -153,6 +133,12 @@ extension PolicyEvaluator {
         /// Elements in branches not taken, and elements after the rejection: for the notes.
         var notTaken: [TokenValidationPolicy] = []
         var notReached: [TokenValidationPolicy] = []
+
+        init(prepared: PreparedPolicy, request: PolicyEvaluationRequest, parsed: CompactToken?) {
+            self.prepared = prepared
+            self.request = request
+            self.parsed = parsed
+        }
 
         mutating func run(_ nodes: [PolicyFlow.Node]) throws(JWTAuditError) {
             for (index, node) in nodes.enumerated() {
@@ -207,17 +193,9 @@ extension PolicyEvaluator {
 
         /// One element, its errors prefixed with where it is.
         mutating func evaluate(_ validation: TokenValidationPolicy) throws(JWTAuditError) -> PolicyEvaluation.Element {
-            var expressionValues = request.expressionValues
-            if case .tokenValue(.expression(let expression)) = validation.tokenLocation,
-                PolicyValue.suppliedValue(of: expression, in: expressionValues) == nil,
-                let token = request.token
-            {
-                expressionValues[expression] = token
-                notes.append("The token argument was taken as the value of the token-value expression \(expression).")
-            }
             do {
-                return try PolicyEvaluator.evaluate(
-                    validation, request, expressionValues: expressionValues, keys: keys, path: path)
+                let plan = try prepared.plan(for: validation, request, notes: &notes)
+                return try PolicyEvaluator.evaluate(plan, request, parsed: parsed, keys: prepared.keys, path: path)
             } catch {
                 let place = validation.placement
                 throw JWTAuditError(
@@ -227,28 +205,35 @@ extension PolicyEvaluator {
         }
     }
 
-    /// One element: resolve it, read the token as it would, verify with its keys and parameters, evaluate.
+    /// One element: read the token as it would, verify with its keys and parameters, evaluate.
     static func evaluate(
-        _ validation: TokenValidationPolicy, _ request: PolicyEvaluationRequest, expressionValues: [String: String],
-        keys: KeyResolution, path: [PolicyFlow.Decision]
+        _ plan: ElementPlan, _ request: PolicyEvaluationRequest, parsed: CompactToken?, keys: KeyResolution,
+        path: [PolicyFlow.Decision]
     ) throws(JWTAuditError) -> PolicyEvaluation.Element {
-        let resolved = try validation.resolved(expressionValues: expressionValues)
-        let sent = request.request ?? request.token.map { PolicyRequest.carrying($0, for: resolved) } ?? PolicyRequest()
-        var extraction = TokenExtraction.extract(from: sent, for: resolved)
-        if request.request == nil, request.token != nil, case .token(let text, _) = extraction {
-            // jwtaudit placed the token itself, so the way it was read is not in question.
-            extraction = .token(text, note: "the token was sent where the policy reads it: \(placement(of: resolved)) (give --request-header to send it exactly as a client does)")
+        let resolved = plan.resolved
+        var extraction: TokenExtraction
+        var parsedToken: CompactToken?
+        if request.request == nil, let token = request.token, let parsed, plan.placedReadsBackUnchanged {
+            // A compact token placed by jwtaudit reads back as itself (`ElementPlan.readsBackUnchanged`).
+            extraction = .token(token, note: plan.placedNote)
+            parsedToken = parsed
+        } else {
+            let sent = request.request ?? request.token.map { PolicyRequest.carrying($0, for: resolved) } ?? PolicyRequest()
+            extraction = TokenExtraction.extract(from: sent, for: resolved)
+            if request.request == nil, request.token != nil, case .token(let text, _) = extraction {
+                // jwtaudit placed the token itself, so the way it was read is not in question.
+                extraction = .token(text, note: plan.placedNote)
+            }
         }
         var verified: Verification?
         if case .token(let text, _) = extraction {
-            verified = try verify(
-                text, resolved, validation, request, keys: keys, expressionValues: expressionValues)
+            verified = try verify(text, parsed: parsedToken, plan, request, keys: keys)
         }
         let outcome = try evaluate(
             resolved, extraction: extraction, report: verified?.report, keyLookup: verified?.lookup,
-            expressionValues: expressionValues)
+            expressionValues: plan.expressionValues)
         return PolicyEvaluation.Element(
-            policy: validation, resolved: resolved, outcome: outcome, report: verified?.report, path: path,
+            policy: plan.validation, resolved: resolved, outcome: outcome, report: verified?.report, path: path,
             keyNotes: verified?.notes ?? [], keysFailure: verified?.keysFailure, envelope: verified?.envelope)
     }
 
@@ -280,30 +265,19 @@ extension PolicyEvaluator {
     /// plan (`require-signed-tokens` is its rule). Microsoft: "If multiple security keys are present, then each
     /// key is tried until either all are exhausted (in which case validation fails) or one succeeds": one
     /// verifier per key set, the first that verifies (else the closest attempt) reported. A JWE is decrypted
-    /// first, with the policy's `<decryption-keys>`, and the token inside it is verified.
+    /// first, with the policy's `<decryption-keys>`, and the token inside it is verified. What depends on the
+    /// policy alone comes prepared in `plan`.
     static func verify(
-        _ text: String, _ resolved: ResolvedTokenValidation, _ validation: TokenValidationPolicy,
-        _ request: PolicyEvaluationRequest, keys: KeyResolution, expressionValues: [String: String]
+        _ text: String, parsed: CompactToken?, _ plan: ElementPlan, _ request: PolicyEvaluationRequest, keys: KeyResolution
     ) throws(JWTAuditError) -> Verification {
-        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens, signatures: request.signatures)
+        let resolved = plan.resolved
         let at = request.at
-        var policy = VerificationPolicy()
-        var notes: [String] = []
-        policy.clockSkew = Int64(resolved.clockSkewSeconds)
-        policy.requireExpiry = resolved.requireExpirationTime
-        if resolved.kind == .validateAzureADToken {
-            notes.append("validate-azure-ad-token has no clock-skew attribute: lifetimes are judged with a skew of 0 s, as validate-jwt's default, and exp is required (inferred: the values it uses are not documented).")
-        }
-        policy.allowedAlgorithms = Set(ResolvedTokenValidation.documentedSigningAlgorithms.compactMap(JWSAlgorithm.init(rawValue:)))
-        if let audiences = resolved.acceptedAudiences {
-            policy.audiences = audiences
-        } else {
-            policy.anyAudience = true
-            notes.append("The policy names no audiences, so the audience is not validated (inferred: the library's ValidAudiences is empty).")
-        }
-        guard let envelope = try? CompactToken.parse(text) else {
+        var policy = plan.basePolicy
+        var notes = plan.verifyNotes
+        guard let envelope = parsed ?? (try? CompactToken.parse(text)) else {
             // Not a token: nothing to fetch keys for; the verifier's format check says why.
-            return Verification(report: Verifier(keys: nil, policy: policy, plan: plan).verify(text: text, at: at), lookup: nil, notes: notes)
+            return Verification(
+                report: Verifier(keys: nil, policy: policy, plan: plan.plan).verify(text: text, at: at), lookup: nil, notes: notes)
         }
         var token = envelope
         var decryption: DecryptionOutcome?
@@ -312,24 +286,14 @@ extension PolicyEvaluator {
             decryption = outcome.outcome
             notes += outcome.notes
             guard let inner = envelope.opened(with: outcome.outcome) else {
-                let report = Verifier(keys: nil, policy: policy, plan: plan).verify(envelope, decryption: outcome.outcome, at: at)
+                let report = Verifier(keys: nil, policy: policy, plan: plan.plan).verify(envelope, decryption: outcome.outcome, at: at)
                 return Verification(report: report, lookup: nil, notes: notes, envelope: envelope)
             }
             token = inner
         }
 
         // Keys and metadata issuers.
-        var sources: [KeySource] = []
-        switch resolved.kind {
-        case .validateJWT:
-            sources = resolved.openIDConfigURLs.map { .openIDConfiguration(url: $0) }
-        case .validateAzureADToken:
-            if resolved.tenantID != nil {
-                sources = [.entraTenant(
-                    try resolved.azureADTenant,
-                    authority: try authority(request.authority, endpoint: validation.authenticationEndpoint, expressionValues))]
-            }
-        }
+        let sources = try plan.sources.get()
         var metadataSets: [KeySet] = []
         var metadataIssuers: [String] = []
         var metadataURLs: [String] = []
@@ -356,46 +320,53 @@ extension PolicyEvaluator {
             notes += resolvedKeys.notes
         }
         // Signatures assumed: no key is read (a certificate-id would need --certificate for nothing).
-        let policyKeys = request.signatures == .verified
-            ? try keys.policyKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues) : []
+        let prepared = request.signatures == .verified ? try plan.policyKeySets(keys) : []
+        let kid = token.keyID
+        let policyKeys = prepared.map { (matches: kid != nil && kid != "" && $0.id == kid, set: $0.set) }
         let lookup = KeyLookup(token: token, metadataSets: metadataSets, policyKeys: policyKeys)
-        // The library tries the keys the kid names; only when none does, every key (TryAllIssuerSigningKeys).
-        let keySets = lookup.kidMatched
-            ? metadataSets.filter { $0.keys.contains { $0.kid == token.keyID } } + policyKeys.filter(\.matches).map(\.set)
-            : metadataSets + policyKeys.map(\.set)
+        // The library tries the keys the kid names; only when none does, every key (TryAllIssuerSigningKeys). A
+        // policy key set comes with its verifier when the policy fixes the issuers.
+        let candidates: [(set: KeySet, verifier: Verifier?)] = lookup.kidMatched
+            ? metadataSets.filter { $0.keys.contains { $0.kid == token.keyID } }.map { ($0, nil) }
+                + zip(policyKeys, prepared).filter { $0.0.matches }.map { ($0.1.set, $0.1.verifier) }
+            : metadataSets.map { ($0, nil) } + prepared.map { ($0.set, $0.verifier) }
 
         // Issuers.
         var issuers = resolved.acceptedIssuers
-        if resolved.kind == .validateAzureADToken, resolved.tenantID != nil, (try? resolved.azureADTenant)?.kind != .guid {
-            issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
-        } else if resolved.kind == .validateAzureADToken, let tenantIssuers = issuers {
-            // A national cloud's metadata (authentication-endpoint, --authority) names its own issuer host.
-            issuers = tenantIssuers + metadataIssuers.filter { !tenantIssuers.contains($0) }
-        }
-        if let issuers {
-            policy.issuers = issuers
-            policy.issuerSource = resolved.kind == .validateJWT ? "<issuers> in the policy" : "the v1.0 and v2.0 issuers of tenant-id (inferred)"
-            if resolved.kind == .validateJWT && !metadataURLs.isEmpty {
-                notes.append("The policy has both <issuers> and openid-config; the <issuers> list is taken as the whole list (inferred: whether it replaces or adds to the metadata's issuer is not documented).")
-            }
-        } else if !metadataIssuers.isEmpty {
-            policy.issuers = metadataIssuers
-            policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
-        } else if unavailable != nil {
-            // The issuer was to come from the metadata that could not be obtained: left undecided.
+        if let fixed = plan.fixedPolicy {
+            policy = fixed.policy
+            notes += fixed.notes
         } else {
-            policy.anyIssuer = true
-            if sources.isEmpty {
-                notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
+            if resolved.kind == .validateAzureADToken, resolved.tenantID != nil, (try? resolved.azureADTenant)?.kind != .guid {
+                issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
+            } else if resolved.kind == .validateAzureADToken, let tenantIssuers = issuers {
+                // A national cloud's metadata (authentication-endpoint, --authority) names its own issuer host.
+                issuers = tenantIssuers + metadataIssuers.filter { !tenantIssuers.contains($0) }
+            }
+            if let issuers {
+                policy.issuers = issuers
+                policy.issuerSource = resolved.kind == .validateJWT ? "<issuers> in the policy" : "the v1.0 and v2.0 issuers of tenant-id (inferred)"
+                if resolved.kind == .validateJWT && !metadataURLs.isEmpty {
+                    notes.append("The policy has both <issuers> and openid-config; the <issuers> list is taken as the whole list (inferred: whether it replaces or adds to the metadata's issuer is not documented).")
+                }
+            } else if !metadataIssuers.isEmpty {
+                policy.issuers = metadataIssuers
+                policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
+            } else if unavailable != nil {
+                // The issuer was to come from the metadata that could not be obtained: left undecided.
+            } else {
+                policy.anyIssuer = true
             }
         }
 
-        func run(_ keys: KeySet?) -> VerificationReport {
-            let verifier = Verifier(keys: keys, policy: policy, plan: plan, keysUnavailable: unavailable != nil)
+        func run(_ keys: KeySet?, _ prepared: Verifier? = nil) -> VerificationReport {
+            let verifier = unavailable == nil
+                ? prepared ?? (keys == nil ? plan.keylessVerifier : nil) ?? Verifier(keys: keys, policy: policy, plan: plan.plan)
+                : Verifier(keys: keys, policy: policy, plan: plan.plan, keysUnavailable: true)
             if let decryption { return verifier.verify(envelope, decryption: decryption, at: at) }
             return verifier.verify(token, at: at)
         }
-        let reports = keySets.isEmpty ? [run(nil)] : keySets.map(run)
+        let reports = candidates.isEmpty ? [run(nil)] : candidates.map { run($0.set, $0.verifier) }
         var chosen = reports.first { $0[.signature]?.status == .pass }
             ?? reports.first { $0[.key]?.status == .pass }
             ?? reports[0]
@@ -410,8 +381,8 @@ extension PolicyEvaluator {
             chosen = refused
             notes.append("tenant-id organizations allows \"tokens from accounts in any organizational directory\"; tid \(EntraTenant.consumersTenantID) is the tenant of personal Microsoft accounts, which only common allows, so the issuer is refused (inferred: TokenIssuerNotAllowed).")
         }
-        if keySets.count > 1 {
-            notes.append("\(keySets.count) key sources were tried (\(keySets.map(\.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
+        if candidates.count > 1 {
+            notes.append("\(candidates.count) key sources were tried (\(candidates.map(\.set.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
         }
         if let algorithm = token.algorithm, !ResolvedTokenValidation.documentedSigningAlgorithms.contains(algorithm),
             algorithm.lowercased() != "none"
