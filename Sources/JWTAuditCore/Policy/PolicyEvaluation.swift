@@ -4,8 +4,21 @@
 public struct PolicyEvaluation: Sendable {
     /// One `validate-jwt` / `validate-azure-ad-token` element that ran for this request.
     public struct Element: Sendable {
-        public let policy: TokenValidationPolicy
-        public let resolved: ResolvedTokenValidation
+        /// The element as written and its resolved parameters: one reference that every evaluation of a prepared
+        /// policy shares (`ElementPlan`), rather than two large values copied and released per token.
+        public final class Parameters: Sendable {
+            public let policy: TokenValidationPolicy
+            public let resolved: ResolvedTokenValidation
+
+            public init(policy: TokenValidationPolicy, resolved: ResolvedTokenValidation) {
+                self.policy = policy
+                self.resolved = resolved
+            }
+        }
+
+        public let parameters: Parameters
+        public var policy: TokenValidationPolicy { parameters.policy }
+        public var resolved: ResolvedTokenValidation { parameters.resolved }
         public let outcome: PolicyOutcome
         /// The verifier's report under the APIM plan, when the element found a token (its checks are in
         /// `outcome.checks`; the report keeps the token, the one inside a decrypted JWE, and its credential verdict
@@ -34,6 +47,28 @@ public struct PolicyEvaluation: Sendable {
 
         /// Inside `<choose>`: it ran because of the branches in `path`.
         public var conditional: Bool { !path.isEmpty }
+
+        public init(
+            parameters: Parameters, outcome: PolicyOutcome, report: VerificationReport?, path: [PolicyFlow.Decision],
+            keyNotes: [String], keysFailure: JWTAuditError? = nil, envelope: CompactToken? = nil
+        ) {
+            self.parameters = parameters
+            self.outcome = outcome
+            self.report = report
+            self.path = path
+            self.keyNotes = keyNotes
+            self.keysFailure = keysFailure
+            self.envelope = envelope
+        }
+
+        public init(
+            policy: TokenValidationPolicy, resolved: ResolvedTokenValidation, outcome: PolicyOutcome,
+            report: VerificationReport?, path: [PolicyFlow.Decision], keyNotes: [String]
+        ) {
+            self.init(
+                parameters: Parameters(policy: policy, resolved: resolved), outcome: outcome, report: report, path: path,
+                keyNotes: keyNotes)
+        }
     }
 
     /// The elements that ran, in order. The gateway stops at the first that rejects, so only the last may reject.
@@ -233,7 +268,7 @@ extension PolicyEvaluator {
             resolved, extraction: extraction, report: verified?.report, keyLookup: verified?.lookup,
             expressionValues: plan.expressionValues)
         return PolicyEvaluation.Element(
-            policy: plan.validation, resolved: resolved, outcome: outcome, report: verified?.report, path: path,
+            parameters: plan.parameters, outcome: outcome, report: verified?.report, path: path,
             keyNotes: verified?.notes ?? [], keysFailure: verified?.keysFailure, envelope: verified?.envelope)
     }
 
@@ -272,12 +307,12 @@ extension PolicyEvaluator {
     ) throws(JWTAuditError) -> Verification {
         let resolved = plan.resolved
         let at = request.at
-        var policy = plan.basePolicy
         var notes = plan.verifyNotes
         guard let envelope = parsed ?? (try? CompactToken.parse(text)) else {
             // Not a token: nothing to fetch keys for; the verifier's format check says why.
             return Verification(
-                report: Verifier(keys: nil, policy: policy, plan: plan.plan).verify(text: text, at: at), lookup: nil, notes: notes)
+                report: Verifier(keys: nil, policy: plan.basePolicy, plan: plan.plan).verify(text: text, at: at), lookup: nil,
+                notes: notes)
         }
         var token = envelope
         var decryption: DecryptionOutcome?
@@ -286,7 +321,7 @@ extension PolicyEvaluator {
             decryption = outcome.outcome
             notes += outcome.notes
             guard let inner = envelope.opened(with: outcome.outcome) else {
-                let report = Verifier(keys: nil, policy: policy, plan: plan.plan).verify(envelope, decryption: outcome.outcome, at: at)
+                let report = Verifier(keys: nil, policy: plan.basePolicy, plan: plan.plan).verify(envelope, decryption: outcome.outcome, at: at)
                 return Verification(report: report, lookup: nil, notes: notes, envelope: envelope)
             }
             token = inner
@@ -331,38 +366,23 @@ extension PolicyEvaluator {
                 + zip(policyKeys, prepared).filter { $0.0.matches }.map { ($0.1.set, $0.1.verifier) }
             : metadataSets.map { ($0, nil) } + prepared.map { ($0.set, $0.verifier) }
 
-        // Issuers.
-        var issuers = resolved.acceptedIssuers
+        // Issuers: fixed by the policy (its prepared verifiers hold them), or from the metadata.
+        let policy: VerificationPolicy
         if let fixed = plan.fixedPolicy {
             policy = fixed.policy
             notes += fixed.notes
         } else {
-            if resolved.kind == .validateAzureADToken, resolved.tenantID != nil, (try? resolved.azureADTenant)?.kind != .guid {
-                issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
-            } else if resolved.kind == .validateAzureADToken, let tenantIssuers = issuers {
-                // A national cloud's metadata (authentication-endpoint, --authority) names its own issuer host.
-                issuers = tenantIssuers + metadataIssuers.filter { !tenantIssuers.contains($0) }
-            }
-            if let issuers {
-                policy.issuers = issuers
-                policy.issuerSource = resolved.kind == .validateJWT ? "<issuers> in the policy" : "the v1.0 and v2.0 issuers of tenant-id (inferred)"
-                if resolved.kind == .validateJWT && !metadataURLs.isEmpty {
-                    notes.append("The policy has both <issuers> and openid-config; the <issuers> list is taken as the whole list (inferred: whether it replaces or adds to the metadata's issuer is not documented).")
-                }
-            } else if !metadataIssuers.isEmpty {
-                policy.issuers = metadataIssuers
-                policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
-            } else if unavailable != nil {
-                // The issuer was to come from the metadata that could not be obtained: left undecided.
-            } else {
-                policy.anyIssuer = true
-            }
+            policy = issuerPolicy(
+                plan, metadataIssuers: metadataIssuers, metadataURLs: metadataURLs, unavailable: unavailable != nil, notes: &notes)
         }
 
         func run(_ keys: KeySet?, _ prepared: Verifier? = nil) -> VerificationReport {
-            let verifier = unavailable == nil
-                ? prepared ?? (keys == nil ? plan.keylessVerifier : nil) ?? Verifier(keys: keys, policy: policy, plan: plan.plan)
-                : Verifier(keys: keys, policy: policy, plan: plan.plan, keysUnavailable: true)
+            let verifier: Verifier
+            if unavailable != nil {
+                verifier = Verifier(keys: keys, policy: policy, plan: plan.plan, keysUnavailable: true)
+            } else {
+                verifier = prepared ?? (keys == nil ? plan.keylessVerifier : nil) ?? Verifier(keys: keys, policy: policy, plan: plan.plan)
+            }
             if let decryption { return verifier.verify(envelope, decryption: decryption, at: at) }
             return verifier.verify(token, at: at)
         }
@@ -391,6 +411,37 @@ extension PolicyEvaluator {
         }
         return Verification(
             report: chosen, lookup: lookup, notes: notes, keysFailure: unavailable, envelope: decryption == nil ? nil : envelope)
+    }
+
+    /// The verifier's policy with the issuers the element accepts when they are not fixed by the policy alone: the
+    /// tenant's (validate-azure-ad-token, with a national cloud's metadata issuer), `<issuers>` beside
+    /// `openid-config`, else the metadata's issuer; left undecided when that metadata could not be obtained.
+    static func issuerPolicy(
+        _ plan: ElementPlan, metadataIssuers: [String], metadataURLs: [String], unavailable: Bool, notes: inout [String]
+    ) -> VerificationPolicy {
+        let resolved = plan.resolved
+        var policy = plan.basePolicy
+        var issuers = resolved.acceptedIssuers
+        if resolved.kind == .validateAzureADToken, resolved.tenantID != nil, (try? resolved.azureADTenant)?.kind != .guid {
+            issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
+        } else if resolved.kind == .validateAzureADToken, let tenantIssuers = issuers {
+            // A national cloud's metadata (authentication-endpoint, --authority) names its own issuer host.
+            issuers = tenantIssuers + metadataIssuers.filter { !tenantIssuers.contains($0) }
+        }
+        if let issuers {
+            policy.issuers = issuers
+            policy.issuerSource = resolved.kind == .validateJWT ? "<issuers> in the policy" : "the v1.0 and v2.0 issuers of tenant-id (inferred)"
+            if resolved.kind == .validateJWT && !metadataURLs.isEmpty {
+                notes.append("The policy has both <issuers> and openid-config; the <issuers> list is taken as the whole list (inferred: whether it replaces or adds to the metadata's issuer is not documented).")
+            }
+        } else if !metadataIssuers.isEmpty {
+            policy.issuers = metadataIssuers
+            policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
+        } else if !unavailable {
+            policy.anyIssuer = true
+        }
+        // Unavailable: the issuer was to come from the metadata that could not be obtained, and is left undecided.
+        return policy
     }
 
     /// The report with its passing issuer check failed, when the token is a personal Microsoft account's: Microsoft

@@ -108,9 +108,11 @@ public final class PreparedPolicy: Sendable {
 /// reading it back gives the token unchanged, the metadata sources, and the `issuer-signing-keys` key sets
 /// (read on first use, then kept: the certificates and inline keys do not change within a run).
 final class ElementPlan: Sendable {
-    let validation: TokenValidationPolicy
+    /// The element and its resolved parameters, as every evaluation's `PolicyEvaluation.Element` holds them.
+    let parameters: PolicyEvaluation.Element.Parameters
+    var validation: TokenValidationPolicy { parameters.policy }
+    var resolved: ResolvedTokenValidation { parameters.resolved }
     let expressionValues: [String: String]
-    let resolved: ResolvedTokenValidation
     let plan: VerificationPlan
     /// The verifier's policy before the issuers are known (they may come from the metadata).
     let basePolicy: VerificationPolicy
@@ -140,10 +142,9 @@ final class ElementPlan: Sendable {
     init(
         _ validation: TokenValidationPolicy, expressionValues: [String: String], shared: PolicyEvaluationRequest
     ) throws(JWTAuditError) {
-        self.validation = validation
         self.expressionValues = expressionValues
         let resolved = try validation.resolved(expressionValues: expressionValues)
-        self.resolved = resolved
+        parameters = PolicyEvaluation.Element.Parameters(policy: validation, resolved: resolved)
         plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens, signatures: shared.signatures)
         var policy = VerificationPolicy()
         var notes: [String] = []
