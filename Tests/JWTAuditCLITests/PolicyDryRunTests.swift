@@ -149,4 +149,21 @@ struct PolicyDryRunTests {
         let jobs = try run(["decode", "--jobs", "2", Self.lines[0]])
         #expect(jobs.status == 64 && jobs.stderr.contains("--jobs applies to --batch only"))
     }
+
+    /// A gateway log line whose Authorization header carries Basic credentials holds no token: batch and single
+    /// runs say which scheme it uses, not that a token was altered by the spaces of the log line around it.
+    @Test func aLogLineWithBasicCredentialsSaysItsSchemeIsNotBearer() throws {
+        let line = try #require(Self.lines.first { $0.contains("Authorization: Basic ") })
+        let said = "the Authorization header uses the Basic scheme, not Bearer: no JWT found"
+        let batch = try run(["check-policy", "--batch"] + Self.policy, stdin: line + "\n" + Self.lines[0] + "\n")
+        let verdicts = try objects(batch.stdout)
+        try #require(verdicts.count == 2, "\(batch.stderr)")
+        #expect(verdicts[0]["error"] == .string(said) && verdicts[0]["statusCode"] == .null)
+        #expect(verdicts[1]["error"] == nil)
+        for command in [["check-policy"] + Self.policy, ["decode"]] {
+            let single = try run(command + [line])
+            #expect(single.status == 3 && single.stdout.isEmpty)
+            #expect(single.stderr.contains("(\(said))") && !single.stderr.contains("altered"), "\(command): \(single.stderr)")
+        }
+    }
 }

@@ -29,13 +29,10 @@ enum PolicyBatch {
         let quiet = parsed.has(.quiet)
         let summaryOnly = parsed.has(.summary)
         let configuration = try PolicyConfiguration.make(parsed, command: command, now: now)
-        // The policy is read and composed once, before any output: a policy that cannot be read fails the run (3)
-        // rather than every line.
-        var prepared = try configuration.prepare(command: command)
-        // The lines carry no findings, and the findings depend on the policy alone: lint once, not per token.
-        prepared.findings = PolicyLint.lint(prepared.document)
-        let shared = prepared
         let keys = KeyResolution(provider: configuration.makeProvider(environment: environment, now: now))
+        // The policy is read, composed and prepared once, before any output (a policy that cannot be read fails the
+        // run, 3, rather than every line): each line pays only for its token (`PreparedPolicy`).
+        let prepared = try configuration.prepare(command: command, keys: keys)
         let atChoice = configuration.atChoice
         let session = try BatchSession(parsed, jobs: jobs, quiet: quiet, streams: streams)
         let maxLine = CompactToken.Limits.default.maxTokenBytes
@@ -44,25 +41,38 @@ enum PolicyBatch {
             jobs: jobs, maxLineBytes: maxLine,
             verify: { line, number, _ in
                 if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
-                // The token as `check-policy TOKEN` reads it: found in the line (`--pick`), then extracted.
+                // The token as `check-policy TOKEN` reads it: found in the line (`--pick`), which extracts it. A line
+                // that parses as a compact token is one whole (`TokenInput.find` returns such a line as it is, unless
+                // it ends in "...", a token cut short), and its parse is kept for the evaluation.
                 let token: String
+                var parsed: CompactToken?
                 var severalTokens = false
-                do throws(JWTAuditError) {
-                    let found = try TokenInput.find(line, pick: pick)
-                    severalTokens = found.count > 1
-                    token = try TokenInput.extract(try found.whole())
-                } catch {
-                    return unjudged(number, .malformed, error.reason, caller: .notAToken, summaryOnly: summaryOnly)
+                if pick ?? 1 == 1, !line.utf8.reversed().starts(with: "...".utf8), let bare = try? CompactToken.parse(line) {
+                    token = line
+                    parsed = bare
+                } else {
+                    do throws(JWTAuditError) {
+                        let found = try TokenInput.find(line, pick: pick)
+                        severalTokens = found.count > 1
+                        token = try found.whole()
+                    } catch {
+                        return unjudged(number, .malformed, error.reason, caller: .notAToken, summaryOnly: summaryOnly)
+                    }
                 }
                 let at: Int64
                 do throws(JWTAuditError) {
-                    at = try configuration.instant(token: token)
+                    at = try configuration.instant(token: token, parsed: parsed)
                 } catch {
                     return unjudged(number, .noIssuedAt, error.reason, caller: caller(of: token, nil), summaryOnly: summaryOnly)
                 }
                 var result: BatchItemResult
                 do throws(JWTAuditError) {
-                    let evaluation = try configuration.evaluate(token: token, shared, at: at, keys: keys)
+                    let evaluation: PolicyEvaluation
+                    if let parsed {
+                        evaluation = try prepared.evaluate(token: parsed, at: at)
+                    } else {
+                        evaluation = try prepared.evaluate(token: token, at: at)
+                    }
                     result = item(evaluation, number: number, caller: caller(of: token, evaluation), summaryOnly: summaryOnly)
                 } catch {
                     // A fetch stopped by ^C says nothing about the token.

@@ -276,50 +276,38 @@ struct PolicyConfiguration {
 
     /// Evaluates the effective policy (the `--policy` scopes composed, or the selection in a tree or template)
     /// against one request, in the core: the token placed where each element reads it, or the
-    /// `--request-header` lines exactly as given.
+    /// `--request-header` lines exactly as given. `tokenText` is the token as found in the input
+    /// (`tokenText(_:command:streams:fromStandardInput:)`), extracted already.
     /// `provider`: the one to fetch through (explain asks it afterwards what failed); `undecidedWithoutKeys`:
     /// keys that cannot be obtained leave the elements undecided (`PolicyEvaluation.keysFailure`) instead of
     /// failing the run.
     func evaluate(
-        tokenText: String?, environment: [String: String], now: Int64, command: String,
+        tokenText token: String?, environment: [String: String], now: Int64, command: String,
         provider given: CommandKeyProvider? = nil, undecidedWithoutKeys: Bool = false
     ) throws(CommandFailure) -> PolicyEvaluation {
-        if tokenText != nil && !headerLines.isEmpty { throw .usage(.conflictingOptions("TOKEN", "--request-header"), command) }
-        var token: String?
-        if let tokenText {
-            do {
-                token = try TokenInput.extract(tokenText)
-            } catch {
-                throw .input(error, what: "cannot read the token")
-            }
-        }
-        let prepared = try prepare(command: command)
+        if token != nil && !headerLines.isEmpty { throw .usage(.conflictingOptions("TOKEN", "--request-header"), command) }
+        let provider = given ?? makeProvider(environment: environment, now: now)
+        let prepared = try prepare(
+            command: command, keys: KeyResolution(provider: provider), undecidedWithoutKeys: undecidedWithoutKeys)
         var at = self.at
         if let token {
             do {
-                at = try instant(token: token)
+                at = try instant(token: token, parsed: nil)
             } catch {
                 throw .input(error, what: "cannot judge the token as of its iat")
             }
         }
-        let provider = given ?? makeProvider(environment: environment, now: now)
         do {
-            return try evaluate(token: token, prepared, at: at, keys: KeyResolution(provider: provider), undecidedWithoutKeys: undecidedWithoutKeys)
+            return try prepared.evaluate(token: token, at: at)
         } catch {
             throw .input(Self.withOption(error), what: "cannot evaluate the policy")
         }
     }
 
-    /// What every request against this configuration shares, made once (a batch evaluates many tokens against it):
-    /// the effective policy and the `--request-header` request.
-    struct Prepared: Sendable {
-        var document: PolicyDocument
-        var request: PolicyRequest?
-        /// The document's lint findings, made once for a batch (nil: each evaluation lints, as one token does).
-        var findings: [PolicyLintFinding]? = nil
-    }
-
-    func prepare(command: String) throws(CommandFailure) -> Prepared {
+    /// The effective policy prepared for the requests of this run (`PreparedPolicy`: one request for
+    /// `check-policy` and `explain`, every line for `check-policy --batch`): the policy read and composed, the
+    /// `--request-header` request, expression values, `--authority` and decryption keys, resolved through `keys`.
+    func prepare(command: String, keys: KeyResolution, undecidedWithoutKeys: Bool = false) throws(CommandFailure) -> PreparedPolicy {
         let request: PolicyRequest?
         do {
             request = headerLines.isEmpty ? nil : try PolicyRequest.parsing(headerLines: headerLines)
@@ -328,28 +316,19 @@ struct PolicyConfiguration {
                 .invalidValue(option: "--request-header", value: headerLines.joined(separator: " | "), reason: error.reason),
                 command)
         }
-        return Prepared(document: try document(), request: request)
-    }
-
-    /// The one evaluation in the core, of one extracted token (or the `--request-header` request) as of `at`:
-    /// `check-policy`, `explain --policy` and each line of `check-policy --batch` come through here.
-    func evaluate(
-        token: String?, _ prepared: Prepared, at: Int64, keys: KeyResolution, undecidedWithoutKeys: Bool = false
-    ) throws(JWTAuditError) -> PolicyEvaluation {
         let decryption = decryption
-        var request = PolicyEvaluationRequest(
-            token: token, request: prepared.request, expressionValues: inputs.expressionValues, at: at,
+        let shared = PolicyEvaluationRequest(
+            token: nil, request: request, expressionValues: inputs.expressionValues, at: at,
             authority: network.authority, decryptionKeys: { () throws(JWTAuditError) in try decryption.keys() },
             undecidedWithoutKeys: undecidedWithoutKeys)
-        request.findings = prepared.findings
-        return try PolicyEvaluator.evaluate(prepared.document, request, keys: keys)
+        return PreparedPolicy(try document(), shared: shared, keys: keys)
     }
 
     /// The instant an extracted token is judged at: the fixed one, or under `--at iat` its own `iat`. A token
     /// that does not parse has none: it is judged as of now, and its verdict is that it is not well formed,
-    /// whatever the instant.
-    func instant(token: String) throws(JWTAuditError) -> Int64 {
-        guard atChoice.isIssuedAt, let parsed = try? CompactToken.parse(token) else { return at }
+    /// whatever the instant. `parsed`: the token parsed already, when it was.
+    func instant(token: String, parsed: CompactToken?) throws(JWTAuditError) -> Int64 {
+        guard atChoice.isIssuedAt, let parsed = parsed ?? (try? CompactToken.parse(token)) else { return at }
         return try atChoice.instant(claims: parsed.claims)
     }
 

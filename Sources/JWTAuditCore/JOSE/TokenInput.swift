@@ -209,6 +209,11 @@ public enum TokenInput {
             }
             if lowercasedASCII(Substring(candidate)).hasPrefix("authorization:") {
                 candidate = trimmed(String(candidate.dropFirst("authorization:".count)))
+                try refuseOtherScheme(candidate)
+            } else if let value = authorizationValue(inLine: candidate) {
+                // A log line with the header in it ("... Authorization: Basic dXNlcjpwYXNz"): its value.
+                candidate = value
+                try refuseOtherScheme(candidate)
             }
             if lowercasedASCII(Substring(candidate)).hasPrefix("bearer ") || lowercasedASCII(Substring(candidate)).hasPrefix("bearer\t") {
                 candidate = trimmed(String(candidate.dropFirst("bearer".count)))
@@ -220,6 +225,40 @@ public enum TokenInput {
         candidate = trimmed(candidate)
         if candidate.isEmpty || !candidate.contains(".") { throw noTokenFound }
         return try TokenWhitespace.removingLineWraps(candidate)
+    }
+
+    /// The value of an `Authorization:` header inside a line that holds more (a gateway or proxy log line), up to
+    /// the end of the line or a closing quote; nil when the line names no such header.
+    static func authorizationValue(inLine line: String) -> String? {
+        let bytes = Array(line.utf8)
+        let name = Array("authorization:".utf8)
+        guard bytes.count > name.count else { return nil }
+        var index = 0
+        while index + name.count <= bytes.count {
+            // The header's name, whole: at the start or after a character no header name holds.
+            let boundary = index == 0 || !(TokenSearch.isTokenByte(bytes[index - 1]) && bytes[index - 1] != UInt8(ascii: "."))
+            if boundary, zip(bytes[index..<(index + name.count)], name).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }) {
+                var value = bytes[(index + name.count)...].prefix { $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "'") && $0 != 0x0A && $0 != 0x0D }[...]
+                while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { value = value.dropFirst() }
+                return trimmed(String(decoding: value, as: UTF8.self))
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// An `Authorization` value with another scheme than Bearer (`Basic dXNlcjpwYXNz`, `Digest ...`, `Negotiate
+    /// ...`) holds credentials, not a token: say so, rather than judge its text as an altered token. RFC 9110
+    /// §11.4: `credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]`; RFC 6750 §2.1 names the scheme a
+    /// bearer token comes with: `Bearer`.
+    static func refuseOtherScheme(_ value: String) throws(JWTAuditError) {
+        let scheme = value.prefix { $0 != " " && $0 != "\t" }
+        guard scheme.count < value.count, !scheme.isEmpty, lowercasedASCII(scheme) != "bearer",
+            scheme.unicodeScalars.allSatisfy({ TokenSearch.isTokenByte(UInt8(truncatingIfNeeded: $0.value)) && $0.isASCII && $0 != "." })
+        else { return }
+        throw JWTAuditError(
+            .malformedToken,
+            "the Authorization header uses the \(scheme) scheme, not Bearer: no JWT found")
     }
 
     private static func isSpace(_ s: Unicode.Scalar) -> Bool {

@@ -163,13 +163,14 @@ extension KeyResolution {
     }
 
     /// Key sets for a policy's `issuer-signing-keys`, each tried on its own (so that a symmetric secret and public
-    /// keys never share a set, RFC 8725 §3.1), each marked whether its `id` equals the token's `kid`. Microsoft:
-    /// "If no keys match the claim, API Management will attempt each specified key", so every inline key is a
-    /// lone key, used whatever the `kid` when none matches.
+    /// keys never share a set, RFC 8725 §3.1), each with its `id` (matched to the token's `kid` by the caller; a
+    /// policy's keys do not depend on the token, so a run reads them once). Microsoft: "If no keys match the claim,
+    /// API Management will attempt each specified key", so every inline key is a lone key, used whatever the `kid`
+    /// when none matches.
     func policyKeySets(
-        _ keys: [PolicyKey], kid: String?, expressionValues: [String: String]
-    ) throws(JWTAuditError) -> [(matches: Bool, set: KeySet)] {
-        var sets: [(matches: Bool, set: KeySet)] = []
+        _ keys: [PolicyKey], expressionValues: [String: String]
+    ) throws(JWTAuditError) -> [(id: String?, set: KeySet)] {
+        var sets: [(id: String?, set: KeySet)] = []
         for key in keys {
             let label = "issuer-signing-keys key at line \(key.line)\(key.id.map { " (id \($0))" } ?? "")"
             let set: KeySet
@@ -198,7 +199,7 @@ extension KeyResolution {
             } else {
                 continue
             }
-            sets.append((kid != nil && kid != "" && key.id == kid, set))
+            sets.append((key.id, set))
         }
         return sets
     }

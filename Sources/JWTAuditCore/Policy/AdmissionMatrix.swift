@@ -126,13 +126,13 @@ public enum AdmissionMatrix {
         if !unworded.isEmpty {
             notes.append("The failed-validation-error-message expression at line \(unworded.map(String.init).joined(separator: ", ")) is not run: it words only the response body, which the matrix does not show.")
         }
+        var shared = PolicyEvaluationRequest(
+            token: nil, request: nil, expressionValues: expressionValues, at: at, authority: authority)
+        shared.signatures = .assumed
+        let prepared = PreparedPolicy(document, shared: shared, keys: keys)
         for kind in kinds {
             let claims = synthesis.claims(for: kind, at: at)
-            var request = PolicyEvaluationRequest(
-                token: Self.unsignedToken(claims), request: nil, expressionValues: expressionValues, at: at,
-                authority: authority)
-            request.signatures = .assumed
-            let evaluation = try PolicyEvaluator.evaluate(document, request, keys: keys)
+            let evaluation = try prepared.evaluate(token: Self.unsignedToken(claims), at: at)
             for note in evaluation.notes + evaluation.elements.flatMap(\.keyNotes) where !notes.contains(note) {
                 notes.append(note)
             }

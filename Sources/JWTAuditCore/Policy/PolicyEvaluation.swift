@@ -4,8 +4,21 @@
 public struct PolicyEvaluation: Sendable {
     /// One `validate-jwt` / `validate-azure-ad-token` element that ran for this request.
     public struct Element: Sendable {
-        public let policy: TokenValidationPolicy
-        public let resolved: ResolvedTokenValidation
+        /// The element as written and its resolved parameters: one reference that every evaluation of a prepared
+        /// policy shares (`ElementPlan`), rather than two large values copied and released per token.
+        public final class Parameters: Sendable {
+            public let policy: TokenValidationPolicy
+            public let resolved: ResolvedTokenValidation
+
+            public init(policy: TokenValidationPolicy, resolved: ResolvedTokenValidation) {
+                self.policy = policy
+                self.resolved = resolved
+            }
+        }
+
+        public let parameters: Parameters
+        public var policy: TokenValidationPolicy { parameters.policy }
+        public var resolved: ResolvedTokenValidation { parameters.resolved }
         public let outcome: PolicyOutcome
         /// The verifier's report under the APIM plan, when the element found a token (its checks are in
         /// `outcome.checks`; the report keeps the token, the one inside a decrypted JWE, and its credential verdict
@@ -34,6 +47,28 @@ public struct PolicyEvaluation: Sendable {
 
         /// Inside `<choose>`: it ran because of the branches in `path`.
         public var conditional: Bool { !path.isEmpty }
+
+        public init(
+            parameters: Parameters, outcome: PolicyOutcome, report: VerificationReport?, path: [PolicyFlow.Decision],
+            keyNotes: [String], keysFailure: JWTAuditError? = nil, envelope: CompactToken? = nil
+        ) {
+            self.parameters = parameters
+            self.outcome = outcome
+            self.report = report
+            self.path = path
+            self.keyNotes = keyNotes
+            self.keysFailure = keysFailure
+            self.envelope = envelope
+        }
+
+        public init(
+            policy: TokenValidationPolicy, resolved: ResolvedTokenValidation, outcome: PolicyOutcome,
+            report: VerificationReport?, path: [PolicyFlow.Decision], keyNotes: [String]
+        ) {
+            self.init(
+                parameters: Parameters(policy: policy, resolved: resolved), outcome: outcome, report: report, path: path,
+                keyNotes: keyNotes)
+        }
     }
 
     /// The elements that ran, in order. The gateway stops at the first that rejects, so only the last may reject.
@@ -88,9 +123,6 @@ public struct PolicyEvaluationRequest: Sendable {
     /// Keys or metadata that cannot be obtained leave the element undecided (`Element.keysFailure`) rather than
     /// failing the evaluation: explain then still shows every check that needs no key.
     public var undecidedWithoutKeys: Bool
-    /// The lint findings of the document, when the caller made them already: they depend on the document alone, so
-    /// a batch (`check-policy --batch`) lints once rather than once per token. nil: lint here.
-    public var findings: [PolicyLintFinding]? = nil
 
     public init(
         token: String?, request: PolicyRequest?, expressionValues: [String: String], at: Int64, authority: String?,
@@ -114,37 +146,20 @@ extension PolicyEvaluator {
     /// `issuer-signing-keys` and certificates, through `keys`) and parameters by the shared verifier under the
     /// APIM plan, then its own rules. The first element that rejects answers the request, and nothing after it
     /// runs. What cannot be evaluated fails the whole evaluation, naming what is missing: a condition or an
-    /// attribute whose expression has no value (`.unevaluable`), keys that cannot be obtained.
+    /// attribute whose expression has no value (`.unevaluable`), keys that cannot be obtained. One request; many
+    /// against one policy prepare it once (`PreparedPolicy`), which is what this does for one.
     public static func evaluate(
         _ document: PolicyDocument, _ request: PolicyEvaluationRequest, keys: KeyResolution
     ) throws(JWTAuditError) -> PolicyEvaluation {
-        var walk = Walk(request: request, keys: keys)
-        try walk.run(PolicyFlow.nodes(of: document))
-        var notes = walk.notes
-        for decision in walk.decisions { notes.append(decision.summary + ".") }
-        for validation in walk.notTaken {
-            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) does not run: it is in a <choose> branch this request does not take.")
-        }
-        for validation in walk.notReached {
-            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) does not run: the gateway stops at the first element that rejects the request.")
-        }
-        for node in PolicyFlow.nodes(of: document) {
-            guard case .onError(let validation) = node else { continue }
-            notes.append("\(validation.kind.rawValue) at line \(validation.placement.line) is in <on-error>, which runs only after an error: it is not on the request's way through.")
-        }
-        if walk.elements.isEmpty {
-            notes.append("No token-validating element runs for this request, so nothing here refuses it.")
-        }
-        let verdict = walk.elements.last.map { $0.outcome.verdict } ?? .accepted
-        return PolicyEvaluation(
-            elements: walk.elements, decisions: walk.decisions, verdict: verdict, findings: request.findings ?? PolicyLint.lint(document),
-            notes: notes, at: request.at)
+        try PreparedPolicy(document, shared: request, keys: keys).evaluate(token: request.token, at: request.at)
     }
 
     /// The request's way through the flow: elements run in order until one rejects.
     struct Walk {
+        let prepared: PreparedPolicy
         let request: PolicyEvaluationRequest
-        let keys: KeyResolution
+        /// The request's token, parsed by the caller already.
+        let parsed: CompactToken?
         var elements: [PolicyEvaluation.Element] = []
         var decisions: [PolicyFlow.Decision] = []
         var notes: [String] = []
@@ -153,6 +168,12 @@ extension PolicyEvaluator {
         /// Elements in branches not taken, and elements after the rejection: for the notes.
         var notTaken: [TokenValidationPolicy] = []
         var notReached: [TokenValidationPolicy] = []
+
+        init(prepared: PreparedPolicy, request: PolicyEvaluationRequest, parsed: CompactToken?) {
+            self.prepared = prepared
+            self.request = request
+            self.parsed = parsed
+        }
 
         mutating func run(_ nodes: [PolicyFlow.Node]) throws(JWTAuditError) {
             for (index, node) in nodes.enumerated() {
@@ -207,17 +228,9 @@ extension PolicyEvaluator {
 
         /// One element, its errors prefixed with where it is.
         mutating func evaluate(_ validation: TokenValidationPolicy) throws(JWTAuditError) -> PolicyEvaluation.Element {
-            var expressionValues = request.expressionValues
-            if case .tokenValue(.expression(let expression)) = validation.tokenLocation,
-                PolicyValue.suppliedValue(of: expression, in: expressionValues) == nil,
-                let token = request.token
-            {
-                expressionValues[expression] = token
-                notes.append("The token argument was taken as the value of the token-value expression \(expression).")
-            }
             do {
-                return try PolicyEvaluator.evaluate(
-                    validation, request, expressionValues: expressionValues, keys: keys, path: path)
+                let plan = try prepared.plan(for: validation, request, notes: &notes)
+                return try PolicyEvaluator.evaluate(plan, request, parsed: parsed, keys: prepared.keys, path: path)
             } catch {
                 let place = validation.placement
                 throw JWTAuditError(
@@ -227,28 +240,35 @@ extension PolicyEvaluator {
         }
     }
 
-    /// One element: resolve it, read the token as it would, verify with its keys and parameters, evaluate.
+    /// One element: read the token as it would, verify with its keys and parameters, evaluate.
     static func evaluate(
-        _ validation: TokenValidationPolicy, _ request: PolicyEvaluationRequest, expressionValues: [String: String],
-        keys: KeyResolution, path: [PolicyFlow.Decision]
+        _ plan: ElementPlan, _ request: PolicyEvaluationRequest, parsed: CompactToken?, keys: KeyResolution,
+        path: [PolicyFlow.Decision]
     ) throws(JWTAuditError) -> PolicyEvaluation.Element {
-        let resolved = try validation.resolved(expressionValues: expressionValues)
-        let sent = request.request ?? request.token.map { PolicyRequest.carrying($0, for: resolved) } ?? PolicyRequest()
-        var extraction = TokenExtraction.extract(from: sent, for: resolved)
-        if request.request == nil, request.token != nil, case .token(let text, _) = extraction {
-            // jwtaudit placed the token itself, so the way it was read is not in question.
-            extraction = .token(text, note: "the token was sent where the policy reads it: \(placement(of: resolved)) (give --request-header to send it exactly as a client does)")
+        let resolved = plan.resolved
+        var extraction: TokenExtraction
+        var parsedToken: CompactToken?
+        if request.request == nil, let token = request.token, let parsed, plan.placedReadsBackUnchanged {
+            // A compact token placed by jwtaudit reads back as itself (`ElementPlan.readsBackUnchanged`).
+            extraction = .token(token, note: plan.placedNote)
+            parsedToken = parsed
+        } else {
+            let sent = request.request ?? request.token.map { PolicyRequest.carrying($0, for: resolved) } ?? PolicyRequest()
+            extraction = TokenExtraction.extract(from: sent, for: resolved)
+            if request.request == nil, request.token != nil, case .token(let text, _) = extraction {
+                // jwtaudit placed the token itself, so the way it was read is not in question.
+                extraction = .token(text, note: plan.placedNote)
+            }
         }
         var verified: Verification?
         if case .token(let text, _) = extraction {
-            verified = try verify(
-                text, resolved, validation, request, keys: keys, expressionValues: expressionValues)
+            verified = try verify(text, parsed: parsedToken, plan, request, keys: keys)
         }
         let outcome = try evaluate(
             resolved, extraction: extraction, report: verified?.report, keyLookup: verified?.lookup,
-            expressionValues: expressionValues)
+            expressionValues: plan.expressionValues)
         return PolicyEvaluation.Element(
-            policy: validation, resolved: resolved, outcome: outcome, report: verified?.report, path: path,
+            parameters: plan.parameters, outcome: outcome, report: verified?.report, path: path,
             keyNotes: verified?.notes ?? [], keysFailure: verified?.keysFailure, envelope: verified?.envelope)
     }
 
@@ -280,30 +300,19 @@ extension PolicyEvaluator {
     /// plan (`require-signed-tokens` is its rule). Microsoft: "If multiple security keys are present, then each
     /// key is tried until either all are exhausted (in which case validation fails) or one succeeds": one
     /// verifier per key set, the first that verifies (else the closest attempt) reported. A JWE is decrypted
-    /// first, with the policy's `<decryption-keys>`, and the token inside it is verified.
+    /// first, with the policy's `<decryption-keys>`, and the token inside it is verified. What depends on the
+    /// policy alone comes prepared in `plan`.
     static func verify(
-        _ text: String, _ resolved: ResolvedTokenValidation, _ validation: TokenValidationPolicy,
-        _ request: PolicyEvaluationRequest, keys: KeyResolution, expressionValues: [String: String]
+        _ text: String, parsed: CompactToken?, _ plan: ElementPlan, _ request: PolicyEvaluationRequest, keys: KeyResolution
     ) throws(JWTAuditError) -> Verification {
-        let plan = VerificationPlan.apim(requireSignedTokens: resolved.requireSignedTokens, signatures: request.signatures)
+        let resolved = plan.resolved
         let at = request.at
-        var policy = VerificationPolicy()
-        var notes: [String] = []
-        policy.clockSkew = Int64(resolved.clockSkewSeconds)
-        policy.requireExpiry = resolved.requireExpirationTime
-        if resolved.kind == .validateAzureADToken {
-            notes.append("validate-azure-ad-token has no clock-skew attribute: lifetimes are judged with a skew of 0 s, as validate-jwt's default, and exp is required (inferred: the values it uses are not documented).")
-        }
-        policy.allowedAlgorithms = Set(ResolvedTokenValidation.documentedSigningAlgorithms.compactMap(JWSAlgorithm.init(rawValue:)))
-        if let audiences = resolved.acceptedAudiences {
-            policy.audiences = audiences
-        } else {
-            policy.anyAudience = true
-            notes.append("The policy names no audiences, so the audience is not validated (inferred: the library's ValidAudiences is empty).")
-        }
-        guard let envelope = try? CompactToken.parse(text) else {
+        var notes = plan.verifyNotes
+        guard let envelope = parsed ?? (try? CompactToken.parse(text)) else {
             // Not a token: nothing to fetch keys for; the verifier's format check says why.
-            return Verification(report: Verifier(keys: nil, policy: policy, plan: plan).verify(text: text, at: at), lookup: nil, notes: notes)
+            return Verification(
+                report: Verifier(keys: nil, policy: plan.basePolicy, plan: plan.plan).verify(text: text, at: at), lookup: nil,
+                notes: notes)
         }
         var token = envelope
         var decryption: DecryptionOutcome?
@@ -312,24 +321,14 @@ extension PolicyEvaluator {
             decryption = outcome.outcome
             notes += outcome.notes
             guard let inner = envelope.opened(with: outcome.outcome) else {
-                let report = Verifier(keys: nil, policy: policy, plan: plan).verify(envelope, decryption: outcome.outcome, at: at)
+                let report = Verifier(keys: nil, policy: plan.basePolicy, plan: plan.plan).verify(envelope, decryption: outcome.outcome, at: at)
                 return Verification(report: report, lookup: nil, notes: notes, envelope: envelope)
             }
             token = inner
         }
 
         // Keys and metadata issuers.
-        var sources: [KeySource] = []
-        switch resolved.kind {
-        case .validateJWT:
-            sources = resolved.openIDConfigURLs.map { .openIDConfiguration(url: $0) }
-        case .validateAzureADToken:
-            if resolved.tenantID != nil {
-                sources = [.entraTenant(
-                    try resolved.azureADTenant,
-                    authority: try authority(request.authority, endpoint: validation.authenticationEndpoint, expressionValues))]
-            }
-        }
+        let sources = try plan.sources.get()
         var metadataSets: [KeySet] = []
         var metadataIssuers: [String] = []
         var metadataURLs: [String] = []
@@ -356,15 +355,72 @@ extension PolicyEvaluator {
             notes += resolvedKeys.notes
         }
         // Signatures assumed: no key is read (a certificate-id would need --certificate for nothing).
-        let policyKeys = request.signatures == .verified
-            ? try keys.policyKeySets(resolved.issuerSigningKeys, kid: token.keyID, expressionValues: expressionValues) : []
+        let prepared = request.signatures == .verified ? try plan.policyKeySets(keys) : []
+        let kid = token.keyID
+        let policyKeys = prepared.map { (matches: kid != nil && kid != "" && $0.id == kid, set: $0.set) }
         let lookup = KeyLookup(token: token, metadataSets: metadataSets, policyKeys: policyKeys)
-        // The library tries the keys the kid names; only when none does, every key (TryAllIssuerSigningKeys).
-        let keySets = lookup.kidMatched
-            ? metadataSets.filter { $0.keys.contains { $0.kid == token.keyID } } + policyKeys.filter(\.matches).map(\.set)
-            : metadataSets + policyKeys.map(\.set)
+        // The library tries the keys the kid names; only when none does, every key (TryAllIssuerSigningKeys). A
+        // policy key set comes with its verifier when the policy fixes the issuers.
+        let candidates: [(set: KeySet, verifier: Verifier?)] = lookup.kidMatched
+            ? metadataSets.filter { $0.keys.contains { $0.kid == token.keyID } }.map { ($0, nil) }
+                + zip(policyKeys, prepared).filter { $0.0.matches }.map { ($0.1.set, $0.1.verifier) }
+            : metadataSets.map { ($0, nil) } + prepared.map { ($0.set, $0.verifier) }
 
-        // Issuers.
+        // Issuers: fixed by the policy (its prepared verifiers hold them), or from the metadata.
+        let policy: VerificationPolicy
+        if let fixed = plan.fixedPolicy {
+            policy = fixed.policy
+            notes += fixed.notes
+        } else {
+            policy = issuerPolicy(
+                plan, metadataIssuers: metadataIssuers, metadataURLs: metadataURLs, unavailable: unavailable != nil, notes: &notes)
+        }
+
+        func run(_ keys: KeySet?, _ prepared: Verifier? = nil) -> VerificationReport {
+            let verifier: Verifier
+            if unavailable != nil {
+                verifier = Verifier(keys: keys, policy: policy, plan: plan.plan, keysUnavailable: true)
+            } else {
+                verifier = prepared ?? (keys == nil ? plan.keylessVerifier : nil) ?? Verifier(keys: keys, policy: policy, plan: plan.plan)
+            }
+            if let decryption { return verifier.verify(envelope, decryption: decryption, at: at) }
+            return verifier.verify(token, at: at)
+        }
+        let reports = candidates.isEmpty ? [run(nil)] : candidates.map { run($0.set, $0.verifier) }
+        var chosen = reports.first { $0[.signature]?.status == .pass }
+            ?? reports.first { $0[.key]?.status == .pass }
+            ?? reports[0]
+        if unavailable != nil {
+            // Another source's keys verified it: the missing ones change nothing. Otherwise the signature is
+            // undecided, and the report holds the checks that need no key.
+            if chosen[.signature]?.status == .pass { unavailable = nil } else { chosen = run(nil) }
+        }
+        if resolved.kind == .validateAzureADToken, (try? resolved.azureADTenant)?.kind == .organizations,
+            let refused = refusingPersonalAccount(chosen)
+        {
+            chosen = refused
+            notes.append("tenant-id organizations allows \"tokens from accounts in any organizational directory\"; tid \(EntraTenant.consumersTenantID) is the tenant of personal Microsoft accounts, which only common allows, so the issuer is refused (inferred: TokenIssuerNotAllowed).")
+        }
+        if candidates.count > 1 {
+            notes.append("\(candidates.count) key sources were tried (\(candidates.map(\.set.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
+        }
+        if let algorithm = token.algorithm, !ResolvedTokenValidation.documentedSigningAlgorithms.contains(algorithm),
+            algorithm.lowercased() != "none"
+        {
+            notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
+        }
+        return Verification(
+            report: chosen, lookup: lookup, notes: notes, keysFailure: unavailable, envelope: decryption == nil ? nil : envelope)
+    }
+
+    /// The verifier's policy with the issuers the element accepts when they are not fixed by the policy alone: the
+    /// tenant's (validate-azure-ad-token, with a national cloud's metadata issuer), `<issuers>` beside
+    /// `openid-config`, else the metadata's issuer; left undecided when that metadata could not be obtained.
+    static func issuerPolicy(
+        _ plan: ElementPlan, metadataIssuers: [String], metadataURLs: [String], unavailable: Bool, notes: inout [String]
+    ) -> VerificationPolicy {
+        let resolved = plan.resolved
+        var policy = plan.basePolicy
         var issuers = resolved.acceptedIssuers
         if resolved.kind == .validateAzureADToken, resolved.tenantID != nil, (try? resolved.azureADTenant)?.kind != .guid {
             issuers = nil  // a domain or common/organizations: the metadata's issuer (maybe a {tenantid} template).
@@ -381,45 +437,11 @@ extension PolicyEvaluator {
         } else if !metadataIssuers.isEmpty {
             policy.issuers = metadataIssuers
             policy.issuerSource = "issuer from \(metadataURLs.joined(separator: ", "))"
-        } else if unavailable != nil {
-            // The issuer was to come from the metadata that could not be obtained: left undecided.
-        } else {
+        } else if !unavailable {
             policy.anyIssuer = true
-            if sources.isEmpty {
-                notes.append("The policy names no issuers and no openid-config, so the issuer is not validated (inferred).")
-            }
         }
-
-        func run(_ keys: KeySet?) -> VerificationReport {
-            let verifier = Verifier(keys: keys, policy: policy, plan: plan, keysUnavailable: unavailable != nil)
-            if let decryption { return verifier.verify(envelope, decryption: decryption, at: at) }
-            return verifier.verify(token, at: at)
-        }
-        let reports = keySets.isEmpty ? [run(nil)] : keySets.map(run)
-        var chosen = reports.first { $0[.signature]?.status == .pass }
-            ?? reports.first { $0[.key]?.status == .pass }
-            ?? reports[0]
-        if unavailable != nil {
-            // Another source's keys verified it: the missing ones change nothing. Otherwise the signature is
-            // undecided, and the report holds the checks that need no key.
-            if chosen[.signature]?.status == .pass { unavailable = nil } else { chosen = run(nil) }
-        }
-        if resolved.kind == .validateAzureADToken, (try? resolved.azureADTenant)?.kind == .organizations,
-            let refused = refusingPersonalAccount(chosen)
-        {
-            chosen = refused
-            notes.append("tenant-id organizations allows \"tokens from accounts in any organizational directory\"; tid \(EntraTenant.consumersTenantID) is the tenant of personal Microsoft accounts, which only common allows, so the issuer is refused (inferred: TokenIssuerNotAllowed).")
-        }
-        if keySets.count > 1 {
-            notes.append("\(keySets.count) key sources were tried (\(keySets.map(\.source).joined(separator: "; "))); the report shows \(chosen.key.map { "the one that verified: \($0.summary)" } ?? "the closest attempt").")
-        }
-        if let algorithm = token.algorithm, !ResolvedTokenValidation.documentedSigningAlgorithms.contains(algorithm),
-            algorithm.lowercased() != "none"
-        {
-            notes.append("\(algorithm) is not among the signing algorithms Microsoft documents for validate-jwt (HS256, RS256, RS512, PS256, ES256); whether the gateway accepts it is not documented, so it is treated as not allowed (inferred).")
-        }
-        return Verification(
-            report: chosen, lookup: lookup, notes: notes, keysFailure: unavailable, envelope: decryption == nil ? nil : envelope)
+        // Unavailable: the issuer was to come from the metadata that could not be obtained, and is left undecided.
+        return policy
     }
 
     /// The report with its passing issuer check failed, when the token is a personal Microsoft account's: Microsoft

@@ -21,9 +21,7 @@ public enum PolicyEvaluator {
     ) throws(JWTAuditError) -> PolicyOutcome {
         let token = report?.token
         var checks: [CheckResult] = []
-        var notes: [String] = [
-            "APIM's gateway is closed source: the order of checks is inferred from Microsoft.IdentityModel, and \(IdentityModelMessages.provenance); reasons and the JSON body follow Microsoft's documentation.",
-        ]
+        var notes: [String] = [provenanceNote]
         var failures: [PolicyLastError] = []
         let source = policy.kind.rawValue
 
@@ -106,6 +104,10 @@ public enum PolicyEvaluator {
             checks: checks, notes: notes)
     }
 
+    /// Where the evaluation's answers come from: said with every outcome, written once.
+    static let provenanceNote =
+        "APIM's gateway is closed source: the order of checks is inferred from Microsoft.IdentityModel, and \(IdentityModelMessages.provenance); reasons and the JSON body follow Microsoft's documentation."
+
     /// The LastErrors the library's validation gives, in its order, read from what the verifier's checks found:
     /// decryption, structure, the signature, the lifetime, the audience, the issuer. The library stops at the first;
     /// the others are listed for the reader. Documented reasons get the documented form "<message from jwt
@@ -121,6 +123,9 @@ public enum PolicyEvaluator {
             if let inferred { notes.append("The reason JwtInvalid for \(inferred) is inferred (Microsoft documents no specific reason for it).") }
             return PolicyLastError(source: source, reason: .jwtInvalid, message: library)
         }
+        // Every LastError below comes from a failed check: a report without one (every token the policy admits)
+        // gives none, without looking each check up.
+        guard report.checks.contains(where: { $0.status == .fail }) else { return [] }
         func failed(_ id: CheckID) -> CheckResult? { report[id].flatMap { $0.status == .fail ? $0 : nil } }
         let token = report.token
 
