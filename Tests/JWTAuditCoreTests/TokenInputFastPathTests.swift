@@ -78,7 +78,7 @@ struct TokenInputFastPathTests {
     @Test func textThatMightHoldATokenTakesTheGeneralPath() {
         for input in [
             "a.b", "a%2Eb", "{\"access_token\":\"a\\u002eb\"}", "eyJhbGciOi JIUzI1NiJ9", "\"\"", "''", "\u{FEFF}abc",
-            "eyJabc\u{2026}", "a\rb", "", "   ", "a\\b",
+            "eyJabc\u{2026}", "a\rb", "", "   ", "a\\b", "GET /x Authorization: Basic dXNlcjpwYXNz", "AUTHORIZATION:Negotiate abc",
         ] {
             #expect(!TokenInput.cannotHoldToken(input), "input \(input.debugDescription)")
         }

@@ -106,16 +106,19 @@ public enum TokenInput {
     /// ASCII (no line break, no Unicode space or `…` to unwrap or cut at) with a letter or digit (so not empty
     /// once trimmed) and holds none of what could make a dot or a token: no `.` (every token has one, and
     /// `unwrapped` refuses a candidate without), no `eyJ` (the search's start), no `%` (a percent-encoded query
-    /// value), and no `{` or `\` (a JSON token response, whose escapes could spell a dot). Everything `unwrapped`
-    /// does to such text takes parts of it away and adds nothing, so no dot can appear.
+    /// value), no `{` or `\` (a JSON token response, whose escapes could spell a dot), and no `Authorization:`
+    /// (whose value may be refused for its scheme, `refuseOtherScheme`, with its own message). Everything
+    /// `unwrapped` does to such text takes parts of it away and adds nothing, so no dot can appear.
     public static func cannotHoldToken(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes -> Bool in
             var alphanumeric = false
             var previous: (UInt8, UInt8) = (0, 0)
-            for byte in bytes {
+            for (index, byte) in bytes.enumerated() {
                 switch byte {
                 case UInt8(ascii: "."), UInt8(ascii: "%"), UInt8(ascii: "{"), UInt8(ascii: "\\"):
+                    return false
+                case UInt8(ascii: ":") where index >= 13 && endsWithAuthorization(bytes[(index - 13)..<index]):
                     return false
                 case UInt8(ascii: "J") where previous == (UInt8(ascii: "e"), UInt8(ascii: "y")):
                     return false
@@ -131,6 +134,11 @@ public enum TokenInput {
             }
             return alphanumeric
         }
+    }
+
+    /// Whether these 13 bytes spell `authorization`, in any case.
+    private static func endsWithAuthorization(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        zip(bytes, "authorization".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
 
     /// Input that holds no token at all: nothing, white space, or only the words that come before a token.
