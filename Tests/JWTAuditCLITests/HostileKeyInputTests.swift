@@ -82,6 +82,30 @@ struct HostileKeyInputTests {
         #expect(result.stderr.contains("--cacert file \(fifo) is not a regular file"), "\(result.stderr)")
     }
 
+    /// The class behind the --cacert case: every option that names a file the tool reads whole. A named pipe
+    /// nobody writes to reads as an empty file (exit 3, the file named), instead of blocking in open(2) forever.
+    @Test(arguments: [
+        ["verify", "--key", "FIFO"],
+        ["verify", "--jwks", "FIFO"],
+        ["verify", "--secret-file", "FIFO"],
+        ["decode", "--decryption-key", "FIFO"],
+        ["check-policy", "--policy", "examples/policies/certificate-only-encrypted-v1.xml", "--decryption-key", "FIFO", "--offline",
+         "--cache-dir", "examples/cache"],
+    ])
+    func aKeyFileThatIsANamedPipeWithoutWriterIsReadAsEmpty(_ arguments: [String]) throws {
+        let directory = try TemporaryDirectory()
+        let fifo = directory.path + "/key.pem"
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let token = arguments[0] == "verify" ? Self.token : VerifyCommandTests.path("examples/tokens/encrypted-secret-v1.jwe")
+        let argv = arguments.map { $0 == "FIFO" ? fifo : $0.hasPrefix("examples/") ? VerifyCommandTests.path($0) : $0 }
+            + [token] + (arguments[0] == "verify" ? Self.anything : VerifyCommandTests.at)
+        let run = try RunningBinary(argv)
+        let result = try #require(run.waitForExit(within: 60), "\(arguments) waited on a named pipe nobody writes to")
+        #expect(result.status == 3, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.isEmpty, "\(arguments): \(result.stdout)")
+        #expect(result.stderr.contains(fifo), "\(arguments): the file is named: \(result.stderr)")
+    }
+
     @Test func aKidWithPathCharactersNeverBecomesAPath() throws {
         let server = try VerifyNetworkTests.entraServer()
         let cache = try TemporaryDirectory()

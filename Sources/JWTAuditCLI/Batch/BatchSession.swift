@@ -90,6 +90,16 @@ final class BatchSession {
         }
     }
 
+    /// Exit 3 for an input in which no line held a token (blank lines are not counted).
+    static func noToken(lines: Int) -> CommandFailure {
+        let why = switch lines {
+        case 0: "blank lines are skipped"
+        case 1: "its one line held none"
+        default: "none of its \(lines) lines held one"
+        }
+        return .input(JWTAuditError(.malformedToken, why), what: "no tokens in the input")
+    }
+
     /// `,"at":"2025-12-03T10:15:00Z"` appended to a batch line under `--at iat`: the instant the token was judged at.
     static func withInstant(_ line: String, _ instant: Int64) -> String {
         guard line.hasSuffix("}") else { return line }

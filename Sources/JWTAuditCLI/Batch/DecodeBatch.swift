@@ -100,9 +100,7 @@ enum DecodeBatch {
             return VerifyBatch.interruptedStatus
         }
         if summary.total == summary.malformed {
-            throw .input(
-                JWTAuditError(.malformedToken, summary.total == 0 ? "blank lines are skipped" : "none of its \(summary.total) lines held one"),
-                what: "no tokens in the input")
+            throw BatchSession.noToken(lines: summary.total)
         }
         return undecoded == 0 ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue
     }

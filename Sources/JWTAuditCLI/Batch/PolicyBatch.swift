@@ -111,9 +111,7 @@ enum PolicyBatch {
         if summary.interrupted { return VerifyBatch.interruptedStatus }
         if summary.undecided > 0 { return ExitStatus.undecided.rawValue }
         if summary.total == summary.malformed {
-            throw .input(
-                JWTAuditError(.malformedToken, summary.total == 0 ? "blank lines are skipped" : "none of its \(summary.total) lines held one"),
-                what: "no tokens in the input")
+            throw BatchSession.noToken(lines: summary.total)
         }
         if summary.failedByCheck[Unjudged.unevaluable.rawValue] != nil { return ExitStatus.badInput.rawValue }
         return summary.valid == summary.total ? ExitStatus.success.rawValue : ExitStatus.rejected.rawValue

@@ -77,8 +77,11 @@ enum FileReader {
         return bytes
     }
 
+    /// Opened without blocking, then read blocking: a named pipe nobody writes to reads as empty instead of
+    /// hanging in `open` forever (where `--timeout` cannot reach), while a pipe with a writer, such as bash's
+    /// `--key <(vault read ...)`, is read as it arrives.
     static func read(path: String, maxBytes: Int) throws(JWTAuditError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if descriptor < 0 {
             throw JWTAuditError(.invalidArgument, "cannot open '\(path)' (\(String(cString: strerror(errno))))")
         }
@@ -87,6 +90,7 @@ enum FileReader {
         if fstat(descriptor, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             throw JWTAuditError(.invalidArgument, "cannot read '\(path)' (it is a directory)")
         }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
         return try read(descriptor: descriptor, name: "'\(path)'", maxBytes: maxBytes)
     }
 
