@@ -6,11 +6,12 @@ import Testing
 @Suite("Batch streaming: order, limits, blank lines")
 struct BatchRunnerTests {
     /// Writes `text` to a pipe on a background thread and returns the read end.
-    static func pipe(_ text: String) -> Int32 {
+    static func pipe(_ text: String) -> Int32 { pipe(bytes: Array(text.utf8)) }
+
+    static func pipe(bytes: [UInt8]) -> Int32 {
         var fds: [Int32] = [0, 0]
         Glibc.pipe(&fds)
         let writeEnd = fds[1]
-        let bytes = Array(text.utf8)
         let thread = Thread { 
             var offset = 0
             while offset < bytes.count {
@@ -47,8 +48,8 @@ struct BatchRunnerTests {
                     jsonLine: "\(number):\(text)", valid: text.hasPrefix("ok"), failedChecks: text.hasPrefix("ok") ? [] : ["signature"],
                     malformed: text.hasPrefix("bad"))
             },
-            tooLong: { number, bytes in
-                BatchItemResult(jsonLine: "\(number):too-long:\(bytes)", valid: false, failedChecks: ["format"], malformed: true)
+            unreadable: { number, reason in
+                BatchItemResult(jsonLine: "\(number):unreadable:\(reason)", valid: false, failedChecks: ["format"], malformed: true)
             })
     }
 
@@ -87,7 +88,7 @@ struct BatchRunnerTests {
                 if entered { slots.withLock { $0[worker] = false } }
                 return BatchItemResult(jsonLine: "\(number):\(spin)", valid: true, failedChecks: [], malformed: false)
             },
-            tooLong: { number, _ in
+            unreadable: { number, _ in
                 BatchItemResult(jsonLine: "\(number)", valid: false, failedChecks: ["format"], malformed: true)
             })
         let lines = (1...3000).map { "ok\($0)" }
@@ -150,9 +151,23 @@ struct BatchRunnerTests {
             output += $0
             return true
         }
-        #expect(output == "1:ok1\n2:too-long:200000\n3:ok3\n")
+        #expect(output == "1:ok1\n2:unreadable:the line is 200000 bytes, over the 1000-byte limit for a token\n3:ok3\n")
         #expect(summary.malformed == 1)
         #expect(summary.valid == 2)
+    }
+
+    /// A line that is not text is never decoded with replacement characters (which could then look like a token to
+    /// a later stage): it is unreadable, with the byte named, as a single run says of the same input.
+    @Test func aLineThatIsNotTextIsUnreadableAndTheBatchGoesOn() {
+        let bytes: [UInt8] = Array("ok1\na".utf8) + [0xFF] + Array("b.c\nx\u{0}y.z\nok4\n".utf8)
+        var output = ""
+        let summary = Self.runner(jobs: 2).run(inputs: [Self.pipe(bytes: bytes)]) {
+            output += $0
+            return true
+        }
+        #expect(output == "1:ok1\n2:unreadable:the line is not text: invalid UTF-8 at byte 2\n"
+            + "3:unreadable:the line is not text: it contains a NUL byte\n4:ok4\n")
+        #expect(summary.malformed == 2)
     }
 
     @Test func aClosedOutputStopsTheRun() {

@@ -166,4 +166,30 @@ struct PolicyDryRunTests {
             #expect(single.stderr.contains("(\(said))") && !single.stderr.contains("altered"), "\(command): \(single.stderr)")
         }
     }
+
+    /// Bytes that are not text (random binary in a log, a NUL) are "not text" in every batch, as the same bytes
+    /// given alone are: never decoded with replacement characters into something a later stage judges as a token
+    /// (check-policy --batch once answered such a line with the gateway's 401 JwtInvalid). The class: invalid
+    /// UTF-8 anywhere, and NUL bytes.
+    @Test(arguments: [[UInt8](Array("ab.".utf8) + [0xFF, 0xFE] + Array("cd.ef".utf8)), [UInt8](Array("ab.c".utf8) + [0] + Array("d.ef".utf8))])
+    func aLineThatIsNotTextIsNotATokenInAnyBatch(_ bad: [UInt8]) throws {
+        try #require(access(Support.binaryPath, X_OK) == 0, "build the package first")
+        let input = bad + [0x0A] + Array(Self.lines[0].utf8) + [0x0A]
+        let verify = ["verify", "--batch", "--key", VerifyCommandTests.path("examples/keys/tenant-signing-public.pem"), "--any-issuer",
+                      "--any-audience"]
+        for command in [["check-policy", "--batch"] + Self.policy, ["decode", "--batch"], verify] {
+            let batch = Support.spawn(Support.binaryPath, command, stdin: input)
+            let verdicts = try objects(batch.stdout)
+            try #require(verdicts.count == 2, "\(command): \(batch.stderr)")
+            guard case .string(let said)? = verdicts[0]["error"] ?? verdicts[0]["reason"] else {
+                Issue.record("\(command): line 1 says why it is not a token: \(batch.stdout)")
+                continue
+            }
+            #expect(said.hasPrefix("the line is not text: "), "\(command): \(said)")
+            #expect(verdicts[0]["statusCode"] == nil || verdicts[0]["statusCode"] == .null, "\(command): \(batch.stdout)")
+            let single = Support.spawn(Support.binaryPath, command.filter { $0 != "--batch" } + ["-"], stdin: bad)
+            #expect(single.status == 3 && single.stdout.isEmpty, "\(command): \(single.stderr)")
+            #expect(single.stderr.contains("standard input is not text: "), "\(command): \(single.stderr)")
+        }
+    }
 }

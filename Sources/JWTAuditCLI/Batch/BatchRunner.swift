@@ -62,14 +62,15 @@ struct BatchRunner {
     /// Verifies one line. `worker` (0 ..< jobs) names the thread's slot: one worker runs at a time per slot, so
     /// the closure may keep per-worker state there without a lock.
     let verify: @Sendable (_ line: String, _ number: Int, _ worker: Int) -> BatchItemResult
-    let tooLong: @Sendable (_ number: Int, _ bytes: Int) -> BatchItemResult
+    /// A line that cannot be read as a token's text: too long, or not text (`LineReader.Line.unreadable`).
+    let unreadable: @Sendable (_ number: Int, _ reason: String) -> BatchItemResult
     /// Counts the lines judged for the progress line, when there is one.
     let progress: BatchProgress?
 
     init(
         jobs: Int, maxLineBytes: Int,
         verify: @escaping @Sendable (String, Int, Int) -> BatchItemResult,
-        tooLong: @escaping @Sendable (Int, Int) -> BatchItemResult,
+        unreadable: @escaping @Sendable (Int, String) -> BatchItemResult,
         progress: BatchProgress? = nil
     ) {
         self.progress = progress
@@ -77,7 +78,7 @@ struct BatchRunner {
         self.maxLineBytes = maxLineBytes
         self.chunkSize = max(64, 1024 * max(1, jobs))
         self.verify = verify
-        self.tooLong = tooLong
+        self.unreadable = unreadable
     }
 
     /// A fixed-size slot array the workers write into, each index written by exactly one worker.
@@ -108,7 +109,7 @@ struct BatchRunner {
             let work = items
             let workers = min(jobs, work.count)
             let verify = self.verify
-            let tooLong = self.tooLong
+            let unreadable = self.unreadable
             let progress = self.progress
             let stride = workers
             let body: @Sendable (Int) -> Void = { worker in
@@ -116,7 +117,7 @@ struct BatchRunner {
                 while index < work.count {
                     switch work[index] {
                     case .text(let text, let number): slots.pointer[index] = verify(text, number, worker)
-                    case .tooLong(let number, let bytes): slots.pointer[index] = tooLong(number, bytes)
+                    case .unreadable(let number, let reason): slots.pointer[index] = unreadable(number, reason)
                     }
                     progress?.judged(worker: worker)
                     index += stride
@@ -179,8 +180,8 @@ struct BatchRunner {
                         }
                         items.append(.text(text, number: lineBase + number))
                         itemBytes += text.utf8.count
-                    case .tooLong(let number, let bytes):
-                        items.append(.tooLong(number: lineBase + number, bytes: bytes))
+                    case .unreadable(let number, let reason):
+                        items.append(.unreadable(number: lineBase + number, reason: reason))
                     }
                     if items.count >= chunkSize || itemBytes >= chunkBytes {
                         if !flush() { return summary }

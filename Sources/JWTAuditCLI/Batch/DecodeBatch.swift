@@ -75,8 +75,8 @@ enum DecodeBatch {
                 result.jsonLine = JSONWriter.write(.object(document), style: .compact)
                 return result
             },
-            tooLong: { number, bytes in
-                failed(number, "the line is \(bytes) bytes, over the \(maxLine)-byte limit for a token", caller: .notAToken, summaryOnly: summaryOnly)
+            unreadable: { number, reason in
+                failed(number, reason, caller: .notAToken, summaryOnly: summaryOnly)
             },
             progress: session.progress)
 

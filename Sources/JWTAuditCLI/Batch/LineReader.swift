@@ -1,12 +1,14 @@
 import Glibc
 
 /// Reads a file descriptor line by line with a fixed buffer, so memory does not grow with the input.
-/// A line longer than `maxLineBytes` is not kept: its line number is reported as `.tooLong` and the reader
-/// skips to the next newline, so one absurd line cannot exhaust memory or stop a batch.
+/// A line longer than `maxLineBytes` is not kept: it is reported as `.unreadable` and the reader skips to the
+/// next newline, so one absurd line cannot exhaust memory or stop a batch. A line that is not text (invalid
+/// UTF-8, a NUL byte) is `.unreadable` too, with the words a single run uses for such input (TokenSource), so a
+/// batch line and the same line given alone get the same answer.
 struct LineReader {
     enum Line {
         case text(String, number: Int)
-        case tooLong(number: Int, bytes: Int)
+        case unreadable(number: Int, reason: String)
     }
 
     enum Stop: Error {
@@ -30,6 +32,20 @@ struct LineReader {
         self.shouldStop = shouldStop
     }
 
+    func tooLong(_ bytes: Int) -> String { "the line is \(bytes) bytes, over the \(maxLineBytes)-byte limit for a token" }
+
+    /// The line's bytes as text, or why they are not text.
+    private func text(_ range: Range<Int>) -> Line {
+        buffer.withUnsafeBufferPointer { all in
+            let bytes = UnsafeBufferPointer(rebasing: all[range])
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                return .unreadable(number: lineNumber, reason: "the line is not text: invalid UTF-8 at byte \(TokenSource.firstInvalidUTF8(Array(bytes)) + 1)")
+            }
+            if bytes.contains(0) { return .unreadable(number: lineNumber, reason: "the line is not text: it contains a NUL byte") }
+            return .text(text, number: lineNumber)
+        }
+    }
+
     /// The next line without its terminator (`\n` or `\r\n`), or nil at end of input. `beforeWaiting` runs when
     /// the next line is not there yet and reading would wait for the writer: a batch writes the results it holds
     /// then, so that `tail -f log | jwtaudit verify --batch` answers each line as it comes.
@@ -42,12 +58,12 @@ struct LineReader {
                 let lineEnd = newline > start && buffer[newline - 1] == 0x0D ? newline - 1 : newline
                 defer { start = newline + 1 }
                 if discarding {
-                    return .tooLong(number: lineNumber, bytes: discarded + (newline - start))
+                    return .unreadable(number: lineNumber, reason: tooLong(discarded + (newline - start)))
                 }
                 if lineEnd - start > maxLineBytes {
-                    return .tooLong(number: lineNumber, bytes: lineEnd - start)
+                    return .unreadable(number: lineNumber, reason: tooLong(lineEnd - start))
                 }
-                return .text(String(decoding: buffer[start..<lineEnd], as: UTF8.self), number: lineNumber)
+                return text(start..<lineEnd)
             }
             if eof {
                 guard end > start || discarding else { return nil }
@@ -55,9 +71,9 @@ struct LineReader {
                 let length = end - start
                 defer { start = end }
                 if discarding || length > maxLineBytes {
-                    return .tooLong(number: lineNumber, bytes: discarded + length)
+                    return .unreadable(number: lineNumber, reason: tooLong(discarded + length))
                 }
-                return .text(String(decoding: buffer[start..<end], as: UTF8.self), number: lineNumber)
+                return text(start..<end)
             }
             // Compact, and when a line does not fit in the buffer, drop what we have and remember we are inside
             // an over-long line.

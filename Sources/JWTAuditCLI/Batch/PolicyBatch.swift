@@ -85,10 +85,8 @@ enum PolicyBatch {
                 result.severalTokens = severalTokens
                 return result
             },
-            tooLong: { number, bytes in
-                unjudged(
-                    number, .malformed, "the line is \(bytes) bytes, over the \(maxLine)-byte limit for a token", caller: .notAToken,
-                    summaryOnly: summaryOnly)
+            unreadable: { number, reason in
+                unjudged(number, .malformed, reason, caller: .notAToken, summaryOnly: summaryOnly)
             },
             progress: session.progress)
 

@@ -135,8 +135,8 @@ enum VerifyBatch {
                 marked.severalTokens = true
                 return marked
             },
-            tooLong: { number, bytes in
-                malformed(number, "the line is \(bytes) bytes, over the \(maxLine)-byte limit for a token")
+            unreadable: { number, reason in
+                malformed(number, reason)
             },
             progress: progress)
 
