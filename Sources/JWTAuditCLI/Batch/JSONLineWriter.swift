@@ -9,6 +9,9 @@ struct JSONLineWriter {
 
     init(capacity: Int) { bytes.reserveCapacity(capacity) }
 
+    /// Empties the record and keeps its storage: a batch worker writes every line into one writer.
+    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+
     /// JSON text as it is: punctuation and keys (`,"client":`).
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }

@@ -48,7 +48,7 @@ enum VerifyBatch {
         let at = configuration.at
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
-        let previousTokens = PreviousTokens(workers: configuration.jobs)
+        let workerState = WorkerState(workers: configuration.jobs)
         let progress = session.progress
         let atChoice = configuration.atChoice
 
@@ -65,8 +65,8 @@ enum VerifyBatch {
                     // next one's identical header segment is not decoded and parsed again. (--pick 2 and on look
                     // for more than a bare token.)
                     if let pick, pick > 1 { throw JWTAuditError(.malformedToken, "") }
-                    token = try CompactToken.parse(line, reusingHeaderOf: previousTokens[worker])
-                    previousTokens[worker] = token
+                    token = try CompactToken.parse(line, reusingHeaderOf: workerState.pointer[worker].previous)
+                    workerState.pointer[worker].previous = token
                 } catch {
                     // Not a bare token: find it as every subcommand does (a pasted header, quotes, the whitespace
                     // rule, several tokens on the line).
@@ -126,9 +126,12 @@ enum VerifyBatch {
                 if let outcome {
                     result = item(verifier.verify(token, decryption: outcome, at: at), number: number)
                 } else {
-                    // The bare-token path returns the item as it is (no copy to mark it).
-                    guard tokensOnLine > 1 else { return item(verifier.verify(token, at: at), number: number) }
-                    result = item(verifier.verify(token, at: at), number: number)
+                    // The worker's own checks array and line buffer: no report, no array made and freed per token.
+                    let slot = workerState.pointer + worker
+                    let facts = verifier.verify(token, at: at, into: &slot.pointee.checks)
+                    result = item(
+                        slot.pointee.checks, token: token, credential: facts.credential, malformed: false, number: number,
+                        into: &slot.pointee.line)
                 }
                 guard tokensOnLine > 1 else { return result }
                 var marked = result
@@ -191,11 +194,21 @@ enum VerifyBatch {
     /// audience, expiry, key id) is read from what the report already holds, the parsed token and its credential
     /// verdict; the reasons are written only for the checks that failed, so a valid token pays for no text.
     static func item(_ report: VerificationReport, number: Int) -> BatchItemResult {
-        let valid = report.isValid
+        var line = JSONLineWriter(capacity: 320)
+        return item(
+            report.checks, token: report.token, credential: report.credential, malformed: report.parseError != nil,
+            number: number, into: &line)
+    }
+
+    /// The line of a token judged by these checks, written into `line` (emptied first: a worker reuses one).
+    static func item(
+        _ checks: [CheckResult], token: CompactToken?, credential: CredentialVerdict?, malformed: Bool, number: Int,
+        into line: inout JSONLineWriter
+    ) -> BatchItemResult {
+        let valid = VerificationReport.isValid(checks)
         var failed: [String] = []
-        let checks = report.checks
         for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].name) }
-        var line = JSONLineWriter(capacity: 320 + failed.count * 160)
+        line.reset()
         line.raw("{\"line\":")
         line.number(number)
         line.raw(valid ? ",\"valid\":true,\"failed\":[" : ",\"valid\":false,\"failed\":[")
@@ -204,8 +217,8 @@ enum VerifyBatch {
             line.string(id)
         }
         line.raw("],\"credential\":")
-        line.string((report.credential?.kind ?? .unknown).rawValue)
-        identity(report.token, credential: report.credential, into: &line)
+        line.string((credential?.kind ?? .unknown).rawValue)
+        identity(token, credential: credential, into: &line)
         line.raw(",\"reasons\":{")
         var first = true
         for index in checks.indices where checks[index].status == .fail {
@@ -216,7 +229,7 @@ enum VerifyBatch {
             line.string(reason(checks[index].text))
         }
         line.raw("}}")
-        return BatchItemResult(jsonLine: line.text, valid: valid, failedChecks: failed, malformed: report.parseError != nil)
+        return BatchItemResult(jsonLine: line.text, valid: valid, failedChecks: failed, malformed: malformed)
     }
 
     /// Why a check failed, in one string: its detail, and what was expected and found when the check says.
@@ -300,26 +313,31 @@ enum VerifyBatch {
         return line.text
     }
 
-    /// The last token each worker parsed. A slot is read and written only by its worker (BatchRunner's `worker`).
-    /// Raw storage, not an Array: two workers assigning into one Array at once race on its copy-on-write check.
-    private final class PreviousTokens: @unchecked Sendable {
-        private let pointer: UnsafeMutablePointer<CompactToken?>
+    /// What each worker keeps from one token to the next. A slot is read and written only by its worker
+    /// (BatchRunner's `worker`). Raw storage, not an Array: two workers assigning into one Array at once race on
+    /// its copy-on-write check.
+    private final class WorkerState: @unchecked Sendable {
+        struct Slot {
+            /// The last token parsed: the next one's identical header segment is not decoded and parsed again.
+            var previous: CompactToken?
+            /// The checks of the token being judged, emptied and refilled per token (its storage is kept).
+            var checks: [CheckResult] = []
+            /// The token's line, written into bytes kept from one token to the next.
+            var line = JSONLineWriter(capacity: 512)
+        }
+
+        let pointer: UnsafeMutablePointer<Slot>
         private let count: Int
 
         init(workers: Int) {
             count = max(1, workers)
             pointer = .allocate(capacity: count)
-            pointer.initialize(repeating: nil, count: count)
+            pointer.initialize(repeating: Slot(), count: count)
         }
 
         deinit {
             pointer.deinitialize(count: count)
             pointer.deallocate()
-        }
-
-        subscript(worker: Int) -> CompactToken? {
-            get { pointer[worker] }
-            set { pointer[worker] = newValue }
         }
     }
 

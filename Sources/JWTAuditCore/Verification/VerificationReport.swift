@@ -17,7 +17,10 @@ public struct VerificationReport: Sendable {
     ///
     /// Read by index rather than by iterating copies: copying a check out of the array retains and releases the
     /// references its evidence holds (a batch asks this of every token).
-    public var isValid: Bool {
+    public var isValid: Bool { Self.isValid(checks) }
+
+    /// `isValid` of a report with these checks (a batch judges its per-worker checks without making a report).
+    public static func isValid(_ checks: [CheckResult]) -> Bool {
         var signatureVerified = false
         for index in checks.indices {
             switch checks[index].status {

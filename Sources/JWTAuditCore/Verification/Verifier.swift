@@ -90,6 +90,20 @@ public final class Verifier: Sendable {
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
         checks.reserveCapacity(plan.checks.count + policy.requiredClaims.count)
+        let facts = verify(token, at: now, into: &checks)
+        return VerificationReport(checks: checks, token: token, parseError: nil, credential: facts.credential, key: facts.key)
+    }
+
+    /// What a verification found beside its checks: how the client authenticated and the key that verified.
+    public struct Facts: Sendable {
+        public let credential: CredentialVerdict?
+        public let key: VerificationKey?
+    }
+
+    /// The checks of `verify(_:at:)`, appended to `checks` (emptied first, its storage kept): a batch keeps one
+    /// array per worker and writes its line from it, so that no report and no array is made and freed per token.
+    public func verify(_ token: CompactToken, at now: Int64, into checks: inout [CheckResult]) -> Facts {
+        checks.removeAll(keepingCapacity: true)
         var algorithm: JWSAlgorithm?
         var selection: KeySelection?
         var usedKey: VerificationKey?
@@ -136,6 +150,6 @@ public final class Verifier: Sendable {
             }
             checks.append(result)
         }
-        return VerificationReport(checks: checks, token: token, parseError: nil, credential: credential, key: usedKey)
+        return Facts(credential: credential, key: usedKey)
     }
 }
