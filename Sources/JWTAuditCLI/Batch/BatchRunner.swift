@@ -5,6 +5,8 @@ import Synchronization
 /// One result of a batch: the JSON line to print and what the summary counts.
 struct BatchItemResult: Sendable {
     var jsonLine: String
+    /// The line, when the worker wrote it into its `BatchLineBuffers` slot instead of `jsonLine`: these bytes of it.
+    var lineBytes: Range<Int>? = nil
     var valid: Bool
     /// The ids of the checks that failed (`format` for a line that is not a token).
     var failedChecks: [String]
@@ -66,14 +68,17 @@ struct BatchRunner {
     let unreadable: @Sendable (_ number: Int, _ reason: String) -> BatchItemResult
     /// Counts the lines judged for the progress line, when there is one.
     let progress: BatchProgress?
+    /// The workers' line buffers, for results that carry `lineBytes` (one slot per job, `worker` as in `verify`).
+    let lines: BatchLineBuffers?
 
     init(
         jobs: Int, maxLineBytes: Int,
         verify: @escaping @Sendable (String, Int, Int) -> BatchItemResult,
         unreadable: @escaping @Sendable (Int, String) -> BatchItemResult,
-        progress: BatchProgress? = nil
+        progress: BatchProgress? = nil, lines: BatchLineBuffers? = nil
     ) {
         self.progress = progress
+        self.lines = lines
         self.jobs = max(1, jobs)
         self.maxLineBytes = maxLineBytes
         self.chunkSize = max(64, 1024 * max(1, jobs))
@@ -98,7 +103,14 @@ struct BatchRunner {
 
     /// Runs over the given descriptors in order. `write` returns false when the output is closed.
     func run(inputs: [Int32], write: (String) -> Bool) -> Summary {
+        run(reading: inputs, writing: { write(String(decoding: $0, as: UTF8.self)) })
+    }
+
+    /// Runs over the given descriptors in order, handing each chunk's output to `write` as bytes.
+    func run(reading inputs: [Int32], writing write: (UnsafeRawBufferPointer) -> Bool) -> Summary {
         var summary = Summary()
+        // The chunk's output, its storage kept from one chunk to the next.
+        var out: [UInt8] = []
         var items: [LineReader.Line] = []
         items.reserveCapacity(chunkSize)
         var itemBytes = 0
@@ -130,7 +142,7 @@ struct BatchRunner {
             }
             items.removeAll(keepingCapacity: true)
             itemBytes = 0
-            var out = ""
+            out.removeAll(keepingCapacity: true)
             out.reserveCapacity(work.count * 96)
             for index in 0..<work.count {
                 let result = slots.pointer[index]!
@@ -152,12 +164,21 @@ struct BatchRunner {
                 for id in result.failedChecks { summary.failedByCheck[id, default: 0] += 1 }
                 if result.severalTokens { summary.severalTokens += 1 }
                 if let entry = result.tally { summary.tally.add(entry) }
+                if let range = result.lineBytes, let lines {
+                    // Worker w judged the lines w, w + workers, ... of the chunk (`body` above).
+                    lines.pointer[index % workers].bytes.withUnsafeBufferPointer {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range]))
+                    }
+                    out.append(0x0A)
+                    continue
+                }
                 // A summary-only run (`--summary`) writes no line per token.
                 if result.jsonLine.isEmpty { continue }
-                out += result.jsonLine
-                out += "\n"
+                out.append(contentsOf: result.jsonLine.utf8)
+                out.append(0x0A)
             }
-            if !out.isEmpty && !write(out) {
+            lines?.reset()
+            if !out.isEmpty && !out.withUnsafeBytes({ write($0) }) {
                 summary.outputClosed = true
                 return false
             }

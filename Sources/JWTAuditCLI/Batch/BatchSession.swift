@@ -39,10 +39,10 @@ final class BatchSession {
     }
 
     /// Runs `runner` over the inputs with the signal handlers in place and the progress line shown.
-    func run(_ runner: BatchRunner, write: (String) -> Bool) -> BatchRunner.Summary {
+    func run(_ runner: BatchRunner, write: (UnsafeRawBufferPointer) -> Bool) -> BatchRunner.Summary {
         BatchRunner.installSignalHandlers()
         progress?.begin()
-        let summary = runner.run(inputs: inputs, write: write)
+        let summary = runner.run(reading: inputs, writing: write)
         progress?.end()
         return summary
     }
@@ -76,18 +76,21 @@ final class BatchSession {
     /// Writes to standard output; false once the reader has gone (EPIPE), which ends the run quietly.
     static func writeOutput(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
+        return text.withUTF8 { writeOutput(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Writes these bytes to standard output; false once the reader has gone (EPIPE).
+    static func writeOutput(_ buffer: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Glibc.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
             }
-            return true
+            offset += written
         }
+        return true
     }
 
     /// Exit 3 for an input in which no line held a token (blank lines are not counted).

@@ -49,6 +49,7 @@ enum VerifyBatch {
         let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
         let workerState = WorkerState(workers: configuration.jobs)
+        let lines = BatchLineBuffers(workers: configuration.jobs)
         let progress = session.progress
         let atChoice = configuration.atChoice
 
@@ -126,12 +127,13 @@ enum VerifyBatch {
                 if let outcome {
                     result = item(verifier.verify(token, decryption: outcome, at: at), number: number)
                 } else {
-                    // The worker's own checks array and line buffer: no report, no array made and freed per token.
+                    // The worker's own checks array and line buffer: no report, no array and no line String made
+                    // and freed per token.
                     let slot = workerState.pointer + worker
                     let facts = verifier.verify(token, at: at, into: &slot.pointee.checks)
                     result = item(
                         slot.pointee.checks, token: token, credential: facts.credential, malformed: false, number: number,
-                        into: &slot.pointee.line)
+                        into: &lines.pointer[worker])
                 }
                 guard tokensOnLine > 1 else { return result }
                 var marked = result
@@ -141,7 +143,7 @@ enum VerifyBatch {
             unreadable: { number, reason in
                 malformed(number, reason)
             },
-            progress: progress)
+            progress: progress, lines: lines)
 
         let summary = session.run(runner) { text in quiet ? true : BatchSession.writeOutput(text) }
         if summary.outputClosed { return ExitStatus.success.rawValue }
@@ -195,12 +197,16 @@ enum VerifyBatch {
     /// verdict; the reasons are written only for the checks that failed, so a valid token pays for no text.
     static func item(_ report: VerificationReport, number: Int) -> BatchItemResult {
         var line = JSONLineWriter(capacity: 320)
-        return item(
+        var result = item(
             report.checks, token: report.token, credential: report.credential, malformed: report.parseError != nil,
             number: number, into: &line)
+        result.jsonLine = line.text
+        result.lineBytes = nil
+        return result
     }
 
-    /// The line of a token judged by these checks, written into `line` (emptied first: a worker reuses one).
+    /// The line of a token judged by these checks, appended to `line` (a worker's `BatchLineBuffers` slot); the
+    /// result says which bytes are the line (`lineBytes`).
     static func item(
         _ checks: [CheckResult], token: CompactToken?, credential: CredentialVerdict?, malformed: Bool, number: Int,
         into line: inout JSONLineWriter
@@ -208,7 +214,7 @@ enum VerifyBatch {
         let valid = VerificationReport.isValid(checks)
         var failed: [String] = []
         for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].name) }
-        line.reset()
+        let start = line.bytes.count
         line.raw("{\"line\":")
         line.number(number)
         line.raw(valid ? ",\"valid\":true,\"failed\":[" : ",\"valid\":false,\"failed\":[")
@@ -229,7 +235,8 @@ enum VerifyBatch {
             line.string(reason(checks[index].text))
         }
         line.raw("}}")
-        return BatchItemResult(jsonLine: line.text, valid: valid, failedChecks: failed, malformed: malformed)
+        return BatchItemResult(
+            jsonLine: "", lineBytes: start..<line.bytes.count, valid: valid, failedChecks: failed, malformed: malformed)
     }
 
     /// Why a check failed, in one string: its detail, and what was expected and found when the check says.
@@ -322,8 +329,6 @@ enum VerifyBatch {
             var previous: CompactToken?
             /// The checks of the token being judged, emptied and refilled per token (its storage is kept).
             var checks: [CheckResult] = []
-            /// The token's line, written into bytes kept from one token to the next.
-            var line = JSONLineWriter(capacity: 512)
         }
 
         let pointer: UnsafeMutablePointer<Slot>
