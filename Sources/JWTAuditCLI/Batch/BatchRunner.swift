@@ -166,7 +166,7 @@ struct BatchRunner {
                 if let entry = result.tally { summary.tally.add(entry) }
                 if let range = result.lineBytes, let lines {
                     // Worker w judged the lines w, w + workers, ... of the chunk (`body` above).
-                    lines.pointer[index % workers].bytes.withUnsafeBufferPointer {
+                    lines.pointer[index % workers].withBytes {
                         out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range]))
                     }
                     out.append(0x0A)

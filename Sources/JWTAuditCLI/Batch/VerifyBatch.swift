@@ -214,7 +214,7 @@ enum VerifyBatch {
         let valid = VerificationReport.isValid(checks)
         var failed: [String] = []
         for index in checks.indices where checks[index].status == .fail { failed.append(checks[index].name) }
-        let start = line.bytes.count
+        let start = line.count
         line.raw("{\"line\":")
         line.number(number)
         line.raw(valid ? ",\"valid\":true,\"failed\":[" : ",\"valid\":false,\"failed\":[")
@@ -236,7 +236,7 @@ enum VerifyBatch {
         }
         line.raw("}}")
         return BatchItemResult(
-            jsonLine: "", lineBytes: start..<line.bytes.count, valid: valid, failedChecks: failed, malformed: malformed)
+            jsonLine: "", lineBytes: start..<line.count, valid: valid, failedChecks: failed, malformed: malformed)
     }
 
     /// Why a check failed, in one string: its detail, and what was expected and found when the check says.

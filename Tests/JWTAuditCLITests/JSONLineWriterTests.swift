@@ -1,0 +1,50 @@
+import JWTAuditCore
+import Testing
+@testable import JWTAuditCLI
+
+@Suite("JSON Lines records written as bytes")
+struct JSONLineWriterTests {
+    static func written(_ body: (inout JSONLineWriter) -> Void) -> String {
+        var line = JSONLineWriter(capacity: 8)  // small: every test grows it
+        body(&line)
+        return line.text
+    }
+
+    /// The eight-bytes-at-a-time test for "nothing to escape" must agree with the byte rule wherever the byte
+    /// sits: every ASCII byte, at every offset of a 17-byte string (two words and a tail).
+    @Test func stringsAreEscapedExactlyAsJSONWriterEscapesThemWhereverTheByteSits() {
+        for byte in UInt8(0)...0x7F {
+            for offset in 0..<17 {
+                var bytes = Array(repeating: UInt8(ascii: "a"), count: 17)
+                bytes[offset] = byte
+                let text = String(decoding: bytes, as: UTF8.self)
+                var expected = ""
+                JSONWriter.writeString(text, into: &expected)
+                #expect(Self.written { $0.string(text) } == expected, "byte \(byte) at \(offset)")
+            }
+        }
+        for text in ["", "é", "tenant ünïcode 😀 tail", "0123456789abcdef\u{7F}", String(repeating: "x", count: 1000)] {
+            var expected = ""
+            JSONWriter.writeString(text, into: &expected)
+            #expect(Self.written { $0.string(text) } == expected)
+        }
+    }
+
+    @Test(arguments: [0, 7, -7, 10, 1_767_225_600, Int.max, Int.min])
+    func numbersAreWrittenAsSwiftWritesThem(value: Int) {
+        #expect(Self.written { $0.number(value) } == String(value))
+    }
+
+    /// A reset writer starts again at its first byte; what it held is gone.
+    @Test func aResetWriterHoldsOnlyWhatFollows() {
+        var line = JSONLineWriter(capacity: 8)
+        line.raw("{\"a\":")
+        line.string(String(repeating: "long ", count: 40))
+        line.reset()
+        line.raw("{\"line\":")
+        line.number(3)
+        line.raw("}")
+        #expect(line.text == "{\"line\":3}")
+        #expect(line.count == 10)
+    }
+}
