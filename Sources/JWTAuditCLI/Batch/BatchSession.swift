@@ -93,6 +93,34 @@ final class BatchSession {
         return true
     }
 
+    /// `reason count, reason count`, the most frequent first (ties by name): how every batch totals its failures.
+    static func counts(_ byReason: [String: Int]) -> String {
+        byReason.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            .joined(separator: ", ")
+    }
+
+    /// The note for lines that held several tokens (`--pick`), naming what was done with the first (`done`:
+    /// "verified", "evaluated"); empty when there were none.
+    static func severalTokensNote(_ summary: BatchRunner.Summary, done: String) -> String {
+        guard summary.severalTokens > 0 else { return "" }
+        let lines = summary.severalTokens == 1 ? "1 line holds" : "\(summary.severalTokens) lines hold"
+        return "jwtaudit: note: \(lines) more than one token; the first of each was \(done) (--pick N takes the Nth)\n"
+    }
+
+    /// `--summary`'s report on standard output (text, or JSON with --json), unless quiet. False when the output was
+    /// closed (`| head`): the run then ends quietly with 0.
+    static func writeSummary(
+        _ summary: BatchRunner.Summary, policy: Bool, at atChoice: AtChoice, quiet: Bool, parsed: ParsedArguments,
+        streams: StandardStreams, environment: [String: String]
+    ) -> Bool {
+        guard !quiet else { return true }
+        let layout = TextStyle.layout(parsed, streams: streams, environment: environment)
+        let text = parsed.has(.json)
+            ? JSONWriter.write(BatchSummaryReport.json(summary.tally, policy: policy, at: atChoice)) + "\n"
+            : BatchSummaryReport.text(summary.tally, policy: policy, at: atChoice, layout: layout)
+        return writeOutput(text)
+    }
+
     /// Exit 3 for an input in which no line held a token (blank lines are not counted).
     static func noToken(lines: Int) -> CommandFailure {
         let why = switch lines {

@@ -82,12 +82,9 @@ enum DecodeBatch {
 
         let summary = session.run(runner) { text in quiet ? true : BatchSession.writeOutput(text) }
         if summary.outputClosed { return ExitStatus.success.rawValue }
-        if summaryOnly && !quiet {
-            let layout = TextStyle.layout(parsed, streams: streams, environment: environment)
-            let text = parsed.has(.json)
-                ? JSONWriter.write(BatchSummaryReport.json(summary.tally, policy: false, at: atChoice)) + "\n"
-                : BatchSummaryReport.text(summary.tally, policy: false, at: atChoice, layout: layout)
-            if !BatchSession.writeOutput(text) { return ExitStatus.success.rawValue }
+        if summaryOnly && !BatchSession.writeSummary(
+            summary, policy: false, at: atChoice, quiet: quiet, parsed: parsed, streams: streams, environment: environment) {
+            return ExitStatus.success.rawValue
         }
         let undecoded = summary.total - summary.valid
         if !quiet && !summaryOnly {

@@ -92,12 +92,9 @@ enum PolicyBatch {
 
         let summary = session.run(runner) { text in quiet ? true : BatchSession.writeOutput(text) }
         if summary.outputClosed { return ExitStatus.success.rawValue }
-        if summaryOnly && !quiet {
-            let layout = TextStyle.layout(parsed, streams: streams, environment: environment)
-            let text = parsed.has(.json)
-                ? JSONWriter.write(BatchSummaryReport.json(summary.tally, policy: true, at: atChoice)) + "\n"
-                : BatchSummaryReport.text(summary.tally, policy: true, at: atChoice, layout: layout)
-            if !BatchSession.writeOutput(text) { return ExitStatus.success.rawValue }
+        if summaryOnly && !BatchSession.writeSummary(
+            summary, policy: true, at: atChoice, quiet: quiet, parsed: parsed, streams: streams, environment: environment) {
+            return ExitStatus.success.rawValue
         }
         if quiet {
             if let line = quietLine(summary) { streams.writeErrorLine(line) }
@@ -185,14 +182,8 @@ enum PolicyBatch {
         if summary.undecided > 0 { out += ", \(summary.undecided) undecided (keys unavailable)" }
         out += "\n"
         let reasons = summary.failedByCheck.filter { $0.key != Unjudged.malformed.rawValue && $0.key != Unjudged.keysUnavailable.rawValue }
-        if !reasons.isEmpty {
-            let counts = reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            out += "jwtaudit: refused: " + TerminalText.escaped(counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) + "\n"
-        }
-        if summary.severalTokens > 0 {
-            let lines = summary.severalTokens == 1 ? "1 line holds" : "\(summary.severalTokens) lines hold"
-            out += "jwtaudit: note: \(lines) more than one token; the first of each was evaluated (--pick N takes the Nth)\n"
-        }
+        if !reasons.isEmpty { out += "jwtaudit: refused: " + TerminalText.escaped(BatchSession.counts(reasons)) + "\n" }
+        out += BatchSession.severalTokensNote(summary, done: "evaluated")
         if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
         return out
     }
@@ -205,7 +196,6 @@ enum PolicyBatch {
             return "jwtaudit: error: cannot obtain the keys for \(summary.undecided) \(of) (\(summary.firstUndecidedReason ?? "no reason given"))"
         }
         guard summary.valid < summary.total else { return nil }
-        let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return "jwtaudit: refused: \(summary.total - summary.valid) \(of) (" + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        return "jwtaudit: refused: \(summary.total - summary.valid) \(of) (" + BatchSession.counts(summary.failedByCheck) + ")"
     }
 }

@@ -167,13 +167,9 @@ enum VerifyBatch {
         if summary.undecided > 0 { out += ", \(summary.undecided) undecided (keys unavailable)" }
         out += "\n"
         if !summary.failedByCheck.isEmpty {
-            let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            out += "jwtaudit: failed checks: " + TerminalText.escaped(counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) + "\n"
+            out += "jwtaudit: failed checks: " + TerminalText.escaped(BatchSession.counts(summary.failedByCheck)) + "\n"
         }
-        if summary.severalTokens > 0 {
-            let lines = summary.severalTokens == 1 ? "1 line holds" : "\(summary.severalTokens) lines hold"
-            out += "jwtaudit: note: \(lines) more than one token; the first of each was verified (--pick N takes the Nth)\n"
-        }
+        out += BatchSession.severalTokensNote(summary, done: "verified")
         if summary.interrupted { out += "jwtaudit: interrupted: the counts cover the lines read so far\n" }
         return out
     }
@@ -187,8 +183,7 @@ enum VerifyBatch {
             return "jwtaudit: error: cannot obtain the keys for \(summary.undecided) \(of) (\(summary.firstUndecidedReason ?? "no reason given"))"
         }
         guard summary.valid < summary.total else { return nil }
-        let counts = summary.failedByCheck.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        return "jwtaudit: rejected: \(summary.total - summary.valid) \(of) (" + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+        return "jwtaudit: rejected: \(summary.total - summary.valid) \(of) (" + BatchSession.counts(summary.failedByCheck) + ")"
     }
 
     /// `{"line", "valid", "failed", "credential", "client", "tokenVersion", "aud", "exp", "kid", "reasons"}`,
