@@ -162,7 +162,7 @@ private struct YAMLParser {
     // MARK: document
 
     mutating func parseDocument() throws(JWTAuditError) -> YAMLNode {
-        if let bad = firstInvalidUTF8() { throw fail("not UTF-8 text", at: bad) }
+        if let bad = SourceText.firstUnreadableByte(bytes) { throw fail("not UTF-8 text", at: bad) }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         guard skipToContent() else { return .mapping([], line: 1) }
         if startsWith("%") { throw fail("YAML directives are not supported") }
@@ -180,23 +180,6 @@ private struct YAMLParser {
             throw fail("unexpected content (check the indentation)")
         }
         return node
-    }
-
-    func firstInvalidUTF8() -> Int? {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b < 0x80 {
-                if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return i }
-                i += 1
-                continue
-            }
-            let length = b >= 0xF0 && b <= 0xF4 ? 4 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xC2 && b <= 0xDF ? 2 : 0
-            guard length > 0, i + length <= bytes.count else { return i }
-            for k in 1..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
-            i += length
-        }
-        return nil
     }
 
     func startsWith(_ literal: String) -> Bool {
