@@ -77,12 +77,12 @@ enum BatchSummaryReport {
             let verdict = refused == 0
                 ? "every token would be admitted"
                 : "\(refused) of \(tally.totals.tokens) line\(tally.totals.tokens == 1 ? "" : "s") would be refused; \(callers) caller\(callers == 1 ? "" : "s") would break"
-            out += layout.paint("Dry run: " + verdict, refused == 0 ? .pass : .fail) + "\n"
+            out += layout.wrap("Dry run: " + verdict, indent: 0, role: refused == 0 ? .pass : .fail)
         } else {
             out += "Callers: \(tally.rows.count - (tally.malformed > 0 ? 1 : 0)) group\(tally.rows.count == 1 ? "" : "s") in \(tally.totals.tokens) line\(tally.totals.tokens == 1 ? "" : "s")\n"
         }
         if case .issuedAt = at {
-            out += "Each token judged as of its own iat (--at iat): an expiry since then is not held against it.\n"
+            out += layout.wrap("Each token judged as of its own iat (--at iat): an expiry since then is not held against it.", indent: 0)
         } else if policy, case .fixed(let instant) = at {
             out += "Judged at \(NumericDate.formatRFC3339(instant)).\n"
         }
