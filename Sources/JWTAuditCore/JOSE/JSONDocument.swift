@@ -126,17 +126,22 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     static func scan(_ bytes: [UInt8], limits: JSONParser.Limits, previous: JSONDocument? = nil) throws(JSONParser.ParseError)
         -> JSONDocument?
     {
-        // Every member takes at least five bytes (`"":0,`), so this many slots always suffice.
-        let capacity = bytes.count / 5 + 2
-        let scanned: Result<JSONDocument?, JSONParser.ParseError> = withUnsafeTemporaryAllocation(
-            of: Member.self, capacity: capacity
-        ) { table in
+        let scanned: Result<JSONDocument?, JSONParser.ParseError> = bytes.withUnsafeBufferPointer { buffer in
+            // Every member has a ':', so the table is sized from the colons: one allocation holds the document's
+            // fields and its table, and the scan writes straight into it.
+            let capacity = colons(in: buffer) + 1
+            let document = unsafeDowncast(
+                JSONDocument.create(minimumCapacity: capacity) { _ in
+                    Fields(bytes: bytes, count: 0, limits: limits, slots: (0, 0, 0, 0, 0, 0, 0, 0), hashed: false,
+                        hasDuplicates: false, duplicatesUnknown: true)
+                }, to: JSONDocument.self)
             do throws(JSONParser.ParseError) {
-                let count = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.ParseError) in
-                    try JSONParser.scanObject(buffer, limits: limits, into: table)
+                let count = try document.withUnsafeMutablePointerToElements { (table) throws(JSONParser.ParseError) in
+                    try JSONParser.scanObject(buffer, limits: limits, into: UnsafeMutableBufferPointer(start: table, count: capacity))
                 }
                 guard let count else { return .success(nil) }
-                return .success(make(bytes, UnsafeBufferPointer(rebasing: table[..<count]), limits, previous))
+                document.complete(count: count, buffer, previous)
+                return .success(document)
             } catch {
                 return .failure(error)
             }
@@ -150,59 +155,72 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         }
     }
 
-    private static func make(
-        _ bytes: [UInt8], _ members: UnsafeBufferPointer<Member>, _ limits: JSONParser.Limits, _ previous: JSONDocument?
-    ) -> JSONDocument {
+    /// How many ':' bytes `buffer` holds, eight at a time: the "has a zero byte" test on `word ^ "::::::::"` marks
+    /// every ':' and may mark a byte above one falsely (a borrow), so this never counts too few.
+    private static func colons(in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let count = buffer.count
+        guard let base = buffer.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var found = 0
+        var index = 0
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x3A)
+            found &+= ((word &- ones) & ~word & (ones &* 0x80)).nonzeroBitCount
+            index += 8
+        }
+        while index < count {
+            if base[index] == UInt8(ascii: ":") { found += 1 }
+            index += 1
+        }
+        return found
+    }
+
+    /// Fills in what the scan found: the count, the hash slots and whether names repeat, and the values `previous`
+    /// lends (its cached ones whose member and bytes are the same here).
+    private func complete(count: Int, _ document: UnsafeBufferPointer<UInt8>, _ previous: JSONDocument?) {
         var table: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         var duplicates = false
-        let count = members.count
         let hashed = count <= JSONObject.hashedLimit
+        let members = UnsafeBufferPointer(start: withUnsafeMutablePointerToElements { $0 }, count: count)
         if hashed {
             withUnsafeMutableBytes(of: &table) { slots in
-                bytes.withUnsafeBufferPointer { document in
-                    for index in 0..<count {
-                        let print = members[index].fingerprint
-                        var probe = JSONObject.hash(print)
-                        while true {
-                            let entry = Int(slots[probe])
-                            if entry == 0 { break }
-                            if members[entry - 1].fingerprint == print
-                                && sameName(members[entry - 1], members[index], document)
-                            {
-                                duplicates = true
-                                break
-                            }
-                            probe = (probe + 1) & (JSONObject.slotCount - 1)
+                for index in 0..<count {
+                    let print = members[index].fingerprint
+                    var probe = JSONObject.hash(print)
+                    while true {
+                        let entry = Int(slots[probe])
+                        if entry == 0 { break }
+                        if members[entry - 1].fingerprint == print && Self.sameName(members[entry - 1], members[index], document) {
+                            duplicates = true
+                            break
                         }
-                        slots[probe] = UInt8(index + 1)
+                        probe = (probe + 1) & (JSONObject.slotCount - 1)
                     }
+                    slots[probe] = UInt8(index + 1)
                 }
             }
         }
-        var seeded = Cache()
-        if let previous {
-            previous.withUnsafeMutablePointerToElements { earlierMembers in
-                let earlierCount = previous.count
-                let earlierBytes = previous.bytes
-                previous.withCache { earlier in
-                    earlier.forEach { index, value in
-                        if Int(index) < count && Int(index) < earlierCount,
-                            sameMember(members[Int(index)], bytes, earlierMembers[Int(index)], earlierBytes)
-                        {
-                            seeded.insert(index, value)
-                        }
-                    }
+        let fields = self.fields
+        fields.pointee = Fields(
+            bytes: fields.pointee.bytes, count: count, limits: fields.pointee.limits, slots: table, hashed: hashed,
+            hasDuplicates: duplicates, duplicatesUnknown: !hashed)
+        pthread_mutex_init(&fields.pointee.lock, nil)
+        guard let previous else { return }
+        let earlierMembers = previous.members
+        let earlierBytes = previous.bytes
+        let bytes = fields.pointee.bytes
+        var lent = Cache()
+        previous.withCache { earlier in
+            earlier.forEach { index, value in
+                if Int(index) < count && Int(index) < earlierMembers.count,
+                    Self.sameMember(members[Int(index)], bytes, earlierMembers[Int(index)], earlierBytes)
+                {
+                    lent.insert(index, value)
                 }
             }
         }
-        let fields = Fields(
-            bytes: bytes, count: count, limits: limits, slots: table, hashed: hashed, hasDuplicates: duplicates,
-            duplicatesUnknown: !hashed, cache: seeded)
-        let document = unsafeDowncast(
-            JSONDocument.create(minimumCapacity: count) { _ in fields }, to: JSONDocument.self)
-        document.withUnsafeMutablePointerToHeader { pthread_mutex_init(&$0.pointee.lock, nil) }
-        document.withUnsafeMutablePointerToElements { $0.initialize(from: members.baseAddress!, count: count) }
-        return document
+        fields.pointee.cache = lent
     }
 
     /// The member table, borrowed.
