@@ -166,7 +166,12 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         var index = 0
         while index + 8 <= count {
             let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x3A)
-            found &+= ((word &- ones) & ~word & (ones &* 0x80)).nonzeroBitCount
+            // Most words hold no ':'; clearing the lowest mark per step beats a software popcount.
+            var marks = (word &- ones) & ~word & (ones &* 0x80)
+            while marks != 0 {
+                marks &= marks &- 1
+                found &+= 1
+            }
             index += 8
         }
         while index < count {

@@ -629,7 +629,7 @@ extension JSONParser {
                     to: JSONDocument.Member(
                         keyStart: Int32(keyStart), keyLength: Int32(keyEnd - keyStart), valueStart: Int32(valueStart),
                         valueEnd: Int32(cursor.position),
-                        fingerprint: JSONObject.fingerprint(ascii: base + keyStart, count: keyEnd - keyStart),
+                        fingerprint: cursor.documentFingerprint(keyStart, keyEnd - keyStart),
                         first: base[valueStart], plainString: plainString))
                 count += 1
                 cursor.skipWhitespace()
