@@ -102,7 +102,7 @@ enum DecodeReport {
             sig.append("encrypted", .bool(true))
         } else {
             // null: the signature segment cannot be read (`findings` has signature-unreadable).
-            sig.append("bytes", unreadable ? .null : .number(JSONNumber(token.signature.count)))
+            sig.append("bytes", unreadable ? .null : .number(JSONNumber(token.signatureCount)))
         }
         sig.append("kid", token.header["kid"] ?? .null)
         sig.append("verified", .bool(false))
@@ -136,7 +136,7 @@ enum DecodeReport {
         } else if inspection.signatureProblem != nil {
             rows.append(("length", style.red("unreadable") + ": the segment is not a whole signature (see findings)"))
         } else {
-            rows.append(("length", "\(token.signature.count) bytes"))
+            rows.append(("length", "\(token.signatureCount) bytes"))
         }
         if let kid = token.header["kid"] { rows.append(("key id", safe(kid.stringValue ?? JSONWriter.write(kid, style: .compact)))) }
         rows.append(("verified", style.yellow("no") + (token.isDecrypted ? ": the plaintext is not signed; there is nothing to verify" : ": decode does not verify the signature")))

@@ -322,7 +322,7 @@ struct StepContext {
 
     func signatureFailure(_ text: CheckText) -> (String, String) {
         if isGraphToken { return (graphExplanation, graphFix) }
-        if token?.signature.isEmpty == true {
+        if token?.signatureCount == 0 {
             return ("The token has no signature.", "Treat it as forged; a real access token is signed.")
         }
         return ("The signature does not verify with the key chosen by kid \(token?.keyID.map { "\"\($0)\"" } ?? "(none)"): \(text.detail). The token was changed after it was signed, or another key with the same kid signed it.",

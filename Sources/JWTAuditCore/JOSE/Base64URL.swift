@@ -106,17 +106,35 @@ public enum Base64URL {
     /// The fast path: nil when the input is not canonical strict base64url (a stray character, padding, a
     /// length of 4n+1, non-zero unused bits), with no attempt to say why.
     static func decodeContiguous(_ input: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        let count = input.count
+        guard let outputCount = decodedCount(input.count) else { return nil }
+        var valid = true
+        let decoded = [UInt8](unsafeUninitializedCapacity: outputCount) { output, initialized in
+            let written = output.baseAddress.flatMap { decodeContiguous(input, into: $0) }
+            valid = written != nil || outputCount == 0
+            initialized = written ?? 0
+        }
+        return valid ? decoded : nil
+    }
+
+    /// How many bytes `count` characters of unpadded base64url decode to; nil for a length no encoding has (4n+1).
+    static func decodedCount(_ count: Int) -> Int? {
         let remainder = count & 3
         if remainder == 1 { return nil }
-        guard let source = input.baseAddress else { return [] }
-        let outputCount = count / 4 * 3 + (remainder == 0 ? 0 : remainder - 1)
+        return count / 4 * 3 + (remainder == 0 ? 0 : remainder - 1)
+    }
+
+    /// The fast path into caller's memory (`decodedCount` bytes): how many bytes it wrote, or nil when the input is
+    /// not canonical strict base64url. A token's signature is decoded this way into the token itself.
+    static func decodeContiguous(_ input: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Int? {
+        let count = input.count
+        let remainder = count & 3
+        guard let outputCount = decodedCount(count) else { return nil }
+        guard let source = input.baseAddress else { return 0 }
         let groups = groupTables
-        return decodeTable.withUnsafeBufferPointer { tableBuffer -> [UInt8]? in
+        return decodeTable.withUnsafeBufferPointer { tableBuffer -> Int? in
             let table = tableBuffer.baseAddress!
             var valid = true
-            let decoded = [UInt8](unsafeUninitializedCapacity: outputCount) { output, initialized in
-                let out = output.baseAddress!
+            do {
                 var read = 0
                 var written = 0
                 let whole = count - remainder
@@ -177,9 +195,8 @@ public enum Base64URL {
                         }
                     }
                 }
-                initialized = valid ? written : 0
+                return valid ? written : nil
             }
-            return valid ? decoded : nil
         }
     }
 

@@ -31,8 +31,12 @@ public final class CompactToken: Sendable {
     public let headerBytes: [UInt8]
     /// Decoded payload bytes (JWS only; empty for JWE, whose payload is encrypted).
     public let payloadBytes: [UInt8]
-    /// Decoded signature bytes (JWS only). Empty for an unsecured JWS (`alg: none`, RFC 7515 §A.5).
-    public let signature: [UInt8]
+    /// Decoded signature bytes (JWS only). Empty for an unsecured JWS (`alg: none`, RFC 7515 §A.5). A copy:
+    /// the verifier borrows them (`signatureBytes.withBytes`).
+    public var signature: [UInt8] { signatureBytes.array }
+    let signatureBytes: SignatureBytes
+    /// The signature's length in bytes, without copying it (0 for an unsecured JWS and for a JWE).
+    public var signatureCount: Int { signatureBytes.count }
     /// The bytes the signature covers, exactly as received: the first `signingInputLength` bytes of `text` (its
     /// first two segments and the dot between them). Not copied out when the token is parsed: the signature is
     /// verified over `text`'s own bytes (`withSigningInput`); this copy is for readers that want an array.
@@ -60,8 +64,21 @@ public final class CompactToken: Sendable {
     /// What the checks read from the header, read once per header (shared with the token it was reused from).
     let headerFacts: HeaderFacts
 
-    init(
+    convenience init(
         kind: Kind, text: String, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8], signature: [UInt8],
+        signingInputLength: Int, claims: JSONObject?, claimsProblem: String?, isDecrypted: Bool,
+        headerSegmentLength: Int, headerLimits: JSONParser.Limits, headerFacts: HeaderFacts? = nil
+    ) {
+        self.init(
+            kind: kind, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
+            signatureBytes: SignatureBytes(signature), signingInputLength: signingInputLength, claims: claims,
+            claimsProblem: claimsProblem, isDecrypted: isDecrypted, headerSegmentLength: headerSegmentLength,
+            headerLimits: headerLimits, headerFacts: headerFacts)
+    }
+
+    init(
+        kind: Kind, text: String, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8],
+        signatureBytes: SignatureBytes,
         signingInputLength: Int, claims: JSONObject?, claimsProblem: String?, isDecrypted: Bool,
         headerSegmentLength: Int, headerLimits: JSONParser.Limits, headerFacts: HeaderFacts? = nil
     ) {
@@ -71,7 +88,7 @@ public final class CompactToken: Sendable {
         self.header = header
         self.headerBytes = headerBytes
         self.payloadBytes = payloadBytes
-        self.signature = signature
+        self.signatureBytes = signatureBytes
         self.signingInputLength = signingInputLength
         self.claims = claims
         self.claimsProblem = claimsProblem
@@ -281,7 +298,13 @@ public final class CompactToken: Sendable {
         }
 
         let payloadBytes = try decode(1)
-        let signature = try decode(2)
+        // The signature is decoded into the token itself (`SignatureBytes`); the array decoder runs only to say
+        // what is wrong with a segment that is not canonical.
+        let signatureRange = range(2)
+        guard let signature = SignatureBytes.decode(UnsafeBufferPointer(rebasing: bytes[signatureRange])) else {
+            _ = try decode(2)
+            throw JWTAuditError(.malformedToken, "signature segment (segment 3, starting at character \(signatureRange.lowerBound + 1)): not strict base64url")
+        }
         var claims: JSONObject?
         var claimsProblem: String?
         do {
@@ -303,7 +326,7 @@ public final class CompactToken: Sendable {
         }
         return CompactToken(
             kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
-            signature: signature, signingInputLength: dots[1], claims: claims,
+            signatureBytes: signature, signingInputLength: dots[1], claims: claims,
             claimsProblem: claimsProblem, isDecrypted: false, headerSegmentLength: dots[0], headerLimits: limits.json,
             headerFacts: headerFacts)
     }

@@ -148,7 +148,7 @@ public enum PolicyEvaluator {
         var signature: PolicyLastError?
         var signatureLast = false
         if failed(.algorithm) != nil || failed(.key) != nil || failed(.signature) != nil {
-            if token?.algorithm?.lowercased() == "none" || token?.signature.isEmpty == true {
+            if token?.algorithm?.lowercased() == "none" || token?.signatureCount == 0 {
                 signature = invalid(IdentityModelMessages.unsigned)
             } else if let lookup, lookup.keysInParameters + lookup.keysInConfiguration > 0 {
                 if let kid = lookup.kid, lookup.kidMatched {
