@@ -45,6 +45,12 @@ struct JSONLineWriter {
         count += 1
     }
 
+    /// Bytes as they are: a whole line written elsewhere (a batch's chunk output gathers its workers' lines).
+    mutating func bytes(_ bytes: UnsafeBufferPointer<UInt8>) { append(bytes) }
+
+    /// The end of a JSON Lines record.
+    mutating func newline() { byte(0x0A) }
+
     /// JSON text as it is: punctuation and keys (`,"client":`).
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
