@@ -86,19 +86,13 @@ struct BatchRunner {
         self.unreadable = unreadable
     }
 
-    /// A fixed-size slot array the workers write into, each index written by exactly one worker.
+    /// A fixed-size slot array the workers write into: each index is initialised by exactly one worker (`body` strides
+    /// over every index once) and then moved out exactly once by the writing thread, so a slot needs no Optional,
+    /// no empty value written first and none destroyed per line.
     private final class Slots: @unchecked Sendable {
-        let pointer: UnsafeMutablePointer<BatchItemResult?>
-        let count: Int
-        init(count: Int) {
-            self.count = count
-            pointer = .allocate(capacity: count)
-            pointer.initialize(repeating: nil, count: count)
-        }
-        deinit {
-            pointer.deinitialize(count: count)
-            pointer.deallocate()
-        }
+        let pointer: UnsafeMutablePointer<BatchItemResult>
+        init(count: Int) { pointer = .allocate(capacity: count) }
+        deinit { pointer.deallocate() }
     }
 
     /// Runs over the given descriptors in order. `write` returns false when the output is closed.
@@ -129,8 +123,8 @@ struct BatchRunner {
                 var index = worker
                 while index < work.count {
                     switch work[index] {
-                    case .text(let text, let number): slots.pointer[index] = verify(text, number, worker)
-                    case .unreadable(let number, let reason): slots.pointer[index] = unreadable(number, reason)
+                    case .text(let text, let number): (slots.pointer + index).initialize(to: verify(text, number, worker))
+                    case .unreadable(let number, let reason): (slots.pointer + index).initialize(to: unreadable(number, reason))
                     }
                     progress?.judged(worker: worker)
                     index += stride
@@ -146,7 +140,7 @@ struct BatchRunner {
             out.reset()
             for index in 0..<work.count {
                 // Moved out of its slot, not copied: the result is a large struct of strings and arrays.
-                let result = slots.pointer[index].take()!
+                let result = (slots.pointer + index).move()
                 if result.interrupted {
                     summary.interrupted = true
                     continue
