@@ -10,13 +10,15 @@ public enum SignatureOutcome: Sendable, Equatable {
 public func verifySignature(
     algorithm: JWSAlgorithm, key: VerificationKey, message: [UInt8], signature: [UInt8]
 ) -> SignatureOutcome {
-    message.withUnsafeBytes { verifySignature(algorithm: algorithm, key: key, message: $0, signature: signature) }
+    message.withUnsafeBytes { message in
+        signature.withUnsafeBytes { verifySignature(algorithm: algorithm, key: key, message: message, signature: $0) }
+    }
 }
 
 /// The same over borrowed bytes: the verifier passes the token's own text (`CompactToken.withSigningInput`), so
 /// the signing input is never copied.
 func verifySignature(
-    algorithm: JWSAlgorithm, key: VerificationKey, message: UnsafeRawBufferPointer, signature: [UInt8]
+    algorithm: JWSAlgorithm, key: VerificationKey, message: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer
 ) -> SignatureOutcome {
     // Compared, not hashed: a String-backed enum hashes its raw value, and a key allows a few algorithms at most.
     guard key.compatibleAlgorithms.contains(where: { $0 == algorithm }) else {
@@ -30,9 +32,7 @@ func verifySignature(
         guard signature.count == length else {
             return .invalid("an \(algorithm.rawValue) signature is \(length) bytes; this one is \(signature.count)")
         }
-        let matches = signature.withUnsafeBytes { tag in
-            key.hmacKey?.verify(digestName: algorithm.digestName!, message: message, tag: tag)
-        }
+        let matches = key.hmacKey?.verify(digestName: algorithm.digestName!, message: message, tag: signature)
         guard let matches else { return .invalid("HMAC could not be computed") }
         return matches ? .valid : .invalid("the HMAC does not match")
 
@@ -45,9 +45,8 @@ func verifySignature(
         }
         let padding: OpenSSLSignature.Padding =
             algorithm.family == .rsaPSS ? .pss(saltLength: algorithm.hashLength!) : .pkcs1
-        let matches = signature.withUnsafeBytes {
-            OpenSSLSignature.verify(key: openSSLKey, digestName: algorithm.digestName, padding: padding, message: message, signature: $0)
-        }
+        let matches = OpenSSLSignature.verify(
+            key: openSSLKey, digestName: algorithm.digestName, padding: padding, message: message, signature: signature)
         return matches ? .valid : .invalid("the signature does not match")
 
     case (.ecdsa, .publicKey(let openSSLKey, .ec(let curve, _, _))):
@@ -73,9 +72,8 @@ func verifySignature(
         guard signature.count == 64 else {
             return .invalid("an Ed25519 signature is 64 bytes; this one is \(signature.count)")
         }
-        let matches = signature.withUnsafeBytes {
-            OpenSSLSignature.verify(key: openSSLKey, digestName: nil, padding: nil, message: message, signature: $0)
-        }
+        let matches = OpenSSLSignature.verify(
+            key: openSSLKey, digestName: nil, padding: nil, message: message, signature: signature)
         return matches ? .valid : .invalid("the signature does not match")
 
     default:
@@ -88,7 +86,7 @@ func verifySignature(
 /// per token putting it together from pieces, then one).
 enum ECDSASignature {
     /// Calls `body` with the DER of (r, s).
-    static func withDER<R>(r: ArraySlice<UInt8>, s: ArraySlice<UInt8>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    static func withDER<R>(r: Slice<UnsafeRawBufferPointer>, s: Slice<UnsafeRawBufferPointer>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         // Each INTEGER: a tag, a length of up to 3 bytes, a 0x00 pad and the digits; the SEQUENCE: a tag and a
         // length of up to 3 bytes.
         let capacity = 2 * (1 + 3 + 1) + r.count + s.count + 1 + 3
@@ -103,7 +101,7 @@ enum ECDSASignature {
         let buffer: UnsafeMutableBufferPointer<UInt8>
         var count = 0
 
-        mutating func write(r: ArraySlice<UInt8>, s: ArraySlice<UInt8>) {
+        mutating func write(r: Slice<UnsafeRawBufferPointer>, s: Slice<UnsafeRawBufferPointer>) {
             let (rDigits, rPad) = ECDSASignature.content(r)
             let (sDigits, sPad) = ECDSASignature.content(s)
             let rLength = rDigits.count + (rPad ? 1 : 0)
@@ -120,7 +118,7 @@ enum ECDSASignature {
             count += 1
         }
 
-        private mutating func integer(_ digits: ArraySlice<UInt8>, pad: Bool, length: Int) {
+        private mutating func integer(_ digits: Slice<UnsafeRawBufferPointer>, pad: Bool, length: Int) {
             byte(0x02)
             self.length(length)
             if pad { byte(0) }
@@ -143,7 +141,7 @@ enum ECDSASignature {
 
     /// An INTEGER's content: minimal (leading zeros dropped, one kept for zero) and positive (a 0x00 goes before a
     /// high bit).
-    fileprivate static func content(_ value: ArraySlice<UInt8>) -> (digits: ArraySlice<UInt8>, pad: Bool) {
+    fileprivate static func content(_ value: Slice<UnsafeRawBufferPointer>) -> (digits: Slice<UnsafeRawBufferPointer>, pad: Bool) {
         var digits = value.drop { $0 == 0 }
         if digits.isEmpty { digits = value.suffix(1) }
         return (digits, (digits.first ?? 0) & 0x80 != 0)

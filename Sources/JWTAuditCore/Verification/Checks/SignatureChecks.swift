@@ -93,8 +93,8 @@ extension Verifier {
         }
         var failures: [SignatureFailure] = []
         for key in selection.keys.keys where selection.admits(key) && Self.issuerMayUse(key, token) {
-            let outcome = token.withSigningInput {
-                verifySignature(algorithm: algorithm, key: key, message: $0, signature: token.signature)
+            let outcome = token.withSigningInput { message in
+                token.signatureBytes.withBytes { verifySignature(algorithm: algorithm, key: key, message: message, signature: $0) }
             }
             switch outcome {
             case .valid:
