@@ -8,6 +8,7 @@ import PackageDescription
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
     .enableUpcomingFeature("InternalImportsByDefault"),
+    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
 ]
 
 /// The release binary is started once per token by scripts, so its start-up is measured (issue 7, bench/): every
@@ -82,7 +83,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "jwtaudit",
-            dependencies: ["JWTAuditCLI"],
+            dependencies: ["JWTAuditCLI", "JWTAuditCore"],
             swiftSettings: strict,
             linkerSettings: [.unsafeFlags(releaseLinkFlags, .when(configuration: .release))]
         ),
