@@ -3,7 +3,10 @@
 /// RFC 7515 §7.1: the signature covers `ASCII(BASE64URL(UTF8(JWS Protected Header)) || '.' ||
 /// BASE64URL(JWS Payload))`. `signingInput` is those exact bytes as received: the verifier never re-encodes
 /// anything, so a token whose header was re-serialised by a middlebox cannot pass.
-public struct CompactToken: Sendable {
+///
+/// A final class of constants: a token is handed to a dozen checks, evidence and reports, and each copy of a struct
+/// of nine references retained and released every one of them (some 27 copies per token in a batch, issue 22).
+public final class CompactToken: Sendable {
     public enum Kind: String, Sendable {
         /// Three segments: header, payload, signature (RFC 7515 §7.1).
         case jws
@@ -54,8 +57,31 @@ public struct CompactToken: Sendable {
     let headerSegmentLength: Int
     let headerLimits: JSONParser.Limits
 
+    /// What the checks read from the header, read once per header (shared with the token it was reused from).
+    let headerFacts: HeaderFacts
+
+    init(
+        kind: Kind, text: String, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8], signature: [UInt8],
+        signingInputLength: Int, claims: JSONObject?, claimsProblem: String?, isDecrypted: Bool,
+        headerSegmentLength: Int, headerLimits: JSONParser.Limits, headerFacts: HeaderFacts? = nil
+    ) {
+        self.headerFacts = headerFacts ?? HeaderFacts(header)
+        self.kind = kind
+        self.text = text
+        self.header = header
+        self.headerBytes = headerBytes
+        self.payloadBytes = payloadBytes
+        self.signature = signature
+        self.signingInputLength = signingInputLength
+        self.claims = claims
+        self.claimsProblem = claimsProblem
+        self.isDecrypted = isDecrypted
+        self.headerSegmentLength = headerSegmentLength
+        self.headerLimits = headerLimits
+    }
+
     public var algorithm: String? { header["alg"]?.stringValue }
-    public var keyID: String? { header["kid"]?.stringValue }
+    public var keyID: String? { headerFacts.kid }
 
     /// Parses compact serialization. Throws `.malformedToken` (with the segment and offset named) or
     /// `.limitExceeded`.
@@ -105,7 +131,8 @@ public struct CompactToken: Sendable {
     /// parsed under the same JSON limits), takes its decoded header instead of decoding and parsing the segment
     /// again: the result is the same, since the header is a function of those bytes. Tokens signed by one key of
     /// one issuer share their header, and in batch verification its decoding was a tenth of the parsing. The
-    /// payload's string claims that repeat `previous`'s byte for byte (issuer, tenant, client) share its Strings.
+    /// payload's claims that repeat `previous`'s byte for byte (issuer, tenant, client) share its values
+    /// (`JSONDocument`).
     public static func parse(_ text: String, limits: Limits = .default, reusingHeaderOf previous: CompactToken?)
         throws(JWTAuditError) -> CompactToken
     {
@@ -233,11 +260,13 @@ public struct CompactToken: Sendable {
         if range(0).isEmpty { throw JWTAuditError(.malformedToken, "the header segment is empty") }
         let headerBytes: [UInt8]
         let header: JSONObject
+        var headerFacts: HeaderFacts?
         if let previous, previous.headerLimits == limits.json,
             previous.hasHeaderSegment(UnsafeBufferPointer(rebasing: bytes[range(0)]))
         {
             headerBytes = previous.headerBytes
             header = previous.header
+            headerFacts = previous.headerFacts
         } else {
             headerBytes = try decode(0)
             header = try parseHeader(headerBytes, limits: limits.json)
@@ -248,7 +277,7 @@ public struct CompactToken: Sendable {
             return CompactToken(
                 kind: .jwe, text: text, header: header, headerBytes: headerBytes, payloadBytes: [], signature: [],
                 signingInputLength: 0, claims: nil, claimsProblem: "the payload is encrypted (JWE)", isDecrypted: false,
-                headerSegmentLength: dots[0], headerLimits: limits.json)
+                headerSegmentLength: dots[0], headerLimits: limits.json, headerFacts: headerFacts)
         }
 
         let payloadBytes = try decode(1)
@@ -256,9 +285,12 @@ public struct CompactToken: Sendable {
         var claims: JSONObject?
         var claimsProblem: String?
         do {
-            // The previous token's claims lend the strings this payload repeats (see `JSONParser.parse`).
-            let recent = previous?.headerLimits == limits.json ? previous?.claims : nil
-            if let object = try JSONParser.parse(bytes: payloadBytes, limits: limits.json, reusingStringsOf: recent).objectValue {
+            // Read lazily (`JSONDocument`): validated in full now, values built when asked. The previous token's
+            // document lends the values this one repeats byte for byte.
+            let recent = previous?.headerLimits == limits.json ? previous?.claims?.document : nil
+            if let document = try JSONDocument.scan(payloadBytes, limits: limits.json, previous: recent) {
+                claims = JSONObject(document: document)
+            } else if let object = try JSONParser.parse(bytes: payloadBytes, limits: limits.json).objectValue {
                 claims = object
             } else {
                 claimsProblem = "the payload is JSON but not a JSON object"
@@ -272,7 +304,8 @@ public struct CompactToken: Sendable {
         return CompactToken(
             kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
             signature: signature, signingInputLength: dots[1], claims: claims,
-            claimsProblem: claimsProblem, isDecrypted: false, headerSegmentLength: dots[0], headerLimits: limits.json)
+            claimsProblem: claimsProblem, isDecrypted: false, headerSegmentLength: dots[0], headerLimits: limits.json,
+            headerFacts: headerFacts)
     }
 
     private static func parseHeader(_ headerBytes: [UInt8], limits: JSONParser.Limits) throws(JWTAuditError)

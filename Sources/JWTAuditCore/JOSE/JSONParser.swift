@@ -63,31 +63,21 @@ public struct JSONParser {
     }
 
     public static func parse(bytes: [UInt8], limits: Limits = .default) throws(ParseError) -> JSONValue {
-        try parse(bytes: bytes, limits: limits, reusingStringsOf: nil)
-    }
-
-    /// Parses like `parse(bytes:limits:)`, taking the top-level string values of `recent` where this document
-    /// has, at the same member position and under the same name, exactly the same bytes: the result is the same,
-    /// and the String is shared instead of allocated, copied and freed again. Tokens of one batch repeat their
-    /// issuer, tenant, client and more (`CompactToken.parse(_:limits:reusingHeaderOf:)` passes the worker's
-    /// previous claims).
-    static func parse(bytes: [UInt8], limits: Limits, reusingStringsOf recent: JSONObject?) throws(ParseError) -> JSONValue {
         if bytes.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
         return try bytes.withUnsafeBufferPointer { (buffer) throws(ParseError) -> JSONValue in
-            try parse(buffer: buffer, limits: limits, reusingStringsOf: recent)
+            try parse(buffer: buffer, limits: limits)
         }
     }
 
     /// Parses the bytes in place: the cursor reads through a raw pointer, so no byte is copied, bounds-checked twice
     /// or retained on the way; only the values themselves (Strings, arrays, objects) are allocated.
-    static func parse(buffer: UnsafeBufferPointer<UInt8>, limits: Limits, reusingStringsOf recent: JSONObject? = nil)
-        throws(ParseError) -> JSONValue
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, limits: Limits) throws(ParseError) -> JSONValue
     {
         if buffer.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
         guard let base = buffer.baseAddress, buffer.count > 0 else {
             throw ParseError(kind: .syntax("unexpected end of input"), offset: 0)
         }
-        var parser = Cursor(bytes: base, count: buffer.count, limits: limits, recent: recent)
+        var parser = Cursor(bytes: base, count: buffer.count, limits: limits)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -102,34 +92,12 @@ public struct JSONParser {
         let bytes: UnsafePointer<UInt8>
         let count: Int
         let limits: Limits
-        /// The members of a previous document's top-level object, whose string values may be taken
-        /// (`reusedString`); empty when there is none.
-        let recent: [(key: String, value: JSONValue)]
         var position = 0
 
-        init(bytes: UnsafePointer<UInt8>, count: Int, limits: Limits, recent: JSONObject? = nil) {
+        init(bytes: UnsafePointer<UInt8>, count: Int, limits: Limits) {
             self.bytes = bytes
             self.count = count
             self.limits = limits
-            self.recent = recent?.members ?? []
-        }
-
-        /// The string value of `recent`'s member `index` when it has the name `key` and the document's value here
-        /// is a string of exactly its bytes with no escape: printable ASCII up to the closing quote (the scan
-        /// `parseString` makes), equal to the previous value (`memcmp`). Then it is the same String. Only strings
-        /// over 15 bytes are looked at: shorter ones are stored inline and cost no allocation anyway.
-        mutating func reusedString(member index: Int, key: String) -> JSONValue? {
-            guard index < recent.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
-            let start = position + 1
-            let end = plainRunEnd(from: start)
-            let length = end - start
-            guard length > 15, end < count, bytes[end] == UInt8(ascii: "\""),
-                case .string(let text) = recent[index].value, text.utf8.count == length, recent[index].key == key
-            else { return nil }
-            let same = text.utf8.withContiguousStorageIfAvailable { memcmp($0.baseAddress!, bytes + start, length) == 0 }
-            guard same == true else { return nil }
-            position = end + 1
-            return .string(text)
         }
 
         func error(_ message: String) -> ParseError { ParseError(kind: .syntax(message), offset: position) }
@@ -216,12 +184,7 @@ public struct JSONParser {
                 }
                 position += 1
                 skipWhitespace()
-                let value: JSONValue
-                if depth == 1, let reused = reusedString(member: members.count, key: key) {
-                    value = reused
-                } else {
-                    value = try parseValue(depth: depth)
-                }
+                let value = try parseValue(depth: depth)
                 if members.count >= limits.maxContainerCount {
                     throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
                 }
@@ -264,8 +227,139 @@ public struct JSONParser {
             }
         }
 
+        // MARK: Validating without building (JSONDocument)
+
+        /// What `skipString` saw: a string of plain ASCII with no escape reads back as its own bytes.
+        struct StringShape {
+            var ascii = true
+            var escaped = false
+        }
+
+        /// Skips one value under exactly `parseValue`'s grammar and limits (the same primitives: `plainRunEnd`,
+        /// `skipUTF8Sequence`, `parseEscape`, `skipNumber`, `expectLiteral`), building nothing.
+        mutating func skipValue(depth: Int) throws(ParseError) {
+            guard position < count else { throw error("unexpected end of input") }
+            switch bytes[position] {
+            case UInt8(ascii: "{"): try skipObject(depth: depth + 1)
+            case UInt8(ascii: "["): try skipArray(depth: depth + 1)
+            case UInt8(ascii: "\""): _ = try skipString()
+            case UInt8(ascii: "t"): try expectLiteral("true")
+            case UInt8(ascii: "f"): try expectLiteral("false")
+            case UInt8(ascii: "n"): try expectLiteral("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+            default: throw error("unexpected character \(describe(bytes[position]))")
+            }
+        }
+
+        /// `parseObject` without the members (same checks, same order, same messages).
+        mutating func skipObject(depth: Int) throws(ParseError) {
+            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
+            position += 1  // {
+            skipWhitespace()
+            if position < count && bytes[position] == UInt8(ascii: "}") {
+                position += 1
+                return
+            }
+            var members = 0
+            while true {
+                skipWhitespace()
+                guard position < count else { throw error("unexpected end of input in an object") }
+                guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                _ = try skipString()
+                skipWhitespace()
+                guard position < count, bytes[position] == UInt8(ascii: ":") else {
+                    throw error("expected ':' after a member name")
+                }
+                position += 1
+                skipWhitespace()
+                try skipValue(depth: depth)
+                if members >= limits.maxContainerCount {
+                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
+                }
+                members += 1
+                skipWhitespace()
+                guard position < count else { throw error("unexpected end of input in an object") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "}") { position += 1; return }
+                throw error("expected ',' or '}' in an object")
+            }
+        }
+
+        /// `parseArray` without the elements.
+        mutating func skipArray(depth: Int) throws(ParseError) {
+            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
+            position += 1  // [
+            skipWhitespace()
+            if position < count && bytes[position] == UInt8(ascii: "]") {
+                position += 1
+                return
+            }
+            var elements = 0
+            while true {
+                skipWhitespace()
+                try skipValue(depth: depth)
+                if elements >= limits.maxContainerCount {
+                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
+                }
+                elements += 1
+                skipWhitespace()
+                guard position < count else { throw error("unexpected end of input in an array") }
+                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
+                if bytes[position] == UInt8(ascii: "]") { position += 1; return }
+                throw error("expected ',' or ']' in an array")
+            }
+        }
+
+        /// `parseString` without the String: the same scan, and escapes decoded (to be validated) into a scratch
+        /// buffer that is thrown away.
+        mutating func skipString() throws(ParseError) -> StringShape {
+            position += 1  // opening quote
+            var shape = StringShape()
+            while true {
+                position = plainRunEnd(from: position)
+                guard position < count else { throw error("unterminated string") }
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return shape
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw error("control character in a string") }
+                try skipUTF8Sequence()
+                shape.ascii = false
+            }
+            shape.escaped = true
+            var scratch: [UInt8] = []
+            while true {
+                guard position < count else { throw error("unterminated string") }
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    return shape
+                }
+                if byte == UInt8(ascii: "\\") {
+                    scratch.removeAll(keepingCapacity: true)
+                    try parseEscape(into: &scratch)
+                    continue
+                }
+                if byte < 0x20 { throw error("control character in a string") }
+                if byte < 0x80 {
+                    position = plainRunEnd(from: position + 1)
+                    continue
+                }
+                try skipUTF8Sequence()
+                shape.ascii = false
+            }
+        }
+
         mutating func parseNumber() throws(ParseError) -> JSONNumber {
             let start = position
+            try skipNumber()
+            return JSONNumber(text: text(start, position))
+        }
+
+        /// RFC 8259 §6's number grammar, once for `parseNumber` and `skipValue`.
+        mutating func skipNumber() throws(ParseError) {
             if bytes[position] == UInt8(ascii: "-") { position += 1 }
             guard position < count, isDigit(bytes[position]) else { throw error("invalid number") }
             if bytes[position] == UInt8(ascii: "0") {
@@ -287,7 +381,6 @@ public struct JSONParser {
                 guard position < count, isDigit(bytes[position]) else { throw error("invalid exponent") }
                 while position < count, isDigit(bytes[position]) { position += 1 }
             }
-            return JSONNumber(text: text(start, position))
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -476,5 +569,95 @@ public struct JSONParser {
             }
             return value
         }
+    }
+}
+
+// MARK: - The lazy reader's two entry points (JSONDocument)
+
+extension JSONParser {
+    /// Validates `buffer` as `parse(buffer:limits:)` does and, when it is an object whose member names are all
+    /// plain ASCII without escapes, writes where each member's name and value are into `table` and returns how
+    /// many there are (nil, too, when `table` is full: the caller sizes it so that it never is); nil when it is valid JSON of
+    /// any other shape (the caller parses it in full then). A document this refuses, `parse` refuses with the same
+    /// error: the grammar, the limits and the messages are the cursor's own (`skipValue` shares every primitive with
+    /// `parseValue`), and a caller that meets an error parses again in full before reporting it.
+    static func scanObject(
+        _ buffer: UnsafeBufferPointer<UInt8>, limits: Limits, into table: UnsafeMutableBufferPointer<JSONDocument.Member>
+    ) throws(ParseError) -> Int? {
+        if buffer.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
+        guard let base = buffer.baseAddress, buffer.count > 0 else {
+            throw ParseError(kind: .syntax("unexpected end of input"), offset: 0)
+        }
+        var cursor = Cursor(bytes: base, count: buffer.count, limits: limits)
+        cursor.skipWhitespace()
+        guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: "{"), limits.maxDepth >= 1 else {
+            return nil
+        }
+        cursor.position += 1
+        var count = 0
+        cursor.skipWhitespace()
+        if cursor.position < cursor.count && base[cursor.position] == UInt8(ascii: "}") {
+            cursor.position += 1
+        } else {
+            while true {
+                cursor.skipWhitespace()
+                guard cursor.position < cursor.count else { throw cursor.error("unexpected end of input in an object") }
+                guard base[cursor.position] == UInt8(ascii: "\"") else { throw cursor.error("expected a member name") }
+                let keyStart = cursor.position + 1
+                let name = try cursor.skipString()
+                guard name.ascii && !name.escaped else { return nil }
+                let keyEnd = cursor.position - 1
+                cursor.skipWhitespace()
+                guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: ":") else {
+                    throw cursor.error("expected ':' after a member name")
+                }
+                cursor.position += 1
+                cursor.skipWhitespace()
+                let valueStart = cursor.position
+                var plainString = false
+                if valueStart < cursor.count && base[valueStart] == UInt8(ascii: "\"") {
+                    let shape = try cursor.skipString()
+                    plainString = shape.ascii && !shape.escaped
+                } else {
+                    try cursor.skipValue(depth: 1)
+                }
+                if count >= limits.maxContainerCount {
+                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: cursor.position)
+                }
+                guard count < table.count else { return nil }
+                (table.baseAddress! + count).initialize(
+                    to: JSONDocument.Member(
+                        keyStart: Int32(keyStart), keyLength: Int32(keyEnd - keyStart), valueStart: Int32(valueStart),
+                        valueEnd: Int32(cursor.position),
+                        fingerprint: cursor.documentFingerprint(keyStart, keyEnd - keyStart),
+                        first: base[valueStart], plainString: plainString))
+                count += 1
+                cursor.skipWhitespace()
+                guard cursor.position < cursor.count else { throw cursor.error("unexpected end of input in an object") }
+                if base[cursor.position] == UInt8(ascii: ",") {
+                    cursor.position += 1
+                    continue
+                }
+                if base[cursor.position] == UInt8(ascii: "}") {
+                    cursor.position += 1
+                    break
+                }
+                throw cursor.error("expected ',' or '}' in an object")
+            }
+        }
+        cursor.skipWhitespace()
+        if cursor.position != buffer.count {
+            throw ParseError(kind: .syntax("unexpected data after the JSON value"), offset: cursor.position)
+        }
+        return count
+    }
+
+    /// The value of a member `scanObject` found, built as `parse` builds it (the same cursor, at the same depth).
+    static func parseMemberValue(_ buffer: UnsafeBufferPointer<UInt8>, _ member: JSONDocument.Member, limits: Limits)
+        throws(ParseError) -> JSONValue
+    {
+        var cursor = Cursor(bytes: buffer.baseAddress!, count: Int(member.valueEnd), limits: limits)
+        cursor.position = Int(member.valueStart)
+        return try cursor.parseValue(depth: 1)
     }
 }

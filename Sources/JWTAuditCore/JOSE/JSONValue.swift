@@ -69,27 +69,74 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 /// A JSON object with its members in document order. Lookups return the *last* member of a name, which is
 /// what ECMAScript's JSON.parse (and most JWT libraries) do; `duplicateKeys` says when that matters.
 public struct JSONObject: Sendable, Equatable {
-    /// Any change through this property drops the parser's key index (lookups then compare Strings as before).
-    public var members: [(key: String, value: JSONValue)] { didSet { keyIndex = [] } }
+    /// One reference, whatever the object holds: objects are copied into evidence, verdicts and reports, and a copy
+    /// of three references (members, key index, document) cost three retains and releases each time (issue 22).
+    private var storage: Storage
 
-    /// Built by `JSONParser` (see `makeKeyIndex`): one `fingerprint` per member, in member order; then, when
-    /// `IndexFlags.hashed`, `slotWords` words of one-byte hash slots; then one word of `IndexFlags`. Empty when the
-    /// object was built or changed any other way. A verifier looks up some 30 claims per token in a set of ~20;
-    /// comparing Strings for each was a fifth of the per-token parsing cost, and finding duplicates pairwise after
-    /// the fact another eighth.
-    private var keyIndex: [UInt64]
+    private enum Storage: Sendable {
+        case list(MemberList)
+        /// The validated document this object reads its members from, lazily (a token's claims set).
+        case document(JSONDocument.Shared)
+    }
+
+    /// Members held as a list, with the parser's key index. Shared between copies and changed in place only
+    /// when not shared (copy on write), so it is safe to send.
+    final class MemberList: @unchecked Sendable {
+        var members: [(key: String, value: JSONValue)]
+        /// Built by `JSONParser` (see `makeKeyIndex`): one `fingerprint` per member, in member order; then, when
+        /// `IndexFlags.hashed`, `slotWords` words of one-byte hash slots; then one word of `IndexFlags`. Empty when
+        /// the object was built or changed any other way. A verifier looks up some 30 claims per token in a set of
+        /// ~20; comparing Strings for each was a fifth of the per-token parsing cost, and finding duplicates
+        /// pairwise after the fact another eighth.
+        var keyIndex: [UInt64]
+
+        init(_ members: [(key: String, value: JSONValue)], _ keyIndex: [UInt64]) {
+            self.members = members
+            self.keyIndex = keyIndex
+        }
+    }
+
+    private static let emptyList = MemberList([], [])
+
+    /// The members in document order. For an object read lazily (`document`), the first read parses them all
+    /// (once per document); any change makes the object an ordinary list of members.
+    public var members: [(key: String, value: JSONValue)] {
+        get {
+            switch storage {
+            case .list(let list): return list.members
+            case .document(let shared): return shared.document.object.members
+            }
+        }
+        set { storage = .list(MemberList(newValue, [])) }
+    }
+
+    /// The validated document this object reads its members from, lazily; nil for an object held as a list.
+    public var document: JSONDocument? {
+        if case .document(let shared) = storage { return shared.document }
+        return nil
+    }
 
     public init(_ members: [(key: String, value: JSONValue)] = []) {
-        self.members = members
-        self.keyIndex = []
+        storage = .list(members.isEmpty ? Self.emptyList : MemberList(members, []))
     }
 
     init(members: [(key: String, value: JSONValue)], keyIndex: [UInt64]) {
-        self.members = members
-        self.keyIndex = keyIndex
+        storage = .list(MemberList(members, keyIndex))
+    }
+
+    /// The object a document holds, read lazily.
+    init(document: JSONDocument) {
+        storage = .document(JSONDocument.Shared(document: document))
     }
 
     public subscript(key: String) -> JSONValue? {
+        let list: MemberList
+        switch storage {
+        case .document(let shared): return shared.document.value(forKey: key)
+        case .list(let held): list = held
+        }
+        let members = list.members
+        let keyIndex = list.keyIndex
         let count = members.count
         if let flags = keyIndex.last, let wanted = Self.queryFingerprint(key) {
             if flags & IndexFlags.hashed != 0 && keyIndex.count == count + Self.slotWords + 1 {
@@ -117,14 +164,36 @@ public struct JSONObject: Sendable, Equatable {
         return nil
     }
 
-    public var keys: [String] { members.map(\.key) }
-    public var count: Int { members.count }
-    public var isEmpty: Bool { members.isEmpty }
+    /// True when a member is named `key`, without building its value.
+    public func contains(_ key: String) -> Bool {
+        if let document { return document.index(of: key) != nil }
+        return self[key] != nil
+    }
+
+    public var keys: [String] {
+        switch storage {
+        case .document(let shared): return (0..<shared.document.count).map(shared.document.name(of:))
+        case .list(let list): return list.members.map(\.key)
+        }
+    }
+    public var count: Int {
+        switch storage {
+        case .document(let shared): return shared.document.count
+        case .list(let list): return list.members.count
+        }
+    }
+    public var isEmpty: Bool { count == 0 }
 
     /// Names that occur more than once, in order of their second occurrence.
     public var duplicateKeys: [String] {
         // The parser already compared every name: when it found no duplicate, there is nothing to list.
-        if let flags = keyIndex.last, flags & (IndexFlags.duplicates | IndexFlags.unchecked) == 0 { return [] }
+        if let document, !document.hasDuplicates && !document.duplicatesUnknown { return [] }
+        if case .list(let list) = storage, let flags = list.keyIndex.last,
+            flags & (IndexFlags.duplicates | IndexFlags.unchecked) == 0
+        {
+            return []
+        }
+        let members = self.members
         // Claims sets and headers are small: comparing pairs is cheaper than hashing every key with a seeded
         // hasher.
         if members.count <= 32 {
@@ -147,11 +216,26 @@ public struct JSONObject: Sendable, Equatable {
         return duplicates
     }
 
-    public mutating func append(_ key: String, _ value: JSONValue) { members.append((key, value)) }
+    public mutating func append(_ key: String, _ value: JSONValue) {
+        switch storage {
+        case .document(let shared):
+            storage = .list(MemberList(shared.document.object.members + [(key, value)], []))
+        case .list(var list):
+            // Drop this object's own reference first, so that a list nobody else holds is changed in place.
+            storage = .list(Self.emptyList)
+            if list === Self.emptyList || !isKnownUniquelyReferenced(&list) { list = MemberList(list.members, []) }
+            list.members.append((key, value))
+            list.keyIndex = []
+            storage = .list(list)
+        }
+    }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
-        lhs.members.count == rhs.members.count
-            && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        if let left = lhs.document, let right = rhs.document, left === right { return true }
+        let lhs = lhs.members
+        let rhs = rhs.members
+        return lhs.count == rhs.count
+            && zip(lhs, rhs).allSatisfy { $0.key == $1.key && $0.value == $1.value }
     }
 
     // MARK: Key index

@@ -20,20 +20,21 @@ extension Verifier {
         func result(_ finding: AlgorithmEvidence.Finding, _ status: CheckResult.Status = .fail) -> CheckResult {
             CheckResult(.algorithm, status, .algorithm(AlgorithmEvidence(allowList: allowList, finding: finding)))
         }
-        guard let raw = token.header["alg"] else { return (result(.absent), nil) }
-        guard let name = raw.stringValue else { return (result(.notAString(raw)), nil) }
+        let facts = token.headerFacts
+        guard let raw = facts.alg else { return (result(.absent), nil) }
+        guard let parsed = facts.algorithm else { return (result(.notAString(raw)), nil) }
         let algorithm: JWSAlgorithm
-        switch JWSAlgorithm.parse(name) {
+        switch parsed {
         case .unsecured(let spelling): return (result(.unsecured(spelling)), nil)
         case .unknown(let spelling): return (result(.unknown(spelling)), nil)
         case .known(let known): algorithm = known
         }
         // RFC 7515 §4.1.11: "If any of the listed extension Header Parameters are not understood and supported
         // by the recipient, then the JWS is invalid." jwtaudit understands no extensions.
-        if let crit = token.header["crit"] { return (result(.criticalExtensions(crit)), algorithm) }
+        if let crit = facts.crit { return (result(.criticalExtensions(crit)), algorithm) }
         // RFC 7797: with "b64": false the signing input is the raw payload, a different message from the one
         // every other reader sees. Not supported, so refused rather than misverified.
-        if let b64 = token.header["b64"], b64 != .bool(true) { return (result(.unencodedPayload), algorithm) }
+        if let b64 = facts.b64, b64 != .bool(true) { return (result(.unencodedPayload), algorithm) }
         // Without the keys, an allow-list drawn from them is unknown: only the caller's own list can be judged.
         if keysUnavailable && !allowList.givenByCaller {
             return (CheckResult(.algorithm, .skip, .notRun(.keysUnavailable)), algorithm)
@@ -49,7 +50,7 @@ extension Verifier {
     /// the signature check tries, when it has a candidate the token's issuer may use.
     func keyCheck(_ token: CompactToken, algorithm: JWSAlgorithm?) -> (CheckResult, KeySelection?) {
         let kid = token.keyID
-        let ignored = TokenKeyParameters(in: token.header)
+        let ignored = token.headerFacts.keyParameters
         func result(_ status: CheckResult.Status, _ finding: KeyEvidence.Finding) -> CheckResult {
             CheckResult(.key, status, .key(KeyEvidence(kid: kid, ignored: ignored, finding: finding)))
         }

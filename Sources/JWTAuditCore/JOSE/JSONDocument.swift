@@ -1,0 +1,377 @@
+import Glibc
+import Synchronization
+
+/// A JSON object validated in full but read lazily: where each top-level member's name and value are in the
+/// document's bytes, and a value becomes a `JSONValue` only when someone asks for it.
+///
+/// A claims set is read by name a dozen times per verification and printed whole only by `decode` and `explain`.
+/// Parsing it into Strings and arrays up front cost a batch more than the checks themselves: about 30 Swift
+/// allocations' worth of Strings, members and key index per token, each made, reference-counted and freed again
+/// (issue 22). Here a token's claims cost one scan (the parser's own grammar, limits and messages), a table of
+/// member positions, and the values the checks ask for; `JSONObject` keeps its whole API over it, materialising
+/// the members (with the parser, so exactly as before) the first time anyone needs them as a list.
+///
+/// Values worth keeping (strings over 15 bytes, arrays, objects) are cached, at most `cacheSlots` of them; a
+/// document parsed after another from the same source takes the earlier one's cached values where the member and
+/// its bytes are the same: tokens of one batch repeat their issuer, tenant and client byte for byte.
+///
+/// One allocation besides the bytes: the member table lives in the object's own tail (`ManagedBuffer`), and the
+/// cache beside it in the header, guarded by a lock.
+public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument.Member> {
+    /// A document is safe to share between threads (its fields are constant and its cache is read and written
+    /// under its lock), but `ManagedBuffer` cannot say so itself: holders keep it in this.
+    struct Shared: @unchecked Sendable {
+        let document: JSONDocument
+    }
+
+    /// Where one top-level member is: its name (plain ASCII, no escape, so its bytes are its text) and its value.
+    public struct Member: Sendable {
+        var keyStart: Int32
+        var keyLength: Int32
+        var valueStart: Int32
+        var valueEnd: Int32
+        /// `JSONObject.fingerprint` of the name.
+        var fingerprint: UInt64
+        /// The value's first byte: `"`, `{`, `[`, `t`, `f`, `n`, `-` or a digit.
+        var first: UInt8
+        /// A string of plain ASCII with no escape: its text is the bytes between its quotes.
+        var plainString: Bool
+    }
+
+    /// Everything but the member table. All constant after `scan`, except `cache`, which is read and written only
+    /// with `lock` held (that is what makes the class safe to send).
+    public struct Fields {
+        /// The document, as decoded.
+        let bytes: [UInt8]
+        let count: Int
+        let limits: JSONParser.Limits
+        /// Hash slots over the names (`JSONObject`'s scheme: one byte per slot, 0 or 1 + a member's index, the
+        /// last member of a name winning), when every name fits (`JSONObject.hashedLimit`); else lookups scan.
+        let slots: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+        let hashed: Bool
+        /// Two members have one name (known only for hashed documents; `duplicatesUnknown` otherwise).
+        let hasDuplicates: Bool
+        let duplicatesUnknown: Bool
+        var lock = pthread_mutex_t()
+        var cache = Cache()
+    }
+
+    /// Four values by member index (-1: empty), and the whole object once asked for. Separate stored values, not
+    /// tuples or arrays: reading one copies one value, and a cache costs no allocation.
+    struct Cache {
+        var member0: Int32 = -1, member1: Int32 = -1, member2: Int32 = -1, member3: Int32 = -1
+        var value0 = JSONValue.null, value1 = JSONValue.null, value2 = JSONValue.null, value3 = JSONValue.null
+        var whole: JSONObject?
+
+        func find(_ member: Int32) -> JSONValue? {
+            if member0 == member { return value0 }
+            if member1 == member { return value1 }
+            if member2 == member { return value2 }
+            if member3 == member { return value3 }
+            return nil
+        }
+
+        mutating func insert(_ member: Int32, _ value: JSONValue) {
+            if member0 < 0 {
+                member0 = member
+                value0 = value
+            } else if member1 < 0 {
+                member1 = member
+                value1 = value
+            } else if member2 < 0 {
+                member2 = member
+                value2 = value
+            } else if member3 < 0 {
+                member3 = member
+                value3 = value
+            }
+        }
+
+        /// Each cached value, in slot order.
+        func forEach(_ body: (Int32, JSONValue) -> Void) {
+            if member0 >= 0 { body(member0, value0) }
+            if member1 >= 0 { body(member1, value1) }
+            if member2 >= 0 { body(member2, value2) }
+            if member3 >= 0 { body(member3, value3) }
+        }
+    }
+
+    /// Runs `body` on the cache with the lock held.
+    private func withCache<R>(_ body: (inout Cache) -> R) -> R {
+        withUnsafeMutablePointerToHeader { fields in
+            let lock = UnsafeMutableRawPointer(fields).advanced(by: MemoryLayout<Fields>.offset(of: \Fields.lock)!)
+                .assumingMemoryBound(to: pthread_mutex_t.self)
+            pthread_mutex_lock(lock)
+            defer { pthread_mutex_unlock(lock) }
+            return body(&fields.pointee.cache)
+        }
+    }
+
+    deinit {
+        _ = withUnsafeMutablePointerToHeader { pthread_mutex_destroy(&$0.pointee.lock) }
+    }
+
+    private static let slotsOffset = MemoryLayout<Fields>.offset(of: \Fields.slots)!
+
+    /// The fields, read in place: `header` would copy all of them (and check exclusive access) on every read.
+    private var fields: UnsafeMutablePointer<Fields> { withUnsafeMutablePointerToHeader { $0 } }
+
+    var bytes: [UInt8] { fields.pointee.bytes }
+    var limits: JSONParser.Limits { fields.pointee.limits }
+    var hasDuplicates: Bool { fields.pointee.hasDuplicates }
+    var duplicatesUnknown: Bool { fields.pointee.duplicatesUnknown }
+
+    /// The object in `bytes`, or nil when `bytes` is valid JSON that is not an object of plain names (the caller
+    /// then parses it in full). Throws what `JSONParser.parse` throws for invalid JSON, with its message.
+    static func scan(_ bytes: [UInt8], limits: JSONParser.Limits, previous: JSONDocument? = nil) throws(JSONParser.ParseError)
+        -> JSONDocument?
+    {
+        let scanned: Result<JSONDocument?, JSONParser.ParseError> = bytes.withUnsafeBufferPointer { buffer in
+            // Every member has a ':', so the table is sized from the colons: one allocation holds the document's
+            // fields and its table, and the scan writes straight into it.
+            let capacity = colons(in: buffer) + 1
+            let document = unsafeDowncast(
+                JSONDocument.create(minimumCapacity: capacity) { _ in
+                    Fields(bytes: bytes, count: 0, limits: limits, slots: (0, 0, 0, 0, 0, 0, 0, 0), hashed: false,
+                        hasDuplicates: false, duplicatesUnknown: true)
+                }, to: JSONDocument.self)
+            do throws(JSONParser.ParseError) {
+                let count = try document.withUnsafeMutablePointerToElements { (table) throws(JSONParser.ParseError) in
+                    try JSONParser.scanObject(buffer, limits: limits, into: UnsafeMutableBufferPointer(start: table, count: capacity))
+                }
+                guard let count else { return .success(nil) }
+                document.complete(count: count, buffer, previous)
+                return .success(document)
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch scanned {
+        case .success(let document): return document
+        case .failure:
+            // The full parser has the last word on what is wrong (it is the same grammar; this keeps it so).
+            _ = try JSONParser.parse(bytes: bytes, limits: limits)
+            return nil
+        }
+    }
+
+    /// How many ':' bytes `buffer` holds, eight at a time: the "has a zero byte" test on `word ^ "::::::::"` marks
+    /// every ':' and may mark a byte above one falsely (a borrow), so this never counts too few.
+    private static func colons(in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let count = buffer.count
+        guard let base = buffer.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
+        var found = 0
+        var index = 0
+        while index + 8 <= count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x3A)
+            // Most words hold no ':'; clearing the lowest mark per step beats a software popcount.
+            var marks = (word &- ones) & ~word & (ones &* 0x80)
+            while marks != 0 {
+                marks &= marks &- 1
+                found &+= 1
+            }
+            index += 8
+        }
+        while index < count {
+            if base[index] == UInt8(ascii: ":") { found += 1 }
+            index += 1
+        }
+        return found
+    }
+
+    /// Fills in what the scan found: the count, the hash slots and whether names repeat, and the values `previous`
+    /// lends (its cached ones whose member and bytes are the same here).
+    private func complete(count: Int, _ document: UnsafeBufferPointer<UInt8>, _ previous: JSONDocument?) {
+        var table: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        var duplicates = false
+        let hashed = count <= JSONObject.hashedLimit
+        let members = UnsafeBufferPointer(start: withUnsafeMutablePointerToElements { $0 }, count: count)
+        if hashed {
+            withUnsafeMutableBytes(of: &table) { slots in
+                for index in 0..<count {
+                    let print = members[index].fingerprint
+                    var probe = JSONObject.hash(print)
+                    while true {
+                        let entry = Int(slots[probe])
+                        if entry == 0 { break }
+                        if members[entry - 1].fingerprint == print && Self.sameName(members[entry - 1], members[index], document) {
+                            duplicates = true
+                            break
+                        }
+                        probe = (probe + 1) & (JSONObject.slotCount - 1)
+                    }
+                    slots[probe] = UInt8(index + 1)
+                }
+            }
+        }
+        let fields = self.fields
+        fields.pointee = Fields(
+            bytes: fields.pointee.bytes, count: count, limits: fields.pointee.limits, slots: table, hashed: hashed,
+            hasDuplicates: duplicates, duplicatesUnknown: !hashed)
+        pthread_mutex_init(&fields.pointee.lock, nil)
+        guard let previous else { return }
+        let earlierMembers = previous.members
+        let earlierBytes = previous.bytes
+        let bytes = fields.pointee.bytes
+        var lent = Cache()
+        previous.withCache { earlier in
+            earlier.forEach { index, value in
+                if Int(index) < count && Int(index) < earlierMembers.count,
+                    Self.sameMember(members[Int(index)], bytes, earlierMembers[Int(index)], earlierBytes)
+                {
+                    lent.insert(index, value)
+                }
+            }
+        }
+        fields.pointee.cache = lent
+    }
+
+    /// The member table, borrowed.
+    private func withMembers<R>(_ body: (UnsafeBufferPointer<Member>) -> R) -> R {
+        let count = fields.pointee.count
+        return withUnsafeMutablePointerToElements { body(UnsafeBufferPointer(start: $0, count: count)) }
+    }
+
+    private var members: UnsafeBufferPointer<Member> {
+        withUnsafeMutablePointerToElements { UnsafeBufferPointer(start: $0, count: fields.pointee.count) }
+    }
+
+    var count: Int { fields.pointee.count }
+
+    /// The index of the last member named `key`, or nil.
+    func index(of key: String) -> Int? {
+        guard let print = JSONObject.queryFingerprint(key) else {
+            // A non-ASCII name can still equal an ASCII one under Swift's canonical equivalence (U+212A KELVIN SIGN
+            // is "K"): compare as Strings, as `JSONObject` does.
+            return members.indices.last { name(of: $0) == key }
+        }
+        let exact = JSONObject.fingerprintIsExact(print)
+        let fields = self.fields
+        return withMembers { table -> Int? in
+            if fields.pointee.hashed {
+                var probe = JSONObject.hash(print)
+                while true {
+                    let entry = Int(UnsafeRawPointer(fields).load(fromByteOffset: Self.slotsOffset + probe, as: UInt8.self))
+                    if entry == 0 { return nil }
+                    if table[entry - 1].fingerprint == print && (exact || named(table[entry - 1], key)) { return entry - 1 }
+                    probe = (probe + 1) & (JSONObject.slotCount - 1)
+                }
+            }
+            var index = table.count
+            while index > 0 {
+                index -= 1
+                if table[index].fingerprint == print && (exact || named(table[index], key)) { return index }
+            }
+            return nil
+        }
+    }
+
+    /// The value of member `index`, built as the parser builds it. Numbers, literals and short plain strings are
+    /// built straight from their bytes (what the parser would make of them: their text); longer strings, escaped
+    /// ones, arrays and objects go through the parser and are cached when there is room.
+    func value(at index: Int) -> JSONValue {
+        let member = members[index]
+        let start = Int(member.valueStart)
+        let length = Int(member.valueEnd - member.valueStart)
+        switch member.first {
+        case UInt8(ascii: "t"): return .bool(true)
+        case UInt8(ascii: "f"): return .bool(false)
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(JSONNumber(text: bytes.withUnsafeBufferPointer { Self.text($0.baseAddress! + start, length) }))
+        case UInt8(ascii: "\"") where member.plainString && length <= 17:
+            return .string(bytes.withUnsafeBufferPointer { Self.text($0.baseAddress! + start + 1, length - 2) })
+        default: break
+        }
+        if let cached = withCache({ $0.find(Int32(index)) }) { return cached }
+        let value: JSONValue
+        do {
+            value = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.ParseError) in
+                try JSONParser.parseMemberValue(buffer, member, limits: limits)
+            }
+        } catch {
+            // Cannot happen (the scan validated these bytes under the same grammar); the whole object says.
+            return object.members[index].value
+        }
+        withCache { $0.insert(Int32(index), value) }
+        return value
+    }
+
+    /// A String of ASCII bytes: up to 15 (stored inline, no allocation) built in place.
+    private static func text(_ start: UnsafePointer<UInt8>, _ length: Int) -> String {
+        if length > 15 { return String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self) }
+        return String(unsafeUninitializedCapacity: length) { buffer -> Int in
+            guard let target = buffer.baseAddress else { return 0 }
+            target.initialize(from: start, count: length)
+            return length
+        }
+    }
+
+    func value(forKey key: String) -> JSONValue? { index(of: key).map(value(at:)) }
+
+    /// The bytes of member `index`'s string value when it is plain ASCII with no escape (its text), else nil.
+    func withPlainString<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        let member = members[index]
+        guard member.plainString else { return nil }
+        return bytes.withUnsafeBufferPointer { document in
+            body(UnsafeBufferPointer(rebasing: document[Int(member.valueStart) + 1..<Int(member.valueEnd) - 1]))
+        }
+    }
+
+    /// The raw JSON text of member `index`'s value, exactly as the token has it.
+    func withRawValue<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        let member = members[index]
+        return bytes.withUnsafeBufferPointer { document in
+            body(UnsafeBufferPointer(rebasing: document[Int(member.valueStart)..<Int(member.valueEnd)]))
+        }
+    }
+
+    func name(of index: Int) -> String { name(of: members[index]) }
+
+    private func name(of member: Member) -> String {
+        bytes.withUnsafeBufferPointer { document in
+            String(decoding: document[Int(member.keyStart)..<Int(member.keyStart + member.keyLength)], as: UTF8.self)
+        }
+    }
+
+    /// Every member, parsed in full by the parser (so exactly what it always gave), once.
+    var object: JSONObject {
+        if let whole = withCache({ $0.whole }) { return whole }
+        let whole = (try? JSONParser.parse(bytes: bytes, limits: limits))?.objectValue ?? JSONObject()
+        withCache { $0.whole = whole }
+        return whole
+    }
+
+    // MARK: Comparisons over bytes
+
+    private static func sameName(_ a: Member, _ b: Member, _ document: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.keyLength == b.keyLength
+            && memcmp(document.baseAddress! + Int(a.keyStart), document.baseAddress! + Int(b.keyStart), Int(a.keyLength)) == 0
+    }
+
+    /// True when `member`'s name is `key` (an ASCII key: bytes compare as the text does).
+    private func named(_ member: Member, _ key: String) -> Bool {
+        let equal = key.utf8.withContiguousStorageIfAvailable { wanted -> Bool in
+            guard wanted.count == Int(member.keyLength) else { return false }
+            guard let base = wanted.baseAddress, wanted.count > 0 else { return true }
+            return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(member.keyStart), base, wanted.count) == 0 }
+        }
+        return equal ?? (name(of: member) == key)
+    }
+
+    /// The same name and the same value bytes, in two documents.
+    private static func sameMember(_ a: Member, _ aBytes: [UInt8], _ b: Member, _ bBytes: [UInt8]) -> Bool {
+        let aValue = Int(a.valueEnd - a.valueStart)
+        guard a.keyLength == b.keyLength, a.fingerprint == b.fingerprint, aValue == Int(b.valueEnd - b.valueStart) else {
+            return false
+        }
+        return aBytes.withUnsafeBufferPointer { x in
+            bBytes.withUnsafeBufferPointer { y in
+                memcmp(x.baseAddress! + Int(a.keyStart), y.baseAddress! + Int(b.keyStart), Int(a.keyLength)) == 0
+                    && memcmp(x.baseAddress! + Int(a.valueStart), y.baseAddress! + Int(b.valueStart), aValue) == 0
+            }
+        }
+    }
+}
