@@ -86,19 +86,13 @@ struct BatchRunner {
         self.unreadable = unreadable
     }
 
-    /// A fixed-size slot array the workers write into, each index written by exactly one worker.
+    /// A fixed-size slot array the workers write into: each index is initialised by exactly one worker (`body` strides
+    /// over every index once) and then moved out exactly once by the writing thread, so a slot needs no Optional,
+    /// no empty value written first and none destroyed per line.
     private final class Slots: @unchecked Sendable {
-        let pointer: UnsafeMutablePointer<BatchItemResult?>
-        let count: Int
-        init(count: Int) {
-            self.count = count
-            pointer = .allocate(capacity: count)
-            pointer.initialize(repeating: nil, count: count)
-        }
-        deinit {
-            pointer.deinitialize(count: count)
-            pointer.deallocate()
-        }
+        let pointer: UnsafeMutablePointer<BatchItemResult>
+        init(count: Int) { pointer = .allocate(capacity: count) }
+        deinit { pointer.deallocate() }
     }
 
     /// Runs over the given descriptors in order. `write` returns false when the output is closed.
@@ -109,8 +103,9 @@ struct BatchRunner {
     /// Runs over the given descriptors in order, handing each chunk's output to `write` as bytes.
     func run(reading inputs: [Int32], writing write: (UnsafeRawBufferPointer) -> Bool) -> Summary {
         var summary = Summary()
-        // The chunk's output, its storage kept from one chunk to the next.
-        var out: [UInt8] = []
+        // The chunk's output, its storage kept from one chunk to the next (bytes copied in with memcpy: appending a
+        // line's bytes to an Array cost 270 instructions).
+        var out = JSONLineWriter(capacity: 64 << 10)
         var items: [LineReader.Line] = []
         items.reserveCapacity(chunkSize)
         var itemBytes = 0
@@ -128,8 +123,8 @@ struct BatchRunner {
                 var index = worker
                 while index < work.count {
                     switch work[index] {
-                    case .text(let text, let number): slots.pointer[index] = verify(text, number, worker)
-                    case .unreadable(let number, let reason): slots.pointer[index] = unreadable(number, reason)
+                    case .text(let text, let number): (slots.pointer + index).initialize(to: verify(text, number, worker))
+                    case .unreadable(let number, let reason): (slots.pointer + index).initialize(to: unreadable(number, reason))
                     }
                     progress?.judged(worker: worker)
                     index += stride
@@ -142,10 +137,10 @@ struct BatchRunner {
             }
             items.removeAll(keepingCapacity: true)
             itemBytes = 0
-            out.removeAll(keepingCapacity: true)
-            out.reserveCapacity(work.count * 96)
+            out.reset()
             for index in 0..<work.count {
-                let result = slots.pointer[index]!
+                // Moved out of its slot, not copied: the result is a large struct of strings and arrays.
+                let result = (slots.pointer + index).move()
                 if result.interrupted {
                     summary.interrupted = true
                     continue
@@ -166,19 +161,17 @@ struct BatchRunner {
                 if let entry = result.tally { summary.tally.add(entry) }
                 if let range = result.lineBytes, let lines {
                     // Worker w judged the lines w, w + workers, ... of the chunk (`body` above).
-                    lines.pointer[index % workers].withBytes {
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: $0[range]))
-                    }
-                    out.append(0x0A)
+                    lines.pointer[index % workers].withBytes { out.bytes(UnsafeBufferPointer(rebasing: $0[range])) }
+                    out.newline()
                     continue
                 }
                 // A summary-only run (`--summary`) writes no line per token.
                 if result.jsonLine.isEmpty { continue }
-                out.append(contentsOf: result.jsonLine.utf8)
-                out.append(0x0A)
+                out.raw(result.jsonLine)
+                out.newline()
             }
             lines?.reset()
-            if !out.isEmpty && !out.withUnsafeBytes({ write($0) }) {
+            if !out.isEmpty && !out.withBytes({ write(UnsafeRawBufferPointer($0)) }) {
                 summary.outputClosed = true
                 return false
             }
@@ -196,7 +189,9 @@ struct BatchRunner {
                     if closedWhileWaiting { return summary }
                     switch line {
                     case .text(let text, let number):
-                        if text.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
+                        // Bytes, not Characters: a blank line's characters are these bytes, and a token line
+                        // answers at its first byte.
+                        if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                             continue  // blank lines are skipped, but keep their numbers
                         }
                         items.append(.text(text, number: lineBase + number))

@@ -22,7 +22,7 @@ final class HMACKey: @unchecked Sendable {
     /// context and compared in constant time (RFC 8725 §3.6 asks for it; `CRYPTO_memcmp` takes time independent
     /// of where the inputs differ). nil when OpenSSL cannot compute the MAC at all.
     func verify(digestName: String, message: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) -> Bool? {
-        OpenSSLErrorQueue.drain()
+        // Drained on the way out only, as `OpenSSLSignature.verify` does: nothing here reads the queue.
         defer { OpenSSLErrorQueue.drain() }
         let taken = contexts.withLock { pool -> KeyedMAC? in
             guard let index = pool.lastIndex(where: { $0.digestName == digestName }) else { return nil }

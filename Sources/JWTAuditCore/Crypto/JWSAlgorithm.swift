@@ -46,7 +46,15 @@ public enum JWSAlgorithm: String, Sendable, CaseIterable, Hashable {
     }
 
     /// OpenSSL's name for the digest ("SHA256"...), nil for EdDSA (Ed25519 is a one-shot, pre-hash-free scheme).
-    var digestName: String? { hashLength.map { "SHA\($0 * 8)" } }
+    /// Literals, not text built from the hash length: a batch asks once per token.
+    var digestName: String? {
+        switch hashLength {
+        case 32: "SHA256"
+        case 48: "SHA384"
+        case 64: "SHA512"
+        default: nil
+        }
+    }
 
     /// RFC 7518 §3.4: "ES256 ECDSA using P-256 and SHA-256", "ES384 ... P-384", "ES512 ... P-521".
     var ecCurve: ECCurve? {

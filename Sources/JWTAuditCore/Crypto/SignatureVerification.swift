@@ -18,7 +18,8 @@ public func verifySignature(
 func verifySignature(
     algorithm: JWSAlgorithm, key: VerificationKey, message: UnsafeRawBufferPointer, signature: [UInt8]
 ) -> SignatureOutcome {
-    guard key.compatibleAlgorithms.contains(algorithm) else {
+    // Compared, not hashed: a String-backed enum hashes its raw value, and a key allows a few algorithms at most.
+    guard key.compatibleAlgorithms.contains(where: { $0 == algorithm }) else {
         let can = key.compatibleAlgorithms.map(\.rawValue).sorted().joined(separator: ", ")
         return .invalid("\(key.summary) cannot verify \(algorithm.rawValue) (it can verify: \(can))")
     }
@@ -44,9 +45,10 @@ func verifySignature(
         }
         let padding: OpenSSLSignature.Padding =
             algorithm.family == .rsaPSS ? .pss(saltLength: algorithm.hashLength!) : .pkcs1
-        return OpenSSLSignature.verify(
-            key: openSSLKey, digestName: algorithm.digestName, padding: padding, message: message, signature: signature)
-            ? .valid : .invalid("the signature does not match")
+        let matches = signature.withUnsafeBytes {
+            OpenSSLSignature.verify(key: openSSLKey, digestName: algorithm.digestName, padding: padding, message: message, signature: $0)
+        }
+        return matches ? .valid : .invalid("the signature does not match")
 
     case (.ecdsa, .publicKey(let openSSLKey, .ec(let curve, _, _))):
         // RFC 7518 §3.4: "the JWS Signature value [is] the concatenation of the two octet sequences ... R and S",
@@ -61,70 +63,91 @@ func verifySignature(
         guard r.contains(where: { $0 != 0 }), s.contains(where: { $0 != 0 }) else {
             return .invalid("ECDSA r or s is zero, which no valid signature has")
         }
-        return OpenSSLSignature.verify(
-            key: openSSLKey, digestName: algorithm.digestName, padding: nil, message: message,
-            signature: ECDSASignature.der(r: r, s: s))
-            ? .valid : .invalid("the signature does not match")
+        let matches = ECDSASignature.withDER(r: r, s: s) {
+            OpenSSLSignature.verify(key: openSSLKey, digestName: algorithm.digestName, padding: nil, message: message, signature: $0)
+        }
+        return matches ? .valid : .invalid("the signature does not match")
 
     case (.eddsa, .publicKey(let openSSLKey, .ed25519)):
         // RFC 8032 §5.1.7: an Ed25519 signature is 64 octets.
         guard signature.count == 64 else {
             return .invalid("an Ed25519 signature is 64 bytes; this one is \(signature.count)")
         }
-        return OpenSSLSignature.verify(
-            key: openSSLKey, digestName: nil, padding: nil, message: message, signature: signature)
-            ? .valid : .invalid("the signature does not match")
+        let matches = signature.withUnsafeBytes {
+            OpenSSLSignature.verify(key: openSSLKey, digestName: nil, padding: nil, message: message, signature: $0)
+        }
+        return matches ? .valid : .invalid("the signature does not match")
 
     default:
         return .invalid("\(key.summary) cannot verify \(algorithm.rawValue)")
     }
 }
 
-/// The DER form OpenSSL verifies: `SEQUENCE { INTEGER r, INTEGER s }` (RFC 3279 §2.2.3), written into one array
-/// (an ES256 batch made some ten small arrays per token putting it together from pieces).
+/// The DER form OpenSSL verifies: `SEQUENCE { INTEGER r, INTEGER s }` (RFC 3279 §2.2.3), written into scratch
+/// memory that lives for the verification only (no array per token: an ES256 batch once made some ten small arrays
+/// per token putting it together from pieces, then one).
 enum ECDSASignature {
-    static func der(r: ArraySlice<UInt8>, s: ArraySlice<UInt8>) -> [UInt8] {
-        let (rDigits, rPad) = content(r)
-        let (sDigits, sPad) = content(s)
-        let rLength = rDigits.count + (rPad ? 1 : 0)
-        let sLength = sDigits.count + (sPad ? 1 : 0)
-        let body = 1 + lengthSize(rLength) + rLength + 1 + lengthSize(sLength) + sLength
-        var out: [UInt8] = []
-        out.reserveCapacity(1 + lengthSize(body) + body)
-        out.append(0x30)
-        appendLength(body, to: &out)
-        appendInteger(rDigits, pad: rPad, length: rLength, to: &out)
-        appendInteger(sDigits, pad: sPad, length: sLength, to: &out)
-        return out
+    /// Calls `body` with the DER of (r, s).
+    static func withDER<R>(r: ArraySlice<UInt8>, s: ArraySlice<UInt8>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        // Each INTEGER: a tag, a length of up to 3 bytes, a 0x00 pad and the digits; the SEQUENCE: a tag and a
+        // length of up to 3 bytes.
+        let capacity = 2 * (1 + 3 + 1) + r.count + s.count + 1 + 3
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            var writer = Writer(buffer: buffer)
+            writer.write(r: r, s: s)
+            return body(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[0..<writer.count])))
+        }
+    }
+
+    private struct Writer {
+        let buffer: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+
+        mutating func write(r: ArraySlice<UInt8>, s: ArraySlice<UInt8>) {
+            let (rDigits, rPad) = ECDSASignature.content(r)
+            let (sDigits, sPad) = ECDSASignature.content(s)
+            let rLength = rDigits.count + (rPad ? 1 : 0)
+            let sLength = sDigits.count + (sPad ? 1 : 0)
+            let body = 1 + ECDSASignature.lengthSize(rLength) + rLength + 1 + ECDSASignature.lengthSize(sLength) + sLength
+            byte(0x30)
+            length(body)
+            integer(rDigits, pad: rPad, length: rLength)
+            integer(sDigits, pad: sPad, length: sLength)
+        }
+
+        private mutating func byte(_ value: UInt8) {
+            buffer[count] = value
+            count += 1
+        }
+
+        private mutating func integer(_ digits: ArraySlice<UInt8>, pad: Bool, length: Int) {
+            byte(0x02)
+            self.length(length)
+            if pad { byte(0) }
+            for digit in digits { byte(digit) }
+        }
+
+        private mutating func length(_ value: Int) {
+            if value < 0x80 {
+                byte(UInt8(value))
+            } else if value < 0x100 {
+                byte(0x81)
+                byte(UInt8(value))
+            } else {
+                byte(0x82)
+                byte(UInt8(value >> 8))
+                byte(UInt8(value & 0xFF))
+            }
+        }
     }
 
     /// An INTEGER's content: minimal (leading zeros dropped, one kept for zero) and positive (a 0x00 goes before a
     /// high bit).
-    private static func content(_ value: ArraySlice<UInt8>) -> (digits: ArraySlice<UInt8>, pad: Bool) {
+    fileprivate static func content(_ value: ArraySlice<UInt8>) -> (digits: ArraySlice<UInt8>, pad: Bool) {
         var digits = value.drop { $0 == 0 }
         if digits.isEmpty { digits = value.suffix(1) }
         return (digits, (digits.first ?? 0) & 0x80 != 0)
     }
 
-    private static func appendInteger(_ digits: ArraySlice<UInt8>, pad: Bool, length: Int, to out: inout [UInt8]) {
-        out.append(0x02)
-        appendLength(length, to: &out)
-        if pad { out.append(0) }
-        out.append(contentsOf: digits)
-    }
-
-    private static func lengthSize(_ count: Int) -> Int { count < 0x80 ? 1 : count < 0x100 ? 2 : 3 }
-
-    private static func appendLength(_ count: Int, to out: inout [UInt8]) {
-        if count < 0x80 {
-            out.append(UInt8(count))
-        } else if count < 0x100 {
-            out.append(0x81)
-            out.append(UInt8(count))
-        } else {
-            out.append(0x82)
-            out.append(UInt8(count >> 8))
-            out.append(UInt8(count & 0xFF))
-        }
-    }
+    fileprivate static func lengthSize(_ count: Int) -> Int { count < 0x80 ? 1 : count < 0x100 ? 2 : 3 }
 }

@@ -16,9 +16,11 @@ enum OpenSSLSignature {
     /// copying a prepared `EVP_MD_CTX` per call, as before, still allocated and duplicated two contexts.
     /// A context serves one thread at a time: the key keeps a small pool (see `OpenSSLPublicKey.takePrepared`).
     static func verify(
-        key: OpenSSLPublicKey, digestName: String?, padding: Padding?, message: UnsafeRawBufferPointer, signature: [UInt8]
+        key: OpenSSLPublicKey, digestName: String?, padding: Padding?, message: UnsafeRawBufferPointer,
+        signature: UnsafeRawBufferPointer
     ) -> Bool {
-        OpenSSLErrorQueue.drain()
+        // Drained once, on the way out: a verification reads no error (a failure is its answer), so what an earlier
+        // call may have left is cleared with its own (two drains cost 800 instructions a token).
         defer { OpenSSLErrorQueue.drain() }
         guard let digestName else {
             guard let context = EVP_MD_CTX_new() else { return false }
@@ -35,7 +37,9 @@ enum OpenSSLSignature {
         return verified
     }
 
-    private static func digestVerify(_ context: OpaquePointer, message: UnsafeRawBufferPointer, signature: [UInt8]) -> Bool {
+    private static func digestVerify(
+        _ context: OpaquePointer, message: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer
+    ) -> Bool {
         let result = withNonNilPointer(signature) { signaturePointer, signatureCount in
             withNonNilPointer(message) { messagePointer, messageCount in
                 EVP_DigestVerify(context, signaturePointer, signatureCount, messagePointer, messageCount)
@@ -185,16 +189,16 @@ final class PreparedVerification: @unchecked Sendable {
     }
 
     /// Hashes `message` and verifies `signature` over the hash.
-    func verify(message: UnsafeRawBufferPointer, signature: [UInt8]) -> Bool {
+    func verify(message: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer) -> Bool {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(EVP_MAX_MD_SIZE)) { hash -> Bool in
             var hashLength: UInt32 = 0
             let hashed = EVP_DigestInit_ex2(digestContext, digest, nil) == 1
                 && EVP_DigestUpdate(digestContext, message.baseAddress, message.count) == 1
                 && EVP_DigestFinal_ex(digestContext, hash.baseAddress, &hashLength) == 1
-            guard hashed, !signature.isEmpty else { return false }
-            return signature.withUnsafeBufferPointer {
-                EVP_PKEY_verify(keyContext, $0.baseAddress, $0.count, hash.baseAddress, Int(hashLength))
-            } == 1
+            guard hashed, let signatureStart = signature.baseAddress, !signature.isEmpty else { return false }
+            return EVP_PKEY_verify(
+                keyContext, signatureStart.assumingMemoryBound(to: UInt8.self), signature.count, hash.baseAddress,
+                Int(hashLength)) == 1
         }
     }
 }
