@@ -21,6 +21,25 @@ struct OptionTableInvariantTests {
         }
     }
 
+    /// `option(spelled:for:)` looks an argument up without building the command's option list (issue 22, the
+    /// cold start): it must find what that list holds, under every spelling, and nothing for near misses.
+    @Test func lookingAnOptionUpFindsWhatTheCommandsListHolds() {
+        for command in OptionTable.commands.map(\.name) + [CommandSpec.topLevel] {
+            for option in OptionTable.options(for: command) {
+                for spelling in option.spellings {
+                    #expect(OptionTable.option(spelled: spelling, for: command)?.long == option.long, "\(command) \(spelling)")
+                    for miss in ["-" + spelling, spelling + "x", String(spelling.dropLast()), spelling.uppercased()] {
+                        let found = OptionTable.option(spelled: miss, for: command)
+                        #expect(found.map { $0.spellings.contains(miss) } ?? true, "\(command) \(miss)")
+                    }
+                }
+            }
+            for other in OptionTable.options where !other.applies(to: command) {
+                #expect(OptionTable.option(spelled: other.longSpelling, for: command) == nil, "\(command) \(other.longSpelling)")
+            }
+        }
+    }
+
     @Test func namesAreLowercaseASCII() {
         for option in OptionTable.options {
             #expect(!option.long.isEmpty && option.long.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "-" }, "--\(option.long)")

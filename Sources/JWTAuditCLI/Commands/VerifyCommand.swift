@@ -20,6 +20,7 @@ struct VerifyConfiguration: Sendable {
     var json: Bool
     var quiet: Bool
     var batch: Bool
+    /// `--jobs` of a batch (the online cores when not given); 1, unused, for one token.
     var jobs: Int
     /// `--decryption-key` files, for a JWE; nil for a command that does not decrypt (yet): it then reports a JWE
     /// as a token it cannot verify.
@@ -146,7 +147,8 @@ struct VerifyConfiguration: Sendable {
         let batch = arguments.has(.batch)
         let quiet = arguments.has(.quiet)
         let json = arguments.has(.json)
-        let jobs = try BatchSession.jobs(arguments, command: command)
+        // One token needs no thread count, and counting the online cores reads /sys at every start.
+        let jobs = batch || arguments.has(.jobs) ? try BatchSession.jobs(arguments, command: command) : 1
         if !batch && arguments.positionals.count > 1 {
             throw .usage(.unexpectedArgument(arguments.positionals[1]), command)
         }

@@ -25,7 +25,7 @@ public struct HTTPFetcher: Sendable {
 
         public init(
             timeoutSeconds: Int = 10, caFile: String? = nil, allowHTTP: Bool = false, maxBodyBytes: Int = 1 << 20,
-            maxRedirects: Int = 3, toolVersion: String = "dev", environment: [String: String] = HTTPFetcher.processEnvironment()
+            maxRedirects: Int = 3, toolVersion: String = "dev", environment: [String: String] = StandardStreams.processEnvironment()
         ) {
             self.timeoutSeconds = timeoutSeconds
             self.caFile = caFile
@@ -167,18 +167,6 @@ public struct HTTPFetcher: Sendable {
 
     /// True once this process has loaded libcurl (for tests and `--verbose` diagnostics).
     public static var isCurlLoaded: Bool { jwtaudit_curl_is_loaded() != 0 }
-
-    /// The process environment, read from `environ`.
-    public static func processEnvironment() -> [String: String] {
-        var result: [String: String] = [:]
-        var cursor = environ
-        while let entry = cursor.pointee {
-            let pair = String(cString: entry)
-            if let eq = pair.firstIndex(of: "=") { result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...]) }
-            cursor += 1
-        }
-        return result
-    }
 
     static func sizeText(_ bytes: Int) -> String {
         bytes % (1 << 20) == 0 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"

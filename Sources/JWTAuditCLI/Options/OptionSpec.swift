@@ -131,6 +131,15 @@ public struct OptionSpec: Sendable, Equatable {
     /// Every way to write the option: `["-h", "--help"]`.
     public var spellings: [String] { (shortSpelling.map { [$0] } ?? []) + [longSpelling] }
 
+    /// Whether `spelling` is one of `spellings`. Names are ASCII (OptionTableInvariantTests checks it), and ASCII
+    /// has no other canonically equivalent spelling, so comparing bytes answers as String's `==` would.
+    public func isSpelled(_ spelling: String) -> Bool {
+        let bytes = spelling.utf8
+        if bytes.starts(with: "--".utf8) { return bytes.dropFirst(2).elementsEqual(long.utf8) }
+        guard let short, bytes.count == 1 + short.utf8.count, bytes.first == UInt8(ascii: "-") else { return false }
+        return bytes.dropFirst().elementsEqual(short.utf8)
+    }
+
     /// `-h, --help` or `--at <TIME>` as help shows it.
     public var displayName: String {
         let names = spellings.joined(separator: ", ")

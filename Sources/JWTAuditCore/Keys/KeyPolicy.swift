@@ -66,20 +66,21 @@ enum ROCAFingerprint {
         109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167,
     ]
 
-    /// For each prime, bit r set when r is a power of 65537 modulo the prime (detect.py's "prints").
-    static let prints: [(prime: UInt64, mask: [Bool])] = primes.map { prime in
-        var mask = [Bool](repeating: false, count: Int(prime))
+    /// Whether `residue` is a power of 65537 modulo `prime`: bit `residue` of detect.py's mask ("prints") for that
+    /// prime. Asked of the primes a modulus actually reaches (a random one fails within the first few) instead of
+    /// building all 38 masks up front, which was most of a cold `verify`'s key check (issue 22).
+    static func isPowerOfGenerator(_ residue: UInt64, modulo prime: UInt64) -> Bool {
         var value: UInt64 = 1
         repeat {
-            mask[Int(value)] = true
+            if value == residue { return true }
             value = value * (generator % prime) % prime
         } while value != 1
-        return (prime, mask)
+        return false
     }
 
     static func matches(modulus: [UInt8]) -> Bool {
         guard !BigEndian.stripLeadingZeros(modulus).isEmpty else { return false }
-        for (prime, mask) in prints where !mask[Int(BigEndian.remainder(modulus, modulo: prime))] {
+        for prime in primes where !isPowerOfGenerator(BigEndian.remainder(modulus, modulo: prime), modulo: prime) {
             return false
         }
         return true

@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Testing
+
+/// The executable starts libcrypto with OPENSSL_INIT_NO_ATEXIT (issue 22, the cold start) and nothing else: the
+/// OpenSSL configuration file must still be read, since that is where a system pins FIPS or other providers and
+/// default properties. A configuration that allows FIPS implementations only, on a system without the FIPS
+/// provider, leaves no RSA implementation: the run says so (exit status 3), where the default configuration
+/// verifies the same token. A start-up that skipped the file would verify both.
+@Suite("the OpenSSL configuration file applies to every run")
+struct OpenSSLConfigurationTests {
+    static let arguments = [
+        "verify", VerifyCommandTests.path("examples/tokens/certificate-v1.jwt"),
+        "--key", VerifyCommandTests.path("examples/keys/tenant-signing-public.pem"), "--any-issuer", "--any-audience",
+    ] + VerifyCommandTests.at
+
+    @Test func aConfigurationThatAllowsOnlyFIPSImplementationsIsObeyed() throws {
+        try #require(access(Support.binaryPath, X_OK) == 0, "build the package first")
+        let directory = try TemporaryDirectory()
+        let configuration = directory.path + "/fips-only.cnf"
+        Support.writeFile(configuration, Array("""
+            openssl_conf = openssl_init
+            [openssl_init]
+            alg_section = evp_properties
+            [evp_properties]
+            default_properties = fips=yes
+
+            """.utf8))
+
+        let usual = Support.spawn(Support.binaryPath, Self.arguments, environment: ["HOME": "/nonexistent"])
+        #expect(usual.status == 0, "\(usual.stdout)\(usual.stderr)")
+
+        let fipsOnly = Support.spawn(
+            Support.binaryPath, Self.arguments, environment: ["HOME": "/nonexistent", "OPENSSL_CONF": configuration])
+        #expect(fipsOnly.status == 3, "\(fipsOnly.stdout)\(fipsOnly.stderr)")
+        #expect(fipsOnly.stdout.isEmpty)
+        #expect(fipsOnly.stderr.contains("OpenSSL has no RSA implementation"), "\(fipsOnly.stderr)")
+        #expect(fipsOnly.stderr.split(separator: "\n").count == 1, "\(fipsOnly.stderr)")
+    }
+}
