@@ -57,7 +57,7 @@ struct DecryptionKeyImportTests {
         let certificate = try factory.certificate("rsa")
         let combined = try factory.read("rsa.key") + certificate.pem
         let withCertificate = try #require(try DecryptionKeySet.load(combined, source: "combined").keys.first)
-        #expect(withCertificate.x5t == Base64URL.encode(Digest.sha1(certificate.der)))
+        #expect(try withCertificate.x5t == Base64URL.encode(Digest.sha1(certificate.der)))
         // A certificate for another key is refused.
         try factory.rsa("other")
         let mismatched = try factory.read("other.key") + certificate.pem

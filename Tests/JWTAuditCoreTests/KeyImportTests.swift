@@ -116,7 +116,7 @@ struct KeyImportTests {
         let certificate = try factory.certificate("entra")
         let key = try #require(try KeySet.load(certificate.pem, source: "entra.crt").keys.first)
         let (n, e) = try rsaComponents(key)
-        let x5t = Base64URL.encode(Digest.sha1(certificate.der))
+        let x5t = Base64URL.encode(try Digest.sha1(certificate.der))
         func jwks(x5c: [UInt8], x5t: String) -> [UInt8] {
             Array(#"{"keys":[{"kty":"RSA","use":"sig","kid":"k1","x5t":"\#(x5t)","n":"\#(Base64URL.encode(n))","e":"\#(Base64URL.encode(e))","x5c":["\#(standardBase64(x5c))"],"issuer":"https://login.microsoftonline.com/{tenantid}/v2.0"}]}"#.utf8)
         }
@@ -138,7 +138,7 @@ struct KeyImportTests {
         try factory.rsa("other")
         let other = try factory.certificate("other")
         let mismatch = #expect(throws: JWTAuditError.self) {
-            try KeySet.load(jwks(x5c: other.der, x5t: Base64URL.encode(Digest.sha1(other.der))), source: "jwks.json")
+            try KeySet.load(jwks(x5c: other.der, x5t: Base64URL.encode(try Digest.sha1(other.der))), source: "jwks.json")
         }
         #expect(mismatch?.reason.contains("different public key") == true, "\(String(describing: mismatch))")
     }

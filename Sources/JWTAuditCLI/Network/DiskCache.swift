@@ -41,10 +41,10 @@ public struct DiskCache: Sendable {
         return nil
     }
 
-    /// The file that holds `url`'s entry: the SHA-256 of the URL, so any URL maps to a safe file name.
+    /// The file that holds `url`'s entry: the SHA-256 of the URL, so any URL maps to a safe file name. Nil, too,
+    /// when OpenSSL cannot compute SHA-256 (its configuration offers none): then nothing is cached.
     public func path(for url: String) -> String? {
-        guard let directory else { return nil }
-        let name = Digest.sha256Hex(Array(url.utf8))
+        guard let directory, let name = try? Digest.sha256Hex(Array(url.utf8)) else { return nil }
         return directory + "/" + name + ".entry"
     }
 
@@ -118,12 +118,13 @@ public struct DiskCache: Sendable {
     /// Creates the directory (0700) when missing. Failures are `.unavailable` with the path; callers that only
     /// want a best-effort cache may ignore them.
     public func write(_ entry: Entry) throws(JWTAuditError) {
-        guard let directory, let path = path(for: entry.url), !entry.url.utf8.contains(where: { $0 < 0x20 }) else { return }
+        guard let directory, let path = path(for: entry.url), !entry.url.utf8.contains(where: { $0 < 0x20 }),
+            let bytes = try? Self.encode(entry)
+        else { return }
         try Self.makeDirectory(directory)
         let temporary = "\(directory)/.tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Self.failure("cannot create \(temporary)") }
-        let bytes = Self.encode(entry)
         var written = 0
         var ok = true
         while written < bytes.count {
@@ -200,14 +201,14 @@ public struct DiskCache: Sendable {
 
     /// A text header, a blank line, then the content. `length` and `sha256` make a torn or edited entry
     /// detectable; `url` guards against a file for another URL.
-    static func encode(_ e: Entry) -> [UInt8] {
+    static func encode(_ e: Entry) throws(JWTAuditError) -> [UInt8] {
         var header = "\(magic)\n"
         header += "url \(e.url)\n"
         header += "fetched-at \(e.fetchedAt)\n"
         header += "lifetime \(e.lifetime)\n"
         header += "forced-refetch-at \(e.lastForcedRefetch.map(String.init) ?? "-")\n"
         header += "length \(e.content.count)\n"
-        header += "sha256 \(Digest.sha256Hex(e.content))\n\n"
+        header += "sha256 \(try Digest.sha256Hex(e.content))\n\n"
         return Array(header.utf8) + e.content
     }
 
@@ -237,7 +238,7 @@ public struct DiskCache: Sendable {
         let forced: Int64?
         if forcedText == "-" { forced = nil } else if let f = Int64(forcedText) { forced = f } else { return nil }
         let content = Array(bytes[(end + 2)...])
-        guard content.count == length, Digest.sha256Hex(content) == digest else { return nil }
+        guard content.count == length, (try? Digest.sha256Hex(content)) == String(digest) else { return nil }
         return Entry(url: String(url), content: content, fetchedAt: fetchedAt, lifetime: lifetime, lastForcedRefetch: forced)
     }
 }

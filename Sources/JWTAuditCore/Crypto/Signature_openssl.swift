@@ -108,22 +108,28 @@ enum OpenSSLSignature {
 /// Message digests for thumbprints (RFC 7638 uses SHA-256; `x5t` is SHA-1 of the certificate, RFC 7517 §4.8),
 /// and the CLI's cache file names and entry checksums: the one SHA-256 of the package.
 public enum Digest {
-    public static func sha256(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_sha256(), 32) }
-    static func sha1(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, EVP_sha1(), 20) }
+    ///
+    /// They throw rather than stop the program: an OpenSSL configuration can leave a digest without an
+    /// implementation (`default_properties = fips=yes` with no FIPS provider loaded), and that is the user's
+    /// configuration to fix, with a message, not a crash.
+    public static func sha256(_ bytes: [UInt8]) throws(JWTAuditError) -> [UInt8] { try digest(bytes, EVP_sha256(), 32, "SHA-256") }
+    static func sha1(_ bytes: [UInt8]) throws(JWTAuditError) -> [UInt8] { try digest(bytes, EVP_sha1(), 20, "SHA-1") }
 
     /// SHA-256 in lowercase hexadecimal.
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+    public static func sha256Hex(_ bytes: [UInt8]) throws(JWTAuditError) -> String {
         let hex = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        for byte in sha256(bytes) {
+        for byte in try sha256(bytes) {
             out.append(hex[Int(byte >> 4)])
             out.append(hex[Int(byte & 15)])
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func digest(_ bytes: [UInt8], _ type: OpaquePointer?, _ size: Int) -> [UInt8] {
+    private static func digest(_ bytes: [UInt8], _ type: OpaquePointer?, _ size: Int, _ name: String) throws(JWTAuditError)
+        -> [UInt8]
+    {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let ok: Int32
@@ -133,8 +139,11 @@ public enum Digest {
         } else {
             ok = bytes.withUnsafeBufferPointer { EVP_Digest($0.baseAddress, $0.count, &out, &length, type, nil) }
         }
+        guard ok == 1 && Int(length) == size else {
+            throw OpenSSLErrorQueue.error(
+                .cryptoFailure, "OpenSSL cannot compute \(name) (does its configuration, OPENSSL_CONF, leave it no implementation?)")
+        }
         OpenSSLErrorQueue.drain()
-        precondition(ok == 1 && Int(length) == size, "OpenSSL digest failed")
         return Array(out.prefix(size))
     }
 }

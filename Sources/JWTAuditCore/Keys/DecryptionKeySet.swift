@@ -129,7 +129,7 @@ public struct DecryptionKeySet: Sendable {
                 try JWKImport.checkCertificateChain(
                     x5c, x5t: x5t, x5tS256: try JWKImport.optionalString(object, "x5t#S256", source), components, label)
                 if x5t == nil, let first = x5c.arrayValue?.first?.stringValue, let der = StandardBase64.decode(first) {
-                    x5t = Base64URL.encode(Digest.sha1(der))
+                    x5t = Base64URL.encode(try Digest.sha1(der))
                 }
             }
             if case .ec(let curve, _, _) = components {
@@ -244,7 +244,7 @@ public struct DecryptionKeySet: Sendable {
             guard let match = certificates.first(where: { (try? DERKeyReader.certificate($0).components) == components }) else {
                 throw JWTAuditError(.unsafeKey, "\(what): no certificate in the file holds this private key's public key")
             }
-            x5t = Base64URL.encode(Digest.sha1(match))
+            x5t = Base64URL.encode(try Digest.sha1(match))
         }
         let material: DecryptionKey.Material
         if case .ec(let curve, _, _) = components {

@@ -87,7 +87,7 @@ enum JWKImport {
             }
             throw JWTAuditError(.unsafeKey, "\(label): \"alg\" \(declared.rawValue) cannot be used with a \(kty) key like this one")
         }
-        return VerificationKey(
+        return try VerificationKey(
             material: material, kid: kid, declaredAlgorithm: declared, use: use, keyOps: keyOps, issuer: issuer,
             x5t: x5t, source: source)
     }

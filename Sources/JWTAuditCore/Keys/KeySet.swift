@@ -146,7 +146,7 @@ public struct KeySet: Sendable {
             throw JWTAuditError(
                 .unsafeKey, "\(source): HMAC secret is \(secret.count) bytes; RFC 7518 §3.2 requires at least 32 (the SHA-256 output size)")
         }
-        let key = VerificationKey(
+        let key = try VerificationKey(
             material: .secret(secret), kid: nil, declaredAlgorithm: nil, use: nil, keyOps: nil, issuer: nil,
             x5t: nil, source: source)
         return KeySet(keys: [key], source: source, isLoneKey: true, provenance: .secret)
@@ -212,7 +212,7 @@ public struct KeySet: Sendable {
         let label = "\(source) (\(what))"
         try KeyPolicy.check(components, what: label)
         let openSSLKey = try wrap(label) { () throws(JWTAuditError) in try OpenSSLPublicKey.make(components) }
-        let key = VerificationKey(
+        let key = try VerificationKey(
             material: .publicKey(openSSLKey, components), kid: nil, declaredAlgorithm: nil,
             use: nil, keyOps: nil, issuer: nil, x5t: nil, source: source)
         return KeySet(keys: [key], source: source, isLoneKey: true, provenance: provenance)

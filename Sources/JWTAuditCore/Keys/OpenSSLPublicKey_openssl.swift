@@ -124,7 +124,7 @@ enum DERKeyReader {
             throw OpenSSLErrorQueue.error(.malformedKey, "the certificate's public key could not be read")
         }
         let components = try components(of: key)
-        return (components, Digest.sha1(der), Digest.sha256(der))
+        return (components, try Digest.sha1(der), try Digest.sha256(der))
     }
 
     /// Runs a d2i function and insists it consumed every byte (trailing garbage is refused, not ignored).

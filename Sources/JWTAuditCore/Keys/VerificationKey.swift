@@ -36,7 +36,7 @@ public final class VerificationKey: Sendable {
     init(
         material: Material, kid: String?, declaredAlgorithm: JWSAlgorithm?, use: String?, keyOps: [String]?,
         issuer: String?, x5t: String?, source: String
-    ) {
+    ) throws(JWTAuditError) {
         self.material = material
         self.kid = kid
         self.declaredAlgorithm = declaredAlgorithm
@@ -52,14 +52,14 @@ public final class VerificationKey: Sendable {
             keyType = components.keyType
             curve = components.curveName
             bits = components.bits
-            thumbprint = Base64URL.encode(Digest.sha256(Array(components.thumbprintInput.utf8)))
+            thumbprint = Base64URL.encode(try Digest.sha256(Array(components.thumbprintInput.utf8)))
         case .secret(let secret):
             hmacKey = HMACKey(secret: secret)
             keyType = "oct"
             curve = nil
             bits = secret.count * 8
             thumbprint = Base64URL.encode(
-                Digest.sha256(Array(#"{"k":"\#(Base64URL.encode(secret))","kty":"oct"}"#.utf8)))
+                try Digest.sha256(Array(#"{"k":"\#(Base64URL.encode(secret))","kty":"oct"}"#.utf8)))
         }
         let (keyType, curve, bits): (String, String?, Int?)
         switch material {

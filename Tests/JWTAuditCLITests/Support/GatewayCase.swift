@@ -205,8 +205,8 @@ extension PolicyTest {
         try #require(copied == 0, "cannot copy the examples' cache")
         for (url, content) in documents {
             let header = "jwtaudit-cache 1\nurl \(url)\nfetched-at 1767225600\nlifetime 3600\nforced-refetch-at -\n"
-                + "length \(content.utf8.count)\nsha256 \(Digest.sha256Hex(Array(content.utf8)))\n\n"
-            try directory.write(Digest.sha256Hex(Array(url.utf8)) + ".entry", header + content)
+                + "length \(content.utf8.count)\nsha256 \(try Digest.sha256Hex(Array(content.utf8)))\n\n"
+            try directory.write(try Digest.sha256Hex(Array(url.utf8)) + ".entry", header + content)
         }
         return directory
     }
