@@ -41,7 +41,7 @@ struct JSONDocumentTests {
         let parsed: Result<JSONValue, JSONParser.ParseError>
         do { parsed = .success(try JSONParser.parse(bytes: bytes, limits: limits)) } catch { parsed = .failure(error) }
         // The scanner alone, without the fallback that `JSONDocument.scan` adds.
-        let scanned: Result<Int?, JSONParser.ParseError> = withUnsafeTemporaryAllocation(
+        let scanned: Result<JSONParser.ObjectScan, JSONParser.ParseError> = withUnsafeTemporaryAllocation(
             of: JSONDocument.Member.self, capacity: bytes.count / 5 + 2
         ) { table in
             do throws(JSONParser.ParseError) {
@@ -57,10 +57,10 @@ struct JSONDocumentTests {
             #expect(scanError == parseError, "\(label): scan and parse fail differently")
         case (.failure(let scanError), .success):
             Issue.record("\(label): the scan refuses (\(scanError)) what the parser accepts")
-        case (.success(let members), .failure(let parseError)):
-            if members != nil { Issue.record("\(label): the scan accepts what the parser refuses (\(parseError))") }
-        case (.success(let members), .success(let value)):
-            guard members != nil else {
+        case (.success(let found), .failure(let parseError)):
+            if case .members = found { Issue.record("\(label): the scan accepts what the parser refuses (\(parseError))") }
+        case (.success(let found), .success(let value)):
+            guard case .members = found else {
                 // Handed over: valid JSON of another shape, or names the scan does not read itself.
                 return
             }

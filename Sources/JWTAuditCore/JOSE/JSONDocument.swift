@@ -126,59 +126,59 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     static func scan(_ bytes: [UInt8], limits: JSONParser.Limits, previous: JSONDocument? = nil) throws(JSONParser.ParseError)
         -> JSONDocument?
     {
-        let scanned: Result<JSONDocument?, JSONParser.ParseError> = bytes.withUnsafeBufferPointer { buffer in
-            // Every member has a ':', so the table is sized from the colons: one allocation holds the document's
-            // fields and its table, and the scan writes straight into it.
-            let capacity = colons(in: buffer) + 1
+        // A claims set has a member per 25-60 bytes: a table of one slot per 20 bytes (at least 16) holds it in the
+        // document's own allocation, and the scan writes straight into it. Every member takes at least five bytes
+        // (`"":0,`), so a second scan with that many slots always fits, for the rare document that needs it.
+        let most = bytes.count / 5 + 2
+        var capacity = min(most, max(16, bytes.count / 20))
+        while true {
+            switch try scan(bytes, limits: limits, previous: previous, capacity: capacity) {
+            case .members(let document): return document
+            case .otherShape: return nil
+            case .tableFull:
+                guard capacity < most else { return nil }
+                capacity = most
+            }
+        }
+    }
+
+    private enum Scanned {
+        case members(JSONDocument)
+        case otherShape
+        case tableFull
+    }
+
+    private static func scan(_ bytes: [UInt8], limits: JSONParser.Limits, previous: JSONDocument?, capacity: Int)
+        throws(JSONParser.ParseError) -> Scanned
+    {
+        let scanned: Result<Scanned, JSONParser.ParseError> = bytes.withUnsafeBufferPointer { buffer in
             let document = unsafeDowncast(
                 JSONDocument.create(minimumCapacity: capacity) { _ in
                     Fields(bytes: bytes, count: 0, limits: limits, slots: (0, 0, 0, 0, 0, 0, 0, 0), hashed: false,
                         hasDuplicates: false, duplicatesUnknown: true)
                 }, to: JSONDocument.self)
             do throws(JSONParser.ParseError) {
-                let count = try document.withUnsafeMutablePointerToElements { (table) throws(JSONParser.ParseError) in
+                let found = try document.withUnsafeMutablePointerToElements { (table) throws(JSONParser.ParseError) in
                     try JSONParser.scanObject(buffer, limits: limits, into: UnsafeMutableBufferPointer(start: table, count: capacity))
                 }
-                guard let count else { return .success(nil) }
-                document.complete(count: count, buffer, previous)
-                return .success(document)
+                switch found {
+                case .members(let count):
+                    document.complete(count: count, buffer, previous)
+                    return .success(.members(document))
+                case .otherShape: return .success(.otherShape)
+                case .tableFull: return .success(.tableFull)
+                }
             } catch {
                 return .failure(error)
             }
         }
         switch scanned {
-        case .success(let document): return document
+        case .success(let result): return result
         case .failure:
             // The full parser has the last word on what is wrong (it is the same grammar; this keeps it so).
             _ = try JSONParser.parse(bytes: bytes, limits: limits)
-            return nil
+            return .otherShape
         }
-    }
-
-    /// How many ':' bytes `buffer` holds, eight at a time: the "has a zero byte" test on `word ^ "::::::::"` marks
-    /// every ':' and may mark a byte above one falsely (a borrow), so this never counts too few.
-    private static func colons(in buffer: UnsafeBufferPointer<UInt8>) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let count = buffer.count
-        guard let base = buffer.baseAddress else { return 0 }
-        let raw = UnsafeRawPointer(base)
-        var found = 0
-        var index = 0
-        while index + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x3A)
-            // Most words hold no ':'; clearing the lowest mark per step beats a software popcount.
-            var marks = (word &- ones) & ~word & (ones &* 0x80)
-            while marks != 0 {
-                marks &= marks &- 1
-                found &+= 1
-            }
-            index += 8
-        }
-        while index < count {
-            if base[index] == UInt8(ascii: ":") { found += 1 }
-            index += 1
-        }
-        return found
     }
 
     /// Fills in what the scan found: the count, the hash slots and whether names repeat, and the values `previous`

@@ -575,15 +575,24 @@ public struct JSONParser {
 // MARK: - The lazy reader's two entry points (JSONDocument)
 
 extension JSONParser {
+    /// What `scanObject` found in a valid document.
+    enum ObjectScan {
+        /// An object of plain names, with this many members in the table.
+        case members(Int)
+        /// Valid JSON of another shape (not an object, or a name with an escape or non-ASCII byte).
+        case otherShape
+        /// More members than the table holds: scan again with a larger one.
+        case tableFull
+    }
+
     /// Validates `buffer` as `parse(buffer:limits:)` does and, when it is an object whose member names are all
-    /// plain ASCII without escapes, writes where each member's name and value are into `table` and returns how
-    /// many there are (nil, too, when `table` is full: the caller sizes it so that it never is); nil when it is valid JSON of
-    /// any other shape (the caller parses it in full then). A document this refuses, `parse` refuses with the same
-    /// error: the grammar, the limits and the messages are the cursor's own (`skipValue` shares every primitive with
-    /// `parseValue`), and a caller that meets an error parses again in full before reporting it.
+    /// plain ASCII without escapes, writes where each member's name and value are into `table`. A document this
+    /// refuses, `parse` refuses with the same error: the grammar, the limits and the messages are the cursor's own
+    /// (`skipValue` shares every primitive with `parseValue`), and a caller that meets an error parses again in
+    /// full before reporting it.
     static func scanObject(
         _ buffer: UnsafeBufferPointer<UInt8>, limits: Limits, into table: UnsafeMutableBufferPointer<JSONDocument.Member>
-    ) throws(ParseError) -> Int? {
+    ) throws(ParseError) -> ObjectScan {
         if buffer.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
         guard let base = buffer.baseAddress, buffer.count > 0 else {
             throw ParseError(kind: .syntax("unexpected end of input"), offset: 0)
@@ -591,7 +600,7 @@ extension JSONParser {
         var cursor = Cursor(bytes: base, count: buffer.count, limits: limits)
         cursor.skipWhitespace()
         guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: "{"), limits.maxDepth >= 1 else {
-            return nil
+            return .otherShape
         }
         cursor.position += 1
         var count = 0
@@ -605,7 +614,7 @@ extension JSONParser {
                 guard base[cursor.position] == UInt8(ascii: "\"") else { throw cursor.error("expected a member name") }
                 let keyStart = cursor.position + 1
                 let name = try cursor.skipString()
-                guard name.ascii && !name.escaped else { return nil }
+                guard name.ascii && !name.escaped else { return .otherShape }
                 let keyEnd = cursor.position - 1
                 cursor.skipWhitespace()
                 guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: ":") else {
@@ -624,7 +633,7 @@ extension JSONParser {
                 if count >= limits.maxContainerCount {
                     throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: cursor.position)
                 }
-                guard count < table.count else { return nil }
+                guard count < table.count else { return .tableFull }
                 (table.baseAddress! + count).initialize(
                     to: JSONDocument.Member(
                         keyStart: Int32(keyStart), keyLength: Int32(keyEnd - keyStart), valueStart: Int32(valueStart),
@@ -649,7 +658,7 @@ extension JSONParser {
         if cursor.position != buffer.count {
             throw ParseError(kind: .syntax("unexpected data after the JSON value"), offset: cursor.position)
         }
-        return count
+        return .members(count)
     }
 
     /// The value of a member `scanObject` found, built as `parse` builds it (the same cursor, at the same depth).
