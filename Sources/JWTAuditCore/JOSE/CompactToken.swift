@@ -1,3 +1,5 @@
+import Glibc
+
 /// A token in compact serialization, split and decoded but not yet judged.
 ///
 /// RFC 7515 §7.1: the signature covers `ASCII(BASE64URL(UTF8(JWS Protected Header)) || '.' ||
@@ -177,12 +179,7 @@ public final class CompactToken: Sendable {
         var own = text
         return own.withUTF8 { bytes -> Bool in
             guard bytes.count > headerSegmentLength, let base = bytes.baseAddress else { return false }
-            var index = 0
-            while index < headerSegmentLength {
-                if base[index] != wanted[index] { return false }
-                index += 1
-            }
-            return true
+            return memcmp(base, wanted, headerSegmentLength) == 0
         }
     }
 

@@ -158,8 +158,16 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
                         hasDuplicates: false, duplicatesUnknown: true)
                 }, to: JSONDocument.self)
             do throws(JSONParser.ParseError) {
+                // The previous document's members are compared rather than scanned again where they repeat
+                // (`scanObject`); only a document read under the same limits may lend them.
+                let earlier = previous.flatMap { $0.limits == limits ? $0 : nil }
                 let found = try document.withUnsafeMutablePointerToElements { (table) throws(JSONParser.ParseError) in
-                    try JSONParser.scanObject(buffer, limits: limits, into: UnsafeMutableBufferPointer(start: table, count: capacity))
+                    let into = UnsafeMutableBufferPointer(start: table, count: capacity)
+                    guard let earlier else { return try JSONParser.scanObject(buffer, limits: limits, into: into) }
+                    return try earlier.bytes.withUnsafeBufferPointer { (earlierBytes) throws(JSONParser.ParseError) in
+                        try JSONParser.scanObject(
+                            buffer, limits: limits, into: into, previous: (earlierBytes, earlier.members))
+                    }
                 }
                 switch found {
                 case .members(let count):
