@@ -170,8 +170,8 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
                     }
                 }
                 switch found {
-                case .members(let count):
-                    document.complete(count: count, buffer, previous)
+                case .members(let count, let namesAsBefore):
+                    document.complete(count: count, buffer, previous, namesAsBefore: namesAsBefore ? earlier : nil)
                     return .success(.members(document))
                 case .otherShape: return .success(.otherShape)
                 case .tableFull: return .success(.tableFull)
@@ -191,12 +191,18 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
 
     /// Fills in what the scan found: the count, the hash slots and whether names repeat, and the values `previous`
     /// lends (its cached ones whose member and bytes are the same here).
-    private func complete(count: Int, _ document: UnsafeBufferPointer<UInt8>, _ previous: JSONDocument?) {
+    /// `sameNames`, when given, has exactly these names in this order: its name index is this one's.
+    private func complete(
+        count: Int, _ document: UnsafeBufferPointer<UInt8>, _ previous: JSONDocument?, namesAsBefore sameNames: JSONDocument?
+    ) {
         var table: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         var duplicates = false
         let hashed = count <= JSONObject.hashedLimit
         let members = UnsafeBufferPointer(start: withUnsafeMutablePointerToElements { $0 }, count: count)
-        if hashed {
+        if let sameNames {
+            table = sameNames.fields.pointee.slots
+            duplicates = sameNames.fields.pointee.hasDuplicates
+        } else if hashed {
             withUnsafeMutableBytes(of: &table) { slots in
                 for index in 0..<count {
                     let print = members[index].fingerprint

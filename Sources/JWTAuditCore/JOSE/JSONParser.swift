@@ -580,8 +580,9 @@ public struct JSONParser {
 extension JSONParser {
     /// What `scanObject` found in a valid document.
     enum ObjectScan {
-        /// An object of plain names, with this many members in the table.
-        case members(Int)
+        /// An object of plain names, with this many members in the table; `namesAsBefore`: the previous document
+        /// had exactly these names in this order (so the same name index).
+        case members(Int, namesAsBefore: Bool)
         /// Valid JSON of another shape (not an object, or a name with an escape or non-ASCII byte).
         case otherShape
         /// More members than the table holds: scan again with a larger one.
@@ -616,6 +617,7 @@ extension JSONParser {
         }
         cursor.position += 1
         var count = 0
+        var namesAsBefore = previous != nil
         cursor.skipWhitespace()
         if cursor.position < cursor.count && base[cursor.position] == UInt8(ascii: "}") {
             cursor.position += 1
@@ -646,6 +648,11 @@ extension JSONParser {
                 let name = try cursor.skipString()
                 guard name.ascii && !name.escaped else { return .otherShape }
                 let keyEnd = cursor.position - 1
+                if namesAsBefore, let previous {
+                    namesAsBefore = count < previous.members.count
+                        && Int(previous.members[count].keyLength) == keyEnd - keyStart
+                        && memcmp(base + keyStart, previous.bytes.baseAddress! + Int(previous.members[count].keyStart), keyEnd - keyStart) == 0
+                }
                 cursor.skipWhitespace()
                 guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: ":") else {
                     throw cursor.error("expected ':' after a member name")
@@ -688,7 +695,7 @@ extension JSONParser {
         if cursor.position != buffer.count {
             throw ParseError(kind: .syntax("unexpected data after the JSON value"), offset: cursor.position)
         }
-        return .members(count)
+        return .members(count, namesAsBefore: namesAsBefore && count == (previous?.members.count ?? -1))
     }
 
     /// `member` of the previous document, moved to `position`, when the bytes there are its bytes and what follows
