@@ -290,7 +290,8 @@ public final class CompactToken: Sendable {
         // The signature is decoded into the token itself (`SignatureBytes`); the array decoder runs only to say
         // what is wrong with a segment that is not canonical.
         let signatureRange = range(2)
-        guard let signature = SignatureBytes.decode(UnsafeBufferPointer(rebasing: bytes[signatureRange])) else {
+        var signature = SignatureBytes()
+        guard signature.decode(UnsafeBufferPointer(rebasing: bytes[signatureRange])) else {
             _ = try decode(2)
             throw JWTAuditError(.malformedToken, "signature segment (segment 3, starting at character \(signatureRange.lowerBound + 1)): not strict base64url")
         }

@@ -4,13 +4,13 @@
 struct SignatureBytes: Sendable {
     static let inlineCapacity = 256
 
-    let count: Int
+    private(set) var count: Int
     private var inline: (
         UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
         UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
         UInt64, UInt64, UInt64, UInt64
     ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    private let heap: [UInt8]?
+    private var heap: [UInt8]?
 
     init(_ bytes: [UInt8]) {
         count = bytes.count
@@ -24,21 +24,26 @@ struct SignatureBytes: Sendable {
         }
     }
 
-    /// Strict base64url `segment` decoded, or nil when it is not canonical (the caller asks the reference decoder why).
-    static func decode(_ segment: UnsafeBufferPointer<UInt8>) -> SignatureBytes? {
-        guard let length = Base64URL.decodedCount(segment.count) else { return nil }
-        guard length <= inlineCapacity else {
-            return Base64URL.decodeContiguous(segment).map(SignatureBytes.init)
+    /// Decodes strict base64url `segment` into this value, in place (the inline bytes are 256: copying them
+    /// around cost more than decoding a short signature). False when it is not canonical: the caller asks the
+    /// reference decoder why.
+    mutating func decode(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let length = Base64URL.decodedCount(segment.count) else { return false }
+        guard length <= Self.inlineCapacity else {
+            guard let decoded = Base64URL.decodeContiguous(segment) else { return false }
+            self = SignatureBytes(decoded)
+            return true
         }
-        var decoded = SignatureBytes(count: length)
-        let written = withUnsafeMutableBytes(of: &decoded.inline) { target -> Int? in
+        let written = withUnsafeMutableBytes(of: &inline) { target -> Int? in
             Base64URL.decodeContiguous(segment, into: target.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
-        return written == length ? decoded : nil
+        count = length
+        return written == length
     }
 
-    private init(count: Int) {
-        self.count = count
+    /// No bytes, to decode into.
+    init() {
+        count = 0
         heap = nil
     }
 
