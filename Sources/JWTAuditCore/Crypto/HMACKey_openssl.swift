@@ -14,7 +14,7 @@ import Synchronization
 /// The secret itself is kept as `SecretBytes` (wiped when the key goes), for contexts made later by other threads.
 final class HMACKey: @unchecked Sendable {
     private let secret: SecretBytes
-    private let contexts = Mutex<[KeyedMAC]>([])
+    private let contexts = ContextPool<KeyedMAC>()
 
     init(secret: [UInt8]) { self.secret = SecretBytes(copying: secret) }
 
@@ -24,12 +24,9 @@ final class HMACKey: @unchecked Sendable {
     func verify(digestName: String, message: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) -> Bool? {
         // Drained on the way out only, as `OpenSSLSignature.verify` does: nothing here reads the queue.
         defer { OpenSSLErrorQueue.drain() }
-        let taken = contexts.withLock { pool -> KeyedMAC? in
-            guard let index = pool.lastIndex(where: { $0.digestName == digestName }) else { return nil }
-            return pool.remove(at: index)
-        }
+        let taken = contexts.take { $0.digestName == digestName }
         guard let context = taken ?? KeyedMAC(secret: secret, digestName: digestName) else { return nil }
-        defer { contexts.withLock { $0.append(context) } }
+        defer { contexts.give(context) }
         return context.verify(message: message, tag: tag)
     }
 }

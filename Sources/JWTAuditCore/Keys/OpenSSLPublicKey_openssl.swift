@@ -14,18 +14,15 @@ final class OpenSSLPublicKey: @unchecked Sendable {
     let pointer: OpaquePointer
     /// Verification contexts prepared for this key and not in use (see `OpenSSLSignature.verify`): a context
     /// serves one thread at a time, so a batch on N threads ends up with N of them per digest and padding.
-    private let prepared = Mutex<[PreparedVerification]>([])
+    private let prepared = ContextPool<PreparedVerification>()
 
     /// A prepared context for `setup`, now owned by the caller until `returnPrepared`; nil when none is free.
     func takePrepared(_ setup: PreparedVerification.Setup) -> PreparedVerification? {
-        prepared.withLock { pool in
-            guard let index = pool.lastIndex(where: { $0.setup == setup }) else { return nil }
-            return pool.remove(at: index)
-        }
+        prepared.take { $0.setup == setup }
     }
 
     func returnPrepared(_ context: PreparedVerification) {
-        prepared.withLock { $0.append(context) }
+        prepared.give(context)
     }
 
     private init(takingOwnershipOf pointer: OpaquePointer) { self.pointer = pointer }
