@@ -1,13 +1,13 @@
 extension Verifier {
     /// `issuer`: exact string comparison (RFC 7519 §4.1.1 values are case-sensitive StringOrURI).
-    func issuerCheck(_ claims: JSONObject) -> CheckResult {
+    func issuerCheck(_ claims: borrowing CheckedClaims) -> CheckResult {
         let rule = issuerRule
         func result(_ status: CheckResult.Status, _ finding: IssuerEvidence.Finding) -> CheckResult {
             CheckResult(.issuer, status, .issuer(IssuerEvidence(rule: rule, finding: finding)))
         }
-        guard let iss = claims["iss"]?.stringValue else {
+        guard let iss = claims.issuer else {
             if policy.anyIssuer { return result(.skip, .anyAccepted(nil)) }
-            return result(.fail, claims["iss"] == nil ? .absent : .notAString)
+            return result(.fail, claims.iss == nil ? .absent : .notAString)
         }
         if policy.anyIssuer { return result(.skip, .anyAccepted(iss)) }
         if rule.accepted.isEmpty {
@@ -15,7 +15,7 @@ extension Verifier {
             if keysUnavailable { return CheckResult(.issuer, .skip, .notRun(.keysUnavailable)) }
             return result(.fail, .noneConfigured(iss))
         }
-        let tid = claims["tid"]?.stringValue
+        let tid = claims.tid
         if rule.templates.contains(where: { $0.matches(issuer: iss, tokenTenantID: tid) }) {
             return result(.pass, .accepted(iss))
         }
@@ -42,13 +42,13 @@ extension Verifier {
     }
 
     /// `audience`: RFC 7519 §4.1.3, `aud` is a string or an array of strings; one accepted value suffices.
-    func audienceCheck(_ claims: JSONObject) -> CheckResult {
+    func audienceCheck(_ aud: JSONValue?) -> CheckResult {
         let accepted = policy.audiences
         func result(_ status: CheckResult.Status, _ finding: AudienceEvidence.Finding) -> CheckResult {
             CheckResult(.audience, status, .audience(AudienceEvidence(accepted: accepted, finding: finding)))
         }
         let matched: Bool
-        switch claims["aud"] {
+        switch aud {
         case .string(let single)?: matched = accepted.contains(single)
         case .array(let array)? where !array.isEmpty && array.allSatisfy({ $0.stringValue != nil }):
             matched = array.contains { accepted.contains($0.stringValue!) }
@@ -57,7 +57,7 @@ extension Verifier {
         case .some(let other):
             return result(.fail, .wrongType(other))
         }
-        let aud = claims["aud"]!
+        let aud = aud!
         if policy.anyAudience { return result(.skip, .anyAccepted(aud)) }
         if matched { return result(.pass, .accepted(aud)) }
         return result(.fail, .rejected(aud, Self.mismatch(AudienceEvidence.values(of: aud), accepted: accepted)))
@@ -82,15 +82,15 @@ extension Verifier {
 
     /// `tenant`: in an Entra token the issuer embeds the tenant id, and `tid` must agree with it; with a pinned
     /// tenant, `tid` must be that tenant.
-    func tenantCheck(_ claims: JSONObject) -> CheckResult {
-        let tid = claims["tid"]?.stringValue
+    func tenantCheck(_ claims: borrowing CheckedClaims) -> CheckResult {
+        let tid = claims.tid
         if let pinned = policy.tenantID {
             guard let tid else { return CheckResult(.tenant, .fail, .tenant(.pinnedButNoTID(pinned: pinned))) }
             if !EntraTenant.sameID(tid, pinned) {
                 return CheckResult(.tenant, .fail, .tenant(.otherTenant(pinned: pinned, tid: tid)))
             }
         }
-        guard let tid, let iss = claims["iss"]?.stringValue, let issuerTenant = EntraIssuer.tenantSlice(in: iss) else {
+        guard let tid, let iss = claims.issuer, let issuerTenant = EntraIssuer.tenantSlice(in: iss) else {
             return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid)))
         }
         if !EntraTenant.sameID(issuerTenant, tid) {
