@@ -50,7 +50,7 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
         return s.withUTF8(isGUID)
     }
 
-    private static func isGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 36 else { return false }
         for (index, byte) in bytes.enumerated() {
             switch index {
@@ -77,18 +77,7 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
         guard x.count == y.count else { return false }
         // Over contiguous bytes when both have them (a tenant read out of an issuer, a `tid` claim): the generic
         // index walk below cost some 4,000 instructions a token.
-        let fast = x.withContiguousStorageIfAvailable { xs in
-            y.withContiguousStorageIfAvailable { ys -> Bool? in
-                // Byte for byte equal, the usual case (`tid` and the issuer's tenant are written by one service):
-                // no folding needed, whatever the bytes.
-                if xs.count == 0 || memcmp(xs.baseAddress!, ys.baseAddress!, xs.count) == 0 { return true }
-                for offset in 0..<xs.count {
-                    if xs[offset] >= 0x80 || ys[offset] >= 0x80 { return nil }
-                    if foldASCII(xs[offset]) != foldASCII(ys[offset]) { return false }
-                }
-                return true
-            }
-        }
+        let fast = x.withContiguousStorageIfAvailable { xs in y.withContiguousStorageIfAvailable { ys in sameID(xs, ys) } }
         if let fast, let fast, let same = fast { return same }
         var index = y.startIndex
         for byte in x {
@@ -96,6 +85,18 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
             if byte >= 0x80 || other >= 0x80 { return a.lowercased() == b.lowercased() }
             if foldASCII(byte) != foldASCII(other) { return false }
             index = y.index(after: index)
+        }
+        return true
+    }
+
+    /// `sameID` over bytes of one length; nil when they differ and either is not ASCII (then Strings decide).
+    static func sameID(_ xs: UnsafeBufferPointer<UInt8>, _ ys: UnsafeBufferPointer<UInt8>) -> Bool? {
+        // Byte for byte equal, the usual case (`tid` and the issuer's tenant are written by one service): no folding
+        // needed, whatever the bytes.
+        if xs.count == 0 || memcmp(xs.baseAddress!, ys.baseAddress!, xs.count) == 0 { return true }
+        for offset in 0..<xs.count {
+            if xs[offset] >= 0x80 || ys[offset] >= 0x80 { return nil }
+            if foldASCII(xs[offset]) != foldASCII(ys[offset]) { return false }
         }
         return true
     }

@@ -90,13 +90,12 @@ extension Verifier {
                 return CheckResult(.tenant, .fail, .tenant(.otherTenant(pinned: pinned, tid: tid)))
             }
         }
-        guard let tid, let iss = claims.issuer, let issuerTenant = EntraIssuer.tenantSlice(in: iss) else {
-            return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid)))
+        guard let tid, let iss = claims.issuer else { return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid))) }
+        switch EntraIssuer.tenant(in: iss, against: tid) {
+        case .noTenant: return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid)))
+        case .different: return CheckResult(.tenant, .fail, .tenant(.disagreesWithIssuer(iss: iss, tid: tid)))
+        case .same: return CheckResult(.tenant, .pass, .tenant(.agreesWithIssuer(iss: iss, tid: tid)))
         }
-        if !EntraTenant.sameID(issuerTenant, tid) {
-            return CheckResult(.tenant, .fail, .tenant(.disagreesWithIssuer(iss: iss, tid: tid)))
-        }
-        return CheckResult(.tenant, .pass, .tenant(.agreesWithIssuer(iss: iss, tid: tid)))
     }
 
     /// `client`: which application asked for the token: `appid` in v1.0 tokens, `azp` in v2.0 tokens.
