@@ -19,8 +19,11 @@ public enum NumericDate {
     /// Reads `name` from `claims`. A string or a boolean is refused: RFC 7519 §4.1.4 says `exp` "MUST be a
     /// number containing a NumericDate value", and libraries that coerce `"1700000000"` disagree with those
     /// that do not, which is exactly where a token gets accepted by one hop and refused by the next.
-    public static func read(_ name: String, in claims: JSONObject) -> Reading {
-        guard let value = claims[name] else { return .absent }
+    public static func read(_ name: String, in claims: JSONObject) -> Reading { read(name, value: claims[name]) }
+
+    /// The same, of the value already looked up.
+    static func read(_ name: String, value: JSONValue?) -> Reading {
+        guard let value else { return .absent }
         guard let number = value.numberValue else {
             return .invalid("\(name) is \(value.kindDescription); RFC 7519 requires a NumericDate (a JSON number)")
         }
@@ -56,7 +59,14 @@ public enum NumericDate {
                 return .seconds(whole)
             }
         }
-        switch read(name, in: claims) {
+        return seconds(read(name, in: claims))
+    }
+
+    /// The same, of the value already looked up (a batch's line names the token's `exp` as written).
+    static func seconds(_ name: String, value: JSONValue?) -> Seconds { seconds(read(name, value: value)) }
+
+    private static func seconds(_ reading: Reading) -> Seconds {
+        switch reading {
         case .absent: return .absent
         case .invalid(let why): return .invalid(why)
         case .seconds(let whole, _): return .seconds(whole)

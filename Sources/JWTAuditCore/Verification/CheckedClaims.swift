@@ -12,11 +12,15 @@ struct CheckedClaims: ~Copyable {
     /// `tid`, when a string.
     let tid: String?
     let aud: JSONValue?
+    /// `exp` as found: a batch's line names the token by it.
+    let expValue: JSONValue?
     /// The time claims, as the lifetime rule compares them.
     let exp: NumericDate.Seconds
     let nbf: NumericDate.Seconds
     let iat: NumericDate.Seconds
     let credential: CredentialVerdict
+    /// The client that asked for the token (`ClientEvidence.client`, by the verdict's version).
+    let client: (readFrom: TokenVersion, value: String?)
 
     init(_ claims: JSONObject) {
         object = claims
@@ -24,12 +28,16 @@ struct CheckedClaims: ~Copyable {
         self.iss = iss
         tid = claims["tid"]?.stringValue
         aud = claims["aud"]
-        exp = NumericDate.seconds("exp", in: claims)
+        let expValue = claims["exp"]
+        self.expValue = expValue
+        exp = NumericDate.seconds("exp", value: expValue)
         nbf = NumericDate.seconds("nbf", in: claims)
         iat = NumericDate.seconds("iat", in: claims)
         let read = CredentialVerdict.CredentialClaims(
             ver: claims["ver"], iss: iss?.stringValue, appidacr: claims["appidacr"], azpacr: claims["azpacr"])
-        credential = CredentialVerdict.classify(read, claims: claims)
+        let credential = CredentialVerdict.classify(read, claims: claims)
+        self.credential = credential
+        client = ClientEvidence.client(in: claims, version: credential.tokenVersion ?? .v1)
     }
 
     /// `iss`, when a string.

@@ -94,10 +94,19 @@ public final class Verifier: Sendable {
         return VerificationReport(checks: checks, token: token, parseError: nil, credential: facts.credential, key: facts.key)
     }
 
-    /// What a verification found beside its checks: how the client authenticated and the key that verified.
+    /// What a verification found beside its checks: how the client authenticated, the key that verified, and the
+    /// claims a batch's line names the token by, as the checks read them (nil when the payload is not a claims set).
     public struct Facts: Sendable {
         public let credential: CredentialVerdict?
         public let key: VerificationKey?
+        /// The client that asked for the token (`ClientEvidence.client`: `appid`, or `azp` in v2.0).
+        public let client: String?
+        /// The verdict's `versionText`, read here once (reading it from the verdict in another module copies the
+        /// verdict).
+        public let tokenVersion: String?
+        /// `aud` and `exp` as the token has them.
+        public let audience: JSONValue?
+        public let expiry: JSONValue?
     }
 
     /// The checks of `verify(_:at:)`, appended to `checks` (emptied first, its storage kept): a batch keeps one
@@ -107,8 +116,11 @@ public final class Verifier: Sendable {
         let claims: CheckedClaims? = if let object = token.claims { CheckedClaims(object) } else { nil }
         let key = runPlan(token, at: now, claims: claims, into: &checks)
         switch claims {
-        case .some(let claims): return Facts(credential: claims.credential, key: key)
-        case .none: return Facts(credential: nil, key: key)
+        case .some(let claims):
+            return Facts(
+                credential: claims.credential, key: key, client: claims.client.value,
+                tokenVersion: claims.credential.versionText, audience: claims.aud, expiry: claims.expValue)
+        case .none: return Facts(credential: nil, key: key, client: nil, tokenVersion: nil, audience: nil, expiry: nil)
         }
     }
 
@@ -167,7 +179,7 @@ public final class Verifier: Sendable {
         case .issuer: return issuerCheck(claims)
         case .audience: return audienceCheck(claims.aud)
         case .tenant: return tenantCheck(claims)
-        case .client: return clientCheck(claims.object, credential: claims.credential)
+        case .client: return clientCheck(claims.client, version: claims.credential.tokenVersion ?? .v1)
         default: return credentialCheck(claims.credential)
         }
     }

@@ -99,9 +99,8 @@ extension Verifier {
     }
 
     /// `client`: which application asked for the token: `appid` in v1.0 tokens, `azp` in v2.0 tokens.
-    func clientCheck(_ claims: JSONObject, credential: CredentialVerdict) -> CheckResult {
-        let version = credential.tokenVersion ?? .v1
-        let (readFrom, value) = ClientEvidence.client(in: claims, version: version)
+    func clientCheck(_ client: (readFrom: TokenVersion, value: String?), version: TokenVersion) -> CheckResult {
+        let (readFrom, value) = client
         let evidence = Evidence.client(
             ClientEvidence(accepted: policy.clientIDs, tokenVersion: version, readFrom: readFrom, value: value))
         guard !policy.clientIDs.isEmpty else { return CheckResult(.client, .skip, evidence) }
