@@ -89,7 +89,7 @@ public struct CredentialVerdict: Sendable, Equatable {
         self.noteSource = .written(notes)
     }
 
-    private init(_ examined: Examined, claims: JSONObject) {
+    private init(_ examined: consuming Examined, claims: JSONObject) {
         self.kind = examined.kind
         self.claim = examined.claim
         self.value = examined.value
