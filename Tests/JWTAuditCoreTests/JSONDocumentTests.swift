@@ -37,16 +37,23 @@ struct JSONDocumentTests {
     ]
 
     /// Scan, then compare with the full parser: the same error, or the same object answering the same way.
-    static func agree(_ bytes: [UInt8], limits: JSONParser.Limits = .default, _ label: String) {
+    static func agree(
+        _ bytes: [UInt8], limits: JSONParser.Limits = .default, previous: JSONDocument? = nil, _ label: String
+    ) {
         let parsed: Result<JSONValue, JSONParser.ParseError>
         do { parsed = .success(try JSONParser.parse(bytes: bytes, limits: limits)) } catch { parsed = .failure(error) }
         // The scanner alone, without the fallback that `JSONDocument.scan` adds.
-        let scanned: Result<Int?, JSONParser.ParseError> = withUnsafeTemporaryAllocation(
+        let scanned: Result<JSONParser.ObjectScan, JSONParser.ParseError> = withUnsafeTemporaryAllocation(
             of: JSONDocument.Member.self, capacity: bytes.count / 5 + 2
         ) { table in
             do throws(JSONParser.ParseError) {
                 return .success(try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.ParseError) in
-                    try JSONParser.scanObject(buffer, limits: limits, into: table)
+                    guard let previous else { return try JSONParser.scanObject(buffer, limits: limits, into: table) }
+                    let members = UnsafeBufferPointer(
+                        start: previous.withUnsafeMutablePointerToElements { $0 }, count: previous.count)
+                    return try previous.bytes.withUnsafeBufferPointer { (earlier) throws(JSONParser.ParseError) in
+                        try JSONParser.scanObject(buffer, limits: limits, into: table, previous: (earlier, members))
+                    }
                 })
             } catch {
                 return .failure(error)
@@ -57,10 +64,10 @@ struct JSONDocumentTests {
             #expect(scanError == parseError, "\(label): scan and parse fail differently")
         case (.failure(let scanError), .success):
             Issue.record("\(label): the scan refuses (\(scanError)) what the parser accepts")
-        case (.success(let members), .failure(let parseError)):
-            if members != nil { Issue.record("\(label): the scan accepts what the parser refuses (\(parseError))") }
-        case (.success(let members), .success(let value)):
-            guard members != nil else {
+        case (.success(let found), .failure(let parseError)):
+            if case .members = found { Issue.record("\(label): the scan accepts what the parser refuses (\(parseError))") }
+        case (.success(let found), .success(let value)):
+            guard case .members = found else {
                 // Handed over: valid JSON of another shape, or names the scan does not read itself.
                 return
             }
@@ -69,7 +76,7 @@ struct JSONDocumentTests {
                 return
             }
             let document: JSONDocument?
-            do { document = try JSONDocument.scan(bytes, limits: limits) } catch {
+            do { document = try JSONDocument.scan(bytes, limits: limits, previous: previous) } catch {
                 Issue.record("\(label): JSONDocument.scan threw \(error)")
                 return
             }
@@ -108,8 +115,12 @@ struct JSONDocumentTests {
     /// Every byte of a realistic claims set replaced, deleted or followed by a byte that matters to the grammar
     /// (quotes, backslashes, brackets, digits, signs, control bytes, UTF-8 leads and continuations), then random
     /// multi-byte edits: the scan and the parser must agree on each.
-    @Test func mutatedClaimsSetsAgree() {
+    /// Every mutation runs twice: alone, and after the unmutated claims set as the previous document, whose
+    /// members the scan compares instead of scanning where they repeat. A repeated member must never let through
+    /// what the parser refuses: a value cut short, a number that only starts the same, a changed separator.
+    @Test func mutatedClaimsSetsAgree() throws {
         let base = Array(Self.claims.utf8)
+        let original = try #require(try JSONDocument.scan(base, limits: .default))
         let alphabet: [UInt8] = Array("\"\\{}[]:,0123456789-+.eEtrufalsn u/ ".utf8) + [0x00, 0x01, 0x1F, 0x7F, 0x80, 0xBF, 0xC2, 0xC0, 0xE0, 0xED, 0xF4, 0xF5, 0xFF]
         var checked = 0
         for position in base.indices {
@@ -117,14 +128,17 @@ struct JSONDocumentTests {
                 var replaced = base
                 replaced[position] = byte
                 Self.agree(replaced, "claims with byte \(position) replaced by 0x\(String(byte, radix: 16))")
+                Self.agree(replaced, previous: original, "after the original, claims with byte \(position) replaced by 0x\(String(byte, radix: 16))")
                 var inserted = base
                 inserted.insert(byte, at: position)
                 Self.agree(inserted, "claims with 0x\(String(byte, radix: 16)) inserted at \(position)")
+                Self.agree(inserted, previous: original, "after the original, claims with 0x\(String(byte, radix: 16)) inserted at \(position)")
                 checked += 2
             }
             var deleted = base
             deleted.remove(at: position)
             Self.agree(deleted, "claims without byte \(position)")
+            Self.agree(deleted, previous: original, "after the original, claims without byte \(position)")
         }
         var generator = SplitMix64(seed: 0x6A77_7461_7564_6974)
         for round in 0..<4000 {
@@ -139,6 +153,7 @@ struct JSONDocumentTests {
                 }
             }
             Self.agree(bytes, "fuzz round \(round) (seed 0x6A77_7461_7564_6974)")
+            Self.agree(bytes, previous: original, "after the original, fuzz round \(round) (seed 0x6A77_7461_7564_6974)")
         }
         #expect(checked > 1000)
     }
@@ -178,3 +193,40 @@ struct SplitMix64 {
     }
 }
 
+
+/// Repeated members are compared, not scanned (`JSONParser.scanObject(previous:)`): the cases where equal bytes
+/// must not be taken for an equal member.
+@Suite("Lazy claims: members repeated from the previous token")
+struct JSONDocumentRepeatTests {
+    @Test(arguments: [
+        // A number that only starts the same, a literal that only starts the same.
+        (#"{"a":12,"b":true}"#, #"{"a":123,"b":true}"#),
+        (#"{"a":12,"b":true}"#, #"{"a":12,"b":truex}"#),
+        // The same member, then the end of input, or something that is not a separator.
+        (#"{"a":"x","b":1}"#, #"{"a":"x""#),
+        (#"{"a":"x","b":1}"#, #"{"a":"x" "b":1}"#),
+        (#"{"a":"x","b":1}"#, #"{"a":"x":1}"#),
+        // Repeated, then a member the previous document did not have, then a broken one.
+        (#"{"a":"x","b":1}"#, #"{"a":"x","b":1,"c":}"#),
+        (#"{"a":"x","b":1}"#, #"{"a":"x","c":[1,,2]}"#),
+        // Members at other positions, whitespace around them, and a previous document with more members.
+        (#"{"a":"x","b":1}"#, #"{"b":1,"a":"x"}"#),
+        (#"{"a" : "x" ,"b":1}"#, #"{"a" : "x" , "b":1 }"#),
+        (#"{"a":"x","b":1,"c":2}"#, #"{"a":"x"}"#),
+    ])
+    func equalBytesAreOnlyAMemberWhenTheySayTheSame(_ pair: (String, String)) throws {
+        let previous = try #require(try JSONDocument.scan(Array(pair.0.utf8), limits: .default))
+        JSONDocumentTests.agree(Array(pair.1.utf8), previous: previous, "\(pair.1) after \(pair.0)")
+        JSONDocumentTests.agree(Array(pair.1.utf8), "\(pair.1) alone")
+    }
+
+    /// Limits are the caller's: a document read under other limits lends nothing.
+    @Test func aDocumentReadUnderOtherLimitsLendsNothing() throws {
+        let text = #"{"a":[1,2,3,4],"b":1}"#
+        let previous = try #require(try JSONDocument.scan(Array(text.utf8), limits: .default))
+        let tight = JSONParser.Limits(maxDepth: 64, maxBytes: 1 << 20, maxContainerCount: 3)
+        #expect(throws: JSONParser.ParseError.self) {
+            _ = try JSONDocument.scan(Array(text.utf8), limits: tight, previous: previous)
+        }
+    }
+}

@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import Synchronization
 
@@ -15,8 +14,10 @@ final class BatchProgress: Sendable {
     }
 
     private let counters: [Counter]
-    private let stop = DispatchSemaphore(value: 0)
-    private let stopped = DispatchSemaphore(value: 0)
+    /// Wakes the progress thread early when the run ends (`stopRequested` is read and written under it).
+    private let signal = ThreadSignal()
+    private let stopRequested = Atomic<Bool>(false)
+    private let thread = Mutex<pthread_t?>(nil)
     private let shown = Atomic<Bool>(false)
     private let started = BatchProgress.monotonicNanoseconds()
     /// The run must take this long before the line appears: a short run has nothing to wait for.
@@ -31,21 +32,22 @@ final class BatchProgress: Sendable {
     func judged(worker: Int) { counters[worker].value.add(1, ordering: .relaxed) }
 
     func begin() {
-        DispatchQueue.global().async { [self] in
-            while stop.wait(timeout: .now() + .milliseconds(Self.intervalMilliseconds)) == .timedOut {
-                let elapsed = Self.monotonicNanoseconds() - started
+        // Without a thread (the system refused one) the run goes on without a progress line.
+        let started = ThreadSignal.startThread { [self] in
+            while !signal.wait(until: { stopRequested.load(ordering: .relaxed) }, milliseconds: Self.intervalMilliseconds) {
+                let elapsed = Self.monotonicNanoseconds() - self.started
                 guard elapsed >= Self.delayNanoseconds else { continue }
                 FileReader.writeAll("\r" + Self.line(lines: counters.reduce(0) { $0 + $1.value.load(ordering: .relaxed) }, elapsedNanoseconds: elapsed) + "\u{1B}[K", to: 2)
                 shown.store(true, ordering: .relaxed)
             }
-            stopped.signal()
         }
+        thread.withLock { $0 = started }
     }
 
     /// Stops the line and erases it, so that what follows starts on a clean line.
     func end() {
-        stop.signal()
-        stopped.wait()
+        signal.notify { stopRequested.store(true, ordering: .relaxed) }
+        if let running = thread.withLock({ $0.take() }) { pthread_join(running, nil) }
         if shown.load(ordering: .relaxed) { FileReader.writeAll("\r\u{1B}[K", to: 2) }
     }
 

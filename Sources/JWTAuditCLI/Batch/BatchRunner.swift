@@ -1,4 +1,3 @@
-import Dispatch
 import Glibc
 import Synchronization
 
@@ -37,7 +36,8 @@ let batchInterrupted = Atomic<Bool>(false)
 /// input order without a reorder buffer. A chunk ends at 1,024 lines per worker or 16 MiB of text, whichever
 /// comes first, or as soon as the input pauses (the writer has not sent the next line yet), so a stream is
 /// answered line by line. Each chunk ends with the workers meeting and one thread writing: chunks of 128
-/// lines per worker left a core idle a tenth of the time with `--jobs 2`.
+/// lines per worker left a core idle a tenth of the time with `--jobs 2`. The workers are a `WorkerPool`'s POSIX
+/// threads, the calling thread being worker 0.
 struct BatchRunner {
     struct Summary: Sendable {
         var total = 0
@@ -109,6 +109,8 @@ struct BatchRunner {
         var items: [LineReader.Line] = []
         items.reserveCapacity(chunkSize)
         var itemBytes = 0
+        // Threads start at the first chunk with more than one worker, wait between chunks, and end with the run.
+        let pool = WorkerPool(capacity: jobs)
 
         func flush() -> Bool {
             guard !items.isEmpty else { return true }
@@ -133,7 +135,7 @@ struct BatchRunner {
             if workers == 1 {
                 body(0)
             } else {
-                DispatchQueue.concurrentPerform(iterations: workers, execute: body)
+                pool.perform(workers, body)
             }
             items.removeAll(keepingCapacity: true)
             itemBytes = 0

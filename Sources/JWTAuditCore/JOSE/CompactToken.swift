@@ -1,3 +1,5 @@
+import Glibc
+
 /// A token in compact serialization, split and decoded but not yet judged.
 ///
 /// RFC 7515 §7.1: the signature covers `ASCII(BASE64URL(UTF8(JWS Protected Header)) || '.' ||
@@ -177,12 +179,7 @@ public final class CompactToken: Sendable {
         var own = text
         return own.withUTF8 { bytes -> Bool in
             guard bytes.count > headerSegmentLength, let base = bytes.baseAddress else { return false }
-            var index = 0
-            while index < headerSegmentLength {
-                if base[index] != wanted[index] { return false }
-                index += 1
-            }
-            return true
+            return memcmp(base, wanted, headerSegmentLength) == 0
         }
     }
 
@@ -214,22 +211,14 @@ public final class CompactToken: Sendable {
         }
     }
 
-    /// The index of the first '.' in `bytes[start...]`, or `bytes.count`. Eight bytes are tested at a time with the
-    /// "has a zero byte" word trick on `word ^ "........"` (no byte is marked in a word without a dot), then the
-    /// word that has one byte by byte.
+    /// The index of the first '.' in `bytes[start...]`, or `bytes.count`: memchr(3), which the C library runs
+    /// 32 bytes at a time (a word-at-a-time loop here cost some 900 instructions on a 900-byte token).
     static func nextDot(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
         let count = bytes.count
-        guard let base = bytes.baseAddress else { return count }
-        var index = start
-        let raw = UnsafeRawPointer(base)
-        while index + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x2E)
-            if (word &- ones) & ~word & (ones &* 0x80) != 0 { break }
-            index += 8
-        }
-        while index < count && base[index] != UInt8(ascii: ".") { index += 1 }
-        return index
+        guard let base = bytes.baseAddress, start < count,
+            let found = memchr(base + start, Int32(UInt8(ascii: ".")), count - start)
+        else { return count }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
     private static func parse(

@@ -126,69 +126,83 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     static func scan(_ bytes: [UInt8], limits: JSONParser.Limits, previous: JSONDocument? = nil) throws(JSONParser.ParseError)
         -> JSONDocument?
     {
-        let scanned: Result<JSONDocument?, JSONParser.ParseError> = bytes.withUnsafeBufferPointer { buffer in
-            // Every member has a ':', so the table is sized from the colons: one allocation holds the document's
-            // fields and its table, and the scan writes straight into it.
-            let capacity = colons(in: buffer) + 1
+        // A claims set has a member per 25-60 bytes: a table of one slot per 20 bytes (at least 16) holds it in the
+        // document's own allocation, and the scan writes straight into it. Every member takes at least five bytes
+        // (`"":0,`), so a second scan with that many slots always fits, for the rare document that needs it.
+        let most = bytes.count / 5 + 2
+        var capacity = min(most, max(16, bytes.count / 20))
+        while true {
+            switch try scan(bytes, limits: limits, previous: previous, capacity: capacity) {
+            case .members(let document): return document
+            case .otherShape: return nil
+            case .tableFull:
+                guard capacity < most else { return nil }
+                capacity = most
+            }
+        }
+    }
+
+    private enum Scanned {
+        case members(JSONDocument)
+        case otherShape
+        case tableFull
+    }
+
+    private static func scan(_ bytes: [UInt8], limits: JSONParser.Limits, previous: JSONDocument?, capacity: Int)
+        throws(JSONParser.ParseError) -> Scanned
+    {
+        let scanned: Result<Scanned, JSONParser.ParseError> = bytes.withUnsafeBufferPointer { buffer in
             let document = unsafeDowncast(
                 JSONDocument.create(minimumCapacity: capacity) { _ in
                     Fields(bytes: bytes, count: 0, limits: limits, slots: (0, 0, 0, 0, 0, 0, 0, 0), hashed: false,
                         hasDuplicates: false, duplicatesUnknown: true)
                 }, to: JSONDocument.self)
             do throws(JSONParser.ParseError) {
-                let count = try document.withUnsafeMutablePointerToElements { (table) throws(JSONParser.ParseError) in
-                    try JSONParser.scanObject(buffer, limits: limits, into: UnsafeMutableBufferPointer(start: table, count: capacity))
+                // The previous document's members are compared rather than scanned again where they repeat
+                // (`scanObject`); only a document read under the same limits may lend them.
+                let earlier = previous.flatMap { $0.limits == limits ? $0 : nil }
+                let found = try document.withUnsafeMutablePointerToElements { (table) throws(JSONParser.ParseError) in
+                    let into = UnsafeMutableBufferPointer(start: table, count: capacity)
+                    guard let earlier else { return try JSONParser.scanObject(buffer, limits: limits, into: into) }
+                    return try earlier.bytes.withUnsafeBufferPointer { (earlierBytes) throws(JSONParser.ParseError) in
+                        try JSONParser.scanObject(
+                            buffer, limits: limits, into: into, previous: (earlierBytes, earlier.members))
+                    }
                 }
-                guard let count else { return .success(nil) }
-                document.complete(count: count, buffer, previous)
-                return .success(document)
+                switch found {
+                case .members(let count, let namesAsBefore):
+                    document.complete(count: count, buffer, previous, namesAsBefore: namesAsBefore ? earlier : nil)
+                    return .success(.members(document))
+                case .otherShape: return .success(.otherShape)
+                case .tableFull: return .success(.tableFull)
+                }
             } catch {
                 return .failure(error)
             }
         }
         switch scanned {
-        case .success(let document): return document
+        case .success(let result): return result
         case .failure:
             // The full parser has the last word on what is wrong (it is the same grammar; this keeps it so).
             _ = try JSONParser.parse(bytes: bytes, limits: limits)
-            return nil
+            return .otherShape
         }
-    }
-
-    /// How many ':' bytes `buffer` holds, eight at a time: the "has a zero byte" test on `word ^ "::::::::"` marks
-    /// every ':' and may mark a byte above one falsely (a borrow), so this never counts too few.
-    private static func colons(in buffer: UnsafeBufferPointer<UInt8>) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let count = buffer.count
-        guard let base = buffer.baseAddress else { return 0 }
-        let raw = UnsafeRawPointer(base)
-        var found = 0
-        var index = 0
-        while index + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x3A)
-            // Most words hold no ':'; clearing the lowest mark per step beats a software popcount.
-            var marks = (word &- ones) & ~word & (ones &* 0x80)
-            while marks != 0 {
-                marks &= marks &- 1
-                found &+= 1
-            }
-            index += 8
-        }
-        while index < count {
-            if base[index] == UInt8(ascii: ":") { found += 1 }
-            index += 1
-        }
-        return found
     }
 
     /// Fills in what the scan found: the count, the hash slots and whether names repeat, and the values `previous`
     /// lends (its cached ones whose member and bytes are the same here).
-    private func complete(count: Int, _ document: UnsafeBufferPointer<UInt8>, _ previous: JSONDocument?) {
+    /// `sameNames`, when given, has exactly these names in this order: its name index is this one's.
+    private func complete(
+        count: Int, _ document: UnsafeBufferPointer<UInt8>, _ previous: JSONDocument?, namesAsBefore sameNames: JSONDocument?
+    ) {
         var table: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         var duplicates = false
         let hashed = count <= JSONObject.hashedLimit
         let members = UnsafeBufferPointer(start: withUnsafeMutablePointerToElements { $0 }, count: count)
-        if hashed {
+        if let sameNames {
+            table = sameNames.fields.pointee.slots
+            duplicates = sameNames.fields.pointee.hasDuplicates
+        } else if hashed {
             withUnsafeMutableBytes(of: &table) { slots in
                 for index in 0..<count {
                     let print = members[index].fingerprint

@@ -117,6 +117,7 @@ public struct JSONParser {
             }
         }
 
+        @inline(__always)
         mutating func skipWhitespace() {
             while position < count {
                 switch bytes[position] {
@@ -312,6 +313,7 @@ public struct JSONParser {
 
         /// `parseString` without the String: the same scan, and escapes decoded (to be validated) into a scratch
         /// buffer that is thrown away.
+        @inline(__always)
         mutating func skipString() throws(ParseError) -> StringShape {
             position += 1  // opening quote
             var shape = StringShape()
@@ -359,6 +361,7 @@ public struct JSONParser {
         }
 
         /// RFC 8259 §6's number grammar, once for `parseNumber` and `skipValue`.
+        @inline(__always)
         mutating func skipNumber() throws(ParseError) {
             if bytes[position] == UInt8(ascii: "-") { position += 1 }
             guard position < count, isDigit(bytes[position]) else { throw error("invalid number") }
@@ -575,15 +578,34 @@ public struct JSONParser {
 // MARK: - The lazy reader's two entry points (JSONDocument)
 
 extension JSONParser {
+    /// What `scanObject` found in a valid document.
+    enum ObjectScan {
+        /// An object of plain names, with this many members in the table; `namesAsBefore`: the previous document
+        /// had exactly these names in this order (so the same name index).
+        case members(Int, namesAsBefore: Bool)
+        /// Valid JSON of another shape (not an object, or a name with an escape or non-ASCII byte).
+        case otherShape
+        /// More members than the table holds: scan again with a larger one.
+        case tableFull
+    }
+
     /// Validates `buffer` as `parse(buffer:limits:)` does and, when it is an object whose member names are all
-    /// plain ASCII without escapes, writes where each member's name and value are into `table` and returns how
-    /// many there are (nil, too, when `table` is full: the caller sizes it so that it never is); nil when it is valid JSON of
-    /// any other shape (the caller parses it in full then). A document this refuses, `parse` refuses with the same
-    /// error: the grammar, the limits and the messages are the cursor's own (`skipValue` shares every primitive with
-    /// `parseValue`), and a caller that meets an error parses again in full before reporting it.
+    /// plain ASCII without escapes, writes where each member's name and value are into `table`. A document this
+    /// refuses, `parse` refuses with the same error: the grammar, the limits and the messages are the cursor's own
+    /// (`skipValue` shares every primitive with `parseValue`), and a caller that meets an error parses again in
+    /// full before reporting it.
+    ///
+    /// `previous` is a document this scan already accepted under the same limits (the previous token's claims):
+    /// where a member here is byte for byte the previous document's member at the same index (from the name's
+    /// opening quote to the value's last byte) and is followed by ',' or '}', it is that member again, already
+    /// validated: a value's validity depends on its own bytes only (its depth is 1 either way, and the check of
+    /// the byte after it rules out a number or literal that merely starts the same). A log's tokens from one
+    /// client repeat most of their claims (issuer, audience, tenant, client, roles, object id), so those are
+    /// compared, not scanned.
     static func scanObject(
-        _ buffer: UnsafeBufferPointer<UInt8>, limits: Limits, into table: UnsafeMutableBufferPointer<JSONDocument.Member>
-    ) throws(ParseError) -> Int? {
+        _ buffer: UnsafeBufferPointer<UInt8>, limits: Limits, into table: UnsafeMutableBufferPointer<JSONDocument.Member>,
+        previous: (bytes: UnsafeBufferPointer<UInt8>, members: UnsafeBufferPointer<JSONDocument.Member>)? = nil
+    ) throws(ParseError) -> ObjectScan {
         if buffer.count > limits.maxBytes { throw ParseError(kind: .tooLarge(limits.maxBytes), offset: 0) }
         guard let base = buffer.baseAddress, buffer.count > 0 else {
             throw ParseError(kind: .syntax("unexpected end of input"), offset: 0)
@@ -591,10 +613,11 @@ extension JSONParser {
         var cursor = Cursor(bytes: base, count: buffer.count, limits: limits)
         cursor.skipWhitespace()
         guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: "{"), limits.maxDepth >= 1 else {
-            return nil
+            return .otherShape
         }
         cursor.position += 1
         var count = 0
+        var namesAsBefore = previous != nil
         cursor.skipWhitespace()
         if cursor.position < cursor.count && base[cursor.position] == UInt8(ascii: "}") {
             cursor.position += 1
@@ -603,10 +626,33 @@ extension JSONParser {
                 cursor.skipWhitespace()
                 guard cursor.position < cursor.count else { throw cursor.error("unexpected end of input in an object") }
                 guard base[cursor.position] == UInt8(ascii: "\"") else { throw cursor.error("expected a member name") }
+                if let previous, count < previous.members.count, count < table.count,
+                    let repeated = repeatedMember(previous.members[count], previous.bytes, at: cursor.position, base, buffer.count)
+                {
+                    cursor.position = Int(repeated.valueEnd)
+                    if count >= limits.maxContainerCount {
+                        throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: cursor.position)
+                    }
+                    (table.baseAddress! + count).initialize(to: repeated)
+                    count += 1
+                    cursor.skipWhitespace()
+                    guard cursor.position < cursor.count else { throw cursor.error("unexpected end of input in an object") }
+                    if base[cursor.position] == UInt8(ascii: ",") {
+                        cursor.position += 1
+                        continue
+                    }
+                    cursor.position += 1  // '}', as `repeatedMember` saw
+                    break
+                }
                 let keyStart = cursor.position + 1
                 let name = try cursor.skipString()
-                guard name.ascii && !name.escaped else { return nil }
+                guard name.ascii && !name.escaped else { return .otherShape }
                 let keyEnd = cursor.position - 1
+                if namesAsBefore, let previous {
+                    namesAsBefore = count < previous.members.count
+                        && Int(previous.members[count].keyLength) == keyEnd - keyStart
+                        && memcmp(base + keyStart, previous.bytes.baseAddress! + Int(previous.members[count].keyStart), keyEnd - keyStart) == 0
+                }
                 cursor.skipWhitespace()
                 guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: ":") else {
                     throw cursor.error("expected ':' after a member name")
@@ -624,7 +670,7 @@ extension JSONParser {
                 if count >= limits.maxContainerCount {
                     throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: cursor.position)
                 }
-                guard count < table.count else { return nil }
+                guard count < table.count else { return .tableFull }
                 (table.baseAddress! + count).initialize(
                     to: JSONDocument.Member(
                         keyStart: Int32(keyStart), keyLength: Int32(keyEnd - keyStart), valueStart: Int32(valueStart),
@@ -649,7 +695,30 @@ extension JSONParser {
         if cursor.position != buffer.count {
             throw ParseError(kind: .syntax("unexpected data after the JSON value"), offset: cursor.position)
         }
-        return count
+        return .members(count, namesAsBefore: namesAsBefore && count == (previous?.members.count ?? -1))
+    }
+
+    /// `member` of the previous document, moved to `position`, when the bytes there are its bytes and what follows
+    /// them (after whitespace) is ',' or '}'; else nil.
+    @inline(__always)
+    private static func repeatedMember(
+        _ member: JSONDocument.Member, _ earlier: UnsafeBufferPointer<UInt8>, at position: Int,
+        _ base: UnsafePointer<UInt8>, _ count: Int
+    ) -> JSONDocument.Member? {
+        let start = Int(member.keyStart) - 1
+        let length = Int(member.valueEnd) - start
+        guard position + length < count, memcmp(base + position, earlier.baseAddress! + start, length) == 0 else {
+            return nil
+        }
+        var next = position + length
+        while next < count, base[next] == 0x20 || base[next] == 0x09 || base[next] == 0x0A || base[next] == 0x0D { next += 1 }
+        guard next < count, base[next] == UInt8(ascii: ",") || base[next] == UInt8(ascii: "}") else { return nil }
+        let shift = Int32(position - start)
+        var moved = member
+        moved.keyStart += shift
+        moved.valueStart += shift
+        moved.valueEnd += shift
+        return moved
     }
 
     /// The value of a member `scanObject` found, built as `parse` builds it (the same cursor, at the same depth).
