@@ -94,4 +94,30 @@ struct NumericDateDateOnlyTests {
         let error = #expect(throws: JWTAuditError.self) { try NumericDate.parseTime(text) }
         #expect(error?.reason.contains("a date such as 2026-01-01") == true, "\(String(describing: error))")
     }
+    /// The lifetime checks read time claims from their bytes when the claims set is read lazily
+    /// (`NumericDate.seconds`): every shape of value must give what `read` gives, lazily or not.
+    @Test func secondsFromBytesAgreeWithRead() throws {
+        let values = [
+            "0", "-0", "1767225600", "-1767225600", "253402300799", "253402300800", "-62135596800", "-62135596801",
+            "999999999999999999", "9999999999999999999", "-999999999999999999", "1767225600.75", "1.7e9", "1E3",
+            "-1.5", "\"1767225600\"", "true", "null", "[1]", "{}",
+        ]
+        var lazily = 0
+        for value in values {
+            let text = #"{"exp":"# + value + "}"
+            let lazy = try #require(JSONDocument.scan(Array(text.utf8), limits: .default).map(JSONObject.init(document:)))
+            let parsed = try #require(JSONParser.parse(text).objectValue)
+            if lazy.document != nil { lazily += 1 }
+            let expected: NumericDate.Seconds
+            switch NumericDate.read("exp", in: parsed) {
+            case .absent: expected = .absent
+            case .invalid(let why): expected = .invalid(why)
+            case .seconds(let whole, _): expected = .seconds(whole)
+            }
+            #expect(NumericDate.seconds("exp", in: lazy) == expected, "\(value)")
+            #expect(NumericDate.seconds("exp", in: parsed) == expected, "\(value)")
+            #expect(NumericDate.seconds("nbf", in: lazy) == .absent)
+        }
+        #expect(lazily == values.count)
+    }
 }

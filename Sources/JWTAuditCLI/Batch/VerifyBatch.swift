@@ -132,8 +132,9 @@ enum VerifyBatch {
                     let slot = workerState.pointer + worker
                     let facts = verifier.verify(token, at: at, into: &slot.pointee.checks)
                     result = item(
-                        slot.pointee.checks, token: token, credential: facts.credential, malformed: false, number: number,
-                        into: &lines.pointer[worker])
+                        slot.pointee.checks, credential: facts.credential, malformed: false, number: number,
+                        into: &lines.pointer[worker]
+                    ) { identity(token, facts: facts, into: &$0) }
                 }
                 guard tokensOnLine > 1 else { return result }
                 var marked = result
@@ -193,8 +194,9 @@ enum VerifyBatch {
     static func item(_ report: VerificationReport, number: Int) -> BatchItemResult {
         var line = JSONLineWriter(capacity: 320)
         var result = item(
-            report.checks, token: report.token, credential: report.credential, malformed: report.parseError != nil,
-            number: number, into: &line)
+            report.checks, credential: report.credential, malformed: report.parseError != nil, number: number,
+            into: &line
+        ) { identity(report.token, credential: report.credential, into: &$0) }
         result.jsonLine = line.text
         result.lineBytes = nil
         return result
@@ -203,8 +205,8 @@ enum VerifyBatch {
     /// The line of a token judged by these checks, appended to `line` (a worker's `BatchLineBuffers` slot); the
     /// result says which bytes are the line (`lineBytes`).
     static func item(
-        _ checks: [CheckResult], token: CompactToken?, credential: CredentialVerdict?, malformed: Bool, number: Int,
-        into line: inout JSONLineWriter
+        _ checks: [CheckResult], credential: CredentialVerdict?, malformed: Bool, number: Int,
+        into line: inout JSONLineWriter, identity: (inout JSONLineWriter) -> Void
     ) -> BatchItemResult {
         let valid = VerificationReport.isValid(checks)
         var failed: [String] = []
@@ -219,7 +221,7 @@ enum VerifyBatch {
         }
         line.raw("],\"credential\":")
         line.string((credential?.kind ?? .unknown).rawValue)
-        identity(token, credential: credential, into: &line)
+        identity(&line)
         line.raw(",\"reasons\":{")
         var first = true
         for index in checks.indices where checks[index].status == .fail {
@@ -247,19 +249,37 @@ enum VerifyBatch {
     }
 
     /// Who the token is, as every line carries it: `client` (`appid`, or `azp` in v2.0), `tokenVersion`, `aud`
-    /// and `exp` exactly as the token has them, `kid`; null where the token has none (or is not a token).
+    /// and `exp` exactly as the token has them, `kid`; null where the token has none (or is not a token). Read
+    /// from the token's claims.
     static func identity(_ token: CompactToken?, credential: CredentialVerdict?, into line: inout JSONLineWriter) {
         let claims = token?.claims
+        identity(
+            client: claims.flatMap { ClientEvidence.client(in: $0, version: credential?.tokenVersion ?? .v1).value },
+            tokenVersion: credential?.versionText, aud: claims?["aud"], exp: claims?["exp"], kid: token?.keyID,
+            into: &line)
+    }
+
+    /// The same, as the verifier read the claims for its checks (`Verifier.Facts`): no claim is looked up again.
+    static func identity(_ token: CompactToken, facts: Verifier.Facts, into line: inout JSONLineWriter) {
+        identity(
+            client: facts.client, tokenVersion: facts.tokenVersion, aud: facts.audience, exp: facts.expiry,
+            kid: token.keyID, into: &line)
+    }
+
+    private static func identity(
+        client: String?, tokenVersion: String?, aud: JSONValue?, exp: JSONValue?, kid: String?,
+        into line: inout JSONLineWriter
+    ) {
         line.raw(",\"client\":")
-        line.string(claims.flatMap { ClientEvidence.client(in: $0, version: credential?.tokenVersion ?? .v1).value })
+        line.string(client)
         line.raw(",\"tokenVersion\":")
-        line.string(credential?.versionText)
+        line.string(tokenVersion)
         line.raw(",\"aud\":")
-        line.value(claims?["aud"])
+        line.value(aud)
         line.raw(",\"exp\":")
-        line.value(claims?["exp"])
+        line.value(exp)
         line.raw(",\"kid\":")
-        line.string(token?.keyID)
+        line.string(kid)
     }
 
     /// A line that is not a token: `format` failed, with the reason in `error` (and `reasons`).

@@ -50,20 +50,16 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
         return s.withUTF8(isGUID)
     }
 
-    private static func isGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func isGUID(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count == 36 else { return false }
-        for (index, byte) in bytes.enumerated() {
-            switch index {
-            case 8, 13, 18, 23:
+        for index in 0..<36 {
+            let byte = bytes[index]
+            if index == 8 || index == 13 || index == 18 || index == 23 {
                 if byte != UInt8(ascii: "-") { return false }
-            default:
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"),
-                    UInt8(ascii: "A")...UInt8(ascii: "F"):
-                    continue
-                default: return false
-                }
+                continue
             }
+            // A digit, or a letter a-f in either case (only A-F and a-f fold to a-f with 0x20 set).
+            guard byte &- UInt8(ascii: "0") < 10 || (byte | 0x20) &- UInt8(ascii: "a") < 6 else { return false }
         }
         return true
     }
@@ -77,18 +73,7 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
         guard x.count == y.count else { return false }
         // Over contiguous bytes when both have them (a tenant read out of an issuer, a `tid` claim): the generic
         // index walk below cost some 4,000 instructions a token.
-        let fast = x.withContiguousStorageIfAvailable { xs in
-            y.withContiguousStorageIfAvailable { ys -> Bool? in
-                // Byte for byte equal, the usual case (`tid` and the issuer's tenant are written by one service):
-                // no folding needed, whatever the bytes.
-                if xs.count == 0 || memcmp(xs.baseAddress!, ys.baseAddress!, xs.count) == 0 { return true }
-                for offset in 0..<xs.count {
-                    if xs[offset] >= 0x80 || ys[offset] >= 0x80 { return nil }
-                    if foldASCII(xs[offset]) != foldASCII(ys[offset]) { return false }
-                }
-                return true
-            }
-        }
+        let fast = x.withContiguousStorageIfAvailable { xs in y.withContiguousStorageIfAvailable { ys in sameID(xs, ys) } }
         if let fast, let fast, let same = fast { return same }
         var index = y.startIndex
         for byte in x {
@@ -96,6 +81,18 @@ public struct EntraTenant: Sendable, Equatable, CustomStringConvertible {
             if byte >= 0x80 || other >= 0x80 { return a.lowercased() == b.lowercased() }
             if foldASCII(byte) != foldASCII(other) { return false }
             index = y.index(after: index)
+        }
+        return true
+    }
+
+    /// `sameID` over bytes of one length; nil when they differ and either is not ASCII (then Strings decide).
+    static func sameID(_ xs: UnsafeBufferPointer<UInt8>, _ ys: UnsafeBufferPointer<UInt8>) -> Bool? {
+        // Byte for byte equal, the usual case (`tid` and the issuer's tenant are written by one service): no folding
+        // needed, whatever the bytes.
+        if xs.count == 0 || memcmp(xs.baseAddress!, ys.baseAddress!, xs.count) == 0 { return true }
+        for offset in 0..<xs.count {
+            if xs[offset] >= 0x80 || ys[offset] >= 0x80 { return nil }
+            if foldASCII(xs[offset]) != foldASCII(ys[offset]) { return false }
         }
         return true
     }

@@ -64,7 +64,7 @@ public struct CredentialVerdict: Sendable, Equatable {
         case .written(let notes): return notes
         case .claims(let claims):
             var notes: [String]? = []
-            _ = Self.examine(claims, notes: &notes)
+            _ = Self.examine(CredentialClaims(claims), claims, notes: &notes)
             return notes ?? []
         }
     }
@@ -89,7 +89,7 @@ public struct CredentialVerdict: Sendable, Equatable {
         self.noteSource = .written(notes)
     }
 
-    private init(_ examined: Examined, claims: JSONObject) {
+    private init(_ examined: consuming Examined, claims: JSONObject) {
         self.kind = examined.kind
         self.claim = examined.claim
         self.value = examined.value
@@ -125,8 +125,33 @@ public struct CredentialVerdict: Sendable, Equatable {
     }
 
     public static func classify(claims: JSONObject) -> CredentialVerdict {
+        classify(CredentialClaims(claims), claims: claims)
+    }
+
+    /// The same, from claims the caller has read already (the verifier reads each claim once per token).
+    static func classify(_ read: CredentialClaims, claims: JSONObject) -> CredentialVerdict {
         var noNotes: [String]? = nil
-        return CredentialVerdict(examine(claims, notes: &noNotes), claims: claims)
+        return CredentialVerdict(examine(read, claims, notes: &noNotes), claims: claims)
+    }
+
+    /// The claims the verdict itself is read from (the notes read more): `ver`, `iss` when a string, and the two
+    /// credential claims.
+    struct CredentialClaims {
+        let ver: JSONValue?
+        let iss: String?
+        let appidacr: JSONValue?
+        let azpacr: JSONValue?
+
+        init(ver: JSONValue?, iss: String?, appidacr: JSONValue?, azpacr: JSONValue?) {
+            self.ver = ver
+            self.iss = iss
+            self.appidacr = appidacr
+            self.azpacr = azpacr
+        }
+
+        init(_ claims: JSONObject) {
+            self.init(ver: claims["ver"], iss: claims["iss"]?.stringValue, appidacr: claims["appidacr"], azpacr: claims["azpacr"])
+        }
     }
 
     private struct Examined {
@@ -139,10 +164,10 @@ public struct CredentialVerdict: Sendable, Equatable {
 
     /// The classification, and its notes when `notes` is not nil. `notes?.append(...)` does not evaluate its
     /// argument when `notes` is nil, so the verdict alone costs only the claim lookups it needs.
-    private static func examine(_ claims: JSONObject, notes: inout [String]?) -> Examined {
-        let ver = claims["ver"]
+    private static func examine(_ read: CredentialClaims, _ claims: JSONObject, notes: inout [String]?) -> Examined {
+        let ver = read.ver
         // The issuer form matters for the verdict only when `ver` is absent; otherwise only the notes use it.
-        let issuer = ver == nil || notes != nil ? claims["iss"]?.stringValue.flatMap(EntraIssuer.init) : nil
+        let issuer = ver == nil || notes != nil ? read.iss.flatMap(EntraIssuer.init) : nil
 
         // 1. The version: `ver`, else what the issuer form implies.
         let version = TokenVersion.said(ver: ver, issuer: issuer)
@@ -166,8 +191,8 @@ public struct CredentialVerdict: Sendable, Equatable {
         }
 
         // 2. The credential claim for that version.
-        let v1Claim = claims["appidacr"]
-        let v2Claim = claims["azpacr"]
+        let v1Claim = read.appidacr
+        let v2Claim = read.azpacr
         var claimName: String?
         switch version {
         case .v1?:
@@ -198,7 +223,7 @@ public struct CredentialVerdict: Sendable, Equatable {
 
         var kind = CredentialKind.unknown
         var valueText: String?
-        if let claimName, let raw = claims[claimName] {
+        if let claimName, let raw = claimName == "appidacr" ? v1Claim : v2Claim {
             switch raw {
             case .string(let s):
                 valueText = s

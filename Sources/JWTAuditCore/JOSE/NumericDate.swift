@@ -19,8 +19,11 @@ public enum NumericDate {
     /// Reads `name` from `claims`. A string or a boolean is refused: RFC 7519 §4.1.4 says `exp` "MUST be a
     /// number containing a NumericDate value", and libraries that coerce `"1700000000"` disagree with those
     /// that do not, which is exactly where a token gets accepted by one hop and refused by the next.
-    public static func read(_ name: String, in claims: JSONObject) -> Reading {
-        guard let value = claims[name] else { return .absent }
+    public static func read(_ name: String, in claims: JSONObject) -> Reading { read(name, value: claims[name]) }
+
+    /// The same, of the value already looked up.
+    static func read(_ name: String, value: JSONValue?) -> Reading {
+        guard let value else { return .absent }
         guard let number = value.numberValue else {
             return .invalid("\(name) is \(value.kindDescription); RFC 7519 requires a NumericDate (a JSON number)")
         }
@@ -36,6 +39,55 @@ public enum NumericDate {
             return .invalid("\(name) \(number.text) is not a usable NumericDate (outside the years 0001-9999)")
         }
         return .seconds(Int64(double.rounded(.down)), text: number.text)
+    }
+
+    /// A time claim as the lifetime checks compare it: `Reading` without the number's text.
+    enum Seconds: Sendable, Equatable {
+        case absent
+        case invalid(String)
+        case seconds(Int64)
+    }
+
+    /// `read`, without the text, and over the claim's bytes when the claims set is read lazily (`JSONDocument`): a
+    /// batch judges three time claims per token, and building each number's value and text cost more than the
+    /// comparison. A plain integer of at most 18 digits is summed from its bytes exactly as
+    /// `JSONNumber.int64Value` sums its text; anything else (a fraction, an exponent, a string) goes through `read`.
+    static func seconds(_ name: String, in claims: JSONObject) -> Seconds {
+        if let document = claims.document {
+            guard let index = document.index(of: name) else { return .absent }
+            if let whole = document.withRawValue(at: index, plainInteger), whole >= earliest && whole <= latest {
+                return .seconds(whole)
+            }
+        }
+        return seconds(read(name, in: claims))
+    }
+
+    /// The same, of the value already looked up (a batch's line names the token's `exp` as written).
+    static func seconds(_ name: String, value: JSONValue?) -> Seconds { seconds(read(name, value: value)) }
+
+    private static func seconds(_ reading: Reading) -> Seconds {
+        switch reading {
+        case .absent: return .absent
+        case .invalid(let why): return .invalid(why)
+        case .seconds(let whole, _): return .seconds(whole)
+        }
+    }
+
+    /// The value of a JSON number written as an optional `-` and 1 to 18 digits (which cannot overflow), else nil.
+    private static func plainInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var index = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        let digits = bytes.count - index
+        guard digits > 0 && digits <= 18 else { return nil }
+        var value: Int64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
     }
 
     /// Parses what `--at` accepts: Unix seconds (`1767225600`) or an RFC 3339 date-time.

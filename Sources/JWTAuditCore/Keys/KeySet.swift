@@ -1,5 +1,8 @@
 /// The keys a token may be verified with, from one source, after every key passed the key policy.
-public struct KeySet: Sendable {
+///
+/// A final class of constants: the verifier, its allow-list and every token's key selection hold the set, and each
+/// copy of a struct of five references retained and released every one of them (a batch selects keys per token).
+public final class KeySet: Sendable {
     public let keys: [VerificationKey]
     public let source: String
     /// True for a lone key (one PEM key, one certificate, one JWK that was not inside a `{"keys":[...]}` set):
@@ -154,7 +157,7 @@ public struct KeySet: Sendable {
 
     /// The set-level rules. (A set never holds a symmetric key: its `oct` members are refused above, so the
     /// algorithm confusion of RFC 8725 §3.1, secrets and public keys in one set, cannot arise.)
-    private init(checkedSet keys: [VerificationKey], source: String, provenance: Provenance, refused: [RefusedKey]) throws(JWTAuditError) {
+    private convenience init(checkedSet keys: [VerificationKey], source: String, provenance: Provenance, refused: [RefusedKey]) throws(JWTAuditError) {
         if keys.isEmpty {
             let reasons = refused.prefix(3).map(\.error.reason)
             let more = refused.count > 3 ? "; and \(refused.count - 3) more" : ""

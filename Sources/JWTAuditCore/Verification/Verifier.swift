@@ -94,21 +94,44 @@ public final class Verifier: Sendable {
         return VerificationReport(checks: checks, token: token, parseError: nil, credential: facts.credential, key: facts.key)
     }
 
-    /// What a verification found beside its checks: how the client authenticated and the key that verified.
+    /// What a verification found beside its checks: how the client authenticated, the key that verified, and the
+    /// claims a batch's line names the token by, as the checks read them (nil when the payload is not a claims set).
     public struct Facts: Sendable {
         public let credential: CredentialVerdict?
         public let key: VerificationKey?
+        /// The client that asked for the token (`ClientEvidence.client`: `appid`, or `azp` in v2.0).
+        public let client: String?
+        /// The verdict's `versionText`, read here once (reading it from the verdict in another module copies the
+        /// verdict).
+        public let tokenVersion: String?
+        /// `aud` and `exp` as the token has them.
+        public let audience: JSONValue?
+        public let expiry: JSONValue?
     }
 
     /// The checks of `verify(_:at:)`, appended to `checks` (emptied first, its storage kept): a batch keeps one
     /// array per worker and writes its line from it, so that no report and no array is made and freed per token.
     public func verify(_ token: CompactToken, at now: Int64, into checks: inout [CheckResult]) -> Facts {
         checks.removeAll(keepingCapacity: true)
+        let claims: CheckedClaims? = if let object = token.claims { CheckedClaims(object) } else { nil }
+        let key = runPlan(token, at: now, claims: claims, into: &checks)
+        switch claims {
+        case .some(let claims):
+            return Facts(
+                credential: claims.credential, key: key, client: claims.client.value,
+                tokenVersion: claims.credential.versionText, audience: claims.aud, expiry: claims.expValue)
+        case .none: return Facts(credential: nil, key: key, client: nil, tokenVersion: nil, audience: nil, expiry: nil)
+        }
+    }
+
+    /// The plan's checks over `token`, with its claims read once (nil when the payload is not a claims set: the
+    /// claim checks then say why they did not run). Returns the key that verified.
+    private func runPlan(
+        _ token: CompactToken, at now: Int64, claims: borrowing CheckedClaims?, into checks: inout [CheckResult]
+    ) -> VerificationKey? {
         var algorithm: JWSAlgorithm?
         var selection: KeySelection?
         var usedKey: VerificationKey?
-        let claims = token.claims
-        let credential = claims.map { CredentialVerdict.classify(claims: $0) }
         let unsignedAccepted = plan.unsignedTokens == .accepted
             && (token.algorithm?.lowercased() == "none" || token.signatureCount == 0)
         for check in plan.checks {
@@ -125,24 +148,20 @@ public final class Verifier: Sendable {
             case .signature: (result, usedKey) = signatureCheck(token, algorithm: algorithm, selection: selection)
             case .claim:
                 for requirement in policy.requiredClaims {
-                    checks.append(
-                        claims.map { requiredClaimCheck($0, name: requirement.name, value: requirement.value) }
-                            ?? CheckResult(.claim, .skip, .notRun(.payloadNotClaims(token.claimsProblem)), claim: requirement.name))
+                    switch claims {
+                    case .some(let claims):
+                        checks.append(requiredClaimCheck(claims.object, name: requirement.name, value: requirement.value))
+                    case .none:
+                        checks.append(
+                            CheckResult(.claim, .skip, .notRun(.payloadNotClaims(token.claimsProblem)), claim: requirement.name))
+                    }
                 }
                 continue
+            case .token, .decryption: continue
             default:
-                guard let claims, let credential else {
-                    result = CheckResult(check, .skip, .notRun(.payloadNotClaims(token.claimsProblem)))
-                    break
-                }
-                switch check {
-                case .expiry, .notBefore, .issuedAt: result = timeCheck(check, claims, at: now)
-                case .issuer: result = issuerCheck(claims)
-                case .audience: result = audienceCheck(claims)
-                case .tenant: result = tenantCheck(claims)
-                case .client: result = clientCheck(claims, credential: credential)
-                case .credential: result = credentialCheck(credential)
-                case .token, .format, .claims, .algorithm, .key, .signature, .claim, .decryption: continue
+                switch claims {
+                case .some(let claims): result = claimCheck(check, claims, at: now)
+                case .none: result = CheckResult(check, .skip, .notRun(.payloadNotClaims(token.claimsProblem)))
                 }
             }
             if unsignedAccepted, result.status != .pass, [.algorithm, .key, .signature].contains(check) {
@@ -150,6 +169,18 @@ public final class Verifier: Sendable {
             }
             checks.append(result)
         }
-        return Facts(credential: credential, key: usedKey)
+        return usedKey
+    }
+
+    /// A check of the claims set: lifetime, issuer, audience, tenant, client, credential.
+    private func claimCheck(_ check: CheckID, _ claims: borrowing CheckedClaims, at now: Int64) -> CheckResult {
+        switch check {
+        case .expiry, .notBefore, .issuedAt: return timeCheck(check, claims, at: now)
+        case .issuer: return issuerCheck(claims)
+        case .audience: return audienceCheck(claims.aud)
+        case .tenant: return tenantCheck(claims)
+        case .client: return clientCheck(claims.client, version: claims.credential.tokenVersion ?? .v1)
+        default: return credentialCheck(claims.credential)
+        }
     }
 }

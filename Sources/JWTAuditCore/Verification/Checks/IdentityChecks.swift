@@ -1,13 +1,13 @@
 extension Verifier {
     /// `issuer`: exact string comparison (RFC 7519 §4.1.1 values are case-sensitive StringOrURI).
-    func issuerCheck(_ claims: JSONObject) -> CheckResult {
+    func issuerCheck(_ claims: borrowing CheckedClaims) -> CheckResult {
         let rule = issuerRule
         func result(_ status: CheckResult.Status, _ finding: IssuerEvidence.Finding) -> CheckResult {
             CheckResult(.issuer, status, .issuer(IssuerEvidence(rule: rule, finding: finding)))
         }
-        guard let iss = claims["iss"]?.stringValue else {
+        guard let iss = claims.issuer else {
             if policy.anyIssuer { return result(.skip, .anyAccepted(nil)) }
-            return result(.fail, claims["iss"] == nil ? .absent : .notAString)
+            return result(.fail, claims.iss == nil ? .absent : .notAString)
         }
         if policy.anyIssuer { return result(.skip, .anyAccepted(iss)) }
         if rule.accepted.isEmpty {
@@ -15,7 +15,7 @@ extension Verifier {
             if keysUnavailable { return CheckResult(.issuer, .skip, .notRun(.keysUnavailable)) }
             return result(.fail, .noneConfigured(iss))
         }
-        let tid = claims["tid"]?.stringValue
+        let tid = claims.tid
         if rule.templates.contains(where: { $0.matches(issuer: iss, tokenTenantID: tid) }) {
             return result(.pass, .accepted(iss))
         }
@@ -42,13 +42,13 @@ extension Verifier {
     }
 
     /// `audience`: RFC 7519 §4.1.3, `aud` is a string or an array of strings; one accepted value suffices.
-    func audienceCheck(_ claims: JSONObject) -> CheckResult {
+    func audienceCheck(_ aud: JSONValue?) -> CheckResult {
         let accepted = policy.audiences
         func result(_ status: CheckResult.Status, _ finding: AudienceEvidence.Finding) -> CheckResult {
             CheckResult(.audience, status, .audience(AudienceEvidence(accepted: accepted, finding: finding)))
         }
         let matched: Bool
-        switch claims["aud"] {
+        switch aud {
         case .string(let single)?: matched = accepted.contains(single)
         case .array(let array)? where !array.isEmpty && array.allSatisfy({ $0.stringValue != nil }):
             matched = array.contains { accepted.contains($0.stringValue!) }
@@ -57,7 +57,7 @@ extension Verifier {
         case .some(let other):
             return result(.fail, .wrongType(other))
         }
-        let aud = claims["aud"]!
+        let aud = aud!
         if policy.anyAudience { return result(.skip, .anyAccepted(aud)) }
         if matched { return result(.pass, .accepted(aud)) }
         return result(.fail, .rejected(aud, Self.mismatch(AudienceEvidence.values(of: aud), accepted: accepted)))
@@ -82,27 +82,25 @@ extension Verifier {
 
     /// `tenant`: in an Entra token the issuer embeds the tenant id, and `tid` must agree with it; with a pinned
     /// tenant, `tid` must be that tenant.
-    func tenantCheck(_ claims: JSONObject) -> CheckResult {
-        let tid = claims["tid"]?.stringValue
+    func tenantCheck(_ claims: borrowing CheckedClaims) -> CheckResult {
+        let tid = claims.tid
         if let pinned = policy.tenantID {
             guard let tid else { return CheckResult(.tenant, .fail, .tenant(.pinnedButNoTID(pinned: pinned))) }
             if !EntraTenant.sameID(tid, pinned) {
                 return CheckResult(.tenant, .fail, .tenant(.otherTenant(pinned: pinned, tid: tid)))
             }
         }
-        guard let tid, let iss = claims["iss"]?.stringValue, let issuerTenant = EntraIssuer.tenantSlice(in: iss) else {
-            return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid)))
+        guard let tid, let iss = claims.issuer else { return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid))) }
+        switch EntraIssuer.tenant(in: iss, against: tid) {
+        case .noTenant: return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid)))
+        case .different: return CheckResult(.tenant, .fail, .tenant(.disagreesWithIssuer(iss: iss, tid: tid)))
+        case .same: return CheckResult(.tenant, .pass, .tenant(.agreesWithIssuer(iss: iss, tid: tid)))
         }
-        if !EntraTenant.sameID(issuerTenant, tid) {
-            return CheckResult(.tenant, .fail, .tenant(.disagreesWithIssuer(iss: iss, tid: tid)))
-        }
-        return CheckResult(.tenant, .pass, .tenant(.agreesWithIssuer(iss: iss, tid: tid)))
     }
 
     /// `client`: which application asked for the token: `appid` in v1.0 tokens, `azp` in v2.0 tokens.
-    func clientCheck(_ claims: JSONObject, credential: CredentialVerdict) -> CheckResult {
-        let version = credential.tokenVersion ?? .v1
-        let (readFrom, value) = ClientEvidence.client(in: claims, version: version)
+    func clientCheck(_ client: (readFrom: TokenVersion, value: String?), version: TokenVersion) -> CheckResult {
+        let (readFrom, value) = client
         let evidence = Evidence.client(
             ClientEvidence(accepted: policy.clientIDs, tokenVersion: version, readFrom: readFrom, value: value))
         guard !policy.clientIDs.isEmpty else { return CheckResult(.client, .skip, evidence) }

@@ -39,8 +39,8 @@ extension Verifier {
         if keysUnavailable && !allowList.givenByCaller {
             return (CheckResult(.algorithm, .skip, .notRun(.keysUnavailable)), algorithm)
         }
-        guard allowList.algorithms.contains(algorithm) else { return (result(.notAllowed(algorithm)), algorithm) }
-        if let keys, !keys.keys.contains(where: { $0.compatibleAlgorithms.contains(algorithm) }) {
+        guard allowList.algorithms.holds(algorithm) else { return (result(.notAllowed(algorithm)), algorithm) }
+        if let keys, !keys.keys.contains(where: { $0.compatibleAlgorithms.holds(algorithm) }) {
             return (result(.noCompatibleKey(algorithm)), algorithm)
         }
         return (result(.allowed(algorithm), .pass), algorithm)
@@ -81,16 +81,25 @@ extension Verifier {
     }
 
     /// `signature`: over the exact signing-input bytes received (RFC 7515 §5.2 step 8), with each candidate key.
-    func signatureCheck(_ token: CompactToken, algorithm: JWSAlgorithm?, selection: KeySelection?)
+    ///
+    /// The selection is borrowed from the key check's: unwrapping a copy of it retained and released every
+    /// reference it holds, per token.
+    func signatureCheck(_ token: CompactToken, algorithm: JWSAlgorithm?, selection: borrowing KeySelection?)
         -> (CheckResult, VerificationKey?)
     {
         guard token.kind == .jws else {
             return (CheckResult(.signature, .skip, .notRun(token.isDecrypted ? .plaintextNotSigned : .encrypted)), nil)
         }
         guard let algorithm else { return (CheckResult(.signature, .skip, .notRun(.algorithmRefused)), nil) }
-        guard let selection else {
-            return (CheckResult(.signature, .skip, .notRun(keysUnavailable ? .keysUnavailable : .noKey)), nil)
+        switch selection {
+        case .none: return (CheckResult(.signature, .skip, .notRun(keysUnavailable ? .keysUnavailable : .noKey)), nil)
+        case .some(let selection): return signatureCheck(token, algorithm: algorithm, selection: selection)
         }
+    }
+
+    private func signatureCheck(_ token: CompactToken, algorithm: JWSAlgorithm, selection: borrowing KeySelection)
+        -> (CheckResult, VerificationKey?)
+    {
         var failures: [SignatureFailure] = []
         for key in selection.keys.keys where selection.admits(key) && Self.issuerMayUse(key, token) {
             let outcome = token.withSigningInput { message in
