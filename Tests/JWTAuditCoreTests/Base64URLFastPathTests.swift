@@ -5,18 +5,6 @@ import Testing
 /// decode it to the same bytes, and (through `decode`) fail with the same error kind and offset.
 @Suite("Base64url fast path agrees with the reference decoder")
 struct Base64URLFastPathTests {
-    /// SplitMix64: a fixed seed, so a failure names an input that can be replayed.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
 
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
     /// Bytes a hostile or careless producer puts in a segment: padding, the standard alphabet, whitespace, the
@@ -55,7 +43,7 @@ struct Base64URLFastPathTests {
     }
 
     @Test func validEncodingsOfRandomBytesOfEveryLength() {
-        var random = Generator(state: 1)
+        var random = SplitMix64(seed: 1)
         for length in 0..<200 {
             for _ in 0..<8 {
                 let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }
@@ -68,7 +56,7 @@ struct Base64URLFastPathTests {
 
     @Test func randomAlphabetStringsIncludingNonCanonicalTails() {
         // Random alphabet characters of every length: every 4n+1 length, and most 4n+2/4n+3 tails, are invalid.
-        var random = Generator(state: 2)
+        var random = SplitMix64(seed: 2)
         for length in 0..<64 {
             for _ in 0..<40 {
                 check((0..<length).map { _ in Self.alphabet[random.below(64)] }, "random alphabet length \(length)")
@@ -77,7 +65,7 @@ struct Base64URLFastPathTests {
     }
 
     @Test func oneHostileByteAtEveryPosition() {
-        var random = Generator(state: 3)
+        var random = SplitMix64(seed: 3)
         for length in 1..<48 {
             let valid = Array(Base64URL.encode((0..<length).map { _ in UInt8(truncatingIfNeeded: random.next()) }).utf8)
             for position in valid.indices {
@@ -91,7 +79,7 @@ struct Base64URLFastPathTests {
     }
 
     @Test func severalHostileBytesAndEveryByteValue() {
-        var random = Generator(state: 4)
+        var random = SplitMix64(seed: 4)
         for _ in 0..<3000 {
             let length = random.below(40)
             let input = (0..<length).map { _ -> UInt8 in

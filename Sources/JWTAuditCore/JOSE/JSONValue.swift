@@ -38,26 +38,30 @@ public struct JSONNumber: Sendable, Equatable, CustomStringConvertible {
 
     /// The value when the text is an integer (no fraction, no exponent) that fits in 64 bits.
     ///
-    /// Every time claim is read through here once per check: plain digits of at most 18 (which cannot overflow)
-    /// are summed straight from the UTF-8; anything else is left to `Int64(_:)`, which defines the result.
+    /// Plain digits of at most 18 (which cannot overflow) are summed straight from the UTF-8 (`plainInteger`);
+    /// anything else is left to `Int64(_:)`, which defines the result.
     public var int64Value: Int64? {
-        let fast = text.utf8.withContiguousStorageIfAvailable { bytes -> Int64? in
-            var index = 0
-            let negative = bytes.first == UInt8(ascii: "-")
-            if negative { index = 1 }
-            let digits = bytes.count - index
-            guard digits > 0 && digits <= 18 else { return nil }
-            var value: Int64 = 0
-            while index < bytes.count {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                value = value &* 10 &+ Int64(digit)
-                index += 1
-            }
-            return negative ? -value : value
-        }
-        if let fast, let value = fast { return value }
+        if let fast = text.utf8.withContiguousStorageIfAvailable(Self.plainInteger), let value = fast { return value }
         return Int64(text)
+    }
+
+    /// The value of a JSON number written as an optional `-` and 1 to 18 digits (which cannot overflow), summed
+    /// straight from its bytes; nil for anything else (then `Int64(_:)` defines the result). Time claims are read
+    /// through here from the token's own bytes (`NumericDate`), and every other integer from a number's text.
+    static func plainInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var index = 0
+        let negative = bytes.first == UInt8(ascii: "-")
+        if negative { index = 1 }
+        let digits = bytes.count - index
+        guard digits > 0 && digits <= 18 else { return nil }
+        var value: Int64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int64(digit)
+            index += 1
+        }
+        return negative ? -value : value
     }
 
     /// The value as a double, for NumericDate comparisons with fractions (RFC 7519 §2 allows them).

@@ -55,7 +55,7 @@ public enum NumericDate {
     static func seconds(_ name: String, in claims: JSONObject) -> Seconds {
         if let document = claims.document {
             guard let index = document.index(of: name) else { return .absent }
-            if let whole = document.withRawValue(at: index, plainInteger), whole >= earliest && whole <= latest {
+            if let whole = document.withRawValue(at: index, JSONNumber.plainInteger), whole >= earliest && whole <= latest {
                 return .seconds(whole)
             }
         }
@@ -71,23 +71,6 @@ public enum NumericDate {
         case .invalid(let why): return .invalid(why)
         case .seconds(let whole, _): return .seconds(whole)
         }
-    }
-
-    /// The value of a JSON number written as an optional `-` and 1 to 18 digits (which cannot overflow), else nil.
-    private static func plainInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
-        var index = 0
-        let negative = bytes.first == UInt8(ascii: "-")
-        if negative { index = 1 }
-        let digits = bytes.count - index
-        guard digits > 0 && digits <= 18 else { return nil }
-        var value: Int64 = 0
-        while index < bytes.count {
-            let digit = bytes[index] &- UInt8(ascii: "0")
-            guard digit < 10 else { return nil }
-            value = value &* 10 &+ Int64(digit)
-            index += 1
-        }
-        return negative ? -value : value
     }
 
     /// Parses what `--at` accepts: Unix seconds (`1767225600`) or an RFC 3339 date-time.
