@@ -93,9 +93,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(405, b"")
         host, _, port = self.path.rpartition(":")
         try:
-            # Generous timeouts: on a loaded 2-core machine a client can stall for seconds between the CONNECT and
-            # its TLS handshake; a 5-second idle limit cut such tunnels (SSL_ERROR_SYSCALL in the client).
-            upstream = socket.create_connection((host, int(port)), timeout=60)
+            upstream = socket.create_connection((host, int(port)), timeout=5)
         except OSError:
             return self.send(502, b"")
         self.send_response(200, "Connection established")
@@ -103,7 +101,7 @@ class Handler(BaseHTTPRequestHandler):
         conns = [self.connection, upstream]
         try:
             while True:
-                readable, _, _ = select.select(conns, [], [], 60)
+                readable, _, _ = select.select(conns, [], [], 5)
                 if not readable:
                     break
                 for s in readable:
