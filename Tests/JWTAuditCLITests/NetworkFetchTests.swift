@@ -34,6 +34,7 @@ struct NetworkFetchTests {
         try server.serve("jwks.json", #"{"keys":[]}"#)
         let response = try fetcher().get(server.url("/max-age/120/jwks.json"))
         #expect(response.cacheControl == "public, max-age=120")
+        withExtendedLifetime(server) {}  // the server stays up until the test ends (see TestServer)
     }
 
     @Test func untrustedCertificateIsATLSFailureThatSuggestsCacert() throws {
@@ -59,6 +60,7 @@ struct NetworkFetchTests {
             #expect(error.code == .invalidArgument, "\(file)")
             #expect(error.reason.contains(words) && error.reason.contains(file), "\(error.reason)")
         }
+        withExtendedLifetime(server) {}  // the server stays up until the test ends (see TestServer)
     }
 
     @Test func serverDownIsConnectionRefused() throws {
@@ -82,6 +84,7 @@ struct NetworkFetchTests {
         let error = try #require(thrownError { () throws(JWTAuditError) in try fetcher(timeout: 1).get(server.url("/slow/8")) })
         #expect(error.code == .unavailable)
         #expect(error.reason.contains("timed out after 1 s"), "\(error.reason)")
+        withExtendedLifetime(server) {}  // the server stays up until the test ends (see TestServer)
     }
 
     @Test(arguments: [404, 500, 302 + 1])
@@ -90,6 +93,7 @@ struct NetworkFetchTests {
         let error = try #require(thrownError { () throws(JWTAuditError) in try fetcher().get(server.url("/status/\(status)")) })
         #expect(error.code == .unavailable)
         #expect(error.reason.contains("the provider answered HTTP \(status), Content-Type application/json"), "\(error.reason)")
+        withExtendedLifetime(server) {}  // the server stays up until the test ends (see TestServer)
     }
 
     @Test func plainHTTPIsRefusedWithoutAllowHTTP() throws {
@@ -144,6 +148,7 @@ struct NetworkFetchTests {
         let error = try #require(thrownError { () throws(JWTAuditError) in try fetcher().get(server.url("/oversize")) })
         #expect(error.code == .unavailable)
         #expect(error.reason.contains("response larger than 1 MiB"), "\(error.reason)")
+        withExtendedLifetime(server) {}  // the server stays up until the test ends (see TestServer)
     }
 
     @Test func refusesBodiesOverOneMiBWithoutContentLength() throws {
@@ -153,6 +158,7 @@ struct NetworkFetchTests {
         let f = HTTPFetcher(options: .init(timeoutSeconds: 5, caFile: try TestPKI.get().caFile, maxBodyBytes: 4096, environment: [:]))
         let error = try #require(thrownError { () throws(JWTAuditError) in try f.get(server.url("/jwks.json")) })
         #expect(error.reason.contains("response larger than 4096 bytes"), "\(error.reason)")
+        withExtendedLifetime(server) {}  // the server stays up until the test ends (see TestServer)
     }
 
     @Test(arguments: ["ftp://127.0.0.1/keys", "file:///etc/passwd", "https://user:pw@127.0.0.1/keys", "https:///keys", "https://a b/"])

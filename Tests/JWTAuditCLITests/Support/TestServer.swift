@@ -53,6 +53,11 @@ final class TestPKI: Sendable {
 }
 
 /// `https_server.py` on 127.0.0.1 with its own document root and request log; stopped on `stop()` or deinit.
+///
+/// Swift may end an object's life right after its last use, so a test whose last use of a server is the URL it
+/// passes to a fetch can stop the server while the fetch is still in its TLS handshake (SSL_ERROR_SYSCALL, seen
+/// only on a loaded machine). A test uses its server after the fetches it makes (an assertion on its log, or
+/// `withExtendedLifetime(server) {}`).
 final class TestServer {
     enum Mode { case https, plainHTTP, connectProxy }
 
