@@ -99,6 +99,19 @@ final class BatchSession {
             .joined(separator: ", ")
     }
 
+    /// What `--quiet` says about a batch (`QuietReport`): nothing when every line passed; the keys that could not be
+    /// obtained (exit 2); else how many were turned down and why. `unit` names a line ("token", "line"), `refused`
+    /// what happened to those turned down ("rejected", "refused").
+    static func quietLine(_ summary: BatchRunner.Summary, unit: String, refused: String) -> String? {
+        let counted = "\(summary.total) \(unit)\(summary.total == 1 ? "" : "s")"
+        if summary.interrupted { return "jwtaudit: interrupted after \(counted)" }
+        if summary.undecided > 0 {
+            return "jwtaudit: error: cannot obtain the keys for \(summary.undecided) of \(counted) (\(summary.firstUndecidedReason ?? "no reason given"))"
+        }
+        guard summary.valid < summary.total else { return nil }
+        return "jwtaudit: \(refused): \(summary.total - summary.valid) of \(counted) (" + counts(summary.failedByCheck) + ")"
+    }
+
     /// The note for lines that held several tokens (`--pick`), naming what was done with the first (`done`:
     /// "verified", "evaluated"); empty when there were none.
     static func severalTokensNote(_ summary: BatchRunner.Summary, done: String) -> String {

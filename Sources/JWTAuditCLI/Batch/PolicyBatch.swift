@@ -190,12 +190,6 @@ enum PolicyBatch {
 
     /// `--quiet`: nothing when every line was admitted; else the keys that could not be obtained, or the refusals.
     static func quietLine(_ summary: BatchRunner.Summary) -> String? {
-        let of = "of \(summary.total) line\(summary.total == 1 ? "" : "s")"
-        if summary.interrupted { return "jwtaudit: interrupted after \(summary.total) line\(summary.total == 1 ? "" : "s")" }
-        if summary.undecided > 0 {
-            return "jwtaudit: error: cannot obtain the keys for \(summary.undecided) \(of) (\(summary.firstUndecidedReason ?? "no reason given"))"
-        }
-        guard summary.valid < summary.total else { return nil }
-        return "jwtaudit: refused: \(summary.total - summary.valid) \(of) (" + BatchSession.counts(summary.failedByCheck) + ")"
+        BatchSession.quietLine(summary, unit: "line", refused: "refused")
     }
 }

@@ -178,13 +178,7 @@ enum VerifyBatch {
     /// What `--quiet` says about a run (`QuietReport`): nothing when every token is valid; the keys that could not
     /// be obtained (exit 2); else how many tokens were rejected and the checks they failed.
     static func quietLine(_ summary: BatchRunner.Summary) -> String? {
-        let of = "of \(summary.total) token\(summary.total == 1 ? "" : "s")"
-        if summary.interrupted { return "jwtaudit: interrupted after \(summary.total) token\(summary.total == 1 ? "" : "s")" }
-        if summary.undecided > 0 {
-            return "jwtaudit: error: cannot obtain the keys for \(summary.undecided) \(of) (\(summary.firstUndecidedReason ?? "no reason given"))"
-        }
-        guard summary.valid < summary.total else { return nil }
-        return "jwtaudit: rejected: \(summary.total - summary.valid) \(of) (" + BatchSession.counts(summary.failedByCheck) + ")"
+        BatchSession.quietLine(summary, unit: "token", refused: "rejected")
     }
 
     /// `{"line", "valid", "failed", "credential", "client", "tokenVersion", "aud", "exp", "kid", "reasons"}`,
