@@ -325,15 +325,6 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
 
     func value(forKey key: String) -> JSONValue? { index(of: key).map(value(at:)) }
 
-    /// The bytes of member `index`'s string value when it is plain ASCII with no escape (its text), else nil.
-    func withPlainString<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        let member = members[index]
-        guard member.plainString else { return nil }
-        return bytes.withUnsafeBufferPointer { document in
-            body(UnsafeBufferPointer(rebasing: document[Int(member.valueStart) + 1..<Int(member.valueEnd) - 1]))
-        }
-    }
-
     /// The raw JSON text of member `index`'s value, exactly as the token has it.
     func withRawValue<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let member = members[index]
