@@ -22,10 +22,16 @@ final class HMACKey: @unchecked Sendable {
     /// context and compared in constant time (RFC 8725 §3.6 asks for it; `CRYPTO_memcmp` takes time independent
     /// of where the inputs differ). nil when OpenSSL cannot compute the MAC at all.
     func verify(digestName: String, message: UnsafeRawBufferPointer, tag: UnsafeRawBufferPointer) -> Bool? {
-        // Drained on the way out only, as `OpenSSLSignature.verify` does: nothing here reads the queue.
+        // A keyed context from an earlier call: its MAC calls leave the queue as they found it unless they fail
+        // (nil). A tag that differs is no OpenSSL failure.
+        if let context = contexts.take(where: { $0.digestName == digestName }) {
+            defer { contexts.give(context) }
+            let verified = context.verify(message: message, tag: tag)
+            return OpenSSLErrorQueue.clearedOnFailure(verified != nil) ? verified : nil
+        }
+        // A context keyed here: drained on the way out, whatever the answer.
         defer { OpenSSLErrorQueue.drain() }
-        let taken = contexts.take { $0.digestName == digestName }
-        guard let context = taken ?? KeyedMAC(secret: secret, digestName: digestName) else { return nil }
+        guard let context = KeyedMAC(secret: secret, digestName: digestName) else { return nil }
         defer { contexts.give(context) }
         return context.verify(message: message, tag: tag)
     }
