@@ -67,6 +67,8 @@ let package = Package(
             name: "CZlibShim",
             linkerSettings: [.linkedLibrary("dl")]
         ),
+        // A one-word lock for a ManagedBuffer's header (JSONDocument's value cache), inlined into Swift.
+        .target(name: "CWordLock"),
         // What only the build command knows: the git commit (see `buildCommit`).
         .target(
             name: "CBuildInfo",
@@ -75,7 +77,7 @@ let package = Package(
         // The shared core: no argv, no printing, no clock, no network.
         .target(
             name: "JWTAuditCore",
-            dependencies: ["COpenSSL", "COpenSSLShims", "CZlibShim"],
+            dependencies: ["COpenSSL", "COpenSSLShims", "CZlibShim", "CWordLock"],
             swiftSettings: strict
         ),
         // Everything argv- and stdout-shaped.

@@ -1,5 +1,5 @@
+import CWordLock
 import Glibc
-import Synchronization
 
 /// A JSON object validated in full but read lazily: where each top-level member's name and value are in the
 /// document's bytes, and a value becomes a `JSONValue` only when someone asks for it.
@@ -52,7 +52,8 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         /// Two members have one name (known only for hashed documents; `duplicatesUnknown` otherwise).
         let hasDuplicates: Bool
         let duplicatesUnknown: Bool
-        var lock = pthread_mutex_t()
+        /// `CWordLock`'s word: 0 free, 1 held.
+        var lock: UInt32 = 0
         var cache = Cache()
     }
 
@@ -99,17 +100,14 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     /// Runs `body` on the cache with the lock held.
     private func withCache<R>(_ body: (inout Cache) -> R) -> R {
         withUnsafeMutablePointerToHeader { fields in
-            let lock = UnsafeMutableRawPointer(fields).advanced(by: MemoryLayout<Fields>.offset(of: \Fields.lock)!)
-                .assumingMemoryBound(to: pthread_mutex_t.self)
-            pthread_mutex_lock(lock)
-            defer { pthread_mutex_unlock(lock) }
+            let lock = UnsafeMutableRawPointer(fields).advanced(by: Self.lockOffset).assumingMemoryBound(to: UInt32.self)
+            jwtaudit_word_lock(lock)
+            defer { jwtaudit_word_unlock(lock) }
             return body(&fields.pointee.cache)
         }
     }
 
-    deinit {
-        _ = withUnsafeMutablePointerToHeader { pthread_mutex_destroy(&$0.pointee.lock) }
-    }
+    private static let lockOffset = MemoryLayout<Fields>.offset(of: \Fields.lock)!
 
     private static let slotsOffset = MemoryLayout<Fields>.offset(of: \Fields.slots)!
 
@@ -224,7 +222,6 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         fields.pointee = Fields(
             bytes: fields.pointee.bytes, count: count, limits: fields.pointee.limits, slots: table, hashed: hashed,
             hasDuplicates: duplicates, duplicatesUnknown: !hashed)
-        pthread_mutex_init(&fields.pointee.lock, nil)
         guard let previous else { return }
         let earlierMembers = previous.members
         let earlierBytes = previous.bytes
