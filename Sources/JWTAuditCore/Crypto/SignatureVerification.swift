@@ -20,8 +20,7 @@ public func verifySignature(
 func verifySignature(
     algorithm: JWSAlgorithm, key: VerificationKey, message: UnsafeRawBufferPointer, signature: UnsafeRawBufferPointer
 ) -> SignatureOutcome {
-    // Compared, not hashed: a String-backed enum hashes its raw value, and a key allows a few algorithms at most.
-    guard key.compatibleAlgorithms.contains(where: { $0 == algorithm }) else {
+    guard key.canVerify(algorithm) else {
         let can = key.compatibleAlgorithms.map(\.rawValue).sorted().joined(separator: ", ")
         return .invalid("\(key.summary) cannot verify \(algorithm.rawValue) (it can verify: \(can))")
     }

@@ -33,8 +33,8 @@ public struct KeySelection: Sendable {
     public func admits(_ key: VerificationKey) -> Bool {
         switch outcome {
         case .loneKey: return key === keys.keys.first
-        case .kidMatched: return key.kid == kid && key.compatibleAlgorithms.holds(algorithm)
-        case .untargeted: return key.compatibleAlgorithms.holds(algorithm)
+        case .kidMatched: return key.kid == kid && key.canVerify(algorithm)
+        case .untargeted: return key.canVerify(algorithm)
         case .cannotVerify, .kidUnknown, .kidRefused, .noneCompatible: return false
         }
     }
@@ -59,25 +59,19 @@ public struct KeySelection: Sendable {
             KeySelection(keys: set, kid: kid, algorithm: algorithm, outcome: outcome)
         }
         if set.isLoneKey, let key = set.keys.first {
-            return selection(key.compatibleAlgorithms.holds(algorithm) ? .loneKey : .cannotVerify)
+            return selection(key.canVerify(algorithm) ? .loneKey : .cannotVerify)
         }
         if let kid {
             var named = false
             for key in set.keys where key.kid == kid {
-                if key.compatibleAlgorithms.holds(algorithm) { return selection(.kidMatched) }
+                if key.canVerify(algorithm) { return selection(.kidMatched) }
                 named = true
             }
             if named { return selection(.cannotVerify) }
             if let refused = set.refused.first(where: { $0.kid == kid }) { return selection(.kidRefused(refused.error)) }
             return selection(.kidUnknown)
         }
-        let any = set.keys.contains { $0.compatibleAlgorithms.holds(algorithm) }
+        let any = set.keys.contains { $0.canVerify(algorithm) }
         return selection(any ? .untargeted : .noneCompatible)
     }
-}
-
-extension Set<JWSAlgorithm> {
-    /// `contains`, by comparison rather than by hash: a String-backed enum hashes its raw value (some 300
-    /// instructions, several times per token in a batch), and these sets hold a few algorithms.
-    func holds(_ algorithm: JWSAlgorithm) -> Bool { contains { $0 == algorithm } }
 }

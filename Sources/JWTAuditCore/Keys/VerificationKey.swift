@@ -46,6 +46,7 @@ public final class VerificationKey: Sendable {
         self.x5t = x5t
         self.source = source
         self.compatibleAlgorithms = Self.compatible(declaredAlgorithm, material)
+        self.compatibleMask = JWSAlgorithmMask(compatibleAlgorithms)
         switch material {
         case .publicKey(_, let components):
             hmacKey = nil
@@ -94,6 +95,11 @@ public final class VerificationKey: Sendable {
     /// than the secret (RFC 7518 §3.2: "A key of the same size as the hash output ... or larger MUST be used").
     /// Computed once at import: batch verification asks for it on every token.
     public let compatibleAlgorithms: Set<JWSAlgorithm>
+    /// The same, tested per token (`canVerify`).
+    let compatibleMask: JWSAlgorithmMask
+
+    /// Whether `algorithm` is one of `compatibleAlgorithms`.
+    func canVerify(_ algorithm: JWSAlgorithm) -> Bool { compatibleMask.contains(algorithm) }
 
     private static func compatible(_ declaredAlgorithm: JWSAlgorithm?, _ material: Material) -> Set<JWSAlgorithm> {
         if let declaredAlgorithm { return [declaredAlgorithm] }

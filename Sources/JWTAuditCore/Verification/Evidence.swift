@@ -86,9 +86,12 @@ public final class AlgorithmAllowList: Sendable {
     public let givenByCaller: Bool
     /// The keys the algorithms were judged against; nil when no key was given.
     public let keys: KeySet?
+    /// `algorithms`, tested per token.
+    let mask: JWSAlgorithmMask
 
     init(algorithms: Set<JWSAlgorithm>, givenByCaller: Bool, keys: KeySet?) {
         self.algorithms = algorithms
+        self.mask = JWSAlgorithmMask(algorithms)
         self.description = AlgorithmAllowList.describe(algorithms)
         self.givenByCaller = givenByCaller
         self.keys = keys

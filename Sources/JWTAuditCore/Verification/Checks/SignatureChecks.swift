@@ -39,8 +39,8 @@ extension Verifier {
         if keysUnavailable && !allowList.givenByCaller {
             return (CheckResult(.algorithm, .skip, .notRun(.keysUnavailable)), algorithm)
         }
-        guard allowList.algorithms.holds(algorithm) else { return (result(.notAllowed(algorithm)), algorithm) }
-        if let keys, !keys.keys.contains(where: { $0.compatibleAlgorithms.holds(algorithm) }) {
+        guard allowList.mask.contains(algorithm) else { return (result(.notAllowed(algorithm)), algorithm) }
+        if let keys, !keys.keys.contains(where: { $0.canVerify(algorithm) }) {
             return (result(.noCompatibleKey(algorithm)), algorithm)
         }
         return (result(.allowed(algorithm), .pass), algorithm)
