@@ -107,3 +107,34 @@ extension JSONObjectKeyIndexTests {
         }
     }
 }
+
+extension JSONObjectKeyIndexTests {
+    /// The claims the verifier reads per token are looked up by fingerprints written into the source
+    /// (`MemberName.init(_:print:)`): each must be the fingerprint the name has.
+    @Test(arguments: MemberName.claimsReadPerToken)
+    func writtenFingerprintsAreTheComputedOnes(_ name: MemberName) {
+        #expect(name.print == JSONObject.queryFingerprint(name.text), "fingerprint written for \(name.text)")
+    }
+
+    /// A lookup by `MemberName` answers as one by String, in a parsed object, a lazily read document and a list of
+    /// members: for every claim name, beside near misses (same length and first seven bytes: `appidacX`),
+    /// repeated names and a document past the hash slots.
+    @Test func memberNameLookupsMatchStringLookups() throws {
+        let names = MemberName.claimsReadPerToken + [MemberName("appidacX"), MemberName("K"), MemberName("\u{212A}")]
+        let claims = #"{"iss":"a","tid":"t","aud":["x"],"exp":1,"nbf":2,"iat":3,"ver":"1.0","appidacr":"2","#
+            + #""azpacr":"1","appid":"c","azp":"d","appidacX":"near","iss":"last"}"#
+        let documents = Self.documents + [claims, #"{"appidacX":"near","appidac":"short"}"#,
+            "{" + (0..<40).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + ",\"exp\":9,\"appidacr\":\"2\"}"]
+        for document in documents {
+            let bytes = Array(document.utf8)
+            let parsed = try #require(try JSONParser.parse(document).objectValue, "\(document)")
+            var objects = [parsed, JSONObject(parsed.members)]
+            if let lazy = try JSONDocument.scan(bytes, limits: .default) { objects.append(JSONObject(document: lazy)) }
+            for object in objects {
+                for name in names {
+                    #expect(object[name: name] == parsed[name.text], "\(document): \(name.text)")
+                }
+            }
+        }
+    }
+}

@@ -7,6 +7,8 @@ public enum TokenVersion: String, Sendable {
     public var credentialClaim: String { self == .v1 ? "appidacr" : "azpacr" }
     /// The claim that names the client in this version.
     public var clientClaim: String { self == .v1 ? "appid" : "azp" }
+    /// The same, to look up.
+    var clientMemberName: MemberName { self == .v1 ? .appid : .azp }
     /// The other version.
     public var other: TokenVersion { self == .v1 ? .v2 : .v1 }
 

@@ -258,6 +258,19 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
             // is "K"): compare as Strings, as `JSONObject` does.
             return members.indices.last { name(of: $0) == key }
         }
+        return index(of: key, print: print)
+    }
+
+    /// The same, for a name whose fingerprint is worked out already.
+    func index(of name: MemberName) -> Int? {
+        guard let print = name.print else { return index(of: name.text) }
+        return index(of: name.text, print: print)
+    }
+
+    /// `value(at:)` of `index(of: name)`.
+    func value(for name: MemberName) -> JSONValue? { index(of: name).map(value(at:)) }
+
+    private func index(of key: String, print: UInt64) -> Int? {
         let exact = JSONObject.fingerprintIsExact(print)
         let fields = self.fields
         return withMembers { table -> Int? in

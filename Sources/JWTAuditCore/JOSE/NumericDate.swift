@@ -52,15 +52,17 @@ public enum NumericDate {
     /// batch judges three time claims per token, and building each number's value and text cost more than the
     /// comparison. A plain integer of at most 18 digits is summed from its bytes exactly as
     /// `JSONNumber.int64Value` sums its text; anything else (a fraction, an exponent, a string) goes through `read`.
-    static func seconds(_ name: String, in claims: JSONObject) -> Seconds {
+    static func seconds(_ name: MemberName, in claims: JSONObject) -> Seconds {
         if let document = claims.document {
             guard let index = document.index(of: name) else { return .absent }
             if let whole = document.withRawValue(at: index, JSONNumber.plainInteger), whole >= earliest && whole <= latest {
                 return .seconds(whole)
             }
         }
-        return seconds(read(name, in: claims))
+        return seconds(read(name.text, in: claims))
     }
+
+    static func seconds(_ name: String, in claims: JSONObject) -> Seconds { seconds(MemberName(name), in: claims) }
 
     /// The same, of the value already looked up (a batch's line names the token's `exp` as written).
     static func seconds(_ name: String, value: JSONValue?) -> Seconds { seconds(read(name, value: value)) }

@@ -24,17 +24,18 @@ struct CheckedClaims: ~Copyable {
 
     init(_ claims: JSONObject) {
         object = claims
-        let iss = claims["iss"]
+        let iss = claims[name: .iss]
         self.iss = iss
-        tid = claims["tid"]?.stringValue
-        aud = claims["aud"]
-        let expValue = claims["exp"]
+        tid = claims[name: .tid]?.stringValue
+        aud = claims[name: .aud]
+        let expValue = claims[name: .exp]
         self.expValue = expValue
         exp = NumericDate.seconds("exp", value: expValue)
-        nbf = NumericDate.seconds("nbf", in: claims)
-        iat = NumericDate.seconds("iat", in: claims)
+        nbf = NumericDate.seconds(.nbf, in: claims)
+        iat = NumericDate.seconds(.iat, in: claims)
         let read = CredentialVerdict.CredentialClaims(
-            ver: claims["ver"], iss: iss?.stringValue, appidacr: claims["appidacr"], azpacr: claims["azpacr"])
+            ver: claims[name: .ver], iss: iss?.stringValue, appidacr: claims[name: .appidacr],
+            azpacr: claims[name: .azpacr])
         let credential = CredentialVerdict.classify(read, claims: claims)
         self.credential = credential
         client = ClientEvidence.client(in: claims, version: credential.tokenVersion ?? .v1)
@@ -51,4 +52,22 @@ struct CheckedClaims: ~Copyable {
         default: return iat
         }
     }
+}
+
+/// The claims read on every token, with their fingerprints (`MemberName.init(_:print:)`).
+extension MemberName {
+    static let iss = MemberName("iss", print: 0x8300_0000_0073_7369)
+    static let tid = MemberName("tid", print: 0x8300_0000_0064_6974)
+    static let aud = MemberName("aud", print: 0x8300_0000_0064_7561)
+    static let exp = MemberName("exp", print: 0x8300_0000_0070_7865)
+    static let nbf = MemberName("nbf", print: 0x8300_0000_0066_626E)
+    static let iat = MemberName("iat", print: 0x8300_0000_0074_6169)
+    static let ver = MemberName("ver", print: 0x8300_0000_0072_6576)
+    static let appidacr = MemberName("appidacr", print: 0x8863_6164_6970_7061)
+    static let azpacr = MemberName("azpacr", print: 0x8600_7263_6170_7A61)
+    static let appid = MemberName("appid", print: 0x8500_0064_6970_7061)
+    static let azp = MemberName("azp", print: 0x8300_0000_0070_7A61)
+
+    /// Every name above, for the test that checks their fingerprints.
+    static let claimsReadPerToken: [MemberName] = [.iss, .tid, .aud, .exp, .nbf, .iat, .ver, .appidacr, .azpacr, .appid, .azp]
 }
