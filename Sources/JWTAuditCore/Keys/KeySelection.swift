@@ -18,8 +18,10 @@ public struct KeySelection: Sendable {
         case cannotVerify
         /// No key has the kid.
         case kidUnknown
-        /// The key with the kid was refused when the set was loaded.
-        case kidRefused(JWTAuditError)
+        /// The key with the kid was refused when the set was loaded (`refusal` says why). No payload: a
+        /// selection is copied into the key check's evidence and on to the signature check for every token, and an
+        /// outcome holding an error made each copy a switch over its cases.
+        case kidRefused
         /// No kid, and no key can verify the algorithm.
         case noneCompatible
     }
@@ -40,6 +42,12 @@ public struct KeySelection: Sendable {
     }
 
     /// The keys to try, in the set's order.
+    /// Why the key with the kid was refused when the set was loaded (`kidRefused`).
+    public var refusal: JWTAuditError? {
+        guard outcome == .kidRefused else { return nil }
+        return keys.refused.first { $0.kid == kid }?.error
+    }
+
     public var candidates: [VerificationKey] { keys.keys.filter(admits) }
 
     /// The first key to try, if any.
@@ -68,7 +76,7 @@ public struct KeySelection: Sendable {
                 named = true
             }
             if named { return selection(.cannotVerify) }
-            if let refused = set.refused.first(where: { $0.kid == kid }) { return selection(.kidRefused(refused.error)) }
+            if set.refused.contains(where: { $0.kid == kid }) { return selection(.kidRefused) }
             return selection(.kidUnknown)
         }
         let any = set.keys.contains { $0.canVerify(algorithm) }

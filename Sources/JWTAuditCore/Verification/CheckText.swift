@@ -209,8 +209,8 @@ public struct CheckText: Sendable, Equatable {
         case .kidUnknown:
             let known = set.keys.compactMap(\.kid).map { "\"\($0)\"" }.joined(separator: ", ")
             return "no key in \(set.source) has kid \"\(selection.kid ?? "")\" (it has \(known.isEmpty ? "no kids" : known)); a key set is matched by kid only, with no fallback to another key"
-        case .kidRefused(let error):
-            return "the key with kid \"\(selection.kid ?? "")\" in \(set.source) was refused: \(error.reason)"
+        case .kidRefused:
+            return "the key with kid \"\(selection.kid ?? "")\" in \(set.source) was refused: \(selection.refusal?.reason ?? "")"
         case .noneCompatible:
             return "the token has no kid, and no key in \(set.source) can verify \(algorithm)"
         }

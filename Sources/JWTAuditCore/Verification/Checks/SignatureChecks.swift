@@ -64,10 +64,20 @@ extension Verifier {
             return (result(.skip, .algorithmRefused(refusedKey: refused?.error, unsignedPlaintext: token.isDecrypted)), nil)
         }
         let selection = KeySelection.select(from: keys, kid: kid, algorithm: algorithm)
-        guard let first = selection.first else { return (result(.fail, .selected(selection)), nil) }
         // Entra's v2 JWKS gives keys an `issuer`: "Keys that have a templated issuer value ... should only be
-        // used when the iss claim in the token matches this value after substituting the tid claim".
-        if !keys.keys.contains(where: { selection.admits($0) && Self.issuerMayUse($0, token) }) {
+        // used when the iss claim in the token matches this value after substituting the tid claim". One pass
+        // finds the first candidate and whether any candidate may be used.
+        var first: VerificationKey?
+        var usable = false
+        for key in keys.keys where selection.admits(key) {
+            if first == nil { first = key }
+            if Self.issuerMayUse(key, token) {
+                usable = true
+                break
+            }
+        }
+        guard let first else { return (result(.fail, .selected(selection)), nil) }
+        if !usable {
             return (result(.fail, .publishedForAnotherIssuer(first, tokenIssuer: token.claims?["iss"]?.stringValue ?? "")), nil)
         }
         return (result(.pass, .selected(selection)), selection)
