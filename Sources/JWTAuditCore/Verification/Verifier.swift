@@ -22,6 +22,8 @@ public final class Verifier: Sendable {
     /// undecided (`skip`) instead of failing as with no key source, and every other check runs, so that a reader
     /// still learns what the token is and what it fails whatever the keys say.
     public let keysUnavailable: Bool
+    /// The last issuer and tenant compared, and their answer (`tenantCheck`).
+    let tenantMemo = TenantMemo()
 
     public init(keys: KeySet?, policy: VerificationPolicy, plan: VerificationPlan = .verify, keysUnavailable: Bool = false) {
         self.keys = keys

@@ -91,7 +91,7 @@ extension Verifier {
             }
         }
         guard let tid, let iss = claims.issuer else { return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid))) }
-        switch EntraIssuer.tenant(in: iss, against: tid) {
+        switch tenantMemo.agreement(iss, tid) {
         case .noTenant: return CheckResult(.tenant, .skip, .tenant(.notApplicable(tid: tid)))
         case .different: return CheckResult(.tenant, .fail, .tenant(.disagreesWithIssuer(iss: iss, tid: tid)))
         case .same: return CheckResult(.tenant, .pass, .tenant(.agreesWithIssuer(iss: iss, tid: tid)))
