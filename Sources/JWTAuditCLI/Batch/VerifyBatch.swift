@@ -132,7 +132,7 @@ enum VerifyBatch {
                     let slot = workerState.pointer + worker
                     let facts = verifier.verify(token, at: at, into: &slot.pointee.checks)
                     result = item(
-                        slot.pointee.checks, credential: facts.credential, malformed: false, number: number,
+                        slot.pointee.checks, credential: facts.credentialKind, malformed: false, number: number,
                         into: &lines.pointer[worker]
                     ) { identity(token, facts: facts, into: &$0) }
                 }
@@ -188,7 +188,7 @@ enum VerifyBatch {
     static func item(_ report: VerificationReport, number: Int) -> BatchItemResult {
         var line = JSONLineWriter(capacity: 320)
         var result = item(
-            report.checks, credential: report.credential, malformed: report.parseError != nil, number: number,
+            report.checks, credential: report.credential?.kind, malformed: report.parseError != nil, number: number,
             into: &line
         ) { identity(report.token, credential: report.credential, into: &$0) }
         result.jsonLine = line.text
@@ -199,7 +199,7 @@ enum VerifyBatch {
     /// The line of a token judged by these checks, appended to `line` (a worker's `BatchLineBuffers` slot); the
     /// result says which bytes are the line (`lineBytes`).
     static func item(
-        _ checks: [CheckResult], credential: CredentialVerdict?, malformed: Bool, number: Int,
+        _ checks: [CheckResult], credential: CredentialKind?, malformed: Bool, number: Int,
         into line: inout JSONLineWriter, identity: (inout JSONLineWriter) -> Void
     ) -> BatchItemResult {
         let valid = VerificationReport.isValid(checks)
@@ -214,7 +214,7 @@ enum VerifyBatch {
             line.string(id)
         }
         line.raw("],\"credential\":")
-        line.string((credential?.kind ?? .unknown).rawValue)
+        line.string((credential ?? .unknown).rawValue)
         identity(&line)
         line.raw(",\"reasons\":{")
         var first = true

@@ -92,15 +92,20 @@ public final class Verifier: Sendable {
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
         checks.reserveCapacity(plan.checks.count + policy.requiredClaims.count)
-        let facts = verify(token, at: now, into: &checks)
-        return VerificationReport(checks: checks, token: token, parseError: nil, credential: facts.credential, key: facts.key)
+        let (credential, key) = run(token, at: now, into: &checks) { claims, key -> (CredentialVerdict?, VerificationKey?) in
+            switch claims {
+            case .some(let claims): (claims.credential, key)
+            case .none: (nil, key)
+            }
+        }
+        return VerificationReport(checks: checks, token: token, parseError: nil, credential: credential, key: key)
     }
 
-    /// What a verification found beside its checks: how the client authenticated, the key that verified, and the
-    /// claims a batch's line names the token by, as the checks read them (nil when the payload is not a claims set).
+    /// What a batch's line says beside the checks: how the client authenticated, and the claims the line names the
+    /// token by, as the checks read them (nil when the payload is not a claims set). Not the verdict itself: a
+    /// copy of it is four references retained and released per token, for a line that prints its kind.
     public struct Facts: Sendable {
-        public let credential: CredentialVerdict?
-        public let key: VerificationKey?
+        public let credentialKind: CredentialKind?
         /// The client that asked for the token (`ClientEvidence.client`: `appid`, or `azp` in v2.0).
         public let client: String?
         /// The verdict's `versionText`, read here once (reading it from the verdict in another module copies the
@@ -114,16 +119,27 @@ public final class Verifier: Sendable {
     /// The checks of `verify(_:at:)`, appended to `checks` (emptied first, its storage kept): a batch keeps one
     /// array per worker and writes its line from it, so that no report and no array is made and freed per token.
     public func verify(_ token: CompactToken, at now: Int64, into checks: inout [CheckResult]) -> Facts {
+        run(token, at: now, into: &checks) { claims, _ in
+            switch claims {
+            case .some(let claims):
+                Facts(
+                    credentialKind: claims.credential.kind, client: claims.client.value,
+                    tokenVersion: claims.credential.versionText, audience: claims.aud, expiry: claims.expValue)
+            case .none: Facts(credentialKind: nil, client: nil, tokenVersion: nil, audience: nil, expiry: nil)
+            }
+        }
+    }
+
+    /// The plan's checks into `checks` (emptied first, its storage kept), then `facts` of the claims the checks
+    /// read and the key that verified, lent rather than copied.
+    private func run<R>(
+        _ token: CompactToken, at now: Int64, into checks: inout [CheckResult],
+        _ facts: (borrowing CheckedClaims?, VerificationKey?) -> R
+    ) -> R {
         checks.removeAll(keepingCapacity: true)
         let claims: CheckedClaims? = if let object = token.claims { CheckedClaims(object) } else { nil }
         let key = runPlan(token, at: now, claims: claims, into: &checks)
-        switch claims {
-        case .some(let claims):
-            return Facts(
-                credential: claims.credential, key: key, client: claims.client.value,
-                tokenVersion: claims.credential.versionText, audience: claims.aud, expiry: claims.expValue)
-        case .none: return Facts(credential: nil, key: key, client: nil, tokenVersion: nil, audience: nil, expiry: nil)
-        }
+        return facts(claims, key)
     }
 
     /// The plan's checks over `token`, with its claims read once (nil when the payload is not a claims set: the
