@@ -69,6 +69,8 @@ let package = Package(
         ),
         // A one-word lock for a ManagedBuffer's header (JSONDocument's value cache), inlined into Swift.
         .target(name: "CWordLock"),
+        // POSIX calls Swift's Glibc module leaves out (pipe2).
+        .target(name: "CPosix"),
         // What only the build command knows: the git commit (see `buildCommit`).
         .target(
             name: "CBuildInfo",
@@ -83,7 +85,7 @@ let package = Package(
         // Everything argv- and stdout-shaped.
         .target(
             name: "JWTAuditCLI",
-            dependencies: ["JWTAuditCore", "CCurlShim", "CBuildInfo"],
+            dependencies: ["JWTAuditCore", "CCurlShim", "CBuildInfo", "CPosix"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -106,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "JWTAuditCLITests",
-            dependencies: ["JWTAuditCLI", "JWTAuditCore", "TestSupport"],
+            dependencies: ["JWTAuditCLI", "JWTAuditCore", "TestSupport", "CPosix"],
             exclude: ["Support/https_server.py"],
             swiftSettings: strict
         ),

@@ -1,3 +1,4 @@
+import CPosix
 import Glibc
 import Synchronization
 import Testing
@@ -5,12 +6,13 @@ import Testing
 
 @Suite("Batch streaming: order, limits, blank lines")
 struct BatchRunnerTests {
-    /// Writes `text` to a pipe on a background thread and returns the read end.
+    /// Writes `text` to a pipe on a background thread and returns the read end. Both ends are close-on-exec:
+    /// tests run in parallel, and a child process another test starts meanwhile must not inherit them.
     static func pipe(_ text: String) -> Int32 { pipe(bytes: Array(text.utf8)) }
 
     static func pipe(bytes: [UInt8]) -> Int32 {
         var fds: [Int32] = [0, 0]
-        Glibc.pipe(&fds)
+        jwtaudit_pipe_cloexec(&fds)
         let writeEnd = fds[1]
         let thread = Thread { 
             var offset = 0
@@ -100,7 +102,7 @@ struct BatchRunnerTests {
     /// `tail -f log | jwtaudit verify --batch`: lines are answered when the input pauses, not when a chunk fills.
     @Test func answersEachLineWhenTheInputPauses() throws {
         var fds: [Int32] = [0, 0]
-        try #require(Glibc.pipe(&fds) == 0)
+        try #require(jwtaudit_pipe_cloexec(&fds) == 0)
         let (readEnd, writeEnd) = (fds[0], fds[1])
         func send(_ text: String) { _ = Array(text.utf8).withUnsafeBytes { Glibc.write(writeEnd, $0.baseAddress, $0.count) } }
         let output = Mutex("")

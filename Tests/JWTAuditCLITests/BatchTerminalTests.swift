@@ -1,3 +1,4 @@
+import CPosix
 import Glibc
 import Testing
 import JWTAuditCore
@@ -23,8 +24,7 @@ struct BatchTerminalTests {
             directory = try TemporaryDirectory()
             terminal = errorOnTerminal ? try PseudoTerminal.open(columns: 80) : nil
             var fds: [Int32] = [0, 0]
-            guard pipe(&fds) == 0 else { throw PseudoTerminal.Failure(description: "pipe failed") }
-            _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+            guard jwtaudit_pipe_cloexec(&fds) == 0 else { throw PseudoTerminal.Failure(description: "pipe failed") }
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }

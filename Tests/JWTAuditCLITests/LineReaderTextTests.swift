@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import JWTAuditCLI
 
@@ -13,7 +14,11 @@ struct LineReaderTextTests {
 
     /// Every line of `bytes`, as the reader gives them.
     static func read(_ bytes: [UInt8], maxLine: Int = 1000) throws -> [Read] {
-        var reader = LineReader(fd: BatchRunnerTests.pipe(bytes: bytes), maxLineBytes: maxLine)
+        let fd = BatchRunnerTests.pipe(bytes: bytes)
+        // Closed here: this suite reads thousands of inputs, and descriptors left open reached every child process
+        // the other suites started meanwhile (a test server then had sockets past select()'s 1024 and failed).
+        defer { close(fd) }
+        var reader = LineReader(fd: fd, maxLineBytes: maxLine)
         var lines: [Read] = []
         while let line = try reader.next() {
             switch line {

@@ -25,12 +25,16 @@ struct NetworkProxyTests {
         let server = try TestServer()
         let proxy = try TestServer(.connectProxy)
         try server.serve("jwks.json", #"{"keys":[]}"#)
-        _ = try fetcher(["https_proxy": proxy.base, "HTTPS_PROXY": "http://127.0.0.1:9"]).get(server.url("/jwks.json"))
-        _ = try fetcher(["ALL_PROXY": proxy.base]).get(server.url("/jwks.json"))
+        for environment in [["https_proxy": proxy.base, "HTTPS_PROXY": "http://127.0.0.1:9"], ["ALL_PROXY": proxy.base]] {
+            do {
+                _ = try fetcher(environment).get(server.url("/jwks.json"))
+            } catch {
+                Issue.record("\(environment): \(error)\nproxy: \(proxy.diagnostics)\nserver: \(server.diagnostics)")
+            }
+        }
         #expect(proxy.requests.count == 2, "\(proxy.requests)")
         // Both fetches reached the server. (Also keeps `server` alive to here: Swift may end an object's life after
-        // its last use, and this one's deinit stops the server process, which cut the second fetch's TLS handshake
-        // on a loaded machine, SSL_ERROR_SYSCALL.)
+        // its last use, and this one's deinit stops the server process.)
         #expect(server.fetchCount("/jwks.json") == 2)
     }
 

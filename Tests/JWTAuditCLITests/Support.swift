@@ -1,3 +1,4 @@
+import CPosix
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -101,7 +102,8 @@ enum Support {
         defer { unlink(inputPath) }
         var outPipe: [Int32] = [0, 0]
         var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { return Result(status: -1, stdout: "", stderr: "pipe failed") }
+        // Close-on-exec: the child gets them as 1 and 2 (dup2 clears the flag), and no other test's child gets them.
+        guard jwtaudit_pipe_cloexec(&outPipe) == 0, jwtaudit_pipe_cloexec(&errPipe) == 0 else { return Result(status: -1, stdout: "", stderr: "pipe failed") }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

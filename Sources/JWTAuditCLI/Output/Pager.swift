@@ -1,3 +1,4 @@
+import CPosix
 import Glibc
 
 /// `explain`'s text through the user's pager on a terminal, as git does (git-config(1), core.pager: "When the
@@ -28,8 +29,8 @@ enum Pager {
     /// could not be started at all (sh's 126 or 127, having read nothing): the caller then writes the text itself.
     static func run(_ text: String, command: String, environment: [String: String]) -> Bool {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { return false }
-        _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        // Close-on-exec from the start: the pager gets the read end as its standard input (dup2 clears the flag).
+        guard jwtaudit_pipe_cloexec(&fds) == 0 else { return false }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -50,7 +50,7 @@ enum PseudoTerminal {
     static func open(columns: Int? = nil) throws -> Terminal {
         // posix_openpt(3) and friends are not visible from Swift's Glibc module; they are these calls on Linux
         // (pts(4)): open the multiplexer, unlock the new terminal (TIOCSPTLCK), ask its number (TIOCGPTN).
-        let master = Glibc.open("/dev/ptmx", O_RDWR | O_NOCTTY)
+        let master = Glibc.open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard master >= 0 else { throw Failure(description: "no pseudo-terminal: \(String(cString: strerror(errno)))") }
         let lockRequest: UInt = 0x4004_5431  // _IOW('T', 0x31, int)
         let numberRequest: UInt = 0x8004_5430  // _IOR('T', 0x30, unsigned int)

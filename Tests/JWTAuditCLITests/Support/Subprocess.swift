@@ -1,3 +1,4 @@
+import CPosix
 import Glibc
 
 /// Just enough process control for the network tests (no Foundation): run a command to completion, or start a
@@ -31,9 +32,9 @@ struct Subprocess {
         var inPipe: [Int32] = [-1, -1]
         var outPipe: [Int32] = [-1, -1]
         if pipes {
-            guard pipe(&inPipe) == 0, pipe(&outPipe) == 0 else { throw Failure(description: "pipe failed") }
-            // Not inherited by other tests' children (dup2 onto 0/1 clears the flag for this child).
-            for fd in inPipe + outPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            // Not inherited by other tests' children (dup2 onto 0/1 clears the flag for this child). Made so, not
+            // flagged after: another thread may spawn between pipe() and fcntl().
+            guard jwtaudit_pipe_cloexec(&inPipe) == 0, jwtaudit_pipe_cloexec(&outPipe) == 0 else { throw Failure(description: "pipe failed") }
             posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
             posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         } else {

@@ -55,9 +55,12 @@ final class TestPKI: Sendable {
 /// `https_server.py` on 127.0.0.1 with its own document root and request log; stopped on `stop()` or deinit.
 ///
 /// Swift may end an object's life right after its last use, so a test whose last use of a server is the URL it
-/// passes to a fetch can stop the server while the fetch is still in its TLS handshake (SSL_ERROR_SYSCALL, seen
-/// only on a loaded machine). A test uses its server after the fetches it makes (an assertion on its log, or
-/// `withExtendedLifetime(server) {}`).
+/// passes to a fetch could stop the server while the fetch is still in its TLS handshake. A test uses its server
+/// after the fetches it makes (an assertion on its log, or `withExtendedLifetime(server) {}`).
+///
+/// The SSL_ERROR_SYSCALL that the proxy tests showed now and then in full runs came from elsewhere: test pipes
+/// left open without close-on-exec were inherited by the server processes, past select()'s 1024 descriptors
+/// (`ChildDescriptorTests`). `diagnostics` puts a server's log and stderr in a failure message.
 final class TestServer {
     enum Mode { case https, plainHTTP, connectProxy }
 
@@ -112,4 +115,9 @@ final class TestServer {
 
     /// How many GETs reached `path`.
     func fetchCount(_ path: String) -> Int { requests.filter { $0.hasPrefix("GET \(path) ") }.count }
+
+    /// What the server logged and wrote to its standard error, for a failure message.
+    var diagnostics: String {
+        "server on port \(port): requests \(requests); stderr: \(root.read("server.stderr") ?? "(none)")"
+    }
 }

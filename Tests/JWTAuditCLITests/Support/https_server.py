@@ -17,7 +17,7 @@ Special paths:
   /oversize                1 MiB + 1 bytes of JSON
   /not-json                an HTML page with status 200
 """
-import argparse, os, select, socket, ssl, sys, threading, time
+import argparse, os, selectors, socket, ssl, sys, threading, time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 args = None
@@ -102,18 +102,23 @@ class Handler(BaseHTTPRequestHandler):
         upstream.settimeout(None)
         self.send_response(200, "Connection established")
         self.end_headers()
-        conns = [self.connection, upstream]
+        # A selector (epoll), not select(): select() refuses descriptors past 1024, and a test process that leaked
+        # descriptors once handed this process that many (ValueError, and the client saw SSL_ERROR_SYSCALL).
+        sel = selectors.DefaultSelector()
+        sel.register(self.connection, selectors.EVENT_READ)
+        sel.register(upstream, selectors.EVENT_READ)
         try:
             while True:
-                readable, _, _ = select.select(conns, [], [], 60)
-                if not readable:
+                ready = sel.select(60)
+                if not ready:
                     break
-                for s in readable:
-                    data = s.recv(65536)
+                for key, _ in ready:
+                    data = key.fileobj.recv(65536)
                     if not data:
                         return
-                    (upstream if s is self.connection else self.connection).sendall(data)
+                    (upstream if key.fileobj is self.connection else self.connection).sendall(data)
         finally:
+            sel.close()
             upstream.close()
             self.close_connection = True
 
