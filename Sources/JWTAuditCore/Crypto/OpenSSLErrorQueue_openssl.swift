@@ -14,9 +14,7 @@ enum OpenSSLErrorQueue {
     ///
     /// Not for calls that build contexts or fetch algorithms: those can succeed and still leave records (a
     /// provider tried first and passed over), and a record is then blamed on whatever runs on that thread next.
-    /// When contexts were made without a drain after them, the proxy tests' TLS handshakes failed in full test
-    /// runs (SSL_ERROR_SYSCALL; not explained further, but gone with the drain). Debug builds check the claim
-    /// above on every verification the tests make.
+    /// Debug builds check the claim above on every verification the tests make.
     static func clearedOnFailure(_ succeeded: Bool) -> Bool {
         if !succeeded {
             drain()
