@@ -12,12 +12,13 @@ targets=(token json jwk pem policy-xml jwe decryption-key bicep terraform arm ya
 
 build() {
   local stamp="$out/stamp" newest
-  newest=$(find Sources/JWTAuditCore Sources/COpenSSLShims Sources/CZlibShim fuzz/targets -newer "$stamp" -type f 2>/dev/null | head -1 || true)
+  newest=$(find Sources/JWTAuditCore Sources/COpenSSLShims Sources/CZlibShim Sources/CWordLock fuzz/targets -newer "$stamp" -type f 2>/dev/null | head -1 || true)
   if [ -x "$out/fuzz-jwtaudit" ] && [ -f "$stamp" ] && [ -z "$newest" ]; then return; fi
   echo "fuzz: building the harness (core + targets, ASan + libFuzzer)..." >&2
   cat > "$out/modules/module.modulemap" <<MAP
 module COpenSSLShims { header "$root/Sources/COpenSSLShims/include/COpenSSLShims.h" export * }
 module CZlibShim { header "$root/Sources/CZlibShim/include/CZlibShim.h" export * }
+module CWordLock { header "$root/Sources/CWordLock/include/CWordLock.h" export * }
 MAP
   clang -c -g -O1 -fsanitize=fuzzer-no-link,address -I Sources/COpenSSLShims/include \
     Sources/COpenSSLShims/shims.c -o "$out/shims.o"
