@@ -124,7 +124,7 @@ struct NetworkCacheTests {
     }
 
     func overwrite(_ path: String, _ text: String) throws {
-        let fd = open(path, O_WRONLY | O_TRUNC)
+        let fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
         try #require(fd >= 0)
         defer { close(fd) }
         let bytes = Array(text.utf8)

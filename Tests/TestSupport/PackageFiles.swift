@@ -14,9 +14,10 @@ public enum PackageFiles {
         return "."
     }()
 
-    /// A file's bytes, nil when it cannot be opened; a relative path is taken from the package root.
+    /// A file's bytes, nil when it cannot be opened; a relative path is taken from the package root. (Files are
+    /// opened close-on-exec, fopen's "e": tests run in parallel, and no child another test starts may inherit them.)
     public static func readBytes(_ path: String) -> [UInt8]? {
-        guard let file = fopen(path.hasPrefix("/") ? path : root + "/" + path, "rb") else { return nil }
+        guard let file = fopen(path.hasPrefix("/") ? path : root + "/" + path, "rbe") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -31,7 +32,7 @@ public enum PackageFiles {
     /// Writes `bytes` to `path` (replacing it); silently does nothing when the file cannot be opened, and the
     /// test that reads it back then fails with its own message.
     public static func writeBytes(_ path: String, _ bytes: [UInt8]) {
-        guard let file = fopen(path, "wb") else { return }
+        guard let file = fopen(path, "wbe") else { return }
         _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
         fclose(file)
     }

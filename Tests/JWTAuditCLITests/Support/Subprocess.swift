@@ -113,7 +113,7 @@ final class TemporaryDirectory {
             break
         }
         try Subprocess.run(["mkdir", "-p", "--", dir])
-        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = open(full, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Subprocess.Failure(description: "cannot write \(full)") }
         defer { close(fd) }
         let bytes = Array(text.utf8)
