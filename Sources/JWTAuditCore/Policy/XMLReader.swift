@@ -218,49 +218,12 @@ private struct Parser {
         isNameStart(b) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
     }
 
-    // MARK: UTF-8
-
-    /// The offset of the first byte that is not well-formed UTF-8 (or a control character XML forbids).
-    static func firstInvalidByte(_ bytes: [UInt8]) -> Int? {
-        var i = 0
-        while i < bytes.count {
-            let b = bytes[i]
-            if b < 0x80 {
-                if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return i }
-                i += 1
-                continue
-            }
-            let length: Int
-            var scalar: UInt32
-            switch b {
-            case 0xC2...0xDF: length = 2; scalar = UInt32(b & 0x1F)
-            case 0xE0...0xEF: length = 3; scalar = UInt32(b & 0x0F)
-            case 0xF0...0xF4: length = 4; scalar = UInt32(b & 0x07)
-            default: return i
-            }
-            guard i + length <= bytes.count else { return i }
-            for k in 1..<length {
-                let c = bytes[i + k]
-                guard c & 0xC0 == 0x80 else { return i }
-                scalar = scalar << 6 | UInt32(c & 0x3F)
-            }
-            let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar)
-                || scalar == 0xFFFE || scalar == 0xFFFF
-            {
-                return i
-            }
-            i += length
-        }
-        return nil
-    }
-
     func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
     // MARK: grammar
 
     mutating func parseDocument() throws(JWTAuditError) -> [XMLElement] {
-        if let bad = Parser.firstInvalidByte(bytes) {
+        if let bad = UTF8Text.firstUnreadableByte(bytes, characters: .xml) {
             throw fail("not UTF-8 XML text (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)))", at: bad)
         }
         if peek("\u{FEFF}") { index += 3 }
