@@ -11,17 +11,19 @@ struct CheckPolicyIllFormedUTF8Tests {
         let file: String
         let bytes: [UInt8]
         let position: String
+        /// The bad sequence's first byte, which the message names (as hex digits).
+        let lead: String
         var testDescription: String { name }
     }
 
     static let sources: [Source] = [
         Source(name: "overlong E0 80 AF in a Bicep string", file: "main.bicep",
-               bytes: Array("param apimName string\nvar x = '".utf8) + [0xE0, 0x80, 0xAF] + Array("'\n".utf8), position: "line 2, column 10"),
+               bytes: Array("param apimName string\nvar x = '".utf8) + [0xE0, 0x80, 0xAF] + Array("'\n".utf8), position: "line 2, column 10", lead: "E0"),
         Source(name: "surrogate ED A0 80 in a Terraform heredoc", file: "main.tf",
                bytes: Array("resource \"azurerm_api_management_policy\" \"g\" {\n  xml_content = <<XML\n<policies>".utf8)
-                   + [0xED, 0xA0, 0x80] + Array("</policies>\nXML\n}\n".utf8), position: "line 3, column 11"),
+                   + [0xED, 0xA0, 0x80] + Array("</policies>\nXML\n}\n".utf8), position: "line 3, column 11", lead: "ED"),
         Source(name: "U+110000 (F4 90 80 80) in a Bicep comment", file: "main.bicep",
-               bytes: Array("// ".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("\n".utf8), position: "line 1, column 4"),
+               bytes: Array("// ".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("\n".utf8), position: "line 1, column 4", lead: "F4"),
     ]
 
     /// Bad input: exit 3, the whole reason on stderr, nothing on stdout.
@@ -37,7 +39,7 @@ struct CheckPolicyIllFormedUTF8Tests {
         try directory.write(source.file, "")
         Support.writeFile(directory.path + "/" + source.file, source.bytes)
         let result = try PolicyTest.run(["check-policy", "--policy", directory.path + "/" + source.file] + (json ? ["--json"] : []))
-        expectRefused(result, saying: "\(directory.path)/\(source.file): \(source.position): not UTF-8 text", source.name)
+        expectRefused(result, saying: "\(directory.path)/\(source.file): \(source.position): not UTF-8 text (byte 0x\(source.lead))", source.name)
     }
 
     @Test func anAPIOpsEnvironmentFileIsBadInputNamingWhere() throws {
@@ -48,7 +50,7 @@ struct CheckPolicyIllFormedUTF8Tests {
         let yaml = Array("namedValues:\n- name: x\n  properties:\n    value: \"".utf8) + [0xF0, 0x8F, 0xBF, 0xBF] + Array("\"\n".utf8)
         Support.writeFile(directory.path + "/configuration.prod.yaml", yaml)
         let result = try PolicyTest.run(["check-policy", "--policy", directory.path + "/apim", "--environment", directory.path + "/configuration.prod.yaml"])
-        expectRefused(result, saying: "\(directory.path)/configuration.prod.yaml: line 4, column 13: not UTF-8 text", "environment file")
+        expectRefused(result, saying: "\(directory.path)/configuration.prod.yaml: line 4, column 13: not UTF-8 text (byte 0xF0)", "environment file")
     }
 
     @Test func inADirectoryItIsAFindingAtItsLineAndTheRestIsLinted() throws {
@@ -58,7 +60,7 @@ struct CheckPolicyIllFormedUTF8Tests {
         try directory.write("policies/global.xml", "<policies><inbound><validate-jwt header-name=\"Authorization\" /></inbound></policies>")
         let result = try PolicyTest.run(["check-policy", "--policy", directory.path])
         #expect(result.status == 1, "\(result.stderr)")
-        #expect(result.stdout.contains("infra/main.bicep:2:10: error: policy-unreadable: main.bicep cannot be read: not UTF-8 text"), "\(result.stdout)")
+        #expect(result.stdout.contains("infra/main.bicep:2:10: error: policy-unreadable: main.bicep cannot be read: not UTF-8 text (byte 0xE0)"), "\(result.stdout)")
         #expect(result.stdout.contains("policies/global.xml:1:20: error: audience-not-checked:"), "\(result.stdout)")
     }
 }

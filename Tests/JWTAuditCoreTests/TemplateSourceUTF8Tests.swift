@@ -50,21 +50,21 @@ struct TemplateSourceUTF8Tests {
     func bicepRefusesIt(_ c: Case) {
         let error = loadError("infra/main.bicep", bytes(c))
         #expect(error?.code == .malformedPolicy, "\(c.name): \(error?.reason ?? "read")")
-        #expect(error?.reason == "infra/main.bicep: \(c.position): not UTF-8 text", "\(c.name): \(error?.reason ?? "read")")
+        #expect(error?.reason == "infra/main.bicep: \(c.position): not UTF-8 text (byte 0x\(String(c.sequence[0], radix: 16, uppercase: true)))", "\(c.name): \(error?.reason ?? "read")")
     }
 
     @Test(arguments: terraform)
     func terraformRefusesIt(_ c: Case) {
         let error = loadError("tf/main.tf", bytes(c))
         #expect(error?.code == .malformedPolicy, "\(c.name): \(error?.reason ?? "read")")
-        #expect(error?.reason == "tf/main.tf: \(c.position): not UTF-8 text", "\(c.name): \(error?.reason ?? "read")")
+        #expect(error?.reason == "tf/main.tf: \(c.position): not UTF-8 text (byte 0x\(String(c.sequence[0], radix: 16, uppercase: true)))", "\(c.name): \(error?.reason ?? "read")")
     }
 
     @Test(arguments: yaml)
     func yamlRefusesIt(_ c: Case) {
         var reason: String?
         do { _ = try YAMLReader.parse(bytes(c), file: "configuration.prod.yaml", positions: true) } catch { reason = error.reason }
-        #expect(reason == "configuration.prod.yaml: \(c.position): not UTF-8 text", "\(c.name): \(reason ?? "read")")
+        #expect(reason == "configuration.prod.yaml: \(c.position): not UTF-8 text (byte 0x\(String(c.sequence[0], radix: 16, uppercase: true)))", "\(c.name): \(reason ?? "read")")
     }
 
     /// The same bytes in policy XML were refused before the readers shared one check, with the XML reader's own

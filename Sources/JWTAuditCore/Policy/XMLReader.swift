@@ -224,7 +224,7 @@ private struct Parser {
 
     mutating func parseDocument() throws(JWTAuditError) -> [XMLElement] {
         if let bad = UTF8Text.firstUnreadableByte(bytes, characters: .xml) {
-            throw fail("not UTF-8 XML text (byte 0x\(String(bytes[bad], radix: 16, uppercase: true)))", at: bad)
+            throw fail(UTF8Text.notText(bytes[bad], xml: true), at: bad)
         }
         if peek("\u{FEFF}") { index += 3 }
         var roots: [XMLElement] = []

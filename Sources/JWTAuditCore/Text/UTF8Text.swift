@@ -19,6 +19,12 @@ enum UTF8Text {
         case xml
     }
 
+    /// What a reader says of a source that is not text, naming the byte `firstUnreadableByte` found: people fix
+    /// a file faster when they know which byte to look for (an editor shows a stray 0xC0 as nothing).
+    static func notText(_ byte: UInt8, xml: Bool = false) -> String {
+        "not UTF-8 \(xml ? "XML " : "")text (byte 0x\(String(byte, radix: 16, uppercase: true)))"
+    }
+
     /// The offset of the first byte that is not part of readable text: the lead byte of an ill-formed or truncated
     /// sequence, a stray continuation byte, or a refused character; nil when the whole of `bytes` is text.
     static func firstUnreadableByte(_ bytes: [UInt8], characters: Characters = .text) -> Int? {

@@ -123,7 +123,7 @@ struct TemplateLexer {
     }
 
     mutating func tokens() throws(JWTAuditError) -> [TemplateToken] {
-        if let bad = UTF8Text.firstUnreadableByte(bytes) { throw fail("not UTF-8 text", at: bad) }
+        if let bad = UTF8Text.firstUnreadableByte(bytes) { throw fail(UTF8Text.notText(bytes[bad]), at: bad) }
         var out: [TemplateToken] = []
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         while index < bytes.count {

@@ -162,7 +162,7 @@ private struct YAMLParser {
     // MARK: document
 
     mutating func parseDocument() throws(JWTAuditError) -> YAMLNode {
-        if let bad = UTF8Text.firstUnreadableByte(bytes) { throw fail("not UTF-8 text", at: bad) }
+        if let bad = UTF8Text.firstUnreadableByte(bytes) { throw fail(UTF8Text.notText(bytes[bad]), at: bad) }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
         guard skipToContent() else { return .mapping([], line: 1) }
         if startsWith("%") { throw fail("YAML directives are not supported") }
