@@ -92,26 +92,32 @@ final class ThreadSignal: @unchecked Sendable {
     }
 }
 
-/// Workers that meet once per chunk: `perform` runs `body(0)` on the calling thread and `body(1)` ...
-/// `body(count - 1)` on the pool's threads, and returns when every one has returned. The threads are started
-/// once, at the first chunk that needs them, and wait between chunks; the pool's end stops and joins them.
+/// Workers that meet once per chunk, in one of two ways. `perform` runs `body(0)` on the calling thread and
+/// `body(1)` ... `body(count - 1)` on the pool's threads, and returns when every one has returned. `start` runs
+/// `body(0)` ... `body(count - 1)` all on the pool's threads and returns at once, so the calling thread can do other
+/// work (a batch reads the next chunk and writes the last one) until `wait`. The threads are started once, at the
+/// first chunk that needs them, and wait between chunks; the pool's end stops and joins them.
 final class WorkerPool: @unchecked Sendable {
     /// What the threads share, guarded by `signal`; the threads hold it, not the pool, so the pool can end them.
     private final class Shared: @unchecked Sendable {
         let signal = ThreadSignal()
         var body: (@Sendable (Int) -> Void)?
-        /// Bumped once per `perform`: a thread runs each generation's body once.
+        /// Bumped once per `perform` or `start`: a thread runs each generation's body once.
         var generation = 0
-        /// Workers of this generation not finished yet.
+        /// Threads not finished with this generation yet.
         var pending = 0
-        /// This generation's worker count: a thread whose index is not below it has nothing to do.
+        /// This generation's worker count: a thread whose worker is not below it has nothing to do.
         var count = 0
+        /// The worker the pool's first thread runs: 1 under `perform` (the calling thread is worker 0), 0 under `start`.
+        var first = 0
         var stopping = false
     }
 
     private let shared = Shared()
     private var threads: [pthread_t] = []
-    /// The most workers a `perform` can have: the calling thread and up to `capacity - 1` threads.
+    /// The workers of the generation `start` began that no thread was given for: `wait` runs them.
+    private var leftover: (body: @Sendable (Int) -> Void, workers: Range<Int>)?
+    /// The most workers a `perform` or `start` can have.
     let capacity: Int
 
     init(capacity: Int) {
@@ -127,26 +133,57 @@ final class WorkerPool: @unchecked Sendable {
     /// for all of them.
     func perform(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
         let count = min(count, capacity)
-        while threads.count < count - 1 {
-            let index = threads.count + 1
-            guard let thread = ThreadSignal.startThread({ [shared] in WorkerPool.serve(shared, index: index) }) else { break }
-            threads.append(thread)
-        }
-        let helpers = threads.count
-        if count > 1 && helpers > 0 {
-            shared.signal.notify {
-                shared.body = body
-                shared.count = count
-                shared.pending = helpers
-                shared.generation += 1
-            }
-        }
+        let helpers = begin(body, workers: 1..<count)
         body(0)
         // Workers the system gave no thread for run here, after the calling thread's own share.
         if count > helpers + 1 {
             for worker in (helpers + 1)..<count { body(worker) }
         }
-        if count > 1 && helpers > 0 {
+        finish(helpers)
+    }
+
+    /// Starts `body(worker)` for every worker in 0 ..< `count` (at most `capacity`) on the pool's threads and returns
+    /// without waiting; `wait` must be called before the next `start` or `perform`.
+    func start(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let count = min(count, capacity)
+        let helpers = begin(body, workers: 0..<count)
+        // Workers the system gave no thread for run in `wait`, on the calling thread.
+        leftover = helpers < count ? (body, helpers..<count) : nil
+    }
+
+    /// Returns when every worker of the last `start` has returned.
+    func wait() {
+        if let leftover {
+            for worker in leftover.workers { leftover.body(worker) }
+            self.leftover = nil
+        }
+        finish(threads.count)
+    }
+
+    /// Hands `workers` to the pool's threads (starting those missing), the first thread taking the first worker;
+    /// returns how many threads took part.
+    private func begin(_ body: @escaping @Sendable (Int) -> Void, workers: Range<Int>) -> Int {
+        while threads.count < workers.count {
+            let index = threads.count
+            guard let thread = ThreadSignal.startThread({ [shared] in WorkerPool.serve(shared, index: index) }) else { break }
+            threads.append(thread)
+        }
+        let helpers = min(threads.count, workers.count)
+        if helpers > 0 {
+            shared.signal.notify {
+                shared.body = body
+                shared.count = workers.upperBound
+                shared.first = workers.lowerBound
+                shared.pending = threads.count
+                shared.generation += 1
+            }
+        }
+        return helpers
+    }
+
+    /// Waits for the threads `begin` handed work to.
+    private func finish(_ helpers: Int) {
+        if helpers > 0 {
             shared.signal.wait(until: { shared.pending == 0 }, then: { shared.body = nil })
         }
     }
@@ -154,15 +191,16 @@ final class WorkerPool: @unchecked Sendable {
     private static func serve(_ shared: Shared, index: Int) {
         var seen = 0
         while true {
-            let next: (stop: Bool, work: (@Sendable (Int) -> Void)?) = shared.signal.wait(
+            let next: (stop: Bool, worker: Int, work: (@Sendable (Int) -> Void)?) = shared.signal.wait(
                 until: { shared.stopping || shared.generation != seen },
                 then: {
-                    if shared.stopping { return (true, nil) }
+                    if shared.stopping { return (true, 0, nil) }
                     seen = shared.generation
-                    return (false, index < shared.count ? shared.body : nil)
+                    let worker = index + shared.first
+                    return (false, worker, worker < shared.count ? shared.body : nil)
                 })
             if next.stop { return }
-            next.work?(index)
+            next.work?(next.worker)
             shared.signal.notify { shared.pending -= 1 }
         }
     }
