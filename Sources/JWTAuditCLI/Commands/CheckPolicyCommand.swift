@@ -1,4 +1,4 @@
-public import JWTAuditCore
+import JWTAuditCore
 
 /// `jwtaudit check-policy`: evaluate APIM token policies against a request (the evaluation is the core's), or
 /// lint them; here only the options and the rendering.
