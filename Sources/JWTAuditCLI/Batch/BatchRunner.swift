@@ -95,9 +95,9 @@ struct BatchRunner {
         self.unreadable = unreadable
     }
 
-    /// A fixed-size slot array the workers write into: each index is initialised by exactly one worker (`body` strides
-    /// over every index once) and then moved out exactly once by the writing thread, so a slot needs no Optional,
-    /// no empty value written first and none destroyed per line.
+    /// The one-job run's result slots for a chunk: each index is initialised once as its line is judged and then
+    /// moved out once as it is written, so a slot needs no Optional, no empty value written first and none destroyed
+    /// per line.
     private final class Slots: @unchecked Sendable {
         let pointer: UnsafeMutablePointer<BatchItemResult>
         init(count: Int) { pointer = .allocate(capacity: count) }
