@@ -174,32 +174,18 @@ public struct JSONParser {
                 return .object(JSONObject(members: members, keyIndex: prints))
             }
             while true {
-                skipWhitespace()
-                guard position < count else { throw error("unexpected end of input in an object") }
-                guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                try memberName()
                 var print: UInt64 = 0
                 let key = try parseString(isName: true, fingerprint: &print)
-                skipWhitespace()
-                guard position < count, bytes[position] == UInt8(ascii: ":") else {
-                    throw error("expected ':' after a member name")
-                }
-                position += 1
-                skipWhitespace()
+                try memberColon()
                 let value = try parseValue(depth: depth)
-                if members.count >= limits.maxContainerCount {
-                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
-                }
+                let closed = try endOfItem(members.count, closing: UInt8(ascii: "}"))
                 members.append((key, value))
                 prints.append(print)
-                skipWhitespace()
-                guard position < count else { throw error("unexpected end of input in an object") }
-                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "}") {
-                    position += 1
+                if closed {
                     JSONObject.makeKeyIndex(&prints, members)
                     return .object(JSONObject(members: members, keyIndex: prints))
                 }
-                throw error("expected ',' or '}' in an object")
             }
         }
 
@@ -216,16 +202,54 @@ public struct JSONParser {
             while true {
                 skipWhitespace()
                 let value = try parseValue(depth: depth)
-                if elements.count >= limits.maxContainerCount {
-                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
-                }
+                let closed = try endOfItem(elements.count, closing: UInt8(ascii: "]"))
                 elements.append(value)
-                skipWhitespace()
-                guard position < count else { throw error("unexpected end of input in an array") }
-                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(elements) }
-                throw error("expected ',' or ']' in an array")
+                if closed { return .array(elements) }
             }
+        }
+
+        // MARK: Steps every object and array walk shares (parse and skip alike)
+
+        /// Up to a member's name: its opening quote, where the caller reads the name.
+        @inline(__always)
+        mutating func memberName() throws(ParseError) {
+            skipWhitespace()
+            guard position < count else { throw error("unexpected end of input in an object") }
+            guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+        }
+
+        /// From after a member's name to its value.
+        @inline(__always)
+        mutating func memberColon() throws(ParseError) {
+            skipWhitespace()
+            guard position < count, bytes[position] == UInt8(ascii: ":") else {
+                throw error("expected ':' after a member name")
+            }
+            position += 1
+            skipWhitespace()
+        }
+
+        /// What follows a container's item (a member's value, an element), `itemsBefore` items having come before
+        /// it: the item counted against the limit, then `,` for another item or `closing` for the end (true).
+        @inline(__always)
+        mutating func endOfItem(_ itemsBefore: Int, closing: UInt8) throws(ParseError) -> Bool {
+            if itemsBefore >= limits.maxContainerCount {
+                throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
+            }
+            skipWhitespace()
+            let inObject = closing == UInt8(ascii: "}")
+            guard position < count else {
+                throw error(inObject ? "unexpected end of input in an object" : "unexpected end of input in an array")
+            }
+            if bytes[position] == UInt8(ascii: ",") {
+                position += 1
+                return false
+            }
+            if bytes[position] == closing {
+                position += 1
+                return true
+            }
+            throw error(inObject ? "expected ',' or '}' in an object" : "expected ',' or ']' in an array")
         }
 
         // MARK: Validating without building (JSONDocument)
@@ -263,26 +287,12 @@ public struct JSONParser {
             }
             var members = 0
             while true {
-                skipWhitespace()
-                guard position < count else { throw error("unexpected end of input in an object") }
-                guard bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+                try memberName()
                 _ = try skipString()
-                skipWhitespace()
-                guard position < count, bytes[position] == UInt8(ascii: ":") else {
-                    throw error("expected ':' after a member name")
-                }
-                position += 1
-                skipWhitespace()
+                try memberColon()
                 try skipValue(depth: depth)
-                if members >= limits.maxContainerCount {
-                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
-                }
+                if try endOfItem(members, closing: UInt8(ascii: "}")) { return }
                 members += 1
-                skipWhitespace()
-                guard position < count else { throw error("unexpected end of input in an object") }
-                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "}") { position += 1; return }
-                throw error("expected ',' or '}' in an object")
             }
         }
 
@@ -299,15 +309,8 @@ public struct JSONParser {
             while true {
                 skipWhitespace()
                 try skipValue(depth: depth)
-                if elements >= limits.maxContainerCount {
-                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: position)
-                }
+                if try endOfItem(elements, closing: UInt8(ascii: "]")) { return }
                 elements += 1
-                skipWhitespace()
-                guard position < count else { throw error("unexpected end of input in an array") }
-                if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "]") { position += 1; return }
-                throw error("expected ',' or ']' in an array")
             }
         }
 
@@ -623,9 +626,7 @@ extension JSONParser {
             cursor.position += 1
         } else {
             while true {
-                cursor.skipWhitespace()
-                guard cursor.position < cursor.count else { throw cursor.error("unexpected end of input in an object") }
-                guard base[cursor.position] == UInt8(ascii: "\"") else { throw cursor.error("expected a member name") }
+                try cursor.memberName()
                 if let previous, count < previous.members.count, count < table.count,
                     let repeated = repeatedMember(previous.members[count], previous.bytes, at: cursor.position, base, buffer.count)
                 {
@@ -653,12 +654,7 @@ extension JSONParser {
                         && Int(previous.members[count].keyLength) == keyEnd - keyStart
                         && memcmp(base + keyStart, previous.bytes.baseAddress! + Int(previous.members[count].keyStart), keyEnd - keyStart) == 0
                 }
-                cursor.skipWhitespace()
-                guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: ":") else {
-                    throw cursor.error("expected ':' after a member name")
-                }
-                cursor.position += 1
-                cursor.skipWhitespace()
+                try cursor.memberColon()
                 let valueStart = cursor.position
                 var plainString = false
                 if valueStart < cursor.count && base[valueStart] == UInt8(ascii: "\"") {
