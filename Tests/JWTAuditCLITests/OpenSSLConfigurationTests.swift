@@ -3,11 +3,12 @@ import Glibc
 #endif
 import Testing
 
-/// The executable starts libcrypto with OPENSSL_INIT_NO_ATEXIT (issue 22, the cold start) and nothing else: the
-/// OpenSSL configuration file must still be read, since that is where a system pins FIPS or other providers and
-/// default properties. A configuration that allows FIPS implementations only, on a system without the FIPS
-/// provider, leaves no RSA implementation: the run says so (exit status 3), where the default configuration
-/// verifies the same token. A start-up that skipped the file would verify both.
+/// The executable starts libcrypto with OPENSSL_INIT_NO_ATEXIT and OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS (issue 22,
+/// the cold start) and nothing else: the OpenSSL configuration file must still be read, since that is where a
+/// system pins FIPS or other providers and default properties. A configuration that allows FIPS implementations
+/// only, on a system without the FIPS provider, leaves no RSA implementation: the run says so (exit status 3),
+/// where the default configuration verifies the same token. A start-up that skipped the file would verify both.
+/// And libcrypto's reasons, which that start leaves unloaded, still reach the user in words.
 @Suite("the OpenSSL configuration file applies to every run")
 struct OpenSSLConfigurationTests {
     static let arguments = [
@@ -48,5 +49,25 @@ struct OpenSSLConfigurationTests {
         #expect(jwks.status == 3, "\(jwks.stdout)\(jwks.stderr)")
         #expect(jwks.stdout.isEmpty)
         #expect(jwks.stderr.contains("OpenSSL cannot compute SHA-"), "\(jwks.stderr)")
+    }
+
+    /// An EC key whose point is not on its curve is refused with libcrypto's own reason, loaded when the failure is
+    /// described: "elliptic curve routines::point is not on curve", not "lib(16)::reason(107)".
+    @Test func libcryptoReasonsAreInWordsThoughNotLoadedAtStart() throws {
+        try #require(access(Support.binaryPath, X_OK) == 0, "build the package first")
+        let directory = try TemporaryDirectory()
+        let jwks = directory.path + "/off-curve.json"
+        // x = 1, y = 1 is not on P-256.
+        let one = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAE"
+        Support.writeFile(jwks, Array(#"{"keys":[{"kty":"EC","crv":"P-256","kid":"k","x":"\#(one)","y":"\#(one)"}]}"#.utf8))
+        let run = Support.spawn(
+            Support.binaryPath,
+            ["verify", VerifyCommandTests.path("examples/tokens/certificate-v1.jwt"), "--jwks", jwks, "--any-issuer",
+             "--any-audience"] + VerifyCommandTests.at,
+            environment: ["HOME": "/nonexistent"])
+        #expect(run.status == 3, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderr.contains("(OpenSSL: error:0800006B:elliptic curve routines::point is not on curve)"), "\(run.stderr)")
+        #expect(!run.stderr.contains("reason("), "\(run.stderr)")
     }
 }

@@ -13,5 +13,8 @@ unsigned long jwtaudit_openssl_version_number(void);
 int jwtaudit_EVP_PKEY_PUBLIC_KEY(void);
 /// EVP_PKEY_KEYPAIR likewise (a private key with its public half).
 int jwtaudit_EVP_PKEY_KEYPAIR(void);
+/// Loads libcrypto's error strings, for a process that started with OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS: the
+/// error queue is then described (`OpenSSLErrorQueue`) in words, not as "lib(16)::reason(107)".
+void jwtaudit_load_error_strings(void);
 
 #endif

@@ -109,6 +109,9 @@ public struct HTTPFetcher: Sendable {
         }
         let (proxy, noProxy) = proxySettings(for: url)
         let timeout = max(1, options.timeoutSeconds)
+        // libcurl words a TLS failure with libcrypto's error strings, which a process started without them
+        // (`OpenSSLLibrary.leaveCleanupToProcessExit`) loads now: a fetch takes milliseconds anyway.
+        OpenSSLLibrary.loadErrorStrings()
         var response = jwtaudit_http_response()
         defer { jwtaudit_http_response_free(&response) }
         let failure = urlText.withCString { cURL in

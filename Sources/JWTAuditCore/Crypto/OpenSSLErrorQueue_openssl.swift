@@ -29,6 +29,7 @@ enum OpenSSLErrorQueue {
     static func drain() -> String {
         // The queue is nearly always empty.
         guard ERR_peek_error() != 0 else { return "" }
+        OpenSSLLibrary.loadErrorStrings()
         var parts: [String] = []
         while true {
             let code = ERR_get_error()
