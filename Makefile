@@ -2,6 +2,7 @@
 # Package.swift). Debian-style packaging needs dpkg-deb only: no debhelper.
 #
 #   make                                 build .build/release/jwtaudit
+#   make startup-order                   regenerate link/startup.order (valgrind) and link again with it
 #   make install [PREFIX=~/.local]       install the five files below (PREFIX defaults to /usr/local;
 #                [DESTDIR=stage]          DESTDIR stages them under DESTDIR/PREFIX)
 #   make uninstall [PREFIX=...]          remove exactly those five files
@@ -38,7 +39,7 @@ STAGE := .build/package
 DEB_ARCH = $(shell dpkg --print-architecture)
 DIST_NAME = jwtaudit-$(VERSION)-linux-$(shell uname -m)
 
-.PHONY: all build install uninstall deb dist clean
+.PHONY: all build startup-order install uninstall deb dist clean
 
 all: build
 
@@ -48,7 +49,15 @@ build:
 	JWTAUDIT_COMMIT=$(COMMIT) $(SWIFT) build -c release --product jwtaudit --disable-local-rpath
 
 # `make install` alone builds first; after `make`, `sudo make install` does not rebuild as root.
-$(BIN): Package.swift link/libstdc++.so $(shell find Sources -type f)
+$(BIN): Package.swift link/libstdc++.so link/startup.order $(shell find Sources -type f)
+	$(MAKE) build
+
+# Regenerates link/startup.order, the functions the release link places first (link/startup-order.sh, valgrind),
+# from this build, then links again with it: swift build does not know that the link reads the file, so the
+# executable is removed first.
+startup-order: build
+	link/startup-order.sh $(BIN)
+	rm -f $(BIN)
 	$(MAKE) build
 
 # The binary is stripped (install -s): debug information is half its size, and users do not debug it.
