@@ -498,25 +498,10 @@ public struct JSONParser {
             return index
         }
 
-        /// Validates one multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF).
+        /// Validates one multi-byte UTF-8 sequence (RFC 3629: no overlongs, no surrogates, at most U+10FFFF), as
+        /// every strict reader does (`UTF8Text.sequenceLength`).
         mutating func skipUTF8Sequence() throws(ParseError) {
-            let lead = bytes[position]
-            let length: Int
-            let minimum: UInt32
-            var scalar: UInt32
-            switch lead {
-            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(lead & 0x1F)
-            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(lead & 0x0F)
-            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(lead & 0x07)
-            default: throw ParseError(kind: .invalidUTF8, offset: position)
-            }
-            guard position + length <= count else { throw ParseError(kind: .invalidUTF8, offset: position) }
-            for i in 1..<length {
-                let continuation = bytes[position + i]
-                guard continuation & 0xC0 == 0x80 else { throw ParseError(kind: .invalidUTF8, offset: position) }
-                scalar = scalar << 6 | UInt32(continuation & 0x3F)
-            }
-            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
+            guard let length = UTF8Text.sequenceLength(bytes, count: count, at: position) else {
                 throw ParseError(kind: .invalidUTF8, offset: position)
             }
             position += length

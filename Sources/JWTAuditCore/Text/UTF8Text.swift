@@ -28,33 +28,44 @@ enum UTF8Text {
     /// The offset of the first byte that is not part of readable text: the lead byte of an ill-formed or truncated
     /// sequence, a stray continuation byte, or a refused character; nil when the whole of `bytes` is text.
     static func firstUnreadableByte(_ bytes: [UInt8], characters: Characters = .text) -> Int? {
-        var i = 0
-        let count = bytes.count
-        while i < count {
-            let b = bytes[i]
-            if b < 0x80 {
-                if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return i }
-                i += 1
-                continue
+        bytes.withUnsafeBufferPointer { buffer -> Int? in
+            guard let base = buffer.baseAddress else { return nil }
+            let count = buffer.count
+            var i = 0
+            while i < count {
+                let b = base[i]
+                if b < 0x80 {
+                    if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return i }
+                    i += 1
+                    continue
+                }
+                guard let length = sequenceLength(base, count: count, at: i) else { return i }
+                if characters == .xml, b == 0xEF, base[i + 1] == 0xBF, base[i + 2] >= 0xBE { return i }
+                i += length
             }
-            // Table 3-7: the lead byte fixes the length and the range of the second byte; later bytes are 80..BF.
-            let length: Int
-            let second: ClosedRange<UInt8>
-            switch b {
-            case 0xC2...0xDF: length = 2; second = 0x80...0xBF
-            case 0xE0: length = 3; second = 0xA0...0xBF
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3; second = 0x80...0xBF
-            case 0xED: length = 3; second = 0x80...0x9F
-            case 0xF0: length = 4; second = 0x90...0xBF
-            case 0xF1...0xF3: length = 4; second = 0x80...0xBF
-            case 0xF4: length = 4; second = 0x80...0x8F
-            default: return i
-            }
-            guard i + length <= count, second.contains(bytes[i + 1]) else { return i }
-            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
-            if characters == .xml, b == 0xEF, bytes[i + 1] == 0xBF, bytes[i + 2] >= 0xBE { return i }
-            i += length
+            return nil
         }
-        return nil
+    }
+
+    /// The length of the well-formed sequence that starts at `start` (whose byte is 0x80 or above), or nil when it
+    /// is ill-formed or cut short: the one reading of Table 3-7 behind every strict reader, the JSON parser's
+    /// included. The lead byte fixes the length and the range of the second byte; later bytes are 80..BF.
+    @inline(__always)
+    static func sequenceLength(_ bytes: UnsafePointer<UInt8>, count: Int, at start: Int) -> Int? {
+        let length: Int
+        let second: ClosedRange<UInt8>
+        switch bytes[start] {
+        case 0xC2...0xDF: length = 2; second = 0x80...0xBF
+        case 0xE0: length = 3; second = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3; second = 0x80...0xBF
+        case 0xED: length = 3; second = 0x80...0x9F
+        case 0xF0: length = 4; second = 0x90...0xBF
+        case 0xF1...0xF3: length = 4; second = 0x80...0xBF
+        case 0xF4: length = 4; second = 0x80...0x8F
+        default: return nil
+        }
+        guard start + length <= count, second.contains(bytes[start + 1]) else { return nil }
+        for k in 2..<length where bytes[start + k] & 0xC0 != 0x80 { return nil }
+        return length
     }
 }
