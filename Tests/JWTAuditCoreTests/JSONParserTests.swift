@@ -88,32 +88,20 @@ struct JSONParserTests {
     }
 
     /// Strings are checked with the same Table 3-7 step as every other strict reader (`UTF8Text.sequenceLength`):
-    /// a string with any lead byte and second byte, then a third and fourth that continue a sequence or do not, is
-    /// accepted exactly when the standard library's strict validation accepts its bytes, and refused otherwise.
+    /// a string holding any of `UTF8TextTests.leadAndSecondByteCases` is accepted, as those bytes, exactly when the
+    /// standard library's strict validation accepts them, and refused as invalid UTF-8 within them otherwise.
     @Test func stringsAgreeWithTheStandardLibraryOnEveryLeadAndSecondByte() {
-        let later: [UInt8] = [0x41, 0x80, 0xBF, 0xC0]
         var disagreements: [String] = []
-        for lead in UInt8(0x80)...0xFF {
-            for second in UInt8.min...UInt8.max {
-                for third in later {
-                    for fourth in later {
-                        let content: [UInt8] = [0x61, lead, second, third, fourth, 0x61]
-                        let valid = String(validating: content, as: UTF8.self) != nil
-                        let document = [0x22] + content + [0x22]
-                        let outcome: String
-                        do {
-                            let value = try JSONParser.parse(bytes: document)
-                            outcome = value == .string(String(decoding: content, as: UTF8.self)) ? "accepted" : "misread"
-                        } catch {
-                            // Refused at the lead byte of the first sequence that is not well formed.
-                            outcome = error.kind == .invalidUTF8 && (2...5).contains(error.offset) ? "refused" : "\(error)"
-                        }
-                        if outcome != (valid ? "accepted" : "refused"), disagreements.count < 10 {
-                            let hex = content.map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
-                            disagreements.append("\(hex): \(outcome)")
-                        }
-                    }
-                }
+        UTF8TextTests.leadAndSecondByteCases { content, valid in
+            let outcome: String
+            do throws(JSONParser.ParseError) {
+                let value = try JSONParser.parse(bytes: [0x22] + content + [0x22])
+                outcome = value == .string(String(decoding: content, as: UTF8.self)) ? "accepted" : "misread"
+            } catch {
+                outcome = error.kind == .invalidUTF8 && (2...5).contains(error.offset) ? "refused" : "\(error)"
+            }
+            if outcome != (valid ? "accepted" : "refused"), disagreements.count < 10 {
+                disagreements.append("\(UTF8TextTests.hex(content)): \(outcome)")
             }
         }
         #expect(disagreements.isEmpty, "disagrees with String(validating:) on \(disagreements)")

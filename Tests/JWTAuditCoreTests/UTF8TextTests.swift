@@ -94,24 +94,33 @@ struct UTF8TextTests {
         #expect(found == vector.firstUnreadable, "\(vector.name): expected \(vector.firstUnreadable.map(String.init) ?? "text"), found \(found.map(String.init) ?? "text")")
     }
 
-    /// Every lead byte with every second byte, and the later bytes at the edges of the continuation range: the
-    /// check refuses exactly what the standard library's own UTF-8 validation refuses (the bytes around the
-    /// sequence are letters, so no control character is involved).
-    @Test func agreesWithTheStandardLibraryOnEveryLeadAndSecondByte() {
+    /// Every lead byte with every second byte, then later bytes at the edges of the continuation range, between two
+    /// letters (so no control character is involved), with whether the standard library's own UTF-8 validation
+    /// accepts them: the text check here and the JSON parser's strings are held to it.
+    static func leadAndSecondByteCases(_ body: (_ bytes: [UInt8], _ valid: Bool) -> Void) {
         let later: [UInt8] = [0x41, 0x80, 0xBF, 0xC0]
-        var disagreements: [String] = []
         for lead in UInt8(0x80)...0xFF {
             for second in UInt8.min...UInt8.max {
                 for third in later {
                     for fourth in later {
-                        let bytes = [Self.a, lead, second, third, fourth, Self.a]
-                        let strict = String(validating: bytes, as: UTF8.self) != nil
-                        let text = UTF8Text.firstUnreadableByte(bytes) == nil
-                        if strict != text, disagreements.count < 10 {
-                            disagreements.append(bytes.map { String($0, radix: 16, uppercase: true) }.joined(separator: " "))
-                        }
+                        let bytes = [a, lead, second, third, fourth, a]
+                        body(bytes, String(validating: bytes, as: UTF8.self) != nil)
                     }
                 }
+            }
+        }
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+    }
+
+    /// The check refuses exactly what the standard library's validation refuses.
+    @Test func agreesWithTheStandardLibraryOnEveryLeadAndSecondByte() {
+        var disagreements: [String] = []
+        Self.leadAndSecondByteCases { bytes, valid in
+            if valid != (UTF8Text.firstUnreadableByte(bytes) == nil), disagreements.count < 10 {
+                disagreements.append(Self.hex(bytes))
             }
         }
         #expect(disagreements.isEmpty, "disagrees with String(validating:) on \(disagreements)")
