@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Measures jwtaudit against its references and prints ratios with their targets (bench/README.md)."""
-import argparse, os, re, statistics, subprocess, sys, time
+import argparse, os, re, resource, statistics, subprocess, sys, time
 
 p = argparse.ArgumentParser()
 p.add_argument("--bin", required=True)
@@ -62,17 +62,25 @@ def peak_rss_kib(cmd, stdin_path=None):
     return int(r.stderr.strip().splitlines()[-1])
 
 
-def median_runtimes(cmds, runs):
+def median_runtimes(cmds, runs, faults=None):
     """The median wall time of each command. The commands take turns, run after run, so load that comes and goes
-    on the shared machine weighs on every side alike (run one after the other, the ratio moved by 0.1 and more)."""
+    on the shared machine weighs on every side alike (run one after the other, the ratio moved by 0.1 and more).
+    `faults`, a list, receives each command's page faults per run (minor and major, from getrusage): a cold start's
+    time is mostly memory, and unlike time the count does not move with the load."""
     times = [[] for _ in cmds]
+    counted = [0 for _ in cmds]
     for _ in range(runs):
-        for cmd, spent in zip(cmds, times):
+        for index, (cmd, spent) in enumerate(zip(cmds, times)):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             spent.append(time.perf_counter() - t0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            counted[index] += after.ru_minflt - before.ru_minflt + after.ru_majflt - before.ru_majflt
             if r.returncode != 0:
                 sys.exit(f"{cmd[0]} failed with {r.returncode}")
+    if faults is not None:
+        faults.extend(count / runs for count in counted)
     return [statistics.median(spent) for spent in times]
 
 
@@ -180,8 +188,9 @@ rows.append(("RS256 batch vs the C floor, core 0", rs_ours, rs_floor, "tokens/s"
 
 # 4. Cold start: one offline verify against the minimal C program.
 token = open(f"{W}/RS256.tokens").readline().strip()
+cold_faults = []
 ours, ref = median_runtimes([[a.bin, "verify", token, "--jwks", f"{W}/RS256.jwks.json"] + ISS,
-                             [f"{W}/ref_verify", token, f"{W}/RS256.key"]], a.cold_runs)
+                             [f"{W}/ref_verify", token, f"{W}/RS256.key"]], a.cold_runs, cold_faults)
 row("cold start, offline verify (median s)", ours, ref, "s", 1.30, higher_is_better=False)
 
 # 5. Peak memory.
@@ -248,6 +257,7 @@ for r in rows:
     print(f"{r[0]:42} {r[1]:12.4g} {r[2]:12.4g} {r[3]:9} {r[4]:6.3f}  {r[5]} {r[6]}")
 print()
 print(f"peak RSS: batch of {a.count} RS256 tokens {rss_batch} KiB; one decode {rss_decode} KiB; C reference {rss_ref} KiB")
+print(f"cold start page faults per run: jwtaudit {cold_faults[0]:.0f}, C reference {cold_faults[1]:.0f}")
 if decode_rate:
     print(f"{decode_how} throughput: {decode_rate:.0f} tokens/s")
 for line in policy_rows:
