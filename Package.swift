@@ -26,9 +26,9 @@ let strict: [SwiftSetting] = [
 /// - `-z pack-relative-relocs` (glibc 2.36+) stores the ~25,000 relative relocations as a 5 KB bitmap (DT_RELR)
 ///   instead of 600 KB of RELA entries the loader must read at start.
 /// - `--no-export-dynamic` undoes the toolchain's `-export-dynamic`: nothing loads symbols from this executable.
-/// - `--symbol-ordering-file link/startup.order` puts the functions a cold run executes first in the code, where
-///   they share a few 64 KiB windows instead of 56 (the kernel maps code a window per page fault): 25 fewer page
-///   faults, and a cold `verify` went from 1.21 to 1.13 of the C reference's time (issue 22).
+/// - `--symbol-ordering-file link/startup.order` puts the functions a cold run executes together in the code, where
+///   a cold `verify` touches 31 windows of 64 KiB instead of 56 (the kernel maps code a window per page fault):
+///   page faults 468 -> 427, and 1.22 -> 1.10 of the C reference's time in 300 runs taking turns (issue 22).
 ///   `link/startup-order.sh` regenerates the list; a stale one only orders less. `--no-warn-symbol-ordering`:
 ///   the list names functions of every command, and some are inlined away in a given build.
 /// The linker is the toolchain's lld: GNU ld has no ordering by symbol, gold no DT_RELR.
