@@ -1,29 +1,30 @@
 import Testing
 import JWTAuditCore
+import TestSupport
 
 /// Template sources with UTF-8 that only looks like UTF-8 (an overlong form, a UTF-16 surrogate, a code point past
 /// U+10FFFF), through the built binary: given alone, such a file is bad input (exit 3, as unreadable policy XML is)
 /// naming the file, line and column, with nothing on standard output; in a directory it is a finding at its line.
 @Suite("check-policy: ill-formed UTF-8 in template sources")
 struct CheckPolicyIllFormedUTF8Tests {
+    /// A case, and the file it is written to.
     struct Source: Sendable, CustomTestStringConvertible {
-        let name: String
         let file: String
-        let bytes: [UInt8]
-        let position: String
-        /// The bad sequence's first byte, which the message names (as hex digits).
-        let lead: String
-        var testDescription: String { name }
+        let source: IllFormedUTF8Case
+        var testDescription: String { source.name }
     }
 
     static let sources: [Source] = [
-        Source(name: "overlong E0 80 AF in a Bicep string", file: "main.bicep",
-               bytes: Array("param apimName string\nvar x = '".utf8) + [0xE0, 0x80, 0xAF] + Array("'\n".utf8), position: "line 2, column 10", lead: "E0"),
-        Source(name: "surrogate ED A0 80 in a Terraform heredoc", file: "main.tf",
-               bytes: Array("resource \"azurerm_api_management_policy\" \"g\" {\n  xml_content = <<XML\n<policies>".utf8)
-                   + [0xED, 0xA0, 0x80] + Array("</policies>\nXML\n}\n".utf8), position: "line 3, column 11", lead: "ED"),
-        Source(name: "U+110000 (F4 90 80 80) in a Bicep comment", file: "main.bicep",
-               bytes: Array("// ".utf8) + [0xF4, 0x90, 0x80, 0x80] + Array("\n".utf8), position: "line 1, column 4", lead: "F4"),
+        Source(file: "main.bicep", source: IllFormedUTF8Case(
+            name: "overlong E0 80 AF in a Bicep string", before: "param apimName string\nvar x = '",
+            sequence: [0xE0, 0x80, 0xAF], after: "'\n", position: "line 2, column 10")),
+        Source(file: "main.tf", source: IllFormedUTF8Case(
+            name: "surrogate ED A0 80 in a Terraform heredoc",
+            before: "resource \"azurerm_api_management_policy\" \"g\" {\n  xml_content = <<XML\n<policies>",
+            sequence: [0xED, 0xA0, 0x80], after: "</policies>\nXML\n}\n", position: "line 3, column 11")),
+        Source(file: "main.bicep", source: IllFormedUTF8Case(
+            name: "U+110000 (F4 90 80 80) in a Bicep comment", before: "// ", sequence: [0xF4, 0x90, 0x80, 0x80],
+            after: "\n", position: "line 1, column 4")),
     ]
 
     /// Bad input: exit 3, the whole reason on stderr, nothing on stdout.
@@ -35,11 +36,12 @@ struct CheckPolicyIllFormedUTF8Tests {
 
     @Test(arguments: sources, [false, true])
     func aTemplateGivenAloneIsBadInputNamingWhere(source: Source, json: Bool) throws {
+        let (file, bad) = (source.file, source.source)
         let directory = try TemporaryDirectory()
-        try directory.write(source.file, "")
-        Support.writeFile(directory.path + "/" + source.file, source.bytes)
-        let result = try PolicyTest.run(["check-policy", "--policy", directory.path + "/" + source.file] + (json ? ["--json"] : []))
-        expectRefused(result, saying: "\(directory.path)/\(source.file): \(source.position): not UTF-8 text (byte 0x\(source.lead))", source.name)
+        try directory.write(file, "")
+        Support.writeFile(directory.path + "/" + file, bad.bytes)
+        let result = try PolicyTest.run(["check-policy", "--policy", directory.path + "/" + file] + (json ? ["--json"] : []))
+        expectRefused(result, saying: "\(directory.path)/\(file): \(bad.position): not UTF-8 text (byte 0x\(bad.lead))", bad.name)
     }
 
     @Test func anAPIOpsEnvironmentFileIsBadInputNamingWhere() throws {
@@ -56,7 +58,7 @@ struct CheckPolicyIllFormedUTF8Tests {
     @Test func inADirectoryItIsAFindingAtItsLineAndTheRestIsLinted() throws {
         let directory = try TemporaryDirectory()
         try directory.write("infra/main.bicep", "")
-        Support.writeFile(directory.path + "/infra/main.bicep", Self.sources[0].bytes)
+        Support.writeFile(directory.path + "/infra/main.bicep", Self.sources[0].source.bytes)
         try directory.write("policies/global.xml", "<policies><inbound><validate-jwt header-name=\"Authorization\" /></inbound></policies>")
         let result = try PolicyTest.run(["check-policy", "--policy", directory.path])
         #expect(result.status == 1, "\(result.stderr)")

@@ -1,18 +1,12 @@
 import Testing
+import TestSupport
 @testable import JWTAuditCore
 
 /// Bicep, Terraform and YAML sources hold the same strict UTF-8 as policy XML: an overlong form, a UTF-16
 /// surrogate or a code point past U+10FFFF is refused at its line and column, not turned into U+FFFD and read on.
 @Suite("Template sources: ill-formed UTF-8")
 struct TemplateSourceUTF8Tests {
-    struct Case: Sendable, CustomTestStringConvertible {
-        let name: String
-        let before: String
-        let sequence: [UInt8]
-        let after: String
-        let position: String
-        var testDescription: String { name }
-    }
+    typealias Case = IllFormedUTF8Case
 
     static let bicep: [Case] = [
         Case(name: "overlong E0 80 AF in a Bicep string", before: "param apimName string\nvar x = '", sequence: [0xE0, 0x80, 0xAF], after: "'\n", position: "line 2, column 10"),
@@ -33,8 +27,6 @@ struct TemplateSourceUTF8Tests {
         Case(name: "U+110000 in a block scalar", before: "value: |\n  <policies>", sequence: [0xF4, 0x90, 0x80, 0x80], after: "\n", position: "line 2, column 13"),
     ]
 
-    func bytes(_ c: Case) -> [UInt8] { Array(c.before.utf8) + c.sequence + Array(c.after.utf8) }
-
     func loadError(_ file: String, _ bytes: [UInt8]) -> JWTAuditError? {
         var files = MemoryFileSystem([:])
         files.files[file] = bytes
@@ -48,23 +40,23 @@ struct TemplateSourceUTF8Tests {
 
     @Test(arguments: bicep)
     func bicepRefusesIt(_ c: Case) {
-        let error = loadError("infra/main.bicep", bytes(c))
+        let error = loadError("infra/main.bicep", c.bytes)
         #expect(error?.code == .malformedPolicy, "\(c.name): \(error?.reason ?? "read")")
-        #expect(error?.reason == "infra/main.bicep: \(c.position): not UTF-8 text (byte 0x\(String(c.sequence[0], radix: 16, uppercase: true)))", "\(c.name): \(error?.reason ?? "read")")
+        #expect(error?.reason == "infra/main.bicep: \(c.position): not UTF-8 text (byte 0x\(c.lead))", "\(c.name): \(error?.reason ?? "read")")
     }
 
     @Test(arguments: terraform)
     func terraformRefusesIt(_ c: Case) {
-        let error = loadError("tf/main.tf", bytes(c))
+        let error = loadError("tf/main.tf", c.bytes)
         #expect(error?.code == .malformedPolicy, "\(c.name): \(error?.reason ?? "read")")
-        #expect(error?.reason == "tf/main.tf: \(c.position): not UTF-8 text (byte 0x\(String(c.sequence[0], radix: 16, uppercase: true)))", "\(c.name): \(error?.reason ?? "read")")
+        #expect(error?.reason == "tf/main.tf: \(c.position): not UTF-8 text (byte 0x\(c.lead))", "\(c.name): \(error?.reason ?? "read")")
     }
 
     @Test(arguments: yaml)
     func yamlRefusesIt(_ c: Case) {
         var reason: String?
-        do { _ = try YAMLReader.parse(bytes(c), file: "configuration.prod.yaml", positions: true) } catch { reason = error.reason }
-        #expect(reason == "configuration.prod.yaml: \(c.position): not UTF-8 text (byte 0x\(String(c.sequence[0], radix: 16, uppercase: true)))", "\(c.name): \(reason ?? "read")")
+        do { _ = try YAMLReader.parse(c.bytes, file: "configuration.prod.yaml", positions: true) } catch { reason = error.reason }
+        #expect(reason == "configuration.prod.yaml: \(c.position): not UTF-8 text (byte 0x\(c.lead))", "\(c.name): \(reason ?? "read")")
     }
 
     /// The same bytes in policy XML were refused before the readers shared one check, with the XML reader's own
