@@ -1,10 +1,11 @@
 import Glibc
 import Testing
+import TestSupport
 @testable import JWTAuditCLI
 
-/// A line is read as text in one pass when it is text, and judged byte by byte when it is not (`LineReader.text`):
-/// wherever the bad byte sits, at the start, inside, or last, in a short line or a long one, the answer is the one
-/// the byte-by-byte path gives, and the lines around it are read whole.
+/// A line is read as its bytes, and as text in one pass when it is text, judged byte by byte when it is not
+/// (`LineReader.text(of:)`): wherever the bad byte sits, at the start, inside, or last, in a short line or a long
+/// one, the answer is the one the byte-by-byte path gives, and the lines around it are read whole.
 @Suite("Batch lines: text or not, wherever the bad byte is")
 struct LineReaderTextTests {
     enum Read: Equatable {
@@ -22,7 +23,11 @@ struct LineReaderTextTests {
         var lines: [Read] = []
         while let line = try reader.next() {
             switch line {
-            case .text(let text, let number): lines.append(.text(text, number))
+            case .bytes(let bytes, let number):
+                switch LineReader.text(of: bytes) {
+                case .success(let text): lines.append(.text(text, number))
+                case .failure(let notText): lines.append(.unreadable(number, notText.reason))
+                }
             case .unreadable(let number, let reason): lines.append(.unreadable(number, reason))
             }
         }
@@ -65,5 +70,39 @@ struct LineReaderTextTests {
         #expect(try Self.read(input) == [
             .text("café ✓ 🔑", 1), .unreadable(2, Self.invalid(at: 1)), .unreadable(3, Self.invalid(at: 2)), .text("ok", 4),
         ])
+    }
+
+    /// The text check accepts exactly what the standard library's strict validation accepts, and gives back those
+    /// bytes; what it refuses, it refuses at the first byte that cannot be decoded. Among the cases are sequences cut
+    /// short whose replacement character is as long as they are (`F0 90 80` before a letter): decoding with
+    /// replacement and comparing lengths alone would take them for text.
+    @Test func agreesWithTheStandardLibraryOnEveryLeadAndSecondByte() {
+        var disagreements: [String] = []
+        UTF8Cases.leadAndSecondByte { bytes, valid in
+            let outcome: String
+            switch LineReader.text(of: bytes) {
+            case .success(let text): outcome = Array(text.utf8) == bytes ? "text" : "misread"
+            case .failure(let notText):
+                outcome = notText.reason == Self.invalid(at: TokenSource.firstInvalidUTF8(bytes)) ? "refused" : notText.reason
+            }
+            if outcome != (valid ? "text" : "refused"), disagreements.count < 10 {
+                disagreements.append("\(UTF8Cases.hex(bytes)): \(outcome)")
+            }
+        }
+        #expect(disagreements.isEmpty, "disagrees with String(validating:) on \(disagreements)")
+    }
+
+    /// An empty line and a line of one NUL: text, and not text.
+    @Test func theShortestLines() {
+        #expect((try? LineReader.text(of: []).get()) == "")
+        #expect(LineReader.text(of: [0]).failureReason == Self.nul)
+        #expect(LineReader.text(of: [0x80, 0]).failureReason == Self.invalid(at: 0))
+    }
+}
+
+extension Result where Failure == LineReader.NotText {
+    var failureReason: String? {
+        if case .failure(let notText) = self { return notText.reason }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import JWTAuditCore
 
 @Suite("Strict, order-preserving JSON")
@@ -88,11 +89,11 @@ struct JSONParserTests {
     }
 
     /// Strings are checked with the same Table 3-7 step as every other strict reader (`UTF8Text.sequenceLength`):
-    /// a string holding any of `UTF8TextTests.leadAndSecondByteCases` is accepted, as those bytes, exactly when the
+    /// a string holding any of `UTF8Cases.leadAndSecondByte` is accepted, as those bytes, exactly when the
     /// standard library's strict validation accepts them, and refused as invalid UTF-8 within them otherwise.
     @Test func stringsAgreeWithTheStandardLibraryOnEveryLeadAndSecondByte() {
         var disagreements: [String] = []
-        UTF8TextTests.leadAndSecondByteCases { content, valid in
+        UTF8Cases.leadAndSecondByte { content, valid in
             let outcome: String
             do throws(JSONParser.ParseError) {
                 let value = try JSONParser.parse(bytes: [0x22] + content + [0x22])
@@ -101,7 +102,7 @@ struct JSONParserTests {
                 outcome = error.kind == .invalidUTF8 && (2...5).contains(error.offset) ? "refused" : "\(error)"
             }
             if outcome != (valid ? "accepted" : "refused"), disagreements.count < 10 {
-                disagreements.append("\(UTF8TextTests.hex(content)): \(outcome)")
+                disagreements.append("\(UTF8Cases.hex(content)): \(outcome)")
             }
         }
         #expect(disagreements.isEmpty, "disagrees with String(validating:) on \(disagreements)")

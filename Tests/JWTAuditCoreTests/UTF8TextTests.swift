@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import JWTAuditCore
 
 /// The one UTF-8 text check the policy readers share, against every boundary of Unicode's Table 3-7
@@ -94,33 +95,12 @@ struct UTF8TextTests {
         #expect(found == vector.firstUnreadable, "\(vector.name): expected \(vector.firstUnreadable.map(String.init) ?? "text"), found \(found.map(String.init) ?? "text")")
     }
 
-    /// Every lead byte with every second byte, then later bytes at the edges of the continuation range, between two
-    /// letters (so no control character is involved), with whether the standard library's own UTF-8 validation
-    /// accepts them: the text check here and the JSON parser's strings are held to it.
-    static func leadAndSecondByteCases(_ body: (_ bytes: [UInt8], _ valid: Bool) -> Void) {
-        let later: [UInt8] = [0x41, 0x80, 0xBF, 0xC0]
-        for lead in UInt8(0x80)...0xFF {
-            for second in UInt8.min...UInt8.max {
-                for third in later {
-                    for fourth in later {
-                        let bytes = [a, lead, second, third, fourth, a]
-                        body(bytes, String(validating: bytes, as: UTF8.self) != nil)
-                    }
-                }
-            }
-        }
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        bytes.map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
-    }
-
     /// The check refuses exactly what the standard library's validation refuses.
     @Test func agreesWithTheStandardLibraryOnEveryLeadAndSecondByte() {
         var disagreements: [String] = []
-        Self.leadAndSecondByteCases { bytes, valid in
+        UTF8Cases.leadAndSecondByte { bytes, valid in
             if valid != (UTF8Text.firstUnreadableByte(bytes) == nil), disagreements.count < 10 {
-                disagreements.append(Self.hex(bytes))
+                disagreements.append(UTF8Cases.hex(bytes))
             }
         }
         #expect(disagreements.isEmpty, "disagrees with String(validating:) on \(disagreements)")

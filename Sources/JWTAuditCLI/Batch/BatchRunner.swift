@@ -36,14 +36,14 @@ let batchInterrupted = Atomic<Bool>(false)
 /// A chunk ends at 1,024 lines per worker or 16 MiB of text, whichever comes first, or as soon as the input pauses
 /// (the writer has not sent the next line yet), so a stream is answered line by line.
 ///
-/// With one job the calling thread reads, judges and writes each chunk in turn. With more, the run is a pipeline
-/// of two chunks: `jobs` threads of a `WorkerPool` judge chunk N while the calling thread reads chunk N + 1, then
-/// writes chunk N while N + 1 is judged. Reading (read(2), the UTF-8 check, a String per line) and writing are
-/// about 6% of a chunk's time; done between chunks by the calling thread as worker 0, they left the other core
-/// idle for it (`--jobs 2` scaled 1.87x where `openssl speed -multi 2` scales 1.96x). Only one chunk is judged at a
-/// time, so a worker's state (`worker` in `verify`) still has one user. Within a chunk the workers take lines
-/// eight at a time from a shared counter rather than a fixed share each: the thread that shares its core with the
-/// reader then judges fewer lines instead of making the others wait for it at the chunk's end.
+/// With one job the calling thread reads, judges and writes each chunk in turn. With more, the run is a pipeline of two
+/// chunks: `jobs` threads of a `WorkerPool` judge chunk N while the calling thread reads chunk N + 1, then writes chunk
+/// N while N + 1 is judged. Reading (read(2) and a copy of each line; when this was measured, a UTF-8 check and a
+/// String per line too) and writing were about 6% of a chunk's time; done between chunks by the calling thread as
+/// worker 0, they left the other core idle for it (`--jobs 2` scaled 1.87x where `openssl speed -multi 2` scales
+/// 1.96x). Only one chunk is judged at a time, so a worker's state (`worker` in `verify`) still has one user. Within a
+/// chunk the workers take lines eight at a time from a shared counter rather than a fixed share each: the thread that
+/// shares its core with the reader then judges fewer lines instead of making the others wait for it at the chunk's end.
 struct BatchRunner {
     struct Summary: Sendable {
         var total = 0
@@ -70,19 +70,40 @@ struct BatchRunner {
     /// Lines a worker of the pipelined run takes at a time: enough that the shared counter is touched rarely, few
     /// enough that the workers end a chunk together (eight RS256 tokens are about 0.2 ms of a 25 ms chunk).
     static let linesPerTake = 8
-    /// Verifies one line. `worker` (0 ..< jobs) names the thread's slot: one worker runs at a time per slot, so
-    /// the closure may keep per-worker state there without a lock.
-    let verify: @Sendable (_ line: String, _ number: Int, _ worker: Int) -> BatchItemResult
-    /// A line that cannot be read as a token's text: too long, or not text (`LineReader.Line.unreadable`).
+    /// Verifies one line, given as its bytes (`LineReader.Line`). `worker` (0 ..< jobs) names the thread's slot: one
+    /// worker runs at a time per slot, so the closure may keep per-worker state there without a lock.
+    let verify: @Sendable (_ line: [UInt8], _ number: Int, _ worker: Int) -> BatchItemResult
+    /// A line that cannot be read as a token's text: too long (`LineReader.Line.unreadable`), or not text.
     let unreadable: @Sendable (_ number: Int, _ reason: String) -> BatchItemResult
     /// Counts the lines judged for the progress line, when there is one.
     let progress: BatchProgress?
     /// The workers' line buffers, for results that carry `lineBytes` (one slot per job, `worker` as in `verify`).
     let lines: BatchLineBuffers?
 
+    /// A run whose lines are judged as text: a line that is not text (invalid UTF-8, a NUL byte) goes to
+    /// `unreadable` with the reason (`LineReader.text(of:)`), and `verify` gets the others as Strings.
     init(
         jobs: Int, maxLineBytes: Int,
         verify: @escaping @Sendable (String, Int, Int) -> BatchItemResult,
+        unreadable: @escaping @Sendable (Int, String) -> BatchItemResult,
+        progress: BatchProgress? = nil, lines: BatchLineBuffers? = nil
+    ) {
+        self.init(
+            jobs: jobs, maxLineBytes: maxLineBytes,
+            verifyBytes: { line, number, worker in
+                switch LineReader.text(of: line) {
+                case .success(let text): verify(text, number, worker)
+                case .failure(let notText): unreadable(number, notText.reason)
+                }
+            },
+            unreadable: unreadable, progress: progress, lines: lines)
+    }
+
+    /// A run whose lines are judged as the bytes read (`verify --batch`, whose token lines are never made Strings):
+    /// `verifyBytes` says itself when a line is not text, with `LineReader.text(of:)`.
+    init(
+        jobs: Int, maxLineBytes: Int,
+        verifyBytes: @escaping @Sendable ([UInt8], Int, Int) -> BatchItemResult,
         unreadable: @escaping @Sendable (Int, String) -> BatchItemResult,
         progress: BatchProgress? = nil, lines: BatchLineBuffers? = nil
     ) {
@@ -91,7 +112,7 @@ struct BatchRunner {
         self.jobs = max(1, jobs)
         self.maxLineBytes = maxLineBytes
         self.chunkSize = max(64, 1024 * max(1, jobs))
-        self.verify = verify
+        self.verify = verifyBytes
         self.unreadable = unreadable
     }
 
@@ -197,7 +218,7 @@ struct BatchRunner {
             var index = 0
             while index < work.count {
                 switch work[index] {
-                case .text(let text, let number): (slots.pointer + index).initialize(to: verify(text, number, 0))
+                case .bytes(let line, let number): (slots.pointer + index).initialize(to: verify(line, number, 0))
                 case .unreadable(let number, let reason): (slots.pointer + index).initialize(to: unreadable(number, reason))
                 }
                 progress?.judged(worker: 0)
@@ -240,7 +261,7 @@ struct BatchRunner {
                         if first >= work.count { return }
                         for index in first..<min(first + take, work.count) {
                             switch work[index] {
-                            case .text(let text, let number): (chunk.results + index).initialize(to: verify(text, number, worker))
+                            case .bytes(let line, let number): (chunk.results + index).initialize(to: verify(line, number, worker))
                             case .unreadable(let number, let reason): (chunk.results + index).initialize(to: unreadable(number, reason))
                             }
                             chunk.judgedBy[index] = Int32(truncatingIfNeeded: worker)
@@ -280,14 +301,13 @@ struct BatchRunner {
                 while let line = try reader.next(beforeWaiting: { if !drain() { closedWhileWaiting = true } }) {
                     if closedWhileWaiting { return summary }
                     switch line {
-                    case .text(let text, let number):
-                        // Bytes, not Characters: a blank line's characters are these bytes, and a token line
-                        // answers at its first byte.
-                        if text.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                    case .bytes(let bytes, let number):
+                        // A blank line's characters are these bytes, and a token line answers at its first byte.
+                        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
                             continue  // blank lines are skipped, but keep their numbers
                         }
-                        items.append(.text(text, number: lineBase + number))
-                        itemBytes += text.utf8.count
+                        items.append(.bytes(bytes, number: lineBase + number))
+                        itemBytes += bytes.count
                     case .unreadable(let number, let reason):
                         items.append(.unreadable(number: lineBase + number, reason: reason))
                     }

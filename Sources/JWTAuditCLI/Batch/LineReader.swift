@@ -2,18 +2,24 @@ import Glibc
 
 /// Reads a file descriptor line by line with a fixed buffer, so memory does not grow with the input.
 /// A line longer than `maxLineBytes` is not kept: it is reported as `.unreadable` and the reader skips to the
-/// next newline, so one absurd line cannot exhaust memory or stop a batch. A line that is not text (invalid
-/// UTF-8, a NUL byte) is `.unreadable` too, with the words a single run uses for such input (TokenSource), so a
-/// batch line and the same line given alone get the same answer.
+/// next newline, so one absurd line cannot exhaust memory or stop a batch. Other lines come as their bytes, copied
+/// once out of the buffer: whether they are text is asked by who reads them (`text(of:)`), since a line that parses
+/// as a token is text already and need not be made a String (`CompactToken.parse(bytes:)`).
 struct LineReader {
     enum Line {
-        case text(String, number: Int)
+        case bytes([UInt8], number: Int)
         case unreadable(number: Int, reason: String)
     }
 
     enum Stop: Error {
         case interrupted
         case readError(Int32)
+    }
+
+    /// Why a line is not text, in the words a single run uses for such input (TokenSource), so that a batch line and
+    /// the same line given alone get the same answer.
+    struct NotText: Error {
+        let reason: String
     }
 
     let fd: Int32
@@ -34,34 +40,27 @@ struct LineReader {
 
     func tooLong(_ bytes: Int) -> String { "the line is \(bytes) bytes, over the \(maxLineBytes)-byte limit for a token" }
 
-    /// The line's bytes as text, or why they are not text.
+    /// A line's bytes as text, or why they are not text: invalid UTF-8 (the byte named), or a NUL byte.
     ///
-    /// Nearly every line is text, and is read in one pass: the byte after the line (its `\n` or `\r`, or a stale
-    /// byte after the input's last line) is set to 0 for the time of `String(validatingCString:)`, which finds that end with strlen(3)
-    /// and validates the UTF-8 once, eight bytes at a time while the bytes are ASCII. A NUL inside the line ends
-    /// that C string early, so the string comes back shorter than the line. Whatever is not accepted so (a NUL,
-    /// invalid UTF-8, a last line that fills the buffer) is judged again below, where the reason names the byte.
-    /// (`String(validating:)`, a generic path, then a byte-by-byte search for a NUL, cost 6,000 instructions for a
-    /// 900-byte token line, more than splitting and decoding the token; this costs 900, most of it the String's
-    /// allocation and copy.)
-    private mutating func text(_ range: Range<Int>) -> Line {
-        let number = lineNumber
-        return buffer.withUnsafeMutableBufferPointer { all in
-            if range.upperBound < all.count {
-                let terminator = all[range.upperBound]
-                all[range.upperBound] = 0
-                let text = UnsafeRawPointer(all.baseAddress! + range.lowerBound)
-                    .withMemoryRebound(to: CChar.self, capacity: range.count + 1) { String(validatingCString: $0) }
-                all[range.upperBound] = terminator
-                if let text, text.utf8.count == range.count { return .text(text, number: number) }
-            }
-            let bytes = UnsafeBufferPointer(rebasing: all[range])
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                return .unreadable(number: number, reason: "the line is not text: invalid UTF-8 at byte \(TokenSource.firstInvalidUTF8(Array(bytes)) + 1)")
-            }
-            if bytes.contains(0) { return .unreadable(number: number, reason: "the line is not text: it contains a NUL byte") }
-            return .text(text, number: number)
+    /// Nearly every line is text, and is read in one pass: `String(decoding:)` checks the UTF-8 eight bytes at a time
+    /// while the bytes are ASCII, and gives back exactly these bytes when they are valid (it replaces what is not,
+    /// which the comparison sees). Whatever is not accepted so is judged again below, where the reason names the byte.
+    static func text(of bytes: [UInt8]) -> Result<String, NotText> {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var copy = text
+        let same = copy.withUTF8 { decoded in
+            decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes, bytes.count) == 0)
         }
+        if same && memchr(bytes, 0, bytes.count) == nil { return .success(text) }
+        guard same else {
+            return .failure(NotText(reason: "the line is not text: invalid UTF-8 at byte \(TokenSource.firstInvalidUTF8(bytes) + 1)"))
+        }
+        return .failure(NotText(reason: "the line is not text: it contains a NUL byte"))
+    }
+
+    /// The bytes of the line in `range` of the buffer, in an array of their own.
+    private func line(_ range: Range<Int>) -> Line {
+        .bytes(buffer.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[range])) }, number: lineNumber)
     }
 
     /// The next line without its terminator (`\n` or `\r\n`), or nil at end of input. `beforeWaiting` runs when
@@ -81,7 +80,7 @@ struct LineReader {
                 if lineEnd - start > maxLineBytes {
                     return .unreadable(number: lineNumber, reason: tooLong(lineEnd - start))
                 }
-                return text(start..<lineEnd)
+                return line(start..<lineEnd)
             }
             if eof {
                 guard end > start || discarding else { return nil }
@@ -91,7 +90,7 @@ struct LineReader {
                 if discarding || length > maxLineBytes {
                     return .unreadable(number: lineNumber, reason: tooLong(discarded + length))
                 }
-                return text(start..<end)
+                return line(start..<end)
             }
             // Compact, and when a line does not fit in the buffer, drop what we have and remember we are inside
             // an over-long line.

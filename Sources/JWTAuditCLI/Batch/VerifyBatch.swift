@@ -55,24 +55,29 @@ enum VerifyBatch {
 
         let runner = BatchRunner(
             jobs: configuration.jobs, maxLineBytes: maxLine,
-            verify: { line, number, worker in
+            verifyBytes: { line, number, worker in
                 if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
                 let token: CompactToken
                 var tokensOnLine = 1
                 // Log text with no token in it is refused at once, as the search below would refuse it.
-                if TokenInput.cannotHoldToken(line) { return malformed(number, TokenInput.noTokenFound.reason) }
+                if TokenInput.cannotHoldToken(bytes: line) { return malformed(number, TokenInput.noTokenFound.reason) }
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
                     // next one's identical header segment is not decoded and parsed again. (--pick 2 and on look
-                    // for more than a bare token.)
+                    // for more than a bare token.) A line that parses is text: it is kept as the bytes read.
                     if let pick, pick > 1 { throw JWTAuditError(.malformedToken, "") }
-                    token = try CompactToken.parse(line, reusingHeaderOf: workerState.pointer[worker].previous)
+                    token = try CompactToken.parse(bytes: line, reusingHeaderOf: workerState.pointer[worker].previous)
                     workerState.pointer[worker].previous = token
                 } catch {
                     // Not a bare token: find it as every subcommand does (a pasted header, quotes, the whitespace
-                    // rule, several tokens on the line).
+                    // rule, several tokens on the line), in the line read as text, when it is text.
+                    let text: String
+                    switch LineReader.text(of: line) {
+                    case .success(let read): text = read
+                    case .failure(let notText): return malformed(number, notText.reason)
+                    }
                     do throws(JWTAuditError) {
-                        let found = try TokenInput.find(line, pick: pick)
+                        let found = try TokenInput.find(text, pick: pick)
                         tokensOnLine = found.count
                         token = try CompactToken.parse(try found.whole())
                     } catch {

@@ -25,9 +25,32 @@ public final class CompactToken: Sendable {
         public static let `default` = Limits()
     }
 
+    /// Where a token's compact text lives: the String it was parsed from, or the bytes of a batch's input line,
+    /// kept as read (`parse(bytes:)`): a line that parses as a token is base64url and dots, so it is text, and
+    /// making it a String first (checking its UTF-8 and copying it again) cost a batch 900 instructions a token.
+    enum Text: Sendable {
+        case string(String)
+        case bytes([UInt8])
+    }
+
     public let kind: Kind
-    /// The compact text exactly as parsed (after extraction from its surroundings).
-    public let text: String
+    /// The compact text exactly as parsed (after extraction from its surroundings). Made on demand when the token
+    /// was parsed from bytes: the checks read the bytes (`withText`).
+    public var text: String {
+        switch storage {
+        case .string(let text): text
+        case .bytes(let bytes): String(decoding: bytes, as: UTF8.self)
+        }
+    }
+    let storage: Text
+
+    /// Calls `body` with the compact text's bytes, borrowed from the token's own storage.
+    func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        switch storage {
+        case .string(var text): return try text.withUTF8(body)
+        case .bytes(let bytes): return try bytes.withUnsafeBufferPointer(body)
+        }
+    }
     /// The protected header, members in the token's order.
     public let header: JSONObject
     public let headerBytes: [UInt8]
@@ -46,10 +69,9 @@ public final class CompactToken: Sendable {
     /// 0 for a JWE and for the plaintext of one (`opened(with:)`), which no signature covers.
     let signingInputLength: Int
 
-    /// Calls `body` with the signing input, borrowed from `text`'s storage.
+    /// Calls `body` with the signing input, borrowed from the token's text.
     func withSigningInput<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        var text = self.text
-        return try text.withUTF8 { bytes in try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<signingInputLength])) }
+        try withText { bytes in try body(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[0..<signingInputLength])) }
     }
     /// The payload as a JSON object, when it is one (a JWT claims set, RFC 7519 §7.2 step 10).
     public let claims: JSONObject?
@@ -67,7 +89,7 @@ public final class CompactToken: Sendable {
     let headerFacts: HeaderFacts
 
     convenience init(
-        kind: Kind, text: String, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8], signature: [UInt8],
+        kind: Kind, text: Text, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8], signature: [UInt8],
         signingInputLength: Int, claims: JSONObject?, claimsProblem: String?, isDecrypted: Bool,
         headerSegmentLength: Int, headerLimits: JSONParser.Limits, headerFacts: HeaderFacts? = nil
     ) {
@@ -79,14 +101,14 @@ public final class CompactToken: Sendable {
     }
 
     init(
-        kind: Kind, text: String, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8],
+        kind: Kind, text: Text, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8],
         signatureBytes: SignatureBytes,
         signingInputLength: Int, claims: JSONObject?, claimsProblem: String?, isDecrypted: Bool,
         headerSegmentLength: Int, headerLimits: JSONParser.Limits, headerFacts: HeaderFacts? = nil
     ) {
         self.headerFacts = headerFacts ?? HeaderFacts(header)
         self.kind = kind
-        self.text = text
+        self.storage = text
         self.header = header
         self.headerBytes = headerBytes
         self.payloadBytes = payloadBytes
@@ -155,16 +177,30 @@ public final class CompactToken: Sendable {
     public static func parse(_ text: String, limits: Limits = .default, reusingHeaderOf previous: CompactToken?)
         throws(JWTAuditError) -> CompactToken
     {
-        let byteCount = text.utf8.count
-        if byteCount > limits.maxTokenBytes {
-            throw JWTAuditError(
-                .limitExceeded, "token is \(byteCount) bytes; the limit is \(limits.maxTokenBytes) bytes")
-        }
-        if byteCount == 0 { throw JWTAuditError(.malformedToken, "empty token") }
-        // Work on the String's own UTF-8 storage: no copy of the token, no per-byte bounds checks.
-        var storage = text
-        let result = storage.withUTF8 { bytes -> Result<CompactToken, JWTAuditError> in
+        try parse(.string(text), limits: limits, previous: previous)
+    }
+
+    /// Parses the compact token that is exactly these bytes, as `parse(_:limits:reusingHeaderOf:)` parses it as
+    /// text, and keeps the bytes as they are: a batch line is verified without being made a String (whose UTF-8
+    /// check is most of what reading a line costs). Any byte that is not base64url or a dot fails the parse, so a
+    /// token parsed from bytes is always text; bytes that do not parse say nothing about whether they are text.
+    public static func parse(bytes: [UInt8], limits: Limits = .default, reusingHeaderOf previous: CompactToken?)
+        throws(JWTAuditError) -> CompactToken
+    {
+        try parse(.bytes(bytes), limits: limits, previous: previous)
+    }
+
+    private static func parse(_ text: Text, limits: Limits, previous: CompactToken?) throws(JWTAuditError)
+        -> CompactToken
+    {
+        // Work on the text's own storage: no copy of the token, no per-byte bounds checks.
+        let result = withBytes(of: text) { bytes -> Result<CompactToken, JWTAuditError> in
             do throws(JWTAuditError) {
+                if bytes.count > limits.maxTokenBytes {
+                    throw JWTAuditError(
+                        .limitExceeded, "token is \(bytes.count) bytes; the limit is \(limits.maxTokenBytes) bytes")
+                }
+                if bytes.isEmpty { throw JWTAuditError(.malformedToken, "empty token") }
                 return .success(try parse(bytes: bytes, text: text, limits: limits, previous: previous))
             } catch {
                 return .failure(error)
@@ -173,11 +209,17 @@ public final class CompactToken: Sendable {
         return try result.get()
     }
 
+    private static func withBytes<R>(of text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch text {
+        case .string(var string): string.withUTF8(body)
+        case .bytes(let bytes): bytes.withUnsafeBufferPointer(body)
+        }
+    }
+
     /// True when this token's header segment is exactly `segment`.
     func hasHeaderSegment(_ segment: UnsafeBufferPointer<UInt8>) -> Bool {
         guard headerSegmentLength == segment.count, let wanted = segment.baseAddress else { return false }
-        var own = text
-        return own.withUTF8 { bytes -> Bool in
+        return withText { bytes -> Bool in
             guard bytes.count > headerSegmentLength, let base = bytes.baseAddress else { return false }
             return memcmp(base, wanted, headerSegmentLength) == 0
         }
@@ -222,7 +264,7 @@ public final class CompactToken: Sendable {
     }
 
     private static func parse(
-        bytes: UnsafeBufferPointer<UInt8>, text: String, limits: Limits, previous: CompactToken?
+        bytes: UnsafeBufferPointer<UInt8>, text: Text, limits: Limits, previous: CompactToken?
     ) throws(JWTAuditError) -> CompactToken
     {
         // Up to five dots are looked for: a sixth segment is already too many.

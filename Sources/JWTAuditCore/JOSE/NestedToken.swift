@@ -37,7 +37,7 @@ extension CompactToken {
 
     private func decrypted(_ plaintext: [UInt8], claims: JSONObject?, problem: String?) -> CompactToken {
         CompactToken(
-            kind: .jwe, text: text, header: header, headerBytes: headerBytes, payloadBytes: plaintext, signature: [],
+            kind: .jwe, text: storage, header: header, headerBytes: headerBytes, payloadBytes: plaintext, signature: [],
             signingInputLength: 0, claims: claims, claimsProblem: problem, isDecrypted: true,
             headerSegmentLength: headerSegmentLength, headerLimits: headerLimits)
     }

@@ -111,29 +111,37 @@ public enum TokenInput {
     /// `unwrapped` does to such text takes parts of it away and adds nothing, so no dot can appear.
     public static func cannotHoldToken(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes -> Bool in
-            var alphanumeric = false
-            var previous: (UInt8, UInt8) = (0, 0)
-            for (index, byte) in bytes.enumerated() {
-                switch byte {
-                case UInt8(ascii: "."), UInt8(ascii: "%"), UInt8(ascii: "{"), UInt8(ascii: "\\"):
-                    return false
-                case UInt8(ascii: ":") where index >= 13 && endsWithAuthorization(bytes[(index - 13)..<index]):
-                    return false
-                case UInt8(ascii: "J") where previous == (UInt8(ascii: "e"), UInt8(ascii: "y")):
-                    return false
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                    UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    alphanumeric = true
-                case 0x20..<0x7F, UInt8(ascii: "\t"):
-                    break
-                default:
-                    return false
-                }
-                previous = (previous.1, byte)
+        return text.withUTF8 { cannotHoldToken(bytes: $0) }
+    }
+
+    /// The same over a line's bytes, not yet known to be text (`verify --batch`): a byte that is not printable
+    /// ASCII answers false, so a true answer also says the bytes are text.
+    public static func cannotHoldToken(bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { cannotHoldToken(bytes: $0) }
+    }
+
+    private static func cannotHoldToken(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var alphanumeric = false
+        var previous: (UInt8, UInt8) = (0, 0)
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: "."), UInt8(ascii: "%"), UInt8(ascii: "{"), UInt8(ascii: "\\"):
+                return false
+            case UInt8(ascii: ":") where index >= 13 && endsWithAuthorization(bytes[(index - 13)..<index]):
+                return false
+            case UInt8(ascii: "J") where previous == (UInt8(ascii: "e"), UInt8(ascii: "y")):
+                return false
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                alphanumeric = true
+            case 0x20..<0x7F, UInt8(ascii: "\t"):
+                break
+            default:
+                return false
             }
-            return alphanumeric
+            previous = (previous.1, byte)
         }
+        return alphanumeric
     }
 
     /// Whether these 13 bytes spell `authorization`, in any case.
