@@ -1,13 +1,24 @@
 import Testing
 @testable import JWTAuditCore
 
-/// `CompactToken.parse(bytes:)` keeps a batch line's bytes without making them a String first, on the ground that
-/// only base64url and dots parse. So: bytes that parse are text, and are exactly the token's `text`; and whatever
-/// the bytes, the outcome (the token's parts, or the error's code and words) is the one `parse` gives for the same
-/// text, with or without a previous token's header to reuse.
+/// `CompactToken.parse(_:in:)` borrows a batch line's bytes where they were read (`TextBlock`) without making them
+/// a String first, on the ground that only base64url and dots parse. So: bytes that parse are text, and are exactly
+/// the token's `text`; whatever the bytes, the outcome (the token's parts, or the error's code and words) is the one
+/// `parse` gives for the same text, with or without a previous token's header to reuse; and a token's text stays
+/// its own while it lives, whatever happens to the block's other lines.
 @Suite("Compact token parsing from a line's bytes")
 struct CompactTokenBytesTests {
     static func segment(_ json: String) -> String { Base64URL.encode(Array(json.utf8)) }
+
+    /// Parses `bytes` from a block of their own, after other bytes (so the range does not start at 0).
+    static func parse(
+        bytes: [UInt8], limits: CompactToken.Limits = .default, reusingHeaderOf previous: CompactToken?
+    ) throws(JWTAuditError) -> CompactToken {
+        let block = TextBlock.make(capacity: bytes.count + 3)
+        _ = [UInt8](".x.".utf8).withUnsafeBytes { block.append($0) }
+        let range = bytes.withUnsafeBytes { block.append($0) }!
+        return try CompactToken.parse(range, in: block, limits: limits, reusingHeaderOf: previous)
+    }
 
     static let seeds: [(name: String, text: String)] = [
         ("JWS", segment(#"{"alg":"RS256","kid":"k1"}"#) + "." + segment(#"{"iss":"x","aud":"y"}"#) + "."
@@ -49,7 +60,7 @@ struct CompactTokenBytesTests {
                     for earlier in [nil, previous] {
                         cases += 1
                         let fromBytes = Self.outcome { () throws(JWTAuditError) in
-                            try CompactToken.parse(bytes: bytes, reusingHeaderOf: earlier)
+                            try Self.parse(bytes: bytes, reusingHeaderOf: earlier)
                         }
                         let label = "\(name), \(intrusion) at \(position)\(earlier == nil ? "" : ", after the seed")"
                         guard let string = String(validating: bytes, as: UTF8.self), !bytes.contains(0) else {
@@ -72,10 +83,10 @@ struct CompactTokenBytesTests {
     @Test func theTokenIsTheBytesItWasGiven() throws {
         let text = Self.seeds[0].text
         let bytes = Array(text.utf8)
-        let first = try CompactToken.parse(bytes: bytes, reusingHeaderOf: nil)
+        let first = try Self.parse(bytes: bytes, reusingHeaderOf: nil)
         #expect(first.text == text)
         #expect(first.signingInput == Array(bytes[..<bytes.lastIndex(of: UInt8(ascii: "."))!]))
-        let second = try CompactToken.parse(bytes: bytes, reusingHeaderOf: first)
+        let second = try Self.parse(bytes: bytes, reusingHeaderOf: first)
         #expect(second.headerBytes == first.headerBytes)
         #expect(Self.outcome { second } == Self.outcome { () throws(JWTAuditError) in try CompactToken.parse(text) })
     }
@@ -84,9 +95,44 @@ struct CompactTokenBytesTests {
         var limits = CompactToken.Limits()
         limits.maxTokenBytes = 8
         let long = Array(Self.seeds[0].text.utf8)
-        #expect(Self.outcome { () throws(JWTAuditError) in try CompactToken.parse(bytes: [], reusingHeaderOf: nil) }
+        #expect(Self.outcome { () throws(JWTAuditError) in try Self.parse(bytes: [], reusingHeaderOf: nil) }
             == Self.outcome { () throws(JWTAuditError) in try CompactToken.parse("") })
-        #expect(Self.outcome { () throws(JWTAuditError) in try CompactToken.parse(bytes: long, limits: limits, reusingHeaderOf: nil) }
+        #expect(Self.outcome { () throws(JWTAuditError) in try Self.parse(bytes: long, limits: limits, reusingHeaderOf: nil) }
             == Self.outcome { () throws(JWTAuditError) in try CompactToken.parse(Self.seeds[0].text, limits: limits) })
+    }
+
+    /// A block is emptied for new lines only when no token holds it; a token keeps its text, and the block its
+    /// storage, for as long as the token lives.
+    @Test func aBlockIsReusedOnlyWhenNoTokenHoldsIt() throws {
+        let text = Self.seeds[0].text
+        var block = TextBlock.make(capacity: 4096)
+        let range = Array(text.utf8).withUnsafeBytes { block.append($0) }!
+        var token: CompactToken? = try CompactToken.parse(range, in: block, reusingHeaderOf: nil)
+        let held = ObjectIdentifier(block)
+        TextBlock.reuse(&block, capacity: 4096)
+        #expect(ObjectIdentifier(block) != held, "a block a token holds was emptied")
+        _ = Array(repeating: UInt8(ascii: "A"), count: range.count).withUnsafeBytes { block.append($0) }
+        #expect(token?.text == text)
+        #expect(token?.signingInput == Array(text.utf8[..<text.utf8.lastIndex(of: UInt8(ascii: "."))!]))
+        // Once no token holds it, the same block is emptied and kept.
+        token = nil
+        let free = ObjectIdentifier(block)
+        TextBlock.reuse(&block, capacity: 4096)
+        #expect(ObjectIdentifier(block) == free)
+        #expect(block.count == 0)
+        // A block too small for what is asked is replaced.
+        TextBlock.reuse(&block, capacity: 8192)
+        #expect(ObjectIdentifier(block) != free && block.capacity >= 8192)
+    }
+
+    @Test func aBlockTakesWhatFitsAndRefusesTheRest() {
+        let block = TextBlock.make(capacity: 10)
+        let room = block.capacity
+        #expect(room >= 10)
+        #expect([UInt8](repeating: 1, count: room - 4).withUnsafeBytes { block.append($0) } == 0..<(room - 4))
+        #expect([UInt8](repeating: 2, count: 5).withUnsafeBytes { block.append($0) } == nil)
+        #expect([UInt8](repeating: 3, count: 4).withUnsafeBytes { block.append($0) } == (room - 4)..<room)
+        #expect(Array(block[0..<room]) == [UInt8](repeating: 1, count: room - 4) + [3, 3, 3, 3])
+        #expect([UInt8]().withUnsafeBytes { block.append($0) } == room..<room)
     }
 }

@@ -42,7 +42,8 @@ let batchInterrupted = Atomic<Bool>(false)
 /// String per line too) and writing were about 6% of a chunk's time; done between chunks by the calling thread as
 /// worker 0, they left the other core idle for it (`--jobs 2` scaled 1.87x where `openssl speed -multi 2` scales
 /// 1.96x). Only one chunk is judged at a time, so a worker's state (`worker` in `verify`) still has one user. Within a
-/// chunk the workers take lines eight at a time from a shared counter rather than a fixed share each: the thread that
+/// chunk the workers take lines a take at a time (up to eight that share a block, `ChunkLines`) from a shared counter
+/// rather than a fixed share each: the thread that
 /// shares its core with the reader then judges fewer lines instead of making the others wait for it at the chunk's end.
 struct BatchRunner {
     struct Summary: Sendable {
@@ -67,12 +68,10 @@ struct BatchRunner {
     let chunkSize: Int
     /// The most line text a chunk holds, whatever its line count (lines may be up to `maxLineBytes` each).
     let chunkBytes = 16 << 20
-    /// Lines a worker of the pipelined run takes at a time: enough that the shared counter is touched rarely, few
-    /// enough that the workers end a chunk together (eight RS256 tokens are about 0.2 ms of a 25 ms chunk).
-    static let linesPerTake = 8
-    /// Verifies one line, given as its bytes (`LineReader.Line`). `worker` (0 ..< jobs) names the thread's slot: one
-    /// worker runs at a time per slot, so the closure may keep per-worker state there without a lock.
-    let verify: @Sendable (_ line: [UInt8], _ number: Int, _ worker: Int) -> BatchItemResult
+    /// Verifies one line, given as its bytes where they were read into (`BatchLine`). `worker` (0 ..< jobs) names the
+    /// thread's slot: one worker runs at a time per slot, so the closure may keep per-worker state there without a
+    /// lock.
+    let verify: @Sendable (_ line: BatchLine, _ worker: Int) -> BatchItemResult
     /// A line that cannot be read as a token's text: too long (`LineReader.Line.unreadable`), or not text.
     let unreadable: @Sendable (_ number: Int, _ reason: String) -> BatchItemResult
     /// Counts the lines judged for the progress line, when there is one.
@@ -90,20 +89,20 @@ struct BatchRunner {
     ) {
         self.init(
             jobs: jobs, maxLineBytes: maxLineBytes,
-            verifyBytes: { line, number, worker in
-                switch LineReader.text(of: line) {
-                case .success(let text): verify(text, number, worker)
-                case .failure(let notText): unreadable(number, notText.reason)
+            verifyLine: { line, worker in
+                switch LineReader.text(of: line.bytes) {
+                case .success(let text): verify(text, line.number, worker)
+                case .failure(let notText): unreadable(line.number, notText.reason)
                 }
             },
             unreadable: unreadable, progress: progress, lines: lines)
     }
 
     /// A run whose lines are judged as the bytes read (`verify --batch`, whose token lines are never made Strings):
-    /// `verifyBytes` says itself when a line is not text, with `LineReader.text(of:)`.
+    /// `verifyLine` says itself when a line is not text, with `LineReader.text(of:)`.
     init(
         jobs: Int, maxLineBytes: Int,
-        verifyBytes: @escaping @Sendable ([UInt8], Int, Int) -> BatchItemResult,
+        verifyLine: @escaping @Sendable (BatchLine, Int) -> BatchItemResult,
         unreadable: @escaping @Sendable (Int, String) -> BatchItemResult,
         progress: BatchProgress? = nil, lines: BatchLineBuffers? = nil
     ) {
@@ -112,7 +111,7 @@ struct BatchRunner {
         self.jobs = max(1, jobs)
         self.maxLineBytes = maxLineBytes
         self.chunkSize = max(64, 1024 * max(1, jobs))
-        self.verify = verifyBytes
+        self.verify = verifyLine
         self.unreadable = unreadable
     }
 
@@ -130,13 +129,14 @@ struct BatchRunner {
     /// which worker judged each line (its bytes are in that worker's `BatchLineBuffers` slot), and the counter the
     /// workers take lines from.
     private final class Chunk: @unchecked Sendable {
-        var lines: [LineReader.Line] = []
+        var lines: ChunkLines
         let results: UnsafeMutablePointer<BatchItemResult>
         let judgedBy: UnsafeMutablePointer<Int32>
+        /// The takes handed out (`ChunkLines.take`).
         let taken = Atomic<Int>(0)
 
         init(capacity: Int) {
-            lines.reserveCapacity(capacity)
+            lines = ChunkLines(capacity: capacity)
             results = .allocate(capacity: capacity)
             judgedBy = .allocate(capacity: capacity)
         }
@@ -158,12 +158,20 @@ struct BatchRunner {
         // The chunk's output, its storage kept from one chunk to the next (bytes copied in with memcpy: appending a
         // line's bytes to an Array cost 270 instructions).
         var out = JSONLineWriter(capacity: 64 << 10)
-        var items: [LineReader.Line] = []
-        items.reserveCapacity(chunkSize)
-        var itemBytes = 0
+        var items = ChunkLines(capacity: chunkSize)
         let verify = self.verify
         let unreadable = self.unreadable
         let progress = self.progress
+
+        /// Judges item `index` of `lines`.
+        @Sendable @inline(__always)
+        func judge(_ lines: borrowing ChunkLines, _ index: Int, worker: Int) -> BatchItemResult {
+            switch lines.items[index] {
+            case .line(let block, let range, let number):
+                verify(BatchLine(block: lines.blocks[block], range: range, number: number), worker)
+            case .unreadable(let number, let reason): unreadable(number, reason)
+            }
+        }
 
         /// Counts a chunk's results and writes their lines in input order: `result(index)` moves a result out of its
         /// slot, `lineBuffer(index)` is the buffer of the worker that judged it. False when the output is closed.
@@ -213,21 +221,19 @@ struct BatchRunner {
         // One job: the calling thread judges each chunk and writes it.
         func flush() -> Bool {
             guard !items.isEmpty else { return true }
-            let slots = Slots(count: items.count)
-            let work = items
-            var index = 0
-            while index < work.count {
-                switch work[index] {
-                case .bytes(let line, let number): (slots.pointer + index).initialize(to: verify(line, number, 0))
-                case .unreadable(let number, let reason): (slots.pointer + index).initialize(to: unreadable(number, reason))
+            items.finish()
+            let count = items.count
+            let slots = Slots(count: count)
+            do {
+                let work = items
+                for index in 0..<count {
+                    (slots.pointer + index).initialize(to: judge(work, index, worker: 0))
+                    progress?.judged(worker: 0)
                 }
-                progress?.judged(worker: 0)
-                index += 1
             }
-            items.removeAll(keepingCapacity: true)
-            itemBytes = 0
+            items.removeAll()
             defer { lines?.reset() }
-            return writeChunk(work.count, { (slots.pointer + $0).move() }, lineBuffer: { _ in lines!.pointer })
+            return writeChunk(count, { (slots.pointer + $0).move() }, lineBuffer: { _ in lines!.pointer })
         }
 
         // More jobs: the pipeline of two chunks. Threads start at the first chunk, wait between chunks, and end
@@ -248,22 +254,18 @@ struct BatchRunner {
             }
             inFlight = nil
             if !items.isEmpty {
+                items.finish()
                 let chunk = chunks[nextChunk]
                 nextChunk ^= 1
                 swap(&items, &chunk.lines)
-                itemBytes = 0
                 chunk.taken.store(0, ordering: .relaxed)
                 let work = chunk.lines
-                let take = Self.linesPerTake
-                pool.start(min(jobs, (work.count + take - 1) / take)) { worker in
+                pool.start(min(jobs, work.takeCount)) { worker in
                     while true {
-                        let first = chunk.taken.add(take, ordering: .relaxed).oldValue
-                        if first >= work.count { return }
-                        for index in first..<min(first + take, work.count) {
-                            switch work[index] {
-                            case .bytes(let line, let number): (chunk.results + index).initialize(to: verify(line, number, worker))
-                            case .unreadable(let number, let reason): (chunk.results + index).initialize(to: unreadable(number, reason))
-                            }
+                        let take = chunk.taken.add(1, ordering: .relaxed).oldValue
+                        if take >= work.takeCount { return }
+                        for index in work.take(take) {
+                            (chunk.results + index).initialize(to: judge(work, index, worker: worker))
                             chunk.judgedBy[index] = Int32(truncatingIfNeeded: worker)
                             progress?.judged(worker: worker)
                         }
@@ -273,13 +275,13 @@ struct BatchRunner {
             }
             guard let finished else { return true }
             let count = finished.lines.count
-            finished.lines.removeAll(keepingCapacity: true)
+            finished.lines.removeAll()
             let written = writeChunk(count, { (finished.results + $0).move() }, lineBuffer: { lines!.written! + Int(finished.judgedBy[$0]) })
             lines?.resetWritten()
             if !written, let abandoned = inFlight {
                 pool.wait()
                 abandoned.results.deinitialize(count: abandoned.lines.count)
-                abandoned.lines.removeAll(keepingCapacity: true)
+                abandoned.lines.removeAll()
                 lines?.reset()
                 inFlight = nil
             }
@@ -300,18 +302,9 @@ struct BatchRunner {
                 var closedWhileWaiting = false
                 while let line = try reader.next(beforeWaiting: { if !drain() { closedWhileWaiting = true } }) {
                     if closedWhileWaiting { return summary }
-                    switch line {
-                    case .bytes(let bytes, let number):
-                        // A blank line's characters are these bytes, and a token line answers at its first byte.
-                        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-                            continue  // blank lines are skipped, but keep their numbers
-                        }
-                        items.append(.bytes(bytes, number: lineBase + number))
-                        itemBytes += bytes.count
-                    case .unreadable(let number, let reason):
-                        items.append(.unreadable(number: lineBase + number, reason: reason))
-                    }
-                    if items.count >= chunkSize || itemBytes >= chunkBytes {
+                    // One access to the chunk a line: each access to a variable the nested functions share is
+                    // checked for exclusivity at run time (five a line cost 400 instructions).
+                    if items.add(line, after: lineBase, fullAt: chunkSize, bytes: chunkBytes) {
                         if !chunkFull() { return summary }
                         if batchInterrupted.load(ordering: .relaxed) {
                             summary.interrupted = true

@@ -2,12 +2,13 @@ import Glibc
 
 /// Reads a file descriptor line by line with a fixed buffer, so memory does not grow with the input.
 /// A line longer than `maxLineBytes` is not kept: it is reported as `.unreadable` and the reader skips to the
-/// next newline, so one absurd line cannot exhaust memory or stop a batch. Other lines come as their bytes, copied
-/// once out of the buffer: whether they are text is asked by who reads them (`text(of:)`), since a line that parses
-/// as a token is text already and need not be made a String (`CompactToken.parse(bytes:)`).
+/// next newline, so one absurd line cannot exhaust memory or stop a batch. Other lines come as their bytes, borrowed
+/// from the buffer until the next call: whether they are text is asked by who reads them (`text(of:)`), since a
+/// line that parses as a token is text already and need not be made a String (`CompactToken.parse(_:in:)`).
 struct LineReader {
     enum Line {
-        case bytes([UInt8], number: Int)
+        /// The line's bytes, in the reader's buffer: valid until `next` is called again.
+        case bytes(UnsafeBufferPointer<UInt8>, number: Int)
         case unreadable(number: Int, reason: String)
     }
 
@@ -22,9 +23,21 @@ struct LineReader {
         let reason: String
     }
 
+    /// The read buffer: raw memory, so that a line can be lent out of it without an array's storage escaping its
+    /// closure.
+    private final class Buffer {
+        let base: UnsafeMutablePointer<UInt8>
+        let count: Int
+        init(count: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+        }
+        deinit { base.deallocate() }
+    }
+
     let fd: Int32
     let maxLineBytes: Int
-    private var buffer: [UInt8]
+    private let buffer: Buffer
     private var start = 0
     private var end = 0
     private var eof = false
@@ -34,7 +47,7 @@ struct LineReader {
     init(fd: Int32, maxLineBytes: Int, shouldStop: @escaping () -> Bool = { false }) {
         self.fd = fd
         self.maxLineBytes = maxLineBytes
-        self.buffer = [UInt8](repeating: 0, count: max(65_536, maxLineBytes + 2))
+        self.buffer = Buffer(count: max(65_536, maxLineBytes + 2))
         self.shouldStop = shouldStop
     }
 
@@ -45,34 +58,41 @@ struct LineReader {
     /// Nearly every line is text, and is read in one pass: `String(decoding:)` checks the UTF-8 eight bytes at a time
     /// while the bytes are ASCII, and gives back exactly these bytes when they are valid (it replaces what is not,
     /// which the comparison sees). Whatever is not accepted so is judged again below, where the reason names the byte.
-    static func text(of bytes: [UInt8]) -> Result<String, NotText> {
+    static func text(of bytes: UnsafeBufferPointer<UInt8>) -> Result<String, NotText> {
         let text = String(decoding: bytes, as: UTF8.self)
         var copy = text
         let same = copy.withUTF8 { decoded in
-            decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes, bytes.count) == 0)
+            decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
         }
-        if same && memchr(bytes, 0, bytes.count) == nil { return .success(text) }
+        if same && (bytes.isEmpty || memchr(bytes.baseAddress!, 0, bytes.count) == nil) { return .success(text) }
         guard same else {
-            return .failure(NotText(reason: "the line is not text: invalid UTF-8 at byte \(TokenSource.firstInvalidUTF8(bytes) + 1)"))
+            return .failure(NotText(reason: "the line is not text: invalid UTF-8 at byte \(TokenSource.firstInvalidUTF8(Array(bytes)) + 1)"))
         }
         return .failure(NotText(reason: "the line is not text: it contains a NUL byte"))
     }
 
-    /// The bytes of the line in `range` of the buffer, in an array of their own.
+    static func text(of bytes: [UInt8]) -> Result<String, NotText> {
+        bytes.withUnsafeBufferPointer { text(of: $0) }
+    }
+
+    /// The bytes of the line in `range` of the buffer, lent until the next call.
     private func line(_ range: Range<Int>) -> Line {
-        .bytes(buffer.withUnsafeBufferPointer { Array(UnsafeBufferPointer(rebasing: $0[range])) }, number: lineNumber)
+        .bytes(UnsafeBufferPointer(start: buffer.base + range.lowerBound, count: range.count), number: lineNumber)
     }
 
     /// The next line without its terminator (`\n` or `\r\n`), or nil at end of input. `beforeWaiting` runs when
     /// the next line is not there yet and reading would wait for the writer: a batch writes the results it holds
-    /// then, so that `tail -f log | jwtaudit verify --batch` answers each line as it comes.
+    /// then, so that `tail -f log | jwtaudit verify --batch` answers each line as it comes. (Not inlined: inlined into
+    /// a batch's loop, it made each line check the exclusive access of the four variables `beforeWaiting` captures,
+    /// some 400 instructions a line.)
+    @inline(never)
     mutating func next(beforeWaiting: () -> Void = {}) throws(Stop) -> Line? {
         var discarding = false
         var discarded = 0
         while true {
             if let newline = firstNewline() {
                 lineNumber += 1
-                let lineEnd = newline > start && buffer[newline - 1] == 0x0D ? newline - 1 : newline
+                let lineEnd = newline > start && buffer.base[newline - 1] == 0x0D ? newline - 1 : newline
                 defer { start = newline + 1 }
                 if discarding {
                     return .unreadable(number: lineNumber, reason: tooLong(discarded + (newline - start)))
@@ -95,10 +115,7 @@ struct LineReader {
             // Compact, and when a line does not fit in the buffer, drop what we have and remember we are inside
             // an over-long line.
             if start > 0 {
-                buffer.withUnsafeMutableBytes { raw in
-                    let base = raw.baseAddress!
-                    memmove(base, base + start, end - start)
-                }
+                memmove(buffer.base, buffer.base + start, end - start)
                 end -= start
                 start = 0
             }
@@ -115,11 +132,8 @@ struct LineReader {
     /// decoding the token's base64url.
     private func firstNewline() -> Int? {
         guard end > start else { return nil }
-        return buffer.withUnsafeBytes { raw -> Int? in
-            let base = raw.baseAddress!
-            guard let found = memchr(base + start, 0x0A, end - start) else { return nil }
-            return base.distance(to: UnsafeRawPointer(found))
-        }
+        guard let found = memchr(buffer.base + start, 0x0A, end - start) else { return nil }
+        return UnsafeRawPointer(buffer.base).distance(to: UnsafeRawPointer(found))
     }
 
     private mutating func fill(beforeWaiting: () -> Void) throws(Stop) {
@@ -132,9 +146,7 @@ struct LineReader {
             var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             let polled = poll(&ready, 1, 200)
             if polled == 0 || (polled < 0 && errno == EINTR) { continue }
-            let count = buffer.withUnsafeMutableBytes { raw in
-                read(fd, raw.baseAddress! + end, raw.count - end)
-            }
+            let count = read(fd, buffer.base + end, buffer.count - end)
             if count > 0 {
                 end += count
                 return

@@ -55,24 +55,26 @@ enum VerifyBatch {
 
         let runner = BatchRunner(
             jobs: configuration.jobs, maxLineBytes: maxLine,
-            verifyBytes: { line, number, worker in
+            verifyLine: { line, worker in
                 if batchInterrupted.load(ordering: .relaxed) { return .notJudged }
+                let number = line.number
                 let token: CompactToken
                 var tokensOnLine = 1
                 // Log text with no token in it is refused at once, as the search below would refuse it.
-                if TokenInput.cannotHoldToken(bytes: line) { return malformed(number, TokenInput.noTokenFound.reason) }
+                if TokenInput.cannotHoldToken(bytes: line.bytes) { return malformed(number, TokenInput.noTokenFound.reason) }
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
                     // next one's identical header segment is not decoded and parsed again. (--pick 2 and on look
-                    // for more than a bare token.) A line that parses is text: it is kept as the bytes read.
+                    // for more than a bare token.) A line that parses is text: the token borrows it where it was
+                    // read.
                     if let pick, pick > 1 { throw JWTAuditError(.malformedToken, "") }
-                    token = try CompactToken.parse(bytes: line, reusingHeaderOf: workerState.pointer[worker].previous)
+                    token = try CompactToken.parse(line.range, in: line.block, reusingHeaderOf: workerState.pointer[worker].previous)
                     workerState.pointer[worker].previous = token
                 } catch {
                     // Not a bare token: find it as every subcommand does (a pasted header, quotes, the whitespace
                     // rule, several tokens on the line), in the line read as text, when it is text.
                     let text: String
-                    switch LineReader.text(of: line) {
+                    switch LineReader.text(of: line.bytes) {
                     case .success(let read): text = read
                     case .failure(let notText): return malformed(number, notText.reason)
                     }

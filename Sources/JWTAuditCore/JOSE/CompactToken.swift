@@ -25,12 +25,13 @@ public final class CompactToken: Sendable {
         public static let `default` = Limits()
     }
 
-    /// Where a token's compact text lives: the String it was parsed from, or the bytes of a batch's input line,
-    /// kept as read (`parse(bytes:)`): a line that parses as a token is base64url and dots, so it is text, and
-    /// making it a String first (checking its UTF-8 and copying it again) cost a batch 900 instructions a token.
+    /// Where a token's compact text lives: the String it was parsed from, or the bytes of a batch's input line in
+    /// the block it was read into (`parse(_:in:)`). A line that parses as a token is base64url and dots, so it is
+    /// text, and making it a String first (checking its UTF-8, copying it again) cost a batch 1,000 instructions and
+    /// an allocation a token.
     enum Text: Sendable {
         case string(String)
-        case bytes([UInt8])
+        case block(TextBlock, Range<Int>)
     }
 
     public let kind: Kind
@@ -39,7 +40,7 @@ public final class CompactToken: Sendable {
     public var text: String {
         switch storage {
         case .string(let text): text
-        case .bytes(let bytes): String(decoding: bytes, as: UTF8.self)
+        case .block(let block, let range): String(decoding: block[range], as: UTF8.self)
         }
     }
     let storage: Text
@@ -48,7 +49,7 @@ public final class CompactToken: Sendable {
     func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         switch storage {
         case .string(var text): return try text.withUTF8(body)
-        case .bytes(let bytes): return try bytes.withUnsafeBufferPointer(body)
+        case .block(let block, let range): return try body(block[range])
         }
     }
     /// The protected header, members in the token's order.
@@ -180,14 +181,15 @@ public final class CompactToken: Sendable {
         try parse(.string(text), limits: limits, previous: previous)
     }
 
-    /// Parses the compact token that is exactly these bytes, as `parse(_:limits:reusingHeaderOf:)` parses it as
-    /// text, and keeps the bytes as they are: a batch line is verified without being made a String (whose UTF-8
-    /// check is most of what reading a line costs). Any byte that is not base64url or a dot fails the parse, so a
-    /// token parsed from bytes is always text; bytes that do not parse say nothing about whether they are text.
-    public static func parse(bytes: [UInt8], limits: Limits = .default, reusingHeaderOf previous: CompactToken?)
-        throws(JWTAuditError) -> CompactToken
-    {
-        try parse(.bytes(bytes), limits: limits, previous: previous)
+    /// Parses the compact token that is exactly the bytes at `range` of `block`, as `parse(_:limits:reusingHeaderOf:)`
+    /// parses the same text, and borrows them there: a batch line is verified where it was read, without being made
+    /// a String (whose UTF-8 check was most of what reading a line cost) or an array. Any byte that is not base64url
+    /// or a dot fails the parse, so a token parsed from bytes is always text; bytes that do not parse say nothing
+    /// about whether they are text. The token holds the block, which is not emptied while it does.
+    public static func parse(
+        _ range: Range<Int>, in block: TextBlock, limits: Limits = .default, reusingHeaderOf previous: CompactToken?
+    ) throws(JWTAuditError) -> CompactToken {
+        try parse(.block(block, range), limits: limits, previous: previous)
     }
 
     private static func parse(_ text: Text, limits: Limits, previous: CompactToken?) throws(JWTAuditError)
@@ -212,7 +214,7 @@ public final class CompactToken: Sendable {
     private static func withBytes<R>(of text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         switch text {
         case .string(var string): string.withUTF8(body)
-        case .bytes(let bytes): bytes.withUnsafeBufferPointer(body)
+        case .block(let block, let range): body(block[range])
         }
     }
 

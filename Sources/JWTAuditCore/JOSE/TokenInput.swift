@@ -116,11 +116,7 @@ public enum TokenInput {
 
     /// The same over a line's bytes, not yet known to be text (`verify --batch`): a byte that is not printable
     /// ASCII answers false, so a true answer also says the bytes are text.
-    public static func cannotHoldToken(bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { cannotHoldToken(bytes: $0) }
-    }
-
-    private static func cannotHoldToken(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    public static func cannotHoldToken(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var alphanumeric = false
         var previous: (UInt8, UInt8) = (0, 0)
         for (index, byte) in bytes.enumerated() {

@@ -1,0 +1,130 @@
+import JWTAuditCore
+
+/// One line of a batch as a worker is given it: its bytes where they were read into (`TextBlock`), and its number.
+struct BatchLine: Sendable {
+    let block: TextBlock
+    let range: Range<Int>
+    let number: Int
+
+    /// The line's bytes, valid while `block` is held.
+    var bytes: UnsafeBufferPointer<UInt8> { block[range] }
+}
+
+/// The lines of one chunk of a batch, in input order (`BatchRunner`), their bytes copied once out of the read buffer
+/// into blocks that the tokens parsed from them borrow (`CompactToken.parse(_:in:)`): no line is an allocation of its
+/// own, and no line is copied again.
+///
+/// The lines go in *takes* of at most `linesPerTake`, the lines of a take in one block of their own: a worker judges
+/// a take at a time, so a block's reference count is touched by one thread only (two threads taking and releasing
+/// one object's references would pass its cache line back and forth on every token). Blocks are kept from chunk to
+/// chunk and emptied for reuse when no token holds them any more (`TextBlock.reuse`).
+struct ChunkLines: Sendable {
+    enum Item: Sendable {
+        case line(block: Int, range: Range<Int>, number: Int)
+        /// Too long to keep (`LineReader.Line.unreadable`).
+        case unreadable(number: Int, reason: String)
+    }
+
+    /// Lines a worker of the pipelined run takes at a time: enough that the shared counter is touched rarely, few
+    /// enough that the workers end a chunk together (eight RS256 tokens are about 0.2 ms of a 25 ms chunk).
+    static let linesPerTake = 8
+    /// A block holds a take of eight lines of up to 2 KiB (an Entra token is 1 to 2 KB); a longer line gets a block
+    /// its size. Pages of a block that no line reaches are never touched, so never resident.
+    static let blockCapacity = 16 << 10
+
+    private(set) var items: [Item] = []
+    private(set) var blocks: [TextBlock] = []
+    /// The index after each take's last item.
+    private(set) var takeEnds: [Int] = []
+    /// The bytes of the lines held.
+    private(set) var byteCount = 0
+    /// Blocks of earlier chunks, to be reused.
+    private var spare: [TextBlock] = []
+    /// Items in the open take, and its block once a line is in it.
+    private var inTake = 0
+    private var takeBlock: Int?
+
+    init(capacity: Int = 0) {
+        items.reserveCapacity(capacity)
+        takeEnds.reserveCapacity(capacity / Self.linesPerTake + 1)
+    }
+
+    var count: Int { items.count }
+    var isEmpty: Bool { items.isEmpty }
+    var takeCount: Int { takeEnds.count }
+
+    /// The items of take `index` (after `finish`).
+    func take(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : takeEnds[index - 1])..<takeEnds[index]
+    }
+
+    /// Takes the line the reader gave, numbered after `lineBase` (line numbers run on across a batch's inputs), unless
+    /// it is blank: blank lines are skipped, but keep their numbers. True when the chunk now holds `lines` lines or
+    /// `bytes` bytes.
+    mutating func add(_ line: LineReader.Line, after lineBase: Int, fullAt lines: Int, bytes: Int) -> Bool {
+        switch line {
+        case .bytes(let text, let number):
+            // A blank line's characters are these bytes, and a token line answers at its first byte.
+            if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return false }
+            append(line: text, number: lineBase + number)
+        case .unreadable(let number, let reason):
+            append(unreadable: lineBase + number, reason: reason)
+        }
+        return items.count >= lines || byteCount >= bytes
+    }
+
+    /// Copies a line in, at the end.
+    mutating func append(line bytes: UnsafeBufferPointer<UInt8>, number: Int) {
+        if inTake == Self.linesPerTake {
+            closeTake()
+        } else if let open = takeBlock, blocks[open].capacity - blocks[open].count < bytes.count {
+            closeTake()
+        }
+        let block: Int
+        if let open = takeBlock {
+            block = open
+        } else {
+            block = openBlock(capacity: max(Self.blockCapacity, bytes.count))
+            takeBlock = block
+        }
+        guard let range = blocks[block].append(UnsafeRawBufferPointer(bytes)) else {
+            preconditionFailure("a line longer than its new block")
+        }
+        items.append(.line(block: block, range: range, number: number))
+        inTake += 1
+        byteCount += bytes.count
+    }
+
+    mutating func append(unreadable number: Int, reason: String) {
+        if inTake == Self.linesPerTake { closeTake() }
+        items.append(.unreadable(number: number, reason: reason))
+        inTake += 1
+    }
+
+    /// Closes the last take: the chunk is complete and about to be judged.
+    mutating func finish() { closeTake() }
+
+    /// Empties the chunk once it is written, keeping its storage and its blocks for the next.
+    mutating func removeAll() {
+        items.removeAll(keepingCapacity: true)
+        takeEnds.removeAll(keepingCapacity: true)
+        spare.append(contentsOf: blocks)
+        blocks.removeAll(keepingCapacity: true)
+        byteCount = 0
+        inTake = 0
+        takeBlock = nil
+    }
+
+    private mutating func closeTake() {
+        if inTake > 0 { takeEnds.append(items.count) }
+        inTake = 0
+        takeBlock = nil
+    }
+
+    private mutating func openBlock(capacity: Int) -> Int {
+        var block = spare.popLast() ?? TextBlock.make(capacity: capacity)
+        TextBlock.reuse(&block, capacity: capacity)
+        blocks.append(block)
+        return blocks.count - 1
+    }
+}
