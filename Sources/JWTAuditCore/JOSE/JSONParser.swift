@@ -157,60 +157,85 @@ public struct JSONParser {
         }
 
         mutating func parseObject(depth: Int) throws(ParseError) -> JSONValue {
-            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
-            position += 1  // {
             // A claims set has 10-30 members of 25-60 bytes each: sizing the top-level object from the document
-            // (one slot per 24 bytes, at most 64) avoids the array's regrowths, each a copy; nested objects are small.
-            let capacity = depth == 1 ? min(64, max(8, (count - position) / 24)) : 8
+            // (one slot per 24 bytes after the '{', at most 64) avoids the array's regrowths, each a copy; nested
+            // objects are small.
+            let capacity = depth == 1 ? min(64, max(8, (count - position - 1) / 24)) : 8
             var members: [(key: String, value: JSONValue)] = []
             members.reserveCapacity(capacity)
             // The key index (see `JSONObject`): a fingerprint per member, then hash slots and flags.
             var prints: [UInt64] = []
             prints.reserveCapacity(capacity + JSONObject.slotWords + 1)
-            skipWhitespace()
-            if position < count && bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                JSONObject.makeKeyIndex(&prints, members)
-                return .object(JSONObject(members: members, keyIndex: prints))
-            }
-            while true {
-                try memberName()
+            _ = try walk(depth: depth, closing: UInt8(ascii: "}")) { (cursor, _) throws(ParseError) -> Never? in
                 var print: UInt64 = 0
-                let key = try parseString(isName: true, fingerprint: &print)
-                try memberColon()
-                let value = try parseValue(depth: depth)
-                let closed = try endOfItem(members.count, closing: UInt8(ascii: "}"))
-                members.append((key, value))
+                let key = try cursor.parseString(isName: true, fingerprint: &print)
+                try cursor.memberColon()
+                members.append((key, try cursor.parseValue(depth: depth)))
                 prints.append(print)
-                if closed {
-                    JSONObject.makeKeyIndex(&prints, members)
-                    return .object(JSONObject(members: members, keyIndex: prints))
-                }
+                return nil
             }
+            JSONObject.makeKeyIndex(&prints, members)
+            return .object(JSONObject(members: members, keyIndex: prints))
         }
 
         mutating func parseArray(depth: Int) throws(ParseError) -> JSONValue {
-            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
-            position += 1  // [
             var elements: [JSONValue] = []
-            skipWhitespace()
-            if position < count && bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array(elements)
+            _ = try walk(depth: depth, closing: UInt8(ascii: "]")) { (cursor, index) throws(ParseError) -> Never? in
+                if index == 0 { elements.reserveCapacity(4) }
+                elements.append(try cursor.parseValue(depth: depth))
+                return nil
             }
-            elements.reserveCapacity(4)
+            return .array(elements)
+        }
+
+        // MARK: The container grammar, once for every reader (parse, skip and the lazy scan)
+
+        /// Walks one object (`closing` `}`) or array (`]`) from its opening byte to past its closing one: the depth
+        /// limit, the empty container, the items with `,` between them, the item limit, and the messages and
+        /// offsets of every error in that grammar. This is the one place that grammar lives, so that the three
+        /// readers (`parseObject`/`parseArray` build values, `skipObject`/`skipArray` only validate, `scanObject`
+        /// records where members are) cannot drift apart: the lazy reader's promise is that it refuses exactly
+        /// what `parse` refuses, with the same error.
+        ///
+        /// `item` reads one item and leaves the cursor after it, the item's `index` (0, 1, ...) given; for an
+        /// object the cursor is at the member name's opening quote (`memberName`), and `item` reads the name,
+        /// `memberColon` and the value. It returns nil to go on, or a `Stop` to end the walk there (not an error:
+        /// `scanObject` stops at a name it does not read itself, or at a full table); after `item` the walk counts
+        /// the item against `maxContainerCount`, then reads `,` or `closing`.
+        ///
+        /// Always inlined, and each caller passes `item` as a closure literal: the walk, its steps and the item
+        /// compile to one loop per reader, with no closure context or call, as when each reader wrote it out. The
+        /// optimizer inlines a closure only while it is small, so an item keeps its heavy reads in calls (see
+        /// `scannedMember`); a closure that stays a function shows in a profile as `closure #1 in ...`.
+        @inline(__always)
+        mutating func walk<Stop>(
+            depth: Int, closing: UInt8, item: (inout Cursor, _ index: Int) throws(ParseError) -> Stop?
+        ) throws(ParseError) -> WalkEnd<Stop> {
+            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
+            position += 1  // '{' or '['
+            skipWhitespace()
+            if position < count && bytes[position] == closing {
+                position += 1
+                return .closed(items: 0)
+            }
+            var index = 0
             while true {
-                skipWhitespace()
-                let value = try parseValue(depth: depth)
-                let closed = try endOfItem(elements.count, closing: UInt8(ascii: "]"))
-                elements.append(value)
-                if closed { return .array(elements) }
+                if closing == UInt8(ascii: "}") { try memberName() } else { skipWhitespace() }
+                if let stop = try item(&self, index) { return .stopped(stop) }
+                if try endOfItem(index, closing: closing) { return .closed(items: index + 1) }
+                index += 1
             }
         }
 
-        // MARK: Steps every object and array walk shares (parse and skip alike)
+        /// How a `walk` ended: the container closed after `items` items, or `item` stopped it.
+        enum WalkEnd<Stop> {
+            case closed(items: Int)
+            case stopped(Stop)
+        }
 
-        /// Up to a member's name: its opening quote, where the caller reads the name.
+        // MARK: The walk's steps, and the colon every member reader reads
+
+        /// Up to a member's name: its opening quote, where `item` reads the name.
         @inline(__always)
         mutating func memberName() throws(ParseError) {
             skipWhitespace()
@@ -276,41 +301,21 @@ public struct JSONParser {
             }
         }
 
-        /// `parseObject` without the members (same checks, same order, same messages).
+        /// `parseObject` without the members.
         mutating func skipObject(depth: Int) throws(ParseError) {
-            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
-            position += 1  // {
-            skipWhitespace()
-            if position < count && bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return
-            }
-            var members = 0
-            while true {
-                try memberName()
-                _ = try skipString()
-                try memberColon()
-                try skipValue(depth: depth)
-                if try endOfItem(members, closing: UInt8(ascii: "}")) { return }
-                members += 1
+            _ = try walk(depth: depth, closing: UInt8(ascii: "}")) { (cursor, _) throws(ParseError) -> Never? in
+                _ = try cursor.skipString()
+                try cursor.memberColon()
+                try cursor.skipValue(depth: depth)
+                return nil
             }
         }
 
         /// `parseArray` without the elements.
         mutating func skipArray(depth: Int) throws(ParseError) {
-            if depth > limits.maxDepth { throw ParseError(kind: .tooDeep(limits.maxDepth), offset: position) }
-            position += 1  // [
-            skipWhitespace()
-            if position < count && bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return
-            }
-            var elements = 0
-            while true {
-                skipWhitespace()
-                try skipValue(depth: depth)
-                if try endOfItem(elements, closing: UInt8(ascii: "]")) { return }
-                elements += 1
+            _ = try walk(depth: depth, closing: UInt8(ascii: "]")) { (cursor, _) throws(ParseError) -> Never? in
+                try cursor.skipValue(depth: depth)
+                return nil
             }
         }
 
@@ -580,8 +585,8 @@ extension JSONParser {
     /// Validates `buffer` as `parse(buffer:limits:)` does and, when it is an object whose member names are all
     /// plain ASCII without escapes, writes where each member's name and value are into `table`. A document this
     /// refuses, `parse` refuses with the same error: the grammar, the limits and the messages are the cursor's own
-    /// (`skipValue` shares every primitive with `parseValue`), and a caller that meets an error parses again in
-    /// full before reporting it.
+    /// (the top-level object is read by `walk`, as every object and array is, and `skipValue` shares every
+    /// primitive with `parseValue`), and a caller that meets an error parses again in full before reporting it.
     ///
     /// `previous` is a document this scan already accepted under the same limits (the previous token's claims):
     /// where a member here is byte for byte the previous document's member at the same index (from the name's
@@ -603,80 +608,71 @@ extension JSONParser {
         guard cursor.position < cursor.count, base[cursor.position] == UInt8(ascii: "{"), limits.maxDepth >= 1 else {
             return .otherShape
         }
-        cursor.position += 1
-        var count = 0
         var namesAsBefore = previous != nil
-        cursor.skipWhitespace()
-        if cursor.position < cursor.count && base[cursor.position] == UInt8(ascii: "}") {
-            cursor.position += 1
-        } else {
-            while true {
-                try cursor.memberName()
-                if let previous, count < previous.members.count, count < table.count,
-                    let repeated = repeatedMember(previous.members[count], previous.bytes, at: cursor.position, base, buffer.count)
-                {
-                    cursor.position = Int(repeated.valueEnd)
-                    if count >= limits.maxContainerCount {
-                        throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: cursor.position)
-                    }
-                    (table.baseAddress! + count).initialize(to: repeated)
-                    count += 1
-                    cursor.skipWhitespace()
-                    guard cursor.position < cursor.count else { throw cursor.error("unexpected end of input in an object") }
-                    if base[cursor.position] == UInt8(ascii: ",") {
-                        cursor.position += 1
-                        continue
-                    }
-                    cursor.position += 1  // '}', as `repeatedMember` saw
-                    break
-                }
-                let keyStart = cursor.position + 1
-                let name = try cursor.skipString()
-                guard name.ascii && !name.escaped else { return .otherShape }
-                let keyEnd = cursor.position - 1
-                if namesAsBefore, let previous {
-                    namesAsBefore = count < previous.members.count
-                        && Int(previous.members[count].keyLength) == keyEnd - keyStart
-                        && memcmp(base + keyStart, previous.bytes.baseAddress! + Int(previous.members[count].keyStart), keyEnd - keyStart) == 0
-                }
-                try cursor.memberColon()
-                let valueStart = cursor.position
-                var plainString = false
-                if valueStart < cursor.count && base[valueStart] == UInt8(ascii: "\"") {
-                    let shape = try cursor.skipString()
-                    plainString = shape.ascii && !shape.escaped
-                } else {
-                    try cursor.skipValue(depth: 1)
-                }
-                if count >= limits.maxContainerCount {
-                    throw ParseError(kind: .tooManyMembers(limits.maxContainerCount), offset: cursor.position)
-                }
-                guard count < table.count else { return .tableFull }
-                (table.baseAddress! + count).initialize(
-                    to: JSONDocument.Member(
-                        keyStart: Int32(keyStart), keyLength: Int32(keyEnd - keyStart), valueStart: Int32(valueStart),
-                        valueEnd: Int32(cursor.position),
-                        fingerprint: cursor.documentFingerprint(keyStart, keyEnd - keyStart),
-                        first: base[valueStart], plainString: plainString))
-                count += 1
-                cursor.skipWhitespace()
-                guard cursor.position < cursor.count else { throw cursor.error("unexpected end of input in an object") }
-                if base[cursor.position] == UInt8(ascii: ",") {
-                    cursor.position += 1
-                    continue
-                }
-                if base[cursor.position] == UInt8(ascii: "}") {
-                    cursor.position += 1
-                    break
-                }
-                throw cursor.error("expected ',' or '}' in an object")
+        // The members `previous` can lend: those at an index both tables have (one bound, worked out once: the
+        // loop compares most members of a batch's tokens, and keeps its values in registers only while few).
+        let lendable = min(previous?.members.count ?? 0, table.count)
+        let end = try cursor.walk(depth: 1, closing: UInt8(ascii: "}")) { (cursor, index) throws(ParseError) -> ObjectScan? in
+            if index < lendable, let previous,
+                let repeated = repeatedMember(previous.members[index], previous.bytes, at: cursor.position, base, buffer.count)
+            {
+                cursor.position = Int(repeated.valueEnd)
+                (table.baseAddress! + index).initialize(to: repeated)
+                return nil
             }
+            guard let member = try scannedMember(&cursor) else { return .otherShape }
+            if namesAsBefore, let previous {
+                let keyStart = Int(member.keyStart), keyLength = Int(member.keyLength)
+                namesAsBefore = index < previous.members.count
+                    && Int(previous.members[index].keyLength) == keyLength
+                    && memcmp(base + keyStart, previous.bytes.baseAddress! + Int(previous.members[index].keyStart), keyLength) == 0
+            }
+            guard index < table.count else {
+                // A member past the item limit is an error before it is a full table: go on, and the walk throws.
+                return index >= limits.maxContainerCount ? nil : .tableFull
+            }
+            (table.baseAddress! + index).initialize(to: member)
+            return nil
+        }
+        let count: Int
+        switch end {
+        case .closed(let items): count = items
+        case .stopped(let stop): return stop
         }
         cursor.skipWhitespace()
         if cursor.position != buffer.count {
             throw ParseError(kind: .syntax("unexpected data after the JSON value"), offset: cursor.position)
         }
         return .members(count, namesAsBefore: namesAsBefore && count == (previous?.members.count ?? -1))
+    }
+
+    /// The member at `cursor` (at its name's opening quote), read in full: where its name and value are, or nil
+    /// when its name has an escape or a non-ASCII byte (its bytes are not its text).
+    ///
+    /// Never inlined: most members of a batch's tokens repeat the previous token's and take `repeatedMember`'s
+    /// path, and `scanObject`'s loop over them keeps its values in registers only while this read (two string
+    /// scans and a nested value) is a call. Measured with callgrind on `verify --batch` (HS256, eighteen claims of
+    /// which three are read here): marked `@inline(__always)`, the scan's item closure grew too big to be
+    /// inlined into `walk` and cost 944 instructions more per token; inlined by hand, about 200 more.
+    @inline(never)
+    private static func scannedMember(_ cursor: inout Cursor) throws(ParseError) -> JSONDocument.Member? {
+        let keyStart = cursor.position + 1
+        let name = try cursor.skipString()
+        guard name.ascii && !name.escaped else { return nil }
+        let keyEnd = cursor.position - 1
+        try cursor.memberColon()
+        let valueStart = cursor.position
+        var plainString = false
+        if valueStart < cursor.count && cursor.bytes[valueStart] == UInt8(ascii: "\"") {
+            let shape = try cursor.skipString()
+            plainString = shape.ascii && !shape.escaped
+        } else {
+            try cursor.skipValue(depth: 1)
+        }
+        return JSONDocument.Member(
+            keyStart: Int32(keyStart), keyLength: Int32(keyEnd - keyStart), valueStart: Int32(valueStart),
+            valueEnd: Int32(cursor.position), fingerprint: cursor.documentFingerprint(keyStart, keyEnd - keyStart),
+            first: cursor.bytes[valueStart], plainString: plainString)
     }
 
     /// `member` of the previous document, moved to `position`, when the bytes there are its bytes and what follows
