@@ -43,22 +43,7 @@ struct JSONDocumentTests {
         let parsed: Result<JSONValue, JSONParser.ParseError>
         do { parsed = .success(try JSONParser.parse(bytes: bytes, limits: limits)) } catch { parsed = .failure(error) }
         // The scanner alone, without the fallback that `JSONDocument.scan` adds.
-        let scanned: Result<JSONParser.ObjectScan, JSONParser.ParseError> = withUnsafeTemporaryAllocation(
-            of: JSONDocument.Member.self, capacity: bytes.count / 5 + 2
-        ) { table in
-            do throws(JSONParser.ParseError) {
-                return .success(try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.ParseError) in
-                    guard let previous else { return try JSONParser.scanObject(buffer, limits: limits, into: table) }
-                    let members = UnsafeBufferPointer(
-                        start: previous.withUnsafeMutablePointerToElements { $0 }, count: previous.count)
-                    return try previous.bytes.withUnsafeBufferPointer { (earlier) throws(JSONParser.ParseError) in
-                        try JSONParser.scanObject(buffer, limits: limits, into: table, previous: (earlier, members))
-                    }
-                })
-            } catch {
-                return .failure(error)
-            }
-        }
+        let scanned = scanObject(bytes, limits: limits, tableSize: bytes.count / 5 + 2, previous: previous)
         switch (scanned, parsed) {
         case (.failure(let scanError), .failure(let parseError)):
             #expect(scanError == parseError, "\(label): scan and parse fail differently")
@@ -94,6 +79,28 @@ struct JSONDocumentTests {
             }
             #expect(lazy.members.map(\.key) == expected.members.map(\.key), "\(label): member order")
             #expect(lazy == expected, "\(label): members")
+        }
+    }
+
+    /// `JSONParser.scanObject` into a table of `tableSize` members (`bytes.count / 5 + 2` always holds them),
+    /// lent `previous`'s members when given.
+    static func scanObject(_ bytes: [UInt8], limits: JSONParser.Limits, tableSize: Int, previous: JSONDocument?)
+        -> Result<JSONParser.ObjectScan, JSONParser.ParseError>
+    {
+        withUnsafeTemporaryAllocation(of: JSONDocument.Member.self, capacity: max(1, tableSize)) { storage in
+            let table = UnsafeMutableBufferPointer(rebasing: storage[..<tableSize])
+            do throws(JSONParser.ParseError) {
+                return .success(try bytes.withUnsafeBufferPointer { (buffer) throws(JSONParser.ParseError) in
+                    guard let previous else { return try JSONParser.scanObject(buffer, limits: limits, into: table) }
+                    let members = UnsafeBufferPointer(
+                        start: previous.withUnsafeMutablePointerToElements { $0 }, count: previous.count)
+                    return try previous.bytes.withUnsafeBufferPointer { (earlier) throws(JSONParser.ParseError) in
+                        try JSONParser.scanObject(buffer, limits: limits, into: table, previous: (earlier, members))
+                    }
+                })
+            } catch {
+                return .failure(error)
+            }
         }
     }
 

@@ -119,8 +119,10 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     var hasDuplicates: Bool { fields.pointee.hasDuplicates }
     var duplicatesUnknown: Bool { fields.pointee.duplicatesUnknown }
 
-    /// The object in `bytes`, or nil when `bytes` is valid JSON that is not an object of plain names (the caller
-    /// then parses it in full). Throws what `JSONParser.parse` throws for invalid JSON, with its message.
+    /// The object in `bytes`, or nil when `bytes` is not an object of plain names (the caller then parses it in
+    /// full). Throws what `JSONParser.parse` throws for invalid JSON, with its message, except where the scan hands
+    /// over before it reaches the error (a document that does not open with '{', a name with an escape or a
+    /// non-ASCII byte, a depth limit of 0): the full parse after that nil reports it.
     static func scan(_ bytes: [UInt8], limits: JSONParser.Limits, previous: JSONDocument? = nil) throws(JSONParser.ParseError)
         -> JSONDocument?
     {
