@@ -14,7 +14,13 @@ struct BatchRunnerTests {
         var fds: [Int32] = [0, 0]
         jwtaudit_pipe_cloexec(&fds)
         let writeEnd = fds[1]
-        let thread = Thread { 
+        let thread = Thread {
+            // A test may close the read end before everything is written (a run stopped early, descriptors closed
+            // at a test's end): the write then fails with EPIPE. SIGPIPE would end the whole test process.
+            var pipe = sigset_t()
+            sigemptyset(&pipe)
+            sigaddset(&pipe, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipe, nil)
             var offset = 0
             while offset < bytes.count {
                 let n = bytes[offset...].withUnsafeBytes { Glibc.write(writeEnd, $0.baseAddress, $0.count) }

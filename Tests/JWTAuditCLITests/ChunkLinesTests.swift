@@ -91,4 +91,20 @@ struct ChunkLinesTests {
         #expect(before.subtracting([held]).isSubset(of: after), "blocks no token holds were not reused")
         #expect(token.text == text)
     }
+
+    /// The blocks of a burst of long lines are not kept for the short lines after them: memory goes back to what the
+    /// short lines need.
+    @Test func theBlocksOfLongLinesAreNotKeptForShortOnes() {
+        var lines = ChunkLines()
+        let long = [UInt8](repeating: UInt8(ascii: "a"), count: 200_000)
+        for number in 1...10 { long.withUnsafeBufferPointer { lines.append(line: $0, number: number) } }
+        lines.finish()
+        #expect(lines.blocks.allSatisfy { $0.capacity >= 200_000 })
+        lines.removeAll()
+        let short = [UInt8](repeating: UInt8(ascii: "b"), count: 900)
+        for number in 1...80 { short.withUnsafeBufferPointer { lines.append(line: $0, number: number) } }
+        lines.finish()
+        #expect(lines.blocks.count == 10)
+        #expect(lines.blocks.allSatisfy { $0.capacity <= 2 * ChunkLines.blockCapacity }, "\(lines.blocks.map(\.capacity))")
+    }
 }

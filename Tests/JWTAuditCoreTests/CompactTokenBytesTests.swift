@@ -120,9 +120,14 @@ struct CompactTokenBytesTests {
         TextBlock.reuse(&block, capacity: 4096)
         #expect(ObjectIdentifier(block) == free)
         #expect(block.count == 0)
-        // A block too small for what is asked is replaced.
+        // A block too small for what is asked is replaced, and so is one more than twice as large.
         TextBlock.reuse(&block, capacity: 8192)
         #expect(ObjectIdentifier(block) != free && block.capacity >= 8192)
+        let large = ObjectIdentifier(block)
+        TextBlock.reuse(&block, capacity: 4096)
+        #expect(ObjectIdentifier(block) == large, "a block twice as large as asked is kept")
+        TextBlock.reuse(&block, capacity: 4095)
+        #expect(ObjectIdentifier(block) != large && block.capacity == 4095, "a block over twice as large as asked is kept")
     }
 
     @Test func aBlockTakesWhatFitsAndRefusesTheRest() {

@@ -36,15 +36,15 @@ let batchInterrupted = Atomic<Bool>(false)
 /// A chunk ends at 1,024 lines per worker or 16 MiB of text, whichever comes first, or as soon as the input pauses
 /// (the writer has not sent the next line yet), so a stream is answered line by line.
 ///
-/// With one job the calling thread reads, judges and writes each chunk in turn. With more, the run is a pipeline of two
-/// chunks: `jobs` threads of a `WorkerPool` judge chunk N while the calling thread reads chunk N + 1, then writes chunk
-/// N while N + 1 is judged. Reading (read(2) and a copy of each line; when this was measured, a UTF-8 check and a
-/// String per line too) and writing were about 6% of a chunk's time; done between chunks by the calling thread as
+/// With one job the calling thread reads, judges and writes each chunk in turn. With more, the run is a pipeline of
+/// two chunks: `jobs` threads of a `WorkerPool` judge chunk N while the calling thread reads chunk N + 1, then writes
+/// chunk N while N + 1 is judged. Reading (read(2) and a copy of each line; when this was measured, a UTF-8 check and
+/// a String per line too) and writing were about 6% of a chunk's time; done between chunks by the calling thread as
 /// worker 0, they left the other core idle for it (`--jobs 2` scaled 1.87x where `openssl speed -multi 2` scales
-/// 1.96x). Only one chunk is judged at a time, so a worker's state (`worker` in `verify`) still has one user. Within a
-/// chunk the workers take lines a take at a time (up to eight that share a block, `ChunkLines`) from a shared counter
-/// rather than a fixed share each: the thread that
-/// shares its core with the reader then judges fewer lines instead of making the others wait for it at the chunk's end.
+/// 1.96x). Only one chunk is judged at a time, so a worker's state (`worker` in `verify`) still has one user. Within
+/// a chunk the workers take lines a take at a time (up to eight that share a block, `ChunkLines`) from a shared
+/// counter rather than a fixed share each: the thread that shares its core with the reader then judges fewer lines
+/// instead of making the others wait for it at the chunk's end.
 struct BatchRunner {
     struct Summary: Sendable {
         var total = 0

@@ -49,9 +49,11 @@ public final class TextBlock: @unchecked Sendable {
     }
 
     /// An empty block of at least `capacity` bytes in `block`: the same one emptied when nothing else holds it (no
-    /// token parsed from it is alive), else a new one, the old one left to whoever still holds it.
+    /// token parsed from it is alive), else a new one, the old one left to whoever still holds it. A block more than
+    /// twice as large as asked is not kept either: the blocks of a burst of long lines would otherwise hold their
+    /// memory for the rest of the run.
     public static func reuse(_ block: inout TextBlock, capacity: Int) {
-        if isKnownUniquelyReferenced(&block) && block.capacity >= capacity {
+        if isKnownUniquelyReferenced(&block) && block.capacity >= capacity && block.capacity <= 2 * max(1, capacity) {
             block.counter.pointee = 0
         } else {
             block = TextBlock(capacity: capacity)
