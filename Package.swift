@@ -29,7 +29,9 @@ let strict: [SwiftSetting] = [
 /// - `--symbol-ordering-file link/startup.order` puts the functions a cold run executes together in the code, where
 ///   a cold `verify` touches 31 windows of 64 KiB instead of 56 (the kernel maps code a window per page fault):
 ///   page faults 468 -> 427, and 1.22 -> 1.10 of the C reference's time in 300 runs taking turns (issue 22).
-///   `link/startup-order.sh` regenerates the list; a stale one only orders less. `--no-warn-symbol-ordering`:
+///   The functions a batch runs once per token come first, together: a token's 90 KB of code then sits on 39 pages
+///   rather than 97, and an RS256 batch runs 1% faster. `link/startup-order.sh` regenerates the list; a stale one
+///   only orders less. `--no-warn-symbol-ordering`:
 ///   the list names functions of every command, and some are inlined away in a given build.
 /// The linker is the toolchain's lld: GNU ld has no ordering by symbol, gold no DT_RELR.
 let packageRoot = String(#filePath.dropLast("Package.swift".count))
