@@ -100,6 +100,12 @@ struct LineReaderTextTests {
     }
 }
 
+extension LineReader {
+    static func text(of bytes: [UInt8]) -> Result<String, NotText> {
+        bytes.withUnsafeBufferPointer { text(of: $0) }
+    }
+}
+
 extension Result where Failure == LineReader.NotText {
     var failureReason: String? {
         if case .failure(let notText) = self { return notText.reason }

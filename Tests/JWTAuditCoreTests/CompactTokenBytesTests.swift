@@ -14,7 +14,7 @@ struct CompactTokenBytesTests {
     static func parse(
         bytes: [UInt8], limits: CompactToken.Limits = .default, reusingHeaderOf previous: CompactToken?
     ) throws(JWTAuditError) -> CompactToken {
-        let block = TextBlock.make(capacity: bytes.count + 3)
+        let block = TextBlock(capacity: bytes.count + 3)
         _ = [UInt8](".x.".utf8).withUnsafeBytes { block.append($0) }
         let range = bytes.withUnsafeBytes { block.append($0) }!
         return try CompactToken.parse(range, in: block, limits: limits, reusingHeaderOf: previous)
@@ -105,7 +105,7 @@ struct CompactTokenBytesTests {
     /// storage, for as long as the token lives.
     @Test func aBlockIsReusedOnlyWhenNoTokenHoldsIt() throws {
         let text = Self.seeds[0].text
-        var block = TextBlock.make(capacity: 4096)
+        var block = TextBlock(capacity: 4096)
         let range = Array(text.utf8).withUnsafeBytes { block.append($0) }!
         var token: CompactToken? = try CompactToken.parse(range, in: block, reusingHeaderOf: nil)
         let held = ObjectIdentifier(block)
@@ -131,7 +131,7 @@ struct CompactTokenBytesTests {
     }
 
     @Test func aBlockTakesWhatFitsAndRefusesTheRest() {
-        let block = TextBlock.make(capacity: 10)
+        let block = TextBlock(capacity: 10)
         let room = block.capacity
         #expect(room >= 10)
         #expect([UInt8](repeating: 1, count: room - 4).withUnsafeBytes { block.append($0) } == 0..<(room - 4))

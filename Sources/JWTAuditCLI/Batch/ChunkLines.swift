@@ -41,9 +41,10 @@ struct ChunkLines: Sendable {
     private(set) var byteCount = 0
     /// Blocks of earlier chunks, to be reused.
     private var spare: [TextBlock] = []
-    /// Items in the open take, and its block once a line is in it.
-    private var inTake = 0
+    /// The open take's block, once a line is in it.
     private var takeBlock: Int?
+    /// Items in the open take: those after the last closed one.
+    private var inTake: Int { items.count - (takeEnds.last ?? 0) }
 
     init(capacity: Int = 0) {
         items.reserveCapacity(capacity)
@@ -76,30 +77,21 @@ struct ChunkLines: Sendable {
 
     /// Copies a line in, at the end.
     mutating func append(line bytes: UnsafeBufferPointer<UInt8>, number: Int) {
-        if inTake == Self.linesPerTake {
-            closeTake()
-        } else if let open = takeBlock, blocks[open].capacity - blocks[open].count < bytes.count {
+        if inTake == Self.linesPerTake || takeBlock.map({ blocks[$0].capacity - blocks[$0].count < bytes.count }) == true {
             closeTake()
         }
-        let block: Int
-        if let open = takeBlock {
-            block = open
-        } else {
-            block = openBlock(capacity: max(Self.blockCapacity, bytes.count))
-            takeBlock = block
-        }
+        let block = takeBlock ?? openBlock(capacity: max(Self.blockCapacity, bytes.count))
+        takeBlock = block
         guard let range = blocks[block].append(UnsafeRawBufferPointer(bytes)) else {
             preconditionFailure("a line longer than its new block")
         }
         items.append(.line(block: block, range: range, number: number))
-        inTake += 1
         byteCount += bytes.count
     }
 
     mutating func append(unreadable number: Int, reason: String) {
         if inTake == Self.linesPerTake { closeTake() }
         items.append(.unreadable(number: number, reason: reason))
-        inTake += 1
     }
 
     /// Closes the last take: the chunk is complete and about to be judged.
@@ -112,18 +104,16 @@ struct ChunkLines: Sendable {
         spare.append(contentsOf: blocks)
         blocks.removeAll(keepingCapacity: true)
         byteCount = 0
-        inTake = 0
         takeBlock = nil
     }
 
     private mutating func closeTake() {
         if inTake > 0 { takeEnds.append(items.count) }
-        inTake = 0
         takeBlock = nil
     }
 
     private mutating func openBlock(capacity: Int) -> Int {
-        var block = spare.popLast() ?? TextBlock.make(capacity: capacity)
+        var block = spare.popLast() ?? TextBlock(capacity: capacity)
         TextBlock.reuse(&block, capacity: capacity)
         blocks.append(block)
         return blocks.count - 1

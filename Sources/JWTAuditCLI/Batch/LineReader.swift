@@ -68,10 +68,6 @@ struct LineReader {
         return .success(text)
     }
 
-    static func text(of bytes: [UInt8]) -> Result<String, NotText> {
-        bytes.withUnsafeBufferPointer { text(of: $0) }
-    }
-
     /// The bytes of the line in `range` of the buffer, lent until the next call.
     private func line(_ range: Range<Int>) -> Line {
         .bytes(UnsafeBufferPointer(start: buffer.base + range.lowerBound, count: range.count), number: lineNumber)

@@ -32,6 +32,14 @@ public final class CompactToken: Sendable {
     enum Text: Sendable {
         case string(String)
         case block(TextBlock, Range<Int>)
+
+        /// Calls `body` with the text's bytes, borrowed where they are.
+        func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            switch self {
+            case .string(var text): return try text.withUTF8(body)
+            case .block(let block, let range): return try body(block[range])
+            }
+        }
     }
 
     public let kind: Kind
@@ -47,10 +55,7 @@ public final class CompactToken: Sendable {
 
     /// Calls `body` with the compact text's bytes, borrowed from the token's own storage.
     func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        switch storage {
-        case .string(var text): return try text.withUTF8(body)
-        case .block(let block, let range): return try body(block[range])
-        }
+        try storage.withBytes(body)
     }
     /// The protected header, members in the token's order.
     public let header: JSONObject
@@ -196,7 +201,7 @@ public final class CompactToken: Sendable {
         -> CompactToken
     {
         // Work on the text's own storage: no copy of the token, no per-byte bounds checks.
-        let result = withBytes(of: text) { bytes -> Result<CompactToken, JWTAuditError> in
+        let result = text.withBytes { bytes -> Result<CompactToken, JWTAuditError> in
             do throws(JWTAuditError) {
                 if bytes.count > limits.maxTokenBytes {
                     throw JWTAuditError(
@@ -209,13 +214,6 @@ public final class CompactToken: Sendable {
             }
         }
         return try result.get()
-    }
-
-    private static func withBytes<R>(of text: Text, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        switch text {
-        case .string(var string): string.withUTF8(body)
-        case .block(let block, let range): body(block[range])
-        }
     }
 
     /// True when this token's header segment is exactly `segment`.

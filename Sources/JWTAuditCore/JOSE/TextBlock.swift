@@ -12,16 +12,14 @@ public final class TextBlock: @unchecked Sendable {
     private let storage: UnsafeMutableRawPointer
     public let capacity: Int
 
-    private init(capacity: Int) {
+    /// An empty block of at least `capacity` bytes.
+    public init(capacity: Int) {
         self.capacity = max(1, capacity)
         storage = .allocate(byteCount: MemoryLayout<Int>.stride + self.capacity, alignment: MemoryLayout<Int>.alignment)
         storage.initializeMemory(as: Int.self, to: 0)
     }
 
     deinit { storage.deallocate() }
-
-    /// An empty block of at least `capacity` bytes.
-    public static func make(capacity: Int) -> TextBlock { TextBlock(capacity: capacity) }
 
     private var counter: UnsafeMutablePointer<Int> { storage.assumingMemoryBound(to: Int.self) }
     private var bytes: UnsafeMutablePointer<UInt8> {
