@@ -82,6 +82,8 @@ let package = Package(
         ),
         // A one-word lock for a ManagedBuffer's header (JSONDocument's value cache), inlined into Swift.
         .target(name: "CWordLock"),
+        // Strict base64url's vector step: whole 32-character blocks with AVX2, chosen at run time (Base64URL).
+        .target(name: "CBase64"),
         // POSIX calls Swift's Glibc module leaves out (pipe2).
         .target(name: "CPosix"),
         // What only the build command knows: the git commit (see `buildCommit`).
@@ -92,7 +94,7 @@ let package = Package(
         // The shared core: no argv, no printing, no clock, no network.
         .target(
             name: "JWTAuditCore",
-            dependencies: ["COpenSSL", "COpenSSLShims", "CZlibShim", "CWordLock"],
+            dependencies: ["COpenSSL", "COpenSSLShims", "CZlibShim", "CWordLock", "CBase64"],
             swiftSettings: strict
         ),
         // Everything argv- and stdout-shaped.

@@ -1,8 +1,9 @@
 import Testing
 @testable import JWTAuditCore
 
-/// The four-characters-per-step decoder must accept exactly what the one-character-at-a-time reference accepts,
-/// decode it to the same bytes, and (through `decode`) fail with the same error kind and offset.
+/// The fast decoder (32-character vector blocks where the CPU has AVX2, then four characters per step) must accept
+/// exactly what the one-character-at-a-time reference accepts, decode it to the same bytes, and (through `decode`)
+/// fail with the same error kind and offset. Base64URLVectorTests checks the vector step itself.
 @Suite("Base64url fast path agrees with the reference decoder")
 struct Base64URLFastPathTests {
 
