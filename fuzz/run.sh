@@ -12,22 +12,25 @@ targets=(token json jwk pem policy-xml jwe decryption-key bicep terraform arm ya
 
 build() {
   local stamp="$out/stamp" newest
-  newest=$(find Sources/JWTAuditCore Sources/COpenSSLShims Sources/CZlibShim Sources/CWordLock fuzz/targets -newer "$stamp" -type f 2>/dev/null | head -1 || true)
+  newest=$(find Sources/JWTAuditCore Sources/COpenSSLShims Sources/CZlibShim Sources/CWordLock Sources/CBase64 fuzz/targets -newer "$stamp" -type f 2>/dev/null | head -1 || true)
   if [ -x "$out/fuzz-jwtaudit" ] && [ -f "$stamp" ] && [ -z "$newest" ]; then return; fi
   echo "fuzz: building the harness (core + targets, ASan + libFuzzer)..." >&2
   cat > "$out/modules/module.modulemap" <<MAP
 module COpenSSLShims { header "$root/Sources/COpenSSLShims/include/COpenSSLShims.h" export * }
 module CZlibShim { header "$root/Sources/CZlibShim/include/CZlibShim.h" export * }
 module CWordLock { header "$root/Sources/CWordLock/include/CWordLock.h" export * }
+module CBase64 { header "$root/Sources/CBase64/include/CBase64.h" export * }
 MAP
   clang -c -g -O1 -fsanitize=fuzzer-no-link,address -I Sources/COpenSSLShims/include \
     Sources/COpenSSLShims/shims.c -o "$out/shims.o"
   clang -c -g -O1 -fsanitize=fuzzer-no-link,address -I Sources/CZlibShim/include \
     Sources/CZlibShim/zlib_shim.c -o "$out/zlib_shim.o"
+  clang -c -g -O1 -fsanitize=fuzzer-no-link,address -I Sources/CBase64/include \
+    Sources/CBase64/base64url_blocks.c -o "$out/base64url_blocks.o"
   # shellcheck disable=SC2046
   swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name JWTAuditCore \
     -I Sources/COpenSSL -I "$out/modules" \
-    $(find Sources/JWTAuditCore -name '*.swift' | sort) fuzz/targets/*.swift "$out/shims.o" "$out/zlib_shim.o" -lcrypto -ldl \
+    $(find Sources/JWTAuditCore -name '*.swift' | sort) fuzz/targets/*.swift "$out/shims.o" "$out/zlib_shim.o" "$out/base64url_blocks.o" -lcrypto -ldl \
     -o "$out/fuzz-jwtaudit" 2> >(grep -v 'Cannot export local symbol' >&2)
   touch "$stamp"
 }
