@@ -55,6 +55,11 @@ def batch(alg, jobs, pin=None, extra=()):
     return a.count / dt
 
 
+def floor_cmd(alg, pin=None):
+    """The C floor (floor_verify.c): the same lines, checks and prepared libcrypto calls as a batch."""
+    return (["taskset", "-c", str(pin)] if pin is not None else []) + [f"{W}/floor_verify", alg, f"{W}/{alg}.key", ISS[1], ISS[3]]
+
+
 def peak_rss_kib(cmd, stdin_path=None):
     full = ["/usr/bin/time", "-f", "%M"] + cmd
     with open(stdin_path or os.devnull, "rb") as f:
@@ -131,7 +136,7 @@ def cost_table():
     targets = {"HS256": 1.5, "RS256": 1.05, "ES256": 1.05, "EdDSA": 1.05}
     for alg in ("HS256", "RS256", "ES256", "EdDSA"):
         ours = per_token_cost([stripped, "verify", "--batch", "--jobs", "1"] + key_args(alg) + ISS, alg)
-        floor = per_token_cost([f"{W}/floor_verify", alg, f"{W}/{alg}.key", ISS[1], ISS[3]], alg)
+        floor = per_token_cost(floor_cmd(alg), alg)
         ratio = ours[0] / floor[0]
         print(f"{alg:7} {ours[0]:12,.0f} {floor[0]:10,.0f} {ratio:6.3f} {'<= %.2f' % targets[alg]:>7} "
               f"{'met' if ratio <= targets[alg] else 'NOT MET':7}  {ours[1]:8.1f} {floor[1]:10.1f} {ours[1] - floor[1]:7.1f}",
@@ -156,6 +161,14 @@ def row(name, ours, ref, unit, target, higher_is_better=True):
 
 print(f"jwtaudit benchmark: {a.count} tokens per batch, {a.cores} cores, {time.strftime('%Y-%m-%d')}", flush=True)
 
+def floor_batch(alg, pin=None):
+    """The C floor over the same file as the batch."""
+    with open(f"{W}/{alg}.tokens", "rb") as f:
+        t0 = time.perf_counter()
+        subprocess.run(floor_cmd(alg, pin), stdin=f, stdout=subprocess.DEVNULL, check=True)
+        return a.count / (time.perf_counter() - t0)
+
+
 def floor_batch_all_cores(alg):
     """The C floor on every core at once, one process pinned to each, each over the whole file: row 2's ceiling,
     as `openssl speed -multi` is one process per core too."""
@@ -163,8 +176,7 @@ def floor_batch_all_cores(alg):
     t0 = time.perf_counter()
     for core in range(a.cores):
         with open(f"{W}/{alg}.tokens", "rb") as f:
-            procs.append(subprocess.Popen(["taskset", "-c", str(core), f"{W}/floor_verify", alg, f"{W}/{alg}.key",
-                                           ISS[1], ISS[3]], stdin=f, stdout=subprocess.DEVNULL))
+            procs.append(subprocess.Popen(floor_cmd(alg, core), stdin=f, stdout=subprocess.DEVNULL))
     for p in procs:
         if p.wait() != 0:
             sys.exit("floor_verify failed")
@@ -184,15 +196,6 @@ row("EdDSA batch, --jobs 1, core 0", best(batch, "EdDSA", 1, pin=0), best(ec_ver
 hs_ours = best(batch, "HS256", 1, pin=0)
 hs_ref = best(hmac_per_s, 0)
 rows.append(("HS256 batch, --jobs 1, core 0", hs_ours, hs_ref, "verify/s", hs_ours / hs_ref, "report", f"overhead {1e6 / hs_ours - 1e6 / hs_ref:.2f} us/token"))
-
-
-def floor_batch(alg, pin=None):
-    """The C floor (floor_verify.c) over the same file: the same lines, checks and prepared libcrypto calls."""
-    cmd = (["taskset", "-c", str(pin)] if pin is not None else []) + [f"{W}/floor_verify", alg, f"{W}/{alg}.key", ISS[1], ISS[3]]
-    with open(f"{W}/{alg}.tokens", "rb") as f:
-        t0 = time.perf_counter()
-        subprocess.run(cmd, stdin=f, stdout=subprocess.DEVNULL, check=True)
-        return a.count / (time.perf_counter() - t0)
 
 
 row("HS256 batch vs the C floor, core 0", hs_ours, best(floor_batch, "HS256", 0), "tokens/s", 0.50)
