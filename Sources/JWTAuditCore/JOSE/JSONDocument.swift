@@ -38,20 +38,22 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         var plainString: Bool
     }
 
-    /// Everything but the member table. All constant after `scan`, except `cache`, which is read and written only
-    /// with `lock` held (that is what makes the class safe to send).
+    /// Everything but the member table. All constant once `scan` has returned the document (`complete` sets the
+    /// table's fields one by one, before anyone else can see it: assigning a whole new `Fields` copied and destroyed
+    /// the bytes and the cache), except `cache`, which is read and written only with `lock` held (that is what makes
+    /// the class safe to send).
     public struct Fields {
         /// The document, as decoded.
         let bytes: [UInt8]
-        let count: Int
+        var count: Int
         let limits: JSONParser.Limits
         /// Hash slots over the names (`JSONObject`'s scheme: one byte per slot, 0 or 1 + a member's index, the
         /// last member of a name winning), when every name fits (`JSONObject.hashedLimit`); else lookups scan.
-        let slots: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-        let hashed: Bool
+        var slots: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+        var hashed: Bool
         /// Two members have one name (known only for hashed documents; `duplicatesUnknown` otherwise).
-        let hasDuplicates: Bool
-        let duplicatesUnknown: Bool
+        var hasDuplicates: Bool
+        var duplicatesUnknown: Bool
         /// `CWordLock`'s word: 0 free, 1 held.
         var lock: UInt32 = 0
         var cache = Cache()
@@ -99,17 +101,13 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
 
     /// Runs `body` on the cache with the lock held.
     private func withCache<R>(_ body: (inout Cache) -> R) -> R {
-        withUnsafeMutablePointerToHeader { fields in
-            let lock = UnsafeMutableRawPointer(fields).advanced(by: Self.lockOffset).assumingMemoryBound(to: UInt32.self)
-            jwtaudit_word_lock(lock)
-            defer { jwtaudit_word_unlock(lock) }
-            return body(&fields.pointee.cache)
-        }
+        let fields = self.fields
+        // The lock's address, straight from the header's (a `static let` offset was a `swift_once` per read).
+        let lock = withUnsafeMutablePointer(to: &fields.pointee.lock) { $0 }
+        jwtaudit_word_lock(lock)
+        defer { jwtaudit_word_unlock(lock) }
+        return body(&fields.pointee.cache)
     }
-
-    private static let lockOffset = MemoryLayout<Fields>.offset(of: \Fields.lock)!
-
-    private static let slotsOffset = MemoryLayout<Fields>.offset(of: \Fields.slots)!
 
     /// The fields, read in place: `header` would copy all of them (and check exclusive access) on every read.
     private var fields: UnsafeMutablePointer<Fields> { withUnsafeMutablePointerToHeader { $0 } }
@@ -221,24 +219,28 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
             }
         }
         let fields = self.fields
-        fields.pointee = Fields(
-            bytes: fields.pointee.bytes, count: count, limits: fields.pointee.limits, slots: table, hashed: hashed,
-            hasDuplicates: duplicates, duplicatesUnknown: !hashed)
+        fields.pointee.count = count
+        fields.pointee.slots = table
+        fields.pointee.hashed = hashed
+        fields.pointee.hasDuplicates = duplicates
+        fields.pointee.duplicatesUnknown = !hashed
         guard let previous else { return }
         let earlierMembers = previous.members
-        let earlierBytes = previous.bytes
-        let bytes = fields.pointee.bytes
-        var lent = Cache()
-        previous.withCache { earlier in
-            earlier.forEach { index, value in
-                if Int(index) < count && Int(index) < earlierMembers.count,
-                    Self.sameMember(members[Int(index)], bytes, earlierMembers[Int(index)], earlierBytes)
-                {
-                    lent.insert(index, value)
+        // No other thread can see this document yet: its cache is written without its lock.
+        let cache = withUnsafeMutablePointer(to: &fields.pointee.cache) { $0 }
+        fields.pointee.bytes.withUnsafeBufferPointer { bytes in
+            previous.fields.pointee.bytes.withUnsafeBufferPointer { earlierBytes in
+                previous.withCache { earlier in
+                    earlier.forEach { index, value in
+                        if Int(index) < count && Int(index) < earlierMembers.count,
+                            Self.sameMember(members[Int(index)], bytes, earlierMembers[Int(index)], earlierBytes)
+                        {
+                            cache.pointee.insert(index, value)
+                        }
+                    }
                 }
             }
         }
-        fields.pointee.cache = lent
     }
 
     /// The member table, borrowed.
@@ -275,11 +277,12 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     private func index(of key: String, print: UInt64) -> Int? {
         let exact = JSONObject.fingerprintIsExact(print)
         let fields = self.fields
+        let slots = UnsafeRawPointer(withUnsafeMutablePointer(to: &fields.pointee.slots) { $0 })
         return withMembers { table -> Int? in
             if fields.pointee.hashed {
                 var probe = JSONObject.hash(print)
                 while true {
-                    let entry = Int(UnsafeRawPointer(fields).load(fromByteOffset: Self.slotsOffset + probe, as: UInt8.self))
+                    let entry = Int(slots.load(fromByteOffset: probe, as: UInt8.self))
                     if entry == 0 { return nil }
                     if table[entry - 1].fingerprint == print && (exact || named(table[entry - 1], key)) { return entry - 1 }
                     probe = (probe + 1) & (JSONObject.slotCount - 1)
@@ -306,9 +309,9 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         case UInt8(ascii: "f"): return .bool(false)
         case UInt8(ascii: "n"): return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            return .number(JSONNumber(text: bytes.withUnsafeBufferPointer { Self.text($0.baseAddress! + start, length) }))
+            return .number(JSONNumber(text: withBytes { Self.text($0 + start, length) }))
         case UInt8(ascii: "\"") where member.plainString && length <= 17:
-            return .string(bytes.withUnsafeBufferPointer { Self.text($0.baseAddress! + start + 1, length - 2) })
+            return .string(withBytes { Self.text($0 + start + 1, length - 2) })
         default: break
         }
         if let cached = withCache({ $0.find(Int32(index)) }) { return cached }
@@ -323,6 +326,11 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         }
         withCache { $0.insert(Int32(index), value) }
         return value
+    }
+
+    /// Calls `body` with the document's first byte, borrowed in place (`bytes` would retain and release the array).
+    private func withBytes<R>(_ body: (UnsafePointer<UInt8>) -> R) -> R {
+        fields.pointee.bytes.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     /// A String of ASCII bytes: up to 15 (stored inline, no allocation) built in place.
@@ -379,16 +387,14 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     }
 
     /// The same name and the same value bytes, in two documents.
-    private static func sameMember(_ a: Member, _ aBytes: [UInt8], _ b: Member, _ bBytes: [UInt8]) -> Bool {
+    private static func sameMember(
+        _ a: Member, _ x: UnsafeBufferPointer<UInt8>, _ b: Member, _ y: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
         let aValue = Int(a.valueEnd - a.valueStart)
         guard a.keyLength == b.keyLength, a.fingerprint == b.fingerprint, aValue == Int(b.valueEnd - b.valueStart) else {
             return false
         }
-        return aBytes.withUnsafeBufferPointer { x in
-            bBytes.withUnsafeBufferPointer { y in
-                memcmp(x.baseAddress! + Int(a.keyStart), y.baseAddress! + Int(b.keyStart), Int(a.keyLength)) == 0
-                    && memcmp(x.baseAddress! + Int(a.valueStart), y.baseAddress! + Int(b.valueStart), aValue) == 0
-            }
-        }
+        return memcmp(x.baseAddress! + Int(a.keyStart), y.baseAddress! + Int(b.keyStart), Int(a.keyLength)) == 0
+            && memcmp(x.baseAddress! + Int(a.valueStart), y.baseAddress! + Int(b.valueStart), aValue) == 0
     }
 }
