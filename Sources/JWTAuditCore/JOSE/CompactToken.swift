@@ -106,6 +106,30 @@ public final class CompactToken: Sendable {
             headerLimits: headerLimits, headerFacts: headerFacts)
     }
 
+    /// A JWS whose signature segment is decoded into the token as it is made (`SignatureBytes.init(decoding:)`);
+    /// the caller drops it when that segment is not strict base64url (`signatureBytes.isDecoded`). Not a failable
+    /// init: one that may fail keeps the caller's references to everything it stores alive until it has not
+    /// failed, a retain and a release more for each.
+    init(
+        jws text: Text, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8],
+        signatureSegment: UnsafeBufferPointer<UInt8>, signingInputLength: Int, claims: JSONObject?,
+        claimsProblem: String?, headerSegmentLength: Int, headerLimits: JSONParser.Limits, headerFacts: HeaderFacts?
+    ) {
+        self.headerFacts = headerFacts ?? HeaderFacts(header)
+        self.kind = .jws
+        self.storage = text
+        self.header = header
+        self.headerBytes = headerBytes
+        self.payloadBytes = payloadBytes
+        self.signatureBytes = SignatureBytes(decoding: signatureSegment)
+        self.signingInputLength = signingInputLength
+        self.claims = claims
+        self.claimsProblem = claimsProblem
+        self.isDecrypted = false
+        self.headerSegmentLength = headerSegmentLength
+        self.headerLimits = headerLimits
+    }
+
     init(
         kind: Kind, text: Text, header: JSONObject, headerBytes: [UInt8], payloadBytes: [UInt8],
         signatureBytes: SignatureBytes,
@@ -329,16 +353,13 @@ public final class CompactToken: Sendable {
         }
 
         let payloadBytes = try decode(1)
-        // The signature is decoded into the token itself (`SignatureBytes`); the array decoder runs only to say
-        // what is wrong with a segment that is not canonical.
-        let signatureRange = range(2)
-        var signature = SignatureBytes()
-        guard signature.decode(UnsafeBufferPointer(rebasing: bytes[signatureRange])) else {
-            _ = try decode(2)
-            throw JWTAuditError(.malformedToken, "signature segment (segment 3, starting at character \(signatureRange.lowerBound + 1)): not strict base64url")
-        }
+        // The signature is decoded into the token itself as it is made (`SignatureBytes`), after the claims are
+        // read; a signature segment that is not canonical is still the error reported before anything the claims
+        // say. The array decoder runs only to say what is wrong with it.
+        let signatureSegment = UnsafeBufferPointer(rebasing: bytes[range(2)])
         var claims: JSONObject?
         var claimsProblem: String?
+        var claimsLimit: JWTAuditError?
         do {
             // Read lazily (`JSONDocument`): validated in full now, values built when asked. The previous token's
             // document lends the values this one repeats byte for byte.
@@ -352,15 +373,22 @@ public final class CompactToken: Sendable {
             }
         } catch {
             if error.isLimit {
-                throw JWTAuditError(.limitExceeded, "the payload: \(error)")
+                claimsLimit = JWTAuditError(.limitExceeded, "the payload: \(error)")
+            } else {
+                claimsProblem = payloadBytes.isEmpty ? "the payload is empty" : "the payload is not JSON (\(error))"
             }
-            claimsProblem = payloadBytes.isEmpty ? "the payload is empty" : "the payload is not JSON (\(error))"
         }
-        return CompactToken(
-            kind: .jws, text: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
-            signatureBytes: signature, signingInputLength: dots[1], claims: claims,
-            claimsProblem: claimsProblem, isDecrypted: false, headerSegmentLength: dots[0], headerLimits: limits.json,
+        if let claimsLimit, SignatureBytes(decoding: signatureSegment).isDecoded { throw claimsLimit }
+        let token = CompactToken(
+            jws: text, header: header, headerBytes: headerBytes, payloadBytes: payloadBytes,
+            signatureSegment: signatureSegment, signingInputLength: dots[1], claims: claims,
+            claimsProblem: claimsProblem, headerSegmentLength: dots[0], headerLimits: limits.json,
             headerFacts: headerFacts)
+        guard claimsLimit == nil, token.signatureBytes.isDecoded else {
+            _ = try decode(2)
+            throw JWTAuditError(.malformedToken, "signature segment (segment 3, starting at character \(range(2).lowerBound + 1)): not strict base64url")
+        }
+        return token
     }
 
     private static func parseHeader(_ headerBytes: [UInt8], limits: JSONParser.Limits) throws(JWTAuditError)

@@ -2,7 +2,10 @@
 /// and token: the tokens of one batch share their header (`CompactToken.parse(_:limits:reusingHeaderOf:)` hands
 /// the previous token's header on when the segment is byte for byte the same), and a shared header brings its
 /// facts along. Each is a function of the header alone, so sharing cannot change a result.
-struct HeaderFacts: Sendable {
+///
+/// A class of constants: handing the facts to the next token, and to the checks that read them, is one reference,
+/// where the struct's copies retained and released each of its values (some 300 instructions a token, issue 22).
+final class HeaderFacts: Sendable {
     /// `alg` as found, and what it names when it is a string.
     let alg: JSONValue?
     let algorithm: ParsedAlgorithm?

@@ -11,6 +11,8 @@ struct SignatureBytes: Sendable {
         UInt64, UInt64, UInt64, UInt64
     ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     private var heap: [UInt8]?
+    /// False only for a value `init(decoding:)` could not decode.
+    private(set) var isDecoded = true
 
     init(_ bytes: [UInt8]) {
         count = bytes.count
@@ -45,6 +47,16 @@ struct SignatureBytes: Sendable {
     init() {
         count = 0
         heap = nil
+    }
+
+    /// `segment` decoded as strict base64url, made where it is stored (a token's `init`): a value made first and
+    /// stored after was zeroed twice and copied three times, through the type's outlined copies (issue 22).
+    /// `isDecoded` is false when the segment is not canonical (the token is then not made, and the reference
+    /// decoder says why).
+    init(decoding segment: UnsafeBufferPointer<UInt8>) {
+        count = 0
+        heap = nil
+        isDecoded = decode(segment)
     }
 
     /// The bytes, borrowed.
