@@ -36,6 +36,9 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         var first: UInt8
         /// A string of plain ASCII with no escape: its text is the bytes between its quotes.
         var plainString: Bool
+        /// The previous document's member of the same index, byte for byte from its name to its value
+        /// (`JSONParser.scanObject` took it as it was): its cached value, if any, is this one's.
+        var repeated = false
     }
 
     /// Everything but the member table. All constant once `scan` has returned the document (`complete` sets the
@@ -127,8 +130,12 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         // A claims set has a member per 25-60 bytes: a table of one slot per 20 bytes (at least 16) holds it in the
         // document's own allocation, and the scan writes straight into it. Every member takes at least five bytes
         // (`"":0,`), so a second scan with that many slots always fits, for the rare document that needs it.
+        //
+        // After a previous document, its member count and a few more: the tokens of a batch have about as many
+        // claims each, and the one-per-20-bytes table made the document's allocation larger than malloc's
+        // per-thread cache takes (1,032 bytes), which cost some 500 instructions a token to allocate and free.
         let most = bytes.count / 5 + 2
-        var capacity = min(most, max(16, bytes.count / 20))
+        var capacity = min(most, max(16, previous.map { $0.count + 4 } ?? bytes.count / 20))
         while true {
             switch try scan(bytes, limits: limits, previous: previous, capacity: capacity) {
             case .members(let document): return document
@@ -225,20 +232,11 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         fields.pointee.hasDuplicates = duplicates
         fields.pointee.duplicatesUnknown = !hashed
         guard let previous else { return }
-        let earlierMembers = previous.members
         // No other thread can see this document yet: its cache is written without its lock.
         let cache = withUnsafeMutablePointer(to: &fields.pointee.cache) { $0 }
-        fields.pointee.bytes.withUnsafeBufferPointer { bytes in
-            previous.fields.pointee.bytes.withUnsafeBufferPointer { earlierBytes in
-                previous.withCache { earlier in
-                    earlier.forEach { index, value in
-                        if Int(index) < count && Int(index) < earlierMembers.count,
-                            Self.sameMember(members[Int(index)], bytes, earlierMembers[Int(index)], earlierBytes)
-                        {
-                            cache.pointee.insert(index, value)
-                        }
-                    }
-                }
+        previous.withCache { earlier in
+            earlier.forEach { index, value in
+                if Int(index) < count && members[Int(index)].repeated { cache.pointee.insert(index, value) }
             }
         }
     }
@@ -384,17 +382,5 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
             return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(member.keyStart), base, wanted.count) == 0 }
         }
         return equal ?? (name(of: member) == key)
-    }
-
-    /// The same name and the same value bytes, in two documents.
-    private static func sameMember(
-        _ a: Member, _ x: UnsafeBufferPointer<UInt8>, _ b: Member, _ y: UnsafeBufferPointer<UInt8>
-    ) -> Bool {
-        let aValue = Int(a.valueEnd - a.valueStart)
-        guard a.keyLength == b.keyLength, a.fingerprint == b.fingerprint, aValue == Int(b.valueEnd - b.valueStart) else {
-            return false
-        }
-        return memcmp(x.baseAddress! + Int(a.keyStart), y.baseAddress! + Int(b.keyStart), Int(a.keyLength)) == 0
-            && memcmp(x.baseAddress! + Int(a.valueStart), y.baseAddress! + Int(b.valueStart), aValue) == 0
     }
 }

@@ -695,6 +695,7 @@ extension JSONParser {
         moved.keyStart += shift
         moved.valueStart += shift
         moved.valueEnd += shift
+        moved.repeated = true
         return moved
     }
 
