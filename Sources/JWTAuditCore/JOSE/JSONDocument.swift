@@ -48,6 +48,10 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     public struct Fields {
         /// The document, as decoded.
         let bytes: [UInt8]
+        /// Where `bytes` keeps them: the array is held here, constant, for the document's life, so its storage
+        /// neither moves nor changes. Reading through `bytes` retained and released the array each time, some 40
+        /// instructions a claim read (issue 22).
+        let start: UnsafePointer<UInt8>?
         var count: Int
         let limits: JSONParser.Limits
         /// Hash slots over the names (`JSONObject`'s scheme: one byte per slot, 0 or 1 + a member's index, the
@@ -159,7 +163,7 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         let scanned: Result<Scanned, JSONParser.ParseError> = bytes.withUnsafeBufferPointer { buffer in
             let document = unsafeDowncast(
                 JSONDocument.create(minimumCapacity: capacity) { _ in
-                    Fields(bytes: bytes, count: 0, limits: limits, slots: (0, 0, 0, 0, 0, 0, 0, 0), hashed: false,
+                    Fields(bytes: bytes, start: buffer.baseAddress, count: 0, limits: limits, slots: (0, 0, 0, 0, 0, 0, 0, 0), hashed: false,
                         hasDuplicates: false, duplicatesUnknown: true)
                 }, to: JSONDocument.self)
             do throws(JSONParser.ParseError) {
@@ -328,7 +332,7 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
 
     /// Calls `body` with the document's first byte, borrowed in place (`bytes` would retain and release the array).
     private func withBytes<R>(_ body: (UnsafePointer<UInt8>) -> R) -> R {
-        fields.pointee.bytes.withUnsafeBufferPointer { body($0.baseAddress!) }
+        body(fields.pointee.start!)
     }
 
     /// A String of ASCII bytes: up to 15 (stored inline, no allocation) built in place.
@@ -346,8 +350,8 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
     /// The raw JSON text of member `index`'s value, exactly as the token has it.
     func withRawValue<R>(at index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         let member = members[index]
-        return bytes.withUnsafeBufferPointer { document in
-            body(UnsafeBufferPointer(rebasing: document[Int(member.valueStart)..<Int(member.valueEnd)]))
+        return withBytes { document in
+            body(UnsafeBufferPointer(start: document + Int(member.valueStart), count: Int(member.valueEnd - member.valueStart)))
         }
     }
 
@@ -379,7 +383,7 @@ public final class JSONDocument: ManagedBuffer<JSONDocument.Fields, JSONDocument
         let equal = key.utf8.withContiguousStorageIfAvailable { wanted -> Bool in
             guard wanted.count == Int(member.keyLength) else { return false }
             guard let base = wanted.baseAddress, wanted.count > 0 else { return true }
-            return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(member.keyStart), base, wanted.count) == 0 }
+            return withBytes { memcmp($0 + Int(member.keyStart), base, wanted.count) == 0 }
         }
         return equal ?? (name(of: member) == key)
     }
