@@ -87,8 +87,8 @@ public final class Verifier: Sendable {
     }
 
     /// Runs the plan's checks in order. The signature's checks hand their findings on (the algorithm to the key
-    /// check, the key selection to the signature check); the claim checks read the claims set, or say why there
-    /// is none.
+    /// check, the key selection's outcome to the signature check); the claim checks read the claims set, or say
+    /// why there is none.
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
         checks.reserveCapacity(plan.checks.count + policy.requiredClaims.count)
@@ -156,7 +156,7 @@ public final class Verifier: Sendable {
         _ token: CompactToken, into checks: inout [CheckResult], claimChecks: (CheckID, inout [CheckResult]) -> Void
     ) -> VerificationKey? {
         var algorithm: JWSAlgorithm?
-        var selection: KeySelection?
+        var selected: KeySelection.Outcome?
         var usedKey: VerificationKey?
         let unsignedAccepted = plan.unsignedTokens == .accepted
             && (token.algorithm?.lowercased() == "none" || token.signatureCount == 0)
@@ -170,8 +170,8 @@ public final class Verifier: Sendable {
             case .format: result = formatCheck(token)
             case .claims: result = claimsCheck(token)
             case .algorithm: (result, algorithm) = algorithmCheck(token)
-            case .key: (result, selection) = keyCheck(token, algorithm: algorithm)
-            case .signature: (result, usedKey) = signatureCheck(token, algorithm: algorithm, selection: selection)
+            case .key: (result, selected) = keyCheck(token, algorithm: algorithm)
+            case .signature: (result, usedKey) = signatureCheck(token, algorithm: algorithm, selected: selected)
             case .token, .decryption: continue
             default:
                 claimChecks(check, &checks)
