@@ -14,10 +14,10 @@ struct BatchLineBuffersTests {
                 guard text.hasPrefix("ok") else {
                     return BatchItemResult(jsonLine: "\(number):text:\(text)", valid: false, failedChecks: ["signature"], malformed: false)
                 }
-                let start = lines.pointer[worker].count
-                lines.pointer[worker].raw("\(number):bytes:\(text)")
+                let start = lines.writer(worker).pointee.count
+                lines.writer(worker).pointee.raw("\(number):bytes:\(text)")
                 return BatchItemResult(
-                    jsonLine: "", lineBytes: start..<lines.pointer[worker].count, valid: true, failedChecks: [],
+                    jsonLine: "", lineBytes: start..<lines.writer(worker).pointee.count, valid: true, failedChecks: [],
                     malformed: false)
             },
             unreadable: { number, reason in
@@ -37,6 +37,6 @@ struct BatchLineBuffersTests {
         #expect(summary.valid == 4000)
         #expect(summary.rejected == 1000)
         // Each chunk's lines are dropped once written: the buffers hold no more than the last chunk's.
-        #expect((0..<jobs).allSatisfy { lines.pointer[$0].isEmpty })
+        #expect((0..<jobs).allSatisfy { lines.writer($0).pointee.isEmpty })
     }
 }

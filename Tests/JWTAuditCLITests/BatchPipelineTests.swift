@@ -22,10 +22,10 @@ struct BatchPipelineTests {
                         jsonLine: "\(number):text:\(text)", valid: false, failedChecks: text.hasPrefix("no") ? ["signature", "expiry"] : ["format"],
                         malformed: !text.hasPrefix("no"))
                 }
-                let start = lines.pointer[worker].count
-                lines.pointer[worker].raw("\(number):bytes:\(text)")
+                let start = lines.writer(worker).pointee.count
+                lines.writer(worker).pointee.raw("\(number):bytes:\(text)")
                 return BatchItemResult(
-                    jsonLine: "", lineBytes: start..<lines.pointer[worker].count, valid: true, failedChecks: [], malformed: false)
+                    jsonLine: "", lineBytes: start..<lines.writer(worker).pointee.count, valid: true, failedChecks: [], malformed: false)
             },
             unreadable: { number, reason in
                 BatchItemResult(jsonLine: "\(number):unreadable:\(reason)", valid: false, failedChecks: ["format"], malformed: true)
@@ -61,7 +61,7 @@ struct BatchPipelineTests {
             output += $0
             return true
         }
-        let empty = (0..<jobs).allSatisfy { worker in lines.pointer[worker].isEmpty && (lines.written.map { $0[worker].isEmpty } ?? true) }
+        let empty = (0..<jobs).allSatisfy { worker in lines.writer(worker).pointee.isEmpty && lines.written(worker).pointee.isEmpty }
         return (output, summary, empty)
     }
 

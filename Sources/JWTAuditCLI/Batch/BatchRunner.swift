@@ -22,6 +22,11 @@ struct BatchItemResult: Sendable {
     /// What the line adds to `--summary` (who sent it, admitted or not, why); nil when no summary is asked for.
     var tally: BatchTally.Entry? = nil
 
+    /// The worker that judged the line, whose `BatchLineBuffers` slot holds `lineBytes` (set by the runner). Kept in
+    /// the result, which its worker writes anyway, rather than in an array of its own: neighbouring entries of such
+    /// an array are written by different workers, and each write took the shared cache line from the other core.
+    var judgedBy: Int32 = 0
+
     /// A line not judged because of an interrupt.
     static let notJudged = BatchItemResult(jsonLine: "", valid: false, failedChecks: [], malformed: false, interrupted: true)
 }
@@ -126,24 +131,20 @@ struct BatchRunner {
 
     /// One of the pipelined run's two chunks, its storage kept from one use to the next: the lines, the results the
     /// workers put in place (each initialised once by the worker that took its line, moved out once by the writer),
-    /// which worker judged each line (its bytes are in that worker's `BatchLineBuffers` slot), and the counter the
-    /// workers take lines from.
+    /// and the counter the workers take lines from.
     private final class Chunk: @unchecked Sendable {
         var lines: ChunkLines
         let results: UnsafeMutablePointer<BatchItemResult>
-        let judgedBy: UnsafeMutablePointer<Int32>
         /// The takes handed out (`ChunkLines.take`).
         let taken = Atomic<Int>(0)
 
         init(capacity: Int) {
             lines = ChunkLines(capacity: capacity)
             results = .allocate(capacity: capacity)
-            judgedBy = .allocate(capacity: capacity)
         }
 
         deinit {
             results.deallocate()
-            judgedBy.deallocate()
         }
     }
 
@@ -174,10 +175,10 @@ struct BatchRunner {
         }
 
         /// Counts a chunk's results and writes their lines in input order: `result(index)` moves a result out of its
-        /// slot, `lineBuffer(index)` is the buffer of the worker that judged it. False when the output is closed.
+        /// slot, `lineBuffer(worker)` is the buffer of the worker that judged it (`judgedBy`). False when the output is closed.
         @inline(__always)
         func writeChunk(
-            _ count: Int, _ result: (Int) -> BatchItemResult, lineBuffer: (Int) -> UnsafeMutablePointer<JSONLineWriter>
+            _ count: Int, _ result: (Int) -> BatchItemResult, lineBuffer: (Int32) -> UnsafeMutablePointer<JSONLineWriter>
         ) -> Bool {
             out.reset()
             for index in 0..<count {
@@ -202,7 +203,7 @@ struct BatchRunner {
                 if result.severalTokens { summary.severalTokens += 1 }
                 if let entry = result.tally { summary.tally.add(entry) }
                 if let range = result.lineBytes, lines != nil {
-                    lineBuffer(index).pointee.withBytes { out.bytes(UnsafeBufferPointer(rebasing: $0[range])) }
+                    lineBuffer(result.judgedBy).pointee.withBytes { out.bytes(UnsafeBufferPointer(rebasing: $0[range])) }
                     out.newline()
                     continue
                 }
@@ -233,7 +234,7 @@ struct BatchRunner {
             }
             items.removeAll()
             defer { lines?.reset() }
-            return writeChunk(count, { (slots.pointer + $0).move() }, lineBuffer: { _ in lines!.pointer })
+            return writeChunk(count, { (slots.pointer + $0).move() }, lineBuffer: { _ in lines!.written(0) })
         }
 
         // More jobs: the pipeline of two chunks. Threads start at the first chunk, wait between chunks, and end
@@ -265,8 +266,9 @@ struct BatchRunner {
                         let take = chunk.taken.add(1, ordering: .relaxed).oldValue
                         if take >= work.takeCount { return }
                         for index in work.take(take) {
-                            (chunk.results + index).initialize(to: judge(work, index, worker: worker))
-                            chunk.judgedBy[index] = Int32(truncatingIfNeeded: worker)
+                            var result = judge(work, index, worker: worker)
+                            result.judgedBy = Int32(truncatingIfNeeded: worker)
+                            (chunk.results + index).initialize(to: result)
                             progress?.judged(worker: worker)
                         }
                     }
@@ -276,7 +278,7 @@ struct BatchRunner {
             guard let finished else { return true }
             let count = finished.lines.count
             finished.lines.removeAll()
-            let written = writeChunk(count, { (finished.results + $0).move() }, lineBuffer: { lines!.written! + Int(finished.judgedBy[$0]) })
+            let written = writeChunk(count, { (finished.results + $0).move() }, lineBuffer: { lines!.written(Int($0)) })
             lines?.resetWritten()
             if !written, let abandoned = inFlight {
                 pool.wait()

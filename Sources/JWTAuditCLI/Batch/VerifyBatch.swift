@@ -46,11 +46,17 @@ enum VerifyBatch {
             }
         }
         let at = configuration.at
-        let fixed = fixedVerifier
         let maxLine = CompactToken.Limits.default.maxTokenBytes
-        let workerState = WorkerState(workers: configuration.jobs)
+        let workerState = PerWorker<WorkerSlot>(count: configuration.jobs) { _ in WorkerSlot() }
         let lines = BatchLineBuffers(workers: configuration.jobs)
         let progress = session.progress
+        // Each worker judges with a verifier of its own (`Verifier.replica`): with one shared verifier, the two
+        // cores of `--jobs 2` took its cache lines from each other on every token.
+        if let fixedVerifier {
+            for worker in 0..<workerState.count {
+                workerState[worker].pointee.verifier = worker == 0 ? fixedVerifier : fixedVerifier.replica() ?? fixedVerifier
+            }
+        }
         let atChoice = configuration.atChoice
 
         let runner = BatchRunner(
@@ -68,8 +74,8 @@ enum VerifyBatch {
                     // for more than a bare token.) A line that parses is text: the token borrows it where it was
                     // read.
                     if let pick, pick > 1 { throw JWTAuditError(.malformedToken, "") }
-                    token = try CompactToken.parse(line.range, in: line.block, reusingHeaderOf: workerState.pointer[worker].previous)
-                    workerState.pointer[worker].previous = token
+                    token = try CompactToken.parse(line.range, in: line.block, reusingHeaderOf: workerState[worker].pointee.previous)
+                    workerState[worker].pointee.previous = token
                 } catch {
                     // Not a bare token: find it as every subcommand does (a pasted header, quotes, the whitespace
                     // rule, several tokens on the line), in the line read as text, when it is text.
@@ -101,7 +107,7 @@ enum VerifyBatch {
                     }
                 }
                 let verifier: Verifier
-                if let fixed {
+                if let fixed = workerState[worker].pointee.verifier {
                     verifier = fixed
                 } else {
                     do throws(JWTAuditError) {
@@ -136,11 +142,11 @@ enum VerifyBatch {
                 } else {
                     // The worker's own checks array and line buffer: no report, no array and no line String made
                     // and freed per token.
-                    let slot = workerState.pointer + worker
+                    let slot = workerState[worker]
                     let facts = verifier.verify(token, at: at, into: &slot.pointee.checks)
                     result = item(
                         slot.pointee.checks, credential: facts.credentialKind, malformed: false, number: number,
-                        into: &lines.pointer[worker]
+                        into: &lines.writer(worker).pointee
                     ) { identity(token, facts: facts, into: &$0) }
                 }
                 guard tokensOnLine > 1 else { return result }
@@ -337,29 +343,16 @@ enum VerifyBatch {
     }
 
     /// What each worker keeps from one token to the next. A slot is read and written only by its worker
-    /// (BatchRunner's `worker`). Raw storage, not an Array: two workers assigning into one Array at once race on
-    /// its copy-on-write check.
-    private final class WorkerState: @unchecked Sendable {
-        struct Slot {
-            /// The last token parsed: the next one's identical header segment is not decoded and parsed again.
-            var previous: CompactToken?
-            /// The checks of the token being judged, emptied and refilled per token (its storage is kept).
-            var checks: [CheckResult] = []
-        }
-
-        let pointer: UnsafeMutablePointer<Slot>
-        private let count: Int
-
-        init(workers: Int) {
-            count = max(1, workers)
-            pointer = .allocate(capacity: count)
-            pointer.initialize(repeating: Slot(), count: count)
-        }
-
-        deinit {
-            pointer.deinitialize(count: count)
-            pointer.deallocate()
-        }
+    /// (BatchRunner's `worker`), and sits on cache lines of its own (`PerWorker`). Raw storage, not an Array: two
+    /// workers assigning into one Array at once race on its copy-on-write check.
+    private struct WorkerSlot {
+        /// The last token parsed: the next one's identical header segment is not decoded and parsed again.
+        var previous: CompactToken?
+        /// The checks of the token being judged, emptied and refilled per token (its storage is kept).
+        var checks: [CheckResult] = []
+        /// The worker's own verifier when the keys are fixed for the run (`Verifier.replica`); nil when each token's
+        /// keys are resolved as it comes (a JWKS URL, a tenant).
+        var verifier: Verifier?
     }
-
 }
+

@@ -35,10 +35,11 @@ func verifySignature(
         guard let matches else { return .invalid("HMAC could not be computed") }
         return matches ? .valid : .invalid("the HMAC does not match")
 
-    case (.rsaPKCS1, .publicKey(let openSSLKey, .rsa(let n, _))), (.rsaPSS, .publicKey(let openSSLKey, .rsa(let n, _))):
+    case (.rsaPKCS1, .publicKey(let openSSLKey, .rsa)), (.rsaPSS, .publicKey(let openSSLKey, .rsa)):
         // RFC 8017 §8.2.2 step 1 / §8.1.2 step 1: "If the length of the signature S is not k octets, output
-        // "invalid signature"" (k = the modulus length in octets). No padding or stripping of zeros.
-        let k = (BigEndian.bitLength(n) + 7) / 8
+        // "invalid signature"" (k = the modulus length in octets). No padding or stripping of zeros. The
+        // modulus's bits were counted at import (`bits`), not per token.
+        let k = ((key.bits ?? 0) + 7) / 8
         guard signature.count == k else {
             return .invalid("an RSA signature with this \(k * 8)-bit key is \(k) bytes; this one is \(signature.count)")
         }

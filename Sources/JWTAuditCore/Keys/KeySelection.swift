@@ -33,6 +33,15 @@ public struct KeySelection: Sendable {
 
     /// Whether `key` is one to try.
     public func admits(_ key: VerificationKey) -> Bool {
+        Self.admits(key, outcome: outcome, kid: kid, algorithm: algorithm, in: keys)
+    }
+
+    /// The same, of the selection these describe, without making it: the signature check is handed the key
+    /// check's outcome only (a selection holds the key set and the kid, and a copy of it cost a retain and a
+    /// release of each, per token; the key set is shared by a batch's workers).
+    static func admits(
+        _ key: VerificationKey, outcome: Outcome, kid: String?, algorithm: JWSAlgorithm, in keys: KeySet
+    ) -> Bool {
         switch outcome {
         case .loneKey: return key === keys.keys.first
         case .kidMatched: return key.kid == kid && key.canVerify(algorithm)

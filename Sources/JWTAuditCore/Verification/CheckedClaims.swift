@@ -23,22 +23,33 @@ struct CheckedClaims: ~Copyable {
     let client: (readFrom: TokenVersion, value: String?)
 
     init(_ claims: JSONObject) {
+        // The document a token's claims are read from, fetched once: each `claims[name:]` fetched it again, a
+        // retain and a release per claim.
+        if let document = claims.document {
+            self.init(claims) { document.value(for: $0) }
+        } else {
+            self.init(claims) { claims[name: $0] }
+        }
+    }
+
+    /// The claims read by `read`.
+    private init(_ claims: JSONObject, _ read: (MemberName) -> JSONValue?) {
         object = claims
-        let iss = claims[name: .iss]
+        let iss = read(.iss)
         self.iss = iss
-        tid = claims[name: .tid]?.stringValue
-        aud = claims[name: .aud]
-        let expValue = claims[name: .exp]
+        tid = read(.tid)?.stringValue
+        aud = read(.aud)
+        let expValue = read(.exp)
         self.expValue = expValue
         exp = NumericDate.seconds("exp", value: expValue)
         nbf = NumericDate.seconds(.nbf, in: claims)
         iat = NumericDate.seconds(.iat, in: claims)
-        let read = CredentialVerdict.CredentialClaims(
-            ver: claims[name: .ver], iss: iss?.stringValue, appidacr: claims[name: .appidacr],
-            azpacr: claims[name: .azpacr])
-        let credential = CredentialVerdict.classify(read, claims: claims)
+        let credential = CredentialVerdict.classify(
+            CredentialVerdict.CredentialClaims(
+                ver: read(.ver), iss: iss?.stringValue, appidacr: read(.appidacr), azpacr: read(.azpacr)),
+            claims: claims)
         self.credential = credential
-        client = ClientEvidence.client(in: claims, version: credential.tokenVersion ?? .v1)
+        client = ClientEvidence.client(version: credential.tokenVersion ?? .v1, read)
     }
 
     /// `iss`, when a string.

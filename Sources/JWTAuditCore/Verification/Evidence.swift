@@ -288,8 +288,13 @@ public struct ClientEvidence: Sendable {
     /// The client that asked for the token: the claim its version names (`appid` in v1.0, `azp` in v2.0), else
     /// the other version's, for a token that mixes them; and which version's claim held it.
     public static func client(in claims: JSONObject, version: TokenVersion) -> (readFrom: TokenVersion, value: String?) {
-        if let value = claims[name: version.clientMemberName]?.stringValue { return (version, value) }
-        return (version.other, claims[name: version.other.clientMemberName]?.stringValue)
+        client(version: version) { claims[name: $0] }
+    }
+
+    /// The same, with the claims read by `read` (the verifier's, which reads the claims set's document directly).
+    static func client(version: TokenVersion, _ read: (MemberName) -> JSONValue?) -> (readFrom: TokenVersion, value: String?) {
+        if let value = read(version.clientMemberName)?.stringValue { return (version, value) }
+        return (version.other, read(version.other.clientMemberName)?.stringValue)
     }
 
     public let accepted: [String]

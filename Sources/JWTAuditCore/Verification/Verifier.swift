@@ -87,17 +87,13 @@ public final class Verifier: Sendable {
     }
 
     /// Runs the plan's checks in order. The signature's checks hand their findings on (the algorithm to the key
-    /// check, the key selection to the signature check); the claim checks read the claims set, or say why there
-    /// is none.
+    /// check, the key selection's outcome to the signature check); the claim checks read the claims set, or say
+    /// why there is none.
     public func verify(_ token: CompactToken, at now: Int64) -> VerificationReport {
         var checks: [CheckResult] = []
         checks.reserveCapacity(plan.checks.count + policy.requiredClaims.count)
-        let (credential, key) = run(token, at: now, into: &checks) { claims, key -> (CredentialVerdict?, VerificationKey?) in
-            switch claims {
-            case .some(let claims): (claims.credential, key)
-            case .none: (nil, key)
-            }
-        }
+        let (credential, key) = run(
+            token, at: now, into: &checks, read: { claims, key in (claims.credential, key) }, unread: { (nil, $0) })
         return VerificationReport(checks: checks, token: token, parseError: nil, credential: credential, key: key)
     }
 
@@ -119,36 +115,48 @@ public final class Verifier: Sendable {
     /// The checks of `verify(_:at:)`, appended to `checks` (emptied first, its storage kept): a batch keeps one
     /// array per worker and writes its line from it, so that no report and no array is made and freed per token.
     public func verify(_ token: CompactToken, at now: Int64, into checks: inout [CheckResult]) -> Facts {
-        run(token, at: now, into: &checks) { claims, _ in
-            switch claims {
-            case .some(let claims):
+        run(
+            token, at: now, into: &checks,
+            read: { claims, _ in
                 Facts(
                     credentialKind: claims.credential.kind, client: claims.client.value,
                     tokenVersion: claims.credential.versionText, audience: claims.aud, expiry: claims.expValue)
-            case .none: Facts(credentialKind: nil, client: nil, tokenVersion: nil, audience: nil, expiry: nil)
-            }
-        }
+            },
+            unread: { _ in Facts(credentialKind: nil, client: nil, tokenVersion: nil, audience: nil, expiry: nil) })
     }
 
-    /// The plan's checks into `checks` (emptied first, its storage kept), then `facts` of the claims the checks
-    /// read and the key that verified, lent rather than copied.
+    /// The plan's checks into `checks` (emptied first, its storage kept), then what `read` makes of the claims the
+    /// checks read and the key that verified (lent rather than copied), or `unread` of the key when the payload is
+    /// not a claims set.
+    ///
+    /// The claims are unwrapped here, once: the plan's loop lends them to each claim check through a closure.
+    /// Unwrapping an optional `CheckedClaims` in the loop instead copied its 264 bytes once per claim check.
     private func run<R>(
         _ token: CompactToken, at now: Int64, into checks: inout [CheckResult],
-        _ facts: (borrowing CheckedClaims?, VerificationKey?) -> R
+        read: (borrowing CheckedClaims, VerificationKey?) -> R, unread: (VerificationKey?) -> R
     ) -> R {
         checks.removeAll(keepingCapacity: true)
-        let claims: CheckedClaims? = if let object = token.claims { CheckedClaims(object) } else { nil }
-        let key = runPlan(token, at: now, claims: claims, into: &checks)
-        return facts(claims, key)
+        guard let object = token.claims else {
+            let problem = token.claimsProblem
+            let key = runPlan(token, into: &checks) { check, checks in
+                appendUnread(check, problem: problem, into: &checks)
+            }
+            return unread(key)
+        }
+        let claims = CheckedClaims(object)
+        let key = runPlan(token, into: &checks) { check, checks in
+            appendClaimCheck(check, claims, at: now, into: &checks)
+        }
+        return read(claims, key)
     }
 
-    /// The plan's checks over `token`, with its claims read once (nil when the payload is not a claims set: the
-    /// claim checks then say why they did not run). Returns the key that verified.
+    /// The plan's checks over `token`; the checks of its claims by `claimChecks`, which appends them. Returns the
+    /// key that verified.
     private func runPlan(
-        _ token: CompactToken, at now: Int64, claims: borrowing CheckedClaims?, into checks: inout [CheckResult]
+        _ token: CompactToken, into checks: inout [CheckResult], claimChecks: (CheckID, inout [CheckResult]) -> Void
     ) -> VerificationKey? {
         var algorithm: JWSAlgorithm?
-        var selection: KeySelection?
+        var selected: KeySelection.Outcome?
         var usedKey: VerificationKey?
         let unsignedAccepted = plan.unsignedTokens == .accepted
             && (token.algorithm?.lowercased() == "none" || token.signatureCount == 0)
@@ -162,25 +170,12 @@ public final class Verifier: Sendable {
             case .format: result = formatCheck(token)
             case .claims: result = claimsCheck(token)
             case .algorithm: (result, algorithm) = algorithmCheck(token)
-            case .key: (result, selection) = keyCheck(token, algorithm: algorithm)
-            case .signature: (result, usedKey) = signatureCheck(token, algorithm: algorithm, selection: selection)
-            case .claim:
-                for requirement in policy.requiredClaims {
-                    switch claims {
-                    case .some(let claims):
-                        checks.append(requiredClaimCheck(claims.object, name: requirement.name, value: requirement.value))
-                    case .none:
-                        checks.append(
-                            CheckResult(.claim, .skip, .notRun(.payloadNotClaims(token.claimsProblem)), claim: requirement.name))
-                    }
-                }
-                continue
+            case .key: (result, selected) = keyCheck(token, algorithm: algorithm)
+            case .signature: (result, usedKey) = signatureCheck(token, algorithm: algorithm, selected: selected)
             case .token, .decryption: continue
             default:
-                switch claims {
-                case .some(let claims): result = claimCheck(check, claims, at: now)
-                case .none: result = CheckResult(check, .skip, .notRun(.payloadNotClaims(token.claimsProblem)))
-                }
+                claimChecks(check, &checks)
+                continue
             }
             if unsignedAccepted, result.status != .pass, [.algorithm, .key, .signature].contains(check) {
                 result = CheckResult(result.id, .warn, .unsignedAccepted(result.evidence))
@@ -188,6 +183,24 @@ public final class Verifier: Sendable {
             checks.append(result)
         }
         return usedKey
+    }
+
+    /// The check `check` of the claims set (one per required claim for `claim`), appended to `checks`.
+    private func appendClaimCheck(
+        _ check: CheckID, _ claims: borrowing CheckedClaims, at now: Int64, into checks: inout [CheckResult]
+    ) {
+        guard check == .claim else { return checks.append(claimCheck(check, claims, at: now)) }
+        for requirement in policy.requiredClaims {
+            checks.append(requiredClaimCheck(claims.object, name: requirement.name, value: requirement.value))
+        }
+    }
+
+    /// The same when the payload is not a claims set (`problem`: the token's own words for why): skipped, saying so.
+    private func appendUnread(_ check: CheckID, problem: String?, into checks: inout [CheckResult]) {
+        guard check == .claim else { return checks.append(CheckResult(check, .skip, .notRun(.payloadNotClaims(problem)))) }
+        for requirement in policy.requiredClaims {
+            checks.append(CheckResult(.claim, .skip, .notRun(.payloadNotClaims(problem)), claim: requirement.name))
+        }
     }
 
     /// A check of the claims set: lifetime, issuer, audience, tenant, client, credential.

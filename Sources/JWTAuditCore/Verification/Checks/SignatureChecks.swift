@@ -46,9 +46,10 @@ extension Verifier {
         return (result(.allowed(algorithm), .pass), algorithm)
     }
 
-    /// `key`: which key verifies, chosen by `kid`, never by anything else the token says. Returns the selection
-    /// the signature check tries, when it has a candidate the token's issuer may use.
-    func keyCheck(_ token: CompactToken, algorithm: JWSAlgorithm?) -> (CheckResult, KeySelection?) {
+    /// `key`: which key verifies, chosen by `kid`, never by anything else the token says. Returns the outcome of
+    /// the selection the signature check tries (of `keys`, by the token's `kid` and `algorithm`), when it has a
+    /// candidate the token's issuer may use.
+    func keyCheck(_ token: CompactToken, algorithm: JWSAlgorithm?) -> (CheckResult, KeySelection.Outcome?) {
         let kid = token.keyID
         let ignored = token.headerFacts.keyParameters
         func result(_ status: CheckResult.Status, _ finding: KeyEvidence.Finding) -> CheckResult {
@@ -80,7 +81,7 @@ extension Verifier {
         if !usable {
             return (result(.fail, .publishedForAnotherIssuer(first, tokenIssuer: token.claims?["iss"]?.stringValue ?? "")), nil)
         }
-        return (result(.pass, .selected(selection)), selection)
+        return (result(.pass, .selected(selection)), selection.outcome)
     }
 
     static func issuerMayUse(_ key: VerificationKey, _ token: CompactToken) -> Bool {
@@ -90,32 +91,29 @@ extension Verifier {
             tokenTenantID: token.claims?["tid"]?.stringValue)
     }
 
-    /// `signature`: over the exact signing-input bytes received (RFC 7515 §5.2 step 8), with each candidate key.
-    ///
-    /// The selection is borrowed from the key check's: unwrapping a copy of it retained and released every
-    /// reference it holds, per token.
-    func signatureCheck(_ token: CompactToken, algorithm: JWSAlgorithm?, selection: borrowing KeySelection?)
+    /// `signature`: over the exact signing-input bytes received (RFC 7515 §5.2 step 8), with each candidate key:
+    /// those of the key check's selection (`selected`: its outcome, over `keys` by the token's `kid` and the
+    /// algorithm).
+    func signatureCheck(_ token: CompactToken, algorithm: JWSAlgorithm?, selected outcome: KeySelection.Outcome?)
         -> (CheckResult, VerificationKey?)
     {
         guard token.kind == .jws else {
             return (CheckResult(.signature, .skip, .notRun(token.isDecrypted ? .plaintextNotSigned : .encrypted)), nil)
         }
         guard let algorithm else { return (CheckResult(.signature, .skip, .notRun(.algorithmRefused)), nil) }
-        switch selection {
-        case .none: return (CheckResult(.signature, .skip, .notRun(keysUnavailable ? .keysUnavailable : .noKey)), nil)
-        case .some(let selection): return signatureCheck(token, algorithm: algorithm, selection: selection)
+        guard let outcome, let keys else {
+            return (CheckResult(.signature, .skip, .notRun(keysUnavailable ? .keysUnavailable : .noKey)), nil)
         }
-    }
-
-    private func signatureCheck(_ token: CompactToken, algorithm: JWSAlgorithm, selection: borrowing KeySelection)
-        -> (CheckResult, VerificationKey?)
-    {
+        let kid = token.keyID
         var failures: [SignatureFailure] = []
-        for key in selection.keys.keys where selection.admits(key) && Self.issuerMayUse(key, token) {
-            let outcome = token.withSigningInput { message in
+        for key in keys.keys
+        where KeySelection.admits(key, outcome: outcome, kid: kid, algorithm: algorithm, in: keys)
+            && Self.issuerMayUse(key, token)
+        {
+            let verdict = token.withSigningInput { message in
                 token.signatureBytes.withBytes { verifySignature(algorithm: algorithm, key: key, message: message, signature: $0) }
             }
-            switch outcome {
+            switch verdict {
             case .valid:
                 return (CheckResult(.signature, .pass, .signature(.verified(algorithm, key))), key)
             case .invalid(let reason):
