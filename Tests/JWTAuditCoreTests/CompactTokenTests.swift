@@ -39,6 +39,25 @@ struct CompactTokenTests {
         }
     }
 
+    /// The signature is decoded into the token after the claims are read; a signature segment that is not strict
+    /// base64url is still what is reported, before a payload over a limit, and the limit when the signature is fine.
+    @Test func aBadSignatureSegmentIsReportedBeforeAPayloadOverALimit() {
+        let deep = Base64URL.encode(Array(("{\"a\":" + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}").utf8))
+        for (signature, code, reason) in [
+            ("ab$c", JWTAuditError.Code.malformedToken, "signature segment (segment 3, starting at character"),
+            ("abcde", .malformedToken, "signature segment (segment 3, starting at character"),
+            ("c2ln", .limitExceeded, "the payload: nested deeper than 64 levels"),
+        ] {
+            do {
+                _ = try CompactToken.parse("\(Self.header).\(deep).\(signature)")
+                Issue.record("\(signature): expected an error")
+            } catch {
+                #expect(error.code == code, "\(signature)")
+                #expect(error.reason.hasPrefix(reason), "\(signature): \(error.reason)")
+            }
+        }
+    }
+
     @Test func aPayloadThatIsNotJSONIsNotAFormatError() throws {
         let token = try CompactToken.parse("\(Self.header).\(Base64URL.encode(Array("Payload".utf8))).c2ln")
         #expect(token.claims == nil)
