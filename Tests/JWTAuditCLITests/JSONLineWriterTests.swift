@@ -10,20 +10,23 @@ struct JSONLineWriterTests {
         return line.text
     }
 
-    /// The eight-bytes-at-a-time test for "nothing to escape" must agree with the byte rule wherever the byte
-    /// sits: every ASCII byte, at every offset of a 17-byte string (two words and a tail).
+    /// The eight-bytes-at-a-time test for "nothing to escape", made as the bytes are copied, must agree with the
+    /// byte rule wherever the byte sits: every ASCII byte, at every offset of strings of every length up to three
+    /// words (shorter than a word, whole words, and a last word that overlaps the one before).
     @Test func stringsAreEscapedExactlyAsJSONWriterEscapesThemWhereverTheByteSits() {
         for byte in UInt8(0)...0x7F {
-            for offset in 0..<17 {
-                var bytes = Array(repeating: UInt8(ascii: "a"), count: 17)
-                bytes[offset] = byte
-                let text = String(decoding: bytes, as: UTF8.self)
-                var expected = ""
-                JSONWriter.writeString(text, into: &expected)
-                #expect(Self.written { $0.string(text) } == expected, "byte \(byte) at \(offset)")
+            for length in 1...24 {
+                for offset in 0..<length {
+                    var bytes = Array(repeating: UInt8(ascii: "a"), count: length)
+                    bytes[offset] = byte
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    var expected = ""
+                    JSONWriter.writeString(text, into: &expected)
+                    #expect(Self.written { $0.string(text) } == expected, "byte \(byte) at \(offset) of \(length)")
+                }
             }
         }
-        for text in ["", "é", "tenant ünïcode 😀 tail", "0123456789abcdef\u{7F}", String(repeating: "x", count: 1000)] {
+        for text in ["", "é", "1234567é", "abcdefgh\u{2028}", "ab\u{7F}",  "tenant ünïcode 😀 tail", "0123456789abcdef\u{7F}", String(repeating: "x", count: 1000)] {
             var expected = ""
             JSONWriter.writeString(text, into: &expected)
             #expect(Self.written { $0.string(text) } == expected)

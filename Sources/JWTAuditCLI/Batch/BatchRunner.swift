@@ -175,12 +175,16 @@ struct BatchRunner {
         }
 
         /// Counts a chunk's results and writes their lines in input order: `result(index)` moves a result out of its
-        /// slot, `lineBuffer(worker)` is the buffer of the worker that judged it (`judgedBy`). False when the output is closed.
+        /// slot, `lineBuffer(worker)` is the buffer of the worker that judged it (`judgedBy`). False when the output is
+        /// closed. The summary and the output buffer come as `inout`: reached as the variables the nested functions
+        /// share, each line's access to them was checked for exclusivity at run time.
         @inline(__always)
         func writeChunk(
-            _ count: Int, _ result: (Int) -> BatchItemResult, lineBuffer: (Int32) -> UnsafeMutablePointer<JSONLineWriter>
+            _ count: Int, _ result: (Int) -> BatchItemResult, lineBuffer: (Int32) -> UnsafeMutablePointer<JSONLineWriter>,
+            summary: inout Summary, out: inout JSONLineWriter
         ) -> Bool {
             out.reset()
+            let buffered = lines != nil
             for index in 0..<count {
                 // Moved out of its slot, not copied: the result is a large struct of strings and arrays.
                 let result = result(index)
@@ -199,12 +203,13 @@ struct BatchRunner {
                 } else {
                     summary.rejected += 1
                 }
-                for id in result.failedChecks { summary.failedByCheck[id, default: 0] += 1 }
+                if !result.failedChecks.isEmpty {
+                    for id in result.failedChecks { summary.failedByCheck[id, default: 0] += 1 }
+                }
                 if result.severalTokens { summary.severalTokens += 1 }
                 if let entry = result.tally { summary.tally.add(entry) }
-                if let range = result.lineBytes, lines != nil {
-                    lineBuffer(result.judgedBy).pointee.withBytes { out.bytes(UnsafeBufferPointer(rebasing: $0[range])) }
-                    out.newline()
+                if let range = result.lineBytes, buffered {
+                    out.line(range, of: lineBuffer(result.judgedBy))
                     continue
                 }
                 // A summary-only run (`--summary`) writes no line per token.
@@ -234,7 +239,8 @@ struct BatchRunner {
             }
             items.removeAll()
             defer { lines?.reset() }
-            return writeChunk(count, { (slots.pointer + $0).move() }, lineBuffer: { _ in lines!.written(0) })
+            return writeChunk(
+                count, { (slots.pointer + $0).move() }, lineBuffer: { _ in lines!.written(0) }, summary: &summary, out: &out)
         }
 
         // More jobs: the pipeline of two chunks. Threads start at the first chunk, wait between chunks, and end
@@ -278,7 +284,9 @@ struct BatchRunner {
             guard let finished else { return true }
             let count = finished.lines.count
             finished.lines.removeAll()
-            let written = writeChunk(count, { (finished.results + $0).move() }, lineBuffer: { lines!.written(Int($0)) })
+            let written = writeChunk(
+                count, { (finished.results + $0).move() }, lineBuffer: { lines!.written(Int($0)) }, summary: &summary,
+                out: &out)
             lines?.resetWritten()
             if !written, let abandoned = inFlight {
                 pool.wait()

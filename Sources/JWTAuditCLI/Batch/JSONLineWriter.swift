@@ -34,10 +34,12 @@ struct JSONLineWriter: ~Copyable {
     var isEmpty: Bool { count == 0 }
 
     /// Room for `length` more bytes past `count`.
+    @inline(__always)
     private mutating func reserve(_ length: Int) {
         if count + length > capacity { grow(to: count + length) }
     }
 
+    @inline(never)
     private mutating func grow(to needed: Int) {
         let larger = max(capacity * 2, needed)
         let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
@@ -47,6 +49,8 @@ struct JSONLineWriter: ~Copyable {
         capacity = larger
     }
 
+    /// Inlined: a key's length is then a constant, and its copy a few moves rather than a call to `memcpy`.
+    @inline(__always)
     private mutating func append(_ source: UnsafeRawPointer, _ length: Int) {
         reserve(length)
         memcpy(base + count, source, length)
@@ -64,24 +68,24 @@ struct JSONLineWriter: ~Copyable {
         count += 1
     }
 
-    /// `"` + bytes + `"` in one write: a batch line has some eight strings, and three writes each cost more than the
-    /// bytes.
-    private mutating func quoted(_ utf8: UnsafeBufferPointer<UInt8>) {
-        let length = utf8.count
-        reserve(length + 2)
-        base[count] = 0x22
-        if let source = utf8.baseAddress, length > 0 { memcpy(base + count + 1, source, length) }
-        base[count + length + 1] = 0x22
-        count += length + 2
-    }
-
     /// Bytes as they are: a whole line written elsewhere (a batch's chunk output gathers its workers' lines).
     mutating func bytes(_ bytes: UnsafeBufferPointer<UInt8>) { append(bytes) }
+
+    /// The bytes `range` of the lines another writer holds (a worker's, `BatchLineBuffers`), and the newline that
+    /// ends the record, in one write.
+    mutating func line(_ range: Range<Int>, of source: UnsafeMutablePointer<JSONLineWriter>) {
+        let length = range.count
+        reserve(length + 1)
+        memcpy(base + count, source.pointee.base + range.lowerBound, length)
+        base[count + length] = 0x0A
+        count += length + 1
+    }
 
     /// The end of a JSON Lines record.
     mutating func newline() { byte(0x0A) }
 
     /// JSON text as it is: punctuation and keys (`,"client":`).
+    @inline(__always)
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
     }
@@ -91,45 +95,54 @@ struct JSONLineWriter: ~Copyable {
     /// contiguity check per piece, eleven pieces a line (issue 22).
     @_disfavoredOverload
     mutating func raw(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
-    }
-
-    /// A whole number's decimal digits.
-    mutating func number(_ value: Int) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: Int.min has 20 digits and a sign
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var magnitude = value.magnitude
-            var at = buffer.count
-            repeat {
-                at -= 1
-                buffer[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude != 0
-            if value < 0 {
-                at -= 1
-                buffer[at] = UInt8(ascii: "-")
-            }
-            append(buffer.baseAddress! + at, buffer.count - at)
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
+            var text = text
+            text.withUTF8 { append($0) }
         }
     }
 
-    /// True when every byte is printable ASCII other than `"` and `\`: copied into a JSON string as it is. Eight
+    /// A whole number's decimal digits, written in place: counted first, then written from the last.
+    mutating func number(_ value: Int) {
+        var magnitude = value.magnitude
+        var length = value < 0 ? 2 : 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            length += 1
+        }
+        reserve(length)
+        let start = base + count
+        if value < 0 { start[0] = UInt8(ascii: "-") }
+        var at = length
+        repeat {
+            at -= 1
+            start[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+            magnitude /= 10
+        } while magnitude != 0
+        count += length
+    }
+
+    /// A high bit set in each byte of `word` that a JSON string cannot hold as it is: below 0x20, 0x7F and above
+    /// (`JSONWriter` escapes 0x7F, and copies other non-ASCII only after a look at each scalar), `"` and `\`. Eight
     /// bytes at a time (a claim value is 10-60 bytes; a byte at a time cost ten instructions a byte).
-    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = utf8.baseAddress else { return true }
+    @inline(__always)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         /// A high bit set in each byte of `word` that is zero.
         func zeroBytes(_ word: UInt64) -> UInt64 { (word &- ones) & ~word & highs }
+        // < 0x20: subtracting 0x20 borrows into the high bit; >= 0x80: the high bit; then 0x7F, '"' and '\'.
+        return ((word &- ones &* 0x20) & ~word & highs) | (word & highs) | zeroBytes(word ^ (ones &* 0x7F))
+            | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
+    }
+
+    /// True when every byte is printable ASCII other than `"` and `\`: copied into a JSON string as it is.
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = utf8.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         var index = 0
         while index + 8 <= utf8.count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            // < 0x20: subtracting 0x20 borrows into the high bit; >= 0x80: the high bit; then 0x7F, '"' and '\'.
-            let special = ((word &- ones &* 0x20) & ~word & highs) | (word & highs) | zeroBytes(word ^ (ones &* 0x7F))
-                | zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
-            if special != 0 { return false }
+            if specialBytes(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) != 0 { return false }
             index += 8
         }
         while index < utf8.count {
@@ -140,13 +153,44 @@ struct JSONLineWriter: ~Copyable {
         return true
     }
 
+    /// `"` + bytes + `"` when no byte needs escaping, checked as the bytes are copied (one pass, eight bytes at a
+    /// time; the last word overlaps the one before it rather than ending in a loop over single bytes). False, with
+    /// nothing written, when some byte needs escaping.
+    private mutating func quotedIfPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let length = utf8.count
+        // Eight bytes of slack: a short string is copied as one whole word.
+        reserve(length + 10)
+        let out = UnsafeMutableRawPointer(base + count)
+        out.storeBytes(of: 0x22, as: UInt8.self)
+        if length >= 8, let source = utf8.baseAddress {
+            let from = UnsafeRawPointer(source)
+            var special: UInt64 = 0
+            var index = 0
+            while index + 8 < length {
+                let word = from.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                special |= Self.specialBytes(word)
+                out.storeBytes(of: word, toByteOffset: 1 + index, as: UInt64.self)
+                index += 8
+            }
+            let last = from.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+            special |= Self.specialBytes(last)
+            if special != 0 { return false }
+            out.storeBytes(of: last, toByteOffset: 1 + length - 8, as: UInt64.self)
+        } else if length > 0, let source = utf8.baseAddress {
+            // Padded with a plain byte ('A'), so that only the string's own bytes can be special.
+            var word: UInt64 = 0x4141_4141_4141_4141
+            withUnsafeMutableBytes(of: &word) { $0.baseAddress!.copyMemory(from: source, byteCount: length) }
+            if Self.specialBytes(word) != 0 { return false }
+            out.storeBytes(of: word, toByteOffset: 1, as: UInt64.self)
+        }
+        out.storeBytes(of: 0x22, toByteOffset: length + 1, as: UInt8.self)
+        count += length + 2
+        return true
+    }
+
     /// A JSON string, quoted and escaped (RFC 8259 §7, as `JSONWriter.writeString`).
     mutating func string(_ text: String) {
-        let plain = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
-            guard Self.isPlain(utf8) else { return false }
-            quoted(utf8)
-            return true
-        }
+        let plain = text.utf8.withContiguousStorageIfAvailable { quotedIfPlain($0) }
         if plain != true {
             var escaped = ""
             JSONWriter.writeString(text, into: &escaped)
