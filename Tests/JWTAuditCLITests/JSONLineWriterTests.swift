@@ -33,7 +33,7 @@ struct JSONLineWriterTests {
         }
     }
 
-    @Test(arguments: [0, 7, -7, 10, 1_767_225_600, Int.max, Int.min])
+    @Test(arguments: [0, 7, -7, 9, 10, -10, 99, 100, 1_767_225_600, 999_999_999_999_999_999, 1_000_000_000_000_000_000, Int.max, Int.min])
     func numbersAreWrittenAsSwiftWritesThem(value: Int) {
         #expect(Self.written { $0.number(value) } == String(value))
     }

@@ -104,12 +104,15 @@ struct JSONLineWriter: ~Copyable {
     /// A whole number's decimal digits, written in place: counted first, then written from the last.
     mutating func number(_ value: Int) {
         var magnitude = value.magnitude
-        var length = value < 0 ? 2 : 1
-        var rest = magnitude
-        while rest >= 10 {
-            rest /= 10
-            length += 1
+        // Digits counted by comparisons (a division costs more): 10^19 is the largest power of ten a UInt holds.
+        var digits = 1
+        var bound: UInt = 10
+        while magnitude >= bound {
+            digits += 1
+            if digits == 20 { break }
+            bound &*= 10
         }
+        let length = value < 0 ? digits + 1 : digits
         reserve(length)
         let start = base + count
         if value < 0 { start[0] = UInt8(ascii: "-") }

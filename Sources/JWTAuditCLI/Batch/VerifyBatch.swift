@@ -66,8 +66,15 @@ enum VerifyBatch {
                 let number = line.number
                 let token: CompactToken
                 var tokensOnLine = 1
-                // Log text with no token in it is refused at once, as the search below would refuse it.
-                if TokenInput.cannotHoldToken(bytes: line.bytes) { return malformed(number, TokenInput.noTokenFound.reason) }
+                // Log text with no token in it is refused at once, as the search below would refuse it. A line that
+                // starts as a token's header does ("eyJ" is where the search starts, so `cannotHoldToken` answers false
+                // at its third byte): three bytes compared, not a call and a loop per token.
+                let bytes = line.bytes
+                let startsAsToken = bytes.count >= 3 && bytes[0] == UInt8(ascii: "e") && bytes[1] == UInt8(ascii: "y")
+                    && bytes[2] == UInt8(ascii: "J")
+                if !startsAsToken && TokenInput.cannotHoldToken(bytes: bytes) {
+                    return malformed(number, TokenInput.noTokenFound.reason)
+                }
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
                     // next one's identical header segment is not decoded and parsed again. (--pick 2 and on look
@@ -136,23 +143,22 @@ enum VerifyBatch {
                     result.severalTokens = tokensOnLine > 1
                     return result
                 }
-                let result: BatchItemResult
+                // The result is made where it is returned (a result held in a variable first was copied out of it).
                 if let outcome {
-                    result = item(verifier.verify(token, decryption: outcome, at: at), number: number)
-                } else {
-                    // The worker's own checks array and line buffer: no report, no array and no line String made
-                    // and freed per token.
-                    let slot = workerState[worker]
-                    let facts = verifier.verify(token, at: at, into: &slot.pointee.checks)
-                    result = item(
-                        slot.pointee.checks, credential: facts.credentialKind, malformed: false, number: number,
-                        into: &lines.writer(worker).pointee
-                    ) { identity(token, facts: facts, into: &$0) }
+                    var result = item(verifier.verify(token, decryption: outcome, at: at), number: number)
+                    result.severalTokens = tokensOnLine > 1
+                    return result
                 }
-                guard tokensOnLine > 1 else { return result }
-                var marked = result
-                marked.severalTokens = true
-                return marked
+                // The worker's own checks array and line buffer: no report, no array and no line String made and
+                // freed per token.
+                let slot = workerState[worker]
+                let facts = verifier.verify(token, at: at, into: &slot.pointee.checks)
+                var result = item(
+                    slot.pointee.checks, credential: facts.credentialKind, malformed: false, number: number,
+                    into: &lines.writer(worker).pointee
+                ) { identity(token, facts: facts, into: &$0) }
+                result.severalTokens = tokensOnLine > 1
+                return result
             },
             unreadable: { number, reason in
                 malformed(number, reason)
@@ -225,7 +231,12 @@ enum VerifyBatch {
         line.raw("{\"line\":")
         line.number(number)
         if failed.isEmpty {
-            line.raw(valid ? ",\"valid\":true,\"failed\":[],\"credential\":" : ",\"valid\":false,\"failed\":[],\"credential\":")
+            // Two calls, not one of two texts: a constant piece is copied as a few moves, not by `memcpy`.
+            if valid {
+                line.raw(",\"valid\":true,\"failed\":[],\"credential\":")
+            } else {
+                line.raw(",\"valid\":false,\"failed\":[],\"credential\":")
+            }
         } else {
             line.raw(",\"valid\":false,\"failed\":[")
             for (index, id) in failed.enumerated() {
@@ -234,7 +245,7 @@ enum VerifyBatch {
             }
             line.raw("],\"credential\":")
         }
-        line.raw(quotedName(credential ?? .unknown))
+        quotedName(credential ?? .unknown, into: &line)
         identity(&line)
         if failed.isEmpty {
             line.raw(",\"reasons\":{}}")
@@ -256,12 +267,12 @@ enum VerifyBatch {
 
     /// A credential kind as a JSON string, its quotes included: one constant piece, where the name as a `String`
     /// was checked for escaping on every line.
-    static func quotedName(_ kind: CredentialKind) -> StaticString {
+    static func quotedName(_ kind: CredentialKind, into line: inout JSONLineWriter) {
         switch kind {
-        case .certificate: "\"certificate\""
-        case .secret: "\"secret\""
-        case .publicClient: "\"public-client\""
-        case .unknown: "\"unknown\""
+        case .certificate: line.raw("\"certificate\"")
+        case .secret: line.raw("\"secret\"")
+        case .publicClient: line.raw("\"public-client\"")
+        case .unknown: line.raw("\"unknown\"")
         }
     }
 
@@ -302,13 +313,29 @@ enum VerifyBatch {
         line.raw(",\"client\":")
         line.string(client)
         line.raw(",\"tokenVersion\":")
-        line.string(tokenVersion)
+        version(tokenVersion, into: &line)
         line.raw(",\"aud\":")
         line.value(aud)
         line.raw(",\"exp\":")
         line.value(exp)
         line.raw(",\"kid\":")
         line.string(kid)
+    }
+
+    /// A token version as a JSON string. Nearly every token says "1.0" or "2.0", and the version String is then,
+    /// word for word, the small string its literal makes (a small string's two words are its bytes and count), so
+    /// two words compared write it as a constant piece; any other String, equal or not, is written as a string.
+    static func version(_ version: String?, into line: inout JSONLineWriter) {
+        guard let version else { return line.raw("null") }
+        typealias Words = (UInt64, UInt64)
+        let words = unsafeBitCast(version, to: Words.self)
+        if words == unsafeBitCast("1.0", to: Words.self) {
+            line.raw("\"1.0\"")
+        } else if words == unsafeBitCast("2.0", to: Words.self) {
+            line.raw("\"2.0\"")
+        } else {
+            line.string(version)
+        }
     }
 
     /// A line that is not a token: `format` failed, with the reason in `error` (and `reasons`).
