@@ -191,28 +191,35 @@ public struct CredentialVerdict: Sendable, Equatable {
         // 2. The credential claim for that version.
         let v1Claim = read.appidacr
         let v2Claim = read.azpacr
+        // The claim's name and value together: finding the value again by comparing the name cost a String
+        // comparison per token.
         var claimName: String?
+        var claimValue: JSONValue?
         switch version {
         case .v1?:
-            if v1Claim != nil {
-                claimName = "appidacr"
-            } else if v2Claim != nil {
-                claimName = "azpacr"
+            if let v1Claim {
+                (claimName, claimValue) = ("appidacr", v1Claim)
+            } else if let v2Claim {
+                (claimName, claimValue) = ("azpacr", v2Claim)
                 notes?.append(
                     "a v1.0 token should carry appidacr but this one has azpacr (the v2.0 claim); a policy that "
                         + "requires appidacr rejects it")
             }
         case .v2?:
-            if v2Claim != nil {
-                claimName = "azpacr"
-            } else if v1Claim != nil {
-                claimName = "appidacr"
+            if let v2Claim {
+                (claimName, claimValue) = ("azpacr", v2Claim)
+            } else if let v1Claim {
+                (claimName, claimValue) = ("appidacr", v1Claim)
                 notes?.append(
                     "a v2.0 token should carry azpacr but this one has appidacr (the v1.0 claim); a policy that "
                         + "requires azpacr rejects it")
             }
         case nil:
-            if v1Claim != nil { claimName = "appidacr" } else if v2Claim != nil { claimName = "azpacr" }
+            if let v1Claim {
+                (claimName, claimValue) = ("appidacr", v1Claim)
+            } else if let v2Claim {
+                (claimName, claimValue) = ("azpacr", v2Claim)
+            }
         }
         if v1Claim != nil && v2Claim != nil {
             notes?.append("both appidacr and azpacr are present; Entra writes only one, so this token was not minted by Entra as is")
@@ -221,7 +228,7 @@ public struct CredentialVerdict: Sendable, Equatable {
 
         var kind = CredentialKind.unknown
         var valueText: String?
-        if let claimName, let raw = claimName == "appidacr" ? v1Claim : v2Claim {
+        if let claimName, let raw = claimValue {
             switch raw {
             case .string(let s):
                 valueText = s

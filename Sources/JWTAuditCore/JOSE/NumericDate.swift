@@ -55,11 +55,17 @@ public enum NumericDate {
     static func seconds(_ name: MemberName, in claims: JSONObject) -> Seconds {
         if let document = claims.document {
             guard let index = document.index(of: name) else { return .absent }
-            if let whole = document.withRawValue(at: index, JSONNumber.plainInteger), whole >= earliest && whole <= latest {
-                return .seconds(whole)
-            }
+            return seconds(name, at: index, in: document)
         }
         return seconds(read(name.text, in: claims))
+    }
+
+    /// The same, of member `index` of `document` (named `name`).
+    static func seconds(_ name: MemberName, at index: Int, in document: JSONDocument) -> Seconds {
+        if let whole = document.withRawValue(at: index, JSONNumber.plainInteger), whole >= earliest && whole <= latest {
+            return .seconds(whole)
+        }
+        return seconds(read(name.text, value: document.value(at: index)))
     }
 
     static func seconds(_ name: String, in claims: JSONObject) -> Seconds { seconds(MemberName(name), in: claims) }

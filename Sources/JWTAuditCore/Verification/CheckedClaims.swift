@@ -26,30 +26,30 @@ struct CheckedClaims: ~Copyable {
         // The document a token's claims are read from, fetched once: each `claims[name:]` fetched it again, a
         // retain and a release per claim.
         if let document = claims.document {
-            self.init(claims) { document.value(for: $0) }
+            self.init(claims, DocumentClaims(document: document))
         } else {
-            self.init(claims) { claims[name: $0] }
+            self.init(claims, ObjectClaims(object: claims))
         }
     }
 
-    /// The claims read by `read`.
-    private init(_ claims: JSONObject, _ read: (MemberName) -> JSONValue?) {
+    /// The claims read by `reader` (generic rather than a closure: its reads are direct calls).
+    private init(_ claims: JSONObject, _ reader: some ClaimReader) {
         object = claims
-        let iss = read(.iss)
+        let iss = reader.value(.iss)
         self.iss = iss
-        tid = read(.tid)?.stringValue
-        aud = read(.aud)
-        let expValue = read(.exp)
-        self.expValue = expValue
-        exp = NumericDate.seconds("exp", value: expValue)
-        nbf = NumericDate.seconds(.nbf, in: claims)
-        iat = NumericDate.seconds(.iat, in: claims)
+        tid = reader.value(.tid)?.stringValue
+        aud = reader.value(.aud)
+        expValue = reader.value(.exp)
+        exp = reader.seconds(.exp)
+        nbf = reader.seconds(.nbf)
+        iat = reader.seconds(.iat)
         let credential = CredentialVerdict.classify(
             CredentialVerdict.CredentialClaims(
-                ver: read(.ver), iss: iss?.stringValue, appidacr: read(.appidacr), azpacr: read(.azpacr)),
+                ver: reader.value(.ver), iss: iss?.stringValue, appidacr: reader.value(.appidacr),
+                azpacr: reader.value(.azpacr)),
             claims: claims)
         self.credential = credential
-        client = ClientEvidence.client(version: credential.tokenVersion ?? .v1, read)
+        client = ClientEvidence.client(version: credential.tokenVersion ?? .v1) { reader.value($0) }
     }
 
     /// `iss`, when a string.
@@ -81,4 +81,32 @@ extension MemberName {
 
     /// Every name above, for the test that checks their fingerprints.
     static let claimsReadPerToken: [MemberName] = [.iss, .tid, .aud, .exp, .nbf, .iat, .ver, .appidacr, .azpacr, .appid, .azp]
+}
+
+/// How `CheckedClaims` reads a claim's value and a time claim's seconds.
+private protocol ClaimReader {
+    func value(_ name: MemberName) -> JSONValue?
+    func seconds(_ name: MemberName) -> NumericDate.Seconds
+}
+
+/// From a document, by its hash slots (`JSONDocument.index(of:)`).
+private struct DocumentClaims: ClaimReader {
+    let document: JSONDocument
+
+    func value(_ name: MemberName) -> JSONValue? { document.value(for: name) }
+
+    /// Over the claim's bytes (`NumericDate.seconds(_:at:in:)`), for `exp` too: reading it from its value built
+    /// the number's text and parsed it again.
+    func seconds(_ name: MemberName) -> NumericDate.Seconds {
+        guard let index = document.index(of: name) else { return .absent }
+        return NumericDate.seconds(name, at: index, in: document)
+    }
+}
+
+/// From an object held as a list of members.
+private struct ObjectClaims: ClaimReader {
+    let object: JSONObject
+
+    func value(_ name: MemberName) -> JSONValue? { object[name: name] }
+    func seconds(_ name: MemberName) -> NumericDate.Seconds { NumericDate.seconds(name, in: object) }
 }

@@ -1,5 +1,6 @@
 extension Verifier {
     /// `issuer`: exact string comparison (RFC 7519 §4.1.1 values are case-sensitive StringOrURI).
+    @inline(__always)
     func issuerCheck(_ claims: borrowing CheckedClaims) -> CheckResult {
         let rule = issuerRule
         func result(_ status: CheckResult.Status, _ finding: IssuerEvidence.Finding) -> CheckResult {
@@ -42,6 +43,7 @@ extension Verifier {
     }
 
     /// `audience`: RFC 7519 §4.1.3, `aud` is a string or an array of strings; one accepted value suffices.
+    @inline(__always)
     func audienceCheck(_ aud: JSONValue?) -> CheckResult {
         let accepted = policy.audiences
         func result(_ status: CheckResult.Status, _ finding: AudienceEvidence.Finding) -> CheckResult {
@@ -82,6 +84,7 @@ extension Verifier {
 
     /// `tenant`: in an Entra token the issuer embeds the tenant id, and `tid` must agree with it; with a pinned
     /// tenant, `tid` must be that tenant.
+    @inline(__always)
     func tenantCheck(_ claims: borrowing CheckedClaims) -> CheckResult {
         let tid = claims.tid
         if let pinned = policy.tenantID {
@@ -99,6 +102,7 @@ extension Verifier {
     }
 
     /// `client`: which application asked for the token: `appid` in v1.0 tokens, `azp` in v2.0 tokens.
+    @inline(__always)
     func clientCheck(_ client: (readFrom: TokenVersion, value: String?), version: TokenVersion) -> CheckResult {
         let (readFrom, value) = client
         let evidence = Evidence.client(
@@ -110,6 +114,7 @@ extension Verifier {
     }
 
     /// `credential`: how the client authenticated to Entra when it obtained the token.
+    @inline(__always)
     func credentialCheck(_ verdict: CredentialVerdict) -> CheckResult {
         let evidence = Evidence.credential(CredentialEvidence(required: policy.requireCertificate, verdict: verdict))
         guard policy.requireCertificate else { return CheckResult(.credential, .skip, evidence) }

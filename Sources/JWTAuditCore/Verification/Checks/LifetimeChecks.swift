@@ -3,6 +3,7 @@ extension Verifier {
     /// (the one `decode` applies too). A NumericDate (RFC 7519 §2: "A JSON numeric value representing the number
     /// of seconds from 1970-01-01T00:00:00Z UTC until the specified UTC date/time, ignoring leap seconds") is a
     /// number, nothing else.
+    @inline(__always)
     func timeCheck(_ id: CheckID, _ claims: borrowing CheckedClaims, at now: Int64) -> CheckResult {
         let rule = lifetime
         func result(_ status: CheckResult.Status, _ finding: TimeEvidence.Finding) -> CheckResult {

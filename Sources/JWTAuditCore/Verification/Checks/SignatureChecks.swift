@@ -15,6 +15,7 @@ extension Verifier {
     /// specify a supported set of algorithms and MUST NOT use any other algorithms when performing
     /// cryptographic operations." Returns the algorithm the key and signature checks go on with: nil when the
     /// header names none that jwtaudit knows.
+    @inline(__always)
     func algorithmCheck(_ token: CompactToken) -> (CheckResult, JWSAlgorithm?) {
         if token.isDecrypted { return (CheckResult(.algorithm, .skip, .notRun(.plaintextNotSigned)), nil) }
         func result(_ finding: AlgorithmEvidence.Finding, _ status: CheckResult.Status = .fail) -> CheckResult {

@@ -1,6 +1,7 @@
 extension Verifier {
     /// `format`: the compact structure parsed (base64url and header JSON were checked by `CompactToken.parse`);
     /// what remains are the things a parse cannot refuse but a verifier must.
+    @inline(__always)
     func formatCheck(_ token: CompactToken) -> CheckResult {
         // RFC 7519 §11.2: "it is RECOMMENDED that the sender sign the message and then encrypt the result".
         if token.isDecrypted { return CheckResult(.format, .fail, .format(.unsignedPlaintext(problem: token.claimsProblem))) }
@@ -14,6 +15,7 @@ extension Verifier {
     }
 
     /// `claims`: RFC 7519 §7.2 step 10: the payload must be a JSON object (a claims set), with unique names.
+    @inline(__always)
     func claimsCheck(_ token: CompactToken) -> CheckResult {
         guard let claims = token.claims else {
             return CheckResult(
