@@ -66,15 +66,8 @@ enum VerifyBatch {
                 let number = line.number
                 let token: CompactToken
                 var tokensOnLine = 1
-                // Log text with no token in it is refused at once, as the search below would refuse it. A line that
-                // starts as a token's header does ("eyJ" is where the search starts, so `cannotHoldToken` answers false
-                // at its third byte): three bytes compared, not a call and a loop per token.
-                let bytes = line.bytes
-                let startsAsToken = bytes.count >= 3 && bytes[0] == UInt8(ascii: "e") && bytes[1] == UInt8(ascii: "y")
-                    && bytes[2] == UInt8(ascii: "J")
-                if !startsAsToken && TokenInput.cannotHoldToken(bytes: bytes) {
-                    return malformed(number, TokenInput.noTokenFound.reason)
-                }
+                // Log text with no token in it is refused at once, as the search below would refuse it.
+                if TokenInput.cannotHoldToken(bytes: line.bytes) { return malformed(number, TokenInput.noTokenFound.reason) }
                 do {
                     // Tokens from one issuer and key share their header: each worker keeps its last token so the
                     // next one's identical header segment is not decoded and parsed again. (--pick 2 and on look
@@ -322,16 +315,13 @@ enum VerifyBatch {
         line.string(kid)
     }
 
-    /// A token version as a JSON string. Nearly every token says "1.0" or "2.0", and the version String is then,
-    /// word for word, the small string its literal makes (a small string's two words are its bytes and count), so
-    /// two words compared write it as a constant piece; any other String, equal or not, is written as a string.
+    /// A token version as a JSON string: "1.0" and "2.0", nearly every token's, as constant pieces (String's `==`
+    /// compares a small string's two words before anything else), any other version as a string.
     static func version(_ version: String?, into line: inout JSONLineWriter) {
         guard let version else { return line.raw("null") }
-        typealias Words = (UInt64, UInt64)
-        let words = unsafeBitCast(version, to: Words.self)
-        if words == unsafeBitCast("1.0", to: Words.self) {
+        if version == "1.0" {
             line.raw("\"1.0\"")
-        } else if words == unsafeBitCast("2.0", to: Words.self) {
+        } else if version == "2.0" {
             line.raw("\"2.0\"")
         } else {
             line.string(version)

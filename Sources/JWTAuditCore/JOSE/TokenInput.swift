@@ -115,8 +115,13 @@ public enum TokenInput {
     }
 
     /// The same over a line's bytes, not yet known to be text (`verify --batch`): a byte that is not printable
-    /// ASCII answers false, so a true answer also says the bytes are text.
+    /// ASCII answers false, so a true answer also says the bytes are text. Inlinable, and a line that starts as a
+    /// token's header does (`eyJ`) answered by its first three bytes: a batch asks it of every line.
+    @inlinable
     public static func cannotHoldToken(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.count >= 3, bytes[0] == UInt8(ascii: "e"), bytes[1] == UInt8(ascii: "y"), bytes[2] == UInt8(ascii: "J") {
+            return false
+        }
         var alphanumeric = false
         var previous: (UInt8, UInt8) = (0, 0)
         for (index, byte) in bytes.enumerated() {
@@ -141,7 +146,8 @@ public enum TokenInput {
     }
 
     /// Whether these 13 bytes spell `authorization`, in any case.
-    private static func endsWithAuthorization(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    @usableFromInline
+    static func endsWithAuthorization(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         zip(bytes, "authorization".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
 
