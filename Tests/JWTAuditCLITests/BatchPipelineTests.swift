@@ -65,8 +65,9 @@ struct BatchPipelineTests {
         return (output, summary, empty)
     }
 
-    /// 20,000 lines are ten chunks with two jobs, five with four: each chunk is read while the one before is
-    /// judged, and written while the one after is. Whatever the pipe's writer's pace, the bytes are one job's.
+    /// 20,000 lines are fourteen chunks with two jobs (the first five ramping up from 64 lines), nine with four: each
+    /// chunk is read while the one before is judged, and written while the one after is. Whatever the pipe's
+    /// writer's pace, the bytes are one job's.
     @Test(arguments: [2, 3, 4])
     func manyChunksPrintWhatOneJobPrintsByteForByte(jobs: Int) {
         let input = Self.mixedInput(count: 20_000)
@@ -88,6 +89,28 @@ struct BatchPipelineTests {
         #expect(printed.contains("13:unreadable:the line is not text: invalid UTF-8 at byte 3"))
         #expect(printed.contains("17:unreadable:the line is not text: it contains a NUL byte"))
         #expect(!printed.contains { $0.hasPrefix("3:") || $0.hasPrefix("5:") || $0.hasPrefix("23:") })
+    }
+
+    /// The workers do not wait for a full chunk to be read before they start: the first chunk is four takes a worker,
+    /// and each one after it twice the last, up to the full chunk. One job judges a chunk as soon as it is read, so
+    /// its chunks are small from the first.
+    @Test(arguments: [1, 2, 3, 4])
+    func theFirstChunksRampUpToTheFullChunk(jobs: Int) {
+        let runner = Self.runner(jobs: jobs, lines: BatchLineBuffers(workers: jobs))
+        let sizes = (0..<20).map { runner.chunkLines($0) }
+        if jobs == 1 {
+            #expect(sizes == Array(repeating: 128, count: 20))
+            #expect(runner.chunkSize == 128)
+            return
+        }
+        let first = ChunkLines.linesPerTake * jobs * 4
+        #expect(runner.chunkSize == 1024 * jobs)
+        #expect(sizes[0] == first)
+        for index in 1..<sizes.count {
+            #expect(sizes[index] == min(runner.chunkSize, 2 * sizes[index - 1]), "chunk \(index)")
+        }
+        #expect(sizes.last == runner.chunkSize)
+        #expect(runner.chunkLines(Int.max) == runner.chunkSize, "no overflow however long the run")
     }
 
     /// A regular file never makes the reader wait, so no chunk ends early: only full chunks, then the last.
