@@ -301,6 +301,7 @@ struct BatchRunner {
             guard let finished else { return true }
             let count = finished.lines.count
             finished.lines.removeAll()
+            items.takeSpareBlocks(from: &finished.lines)
             let written = writeChunk(
                 count, { (finished.results + $0).move() }, lineBuffer: { lines!.written(Int($0)) }, summary: &summary,
                 out: &out)
