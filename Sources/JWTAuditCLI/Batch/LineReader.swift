@@ -51,7 +51,7 @@ struct LineReader {
     /// Why not the full size at once: a batch's lines are ~1 KB tokens, and a 256 KiB buffer read full at each
     /// read(2) was mostly out of the level-2 cache by the time its lines were parsed; the kernel then copied into
     /// cold memory and the parser read it back from further away. With 64 KiB (and a one-job chunk of 128 lines),
-    /// an RS256 `--jobs 1` batch ran 1.5% faster (median of 14 runs taking turns, issue 22).
+    /// an RS256 `--jobs 1` batch ran 1.0% faster (`BatchRunner.chunkSize`, issue 22).
     static let firstBufferBytes = 65_536
 
     init(fd: Int32, maxLineBytes: Int, shouldStop: @escaping () -> Bool = { false }) {
