@@ -5,11 +5,11 @@ import Testing
 import JWTAuditCore
 @testable import JWTAuditCLI
 
-/// With more than one job a batch judges one chunk on the pool's threads while the calling thread reads the next
-/// and writes the last (`BatchRunner`'s pipeline). What one job prints, byte for byte, the pipeline prints too,
-/// across many chunks, with unreadable and blank lines among the tokens, when the input pauses mid-chunk with a
-/// chunk being judged, and up to an interrupt.
-@Suite("Batch pipeline: two chunks in flight, the same bytes as one job")
+/// With more than one job the workers take their own lines, a take of up to eight at a time, and write the finished
+/// takes in input order (`TakeFeed`). What one job prints, byte for byte, they print too, over many takes, with
+/// unreadable, long and blank lines among the tokens, when the input pauses with takes being judged, and up to an
+/// interrupt; a slow take holds back at most the window of takes.
+@Suite("Batch workers: takes in flight, the same bytes as one job")
 struct BatchPipelineTests {
     /// A runner whose lines starting "ok" are written by the workers into their line buffers (as `verify --batch`
     /// writes its lines), the others given as text; a line's answer depends on its text and number only.
@@ -61,13 +61,12 @@ struct BatchPipelineTests {
             output += $0
             return true
         }
-        let empty = (0..<jobs).allSatisfy { worker in lines.writer(worker).pointee.isEmpty && lines.written(worker).pointee.isEmpty }
+        let empty = (0..<jobs).allSatisfy { worker in lines.writer(worker).pointee.isEmpty }
         return (output, summary, empty)
     }
 
-    /// 20,000 lines are fourteen chunks with two jobs (the first five ramping up from 64 lines), nine with four: each
-    /// chunk is read while the one before is judged, and written while the one after is. Whatever the pipe's
-    /// writer's pace, the bytes are one job's.
+    /// 20,000 lines are some 2,500 takes, taken by the workers as they come free and written in order. Whatever the
+    /// pipe's writer's pace, the bytes are one job's.
     @Test(arguments: [2, 3, 4])
     func manyChunksPrintWhatOneJobPrintsByteForByte(jobs: Int) {
         let input = Self.mixedInput(count: 20_000)
@@ -81,7 +80,7 @@ struct BatchPipelineTests {
         #expect(many.summary.malformed == one.summary.malformed)
         #expect(many.summary.failedByCheck == one.summary.failedByCheck)
         #expect(!many.summary.interrupted && !many.summary.outputClosed)
-        #expect(many.buffersEmpty, "both banks of line buffers are emptied once their chunk is written")
+        #expect(many.buffersEmpty, "every worker's line buffer is given back empty")
         // The answers themselves: numbered in input order, blank lines skipped but counted.
         let printed = Set(String(decoding: one.output, as: UTF8.self).split(separator: "\n"))
         #expect(one.output.starts(with: Array("1:bytes:ok1\n2:bytes:ok2\n4:bytes:ok4\n".utf8)))
@@ -91,29 +90,81 @@ struct BatchPipelineTests {
         #expect(!printed.contains { $0.hasPrefix("3:") || $0.hasPrefix("5:") || $0.hasPrefix("23:") })
     }
 
-    /// The workers do not wait for a full chunk to be read before they start: the first chunk is four takes a worker,
-    /// and each one after it twice the last, up to the full chunk. One job judges a chunk as soon as it is read, so
-    /// its chunks are small from the first.
-    @Test(arguments: [1, 2, 3, 4])
-    func theFirstChunksRampUpToTheFullChunk(jobs: Int) {
-        let runner = Self.runner(jobs: jobs, lines: BatchLineBuffers(workers: jobs))
-        let sizes = (0..<20).map { runner.chunkLines($0) }
-        if jobs == 1 {
-            #expect(sizes == Array(repeating: 128, count: 20))
-            #expect(runner.chunkSize == 128)
-            return
+    /// Lines of 2 to 20 KB among short ones: a take's lines outgrow its worker's block, and the lines after go to a
+    /// block of their own. None is lost, none is judged twice, and the order holds.
+    @Test(arguments: [2, 3])
+    func takesWhoseLinesOutgrowTheirBlockKeepEveryLine(jobs: Int) {
+        var bytes: [UInt8] = []
+        for number in 1...3_000 {
+            let length = number % 7 == 0 ? 2_000 + (number * 37) % 18_000 : 5 + number % 40
+            bytes += Array("ok\(number):".utf8) + [UInt8](repeating: UInt8(ascii: "t"), count: length) + [0x0A]
         }
-        let first = ChunkLines.linesPerTake * jobs * 4
-        #expect(runner.chunkSize == 1024 * jobs)
-        #expect(sizes[0] == first)
-        for index in 1..<sizes.count {
-            #expect(sizes[index] == min(runner.chunkSize, 2 * sizes[index - 1]), "chunk \(index)")
+        let lines = BatchLineBuffers(workers: jobs)
+        var output: [UInt8] = []
+        let summary = BatchRunner(
+            jobs: jobs, maxLineBytes: 100_000,
+            verify: { text, number, _ in
+                BatchItemResult(jsonLine: "\(number):\(text.utf8.count):\(text.prefix(12))", valid: true, failedChecks: [], malformed: false)
+            },
+            unreadable: { number, reason in
+                BatchItemResult(jsonLine: "\(number):unreadable:\(reason)", valid: false, failedChecks: ["format"], malformed: true)
+            },
+            lines: lines
+        ).run(reading: [BatchRunnerTests.pipe(bytes: bytes)]) {
+            output += $0
+            return true
         }
-        #expect(sizes.last == runner.chunkSize)
-        #expect(runner.chunkLines(Int.max) == runner.chunkSize, "no overflow however long the run")
+        let expected = (1...3_000).map { number in
+            let length = number % 7 == 0 ? 2_000 + (number * 37) % 18_000 : 5 + number % 40
+            let text = "ok\(number):" + String(repeating: "t", count: length)
+            return "\(number):\(text.utf8.count):\(text.prefix(12))\n"
+        }.joined()
+        #expect(String(decoding: output, as: UTF8.self) == expected)
+        #expect(summary.total == 3_000 && summary.valid == 3_000)
     }
 
-    /// A regular file never makes the reader wait, so no chunk ends early: only full chunks, then the last.
+    /// A take that is slow to judge holds back the writing of the takes after it, and the workers take no more than
+    /// the window allows meanwhile: the lines held in memory stay bounded whatever the input.
+    @Test func aSlowTakeHoldsBackAtMostTheWindow() {
+        let judged = Atomic<Int>(0)
+        let seenWhileHeld = Atomic<Int>(-1)
+        let runner = BatchRunner(
+            jobs: 2, maxLineBytes: 100,
+            verify: { text, number, _ in
+                if number == 1 {
+                    // Held until the other worker can take no more (bounded, so that a missing bound fails rather
+                    // than hangs: 5,000 lines would all be judged meanwhile).
+                    var spins = 0
+                    var last = -1
+                    while spins < 400 {
+                        usleep(2_000)
+                        spins += 1
+                        let now = judged.load(ordering: .acquiring)
+                        if now == last && now > 0 && spins > 50 { break }
+                        last = now
+                    }
+                    seenWhileHeld.store(judged.load(ordering: .acquiring), ordering: .releasing)
+                }
+                judged.add(1, ordering: .acquiringAndReleasing)
+                return BatchItemResult(jsonLine: "\(number):\(text)", valid: true, failedChecks: [], malformed: false)
+            },
+            unreadable: { number, _ in
+                BatchItemResult(jsonLine: "\(number)", valid: false, failedChecks: ["format"], malformed: true)
+            })
+        let input = (1...5_000).map { "ok\($0)" }.joined(separator: "\n") + "\n"
+        var output = ""
+        let summary = runner.run(inputs: [BatchRunnerTests.pipe(input)]) {
+            output += $0
+            return true
+        }
+        let held = seenWhileHeld.load(ordering: .acquiring)
+        #expect(held > 0, "the other worker went on while the first line was held")
+        #expect(held <= TakeFeed.window * ChunkLines.linesPerTake, "\(held) lines judged while the first take was held")
+        #expect(summary.total == 5_000)
+        #expect(output == (1...5_000).map { "\($0):ok\($0)\n" }.joined())
+    }
+
+    /// A regular file never makes the reader wait, so no take ends early: only full takes, then the last.
     @Test func aFileOfManyChunksPrintsWhatOneJobPrints() throws {
         let directory = try TemporaryDirectory()
         let input = Self.mixedInput(count: 9_000)
@@ -133,10 +184,9 @@ struct BatchPipelineTests {
         #expect(run(2) == one)
     }
 
-    /// `tail -f log | jwtaudit verify --batch`: a chunk and a half arrives, so a full chunk is being judged when the
-    /// reader finds the input paused mid-chunk; it finishes and writes that chunk, then the half, and every line
+    /// `tail -f log | jwtaudit verify --batch`: 3,100 lines arrive, then a pause with takes being judged: every line
     /// sent is answered while the input stays open. Then the same again, and the end.
-    @Test func aPauseMidChunkWithAChunkInFlightAnswersEveryLineSent() throws {
+    @Test func aPauseWithTakesInFlightAnswersEveryLineSent() throws {
         var fds: [Int32] = [0, 0]
         try #require(jwtaudit_pipe_cloexec(&fds) == 0)
         let (readEnd, writeEnd) = (fds[0], fds[1])
@@ -186,8 +236,8 @@ struct BatchPipelineTests {
         return bytes.count
     }
 
-    /// A closed output ends the run with a chunk in flight: nothing more is written, and the run returns.
-    @Test func aClosedOutputWithAChunkInFlightStopsTheRun() {
+    /// A closed output ends the run with takes in flight: nothing more is written, and the run returns.
+    @Test func aClosedOutputWithTakesInFlightStopsTheRun() {
         let input = Self.mixedInput(count: 12_000)
         var writes = 0
         let summary = Self.runner(jobs: 2, lines: BatchLineBuffers(workers: 2)).run(reading: [BatchRunnerTests.pipe(bytes: input)]) { _ in
@@ -203,7 +253,7 @@ struct BatchPipelineTests {
 
     static let tokenNames = ["certificate-v1.jwt", "secret-v1.jwt", "expired-v1.jwt", "managed-identity-v1.jwt"]
 
-    /// 12,000 lines of tokens, with blank lines, garbage, invalid UTF-8 and a NUL among them: six chunks with two jobs.
+    /// 12,000 lines of tokens, with blank lines, garbage, invalid UTF-8 and a NUL among them.
     static func tokenInput() throws -> [UInt8] {
         let tokens = try tokenNames.map(VerifyBatchTests.token)
         var bytes: [UInt8] = []
@@ -241,10 +291,10 @@ struct BatchPipelineTests {
         }
     }
 
-    /// SIGINT while chunks stream through the pipeline (a chunk judged, the next read, the last written): exit 130,
+    /// SIGINT while takes stream through the workers (some judged, some written, one being read): exit 130,
     /// the summary counts exactly the lines printed, and every printed line is the line one job prints for it, in
     /// input order.
-    @Test func sigintWithChunksInFlightPrintsOnlyWholeJudgedLinesAndExits130() throws {
+    @Test func sigintWithTakesInFlightPrintsOnlyWholeJudgedLinesAndExits130() throws {
         try #require(access(Support.binaryPath, X_OK) == 0, "build the package first")
         let input = try Self.tokenInput()
         let oneJob = try Self.verify(jobs: 1, input)
@@ -288,7 +338,7 @@ struct BatchPipelineTests {
                 }
             }
         }.start()
-        // Once a first chunk is out, the next is being judged and the one after read.
+        // Once some lines are out, takes are being judged and read.
         let started = RunningBinary.eventually(within: 60) { printed.withLock { $0.count } > 0 }
         #expect(started)
         kill(child.pid, SIGINT)

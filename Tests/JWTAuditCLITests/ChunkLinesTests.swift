@@ -92,29 +92,6 @@ struct ChunkLinesTests {
         #expect(token.text == text)
     }
 
-    /// The pipelined run fills one chunk while it writes another: the written chunk's blocks go to the chunk being
-    /// filled, which reuses them rather than making new ones; the chunk that gave them has none left to give.
-    @Test func blocksGivenBackByOneChunkAreReusedByTheNext() {
-        var written = ChunkLines()
-        var filling = ChunkLines()
-        let line = [UInt8](repeating: UInt8(ascii: "t"), count: 1_200)
-        for number in 1...60 { line.withUnsafeBufferPointer { written.append(line: $0, number: number) } }
-        written.finish()
-        let given = Set(written.blocks.map(ObjectIdentifier.init))
-        #expect(given.count >= 10)
-        written.removeAll()
-        filling.takeSpareBlocks(from: &written)
-        #expect(written.spareCount == 0)
-        #expect(filling.spareCount == given.count)
-        for number in 1...60 { line.withUnsafeBufferPointer { filling.append(line: $0, number: number) } }
-        filling.finish()
-        #expect(Set(filling.blocks.map(ObjectIdentifier.init)) == given, "the filling chunk made blocks of its own")
-        #expect(filling.spareCount == 0)
-        for number in 1...6 { line.withUnsafeBufferPointer { written.append(line: $0, number: number) } }
-        written.finish()
-        #expect(given.isDisjoint(with: written.blocks.map(ObjectIdentifier.init)), "a block was in two chunks at once")
-    }
-
     /// The blocks of a burst of long lines are not kept for the short lines after them: memory goes back to what the
     /// short lines need.
     @Test func theBlocksOfLongLinesAreNotKeptForShortOnes() {

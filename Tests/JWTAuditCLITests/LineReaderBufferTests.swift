@@ -1,3 +1,4 @@
+import CPosix
 import Glibc
 import Testing
 @testable import JWTAuditCLI
@@ -54,6 +55,43 @@ struct LineReaderBufferTests {
         #expect(read.lines[2] == "3:ok3")
         #expect(read.lines[3] == "4:" + String(repeating: "z", count: 100_000), "a line at the limit is kept")
         #expect(read.bufferBytes.max() == 100_002, "the buffer grows to the longest line kept and no further")
+    }
+
+    static func describe(_ ready: LineReader.Ready) -> String {
+        switch ready {
+        case .line(.bytes(let bytes, let number)): "\(number): \(String(decoding: bytes, as: UTF8.self))"
+        case .line(.unreadable(let number, let reason)): "\(number): unreadable: \(reason)"
+        case .end: "end"
+        case .notYet: "not yet"
+        }
+    }
+
+    /// A worker that holds some lines asks for more only if they are there (`nextIfReady`, `TakeFeed`): no whole line
+    /// yet is "not yet", never a wait; a line over the limit that arrives across several such calls is still one
+    /// line, reported with its whole length; the end is the end.
+    @Test func nextIfReadyNeverWaitsAndKeepsALongLineAcrossCalls() throws {
+        var fds: [Int32] = [0, 0]
+        try #require(jwtaudit_pipe_cloexec(&fds) == 0)
+        let (readEnd, writeEnd) = (fds[0], fds[1])
+        defer { close(readEnd) }
+        func send(_ text: String) { _ = text.utf8CString.withUnsafeBufferPointer { Glibc.write(writeEnd, $0.baseAddress, $0.count - 1) } }
+        var reader = LineReader(fd: readEnd, maxLineBytes: 100_000)
+        send("ok1\n")
+        #expect(Self.describe(try reader.nextIfReady()) == "1: ok1")
+        #expect(Self.describe(try reader.nextIfReady()) == "not yet")
+        for _ in 0..<4 {
+            send(String(repeating: "x", count: 40_000))
+            #expect(Self.describe(try reader.nextIfReady()) == "not yet")
+        }
+        send("\nok3\n")
+        #expect(Self.describe(try reader.nextIfReady()) == "2: unreadable: the line is 160000 bytes, over the 100000-byte limit for a token")
+        #expect(Self.describe(try reader.nextIfReady()) == "3: ok3")
+        #expect(Self.describe(try reader.nextIfReady()) == "not yet")
+        send("ok4")
+        #expect(Self.describe(try reader.nextIfReady()) == "not yet", "a line without its newline is not whole yet")
+        close(writeEnd)
+        #expect(Self.describe(try reader.nextIfReady()) == "4: ok4")
+        #expect(Self.describe(try reader.nextIfReady()) == "end")
     }
 
     /// The last line without a newline, longer than the first buffer: read whole at the end of the input.

@@ -3,7 +3,7 @@ import Synchronization
 import Testing
 @testable import JWTAuditCLI
 
-@Suite("Worker pool: every worker once per chunk, each on its own thread")
+@Suite("Worker pool: every worker once per run, each on its own thread")
 struct WorkerPoolTests {
     /// What one `perform` saw: for each worker index, how often it ran and on which thread.
     final class Record: Sendable {
@@ -78,63 +78,5 @@ struct WorkerPoolTests {
         var after = sigset_t()
         pthread_sigmask(SIG_BLOCK, nil, &after)
         #expect((1..<32).allSatisfy { sigismember(&before, $0) == sigismember(&after, $0) }, "the calling thread's mask is left as it was")
-    }
-
-    /// `start` runs every worker on the pool's threads, none on the calling thread, and returns before they end:
-    /// the workers here wait for the calling thread to let them go, which it does only after `start` returned.
-    @Test(arguments: [1, 2, 4])
-    func startRunsEveryWorkerOnThePoolsThreadsAndReturnsAtOnce(capacity: Int) {
-        let pool = WorkerPool(capacity: capacity)
-        let record = Record(count: capacity)
-        let released = Atomic(false)
-        let sawRelease = Mutex<[Bool]>(Array(repeating: false, count: capacity))
-        pool.start(capacity) { worker in
-            // Bounded, so that a `start` that waited for its workers fails instead of hanging the suite.
-            var spins = 0
-            while !released.load(ordering: .acquiring) && spins < 60_000 {
-                usleep(1_000)
-                spins += 1
-            }
-            let saw = released.load(ordering: .acquiring)
-            sawRelease.withLock { $0[worker] = saw }
-            record.ran(worker)
-        }
-        released.store(true, ordering: .releasing)
-        pool.wait()
-        #expect(sawRelease.withLock { $0 } == Array(repeating: true, count: capacity))
-        #expect(record.runs == Array(repeating: 1, count: capacity), "wait returns once every worker has run")
-        let threads = record.threads
-        #expect(!threads.contains(UInt(pthread_self())))
-        #expect(Set(threads).count == capacity)
-    }
-
-    /// A batch alternates `start` and `wait` chunk after chunk with varying worker counts; `perform` may come
-    /// between them. Each round runs exactly its workers.
-    @Test func startAndPerformAlternateOnOnePool() {
-        let pool = WorkerPool(capacity: 3)
-        let counts = [3, 1, 2, 3, 2, 1]
-        let record = Record(count: 3)
-        for round in 0..<40 {
-            let count = counts[round % counts.count]
-            if round % 5 == 4 {
-                pool.perform(count) { worker in record.ran(worker) }
-            } else {
-                pool.start(count) { worker in record.ran(worker) }
-                pool.wait()
-            }
-        }
-        let expected = (0..<3).map { worker in (0..<40).filter { counts[$0 % counts.count] > worker }.count }
-        #expect(record.runs == expected)
-    }
-
-    /// A `wait` with nothing started returns at once.
-    @Test func waitWithoutStartReturns() {
-        let pool = WorkerPool(capacity: 2)
-        pool.wait()
-        let record = Record(count: 2)
-        pool.start(2) { worker in record.ran(worker) }
-        pool.wait()
-        pool.wait()
-        #expect(record.runs == [1, 1])
     }
 }

@@ -36,20 +36,17 @@ let batchInterrupted = Atomic<Bool>(false)
 
 /// Streams tokens through a verification closure on every core and writes results in input order.
 ///
-/// Work is cut into chunks: a chunk is read, verified in parallel, then written in order, so memory is bounded by
-/// the chunk size whatever the input size, and the output order equals the input order without a reorder buffer.
-/// A chunk ends at 1,024 lines per worker or 16 MiB of text, whichever comes first, or as soon as the input pauses
-/// (the writer has not sent the next line yet), so a stream is answered line by line.
+/// With one job the calling thread reads a chunk of lines, judges them and writes them, chunk after chunk, so memory
+/// is bounded by the chunk whatever the input size. A chunk ends at 128 lines or 16 MiB of text, whichever comes
+/// first, or as soon as the input pauses (the writer has not sent the next line yet), so a stream is answered line
+/// by line.
 ///
-/// With one job the calling thread reads, judges and writes each chunk in turn. With more, the run is a pipeline of
-/// two chunks: `jobs` threads of a `WorkerPool` judge chunk N while the calling thread reads chunk N + 1, then writes
-/// chunk N while N + 1 is judged. Reading (read(2) and a copy of each line; when this was measured, a UTF-8 check and
-/// a String per line too) and writing were about 6% of a chunk's time; done between chunks by the calling thread as
-/// worker 0, they left the other core idle for it (`--jobs 2` scaled 1.87x where `openssl speed -multi 2` scales
-/// 1.96x). Only one chunk is judged at a time, so a worker's state (`worker` in `verify`) still has one user. Within
-/// a chunk the workers take lines a take at a time (up to eight that share a block, `ChunkLines`) from a shared
-/// counter rather than a fixed share each: the thread that shares its core with the reader then judges fewer lines
-/// instead of making the others wait for it at the chunk's end.
+/// With more, the workers feed themselves (`TakeFeed`): each takes up to eight lines at a time from the shared
+/// reader, judges them and writes the lines that are ready, in input order, through a window of takes that bounds
+/// the memory. An earlier design read and wrote on a thread of its own while the workers judged chunks; on a machine
+/// with as many cores as jobs that thread shared the workers' cores, and `--jobs 2` judged 7% fewer tokens a second
+/// than two `--jobs 1` processes (issue 22, bench/README.md). A worker's state (`worker` in `verify`) has one user:
+/// the worker's own thread.
 struct BatchRunner {
     struct Summary: Sendable {
         var total = 0
@@ -66,18 +63,40 @@ struct BatchRunner {
         var outputClosed = false
         /// The `--summary` rows, from the lines' `tally` entries.
         var tally = BatchTally()
+
+        /// Counts a line's result; false when the line was not judged (an interrupt), and is neither counted nor printed.
+        mutating func count(_ result: borrowing BatchItemResult) -> Bool {
+            if result.interrupted {
+                interrupted = true
+                return false
+            }
+            total += 1
+            if result.malformed {
+                malformed += 1
+            } else if result.undecided {
+                undecided += 1
+                if firstUndecidedReason == nil { firstUndecidedReason = result.undecidedReason }
+            } else if result.valid {
+                valid += 1
+            } else {
+                rejected += 1
+            }
+            if !result.failedChecks.isEmpty {
+                for id in result.failedChecks { failedByCheck[id, default: 0] += 1 }
+            }
+            if result.severalTokens { severalTokens += 1 }
+            if let entry = result.tally { tally.add(entry) }
+            return true
+        }
     }
 
     let jobs: Int
     let maxLineBytes: Int
-    /// The lines of a full chunk: `chunkLines(_:)` says how many the first chunks hold.
-    ///
-    /// One job: 128 lines. A chunk's lines are copied out of the read buffer and judged only when the chunk is full;
-    /// 1,024 lines of ~1.2 KB tokens (1.2 MB) no longer sat in the level-2 cache by then, and each token's text was
-    /// read back from further away. With 128 lines (and a 64 KiB read buffer, `LineReader.firstBufferBytes`) an
-    /// RS256 batch ran 1.0% faster (median of 12 runs taking turns; 1.5% in another 14), with 1% less CPU; 64 and
-    /// 256 lines did as well (issue 22).
-    /// More jobs: 1,024 lines a worker, so that the workers meet rarely (smaller chunks measured no faster).
+    /// The lines of a full chunk, with one job: 128. A chunk's lines are copied out of the read buffer and judged
+    /// only when the chunk is full; 1,024 lines of ~1.2 KB tokens (1.2 MB) no longer sat in the level-2 cache by
+    /// then, and each token's text was read back from further away. With 128 lines (and a 64 KiB read buffer,
+    /// `LineReader.firstBufferBytes`) an RS256 batch ran 1.0% faster (median of 12 runs taking turns; 1.5% in another
+    /// 14), with 1% less CPU; 64 and 256 lines did as well (issue 22).
     let chunkSize: Int
     /// The most line text a chunk holds, whatever its line count (lines may be up to `maxLineBytes` each).
     let chunkBytes = 16 << 20
@@ -123,19 +142,9 @@ struct BatchRunner {
         self.lines = lines
         self.jobs = max(1, jobs)
         self.maxLineBytes = maxLineBytes
-        self.chunkSize = self.jobs == 1 ? 128 : 1024 * self.jobs
+        self.chunkSize = 128
         self.verify = verifyLine
         self.unreadable = unreadable
-    }
-
-    /// The lines chunk `index` (0 the first) holds when full. With more jobs the first chunks are small and double up
-    /// to `chunkSize`: the workers wait for the first chunk to be read, and 2,048 lines took 2.4 ms to read, 1% of a
-    /// 20,000-token run with both cores idle (issue 22). Reading a chunk takes a small part of judging one, so
-    /// each chunk, twice the last, is read while the last is judged.
-    func chunkLines(_ index: Int) -> Int {
-        guard jobs > 1 else { return chunkSize }
-        let first = ChunkLines.linesPerTake * jobs * 4
-        return index >= 16 ? chunkSize : min(chunkSize, first << index)
     }
 
     /// The one-job run's result slots for a chunk: each index is initialised once as its line is judged and then
@@ -147,25 +156,6 @@ struct BatchRunner {
         deinit { pointer.deallocate() }
     }
 
-    /// One of the pipelined run's two chunks, its storage kept from one use to the next: the lines, the results the
-    /// workers put in place (each initialised once by the worker that took its line, moved out once by the writer),
-    /// and the counter the workers take lines from.
-    private final class Chunk: @unchecked Sendable {
-        var lines: ChunkLines
-        let results: UnsafeMutablePointer<BatchItemResult>
-        /// The takes handed out (`ChunkLines.take`).
-        let taken = Atomic<Int>(0)
-
-        init(capacity: Int) {
-            lines = ChunkLines(capacity: capacity)
-            results = .allocate(capacity: capacity)
-        }
-
-        deinit {
-            results.deallocate()
-        }
-    }
-
     /// Runs over the given descriptors in order. `write` returns false when the output is closed.
     func run(inputs: [Int32], write: (String) -> Bool) -> Summary {
         run(reading: inputs, writing: { write(String(decoding: $0, as: UTF8.self)) })
@@ -173,6 +163,14 @@ struct BatchRunner {
 
     /// Runs over the given descriptors in order, handing each chunk's output to `write` as bytes.
     func run(reading inputs: [Int32], writing write: (UnsafeRawBufferPointer) -> Bool) -> Summary {
+        if jobs > 1 {
+            return withoutActuallyEscaping(write) { write in
+                TakeFeed(
+                    inputs: inputs, maxLineBytes: maxLineBytes, verify: self.verify, unreadable: self.unreadable, progress: self.progress,
+                    lines: self.lines, write: write
+                ).run(jobs: jobs)
+            }
+        }
         var summary = Summary()
         // The chunk's output, its storage kept from one chunk to the next (bytes copied in with memcpy: appending a
         // line's bytes to an Array cost 270 instructions).
@@ -206,34 +204,8 @@ struct BatchRunner {
             for index in 0..<count {
                 // Moved out of its slot, not copied: the result is a large struct of strings and arrays.
                 let result = result(index)
-                if result.interrupted {
-                    summary.interrupted = true
-                    continue
-                }
-                summary.total += 1
-                if result.malformed {
-                    summary.malformed += 1
-                } else if result.undecided {
-                    summary.undecided += 1
-                    if summary.firstUndecidedReason == nil { summary.firstUndecidedReason = result.undecidedReason }
-                } else if result.valid {
-                    summary.valid += 1
-                } else {
-                    summary.rejected += 1
-                }
-                if !result.failedChecks.isEmpty {
-                    for id in result.failedChecks { summary.failedByCheck[id, default: 0] += 1 }
-                }
-                if result.severalTokens { summary.severalTokens += 1 }
-                if let entry = result.tally { summary.tally.add(entry) }
-                if let range = result.lineBytes, buffered {
-                    out.line(range, of: lineBuffer(result.judgedBy))
-                    continue
-                }
-                // A summary-only run (`--summary`) writes no line per token.
-                if result.jsonLine.isEmpty { continue }
-                out.raw(result.jsonLine)
-                out.newline()
+                guard summary.count(result) else { continue }
+                result.write(into: &out, lineBuffer: buffered ? lineBuffer(result.judgedBy) : nil)
             }
             if !out.isEmpty && !out.withBytes({ write(UnsafeRawBufferPointer($0)) }) {
                 summary.outputClosed = true
@@ -258,103 +230,38 @@ struct BatchRunner {
             items.removeAll()
             defer { lines?.reset() }
             return writeChunk(
-                count, { (slots.pointer + $0).move() }, lineBuffer: { _ in lines!.written(0) }, summary: &summary, out: &out)
+                count, { (slots.pointer + $0).move() }, lineBuffer: { _ in lines!.writer(0) }, summary: &summary, out: &out)
         }
 
-        // More jobs: the pipeline of two chunks. Threads start at the first chunk, wait between chunks, and end
-        // with the run.
-        let pool = WorkerPool(capacity: jobs)
-        let chunks = jobs > 1 ? [Chunk(capacity: chunkSize), Chunk(capacity: chunkSize)] : []
-        var nextChunk = 0
-        var inFlight: Chunk?
-
-        /// Waits for the chunk being judged (if any), starts judging the lines read since (if any), then writes the
-        /// finished chunk while the new one is judged. False when the output is closed: nothing is in flight then.
-        /// Called with no lines read, it finishes and writes the chunk in flight.
-        func handOff() -> Bool {
-            let finished = inFlight
-            if finished != nil {
-                pool.wait()
-                lines?.setAside()
-            }
-            inFlight = nil
-            if !items.isEmpty {
-                items.finish()
-                let chunk = chunks[nextChunk]
-                nextChunk ^= 1
-                swap(&items, &chunk.lines)
-                chunk.taken.store(0, ordering: .relaxed)
-                let work = chunk.lines
-                pool.start(min(jobs, work.takeCount)) { worker in
-                    while true {
-                        let take = chunk.taken.add(1, ordering: .relaxed).oldValue
-                        if take >= work.takeCount { return }
-                        for index in work.take(take) {
-                            var result = judge(work, index, worker: worker)
-                            result.judgedBy = Int32(truncatingIfNeeded: worker)
-                            (chunk.results + index).initialize(to: result)
-                            progress?.judged(worker: worker)
-                        }
-                    }
-                }
-                inFlight = chunk
-            }
-            guard let finished else { return true }
-            let count = finished.lines.count
-            finished.lines.removeAll()
-            items.takeSpareBlocks(from: &finished.lines)
-            let written = writeChunk(
-                count, { (finished.results + $0).move() }, lineBuffer: { lines!.written(Int($0)) }, summary: &summary,
-                out: &out)
-            lines?.resetWritten()
-            if !written, let abandoned = inFlight {
-                pool.wait()
-                abandoned.results.deinitialize(count: abandoned.lines.count)
-                abandoned.lines.removeAll()
-                lines?.reset()
-                inFlight = nil
-            }
-            return written
-        }
-
-        /// A full chunk: judged now (one job) or handed to the workers (more).
-        func chunkFull() -> Bool { jobs == 1 ? flush() : handOff() }
-        /// Every line read so far judged and written: the input pauses or ends, or the run stops.
-        func drain() -> Bool { jobs == 1 ? flush() : handOff() && handOff() }
 
         // Line numbers run on across the inputs, as if they were concatenated (`cat a b | jwtaudit verify --batch`).
         var lineBase = 0
-        // The chunks filled so far, and the lines the one being filled holds when full (`chunkLines`). Kept here, out
-        // of the nested functions' reach: a variable they share is checked for exclusivity at each access.
-        var chunksFilled = 0
-        var fullAt = chunkLines(0)
         for fd in inputs {
             var reader = LineReader(fd: fd, maxLineBytes: maxLineBytes) { batchInterrupted.load(ordering: .relaxed) }
             defer { lineBase += reader.lineNumber }
             do {
                 var closedWhileWaiting = false
-                while let line = try reader.next(beforeWaiting: { if !drain() { closedWhileWaiting = true } }) {
+                // Every line read so far is judged and written when the input pauses.
+                while let line = try reader.next(beforeWaiting: { if !flush() { closedWhileWaiting = true } }) {
                     if closedWhileWaiting { return summary }
                     // One access to the chunk a line: each access to a variable the nested functions share is
                     // checked for exclusivity at run time (five a line cost 400 instructions).
-                    if items.add(line, after: lineBase, fullAt: fullAt, bytes: chunkBytes) {
-                        if !chunkFull() { return summary }
-                        chunksFilled += 1
-                        fullAt = chunkLines(chunksFilled)
+                    if items.add(line, after: lineBase, fullAt: chunkSize, bytes: chunkBytes) {
+                        if !flush() { return summary }
                         if batchInterrupted.load(ordering: .relaxed) {
                             summary.interrupted = true
-                            _ = drain()
+                            _ = flush()
                             return summary
                         }
                     }
                 }
             } catch {
                 if case .interrupted = error { summary.interrupted = true }
-                _ = drain()
+                _ = flush()
                 return summary
             }
         }
-        _ = drain()
+        _ = flush()
         if batchInterrupted.load(ordering: .relaxed) { summary.interrupted = true }
         return summary
     }

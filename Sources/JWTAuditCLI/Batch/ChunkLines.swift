@@ -10,14 +10,14 @@ struct BatchLine: Sendable {
     var bytes: UnsafeBufferPointer<UInt8> { block[range] }
 }
 
-/// The lines of one chunk of a batch, in input order (`BatchRunner`), their bytes copied once out of the read buffer
-/// into blocks that the tokens parsed from them borrow (`CompactToken.parse(_:in:)`): no line is an allocation of its
-/// own, and no line is copied again.
+/// The lines of one chunk of a one-job batch, in input order (`BatchRunner`), their bytes copied once out of the read
+/// buffer into blocks that the tokens parsed from them borrow (`CompactToken.parse(_:in:)`): no line is an
+/// allocation of its own, and no line is copied again.
 ///
-/// The lines go in *takes* of at most `linesPerTake`, the lines of a take in one block of their own: a worker judges
-/// a take at a time, so a block's reference count is touched by one thread only (two threads taking and releasing
-/// one object's references would pass its cache line back and forth on every token). Blocks are kept from chunk to
-/// chunk and emptied for reuse when no token holds them any more (`TextBlock.reuse`).
+/// The lines go in *takes* of at most `linesPerTake`, the lines of a take in one block of their own, as the workers of
+/// a run with more jobs take them (`TakeFeed`): a block's reference count is then touched by one thread only (two
+/// threads taking and releasing one object's references would pass its cache line back and forth on every token).
+/// Blocks are kept from chunk to chunk and emptied for reuse when no token holds them any more (`TextBlock.reuse`).
 struct ChunkLines: Sendable {
     enum Item: Sendable {
         case line(block: Int, range: Range<Int>, number: Int)
@@ -25,8 +25,8 @@ struct ChunkLines: Sendable {
         case unreadable(number: Int, reason: String)
     }
 
-    /// Lines a worker of the pipelined run takes at a time: enough that the shared counter is touched rarely, few
-    /// enough that the workers end a chunk together (eight RS256 tokens are about 0.2 ms of a 25 ms chunk).
+    /// Lines a worker takes at a time (`TakeFeed`): enough that the shared reader's lock is taken rarely, few enough
+    /// that a slow take holds back little output (eight RS256 tokens are about 0.2 ms).
     static let linesPerTake = 8
     /// A block holds a take of eight lines of up to 1 KiB, or fewer longer ones (an Entra token of 1 to 2 KB makes a
     /// take of four to eight); a longer line gets a block its size. 16 KiB blocks, half filled by eight 900-byte
@@ -66,13 +66,18 @@ struct ChunkLines: Sendable {
     mutating func add(_ line: LineReader.Line, after lineBase: Int, fullAt lines: Int, bytes: Int) -> Bool {
         switch line {
         case .bytes(let text, let number):
-            // A blank line's characters are these bytes, and a token line answers at its first byte.
-            if text.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return false }
+            if Self.isBlank(text) { return false }
             append(line: text, number: lineBase + number)
         case .unreadable(let number, let reason):
             append(unreadable: lineBase + number, reason: reason)
         }
         return items.count >= lines || byteCount >= bytes
+    }
+
+    /// A blank line: spaces, tabs and CRs only (skipped, but it keeps its number). A token line answers at its first
+    /// byte.
+    static func isBlank(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        text.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
     }
 
     /// Copies a line in, at the end.
@@ -106,18 +111,6 @@ struct ChunkLines: Sendable {
         byteCount = 0
         takeBlock = nil
     }
-
-    /// Takes the blocks `other` emptied (`removeAll`), for the lines this chunk reads next. The pipelined run has three
-    /// chunks of lines (one filling, one judged, one written): a written chunk's blocks went back to it, and waited a
-    /// chunk unused until it was filled again, so a third set of blocks was made: a 20,000-token RS256 batch with two
-    /// jobs made 1,026 blocks of 8 KiB (issue 22). Handed to the chunk being filled, two sets serve: 684 blocks.
-    mutating func takeSpareBlocks(from other: inout ChunkLines) {
-        spare.append(contentsOf: other.spare)
-        other.spare.removeAll(keepingCapacity: true)
-    }
-
-    /// The blocks kept for reuse (tests).
-    var spareCount: Int { spare.count }
 
     private mutating func closeTake() {
         if inTake > 0 { takeEnds.append(items.count) }

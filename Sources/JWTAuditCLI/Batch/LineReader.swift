@@ -35,9 +35,21 @@ struct LineReader {
         deinit { base.deallocate() }
     }
 
+    /// What `nextIfReady` found.
+    enum Ready {
+        case line(Line)
+        /// The end of the input.
+        case end
+        /// No whole line yet: reading on would wait for the writer.
+        case notYet
+    }
+
     let fd: Int32
     let maxLineBytes: Int
     private var buffer: Buffer
+    /// Inside a line over the limit: its bytes so far are dropped, and counted for the message.
+    private var discarding = false
+    private var discarded = 0
     /// The most the buffer grows to: the longest line kept, with its `\r\n`.
     private let fullCount: Int
     private var start = 0
@@ -94,30 +106,49 @@ struct LineReader {
     /// some 400 instructions a line.)
     @inline(never)
     mutating func next(beforeWaiting: () -> Void = {}) throws(Stop) -> Line? {
-        var discarding = false
-        var discarded = 0
+        switch try advance(waiting: true, beforeWaiting: beforeWaiting) {
+        case .line(let line): return line
+        case .end, .notYet: return nil
+        }
+    }
+
+    /// The next line when it can be had without waiting for the writer; `.notYet` when reading on would wait.
+    /// (The workers of a batch take their own lines a few at a time: one that holds some lines judges them rather than
+    /// wait with them for the rest of a stream.)
+    @inline(never)
+    mutating func nextIfReady() throws(Stop) -> Ready {
+        try advance(waiting: false, beforeWaiting: {})
+    }
+
+    private mutating func advance(waiting: Bool, beforeWaiting: () -> Void) throws(Stop) -> Ready {
         while true {
             if let newline = firstNewline() {
                 lineNumber += 1
                 let lineEnd = newline > start && buffer.base[newline - 1] == 0x0D ? newline - 1 : newline
                 defer { start = newline + 1 }
                 if discarding {
-                    return .unreadable(number: lineNumber, reason: tooLong(discarded + (newline - start)))
+                    let length = discarded + (newline - start)
+                    discarding = false
+                    discarded = 0
+                    return .line(.unreadable(number: lineNumber, reason: tooLong(length)))
                 }
                 if lineEnd - start > maxLineBytes {
-                    return .unreadable(number: lineNumber, reason: tooLong(lineEnd - start))
+                    return .line(.unreadable(number: lineNumber, reason: tooLong(lineEnd - start)))
                 }
-                return line(start..<lineEnd)
+                return .line(line(start..<lineEnd))
             }
             if eof {
-                guard end > start || discarding else { return nil }
+                guard end > start || discarding else { return .end }
                 lineNumber += 1
                 let length = end - start
                 defer { start = end }
                 if discarding || length > maxLineBytes {
-                    return .unreadable(number: lineNumber, reason: tooLong(discarded + length))
+                    let total = discarded + length
+                    discarding = false
+                    discarded = 0
+                    return .line(.unreadable(number: lineNumber, reason: tooLong(total)))
                 }
-                return line(start..<end)
+                return .line(line(start..<end))
             }
             // Compact, and when a line does not fit in the buffer, grow the buffer, or at its full size drop what we
             // have and remember we are inside an over-long line.
@@ -134,6 +165,10 @@ struct LineReader {
                     discarded += end
                     end = 0
                 }
+            }
+            if !waiting {
+                var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&ready, 1, 0) == 0 { return .notYet }
             }
             try fill(beforeWaiting: beforeWaiting)
         }

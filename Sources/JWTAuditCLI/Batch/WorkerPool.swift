@@ -92,32 +92,28 @@ final class ThreadSignal: @unchecked Sendable {
     }
 }
 
-/// Workers that meet once per chunk, in one of two ways. `perform` runs `body(0)` on the calling thread and
-/// `body(1)` ... `body(count - 1)` on the pool's threads, and returns when every one has returned. `start` runs
-/// `body(0)` ... `body(count - 1)` all on the pool's threads and returns at once, so the calling thread can do other
-/// work (a batch reads the next chunk and writes the last one) until `wait`. The threads are started once, at the
-/// first chunk that needs them, and wait between chunks; the pool's end stops and joins them.
+/// Workers that meet once per run: `perform` runs `body(0)` on the calling thread and `body(1)` ... `body(count - 1)`
+/// on the pool's threads, and returns when every one has returned. The threads are started at the first `perform`
+/// and wait between calls; the pool's end stops and joins them.
 final class WorkerPool: @unchecked Sendable {
     /// What the threads share, guarded by `signal`; the threads hold it, not the pool, so the pool can end them.
     private final class Shared: @unchecked Sendable {
         let signal = ThreadSignal()
         var body: (@Sendable (Int) -> Void)?
-        /// Bumped once per `perform` or `start`: a thread runs each generation's body once.
+        /// Bumped once per `perform`: a thread runs each generation's body once.
         var generation = 0
         /// Threads not finished with this generation yet.
         var pending = 0
         /// This generation's worker count: a thread whose worker is not below it has nothing to do.
         var count = 0
-        /// The worker the pool's first thread runs: 1 under `perform` (the calling thread is worker 0), 0 under `start`.
+        /// The worker the pool's first thread runs: 1 (the calling thread is worker 0).
         var first = 0
         var stopping = false
     }
 
     private let shared = Shared()
     private var threads: [pthread_t] = []
-    /// The workers of the generation `start` began that no thread was given for: `wait` runs them.
-    private var leftover: (body: @Sendable (Int) -> Void, workers: Range<Int>)?
-    /// The most workers a `perform` or `start` can have.
+    /// The most workers a `perform` can have.
     let capacity: Int
 
     init(capacity: Int) {
@@ -140,24 +136,6 @@ final class WorkerPool: @unchecked Sendable {
             for worker in (helpers + 1)..<count { body(worker) }
         }
         finish(helpers)
-    }
-
-    /// Starts `body(worker)` for every worker in 0 ..< `count` (at most `capacity`) on the pool's threads and returns
-    /// without waiting; `wait` must be called before the next `start` or `perform`.
-    func start(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        let count = min(count, capacity)
-        let helpers = begin(body, workers: 0..<count)
-        // Workers the system gave no thread for run in `wait`, on the calling thread.
-        leftover = helpers < count ? (body, helpers..<count) : nil
-    }
-
-    /// Returns when every worker of the last `start` has returned.
-    func wait() {
-        if let leftover {
-            for worker in leftover.workers { leftover.body(worker) }
-            self.leftover = nil
-        }
-        finish(threads.count)
     }
 
     /// Hands `workers` to the pool's threads (starting those missing), the first thread taking the first worker;
