@@ -31,7 +31,7 @@ struct BatchItemResult: Sendable {
     static let notJudged = BatchItemResult(jsonLine: "", valid: false, failedChecks: [], malformed: false, interrupted: true)
 }
 
-/// Set from the SIGINT handler; checked between reads, between chunks and before each line.
+/// Set from the SIGINT handler; checked between reads, between chunks or takes, and before each line.
 let batchInterrupted = Atomic<Bool>(false)
 
 /// Streams tokens through a verification closure on every core and writes results in input order.
@@ -267,7 +267,7 @@ struct BatchRunner {
     }
 
     /// SIGINT stops the batch cleanly: fetches in flight are abandoned at once (`HTTPFetcher.abortAll`), the lines
-    /// of the chunk in flight that were not judged yet are dropped, and the summary so far is printed.
+    /// read and not judged yet are dropped, and the summary so far is printed.
     /// SIGPIPE is ignored so that a closed stdout shows up as EPIPE from write(2), which ends the run quietly.
     static func installSignalHandlers() {
         signal(SIGPIPE, SIG_IGN)
