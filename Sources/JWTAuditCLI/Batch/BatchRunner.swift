@@ -31,6 +31,20 @@ struct BatchItemResult: Sendable {
     static let notJudged = BatchItemResult(jsonLine: "", valid: false, failedChecks: [], malformed: false, interrupted: true)
 }
 
+extension BatchItemResult {
+    /// The result's line: `lineBytes` of `lineBuffer` (the writer its worker wrote the line into), or `jsonLine`;
+    /// nothing for a summary-only run (`--summary`), which writes no line per token.
+    func write(into out: inout JSONLineWriter, lineBuffer: UnsafeMutablePointer<JSONLineWriter>?) {
+        if let range = lineBytes, let lineBuffer {
+            out.line(range, of: lineBuffer)
+            return
+        }
+        if jsonLine.isEmpty { return }
+        out.raw(jsonLine)
+        out.newline()
+    }
+}
+
 /// Set from the SIGINT handler; checked between reads, between chunks or takes, and before each line.
 let batchInterrupted = Atomic<Bool>(false)
 
@@ -180,15 +194,6 @@ struct BatchRunner {
         let unreadable = self.unreadable
         let progress = self.progress
 
-        /// Judges item `index` of `lines`.
-        @Sendable @inline(__always)
-        func judge(_ lines: borrowing ChunkLines, _ index: Int, worker: Int) -> BatchItemResult {
-            switch lines.items[index] {
-            case .line(let block, let range, let number):
-                verify(BatchLine(block: lines.blocks[block], range: range, number: number), worker)
-            case .unreadable(let number, let reason): unreadable(number, reason)
-            }
-        }
 
         /// Counts a chunk's results and writes their lines in input order: `result(index)` moves a result out of its
         /// slot, `lineBuffer(worker)` is the buffer of the worker that judged it (`judgedBy`). False when the output is
@@ -223,7 +228,7 @@ struct BatchRunner {
             do {
                 let work = items
                 for index in 0..<count {
-                    (slots.pointer + index).initialize(to: judge(work, index, worker: 0))
+                    (slots.pointer + index).initialize(to: work.judge(index, worker: 0, verify: verify, unreadable: unreadable))
                     progress?.judged(worker: 0)
                 }
             }

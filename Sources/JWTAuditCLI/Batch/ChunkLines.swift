@@ -76,8 +76,20 @@ struct ChunkLines: Sendable {
 
     /// A blank line: spaces, tabs and CRs only (skipped, but it keeps its number). A token line answers at its first
     /// byte.
-    static func isBlank(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    private static func isBlank(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         text.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+    }
+
+    /// Item `index` judged: a line by `verify`, given its bytes where they were copied; an unreadable one by
+    /// `unreadable`.
+    @inline(__always)
+    func judge(
+        _ index: Int, worker: Int, verify: (BatchLine, Int) -> BatchItemResult, unreadable: (Int, String) -> BatchItemResult
+    ) -> BatchItemResult {
+        switch items[index] {
+        case .line(let block, let range, let number): verify(BatchLine(block: blocks[block], range: range, number: number), worker)
+        case .unreadable(let number, let reason): unreadable(number, reason)
+        }
     }
 
     /// Copies a line in, at the end.
@@ -106,7 +118,8 @@ struct ChunkLines: Sendable {
     mutating func removeAll() {
         items.removeAll(keepingCapacity: true)
         takeEnds.removeAll(keepingCapacity: true)
-        spare.append(contentsOf: blocks)
+        // Reversed, so that the last block, the one a worker's last token most likely still holds, is reused last.
+        spare.append(contentsOf: blocks.reversed())
         blocks.removeAll(keepingCapacity: true)
         byteCount = 0
         takeBlock = nil

@@ -31,17 +31,8 @@ final class TakeFeed: @unchecked Sendable {
         var flush = false
     }
 
-    private enum Item {
-        case line(TextBlock, Range<Int>, number: Int)
-        case unreadable(number: Int, reason: String)
-    }
-
     /// Takes taken and not yet written, at most: 64 takes of 8 lines, 512 lines (a few hundred KB of output).
     static let window = 64
-    /// A worker's block for a take's lines: eight ~1.2 KB tokens, or fewer longer lines (a longer line gets a block
-    /// its size).
-    static let blockCapacity = 16 << 10
-
     private let signal = ThreadSignal()
     private let slots: [Slot]
     private let verify: @Sendable (BatchLine, Int) -> BatchItemResult
@@ -98,10 +89,9 @@ final class TakeFeed: @unchecked Sendable {
 
     /// One worker: take lines, judge them, write what is ready; until there is nothing left to take.
     private func work(_ worker: Int) {
-        var blocks = [TextBlock(capacity: Self.blockCapacity), TextBlock(capacity: Self.blockCapacity)]
-        var which = 0
-        var items: [Item] = []
-        items.reserveCapacity(ChunkLines.linesPerTake)
+        // The worker's take: its lines copied into blocks of its own, kept from take to take (`ChunkLines`; a block
+        // its last token still holds is not reused).
+        var take = ChunkLines(capacity: ChunkLines.linesPerTake)
         while true {
             let seq: Int? = signal.wait(
                 until: { self.stopped || self.inputDone || (!self.readerBusy && self.taken - self.next < Self.window) },
@@ -112,28 +102,22 @@ final class TakeFeed: @unchecked Sendable {
                     return self.taken - 1
                 })
             guard let seq else { return }
-            // Two blocks a worker: its last token (kept to share its header with the next) may hold the other one.
-            which ^= 1
-            items.removeAll(keepingCapacity: true)
-            TextBlock.reuse(&blocks[which], capacity: Self.blockCapacity)
-            let (paused, ended, interrupted) = take(seq, into: &items, block: &blocks[which])
-            let slot = slots[seq % Self.window]
-            slot.results.removeAll(keepingCapacity: true)
-            slot.text.reset()
+            take.removeAll()
+            let (paused, ended, interrupted) = read(seq, into: &take)
             signal.notify {
                 self.readerBusy = false
                 if ended { self.inputDone = true }
                 if interrupted { self.stopped = true }
             }
+            // The slot is this worker's until it is marked ready: the window kept its last take written.
+            let slot = slots[seq % Self.window]
+            slot.results.removeAll(keepingCapacity: true)
+            slot.text.reset()
             // The take's lines are written into the slot's own writer: swapped in as the worker's line buffer.
             let buffer = lines?.writer(worker)
             if let buffer { swap(&slot.text, &buffer.pointee) }
-            for item in items {
-                var result: BatchItemResult
-                switch item {
-                case .line(let block, let range, let number): result = verify(BatchLine(block: block, range: range, number: number), worker)
-                case .unreadable(let number, let reason): result = unreadable(number, reason)
-                }
+            for index in 0..<take.count {
+                var result = take.judge(index, worker: worker, verify: verify, unreadable: unreadable)
                 result.judgedBy = Int32(truncatingIfNeeded: worker)
                 slot.results.append(result)
                 progress?.judged(worker: worker)
@@ -147,13 +131,13 @@ final class TakeFeed: @unchecked Sendable {
         }
     }
 
-    /// Reads take `seq`'s lines into `block` (a new block when a line does not fit). The worker holds the reader.
-    private func take(_ seq: Int, into items: inout [Item], block: inout TextBlock) -> (paused: Bool, ended: Bool, interrupted: Bool) {
-        while items.count < ChunkLines.linesPerTake {
+    /// Reads take `seq`'s lines into `take`, up to `ChunkLines.linesPerTake`. The worker holds the reader.
+    private func read(_ seq: Int, into take: inout ChunkLines) -> (paused: Bool, ended: Bool, interrupted: Bool) {
+        while true {
             guard reader != nil else { return (false, true, false) }
             let step: LineReader.Ready
             do throws(LineReader.Stop) {
-                if items.isEmpty {
+                if take.isEmpty {
                     step = try reader!.next(beforeWaiting: { self.flushBeforeWaiting(seq) }).map { .line($0) } ?? .end
                 } else {
                     step = try reader!.nextIfReady()
@@ -169,21 +153,11 @@ final class TakeFeed: @unchecked Sendable {
                 lineBase += reader!.lineNumber
                 inputIndex += 1
                 reader = inputIndex < inputs.count ? Self.reader(inputs[inputIndex], maxLineBytes) : nil
-            case .line(.unreadable(let number, let reason)):
-                items.append(.unreadable(number: lineBase + number, reason: reason))
-            case .line(.bytes(let text, let number)):
-                if ChunkLines.isBlank(text) { continue }
-                var range = block.append(UnsafeRawBufferPointer(text))
-                if range == nil {
-                    // The block is full: the lines before stay in it (their items hold it), the rest go to a new one.
-                    block = TextBlock(capacity: max(Self.blockCapacity, text.count))
-                    range = block.append(UnsafeRawBufferPointer(text))
-                }
-                items.append(.line(block, range!, number: lineBase + number))
+            case .line(let line):
+                if take.add(line, after: lineBase, fullAt: ChunkLines.linesPerTake, bytes: .max) { return (false, false, false) }
             }
             if batchInterrupted.load(ordering: .relaxed) { return (false, false, true) }
         }
-        return (false, false, false)
     }
 
     /// The worker holding the reader has no line and would wait for the writer: every take before its own is written
@@ -203,8 +177,8 @@ final class TakeFeed: @unchecked Sendable {
                     slot.results[index].write(into: &out, lineBuffer: lines == nil ? nil : text)
                 }
             }
+            // The results are destroyed by the worker that reuses the slot, outside the lock.
             slot.ready = false
-            slot.results.removeAll(keepingCapacity: true)
             next += 1
             if slot.flush || out.count >= 64 << 10 { writeOut() }
         }
@@ -221,19 +195,5 @@ final class TakeFeed: @unchecked Sendable {
             stopped = true
         }
         out.reset()
-    }
-}
-
-extension BatchItemResult {
-    /// The result's line: `lineBytes` of `lineBuffer` (the writer its worker wrote the line into), or `jsonLine`;
-    /// nothing for a summary-only run (`--summary`), which writes no line per token.
-    func write(into out: inout JSONLineWriter, lineBuffer: UnsafeMutablePointer<JSONLineWriter>?) {
-        if let range = lineBytes, let lineBuffer {
-            out.line(range, of: lineBuffer)
-            return
-        }
-        if jsonLine.isEmpty { return }
-        out.raw(jsonLine)
-        out.newline()
     }
 }
